@@ -1,0 +1,1020 @@
+//! Rules → compile: turns rule-file sources into a checked, ready-to-run bundle.
+//!
+//! The same compiler serves the embedded bundle (built into the engine and the wasm module),
+//! run-time loading (`--rules DIR`, `loadRules`) and `qiquan lint`: a bundle that would not lint
+//! clean does not load, so a running engine never holds rules that lint rejects.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use regex_lite::Regex;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::calendar::{Calendar, parse_date};
+use crate::model::{
+    ApplicantKind, CalendarFile, CaseType, Condition, ConditionValue, FieldKind, LimitUnit,
+    MatterFile, TimeLimit,
+};
+
+/// One rule file: its path relative to the rules directory (`matters/…/x.toml`,
+/// `calendar/2026.toml`) and its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// A lint finding in a rule file, printed as `path:line:col: code: message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.file, self.line, self.column, self.code, self.message
+        )
+    }
+}
+
+/// A compiled condition: field references resolved to indices.
+#[derive(Debug, Clone)]
+pub(crate) enum Cond {
+    Equals(usize, ConditionValue),
+    OneOf(usize, Vec<ConditionValue>),
+    IsSet(usize, bool),
+    GreaterThan(usize, f64),
+    LessThan(usize, f64),
+    ApplicantKind(Vec<ApplicantKind>),
+    All(Vec<Cond>),
+    Any(Vec<Cond>),
+    Not(Box<Cond>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct FieldRuntime {
+    pub when: Option<Cond>,
+    pub pattern: Option<Regex>,
+}
+
+/// One version of a matter, ready to check against.
+#[derive(Debug, Clone)]
+pub struct MatterVersion {
+    pub rule: MatterFile,
+    pub source: String,
+    pub effective_from: NaiveDate,
+    pub effective_until: Option<NaiveDate>,
+    pub(crate) fields: Vec<FieldRuntime>,
+    pub(crate) material_when: Vec<Option<Cond>>,
+    pub(crate) field_index: HashMap<String, usize>,
+    pub(crate) material_index: HashMap<String, usize>,
+}
+
+/// A compiled rules bundle: matters (versions sorted by effective date), the calendar and the
+/// digest that identifies exactly these sources.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub(crate) matters: BTreeMap<String, Vec<MatterVersion>>,
+    pub(crate) calendar: Calendar,
+    digest: String,
+}
+
+impl Bundle {
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    /// Compiles sources; any diagnostic makes the whole bundle invalid.
+    pub fn compile(sources: &[SourceFile]) -> Result<Bundle, Vec<Diagnostic>> {
+        compile(sources, Validation::Types)
+    }
+}
+
+/// How deeply to check: `Schema` adds JSON Schema validation (native lint only; the schema
+/// validator is too large to ship to phones, and the typed parse catches the same mistakes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validation {
+    Types,
+    #[cfg(feature = "schema")]
+    Schema,
+}
+
+/// `qiquan lint`: every problem in every file, in path order.
+pub fn lint(sources: &[SourceFile], validation: Validation) -> Vec<Diagnostic> {
+    match compile(sources, validation) {
+        Ok(_) => Vec::new(),
+        Err(diagnostics) => diagnostics,
+    }
+}
+
+/// The digest of a set of sources: SHA-256 over the sorted (path, text) pairs.
+pub fn digest(sources: &[SourceFile]) -> String {
+    let mut sorted: Vec<&SourceFile> = sources.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut hasher = Sha256::new();
+    for source in sorted {
+        // Length prefixes keep ("ab", "c") and ("a", "bc") apart.
+        hasher.update((source.path.len() as u64).to_le_bytes());
+        hasher.update(source.path.as_bytes());
+        hasher.update((source.text.len() as u64).to_le_bytes());
+        hasher.update(source.text.as_bytes());
+    }
+    let hash = hasher.finalize();
+    let mut hex = String::with_capacity(7 + 64);
+    hex.push_str("sha256:");
+    for byte in hash.iter() {
+        hex.push_str(&format!("{byte:02x}"));
+    }
+    hex
+}
+
+enum Kind {
+    Matter,
+    Calendar,
+}
+
+fn kind_of(path: &str) -> Option<Kind> {
+    if !path.ends_with(".toml") {
+        return None;
+    }
+    if path.starts_with("matters/") {
+        Some(Kind::Matter)
+    } else if path.starts_with("calendar/") {
+        Some(Kind::Calendar)
+    } else {
+        None
+    }
+}
+
+/// Collects diagnostics for one file, locating JSON-pointer paths in its text.
+struct Reporter<'a> {
+    source: &'a SourceFile,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl Reporter<'_> {
+    fn at_offset(&mut self, offset: usize, code: &'static str, message: String) {
+        let (line, column) = line_column(&self.source.text, offset);
+        self.out.push(Diagnostic {
+            file: self.source.path.clone(),
+            line,
+            column,
+            code,
+            message,
+        });
+    }
+
+    fn at(&mut self, pointer: &str, code: &'static str, message: String) {
+        let offset = locate(&self.source.text, pointer);
+        self.at_offset(offset, code, message);
+    }
+}
+
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// The byte offset of the value a JSON pointer names (or of its nearest existing ancestor).
+fn locate(text: &str, pointer: &str) -> usize {
+    use toml::de::{DeTable, DeValue};
+    let Ok(root) = DeTable::parse(text) else {
+        return 0;
+    };
+    let mut offset = 0;
+    let mut table: Option<&DeTable> = Some(root.get_ref());
+    let mut array: Option<&toml::de::DeArray> = None;
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        let next = if let Some(t) = table {
+            t.iter()
+                .find(|(k, _)| k.get_ref().as_ref() == segment)
+                .map(|(_, v)| v)
+        } else if let Some(a) = array {
+            segment.parse::<usize>().ok().and_then(|i| a.get(i))
+        } else {
+            None
+        };
+        let Some(value) = next else { break };
+        offset = value.span().start;
+        table = None;
+        array = None;
+        match value.get_ref() {
+            DeValue::Table(t) => table = Some(t),
+            DeValue::Array(a) => array = Some(a),
+            _ => {}
+        }
+    }
+    offset
+}
+
+fn compile(sources: &[SourceFile], validation: Validation) -> Result<Bundle, Vec<Diagnostic>> {
+    let mut sorted: Vec<&SourceFile> = sources.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let mut diagnostics = Vec::new();
+    let mut versions: Vec<MatterVersion> = Vec::new();
+    let mut calendar = Calendar::default();
+    let mut calendar_years: HashMap<i32, String> = HashMap::new();
+
+    for source in sorted {
+        let mut reporter = Reporter {
+            source,
+            out: &mut diagnostics,
+        };
+        match kind_of(&source.path) {
+            Some(Kind::Matter) => {
+                if let Some(rule) =
+                    parse::<MatterFile>(&mut reporter, validation, SchemaKind::Matter)
+                    && let Some(version) = compile_matter(&mut reporter, rule)
+                {
+                    versions.push(version);
+                }
+            }
+            Some(Kind::Calendar) => {
+                if let Some(file) =
+                    parse::<CalendarFile>(&mut reporter, validation, SchemaKind::Calendar)
+                {
+                    compile_calendar(&mut reporter, file, &mut calendar, &mut calendar_years);
+                }
+            }
+            None => {}
+        }
+    }
+
+    let matters = group_versions(versions, sources, &mut diagnostics);
+    if matters.is_empty() && diagnostics.is_empty() {
+        diagnostics.push(Diagnostic {
+            file: String::from("."),
+            line: 1,
+            column: 1,
+            code: "no_matters",
+            message: "规则目录中没有事项文件（matters/**.toml） / the rules contain no matter files (matters/**.toml)".into(),
+        });
+    }
+    diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    if diagnostics.is_empty() {
+        Ok(Bundle {
+            matters,
+            calendar,
+            digest: digest(sources),
+        })
+    } else {
+        Err(diagnostics)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum SchemaKind {
+    Matter,
+    Calendar,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(
+    reporter: &mut Reporter<'_>,
+    validation: Validation,
+    kind: SchemaKind,
+) -> Option<T> {
+    let text = &reporter.source.text;
+    let table = match toml::de::DeTable::parse(text) {
+        Ok(table) => table,
+        Err(error) => {
+            let offset = error.span().map_or(0, |s| s.start);
+            reporter.at_offset(offset, "syntax", first_line(error.message()));
+            return None;
+        }
+    };
+    #[cfg(feature = "schema")]
+    if validation == Validation::Schema && !schema_check(reporter, kind) {
+        return None;
+    }
+    let _ = (validation, kind);
+    let deserializer = toml::de::Deserializer::from(table);
+    match T::deserialize(deserializer) {
+        Ok(value) => Some(value),
+        Err(error) => {
+            let offset = error.span().map_or(0, |s| s.start);
+            let message = first_line(error.message());
+            let code = if message.starts_with("unknown field") {
+                "unknown_key"
+            } else if message.starts_with("missing field") {
+                "missing_key"
+            } else {
+                "invalid_value"
+            };
+            reporter.at_offset(offset, code, message);
+            None
+        }
+    }
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or("").trim().to_string()
+}
+
+/// Validates a file against the JSON Schema generated from `model`; reports every violation.
+#[cfg(feature = "schema")]
+fn schema_check(reporter: &mut Reporter<'_>, kind: SchemaKind) -> bool {
+    use std::sync::OnceLock;
+    static MATTER: OnceLock<jsonschema::Validator> = OnceLock::new();
+    static CALENDAR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let validator = match kind {
+        SchemaKind::Matter => MATTER.get_or_init(|| {
+            jsonschema::validator_for(&crate::schema::matter_schema()).expect("generated schema")
+        }),
+        SchemaKind::Calendar => CALENDAR.get_or_init(|| {
+            jsonschema::validator_for(&crate::schema::calendar_schema()).expect("generated schema")
+        }),
+    };
+    let Ok(instance) = toml::from_str::<serde_json::Value>(&reporter.source.text) else {
+        return true; // the typed parse reports it
+    };
+    let mut ok = true;
+    for error in validator.iter_errors(&instance) {
+        ok = false;
+        let code = match error.kind() {
+            jsonschema::error::ValidationErrorKind::AdditionalProperties { .. } => "unknown_key",
+            jsonschema::error::ValidationErrorKind::Required { .. } => "missing_key",
+            _ => "schema",
+        };
+        let pointer = error.instance_path().as_str().to_string();
+        reporter.at(&pointer, code, format!("{error} (at {pointer})"));
+    }
+    ok
+}
+
+fn is_identifier(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
+        && id.len() <= 64
+}
+
+/// Compares two limits where the comparison is certain; `Some(true)` if `a` is surely longer.
+fn surely_longer(a: TimeLimit, b: TimeLimit) -> bool {
+    use LimitUnit::*;
+    match (a.unit, b.unit) {
+        (OnTheSpot, _) => false,
+        (_, OnTheSpot) => a.value > 0,
+        (WorkingDays, WorkingDays) | (NaturalDays, NaturalDays) => a.value > b.value,
+        // n working days always span at least n natural days.
+        (WorkingDays, NaturalDays) => a.value > b.value,
+        // Natural days against working days depends on holidays: undecidable in general.
+        (NaturalDays, WorkingDays) => false,
+    }
+}
+
+fn describe(limit: TimeLimit) -> String {
+    match limit.unit {
+        LimitUnit::WorkingDays => {
+            format!("{} 个工作日 / {} working days", limit.value, limit.value)
+        }
+        LimitUnit::NaturalDays => format!("{} 日 / {} natural days", limit.value, limit.value),
+        LimitUnit::OnTheSpot => "当场 / on the spot".into(),
+    }
+}
+
+fn check_limit(reporter: &mut Reporter<'_>, pointer: &str, limit: TimeLimit) {
+    if limit.unit == LimitUnit::OnTheSpot && limit.value != 0 {
+        reporter.at(
+            pointer,
+            "invalid_limit",
+            "“当场”时限的 value 必须为 0 / an on_the_spot limit must have value = 0".into(),
+        );
+    }
+    if i64::from(limit.value) > crate::calendar::MAX_DAYS {
+        reporter.at(
+            pointer,
+            "invalid_limit",
+            format!(
+                "时限过长（上限 {} 天） / limit too long (at most {} days)",
+                crate::calendar::MAX_DAYS,
+                crate::calendar::MAX_DAYS
+            ),
+        );
+    }
+}
+
+fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<MatterVersion> {
+    let before = reporter.out.len();
+    if !is_identifier(&rule.matter) {
+        reporter.at(
+            "/matter",
+            "invalid_id",
+            format!("事项 id“{}”应为小写字母、数字和下划线 / matter id `{}` must be lower_snake_case ASCII", rule.matter, rule.matter),
+        );
+    }
+    if rule.version.trim().is_empty() {
+        reporter.at(
+            "/version",
+            "invalid_value",
+            "version 不能为空 / version must not be empty".into(),
+        );
+    }
+    let effective_from = match parse_date(&rule.effective_from) {
+        Ok(date) => Some(date),
+        Err(e) => {
+            reporter.at("/effective_from", "invalid_date", e.message.en);
+            None
+        }
+    };
+    let effective_until = match rule.effective_until.as_deref().map(parse_date) {
+        None => None,
+        Some(Ok(date)) => Some(date),
+        Some(Err(e)) => {
+            reporter.at("/effective_until", "invalid_date", e.message.en);
+            None
+        }
+    };
+    if let (Some(from), Some(until)) = (effective_from, effective_until)
+        && until < from
+    {
+        reporter.at(
+            "/effective_until",
+            "invalid_date",
+            "effective_until 早于 effective_from / effective_until is before effective_from".into(),
+        );
+    }
+    if rule.applicant_kinds.is_empty() {
+        reporter.at(
+            "/applicant_kinds",
+            "invalid_value",
+            "至少列出一种服务对象 / list at least one applicant kind".into(),
+        );
+    }
+    let mut seen_kinds = HashSet::new();
+    for (i, kind) in rule.applicant_kinds.iter().enumerate() {
+        if !seen_kinds.insert(kind) {
+            reporter.at(
+                &format!("/applicant_kinds/{i}"),
+                "duplicate_id",
+                "服务对象重复 / applicant kind listed twice".into(),
+            );
+        }
+    }
+
+    check_limit(reporter, "/statutory_limit", rule.statutory_limit);
+    check_limit(reporter, "/promised_limit", rule.promised_limit);
+    if let Some(extension) = rule.statutory_extension {
+        check_limit(reporter, "/statutory_extension", extension);
+    }
+    if surely_longer(rule.promised_limit, rule.statutory_limit) {
+        reporter.at(
+            "/promised_limit",
+            "promised_exceeds_statutory",
+            format!(
+                "承诺时限（{}）长于法定时限（{}） / the promised limit is longer than the statutory limit",
+                describe(rule.promised_limit),
+                describe(rule.statutory_limit)
+            ),
+        );
+    }
+
+    // Fields: ids, per-type attributes, patterns, conditions (which may only look back, so that
+    // evaluating them in order never loops).
+    let mut field_index = HashMap::new();
+    let mut fields = Vec::with_capacity(rule.fields.len());
+    for (i, field) in rule.fields.iter().enumerate() {
+        let at = format!("/fields/{i}");
+        if !is_identifier(&field.id) {
+            reporter.at(&format!("{at}/id"), "invalid_id", format!("字段 id“{}”应为小写字母、数字和下划线 / field id `{}` must be lower_snake_case ASCII", field.id, field.id));
+        }
+        let when = field.when.as_ref().and_then(|c| {
+            compile_condition(reporter, &format!("{at}/when"), c, &rule, &field_index)
+        });
+        if field_index.insert(field.id.clone(), i).is_some() {
+            reporter.at(
+                &format!("{at}/id"),
+                "duplicate_id",
+                format!(
+                    "字段 id“{}”重复 / duplicate field id `{}`",
+                    field.id, field.id
+                ),
+            );
+        }
+        let text_like = matches!(field.kind, FieldKind::Text | FieldKind::Phone);
+        let not_applicable = |name: &str| {
+            format!(
+                "{name} 不适用于 {:?} 类型字段 / `{name}` does not apply to a field of this type",
+                field.kind
+            )
+        };
+        if field.pattern.is_some() && !text_like {
+            reporter.at(
+                &format!("{at}/pattern"),
+                "attribute_not_applicable",
+                not_applicable("pattern"),
+            );
+        }
+        if (field.min_length.is_some() || field.max_length.is_some()) && !text_like {
+            reporter.at(
+                &at,
+                "attribute_not_applicable",
+                not_applicable("min_length/max_length"),
+            );
+        }
+        if (field.min.is_some() || field.max.is_some()) && field.kind != FieldKind::Number {
+            reporter.at(&at, "attribute_not_applicable", not_applicable("min/max"));
+        }
+        if let (Some(min), Some(max)) = (field.min, field.max)
+            && min > max
+        {
+            reporter.at(
+                &format!("{at}/min"),
+                "invalid_range",
+                "min 大于 max / min is greater than max".into(),
+            );
+        }
+        if let (Some(min), Some(max)) = (field.min_length, field.max_length)
+            && min > max
+        {
+            reporter.at(
+                &format!("{at}/min_length"),
+                "invalid_range",
+                "min_length 大于 max_length / min_length is greater than max_length".into(),
+            );
+        }
+        if field.kind == FieldKind::Choice {
+            if field.options.is_empty() {
+                reporter.at(
+                    &at,
+                    "missing_options",
+                    "选择型字段必须列出 options / a choice field needs options".into(),
+                );
+            }
+            let mut ids = HashSet::new();
+            for (j, option) in field.options.iter().enumerate() {
+                if !ids.insert(option.id.as_str()) {
+                    reporter.at(
+                        &format!("{at}/options/{j}/id"),
+                        "duplicate_id",
+                        format!(
+                            "选项 id“{}”重复 / duplicate option id `{}`",
+                            option.id, option.id
+                        ),
+                    );
+                }
+            }
+        } else if !field.options.is_empty() {
+            reporter.at(
+                &format!("{at}/options"),
+                "attribute_not_applicable",
+                not_applicable("options"),
+            );
+        }
+        let pattern = match field.pattern.as_deref() {
+            None => None,
+            // Anchored so the pattern must match the whole value.
+            Some(p) => match Regex::new(&format!("^(?:{p})$")) {
+                Ok(regex) => Some(regex),
+                Err(e) => {
+                    reporter.at(
+                        &format!("{at}/pattern"),
+                        "invalid_regex",
+                        format!(
+                            "正则表达式无法编译 / the regex does not compile: {}",
+                            first_line(&e.to_string())
+                        ),
+                    );
+                    None
+                }
+            },
+        };
+        fields.push(FieldRuntime { when, pattern });
+    }
+
+    // Materials.
+    let promised = rule.promised_limit;
+    let mut material_index = HashMap::new();
+    let mut material_when = Vec::with_capacity(rule.materials.len());
+    if rule.materials.is_empty() {
+        reporter.at(
+            "/",
+            "invalid_value",
+            "至少列出一项申请材料 / list at least one material".into(),
+        );
+    }
+    for (i, material) in rule.materials.iter().enumerate() {
+        let at = format!("/materials/{i}");
+        if !is_identifier(&material.id) {
+            reporter.at(&format!("{at}/id"), "invalid_id", format!("材料 id“{}”应为小写字母、数字和下划线 / material id `{}` must be lower_snake_case ASCII", material.id, material.id));
+        }
+        if material_index.insert(material.id.clone(), i).is_some() {
+            reporter.at(
+                &format!("{at}/id"),
+                "duplicate_id",
+                format!(
+                    "材料 id“{}”重复 / duplicate material id `{}`",
+                    material.id, material.id
+                ),
+            );
+        }
+        if material.tolerable && material.key {
+            reporter.at(
+                &format!("{at}/tolerable"),
+                "tolerable_key_material",
+                "主件不能容缺 / a key material cannot be tolerable (容缺)".into(),
+            );
+        }
+        if material.tolerable && rule.case_type == CaseType::Instant {
+            reporter.at(&format!("{at}/tolerable"), "tolerance_on_instant_matter", "即办件不适用容缺受理 / deficiency-tolerant acceptance does not apply to instant matters".into());
+        }
+        match (material.tolerable, material.pledge_period) {
+            (true, None) => reporter.at(&format!("{at}/tolerable"), "missing_pledge_period", "容缺材料必须规定承诺补交期限 pledge_period / a tolerable material needs a pledge_period".into()),
+            (false, Some(_)) => reporter.at(&format!("{at}/pledge_period"), "pledge_period_without_tolerance", "非容缺材料不应规定 pledge_period / pledge_period is set on a material that is not tolerable".into()),
+            (true, Some(period)) => {
+                check_limit(reporter, &format!("{at}/pledge_period"), period);
+                if period.unit == LimitUnit::OnTheSpot || period.value == 0 {
+                    reporter.at(&format!("{at}/pledge_period"), "invalid_limit", "承诺补交期限至少 1 天 / a pledge period must be at least one day".into());
+                }
+                if surely_longer(period, promised) {
+                    reporter.at(&format!("{at}/pledge_period"), "pledge_exceeds_promised", format!("承诺补交期限（{}）长于承诺办结时限（{}） / the pledge period is longer than the promised limit", describe(period), describe(promised)));
+                }
+            }
+            (false, None) => {}
+        }
+        let when = material.when.as_ref().and_then(|c| {
+            compile_condition(reporter, &format!("{at}/when"), c, &rule, &field_index)
+        });
+        material_when.push(when);
+    }
+
+    if reporter.out.len() > before {
+        return None;
+    }
+    Some(MatterVersion {
+        source: reporter.source.path.clone(),
+        effective_from: effective_from?,
+        effective_until,
+        fields,
+        material_when,
+        field_index,
+        material_index,
+        rule,
+    })
+}
+
+fn compile_condition(
+    reporter: &mut Reporter<'_>,
+    at: &str,
+    condition: &Condition,
+    rule: &MatterFile,
+    known_fields: &HashMap<String, usize>,
+) -> Option<Cond> {
+    let forms = [
+        condition.equals.is_some(),
+        condition.one_of.is_some(),
+        condition.is_set.is_some(),
+        condition.greater_than.is_some(),
+        condition.less_than.is_some(),
+        condition.applicant_kind.is_some(),
+        condition.all.is_some(),
+        condition.any.is_some(),
+        condition.not.is_some(),
+    ];
+    let count = forms.iter().filter(|&&f| f).count();
+    let needs_field = condition.applicant_kind.is_none()
+        && condition.all.is_none()
+        && condition.any.is_none()
+        && condition.not.is_none();
+    if count != 1 || needs_field != condition.field.is_some() {
+        reporter.at(
+            at,
+            "invalid_condition",
+            "条件必须恰好是一种形式：{ field, equals|one_of|is_set|greater_than|less_than }、{ applicant_kind }、{ all }、{ any } 或 { not } / a condition must have exactly one form".into(),
+        );
+        return None;
+    }
+    let list = |reporter: &mut Reporter<'_>, key: &str, items: &[Condition]| -> Option<Vec<Cond>> {
+        if items.is_empty() {
+            reporter.at(
+                &format!("{at}/{key}"),
+                "invalid_condition",
+                format!("{key} 不能为空 / `{key}` must not be empty"),
+            );
+            return None;
+        }
+        let compiled: Vec<Option<Cond>> = items
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                compile_condition(reporter, &format!("{at}/{key}/{i}"), c, rule, known_fields)
+            })
+            .collect();
+        compiled.into_iter().collect()
+    };
+    if let Some(items) = &condition.all {
+        return list(reporter, "all", items).map(Cond::All);
+    }
+    if let Some(items) = &condition.any {
+        return list(reporter, "any", items).map(Cond::Any);
+    }
+    if let Some(inner) = &condition.not {
+        return compile_condition(reporter, &format!("{at}/not"), inner, rule, known_fields)
+            .map(|c| Cond::Not(Box::new(c)));
+    }
+    if let Some(kinds) = &condition.applicant_kind {
+        if kinds.is_empty() {
+            reporter.at(
+                &format!("{at}/applicant_kind"),
+                "invalid_condition",
+                "applicant_kind 不能为空 / `applicant_kind` must not be empty".into(),
+            );
+            return None;
+        }
+        return Some(Cond::ApplicantKind(kinds.clone()));
+    }
+    let name = condition.field.as_deref().unwrap_or_default();
+    let Some(&index) = known_fields.get(name) else {
+        let later = rule.fields.iter().any(|f| f.id == name);
+        if later {
+            reporter.at(&format!("{at}/field"), "condition_forward_reference", format!("字段条件只能引用在它之前定义的字段“{name}” / a field's condition may only name fields defined before it (`{name}`)"));
+        } else {
+            reporter.at(
+                &format!("{at}/field"),
+                "unknown_field_in_condition",
+                format!(
+                    "条件引用了不存在的字段“{name}” / the condition names an unknown field `{name}`"
+                ),
+            );
+        }
+        return None;
+    };
+    let field = &rule.fields[index];
+    let check_value = |reporter: &mut Reporter<'_>,
+                       pointer: String,
+                       value: &ConditionValue|
+     -> bool {
+        let fits = match (field.kind, value) {
+            (FieldKind::Boolean, ConditionValue::Bool(_)) => true,
+            (FieldKind::Number, ConditionValue::Number(_)) => true,
+            (FieldKind::Choice, ConditionValue::Text(t)) => {
+                if field.options.iter().any(|o| &o.id == t) {
+                    true
+                } else {
+                    reporter.at(
+                        &pointer,
+                        "unknown_option",
+                        format!("字段“{name}”没有选项“{t}” / field `{name}` has no option `{t}`"),
+                    );
+                    return false;
+                }
+            }
+            (
+                FieldKind::Text
+                | FieldKind::Date
+                | FieldKind::IdCard
+                | FieldKind::Uscc
+                | FieldKind::Phone,
+                ConditionValue::Text(_),
+            ) => true,
+            _ => false,
+        };
+        if !fits {
+            reporter.at(&pointer, "invalid_condition", format!("比较值的类型与字段“{name}”的类型不符 / the value's type does not match field `{name}`"));
+        }
+        fits
+    };
+    if let Some(value) = &condition.equals {
+        return check_value(reporter, format!("{at}/equals"), value)
+            .then(|| Cond::Equals(index, value.clone()));
+    }
+    if let Some(values) = &condition.one_of {
+        let ok = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| check_value(reporter, format!("{at}/one_of/{i}"), v))
+            .fold(!values.is_empty(), |a, b| a && b);
+        return ok.then(|| Cond::OneOf(index, values.clone()));
+    }
+    if let Some(set) = condition.is_set {
+        return Some(Cond::IsSet(index, set));
+    }
+    if field.kind != FieldKind::Number {
+        reporter.at(at, "invalid_condition", format!("greater_than/less_than 只适用于数字字段，“{name}”不是 / greater_than/less_than need a number field; `{name}` is not one"));
+        return None;
+    }
+    if let Some(bound) = condition.greater_than {
+        return Some(Cond::GreaterThan(index, bound));
+    }
+    condition
+        .less_than
+        .map(|bound| Cond::LessThan(index, bound))
+}
+
+fn compile_calendar(
+    reporter: &mut Reporter<'_>,
+    file: CalendarFile,
+    calendar: &mut Calendar,
+    years: &mut HashMap<i32, String>,
+) {
+    let before = reporter.out.len();
+    let year = file.year;
+    if let Some(other) = years.get(&year) {
+        reporter.at(
+            "/year",
+            "duplicate_calendar_year",
+            format!("{year} 年已在 {other} 中定义 / year {year} is already defined in {other}"),
+        );
+        return;
+    }
+    years.insert(year, reporter.source.path.clone());
+    let first = NaiveDate::from_ymd_opt(year - 1, 12, 1);
+    let last = NaiveDate::from_ymd_opt(year, 12, 31);
+    let (Some(first), Some(last)) = (first, last) else {
+        reporter.at(
+            "/year",
+            "invalid_value",
+            format!("年份 {year} 无效 / invalid year {year}"),
+        );
+        return;
+    };
+    let mut seen: HashMap<NaiveDate, &'static str> = HashMap::new();
+    let in_year = |reporter: &mut Reporter<'_>, pointer: &str, text: &str| -> Option<NaiveDate> {
+        match parse_date(text) {
+            Ok(date) if first <= date && date <= last => Some(date),
+            Ok(_) => {
+                reporter.at(pointer, "calendar_date_outside_year", format!("{text} 不在 {year} 年通知的范围内（上年 12 月 1 日至本年 12 月 31 日） / {text} is outside the {year} notice's range"));
+                None
+            }
+            Err(e) => {
+                reporter.at(pointer, "invalid_date", e.message.en);
+                None
+            }
+        }
+    };
+    let mut holidays = Vec::new();
+    for (i, holiday) in file.holidays.iter().enumerate() {
+        let at = format!("/holidays/{i}");
+        let from = in_year(reporter, &format!("{at}/from"), &holiday.from);
+        let to = in_year(reporter, &format!("{at}/to"), &holiday.to);
+        let (Some(from), Some(to)) = (from, to) else {
+            continue;
+        };
+        if to < from || (to - from).num_days() > 31 {
+            reporter.at(&at, "invalid_range", "假期的 to 早于 from 或超过 31 天 / holiday ends before it starts or lasts over 31 days".into());
+            continue;
+        }
+        for date in from.iter_days().take_while(|d| *d <= to) {
+            if seen.insert(date, "holiday").is_some() {
+                reporter.at(
+                    &at,
+                    "calendar_conflict",
+                    format!("{date} 重复出现 / {date} is listed twice"),
+                );
+            }
+            holidays.push((date, holiday.name.clone()));
+        }
+    }
+    let mut workdays = Vec::new();
+    for (i, day) in file.make_up_workdays.iter().enumerate() {
+        let at = format!("/make_up_workdays/{i}/date");
+        let Some(date) = in_year(reporter, &at, &day.date) else {
+            continue;
+        };
+        if !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
+            reporter.at(&at, "make_up_not_weekend", format!("调休上班日 {date} 不是周末 / make-up working day {date} is not a Saturday or Sunday"));
+        }
+        if seen.insert(date, "make_up").is_some() {
+            reporter.at(
+                &at,
+                "calendar_conflict",
+                format!("{date} 既是假日又是调休上班日，或重复出现 / {date} is listed twice"),
+            );
+        }
+        workdays.push((date, day.for_holiday.clone()));
+    }
+    // A date may not be defined by two notices (e.g. late December in both years' files).
+    let dates = holidays
+        .iter()
+        .map(|(d, _)| *d)
+        .chain(workdays.iter().map(|(d, _)| *d));
+    for date in dates {
+        if calendar.has_override(date) {
+            reporter.at("/year", "calendar_conflict", format!("{date} 已在另一年的通知中定义 / {date} is already defined by another year's notice"));
+        }
+    }
+    if reporter.out.len() > before {
+        return;
+    }
+    calendar.add_year(year, file.notice);
+    for (date, name) in holidays {
+        calendar.add_holiday(date, name);
+    }
+    for (date, holiday) in workdays {
+        calendar.add_make_up_workday(date, holiday);
+    }
+}
+
+fn group_versions(
+    versions: Vec<MatterVersion>,
+    sources: &[SourceFile],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Vec<MatterVersion>> {
+    let mut matters: BTreeMap<String, Vec<MatterVersion>> = BTreeMap::new();
+    for version in versions {
+        matters
+            .entry(version.rule.matter.clone())
+            .or_default()
+            .push(version);
+    }
+    for list in matters.values_mut() {
+        list.sort_by(|a, b| a.effective_from.cmp(&b.effective_from));
+        for pair in list.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            let clash = if a.effective_from == b.effective_from {
+                Some("生效日期相同 / two versions take effect on the same day")
+            } else if a.rule.version == b.rule.version {
+                Some("版本号重复 / the version label is used twice")
+            } else {
+                None
+            };
+            if let Some(why) = clash
+                && let Some(source) = sources.iter().find(|s| s.path == b.source)
+            {
+                let mut reporter = Reporter {
+                    source,
+                    out: diagnostics,
+                };
+                reporter.at(
+                    "/version",
+                    "duplicate_version",
+                    format!("事项 {} 的版本与 {} 冲突：{why}", b.rule.matter, a.source),
+                );
+            }
+        }
+    }
+    matters
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_characters_not_bytes() {
+        let text = "a = 1\n名称 = 2\n";
+        let offset = text.find('2').unwrap();
+        assert_eq!(line_column(text, offset), (2, 6));
+    }
+
+    #[test]
+    fn locate_finds_nested_values() {
+        let text =
+            "x = 1\n[[materials]]\nid = \"a\"\n[[materials]]\nid = \"b\"\ntolerable = true\n";
+        let offset = locate(text, "/materials/1/tolerable");
+        assert_eq!(line_column(text, offset), (6, 13));
+        // A missing key falls back to its parent.
+        let offset = locate(text, "/materials/1/nope");
+        assert_eq!(line_column(text, offset).0, 4);
+    }
+
+    #[test]
+    fn digest_depends_on_path_and_text() {
+        let a = SourceFile {
+            path: "ab".into(),
+            text: "c".into(),
+        };
+        let b = SourceFile {
+            path: "a".into(),
+            text: "bc".into(),
+        };
+        assert_ne!(digest(&[a.clone()]), digest(&[b]));
+        assert_eq!(digest(&[a.clone()]), digest(&[a]));
+    }
+
+    #[test]
+    fn limits_compare_only_when_certain() {
+        let w = |v| TimeLimit {
+            value: v,
+            unit: LimitUnit::WorkingDays,
+        };
+        let n = |v| TimeLimit {
+            value: v,
+            unit: LimitUnit::NaturalDays,
+        };
+        assert!(surely_longer(w(21), w(20)));
+        assert!(!surely_longer(w(20), w(20)));
+        assert!(surely_longer(w(8), n(7)));
+        assert!(!surely_longer(n(30), w(20)));
+    }
+}

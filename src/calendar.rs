@@ -1,0 +1,337 @@
+//! The Chinese working-day calendar and deadline arithmetic.
+//!
+//! Working day = Monday–Friday, minus statutory holidays, plus make-up working days (调休), per
+//! the State Council's yearly notice (data in `rules/calendar/`). A date in a year without a
+//! notice falls back to Monday–Friday and makes every result that used it `provisional`.
+//!
+//! Counting follows 民法典 §201 (the start day is not counted) and §203 (a period whose last day
+//! is a rest day ends on the next working day); 行政许可法 §82 counts in working days.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use serde::Serialize;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::model::{LimitUnit, Text, TimeLimit};
+
+/// The largest day count a deadline may have (ten years of natural days).
+pub const MAX_DAYS: i64 = 3650;
+/// The years the engine computes with at all; anything else is an input error.
+pub const MIN_YEAR: i32 = 1900;
+pub const MAX_YEAR: i32 = 2199;
+/// From this day of December on, a date can still be changed by the next year's notice (e.g.
+/// 2018-12-29 became a make-up working day under the 2019 notice), so it counts as covered only
+/// when that next year is covered too.
+const LATE_DECEMBER_DAY: u32 = 18;
+
+/// What the calendar says about one date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Override {
+    Holiday(Text),
+    MakeUpWorkday(String),
+}
+
+/// A year's notice, as loaded.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoveredYear {
+    pub year: i32,
+    pub notice: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Calendar {
+    years: BTreeMap<i32, String>,
+    overrides: HashMap<NaiveDate, Override>,
+}
+
+/// The kind of a day, for display and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayKind {
+    Workday,
+    Weekend,
+    Holiday,
+    MakeUpWorkday,
+}
+
+impl Calendar {
+    /// Registers a year's notice. The caller (the bundle compiler) has already rejected
+    /// duplicate years and conflicting dates with a lint diagnostic.
+    pub(crate) fn add_year(&mut self, year: i32, notice: String) {
+        self.years.insert(year, notice);
+    }
+
+    pub(crate) fn add_holiday(&mut self, date: NaiveDate, name: Text) {
+        self.overrides.insert(date, Override::Holiday(name));
+    }
+
+    pub(crate) fn add_make_up_workday(&mut self, date: NaiveDate, holiday: String) {
+        self.overrides
+            .insert(date, Override::MakeUpWorkday(holiday));
+    }
+
+    pub(crate) fn has_override(&self, date: NaiveDate) -> bool {
+        self.overrides.contains_key(&date)
+    }
+
+    pub fn covered_years(&self) -> Vec<CoveredYear> {
+        self.years
+            .iter()
+            .map(|(&year, notice)| CoveredYear {
+                year,
+                notice: notice.clone(),
+            })
+            .collect()
+    }
+
+    /// Whether the published notices settle this date for certain.
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        let year = date.year();
+        self.years.contains_key(&year)
+            && (date.month() != 12
+                || date.day() < LATE_DECEMBER_DAY
+                || self.years.contains_key(&(year + 1)))
+    }
+
+    pub fn day_kind(&self, date: NaiveDate) -> DayKind {
+        match self.overrides.get(&date) {
+            Some(Override::Holiday(_)) => DayKind::Holiday,
+            Some(Override::MakeUpWorkday(_)) => DayKind::MakeUpWorkday,
+            None if is_weekend(date) => DayKind::Weekend,
+            None => DayKind::Workday,
+        }
+    }
+
+    pub fn holiday_name(&self, date: NaiveDate) -> Option<&Text> {
+        match self.overrides.get(&date) {
+            Some(Override::Holiday(name)) => Some(name),
+            _ => None,
+        }
+    }
+
+    pub fn is_working_day(&self, date: NaiveDate) -> bool {
+        matches!(
+            self.day_kind(date),
+            DayKind::Workday | DayKind::MakeUpWorkday
+        )
+    }
+
+    /// Starts a computation that remembers whether it touched an uncovered date.
+    pub fn reckoner(&self) -> Reckoner<'_> {
+        Reckoner {
+            calendar: self,
+            provisional: false,
+        }
+    }
+}
+
+fn is_weekend(date: NaiveDate) -> bool {
+    matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// An inclusive range of days during which the clock stops (特别程序, 行政许可法 §45).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pause {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// Date arithmetic that records whether any date it looked at is not settled by a notice.
+pub struct Reckoner<'a> {
+    calendar: &'a Calendar,
+    provisional: bool,
+}
+
+impl Reckoner<'_> {
+    pub fn provisional(&self) -> bool {
+        self.provisional
+    }
+
+    fn is_working_day(&mut self, date: NaiveDate) -> bool {
+        if !self.calendar.covers(date) {
+            self.provisional = true;
+        }
+        self.calendar.is_working_day(date)
+    }
+
+    fn next_day(date: NaiveDate) -> Result<NaiveDate> {
+        date.checked_add_days(Days::new(1))
+            .filter(|d| d.year() <= MAX_YEAR)
+            .ok_or_else(date_out_of_range)
+    }
+
+    /// The date itself if it is a working day, else the next working day.
+    pub fn working_day_on_or_after(&mut self, date: NaiveDate) -> Result<NaiveDate> {
+        let mut day = date;
+        while !self.is_working_day(day) {
+            day = Self::next_day(day)?;
+        }
+        Ok(day)
+    }
+
+    /// The first working day strictly after `date`.
+    pub fn working_day_after(&mut self, date: NaiveDate) -> Result<NaiveDate> {
+        self.working_day_on_or_after(Self::next_day(date)?)
+    }
+
+    /// The last day of a period of `limit` that starts on `start` (not counted, 民法典 §201),
+    /// skipping paused days.
+    pub fn due(
+        &mut self,
+        start: NaiveDate,
+        limit: TimeLimit,
+        pauses: &[Pause],
+    ) -> Result<NaiveDate> {
+        let days = i64::from(limit.value);
+        if days > MAX_DAYS {
+            return Err(days_out_of_range(days));
+        }
+        let paused = |d: NaiveDate| pauses.iter().any(|p| p.from <= d && d <= p.to);
+        match limit.unit {
+            // 当场: decided on the acceptance day itself.
+            LimitUnit::OnTheSpot => Ok(start),
+            LimitUnit::WorkingDays => {
+                let mut day = start;
+                let mut counted = 0;
+                while counted < days {
+                    day = Self::next_day(day)?;
+                    if !paused(day) && self.is_working_day(day) {
+                        counted += 1;
+                    }
+                }
+                Ok(day)
+            }
+            LimitUnit::NaturalDays => {
+                let mut day = start;
+                let mut counted = 0;
+                while counted < days {
+                    day = Self::next_day(day)?;
+                    if !paused(day) {
+                        counted += 1;
+                    }
+                }
+                // 民法典 §203: a last day that is a rest day moves to the next working day.
+                self.working_day_on_or_after(day)
+            }
+        }
+    }
+}
+
+pub(crate) fn date_out_of_range() -> Error {
+    Error::new(
+        ErrorCode::DateOutOfRange,
+        format!("日期超出可计算范围（{MIN_YEAR}–{MAX_YEAR} 年）。"),
+        format!("The date is outside the years the engine computes with ({MIN_YEAR}–{MAX_YEAR})."),
+    )
+}
+
+pub(crate) fn days_out_of_range(days: i64) -> Error {
+    Error::new(
+        ErrorCode::DaysOutOfRange,
+        format!("天数 {days} 超出范围，应为 0 至 {MAX_DAYS}。"),
+        format!("The day count {days} is out of range; use 0 to {MAX_DAYS}."),
+    )
+}
+
+/// Parses exactly `YYYY-MM-DD` (no other spellings: "2026-3-2" is an error, so every runtime
+/// reads a date the same way).
+pub fn parse_date(text: &str) -> Result<NaiveDate> {
+    let invalid = || {
+        Error::new(
+            ErrorCode::InvalidDate,
+            format!(
+                "“{}”不是有效日期，请使用 YYYY-MM-DD 格式，例如 2026-03-02。",
+                clip(text)
+            ),
+            format!(
+                "“{}” is not a valid date; use YYYY-MM-DD, e.g. 2026-03-02.",
+                clip(text)
+            ),
+        )
+    };
+    let bytes = text.as_bytes();
+    let well_formed = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !well_formed {
+        return Err(invalid());
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().ok();
+    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
+        return Err(invalid());
+    };
+    let year = i32::try_from(year).map_err(|_| invalid())?;
+    let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(invalid)?;
+    if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+        return Err(date_out_of_range());
+    }
+    Ok(date)
+}
+
+/// Shortens echoed input so an error message stays readable.
+pub(crate) fn clip(text: &str) -> String {
+    const MAX: usize = 40;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        let mut short: String = text.chars().take(MAX).collect();
+        short.push('…');
+        short
+    }
+}
+
+pub fn format_date(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// The answer of `qiquan deadline`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineAnswer {
+    pub from: String,
+    pub days: i64,
+    pub unit: LimitUnit,
+    pub due: String,
+    pub provisional: bool,
+}
+
+impl Calendar {
+    /// `from` + `days` in `unit` ("working" / "natural" or the rule-file spellings).
+    pub fn deadline(&self, from: &str, days: i64, unit: &str) -> Result<DeadlineAnswer> {
+        let start = parse_date(from)?;
+        if !(0..=MAX_DAYS).contains(&days) {
+            return Err(days_out_of_range(days));
+        }
+        let unit = match unit {
+            "working" | "working_days" => LimitUnit::WorkingDays,
+            "natural" | "natural_days" => LimitUnit::NaturalDays,
+            _ => {
+                return Err(Error::new(
+                    ErrorCode::InvalidUnit,
+                    format!(
+                        "单位“{}”无效，请使用 working（工作日）或 natural（自然日）。",
+                        clip(unit)
+                    ),
+                    format!("Unknown unit “{}”; use working or natural.", clip(unit)),
+                ));
+            }
+        };
+        let mut reckoner = self.reckoner();
+        let limit = TimeLimit {
+            value: u32::try_from(days).map_err(|_| days_out_of_range(days))?,
+            unit,
+        };
+        let due = reckoner.due(start, limit, &[])?;
+        Ok(DeadlineAnswer {
+            from: format_date(start),
+            days,
+            unit,
+            due: format_date(due),
+            provisional: reckoner.provisional() || !self.covers(start),
+        })
+    }
+}

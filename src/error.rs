@@ -1,0 +1,134 @@
+//! Errors returned as values, each with a stable code and a message in zh-CN and en.
+//!
+//! The codes are a public contract: the CLI prints them, the wasm module returns them and the
+//! server maps them to HTTP statuses. Never rename one; add new ones instead.
+
+use serde::Serialize;
+
+use crate::model::Text;
+
+/// Stable error codes for bad input and bad rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The input is not valid JSON (or is nested too deeply).
+    InvalidJson,
+    /// The JSON is well-formed but does not have the expected shape or types.
+    InvalidSubmission,
+    /// The input is larger than the engine accepts.
+    InputTooLarge,
+    UnknownMatter,
+    UnknownMaterial,
+    UnknownField,
+    /// No version of the matter is in force on the date of receipt.
+    NoVersionInForce,
+    /// A calendar date that does not exist or is not `YYYY-MM-DD`.
+    InvalidDate,
+    /// An instant that is not RFC 3339 with an offset.
+    InvalidInstant,
+    /// A date outside the years the engine computes with (1900–2199).
+    DateOutOfRange,
+    /// A day count outside 0..=3650.
+    DaysOutOfRange,
+    /// A special-procedure pause that ends before it starts or is implausibly long.
+    InvalidPause,
+    /// An unknown unit for a deadline.
+    InvalidUnit,
+    /// The rules bundle does not compile (see `details`).
+    RulesInvalid,
+    /// Reading a file or directory failed (CLI and server only).
+    Io,
+    /// The command line is malformed (CLI only).
+    Usage,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidJson => "invalid_json",
+            Self::InvalidSubmission => "invalid_submission",
+            Self::InputTooLarge => "input_too_large",
+            Self::UnknownMatter => "unknown_matter",
+            Self::UnknownMaterial => "unknown_material",
+            Self::UnknownField => "unknown_field",
+            Self::NoVersionInForce => "no_version_in_force",
+            Self::InvalidDate => "invalid_date",
+            Self::InvalidInstant => "invalid_instant",
+            Self::DateOutOfRange => "date_out_of_range",
+            Self::DaysOutOfRange => "days_out_of_range",
+            Self::InvalidPause => "invalid_pause",
+            Self::InvalidUnit => "invalid_unit",
+            Self::RulesInvalid => "rules_invalid",
+            Self::Io => "io",
+            Self::Usage => "usage",
+        }
+    }
+}
+
+/// An error as a value: what went wrong, where, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Error {
+    pub code: ErrorCode,
+    pub message: Text,
+    /// Where in the input the problem is (a JSON pointer or a file path), if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// Further machine detail, e.g. the parser's own message or each lint diagnostic.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<String>,
+}
+
+impl Error {
+    pub fn new(code: ErrorCode, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: Text {
+                zh: zh.into(),
+                en: en.into(),
+            },
+            at: None,
+            details: Vec::new(),
+        }
+    }
+
+    pub fn at(mut self, at: impl Into<String>) -> Self {
+        self.at = Some(at.into());
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.details.push(detail.into());
+        self
+    }
+
+    /// `{"error": {...}}`, pretty-printed: the exact bytes the CLI writes to stderr and the wasm
+    /// module returns, so every runtime reports the same error the same way.
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Envelope<'a> {
+            error: &'a Error,
+        }
+        serde_json::to_string_pretty(&Envelope { error: self })
+            .unwrap_or_else(|_| format!("{{\"error\":{{\"code\":\"{}\"}}}}", self.code.as_str()))
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {} / {}",
+            self.code.as_str(),
+            self.message.zh,
+            self.message.en
+        )?;
+        if let Some(at) = &self.at {
+            write!(f, " (at {at})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

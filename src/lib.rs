@@ -1,0 +1,295 @@
+//! qiquan (齐全): decides whether an application to a Chinese government service centre is
+//! complete enough to be accepted.
+//!
+//! Pipeline: rules (TOML files) → [`bundle`] compile → [`Engine::check`] → calendar deadlines →
+//! verdict with the one-time notice. The engine is pure: no clock, no timezone, no environment;
+//! the time of receipt is an input. Every error is a value with a stable code ([`ErrorCode`]).
+//!
+//! The CLI (`src/main.rs`), the wasm bindings and the server are thin shells over [`Engine`].
+
+pub mod bundle;
+pub mod calendar;
+mod check;
+pub mod error;
+mod identifiers;
+pub mod model;
+mod notice;
+#[cfg(feature = "schema")]
+pub mod schema;
+pub mod submission;
+pub mod verdict;
+
+use std::sync::OnceLock;
+
+use sha2::{Digest, Sha256};
+
+pub use bundle::{Bundle, Diagnostic, SourceFile};
+pub use calendar::DeadlineAnswer;
+pub use error::{Error, ErrorCode, Result};
+pub use model::MatterFile;
+pub use submission::{CheckOptions, Submission};
+pub use verdict::{MatterSummary, Outcome, Verdict, VersionSummary};
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+/// The engine's version, reported in every verdict.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The rule files built into this engine.
+pub fn embedded_sources() -> Vec<SourceFile> {
+    EMBEDDED_RULES
+        .iter()
+        .map(|(path, text)| SourceFile {
+            path: (*path).to_string(),
+            text: (*text).to_string(),
+        })
+        .collect()
+}
+
+/// A compiled rules bundle and the operations every shell exposes.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    bundle: Bundle,
+}
+
+impl Engine {
+    /// The engine with the rules embedded at build time, compiled once per process.
+    pub fn embedded() -> Result<&'static Engine> {
+        static ENGINE: OnceLock<Result<Engine>> = OnceLock::new();
+        ENGINE
+            .get_or_init(|| Engine::from_sources(&embedded_sources()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Compiles rule sources; a bundle with any lint diagnostic is refused whole.
+    pub fn from_sources(sources: &[SourceFile]) -> Result<Engine> {
+        Bundle::compile(sources)
+            .map(|bundle| Engine { bundle })
+            .map_err(rules_invalid)
+    }
+
+    /// Reads `DIR/matters/**.toml` and `DIR/calendar/*.toml`.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_dir(dir: &std::path::Path) -> Result<Engine> {
+        Engine::from_sources(&read_rules_dir(dir)?)
+    }
+
+    pub fn rules_digest(&self) -> &str {
+        self.bundle.digest()
+    }
+
+    pub fn bundle(&self) -> &Bundle {
+        &self.bundle
+    }
+
+    /// Checks a submission; `options` override the submission's time of receipt and channel.
+    pub fn check(
+        &self,
+        matter_id: &str,
+        submission: &Submission,
+        options: &CheckOptions,
+    ) -> Result<Verdict> {
+        check::check(&self.bundle, matter_id, submission, options)
+    }
+
+    /// JSON in, JSON out: the verdict exactly as the CLI prints it (without the final newline).
+    pub fn check_json(
+        &self,
+        matter_id: &str,
+        submission_json: &str,
+        options_json: Option<&str>,
+    ) -> Result<String> {
+        let submission: Submission = parse_json(submission_json, "submission")?;
+        let options: CheckOptions = match options_json {
+            Some(json) if !json.trim().is_empty() => parse_json(json, "options")?,
+            _ => CheckOptions::default(),
+        };
+        let verdict = self.check(matter_id, &submission, &options)?;
+        Ok(to_pretty_json(&verdict))
+    }
+
+    pub fn matters(&self) -> Vec<MatterSummary> {
+        self.bundle
+            .matters
+            .values()
+            .filter_map(|versions| {
+                let latest = &versions.last()?.rule;
+                Some(MatterSummary {
+                    id: latest.matter.clone(),
+                    name: latest.name.clone(),
+                    department: latest.department.clone(),
+                    case_type: latest.case_type,
+                    applicant_kinds: latest.applicant_kinds.clone(),
+                    versions: versions
+                        .iter()
+                        .map(|v| VersionSummary {
+                            version: v.rule.version.clone(),
+                            effective_from: v.rule.effective_from.clone(),
+                            effective_until: v.rule.effective_until.clone(),
+                        })
+                        .collect(),
+                })
+            })
+            .collect()
+    }
+
+    /// The definition a form renders: the version in force on `on` (`YYYY-MM-DD`), or the
+    /// newest version when no date is given.
+    pub fn matter(&self, matter_id: &str, on: Option<&str>) -> Result<&MatterFile> {
+        let versions = self.bundle.matters.get(matter_id).ok_or_else(|| {
+            Error::new(
+                ErrorCode::UnknownMatter,
+                format!("没有 id 为“{}”的事项。", calendar::clip(matter_id)),
+                format!(
+                    "There is no matter with id “{}”.",
+                    calendar::clip(matter_id)
+                ),
+            )
+        })?;
+        let version = match on {
+            None => versions.last(),
+            Some(day) => {
+                let day = calendar::parse_date(day)?;
+                versions
+                    .iter()
+                    .rev()
+                    .find(|v| v.effective_from <= day && v.effective_until.is_none_or(|u| day <= u))
+            }
+        };
+        version.map(|v| &v.rule).ok_or_else(|| {
+            Error::new(
+                ErrorCode::NoVersionInForce,
+                format!("事项“{matter_id}”在该日期没有有效的版本。"),
+                format!("No version of matter “{matter_id}” is in force on that date."),
+            )
+        })
+    }
+
+    /// `from` + `days` working or natural days (start day not counted).
+    pub fn deadline(&self, from: &str, days: i64, unit: &str) -> Result<DeadlineAnswer> {
+        self.bundle.calendar().deadline(from, days, unit)
+    }
+}
+
+fn rules_invalid(diagnostics: Vec<Diagnostic>) -> Error {
+    let mut error = Error::new(
+        ErrorCode::RulesInvalid,
+        format!("规则文件有 {} 处错误，无法加载。", diagnostics.len()),
+        format!(
+            "The rules have {} problem(s) and cannot be loaded.",
+            diagnostics.len()
+        ),
+    );
+    for diagnostic in diagnostics {
+        error = error.detail(diagnostic.to_string());
+    }
+    error
+}
+
+/// Pretty JSON, as every shell prints it.
+pub fn to_pretty_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| {
+        Error::new(
+            ErrorCode::InvalidJson,
+            "输出无法序列化。",
+            "The output could not be serialized.",
+        )
+        .detail(e.to_string())
+        .to_json()
+    })
+}
+
+/// Parses caller JSON with a size limit, telling malformed JSON from a wrong shape.
+pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<T> {
+    if json.len() > submission::MAX_SUBMISSION_BYTES {
+        return Err(Error::new(
+            ErrorCode::InputTooLarge,
+            format!(
+                "{what} 过大（{} 字节），上限为 {} 字节。",
+                json.len(),
+                submission::MAX_SUBMISSION_BYTES
+            ),
+            format!(
+                "The {what} is too large ({} bytes); the limit is {} bytes.",
+                json.len(),
+                submission::MAX_SUBMISSION_BYTES
+            ),
+        ));
+    }
+    serde_json::from_str(json).map_err(|e| {
+        use serde_json::error::Category;
+        match e.classify() {
+            Category::Data => Error::new(
+                ErrorCode::InvalidSubmission,
+                format!("{what} 的数据结构不正确：{e}"),
+                format!("The {what} does not have the expected shape: {e}"),
+            ),
+            _ => Error::new(
+                ErrorCode::InvalidJson,
+                format!("{what} 不是有效的 JSON：{e}"),
+                format!("The {what} is not valid JSON: {e}"),
+            ),
+        }
+    })
+}
+
+/// SHA-256 of a verdict's JSON bytes, as `sha256:<hex>`: the server compares the client's.
+pub fn verdict_digest(verdict_json: &str) -> String {
+    let hash = Sha256::digest(verdict_json.as_bytes());
+    let mut hex = String::from("sha256:");
+    for byte in hash.iter() {
+        hex.push_str(&format!("{byte:02x}"));
+    }
+    hex
+}
+
+/// Reads a rules directory into sources (paths relative to `dir`, with `/`).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read_rules_dir(dir: &std::path::Path) -> Result<Vec<SourceFile>> {
+    fn walk(
+        dir: &std::path::Path,
+        root: &std::path::Path,
+        out: &mut Vec<SourceFile>,
+    ) -> Result<()> {
+        let io = |e: std::io::Error| {
+            Error::new(
+                ErrorCode::Io,
+                "无法读取规则目录。",
+                "Cannot read the rules directory.",
+            )
+            .at(dir.display().to_string())
+            .detail(e.to_string())
+        };
+        let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(io)?.flatten().collect();
+        entries.sort_by_key(|e| e.path());
+        for entry in entries {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, root, out)?;
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                let text = std::fs::read_to_string(&path).map_err(io)?;
+                let relative = path
+                    .strip_prefix(root)
+                    .unwrap_or(&path)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.push(SourceFile {
+                    path: relative,
+                    text,
+                });
+            }
+        }
+        Ok(())
+    }
+    let mut sources = Vec::new();
+    for sub in ["matters", "calendar"] {
+        let path = dir.join(sub);
+        if path.is_dir() {
+            walk(&path, dir, &mut sources)?;
+        }
+    }
+    Ok(sources)
+}

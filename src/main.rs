@@ -1,0 +1,258 @@
+//! `qiquan`: the command-line shell over the engine. No rule logic lives here.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use qiquan::bundle::{self, Validation};
+use qiquan::{Engine, Error, ErrorCode, to_pretty_json};
+
+#[derive(Parser)]
+#[command(
+    name = "qiquan",
+    version,
+    about = "齐全 — completeness checks for government service applications"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a submission and print the verdict JSON (exit 0 whatever the outcome).
+    Check {
+        #[arg(long)]
+        matter: String,
+        /// Submission JSON file, or - for standard input.
+        #[arg(long)]
+        submission: PathBuf,
+        /// Options JSON file (`received_at`, `channel` override the submission's).
+        #[arg(long)]
+        options: Option<PathBuf>,
+        /// Load rules from this directory instead of the built-in bundle.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// List the matters.
+    Matters {
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a matter's definition (the version in force on --on, else the newest) as JSON.
+    Matter {
+        id: String,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Lint rule files: `path:line:col: code: message` for every problem; exit 1 if any.
+    Lint {
+        #[arg(default_value = "rules")]
+        dir: PathBuf,
+    },
+    /// Due date of a period: --from YYYY-MM-DD --days N --unit working|natural.
+    Deadline {
+        #[arg(long)]
+        from: String,
+        #[arg(long, allow_negative_numbers = true)]
+        days: i64,
+        #[arg(long, default_value = "working")]
+        unit: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Write the JSON Schemas generated from the rule types (or --check they are current).
+    Schema {
+        #[arg(default_value = "rules/schema")]
+        dir: PathBuf,
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print a rules directory as a bundle JSON (`{"files":[{path,text}]}`) for run-time loading.
+    Bundle {
+        #[arg(default_value = "rules")]
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version.
+            print!("{e}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let error = Error::new(
+                ErrorCode::Usage,
+                "命令行参数有误，请运行 qiquan --help 查看用法。",
+                "The command line is malformed; run qiquan --help for usage.",
+            )
+            .detail(e.to_string().trim().to_string());
+            eprintln!("{}", error.to_json());
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("{}", error.to_json());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn engine(rules: Option<&Path>) -> Result<Engine, Error> {
+    match rules {
+        Some(dir) => Engine::from_dir(dir),
+        None => Engine::embedded().cloned(),
+    }
+}
+
+fn read_input(path: &Path) -> Result<String, Error> {
+    let io = |e: std::io::Error| {
+        Error::new(
+            ErrorCode::Io,
+            "无法读取输入文件。",
+            "Cannot read the input file.",
+        )
+        .at(path.display().to_string())
+        .detail(e.to_string())
+    };
+    let limit = qiquan::submission::MAX_SUBMISSION_BYTES as u64 + 1;
+    let mut text = String::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .take(limit)
+            .read_to_string(&mut text)
+            .map_err(io)?;
+    } else {
+        std::fs::File::open(path)
+            .map_err(io)?
+            .take(limit)
+            .read_to_string(&mut text)
+            .map_err(io)?;
+    }
+    Ok(text)
+}
+
+fn run(command: Command) -> Result<ExitCode, Error> {
+    match command {
+        Command::Check {
+            matter,
+            submission,
+            options,
+            rules,
+        } => {
+            let engine = engine(rules.as_deref())?;
+            let submission = read_input(&submission)?;
+            let options = options.map(|p| read_input(&p)).transpose()?;
+            println!(
+                "{}",
+                engine.check_json(&matter, &submission, options.as_deref())?
+            );
+        }
+        Command::Matters { rules, json } => {
+            let matters = engine(rules.as_deref())?.matters();
+            if json {
+                println!("{}", to_pretty_json(&matters));
+            } else {
+                for m in matters {
+                    let latest = m.versions.last().map(|v| v.version.as_str()).unwrap_or("");
+                    println!("{}\t{}\t{}\t{:?}", m.id, m.name.zh, latest, m.case_type);
+                }
+            }
+        }
+        Command::Matter { id, on, rules } => {
+            let engine = engine(rules.as_deref())?;
+            println!("{}", to_pretty_json(engine.matter(&id, on.as_deref())?));
+        }
+        Command::Lint { dir } => {
+            let sources = qiquan::read_rules_dir(&dir)?;
+            let diagnostics = bundle::lint(&sources, Validation::Schema);
+            for diagnostic in &diagnostics {
+                // Paths as the user can open them.
+                println!(
+                    "{}",
+                    diagnostic.to_string().replacen(
+                        &diagnostic.file,
+                        &dir.join(&diagnostic.file).display().to_string(),
+                        1
+                    )
+                );
+            }
+            if !diagnostics.is_empty() {
+                eprintln!("{} problem(s) in {}", diagnostics.len(), dir.display());
+                return Ok(ExitCode::from(1));
+            }
+            eprintln!("ok: {} rule files in {}", sources.len(), dir.display());
+        }
+        Command::Deadline {
+            from,
+            days,
+            unit,
+            json,
+            rules,
+        } => {
+            let answer = engine(rules.as_deref())?.deadline(&from, days, &unit)?;
+            if json {
+                println!("{}", to_pretty_json(&answer));
+            } else {
+                println!("{}", answer.due);
+                if answer.provisional {
+                    println!(
+                        "provisional: the calendar does not cover every date used; Monday–Friday was assumed"
+                    );
+                }
+            }
+        }
+        Command::Schema { dir, check } => {
+            let mut stale = false;
+            for (name, text) in qiquan::schema::schema_files() {
+                let path = dir.join(name);
+                if check {
+                    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                        eprintln!(
+                            "{} is out of date: run `qiquan schema {}`",
+                            path.display(),
+                            dir.display()
+                        );
+                        stale = true;
+                    }
+                } else {
+                    std::fs::create_dir_all(&dir)
+                        .and_then(|()| std::fs::write(&path, text))
+                        .map_err(|e| {
+                            Error::new(
+                                ErrorCode::Io,
+                                "无法写入模式文件。",
+                                "Cannot write the schema file.",
+                            )
+                            .detail(e.to_string())
+                        })?;
+                    eprintln!("wrote {}", path.display());
+                }
+            }
+            if stale {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Bundle { dir } => {
+            let sources = qiquan::read_rules_dir(&dir)?;
+            Engine::from_sources(&sources)?;
+            println!(
+                "{}",
+                to_pretty_json(&serde_json::json!({ "files": sources }))
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

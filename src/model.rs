@@ -1,0 +1,371 @@
+//! The rule-file format: what a human writes in `rules/matters/**.toml` and `rules/calendar/*.toml`.
+//!
+//! These types are the single source of truth for the format: the JSON Schema in `rules/schema/`
+//! is generated from them (`qiquan schema`), and a test fails if the checked-in schema drifts.
+//! Every struct denies unknown keys so that a typo is a lint error, not a silently ignored rule.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "schema")]
+use schemars::JsonSchema;
+
+/// Text shown to people: Simplified Chinese first, English second. Both are required so the
+/// forms' en toggle never shows an empty label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+/// One version of one matter (政务服务事项), in force from `effective_from`.
+///
+/// A matter may have several files, one per version; a check uses the version in force on the
+/// date of receipt.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MatterFile {
+    /// Stable matter id, lower_snake_case ASCII, e.g. `public_place_hygiene_license`.
+    pub matter: String,
+    /// Version label shown in verdicts, e.g. `2024-01`.
+    pub version: String,
+    /// First day (China time) on which this version applies, `YYYY-MM-DD`.
+    pub effective_from: String,
+    /// Last day on which this version applies, `YYYY-MM-DD`; open-ended if absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_until: Option<String>,
+    /// 事项名称.
+    pub name: Text,
+    /// 实施机关.
+    pub department: Text,
+    /// 设定依据: the regulation(s) that establish the matter.
+    pub legal_basis: String,
+    /// 办件类型.
+    pub case_type: CaseType,
+    /// 服务对象: who may apply. An applicant of another kind is not accepted (不予受理).
+    pub applicant_kinds: Vec<ApplicantKind>,
+    /// 法定办结时限.
+    pub statutory_limit: TimeLimit,
+    /// 承诺办结时限: never longer than the statutory limit.
+    pub promised_limit: TimeLimit,
+    /// A statutory extension (e.g. 行政许可法 §42: +10 days with approval).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statutory_extension: Option<TimeLimit>,
+    /// Whether the processing clock runs from acceptance or from the day all materials are in
+    /// (补办件: "办理时限从服务对象补齐材料之日算起").
+    #[serde(default)]
+    pub clock_starts: ClockStart,
+    /// Free text printed on the pledge form (容缺受理信用承诺书), e.g. the consequences of breaking it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pledge_terms: Option<Text>,
+    /// Form fields, in display order.
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    /// Materials (申请材料), in display order.
+    pub materials: Vec<Material>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CaseType {
+    /// 即办件: decided on the spot; never deficiency-tolerant.
+    Instant,
+    /// 承诺件: decided within the promised limit.
+    Promised,
+    /// 联办件: several departments in parallel.
+    Joint,
+    /// 上报件: forwarded to a higher authority.
+    Forwarded,
+}
+
+/// 服务对象 (GB/T 39046-2020 codes 1–6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicantKind {
+    /// 1 自然人
+    NaturalPerson,
+    /// 2 企业法人
+    EnterpriseLegalPerson,
+    /// 3 事业法人
+    InstitutionLegalPerson,
+    /// 4 社会组织法人
+    SocialOrganizationLegalPerson,
+    /// 5 行政机关
+    AdministrativeOrgan,
+    /// 6 其他组织
+    OtherOrganization,
+}
+
+impl ApplicantKind {
+    pub fn label(self) -> Text {
+        let (zh, en) = match self {
+            Self::NaturalPerson => ("自然人", "natural person"),
+            Self::EnterpriseLegalPerson => ("企业法人", "enterprise legal person"),
+            Self::InstitutionLegalPerson => ("事业法人", "public institution"),
+            Self::SocialOrganizationLegalPerson => ("社会组织法人", "social organisation"),
+            Self::AdministrativeOrgan => ("行政机关", "administrative organ"),
+            Self::OtherOrganization => ("其他组织", "other organisation"),
+        };
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TimeLimit {
+    pub value: u32,
+    pub unit: LimitUnit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LimitUnit {
+    /// 工作日: working days on the Chinese calendar.
+    WorkingDays,
+    /// 自然日: calendar days; a last day on a rest day moves to the next working day (民法典 §203).
+    NaturalDays,
+    /// 当场: decided on the acceptance day (`value` must be 0).
+    OnTheSpot,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ClockStart {
+    #[default]
+    Acceptance,
+    MaterialsComplete,
+}
+
+/// A form field (填报项).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    pub id: String,
+    pub label: Text,
+    #[serde(rename = "type")]
+    pub kind: FieldKind,
+    /// Required whenever the field applies.
+    #[serde(default)]
+    pub required: bool,
+    /// The field applies (is shown, and checked) only when this holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    /// A regular expression (regex-lite syntax) the whole value must match; text-like fields only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// What the pattern means, for the error message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern_hint: Option<Text>,
+    /// Length limits in characters (not bytes); text-like fields only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    /// Inclusive range; number fields only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Choices; `choice` fields only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<ChoiceOption>,
+    /// Help shown under the field (填报须知).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<Text>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    Text,
+    /// `YYYY-MM-DD`.
+    Date,
+    Number,
+    Boolean,
+    /// One of `options`, by id.
+    Choice,
+    /// 居民身份证号码 (GB 11643-1999, with its check digit).
+    IdCard,
+    /// 统一社会信用代码 (GB 32100-2015, with its check character).
+    Uscc,
+    /// Mainland mobile number or landline with area code.
+    Phone,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceOption {
+    pub id: String,
+    pub label: Text,
+}
+
+/// When a field or material applies. Exactly one form must be used:
+/// `{ field, equals }`, `{ field, one_of }`, `{ field, is_set }`, `{ field, greater_than }`,
+/// `{ field, less_than }`, `{ applicant_kind }`, `{ all }`, `{ any }` or `{ not }`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<ConditionValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_of: Option<Vec<ConditionValue>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_set: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub greater_than: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub less_than: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applicant_kind: Option<Vec<ApplicantKind>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all: Option<Vec<Condition>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub any: Option<Vec<Condition>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not: Option<Box<Condition>>,
+}
+
+/// A literal compared with a field value: a boolean, a number or a string (choice id, text, date).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(untagged)]
+pub enum ConditionValue {
+    Bool(bool),
+    Number(f64),
+    Text(String),
+}
+
+/// One required material (申请材料).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Material {
+    pub id: String,
+    /// 材料名称.
+    pub name: Text,
+    /// 主件 (key): missing or flawed always blocks acceptance.
+    pub key: bool,
+    /// Required only when this holds; always required if absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    /// 材料类型.
+    #[serde(default)]
+    pub form: MaterialForm,
+    /// 原件份数.
+    #[serde(default)]
+    pub originals: u32,
+    /// 复印件份数.
+    #[serde(default)]
+    pub copies: u32,
+    /// 材料形式.
+    #[serde(default)]
+    pub medium: Medium,
+    /// 来源渠道.
+    #[serde(default)]
+    pub source: MaterialSource,
+    /// 出具机构, when the material is issued by a department.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<Text>,
+    /// 容缺: may be missing or flawed at acceptance against a credit pledge. Never on key materials.
+    #[serde(default)]
+    pub tolerable: bool,
+    /// How long the applicant has to supply it after a pledge; required when `tolerable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pledge_period: Option<TimeLimit>,
+    /// 受理标准.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acceptance_standard: Option<Text>,
+    /// The regulation and article that require this material.
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialForm {
+    /// 原件
+    #[default]
+    Original,
+    /// 复印件
+    Copy,
+    /// 原件和复印件
+    OriginalAndCopy,
+    /// 原件或复印件
+    OriginalOrCopy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Medium {
+    /// 纸质
+    Paper,
+    /// 电子
+    Electronic,
+    /// 纸质或电子
+    #[default]
+    PaperOrElectronic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialSource {
+    /// 申请人自备
+    #[default]
+    Applicant,
+    /// 政府部门核发
+    IssuingDepartment,
+}
+
+/// One year's working-day arrangement (`rules/calendar/YYYY.toml`), from the State Council's
+/// notice (国务院办公厅关于YYYY年部分节假日安排的通知).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CalendarFile {
+    pub year: i32,
+    /// Title and document number of the notice.
+    pub notice: String,
+    pub holidays: Vec<Holiday>,
+    /// 调休: weekend days declared working days.
+    #[serde(default)]
+    pub make_up_workdays: Vec<MakeUpWorkday>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Holiday {
+    pub name: Text,
+    /// First rest day, `YYYY-MM-DD`.
+    pub from: String,
+    /// Last rest day, inclusive.
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MakeUpWorkday {
+    pub date: String,
+    /// The holiday it makes up for, e.g. `春节`.
+    #[serde(rename = "for")]
+    pub for_holiday: String,
+}

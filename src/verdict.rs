@@ -1,0 +1,202 @@
+//! The check's output. Field order here is the byte order of the JSON every runtime prints, so
+//! changing it changes every conformance case: do so deliberately.
+
+use serde::Serialize;
+
+use crate::model::{ApplicantKind, ClockStart, Text};
+use crate::submission::{Channel, MaterialStatus};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub matter: String,
+    pub matter_name: Text,
+    pub version: String,
+    pub rules_digest: String,
+    pub engine_version: &'static str,
+    /// The instant of receipt in China time, e.g. `2026-03-02T09:30:00+08:00`.
+    pub received_at: String,
+    pub channel: Channel,
+    pub outcome: Outcome,
+    pub outcome_label: Text,
+    /// Every problem at once (一次性告知): applicant, then fields, then materials, in rule order.
+    pub findings: Vec<Finding>,
+    /// What applies to this submission, so forms can show and hide fields and materials
+    /// without evaluating any rule themselves.
+    pub checklist: Checklist,
+    pub pledge: Pledge,
+    pub deadlines: Deadlines,
+    /// The one-time notice (一次性告知单), when correction is required.
+    pub notice: Option<Notice>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// 受理
+    Accept,
+    /// 容缺受理
+    AcceptWithPledge,
+    /// 补正 (one-time notice)
+    CorrectionRequired,
+    /// 不予受理
+    NotAccepted,
+}
+
+impl Outcome {
+    pub fn label(self) -> Text {
+        let (zh, en) = match self {
+            Self::Accept => ("受理", "Accepted"),
+            Self::AcceptWithPledge => ("容缺受理", "Accepted on a credit pledge"),
+            Self::CorrectionRequired => ("需补正材料", "Correction required"),
+            Self::NotAccepted => ("不予受理", "Not accepted"),
+        };
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingCode {
+    ApplicantIneligible,
+    FieldMissing,
+    FieldInvalid,
+    MaterialMissing,
+    MaterialFlawed,
+    MaterialWrongForm,
+    PledgeNotAllowed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    Applicant,
+    Field,
+    Material,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    pub kind: TargetKind,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub code: FindingCode,
+    pub target: Target,
+    /// The label of the field or the name of the material.
+    pub label: Text,
+    /// A finer, stable reason, e.g. `checksum`, `pattern`, `bad_credit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+    /// Materials only: 主件.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<bool>,
+    /// Materials only: may be pledged (容缺).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tolerable: Option<bool>,
+    /// The clerk's note on a flawed material.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub basis: String,
+    /// What is wrong and how to fix it.
+    pub message: Text,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Checklist {
+    pub fields: Vec<FieldState>,
+    pub materials: Vec<MaterialState>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldState {
+    pub id: String,
+    /// The field's condition holds (or it has none): show it.
+    pub applies: bool,
+    pub required: bool,
+    /// Problem found with this field, if any.
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MaterialState {
+    pub id: String,
+    /// The material's condition holds (or it has none): it is required.
+    pub applies: bool,
+    pub key: bool,
+    pub tolerable: bool,
+    pub status: MaterialStatus,
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pledge {
+    /// Items that are missing or flawed and could be pledged.
+    pub items: Vec<PledgeItem>,
+    /// The applicant may pledge: no bad-credit record, and the matter is not instant.
+    pub applicant_eligible: bool,
+    /// Signing the pledge would make the application acceptable now (forms offer it when true).
+    pub would_accept: bool,
+    pub signed: bool,
+    /// The earliest date by which a pledged item is due: supplying everything by then keeps the
+    /// pledge whatever each item's own period.
+    pub pledge_due: Option<String>,
+    /// Why a pledge cannot be used, as stable reason codes.
+    pub blocked_by: Vec<&'static str>,
+    pub terms: Option<Text>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PledgeItem {
+    pub material: String,
+    pub name: Text,
+    pub due: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Deadlines {
+    /// The China-time date of receipt.
+    pub received_on: String,
+    /// The acceptance day: window/kiosk on a rest day → next working day; online → the first
+    /// working day after the day of receipt.
+    pub accepted_on: String,
+    pub clock_starts: ClockStart,
+    /// Null when the clock waits for outstanding materials (补办件).
+    pub promised_due: Option<String>,
+    pub statutory_due: Option<String>,
+    pub statutory_extended_due: Option<String>,
+    pub pledge_due: Option<String>,
+    /// Days not counted because of special procedures (特别程序).
+    pub paused_days: u32,
+    /// True when any date used lies in a year the calendar does not cover: the dates assume
+    /// Monday–Friday working days and may move when the State Council publishes that year.
+    pub provisional: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    pub title: Text,
+    pub text: Text,
+}
+
+/// A short description of a matter for lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatterSummary {
+    pub id: String,
+    pub name: Text,
+    pub department: Text,
+    pub case_type: crate::model::CaseType,
+    pub applicant_kinds: Vec<ApplicantKind>,
+    pub versions: Vec<VersionSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionSummary {
+    pub version: String,
+    pub effective_from: String,
+    pub effective_until: Option<String>,
+}
