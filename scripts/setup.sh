@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything the build and the tests need on a fresh machine. Idempotent: each step is
+# skipped when already satisfied, so `run.sh` and `test.sh` can call it every time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m== %s\033[0m\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+if grep -q '^name = "wasm-bindgen"$' Cargo.lock 2>/dev/null; then
+  want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+  if [ "$want" != "$have" ]; then
+    say "cargo install wasm-bindgen-cli --version $want (about 3 minutes)"
+    # Not --locked: its lockfile wants a crate version this registry lacks.
+    cargo install wasm-bindgen-cli --version "$want"
+  fi
+fi
+
+if ! command -v chromium >/dev/null 2>&1; then
+  say "apt-get install chromium chromium-driver"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+if [ -f package.json ] && { [ ! -d node_modules ] || [ package.json -nt node_modules ]; }; then
+  say "npm ci"
+  npm ci --no-audit --no-fund
+fi

@@ -1,0 +1,162 @@
+//! The runtime-neutral conformance corpus (`tests/conformance/**/*.json`), run natively.
+//!
+//! Each case names its input and hand-written expectations (`expect_outcome`, `expect_codes`,
+//! `expect_error`, `expect_due`); `<case>.expected.json` beside it holds the exact bytes the
+//! engine must print. The Node and Chromium runners read the same files and compare the same
+//! bytes. `QIQUAN_BLESS=1 cargo test --test conformance` rewrites the `.expected.json` files;
+//! review their diff before committing.
+
+use std::path::{Path, PathBuf};
+
+use qiquan::Engine;
+use serde_json::Value;
+
+fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("conformance dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            cases(&path, out);
+        } else if path.extension().is_some_and(|e| e == "json")
+            && !path.to_string_lossy().ends_with(".expected.json")
+        {
+            out.push(path);
+        }
+    }
+}
+
+/// Runs one case and returns the engine's output bytes, exactly as every runtime must.
+pub fn run_case(engine: &Engine, case: &Value) -> String {
+    match case["kind"].as_str().unwrap_or("check") {
+        "deadline" => {
+            let d = &case["deadline"];
+            match engine.deadline(
+                d["from"].as_str().unwrap_or_default(),
+                d["days"].as_i64().unwrap_or(i64::MIN),
+                d["unit"].as_str().unwrap_or_default(),
+            ) {
+                Ok(answer) => qiquan::to_pretty_json(&answer),
+                Err(error) => error.to_json(),
+            }
+        }
+        _ => {
+            let submission = match &case["submission_text"] {
+                Value::String(text) => text.clone(),
+                _ => serde_json::to_string(&case["submission"]).unwrap(),
+            };
+            let options = case
+                .get("options")
+                .map(|o| serde_json::to_string(o).unwrap());
+            let matter = case["matter"].as_str().unwrap_or_default();
+            match engine.check_json(matter, &submission, options.as_deref()) {
+                Ok(json) => json,
+                Err(error) => error.to_json(),
+            }
+        }
+    }
+}
+
+/// The hand-written expectations, checked before the byte comparison so a failure says what
+/// is semantically wrong, not only that bytes differ.
+fn check_expectations(name: &str, case: &Value, output: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    if let Some(code) = case.get("expect_error") {
+        if &output["error"]["code"] != code {
+            problems.push(format!("{name}: expected error {code}, got {}", brief(output)));
+        }
+        return problems;
+    }
+    if output.get("error").is_some() {
+        problems.push(format!("{name}: unexpected error {}", output["error"]));
+        return problems;
+    }
+    if let Some(outcome) = case.get("expect_outcome")
+        && &output["outcome"] != outcome
+    {
+        problems.push(format!("{name}: expected outcome {outcome}, got {}", output["outcome"]));
+    }
+    if let Some(codes) = case.get("expect_codes") {
+        let got: Vec<Value> = output["findings"]
+            .as_array()
+            .map(|f| f.iter().map(|f| f["code"].clone()).collect())
+            .unwrap_or_default();
+        if codes.as_array() != Some(&got) {
+            problems.push(format!("{name}: expected codes {codes}, got {}", Value::Array(got)));
+        }
+    }
+    if let Some(expected) = case.get("expect_deadlines")
+        && let Some(map) = expected.as_object()
+    {
+        for (key, value) in map {
+            if &output["deadlines"][key] != value {
+                problems.push(format!(
+                    "{name}: expected deadlines.{key} = {value}, got {}",
+                    output["deadlines"][key]
+                ));
+            }
+        }
+    }
+    if let Some(due) = case.get("expect_due")
+        && &output["due"] != due
+    {
+        problems.push(format!("{name}: expected due {due}, got {}", output["due"]));
+    }
+    if let Some(provisional) = case.get("expect_provisional") {
+        let got = output
+            .get("provisional")
+            .or_else(|| output["deadlines"].get("provisional"));
+        if got != Some(provisional) {
+            problems.push(format!("{name}: expected provisional {provisional}, got {got:?}"));
+        }
+    }
+    problems
+}
+
+fn brief(output: &Value) -> String {
+    if let Some(error) = output.get("error") {
+        format!("error {}", error["code"])
+    } else {
+        format!("outcome {}", output["outcome"])
+    }
+}
+
+#[test]
+fn conformance_corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance");
+    let mut paths = Vec::new();
+    cases(&root, &mut paths);
+    assert!(!paths.is_empty(), "no conformance cases found");
+    let engine = Engine::embedded().expect("embedded rules compile");
+    let bless = std::env::var_os("QIQUAN_BLESS").is_some();
+    let mut failures = Vec::new();
+    for path in &paths {
+        let name = path.strip_prefix(&root).unwrap().display().to_string();
+        let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let output = run_case(engine, &case);
+        let parsed: Value = serde_json::from_str(&output).expect("engine output is JSON");
+        failures.extend(check_expectations(&name, &case, &parsed));
+        let expected_path = path.with_extension("expected.json");
+        if bless {
+            std::fs::write(&expected_path, format!("{output}\n")).unwrap();
+            continue;
+        }
+        match std::fs::read_to_string(&expected_path) {
+            Ok(expected) if expected.strip_suffix('\n').unwrap_or(&expected) == output => {}
+            Ok(expected) => failures.push(format!(
+                "{name}: output differs from {}:\n{}",
+                expected_path.display(),
+                pretty_assertions::StrComparison::new(expected.trim_end(), &output)
+            )),
+            Err(_) => failures.push(format!(
+                "{name}: no {} (run QIQUAN_BLESS=1 cargo test --test conformance)",
+                expected_path.display()
+            )),
+        }
+    }
+    println!("conformance: {} cases, {} failures", paths.len(), failures.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
