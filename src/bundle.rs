@@ -21,6 +21,7 @@ use crate::model::{
 /// One rule file: its path relative to the rules directory (`matters/…/x.toml`,
 /// `calendar/2026.toml`) and its text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct SourceFile {
     pub path: String,
     pub text: String,
@@ -28,6 +29,7 @@ pub struct SourceFile {
 
 /// A lint finding in a rule file, printed as `path:line:col: code: message`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Diagnostic {
     pub file: String,
     pub line: usize,
@@ -351,12 +353,18 @@ fn schema_check(reporter: &mut Reporter<'_>, kind: SchemaKind) -> bool {
     let mut ok = true;
     for error in validator.iter_errors(&instance) {
         ok = false;
+        let mut pointer = error.instance_path().as_str().to_string();
         let code = match error.kind() {
-            jsonschema::error::ValidationErrorKind::AdditionalProperties { .. } => "unknown_key",
+            jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
+                // Point at the offending key itself, not at its table.
+                if let Some(key) = unexpected.first() {
+                    pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                }
+                "unknown_key"
+            }
             jsonschema::error::ValidationErrorKind::Required { .. } => "missing_key",
             _ => "schema",
         };
-        let pointer = error.instance_path().as_str().to_string();
         reporter.at(&pointer, code, format!("{error} (at {pointer})"));
     }
     ok
@@ -938,7 +946,7 @@ fn group_versions(
             .push(version);
     }
     for list in matters.values_mut() {
-        list.sort_by(|a, b| a.effective_from.cmp(&b.effective_from));
+        list.sort_by_key(|v| v.effective_from);
         for pair in list.windows(2) {
             let (a, b) = (&pair[0], &pair[1]);
             let clash = if a.effective_from == b.effective_from {
@@ -998,8 +1006,8 @@ mod tests {
             path: "a".into(),
             text: "bc".into(),
         };
-        assert_ne!(digest(&[a.clone()]), digest(&[b]));
-        assert_eq!(digest(&[a.clone()]), digest(&[a]));
+        assert_ne!(digest(std::slice::from_ref(&a)), digest(&[b]));
+        assert_eq!(digest(std::slice::from_ref(&a)), digest(&[a]));
     }
 
     #[test]

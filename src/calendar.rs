@@ -291,6 +291,7 @@ pub fn format_date(date: NaiveDate) -> String {
 
 /// The answer of `qiquan deadline`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct DeadlineAnswer {
     pub from: String,
     pub days: i64,

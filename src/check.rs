@@ -68,10 +68,10 @@ pub(crate) fn parse_instant(instant: &str) -> Result<DateTime<FixedOffset>> {
     Ok(local)
 }
 
-fn version_in_force<'a>(
-    versions: &'a [MatterVersion],
+pub(crate) fn version_in_force(
+    versions: &[MatterVersion],
     day: NaiveDate,
-) -> Option<&'a MatterVersion> {
+) -> Option<&MatterVersion> {
     versions
         .iter()
         .rev()

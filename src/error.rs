@@ -9,6 +9,7 @@ use crate::model::Text;
 
 /// Stable error codes for bad input and bad rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The input is not valid JSON (or is nested too deeply).
@@ -67,6 +68,7 @@ impl ErrorCode {
 
 /// An error as a value: what went wrong, where, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Error {
     pub code: ErrorCode,
     pub message: Text,

@@ -18,6 +18,8 @@ mod notice;
 pub mod schema;
 pub mod submission;
 pub mod verdict;
+#[cfg(all(target_arch = "wasm32", feature = "wasm"))]
+pub mod wasm;
 
 use std::sync::OnceLock;
 
@@ -149,13 +151,7 @@ impl Engine {
         })?;
         let version = match on {
             None => versions.last(),
-            Some(day) => {
-                let day = calendar::parse_date(day)?;
-                versions
-                    .iter()
-                    .rev()
-                    .find(|v| v.effective_from <= day && v.effective_until.is_none_or(|u| day <= u))
-            }
+            Some(day) => check::version_in_force(versions, calendar::parse_date(day)?),
         };
         version.map(|v| &v.rule).ok_or_else(|| {
             Error::new(
@@ -202,11 +198,18 @@ pub fn to_pretty_json<T: serde::Serialize>(value: &T) -> String {
 
 /// Parses caller JSON with a size limit, telling malformed JSON from a wrong shape.
 pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<T> {
+    let what_zh = match what {
+        "submission" => "申请数据",
+        "options" => "选项",
+        "bundle" => "规则包",
+        other => other,
+    };
     if json.len() > submission::MAX_SUBMISSION_BYTES {
         return Err(Error::new(
             ErrorCode::InputTooLarge,
             format!(
-                "{what} 过大（{} 字节），上限为 {} 字节。",
+                "{} 过大（{} 字节），上限为 {} 字节。",
+                what_zh,
                 json.len(),
                 submission::MAX_SUBMISSION_BYTES
             ),
@@ -222,12 +225,12 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Res
         match e.classify() {
             Category::Data => Error::new(
                 ErrorCode::InvalidSubmission,
-                format!("{what} 的数据结构不正确：{e}"),
+                format!("{what_zh}的数据结构不正确：{e}"),
                 format!("The {what} does not have the expected shape: {e}"),
             ),
             _ => Error::new(
                 ErrorCode::InvalidJson,
-                format!("{what} 不是有效的 JSON：{e}"),
+                format!("{what_zh}不是有效的 JSON：{e}"),
                 format!("The {what} is not valid JSON: {e}"),
             ),
         }

@@ -15,6 +15,7 @@ pub const MAX_SUBMISSION_BYTES: usize = 256 * 1024;
 pub const MAX_PAUSES: usize = 50;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Submission {
     pub applicant: Applicant,
@@ -27,6 +28,10 @@ pub struct Submission {
     pub received_at: Option<String>,
     /// Field values by field id: strings, numbers or booleans.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "wasm",
+        tsify(type = "Record<string, string | number | boolean | null>")
+    )]
     pub fields: UniqueMap<serde_json::Value>,
     /// Materials by material id; a material not listed counts as missing.
     #[serde(default)]
@@ -40,6 +45,7 @@ pub struct Submission {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Applicant {
     pub kind: ApplicantKind,
@@ -49,6 +55,7 @@ pub struct Applicant {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// 窗口办理
@@ -61,6 +68,7 @@ pub enum Channel {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct MaterialSubmission {
     pub status: MaterialStatus,
@@ -76,6 +84,7 @@ pub struct MaterialSubmission {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum MaterialStatus {
     Provided,
@@ -84,6 +93,7 @@ pub enum MaterialStatus {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum SubmittedForm {
     Original,
@@ -92,6 +102,7 @@ pub enum SubmittedForm {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum SubmittedMedium {
     Paper,
@@ -99,6 +110,7 @@ pub enum SubmittedMedium {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct PauseSubmission {
     pub procedure: SpecialProcedure,
@@ -110,6 +122,7 @@ pub struct PauseSubmission {
 
 /// 特别程序 (行政许可法 §45, plus site survey and public notice as practised).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum SpecialProcedure {
     Hearing,
@@ -126,6 +139,7 @@ pub enum SpecialProcedure {
 
 /// Values the caller sets over the submission: the server's own clock, the channel it saw.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct CheckOptions {
     #[serde(default)]
@@ -137,6 +151,7 @@ pub struct CheckOptions {
 /// A JSON object whose keys must be unique: a duplicated key would silently drop data, so it
 /// is an input error instead.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct UniqueMap<V>(pub BTreeMap<String, V>);
 
 impl<V> Default for UniqueMap<V> {

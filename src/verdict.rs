@@ -7,6 +7,7 @@ use crate::model::{ApplicantKind, ClockStart, Text};
 use crate::submission::{Channel, MaterialStatus};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Verdict {
     pub matter: String,
     pub matter_name: Text,
@@ -30,6 +31,7 @@ pub struct Verdict {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// 受理
@@ -58,6 +60,7 @@ impl Outcome {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum FindingCode {
     ApplicantIneligible,
@@ -70,6 +73,7 @@ pub enum FindingCode {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum TargetKind {
     Applicant,
@@ -78,12 +82,14 @@ pub enum TargetKind {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Target {
     pub kind: TargetKind,
     pub id: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Finding {
     pub code: FindingCode,
     pub target: Target,
@@ -107,12 +113,14 @@ pub struct Finding {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Checklist {
     pub fields: Vec<FieldState>,
     pub materials: Vec<MaterialState>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct FieldState {
     pub id: String,
     /// The field's condition holds (or it has none): show it.
@@ -123,6 +131,7 @@ pub struct FieldState {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct MaterialState {
     pub id: String,
     /// The material's condition holds (or it has none): it is required.
@@ -134,6 +143,7 @@ pub struct MaterialState {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Pledge {
     /// Items that are missing or flawed and could be pledged.
     pub items: Vec<PledgeItem>,
@@ -151,6 +161,7 @@ pub struct Pledge {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct PledgeItem {
     pub material: String,
     pub name: Text,
@@ -158,6 +169,7 @@ pub struct PledgeItem {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Deadlines {
     /// The China-time date of receipt.
     pub received_on: String,
@@ -178,6 +190,7 @@ pub struct Deadlines {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Notice {
     pub title: Text,
     pub text: Text,
@@ -185,6 +198,7 @@ pub struct Notice {
 
 /// A short description of a matter for lists.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct MatterSummary {
     pub id: String,
     pub name: Text,
@@ -195,6 +209,7 @@ pub struct MatterSummary {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct VersionSummary {
     pub version: String,
     pub effective_from: String,

@@ -65,7 +65,10 @@ fn check_expectations(name: &str, case: &Value, output: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     if let Some(code) = case.get("expect_error") {
         if &output["error"]["code"] != code {
-            problems.push(format!("{name}: expected error {code}, got {}", brief(output)));
+            problems.push(format!(
+                "{name}: expected error {code}, got {}",
+                brief(output)
+            ));
         }
         return problems;
     }
@@ -76,7 +79,10 @@ fn check_expectations(name: &str, case: &Value, output: &Value) -> Vec<String> {
     if let Some(outcome) = case.get("expect_outcome")
         && &output["outcome"] != outcome
     {
-        problems.push(format!("{name}: expected outcome {outcome}, got {}", output["outcome"]));
+        problems.push(format!(
+            "{name}: expected outcome {outcome}, got {}",
+            output["outcome"]
+        ));
     }
     if let Some(codes) = case.get("expect_codes") {
         let got: Vec<Value> = output["findings"]
@@ -84,7 +90,10 @@ fn check_expectations(name: &str, case: &Value, output: &Value) -> Vec<String> {
             .map(|f| f.iter().map(|f| f["code"].clone()).collect())
             .unwrap_or_default();
         if codes.as_array() != Some(&got) {
-            problems.push(format!("{name}: expected codes {codes}, got {}", Value::Array(got)));
+            problems.push(format!(
+                "{name}: expected codes {codes}, got {}",
+                Value::Array(got)
+            ));
         }
     }
     if let Some(expected) = case.get("expect_deadlines")
@@ -109,7 +118,9 @@ fn check_expectations(name: &str, case: &Value, output: &Value) -> Vec<String> {
             .get("provisional")
             .or_else(|| output["deadlines"].get("provisional"));
         if got != Some(provisional) {
-            problems.push(format!("{name}: expected provisional {provisional}, got {got:?}"));
+            problems.push(format!(
+                "{name}: expected provisional {provisional}, got {got:?}"
+            ));
         }
     }
     problems
@@ -157,6 +168,10 @@ fn conformance_corpus() {
             )),
         }
     }
-    println!("conformance: {} cases, {} failures", paths.len(), failures.len());
+    println!(
+        "conformance: {} cases, {} failures",
+        paths.len(),
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
