@@ -365,7 +365,12 @@ fn schema_check(reporter: &mut Reporter<'_>, kind: SchemaKind) -> bool {
             jsonschema::error::ValidationErrorKind::Required { .. } => "missing_key",
             _ => "schema",
         };
-        reporter.at(&pointer, code, format!("{error} (at {pointer})"));
+        let shown = if pointer.is_empty() {
+            "/"
+        } else {
+            pointer.as_str()
+        };
+        reporter.at(&pointer, code, format!("{error} (at {shown})"));
     }
     ok
 }
