@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, lints, rule-file lint, native tests, the wasm runtimes (Node and
+# Chromium) on the shared conformance corpus, the server and the web forms in Chromium.
+# Installs what it needs first (scripts/setup.sh), so it works on a fresh machine and in CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+scripts/setup.sh
+
+say "cargo fmt --check"
+cargo fmt --all -- --check
+
+say "cargo clippy -D warnings"
+cargo clippy --all-targets -- -D warnings
+
+say "qiquan lint rules + schema is current"
+cargo run -q -- lint rules
+cargo run -q -- schema rules/schema --check
+
+say "native tests (unit, calendar, lint, CLI, conformance corpus)"
+cargo test
+
+say "wasm package: Node and Chromium conformance, differential test"
+scripts/test-wasm.sh
+
+say "server integration tests"
+scripts/test-server.sh
+
+say "web forms in Chromium (Playwright + axe-core)"
+scripts/test-www.sh
+
+say "all tests passed"
