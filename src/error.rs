@@ -77,6 +77,7 @@ pub struct Error {
     pub at: Option<String>,
     /// Further machine detail, e.g. the parser's own message or each lint diagnostic.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
     pub details: Vec<String>,
 }
 

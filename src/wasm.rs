@@ -1,0 +1,372 @@
+//! The WebAssembly shell (`pkg/`, built by `scripts/build-wasm.sh`): a thin layer of
+//! argument checking and conversion over [`Engine`]. No rule logic lives here.
+//!
+//! Contract for every export: it never throws and never panics (the release profile aborts on
+//! panic, which would kill the module for the whole page). Bad input comes back as the same
+//! `{"error": {...}}` value the CLI prints, with a stable code. Arguments are taken as
+//! `JsValue` and checked here, so that even a wrongly typed call from plain JavaScript gets an
+//! error value instead of an exception from the generated glue.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::JSON;
+use serde::{Deserialize, Serialize};
+use tsify::Tsify;
+use wasm_bindgen::prelude::*;
+
+use crate::{Engine, Error, ErrorCode, SourceFile};
+
+/// Largest rules bundle `loadRules` reads, in bytes of JSON.
+const MAX_BUNDLE_BYTES: usize = 16 * 1024 * 1024;
+
+/// What every failing call returns: the CLI's error JSON, as an object.
+#[derive(Serialize, Tsify)]
+pub struct ErrorEnvelope {
+    pub error: Error,
+}
+
+/// The answer of `loadRules` and `resetRules`.
+#[derive(Serialize, Tsify)]
+pub struct RulesLoaded {
+    pub rules_digest: String,
+    /// The number of matters in the active bundle.
+    pub matters: usize,
+}
+
+/// A rules bundle as `qiquan bundle rules` prints it.
+#[derive(Deserialize, Serialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct RulesBundle {
+    pub files: Vec<SourceFile>,
+}
+
+thread_local! {
+    /// Rules loaded with `loadRules`; `None` means the embedded bundle.
+    static LOADED: RefCell<Option<Rc<Engine>>> = const { RefCell::new(None) };
+}
+
+/// The active engine: the loaded bundle, else the one compiled into the module.
+enum Active {
+    Embedded(&'static Engine),
+    Loaded(Rc<Engine>),
+}
+
+impl std::ops::Deref for Active {
+    type Target = Engine;
+    fn deref(&self) -> &Engine {
+        match self {
+            Active::Embedded(engine) => engine,
+            Active::Loaded(engine) => engine,
+        }
+    }
+}
+
+fn active() -> Result<Active, Error> {
+    let loaded = LOADED.with(|cell| cell.try_borrow().ok().and_then(|slot| slot.clone()));
+    match loaded {
+        Some(engine) => Ok(Active::Loaded(engine)),
+        None => Engine::embedded().map(Active::Embedded),
+    }
+}
+
+/// Serializes for JavaScript with JSON semantics: maps as plain objects, `None` as `null`, so
+/// the value deep-equals `JSON.parse` of the CLI's bytes.
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::new()
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(true);
+    value.serialize(&serializer).unwrap_or_else(|e| {
+        error_js(
+            &Error::new(
+                ErrorCode::InvalidJson,
+                "输出无法序列化。",
+                "The output could not be serialized.",
+            )
+            .detail(e.to_string()),
+        )
+    })
+}
+
+/// `{"error": {...}}` as an object; built from the error's own JSON so it cannot fail again.
+fn error_js(error: &Error) -> JsValue {
+    JSON::parse(&error.to_json()).unwrap_or(JsValue::NULL)
+}
+
+fn result_js<T: Serialize>(result: Result<T, Error>) -> JsValue {
+    match result {
+        Ok(value) => to_js(&value),
+        Err(error) => error_js(&error),
+    }
+}
+
+/// A wrongly typed argument: the same code as a submission of the wrong shape.
+fn bad_argument(name: &str, expected_zh: &str, expected_en: &str) -> Error {
+    Error::new(
+        ErrorCode::InvalidSubmission,
+        format!("参数 {name} 应为{expected_zh}。"),
+        format!("The argument {name} must be {expected_en}."),
+    )
+    .at(name.to_string())
+}
+
+fn string_arg(value: &JsValue, name: &str) -> Result<String, Error> {
+    value
+        .as_string()
+        .ok_or_else(|| bad_argument(name, "字符串", "a string"))
+}
+
+/// `undefined` and `null` (wasm-bindgen's `None`) mean "not given".
+fn optional_string_arg(value: Option<JsValue>, name: &str) -> Result<Option<String>, Error> {
+    value.map(|value| string_arg(&value, name)).transpose()
+}
+
+/// A JavaScript value as JSON text (`JSON.stringify`), refusing what has no JSON form
+/// (`undefined`, functions, BigInt, cycles).
+fn stringify_arg(value: &JsValue, name: &str) -> Result<String, Error> {
+    JSON::stringify(value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| {
+            bad_argument(
+                name,
+                "可转换为 JSON 的对象",
+                "an object that JSON.stringify can convert",
+            )
+        })
+}
+
+/// Checks a submission given as JSON text: returns exactly the bytes the CLI prints for the
+/// same input (without the final newline): the verdict JSON, or the error JSON the CLI writes
+/// to stderr.
+#[wasm_bindgen(js_name = checkJson, unchecked_return_type = "string")]
+pub fn check_json(
+    #[wasm_bindgen(js_name = matterId, unchecked_param_type = "string")] matter_id: JsValue,
+    #[wasm_bindgen(js_name = submissionJson, unchecked_param_type = "string")]
+    submission_json: JsValue,
+    #[wasm_bindgen(js_name = optionsJson, unchecked_optional_param_type = "string | null")]
+    options_json: Option<JsValue>,
+) -> String {
+    let run = || -> Result<String, Error> {
+        let matter = string_arg(&matter_id, "matterId")?;
+        let submission = string_arg(&submission_json, "submissionJson")?;
+        let options = optional_string_arg(options_json, "optionsJson")?;
+        active()?.check_json(&matter, &submission, options.as_deref())
+    };
+    run().unwrap_or_else(|error| error.to_json())
+}
+
+/// Checks a submission given as an object; returns the verdict (or the error) as an object
+/// equal to `JSON.parse(checkJson(...))` for the same input.
+#[wasm_bindgen(js_name = check, unchecked_return_type = "Verdict | ErrorEnvelope")]
+pub fn check(
+    #[wasm_bindgen(js_name = matterId, unchecked_param_type = "string")] matter_id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Submission")] submission: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CheckOptions | null")] options: Option<JsValue>,
+) -> JsValue {
+    let run = || -> Result<crate::Verdict, Error> {
+        let matter = string_arg(&matter_id, "matterId")?;
+        let submission_json = stringify_arg(&submission, "submission")?;
+        let options_json = match options {
+            Some(options) => Some(stringify_arg(&options, "options")?),
+            None => None,
+        };
+        // The same parse as `Engine::check_json`, keeping the verdict as a value.
+        let submission: crate::Submission = crate::parse_json(&submission_json, "submission")?;
+        let options: crate::CheckOptions = match options_json.as_deref() {
+            Some(json) if !json.trim().is_empty() => crate::parse_json(json, "options")?,
+            _ => crate::CheckOptions::default(),
+        };
+        active()?.check(&matter, &submission, &options)
+    };
+    result_js(run())
+}
+
+/// The matters of the active bundle.
+#[wasm_bindgen(js_name = matters, unchecked_return_type = "MatterSummary[] | ErrorEnvelope")]
+pub fn matters() -> JsValue {
+    result_js(active().map(|engine| engine.matters()))
+}
+
+/// A matter's definition: the version in force on `onDate` (`YYYY-MM-DD`), else the newest.
+#[wasm_bindgen(js_name = matter, unchecked_return_type = "MatterFile | ErrorEnvelope")]
+pub fn matter(
+    #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    #[wasm_bindgen(js_name = onDate, unchecked_optional_param_type = "string | null")]
+    on_date: Option<JsValue>,
+) -> JsValue {
+    let run = || -> Result<JsValue, Error> {
+        let id = string_arg(&id, "id")?;
+        let on = optional_string_arg(on_date, "onDate")?;
+        let engine = active()?;
+        Ok(to_js(engine.matter(&id, on.as_deref())?))
+    };
+    run().unwrap_or_else(|error| error_js(&error))
+}
+
+/// Lints rule files (`[{path, text}]`, paths like `matters/x/2024-01.toml`): every problem, in
+/// path order; an empty array when the files would load. Checks the typed rule format (the
+/// native `qiquan lint` additionally validates against the JSON Schema).
+#[wasm_bindgen(js_name = lint, unchecked_return_type = "Diagnostic[] | ErrorEnvelope")]
+pub fn lint(#[wasm_bindgen(unchecked_param_type = "SourceFile[]")] files: JsValue) -> JsValue {
+    let run = || -> Result<Vec<crate::Diagnostic>, Error> {
+        let files: Vec<SourceFile> = serde_wasm_bindgen::from_value(files).map_err(|e| {
+            bad_argument("files", "[{path, text}] 数组", "an array of {path, text}")
+                .detail(e.to_string())
+        })?;
+        Ok(crate::bundle::lint(
+            &files,
+            crate::bundle::Validation::Types,
+        ))
+    };
+    result_js(run())
+}
+
+/// `from` + `days` working or natural days (`unit`: `working` or `natural`), start day not
+/// counted. `days` must be an integer (a number or a BigInt).
+#[wasm_bindgen(js_name = deadline, unchecked_return_type = "DeadlineAnswer | ErrorEnvelope")]
+pub fn deadline(
+    #[wasm_bindgen(unchecked_param_type = "string")] from: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number | bigint")] days: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] unit: JsValue,
+) -> JsValue {
+    let run = || -> Result<crate::DeadlineAnswer, Error> {
+        let from = string_arg(&from, "from")?;
+        let days = days_arg(&days)?;
+        let unit = string_arg(&unit, "unit")?;
+        active()?.deadline(&from, days, &unit)
+    };
+    result_js(run())
+}
+
+/// A day count as `i64`, exactly: integral numbers within ±2^63 and BigInts within `i64`.
+/// Anything else is `days_out_of_range` (the engine itself then checks 0..=3650).
+fn days_arg(days: &JsValue) -> Result<i64, Error> {
+    let max = crate::calendar::MAX_DAYS;
+    let out_of_range = |shown: &str| {
+        Error::new(
+            ErrorCode::DaysOutOfRange,
+            format!("天数 {shown} 超出范围，应为 0 至 {max}。"),
+            format!("The day count {shown} is out of range; use 0 to {max}."),
+        )
+    };
+    if let Some(number) = days.as_f64() {
+        if !number.is_finite() || number.fract() != 0.0 {
+            return Err(Error::new(
+                ErrorCode::DaysOutOfRange,
+                format!("天数 {number} 不是整数，应为 0 至 {max} 的整数。"),
+                format!("The day count {number} is not an integer; use 0 to {max}."),
+            ));
+        }
+        // Every integral f64 in -2^63..2^63 is an exact i64: the cast neither saturates nor
+        // rounds.
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        if !(-LIMIT..LIMIT).contains(&number) {
+            return Err(out_of_range(&format!("{number}")));
+        }
+        return Ok(number as i64);
+    }
+    if days.is_bigint() {
+        let shown = js_sys::BigInt::from(days.clone())
+            .to_string(10)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default();
+        return shown.parse::<i64>().map_err(|_| out_of_range(&shown));
+    }
+    Err(bad_argument("days", "整数", "an integer"))
+}
+
+/// The digest of the active rules bundle, as in every verdict (`sha256:<hex>`).
+#[wasm_bindgen(js_name = rulesDigest, unchecked_return_type = "string")]
+pub fn rules_digest() -> String {
+    match active() {
+        Ok(engine) => engine.rules_digest().to_string(),
+        Err(error) => error.to_json(),
+    }
+}
+
+/// The engine's version, as in every verdict.
+#[wasm_bindgen(js_name = engineVersion)]
+pub fn engine_version() -> String {
+    crate::ENGINE_VERSION.to_string()
+}
+
+/// SHA-256 of a verdict's JSON bytes (`sha256:<hex>`), as the server computes it.
+#[wasm_bindgen(js_name = verdictDigest, unchecked_return_type = "string | ErrorEnvelope")]
+pub fn verdict_digest(
+    #[wasm_bindgen(js_name = verdictJson, unchecked_param_type = "string")] verdict_json: JsValue,
+) -> JsValue {
+    match string_arg(&verdict_json, "verdictJson") {
+        Ok(text) => JsValue::from_str(&crate::verdict_digest(&text)),
+        Err(error) => error_js(&error),
+    }
+}
+
+/// Replaces the active rules with a bundle (`{"files":[{path,text}]}`, as `qiquan bundle
+/// rules` prints it). A bundle that is malformed or does not lint clean is refused with
+/// `rules_invalid`, and the rules in use stay active.
+#[wasm_bindgen(js_name = loadRules, unchecked_return_type = "RulesLoaded | ErrorEnvelope")]
+pub fn load_rules(
+    #[wasm_bindgen(js_name = bundleJson, unchecked_param_type = "string")] bundle_json: JsValue,
+) -> JsValue {
+    let run = || -> Result<RulesLoaded, Error> {
+        let text = string_arg(&bundle_json, "bundleJson")?;
+        let engine = Engine::from_sources(&parse_bundle(&text)?.files)?;
+        let loaded = summary(&engine);
+        LOADED.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut slot) => {
+                *slot = Some(Rc::new(engine));
+                Ok(loaded)
+            }
+            Err(_) => Err(Error::new(
+                ErrorCode::RulesInvalid,
+                "规则正在使用中，无法替换。",
+                "The rules are in use and cannot be replaced now.",
+            )),
+        })
+    };
+    result_js(run())
+}
+
+/// Goes back to the rules compiled into the module.
+#[wasm_bindgen(js_name = resetRules, unchecked_return_type = "RulesLoaded | ErrorEnvelope")]
+pub fn reset_rules() -> JsValue {
+    LOADED.with(|cell| {
+        if let Ok(mut slot) = cell.try_borrow_mut() {
+            *slot = None;
+        }
+    });
+    result_js(active().map(|engine| summary(&engine)))
+}
+
+fn summary(engine: &Engine) -> RulesLoaded {
+    RulesLoaded {
+        rules_digest: engine.rules_digest().to_string(),
+        matters: engine.matters().len(),
+    }
+}
+
+fn parse_bundle(text: &str) -> Result<RulesBundle, Error> {
+    let refuse = |en: String, zh: String| {
+        Error::new(
+            ErrorCode::RulesInvalid,
+            format!("规则包无法读取：{zh}"),
+            format!("The rules bundle cannot be read: {en}"),
+        )
+        .at("bundleJson")
+    };
+    if text.len() > MAX_BUNDLE_BYTES {
+        return Err(refuse(
+            format!("{} bytes; the limit is {MAX_BUNDLE_BYTES}.", text.len()),
+            format!("{} 字节，上限为 {MAX_BUNDLE_BYTES} 字节。", text.len()),
+        ));
+    }
+    serde_json::from_str(text).map_err(|e| {
+        refuse(
+            "it is not {\"files\": [{\"path\", \"text\"}]}.".into(),
+            "应为 {\"files\": [{\"path\", \"text\"}]}。".into(),
+        )
+        .detail(e.to_string())
+    })
+}
