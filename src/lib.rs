@@ -16,6 +16,8 @@ pub mod model;
 mod notice;
 #[cfg(feature = "schema")]
 pub mod schema;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod submission;
 pub mod verdict;
 #[cfg(all(target_arch = "wasm32", feature = "wasm"))]

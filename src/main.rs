@@ -80,6 +80,34 @@ enum Command {
         #[arg(default_value = "rules")]
         dir: PathBuf,
     },
+    /// Run the HTTP revalidation service (see docs/server.md); stops on SIGTERM or Ctrl-C.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Receipt signing key file (`qiquan keygen --out FILE`).
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// Development: sign receipts with an ephemeral key when --key is not given.
+        #[arg(long)]
+        dev: bool,
+        #[arg(long, default_value = "www/dist")]
+        www: PathBuf,
+        #[arg(long, default_value = "pkg")]
+        pkg: PathBuf,
+        /// Whole-request time limit in seconds (answered 408 past it).
+        #[arg(long, default_value_t = 10)]
+        request_timeout: u64,
+        /// Log JSON lines on stderr instead of text.
+        #[arg(long)]
+        log_json: bool,
+    },
+    /// Write a new receipt signing key file (JSON, mode 0600; never overwrites).
+    Keygen {
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -251,6 +279,33 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             println!(
                 "{}",
                 to_pretty_json(&serde_json::json!({ "files": sources }))
+            );
+        }
+        Command::Serve {
+            addr,
+            rules,
+            key,
+            dev,
+            www,
+            pkg,
+            request_timeout,
+            log_json,
+        } => qiquan::server::serve(qiquan::server::ServeConfig {
+            addr,
+            rules,
+            key,
+            dev,
+            www,
+            pkg,
+            request_timeout: std::time::Duration::from_secs(request_timeout.clamp(1, 3600)),
+            log_json,
+        })?,
+        Command::Keygen { out } => {
+            let key = qiquan::server::receipt::keygen(&out)?;
+            eprintln!(
+                "wrote {} (key id {}); keep it secret, give the same file to every replica",
+                out.display(),
+                key.key_id()
             );
         }
     }

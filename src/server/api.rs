@@ -1,0 +1,535 @@
+//! The HTTP endpoints. Every rule decision is the engine's; this module only moves JSON, sets
+//! the instant of receipt from the server's clock, compares digests and signs receipts.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::receipt::{self, Receipt};
+use crate::model::Text;
+use crate::{CheckOptions, Error, ErrorCode, Outcome, Submission, Verdict};
+
+/// Largest request body read, in bytes (the engine's own submission limit).
+pub const BODY_LIMIT: usize = crate::submission::MAX_SUBMISSION_BYTES;
+/// An oversized body is read and dropped up to this many bytes, so the client sees the 413
+/// instead of a reset connection; past it the connection is closed.
+const DRAIN_LIMIT: usize = 4 * 1024 * 1024;
+
+/// An error response: `{"error": {"code", "message": {"zh", "en"}, "at"?, "details"?}}`, the
+/// same shape the CLI and the wasm module print. Codes are the engine's [`ErrorCode`] strings,
+/// plus server-only ones (`not_found`, `method_not_allowed`, `unsupported_media_type`,
+/// `timeout`, `internal`).
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: Text,
+    pub at: Option<String>,
+    pub details: Vec<String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, zh: &str, en: &str) -> Self {
+        Self {
+            status,
+            code,
+            message: Text {
+                zh: zh.into(),
+                en: en.into(),
+            },
+            at: None,
+            details: Vec::new(),
+        }
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "没有这个接口。",
+            "There is no such endpoint.",
+        )
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "该接口不支持此请求方法。",
+            "This endpoint does not support that method.",
+        )
+    }
+
+    pub fn timeout() -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            "请求超时，请重试。",
+            "The request took too long; please retry.",
+        )
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "服务器内部错误。",
+            "Internal server error.",
+        )
+    }
+
+    fn too_large() -> Self {
+        let mut e = Self::from(Error::new(
+            ErrorCode::InputTooLarge,
+            format!("请求过大，上限为 {BODY_LIMIT} 字节。"),
+            format!("The request body is too large; the limit is {BODY_LIMIT} bytes."),
+        ));
+        e.status = StatusCode::PAYLOAD_TOO_LARGE;
+        e
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> Self {
+        let status = match error.code {
+            ErrorCode::UnknownMatter => StatusCode::NOT_FOUND,
+            ErrorCode::InputTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::NoVersionInForce => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::RulesInvalid | ErrorCode::Io => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        Self {
+            status,
+            code: error.code.as_str(),
+            message: error.message,
+            at: error.at,
+            details: error.details,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            code: &'a str,
+            message: &'a Text,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            at: &'a Option<String>,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            details: &'a Vec<String>,
+        }
+        #[derive(Serialize)]
+        struct Envelope<'a> {
+            error: Body<'a>,
+        }
+        let body = Envelope {
+            error: Body {
+                code: self.code,
+                message: &self.message,
+                at: &self.at,
+                details: &self.details,
+            },
+        };
+        let mut response = (self.status, json_body(&body)).into_response();
+        // The logging middleware reads the code; the body may hold the caller's data, the code
+        // never does.
+        response.extensions_mut().insert(ErrorCodeTag(self.code));
+        response
+    }
+}
+
+/// The error code of a response, for the access log.
+#[derive(Clone, Copy)]
+pub struct ErrorCodeTag(pub &'static str);
+
+/// What the check handler did, for the access log (no personal data).
+#[derive(Clone)]
+pub struct CheckTag {
+    pub matter: String,
+    pub outcome: &'static str,
+    pub digest_match: Option<bool>,
+}
+
+fn json_body<T: Serialize>(value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    let ok = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("application/json")
+        })
+        .unwrap_or(false);
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "请求体必须是 JSON（Content-Type: application/json）。",
+            "The request body must be JSON (Content-Type: application/json).",
+        ))
+    }
+}
+
+/// Reads the body up to [`BODY_LIMIT`]; a larger one is drained (up to [`DRAIN_LIMIT`]) and
+/// refused with 413.
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<String, ApiError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > DRAIN_LIMIT as u64) {
+        return Err(ApiError::too_large());
+    }
+    let mut body = body;
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::InvalidJson.as_str(),
+                "请求体读取失败。",
+                "The request body could not be read.",
+            )
+        })?;
+        if let Ok(data) = frame.into_data() {
+            total += data.len();
+            if total <= BODY_LIMIT {
+                bytes.extend_from_slice(&data);
+            } else if total > DRAIN_LIMIT {
+                break;
+            }
+        }
+    }
+    if total > BODY_LIMIT {
+        return Err(ApiError::too_large());
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        Error::new(
+            ErrorCode::InvalidJson,
+            "请求体不是 UTF-8 编码的 JSON。",
+            "The request body is not UTF-8 JSON.",
+        )
+        .into()
+    })
+}
+
+/// The instant now, RFC 3339 in China time (+08:00), to the second.
+pub fn now_china() -> String {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let utc = chrono::DateTime::from_timestamp(since.as_secs() as i64, 0).unwrap_or_default();
+    let china = chrono::FixedOffset::east_opt(8 * 3600)
+        .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset"));
+    utc.with_timezone(&china)
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+    json_body(&serde_json::json!({
+        "status": "ok",
+        "engine_version": crate::ENGINE_VERSION,
+        "rules_digest": state.engine.rules_digest(),
+        "key_id": state.key.key_id(),
+    }))
+}
+
+pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    let text = state.metrics.render(
+        crate::ENGINE_VERSION,
+        state.engine.rules_digest(),
+        state.key.key_id(),
+    );
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        text,
+    )
+        .into_response()
+}
+
+pub async fn openapi() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        super::OPENAPI_JSON,
+    )
+        .into_response()
+}
+
+pub async fn list_matters(State(state): State<Arc<AppState>>) -> Response {
+    json_body(&serde_json::json!({
+        "engine_version": crate::ENGINE_VERSION,
+        "rules_digest": state.engine.rules_digest(),
+        "matters": state.engine.matters(),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatterQuery {
+    on: Option<String>,
+}
+
+fn bad_query(rejection: impl std::fmt::Display) -> ApiError {
+    let mut e = ApiError::from(Error::new(
+        ErrorCode::InvalidSubmission,
+        "查询参数不正确，只支持 ?on=YYYY-MM-DD。",
+        "The query is malformed; only ?on=YYYY-MM-DD is supported.",
+    ));
+    e.details.push(rejection.to_string());
+    e
+}
+
+fn bad_path(rejection: PathRejection) -> ApiError {
+    let mut e = ApiError::from(Error::new(
+        ErrorCode::InvalidSubmission,
+        "路径参数不正确。",
+        "The path parameter is malformed.",
+    ));
+    e.details.push(rejection.body_text());
+    e
+}
+
+pub async fn get_matter(
+    State(state): State<Arc<AppState>>,
+    id: Result<Path<String>, PathRejection>,
+    query: Result<Query<MatterQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Path(id) = id.map_err(bad_path)?;
+    let Query(query) = query.map_err(|r| bad_query(r.body_text()))?;
+    let matter = state.engine.matter(&id, query.on.as_deref())?;
+    Ok(json_body(matter))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckRequest {
+    submission: Submission,
+    #[serde(default)]
+    client_verdict_digest: Option<String>,
+    #[serde(default)]
+    client_received_at: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CheckResponse<'a> {
+    verdict: &'a Verdict,
+    verdict_json: &'a str,
+    verdict_digest: &'a str,
+    digest_match: Option<bool>,
+    receipt: Option<Receipt>,
+}
+
+fn outcome_str(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Accept => "accept",
+        Outcome::AcceptWithPledge => "accept_with_pledge",
+        Outcome::CorrectionRequired => "correction_required",
+        Outcome::NotAccepted => "not_accepted",
+    }
+}
+
+fn valid_digest(digest: &str) -> bool {
+    digest.strip_prefix("sha256:").is_some_and(|hex| {
+        hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+pub async fn check(
+    State(state): State<Arc<AppState>>,
+    id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let Path(matter) = id.map_err(bad_path)?;
+    // Unknown matter first: 404 whatever the body.
+    state.engine.matter(&matter, None)?;
+    require_json(&headers)?;
+    let text = read_body(&headers, body).await?;
+    let request: CheckRequest = crate::parse_json(&text, "request")?;
+    if let Some(digest) = &request.client_verdict_digest
+        && !valid_digest(digest)
+    {
+        return Err(ApiError::from(
+            Error::new(
+                ErrorCode::InvalidSubmission,
+                "client_verdict_digest 应为 sha256: 加 64 位小写十六进制数。",
+                "client_verdict_digest must be sha256: followed by 64 lowercase hex digits.",
+            )
+            .at("/client_verdict_digest"),
+        ));
+    }
+
+    // The server's clock decides the instant of receipt, whatever the client says.
+    let received_at = now_china();
+    let options = CheckOptions {
+        received_at: Some(received_at.clone()),
+        channel: None,
+    };
+    let verdict = state.engine.check(&matter, &request.submission, &options)?;
+    let verdict_json = crate::to_pretty_json(&verdict);
+    let verdict_digest = crate::verdict_digest(&verdict_json);
+
+    // Recompute as the client did (its own instant) and compare digests.
+    let digest_match = match &request.client_verdict_digest {
+        None => None,
+        Some(client_digest) => {
+            let client_instant = request
+                .client_received_at
+                .as_deref()
+                .or(request.submission.received_at.as_deref());
+            let client_json = match client_instant {
+                None => verdict_json.clone(),
+                Some(instant) if instant == received_at => verdict_json.clone(),
+                Some(instant) => {
+                    let options = CheckOptions {
+                        received_at: Some(instant.to_string()),
+                        channel: None,
+                    };
+                    let client_verdict = state
+                        .engine
+                        .check(&matter, &request.submission, &options)
+                        .map_err(|e| {
+                            let at = if request.client_received_at.is_some() {
+                                "/client_received_at"
+                            } else {
+                                "/submission/received_at"
+                            };
+                            ApiError::from(e.at(at))
+                        })?;
+                    crate::to_pretty_json(&client_verdict)
+                }
+            };
+            let matched = crate::verdict_digest(&client_json) == *client_digest;
+            state.metrics.digest_check(matched);
+            if !matched {
+                tracing::warn!(
+                    matter = %matter,
+                    rules_digest = %state.engine.rules_digest(),
+                    "client verdict digest differs from the server's: stale rules or tampering"
+                );
+            }
+            Some(matched)
+        }
+    };
+
+    let outcome = outcome_str(verdict.outcome);
+    state.metrics.outcome(outcome);
+    let receipt = match verdict.outcome {
+        Outcome::Accept | Outcome::AcceptWithPledge => {
+            state.metrics.receipt_issued();
+            Some(state.key.sign(Receipt {
+                receipt_no: receipt::receipt_no(&verdict_digest, &received_at),
+                matter: verdict.matter.clone(),
+                version: verdict.version.clone(),
+                outcome: outcome.to_string(),
+                rules_digest: verdict.rules_digest.clone(),
+                verdict_digest: verdict_digest.clone(),
+                accepted_on: verdict.deadlines.accepted_on.clone(),
+                promised_due: verdict.deadlines.promised_due.clone(),
+                statutory_due: verdict.deadlines.statutory_due.clone(),
+                pledge_due: verdict.deadlines.pledge_due.clone(),
+                issued_at: received_at.clone(),
+                key_id: String::new(),
+                signature: String::new(),
+            }))
+        }
+        _ => None,
+    };
+    let mut response = json_body(&CheckResponse {
+        verdict: &verdict,
+        verdict_json: &verdict_json,
+        verdict_digest: &verdict_digest,
+        digest_match,
+        receipt,
+    });
+    response.extensions_mut().insert(CheckTag {
+        matter: crate::calendar::clip(&matter),
+        outcome,
+        digest_match,
+    });
+    Ok(response)
+}
+
+pub async fn public_key(State(state): State<Arc<AppState>>) -> Response {
+    json_body(&serde_json::json!({
+        "algorithm": "ed25519",
+        "key_id": state.key.key_id(),
+        "public_key": state.key.public_key_hex(),
+        "canonical_prefix": receipt::CANONICAL_PREFIX,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VerifyRequest {
+    receipt: Receipt,
+}
+
+pub async fn verify_receipt(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    require_json(&headers)?;
+    let text = read_body(&headers, body).await?;
+    let request: VerifyRequest = crate::parse_json(&text, "request")?;
+    let receipt = request.receipt;
+    let response = match state.key.verify(&receipt) {
+        Ok(()) => {
+            state.metrics.receipt_verified("valid");
+            serde_json::json!({
+                "valid": true,
+                "receipt_no": receipt.receipt_no,
+                "key_id": receipt.key_id,
+            })
+        }
+        Err(invalid) => {
+            state.metrics.receipt_verified(invalid.code());
+            tracing::warn!(reason = invalid.code(), "receipt failed verification");
+            let (zh, en) = invalid.message();
+            serde_json::json!({
+                "valid": false,
+                "reason": invalid.code(),
+                "message": { "zh": zh, "en": en },
+            })
+        }
+    };
+    Ok(json_body(&response))
+}
