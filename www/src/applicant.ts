@@ -1,0 +1,296 @@
+// Applicant page (online application). Renders the matter from matter(id) and the engine's verdict.
+import './styles.css';
+import { h, clear, $ } from './dom';
+import { loadEngine, nowInChina, type Engine } from './engine';
+import { initLang, onLangChange, t, tx, APPLICANT_KINDS, fmtDate, fmtDateTime } from './i18n';
+import {
+  renderHeader, renderField, materialTags, materialDetails, buildSubmission, checkStable,
+  applyChecklist, renderErrorSummary, renderOutcome, renderDates, renderPledge, renderFindingsList,
+  matterIntro, focusTarget, type Value,
+} from './ui';
+import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Verdict } from './types';
+
+interface State {
+  engine: Engine;
+  matters: MatterSummary[];
+  matterId: string;
+  def: MatterDef | null;
+  kind: ApplicantKind;
+  values: Record<string, Value>;
+  materials: Record<string, MaterialSubmission>;
+  files: Record<string, string>;
+  pledgeSigned: boolean;
+  verdict: Verdict | null;
+  verdictJson: string | null;
+  touched: Set<string>;
+  showAll: boolean;
+  server: ServerCheckResponse | null;
+  submitting: boolean;
+}
+
+let S: State;
+
+async function main(): Promise<void> {
+  initLang(true);
+  const header = $('#site-header');
+  renderHeader(header, 'applicantTitle', { langToggle: true });
+  const main = $('#main');
+  clear(main, h('p', { class: 'loading' }, t('loading')));
+  let engine: Engine;
+  try {
+    engine = await loadEngine();
+  } catch (e) {
+    clear(main, h('div', { class: 'inset inset-bad', role: 'alert' }, t('engineFailed')));
+    console.error(e);
+    return;
+  }
+  const matters = engine.matters();
+  const fromUrl = new URLSearchParams(location.search).get('matter');
+  S = {
+    engine, matters, matterId: '', def: null, kind: 'enterprise_legal_person', values: {}, materials: {},
+    files: {}, pledgeSigned: false, verdict: null, verdictJson: null, touched: new Set(), showAll: false,
+    server: null, submitting: false,
+  };
+  onLangChange(() => { renderHeader(header, 'applicantTitle', { langToggle: true }); renderAll(); });
+  if (fromUrl && matters.some((m) => m.id === fromUrl)) selectMatter(fromUrl);
+  else renderAll();
+  document.body.dataset.ready = 'true';
+}
+
+function selectMatter(id: string): void {
+  S.matterId = id;
+  S.def = id ? S.engine.matter(id) : null;
+  S.kind = S.def?.applicant_kinds[0] ?? 'enterprise_legal_person';
+  S.values = {}; S.materials = {}; S.files = {}; S.pledgeSigned = false;
+  S.verdict = null; S.verdictJson = null; S.touched = new Set(); S.showAll = false; S.server = null;
+  if (S.def) runCheck();
+  renderAll();
+}
+
+function runCheck(): void {
+  if (!S.def) return;
+  const receivedAt = nowInChina();
+  let json: string | null = null;
+  const run = (hidden: { fields: Set<string>; materials: Set<string> }, signed: boolean) => {
+    const r = S.engine.check(S.matterId, buildSubmission({
+      kind: S.kind, channel: 'online', receivedAt, values: S.values, materials: S.materials,
+      pledgeSigned: signed, hiddenFields: hidden.fields, hiddenMaterials: hidden.materials,
+    }));
+    json = r.json;
+    return r.verdict;
+  };
+  let v = checkStable((hidden) => run(hidden, S.pledgeSigned), S.verdict);
+  if (S.pledgeSigned && !v.pledge.would_accept) {
+    // The offer is gone (something else changed): the signature no longer applies.
+    S.pledgeSigned = false;
+    v = checkStable((hidden) => run(hidden, false), v);
+  }
+  S.verdict = v;
+  S.verdictJson = json;
+}
+
+function currentSubmission() {
+  const hidden = {
+    fields: new Set((S.verdict?.checklist.fields ?? []).filter((f) => !f.applies).map((f) => f.id)),
+    materials: new Set((S.verdict?.checklist.materials ?? []).filter((m) => !m.applies).map((m) => m.id)),
+  };
+  return buildSubmission({
+    kind: S.kind, channel: 'online', receivedAt: S.verdict?.received_at ?? nowInChina(), values: S.values,
+    materials: S.materials, pledgeSigned: S.pledgeSigned, hiddenFields: hidden.fields, hiddenMaterials: hidden.materials,
+  });
+}
+
+function onChange(id: string | null): void {
+  if (id) S.touched.add(id);
+  S.server = null;
+  runCheck();
+  update();
+}
+
+/* ---------- rendering ---------- */
+
+function renderAll(): void {
+  const main = $('#main');
+  const m = S.def;
+  clear(main,
+    h('div', { class: 'page-head' },
+      h('h1', { class: 'page-title' }, t('applicantTitle')),
+      h('p', { class: 'lead' }, t('applicantLead'))),
+    h('div', { class: 'error-summary', id: 'error-summary', tabindex: '-1', hidden: true }),
+    h('div', { class: 'layout' },
+      h('div', { class: 'layout-main' },
+        h('section', { class: 'section', 'aria-labelledby': 'matter-h' },
+          h('h2', { class: 'section-title', id: 'matter-h' }, t('matter')),
+          h('div', { class: 'form-group' },
+            h('label', { class: 'label', for: 'matter-select' }, t('chooseMatter')),
+            h('select', {
+              id: 'matter-select', class: 'select',
+              onchange: (e: Event) => selectMatter((e.target as HTMLSelectElement).value),
+            },
+              h('option', { value: '' }, `— ${t('chooseMatter')} —`),
+              S.matters.map((x) => h('option', { value: x.id, selected: x.id === S.matterId }, tx(x.name))))),
+          m ? matterIntro(m) : null),
+        m ? renderForm(m) : null),
+      m ? h('aside', { class: 'layout-side', 'aria-label': t('result') },
+        h('div', { class: 'sticky' },
+          h('div', { id: 'outcome' }),
+          h('div', { class: 'panel', id: 'dates' }))) : null));
+  update();
+}
+
+function renderForm(m: MatterDef): HTMLElement[] {
+  const kinds = m.applicant_kinds;
+  return [
+    h('section', { class: 'section', 'aria-labelledby': 'kind-h' },
+      h('h2', { class: 'section-title', id: 'kind-h' }, t('applicantKind')),
+      h('fieldset', { class: 'fieldset' },
+        h('legend', { class: 'visually-hidden' }, t('applicantKind')),
+        h('div', { class: 'radios radios-inline' }, kinds.map((k, i) => {
+          const rid = i === 0 ? 'applicant-kind' : `applicant-kind-${k}`;
+          return h('div', { class: 'radio' },
+            h('input', {
+              type: 'radio', name: 'applicant-kind', id: rid, value: k, checked: S.kind === k,
+              onchange: () => { S.kind = k; onChange(null); },
+            }),
+            h('label', { for: rid }, tx(APPLICANT_KINDS[k]) || k));
+        })))),
+    h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
+      h('h2', { class: 'section-title', id: 'fields-h' }, t('formInfo')),
+      m.fields.map((f) => renderField(f, { values: S.values, onChange }))),
+    h('section', { class: 'section', 'aria-labelledby': 'materials-h' },
+      h('h2', { class: 'section-title', id: 'materials-h' }, t('materials')),
+      h('p', { class: 'hint' }, t('materialsLead')),
+      h('ul', { class: 'materials' }, m.materials.map((x) => {
+        const inputId = `m-${x.id}`;
+        const fileName = S.files[x.id];
+        return h('li', { class: 'material', id: `mg-${x.id}`, 'data-material': x.id },
+          h('div', { class: 'material-head' },
+            h('label', { class: 'material-name', for: inputId }, tx(x.name)), materialTags(x)),
+          materialDetails(x),
+          h('p', { class: 'field-error', id: `me-${x.id}`, hidden: true }),
+          h('div', { class: 'upload' },
+            h('input', {
+              type: 'file', id: inputId, class: 'file-input', 'aria-describedby': `me-${x.id} ms-${x.id}`,
+              onchange: (e: Event) => {
+                const input = e.target as HTMLInputElement;
+                const f = input.files?.[0];
+                if (f) { S.files[x.id] = f.name; S.materials[x.id] = { status: 'provided', medium: 'electronic' }; }
+                onChange(`m:${x.id}`);
+                renderUploadState(x.id);
+              },
+            }),
+            h('span', { class: 'upload-state', id: `ms-${x.id}` }, fileName ? `${t('provided')}：${fileName}` : t('notProvided')),
+            h('button', {
+              type: 'button', class: 'button button-link', id: `mr-${x.id}`, hidden: !fileName,
+              onclick: () => {
+                delete S.files[x.id]; delete S.materials[x.id];
+                ($(`#${inputId}`) as HTMLInputElement).value = '';
+                onChange(`m:${x.id}`); renderUploadState(x.id);
+              },
+            }, t('removeFile'))));
+      }))),
+    h('section', { class: 'panel panel-pledge', id: 'pledge-panel', tabindex: '-1', hidden: true }),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'button', id: 'submit', onclick: submit }, t('submit'))),
+    h('section', { class: 'section', id: 'server-result', 'aria-live': 'polite' }),
+  ];
+}
+
+function renderUploadState(id: string): void {
+  const name = S.files[id];
+  $(`#ms-${id}`).textContent = name ? `${t('provided')}：${name}` : t('notProvided');
+  $(`#mr-${id}`).hidden = !name;
+}
+
+function update(): void {
+  const v = S.server?.verdict ?? S.verdict;
+  const summary = document.getElementById('error-summary');
+  if (!S.def || !v) { if (summary) summary.hidden = true; return; }
+  const main = $('#main');
+  applyChecklist(main, v, (f) => S.showAll ||
+    S.touched.has(f.target.id) || S.touched.has(`m:${f.target.id}`));
+  renderErrorSummary($('#error-summary'), v);
+  renderOutcome($('#outcome'), v, S.server ? 'serverResult' : 'outcomeNow');
+  renderDates($('#dates'), v);
+  renderPledge($('#pledge-panel'), v, S.pledgeSigned, S.server ? null : (signed) => {
+    S.pledgeSigned = signed;
+    onChange(null);
+  });
+  renderServer();
+}
+
+/* ---------- submit: the server re-checks and its verdict wins ---------- */
+
+async function submit(): Promise<void> {
+  if (!S.def || !S.verdict || S.submitting) return;
+  S.showAll = true;
+  runCheck();
+  update();
+  const result = $('#server-result');
+  S.submitting = true;
+  clear(result, h('p', { class: 'loading' }, t('submitting')));
+  const clientDigest = S.engine.verdictDigest(S.verdictJson);
+  const body: Record<string, unknown> = { submission: currentSubmission(), client_received_at: S.verdict.received_at };
+  if (clientDigest) body.client_verdict_digest = clientDigest;
+  try {
+    const res = await fetch(`/v1/matters/${encodeURIComponent(S.matterId)}/check`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    const data = await res.json();
+    if (!res.ok || !data?.verdict) throw new Error(data?.error?.message?.en ?? `HTTP ${res.status}`);
+    S.server = data as ServerCheckResponse;
+  } catch (e) {
+    console.error(e);
+    S.server = null;
+    clear(result, h('div', { class: 'inset inset-bad', role: 'alert', id: 'submit-error' }, t('submitFailed')));
+    S.submitting = false;
+    return;
+  }
+  S.submitting = false;
+  update();
+  result.focus();
+  focusTarget('server-result');
+}
+
+function renderServer(): void {
+  const el = document.getElementById('server-result');
+  if (!el) return;
+  const r = S.server;
+  if (!r) { clear(el); return; }
+  const local = S.verdict;
+  const disagrees = r.digest_match === false || (local !== null && local.outcome !== r.verdict.outcome);
+  const v = r.verdict;
+  el.tabIndex = -1;
+  clear(el,
+    h('h2', { class: 'section-title' }, t('serverResult')),
+    h('div', {
+      class: `inset ${disagrees ? 'inset-warn' : 'inset-ok'}`, id: 'server-agreement',
+      'data-agrees': String(!disagrees),
+    }, disagrees ? t('serverDisagrees') : t('serverAgrees')),
+    h('div', { id: 'server-outcome' }),
+    r.receipt
+      ? h('div', { class: 'panel', id: 'receipt' },
+          h('h3', { class: 'panel-title' }, t('receipt')),
+          h('dl', { class: 'summary-list' },
+            row('receiptNo', r.receipt.receipt_no, 'receipt_no'),
+            row('acceptedOn', fmtDate(r.receipt.accepted_on), 'accepted_on'),
+            r.receipt.promised_due ? row('promisedDue', fmtDate(r.receipt.promised_due), 'promised_due') : null,
+            r.receipt.statutory_due ? row('statutoryDue', fmtDate(r.receipt.statutory_due), 'statutory_due') : null,
+            r.receipt.pledge_due ? row('pledgeDue', fmtDate(r.receipt.pledge_due), 'pledge_due') : null,
+            row('issuedAt', fmtDateTime(r.receipt.issued_at), 'issued_at'),
+            row('keyId', r.receipt.key_id, 'key_id'),
+            row('signature', r.receipt.signature, 'signature')))
+      : h('div', { class: 'panel', id: 'no-receipt' },
+          h('p', null, t('noReceipt')),
+          h('h3', { class: 'panel-title' }, v.notice ? tx(v.notice.title) : t('oneTimeNotice')),
+          h('div', { id: 'server-findings' })));
+  renderOutcome($('#server-outcome', el), v, 'serverResult');
+  const f = el.querySelector<HTMLElement>('#server-findings');
+  if (f) renderFindingsList(f, v);
+}
+
+function row(k: Parameters<typeof t>[0], val: string, key: string): HTMLElement {
+  return h('div', { class: 'summary-row', 'data-receipt': key }, h('dt', null, t(k)), h('dd', { class: key === 'signature' ? 'mono wrap' : null }, val));
+}
+
+main();

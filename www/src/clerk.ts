@@ -1,0 +1,195 @@
+// Clerk's window form: record what was received, see the verdict live, print the fitting document.
+import './styles.css';
+import { h, clear, $ } from './dom';
+import { loadEngine, nowInChina, type Engine } from './engine';
+import { initLang, onLangChange, t, tx, APPLICANT_KINDS } from './i18n';
+import {
+  renderHeader, renderField, materialTags, requirementText, buildSubmission, checkStable, applyChecklist,
+  renderErrorSummary, renderOutcome, renderDates, renderPledge, matterIntro, type Value,
+} from './ui';
+import { printDocs, docForOutcome, type DocKind } from './print';
+import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, Verdict } from './types';
+
+type Received = 'original' | 'copy' | 'original_and_copy' | 'flawed' | 'missing';
+
+interface State {
+  engine: Engine;
+  matters: MatterSummary[];
+  matterId: string;
+  def: MatterDef | null;
+  kind: ApplicantKind;
+  badCredit: boolean;
+  values: Record<string, Value>;
+  received: Record<string, Received>;
+  notes: Record<string, string>;
+  pledgeSigned: boolean;
+  verdict: Verdict | null;
+}
+
+let S: State;
+
+const RECEIVED: { id: Received; key: Parameters<typeof t>[0] }[] = [
+  { id: 'original', key: 'rcvOriginal' },
+  { id: 'copy', key: 'rcvCopy' },
+  { id: 'original_and_copy', key: 'rcvBoth' },
+  { id: 'flawed', key: 'rcvFlawed' },
+  { id: 'missing', key: 'rcvMissing' },
+];
+
+async function main(): Promise<void> {
+  initLang(true);
+  const header = $('#site-header');
+  renderHeader(header, 'clerkTitle', { langToggle: true });
+  const main = $('#main');
+  clear(main, h('p', { class: 'loading' }, t('loading')));
+  let engine: Engine;
+  try { engine = await loadEngine(); } catch (e) {
+    clear(main, h('div', { class: 'inset inset-bad', role: 'alert' }, t('engineFailed')));
+    console.error(e);
+    return;
+  }
+  S = {
+    engine, matters: engine.matters(), matterId: '', def: null, kind: 'enterprise_legal_person', badCredit: false,
+    values: {}, received: {}, notes: {}, pledgeSigned: false, verdict: null,
+  };
+  onLangChange(() => { renderHeader(header, 'clerkTitle', { langToggle: true }); renderAll(); });
+  const fromUrl = new URLSearchParams(location.search).get('matter');
+  if (fromUrl && S.matters.some((m) => m.id === fromUrl)) selectMatter(fromUrl); else renderAll();
+  document.body.dataset.ready = 'true';
+}
+
+function selectMatter(id: string): void {
+  S.matterId = id;
+  S.def = id ? S.engine.matter(id) : null;
+  S.kind = S.def?.applicant_kinds[0] ?? 'enterprise_legal_person';
+  S.badCredit = false; S.values = {}; S.received = {}; S.notes = {}; S.pledgeSigned = false; S.verdict = null;
+  if (S.def) runCheck();
+  renderAll();
+}
+
+function materialsSubmission(): Record<string, MaterialSubmission> {
+  const out: Record<string, MaterialSubmission> = {};
+  for (const [id, r] of Object.entries(S.received)) {
+    if (r === 'missing') continue;
+    if (r === 'flawed') out[id] = S.notes[id]?.trim() ? { status: 'flawed', note: S.notes[id].trim() } : { status: 'flawed' };
+    else out[id] = { status: 'provided', form: r, medium: 'paper' };
+  }
+  return out;
+}
+
+function runCheck(): void {
+  if (!S.def) return;
+  const receivedAt = nowInChina();
+  const run = (hidden: { fields: Set<string>; materials: Set<string> }, signed: boolean) =>
+    S.engine.check(S.matterId, buildSubmission({
+      kind: S.kind, badCredit: S.badCredit, channel: 'window', receivedAt, values: S.values,
+      materials: materialsSubmission(), pledgeSigned: signed, hiddenFields: hidden.fields, hiddenMaterials: hidden.materials,
+    })).verdict;
+  let v = checkStable((hd) => run(hd, S.pledgeSigned), S.verdict);
+  if (S.pledgeSigned && !v.pledge.would_accept) {
+    S.pledgeSigned = false;
+    v = checkStable((hd) => run(hd, false), v);
+  }
+  S.verdict = v;
+}
+
+function onChange(): void { runCheck(); update(); }
+
+function renderAll(): void {
+  const m = S.def;
+  clear($('#main'),
+    h('div', { class: 'page-head' },
+      h('h1', { class: 'page-title' }, t('clerkTitle')),
+      h('p', { class: 'lead' }, t('clerkLead'))),
+    h('div', { class: 'layout' },
+      h('div', { class: 'layout-main' },
+        h('section', { class: 'section', 'aria-labelledby': 'matter-h' },
+          h('h2', { class: 'section-title', id: 'matter-h' }, t('matter')),
+          h('div', { class: 'form-group' },
+            h('label', { class: 'label', for: 'matter-select' }, t('chooseMatter')),
+            h('select', { id: 'matter-select', class: 'select', onchange: (e: Event) => selectMatter((e.target as HTMLSelectElement).value) },
+              h('option', { value: '' }, `— ${t('chooseMatter')} —`),
+              S.matters.map((x) => h('option', { value: x.id, selected: x.id === S.matterId }, tx(x.name))))),
+          m ? matterIntro(m) : null),
+        m ? renderForm(m) : null),
+      m ? h('aside', { class: 'layout-side', 'aria-label': t('result') },
+        h('div', { class: 'sticky' },
+          h('div', { id: 'outcome' }),
+          h('div', { class: 'print-actions', id: 'print-actions' }),
+          h('div', { class: 'error-summary error-summary-compact', id: 'error-summary', tabindex: '-1', hidden: true }),
+          h('div', { class: 'panel', id: 'dates' }))) : null));
+  update();
+}
+
+function renderForm(m: MatterDef): HTMLElement[] {
+  return [
+    h('section', { class: 'section', 'aria-labelledby': 'kind-h' },
+      h('h2', { class: 'section-title', id: 'kind-h' }, t('applicantKind')),
+      h('div', { class: 'form-row' },
+        h('div', { class: 'form-group' },
+          h('label', { class: 'label', for: 'applicant-kind' }, t('applicantKind')),
+          h('select', { id: 'applicant-kind', class: 'select', onchange: (e: Event) => { S.kind = (e.target as HTMLSelectElement).value as ApplicantKind; onChange(); } },
+            Object.keys(APPLICANT_KINDS).map((k) => h('option', { value: k, selected: k === S.kind },
+              tx(APPLICANT_KINDS[k]))))),
+        h('fieldset', { class: 'fieldset form-group' },
+          h('legend', { class: 'label' }, t('creditStanding')),
+          h('div', { class: 'checkbox' },
+            h('input', { type: 'checkbox', id: 'bad-credit', checked: S.badCredit, onchange: (e: Event) => { S.badCredit = (e.target as HTMLInputElement).checked; onChange(); } }),
+            h('label', { for: 'bad-credit' }, t('badCredit')))))),
+    h('section', { class: 'section', 'aria-labelledby': 'materials-h' },
+      h('h2', { class: 'section-title', id: 'materials-h' }, t('materials')),
+      h('ul', { class: 'materials materials-clerk' }, m.materials.map((x) => {
+        const cur = S.received[x.id] ?? 'missing';
+        const noteId = `mn-${x.id}`;
+        return h('li', { class: 'material', id: `mg-${x.id}`, 'data-material': x.id },
+          h('fieldset', { class: 'fieldset', 'aria-describedby': `me-${x.id}` },
+            h('legend', { class: 'material-head' },
+              h('span', { class: 'material-name' }, tx(x.name)), materialTags(x)),
+            h('p', { class: 'material-meta' }, `${t('requirement')}：${requirementText(x)}`,
+              x.acceptance_standard ? `；${t('acceptanceStandard')}：${tx(x.acceptance_standard)}` : ''),
+            h('p', { class: 'field-error', id: `me-${x.id}`, hidden: true }),
+            h('div', { class: 'segmented', role: 'radiogroup', 'aria-label': `${tx(x.name)} ${t('received')}` },
+              RECEIVED.map((r, i) => {
+                const rid = i === 0 ? `m-${x.id}` : `m-${x.id}-${r.id}`;
+                return h('span', { class: 'segment' },
+                  h('input', {
+                    type: 'radio', name: `m-${x.id}`, id: rid, value: r.id, checked: cur === r.id,
+                    onchange: () => { S.received[x.id] = r.id; ($(`#mnw-${x.id}`)).hidden = r.id !== 'flawed'; onChange(); },
+                  }),
+                  h('label', { for: rid }, t(r.key)));
+              })),
+            h('div', { class: 'form-group note-group', id: `mnw-${x.id}`, hidden: cur !== 'flawed' },
+              h('label', { class: 'label label-small', for: noteId }, t('flawNote')),
+              h('input', {
+                type: 'text', class: 'input', id: noteId, placeholder: t('flawNoteHint'), value: S.notes[x.id] ?? '',
+                oninput: (e: Event) => { S.notes[x.id] = (e.target as HTMLInputElement).value; onChange(); },
+              }))));
+      }))),
+    h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
+      h('h2', { class: 'section-title', id: 'fields-h' }, t('formInfo')),
+      h('div', { class: 'fields-grid' }, m.fields.map((f) => renderField(f, { values: S.values, onChange })))),
+    h('section', { class: 'panel panel-pledge', id: 'pledge-panel', tabindex: '-1', hidden: true }),
+  ];
+}
+
+const PRINT_LABEL: Record<DocKind, Parameters<typeof t>[0]> = {
+  acceptance: 'printAcceptance', notice: 'printNotice', pledge: 'printPledge', refusal: 'printRefusal',
+};
+
+function update(): void {
+  const v = S.verdict;
+  if (!S.def || !v) return;
+  applyChecklist($('#main'), v, () => true);
+  renderOutcome($('#outcome'), v);
+  renderErrorSummary($('#error-summary'), v);
+  renderDates($('#dates'), v, { heading: 'datesIfToday' });
+  renderPledge($('#pledge-panel'), v, S.pledgeSigned, (signed) => { S.pledgeSigned = signed; onChange(); }, 'pledgeSignedClerk');
+  const docs = docForOutcome(v);
+  clear($('#print-actions'), h('button', {
+    type: 'button', class: 'button', id: 'print',
+    'data-docs': docs.join(' '),
+    onclick: () => printDocs($('#print-root'), S.def!, S.verdict!, S.values),
+  }, t(PRINT_LABEL[docs[0]])));
+}
+
+main();

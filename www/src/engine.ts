@@ -1,0 +1,97 @@
+// The only door to the rules: the wasm engine built into /pkg/ by scripts/build-wasm.sh.
+// Pages never evaluate a condition or compute a date; they ask the engine and render the answer.
+import type { EngineError, MatterDef, MatterSummary, Submission, Verdict } from './types';
+import { isError } from './types';
+
+interface WasmModule {
+  default: (arg?: unknown) => Promise<unknown>;
+  check: (matterId: string, submission: unknown, options?: unknown) => unknown;
+  checkJson?: (matterId: string, submissionJson: string, optionsJson?: string) => string;
+  matters: () => unknown;
+  matter: (id: string, onDate?: string) => unknown;
+  verdictDigest?: (verdictJson: string) => string;
+  engineVersion?: () => string;
+  rulesDigest?: () => string;
+}
+
+export interface Checked { verdict: Verdict; json: string | null }
+
+export class Engine {
+  constructor(private m: WasmModule) {}
+
+  matters(): MatterSummary[] {
+    const r = this.m.matters();
+    if (isError(r)) throw new EngineFailure(r);
+    return r as MatterSummary[];
+  }
+
+  matter(id: string, onDate?: string): MatterDef {
+    const r = onDate ? this.m.matter(id, onDate) : this.m.matter(id);
+    if (isError(r)) throw new EngineFailure(r);
+    return r as MatterDef;
+  }
+
+  /** The verdict and, when the engine offers it, the exact JSON bytes it printed (for digests). */
+  check(matterId: string, submission: Submission): Checked {
+    if (this.m.checkJson) {
+      try {
+        const json = this.m.checkJson(matterId, JSON.stringify(submission));
+        const parsed = JSON.parse(json);
+        if (isError(parsed)) throw new EngineFailure(parsed);
+        return { verdict: parsed as Verdict, json };
+      } catch (e) {
+        if (e instanceof EngineFailure) throw e;
+        // fall through to the object API
+      }
+    }
+    const r = this.m.check(matterId, submission);
+    if (isError(r)) throw new EngineFailure(r);
+    return { verdict: r as Verdict, json: null };
+  }
+
+  verdictDigest(json: string | null): string | null {
+    if (!json || !this.m.verdictDigest) return null;
+    try {
+      const d = this.m.verdictDigest(json);
+      return typeof d === 'string' && d.startsWith('sha256:') ? d : null;
+    } catch {
+      return null;
+    }
+  }
+
+  engineVersion(): string {
+    try { return this.m.engineVersion?.() ?? ''; } catch { return ''; }
+  }
+
+  rulesDigest(): string {
+    try { return this.m.rulesDigest?.() ?? ''; } catch { return ''; }
+  }
+}
+
+export class EngineFailure extends Error {
+  constructor(public detail: EngineError) {
+    super(`${detail.error.code}: ${detail.error.message.en}`);
+  }
+}
+
+let loading: Promise<Engine> | null = null;
+
+/** Loads /pkg/qiquan.js once. The URL is kept out of the bundle: the server serves pkg/ itself. */
+export function loadEngine(): Promise<Engine> {
+  if (!loading) {
+    loading = (async () => {
+      const url = '/pkg/qiquan.js';
+      const m = (await import(/* @vite-ignore */ url)) as WasmModule;
+      await m.default();
+      return new Engine(m);
+    })();
+  }
+  return loading;
+}
+
+/** Now, on the page's clock, as RFC 3339 in China time (+08:00). The engine never reads a clock. */
+export function nowInChina(now: Date = new Date()): string {
+  const t = new Date(now.getTime() + 8 * 3600 * 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${t.getUTCFullYear()}-${p(t.getUTCMonth() + 1)}-${p(t.getUTCDate())}T${p(t.getUTCHours())}:${p(t.getUTCMinutes())}:${p(t.getUTCSeconds())}+08:00`;
+}

@@ -1,0 +1,206 @@
+// The pages' own words. Every label of a matter, field, material, finding or outcome comes from
+// the engine's {zh, en} texts; this dictionary holds only the chrome around them.
+import type { Text } from './types';
+
+export type Lang = 'zh' | 'en';
+
+const LANG_KEY = 'qiquan.lang';
+let lang: Lang = 'zh';
+const listeners: (() => void)[] = [];
+
+export function initLang(allowEn = true): Lang {
+  const fromUrl = new URLSearchParams(location.search).get('lang');
+  let stored: string | null = null;
+  try { stored = localStorage.getItem(LANG_KEY); } catch { /* private mode */ }
+  const want = fromUrl ?? stored;
+  lang = allowEn && want === 'en' ? 'en' : 'zh';
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  return lang;
+}
+
+export function getLang(): Lang { return lang; }
+
+export function setLang(l: Lang): void {
+  lang = l;
+  try { localStorage.setItem(LANG_KEY, l); } catch { /* ignore */ }
+  document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
+  listeners.forEach((f) => f());
+}
+
+export function onLangChange(f: () => void): void { listeners.push(f); }
+
+/** An engine text in the current language. */
+export function tx(t: Text | null | undefined): string {
+  if (!t) return '';
+  return lang === 'en' ? t.en : t.zh;
+}
+
+const D = {
+  site: { zh: '政务服务中心', en: 'Government Service Centre' },
+  siteSub: { zh: '申请材料齐全性预审', en: 'Application completeness check' },
+  langToggle: { zh: 'English', en: '中文' },
+  langToggleLabel: { zh: 'Switch to English', en: '切换为中文' },
+  skip: { zh: '跳到主要内容', en: 'Skip to main content' },
+  loading: { zh: '正在加载审查引擎…', en: 'Loading the checking engine…' },
+  engineFailed: { zh: '审查引擎加载失败，请刷新页面重试。', en: 'The checking engine could not be loaded. Please reload the page.' },
+  applicantTitle: { zh: '网上申请', en: 'Apply online' },
+  applicantLead: {
+    zh: '选择办理事项，填写申请信息并上传申请材料。页面会即时告诉您材料是否齐全；提交后以服务器复核结果为准。',
+    en: 'Choose a service, fill in the form and upload the materials. The page tells you at once whether the application is complete; after you submit, the server’s re-check is what counts.',
+  },
+  matter: { zh: '办理事项', en: 'Service' },
+  chooseMatter: { zh: '请选择事项', en: 'Choose a service' },
+  department: { zh: '实施机关', en: 'Department' },
+  legalBasis: { zh: '设定依据', en: 'Legal basis' },
+  version: { zh: '版本', en: 'Version' },
+  applicantKind: { zh: '申请人类型（服务对象）', en: 'Applicant type' },
+  badCredit: { zh: '申请人存在未修复的失信记录', en: 'The applicant has an unrepaired bad-credit record' },
+  creditStanding: { zh: '信用状况', en: 'Credit standing' },
+  formInfo: { zh: '申请信息', en: 'Application details' },
+  materials: { zh: '申请材料', en: 'Materials' },
+  materialsLead: {
+    zh: '每项材料选择文件后即视为已提供。文件只在本机选择，不会上传到任何地方。',
+    en: 'Choosing a file marks the material as provided. Files stay on this device; nothing is uploaded.',
+  },
+  key: { zh: '主件', en: 'Key' },
+  tolerable: { zh: '可容缺', en: 'May be pledged' },
+  optional: { zh: '（选填）', en: '(optional)' },
+  yes: { zh: '是', en: 'Yes' },
+  no: { zh: '否', en: 'No' },
+  chooseFile: { zh: '选择文件', en: 'Choose file' },
+  removeFile: { zh: '移除', en: 'Remove' },
+  provided: { zh: '已提供', en: 'Provided' },
+  notProvided: { zh: '未提供', en: 'Not provided' },
+  acceptanceStandard: { zh: '受理标准', en: 'Acceptance standard' },
+  issuer: { zh: '出具机构', en: 'Issued by' },
+  basis: { zh: '依据', en: 'Basis' },
+  errorSummary: { zh: '有以下问题需要处理', en: 'There is a problem' },
+  errorSummaryPledge: { zh: '以下材料尚未提交', en: 'These materials are still to come' },
+  noProblems: { zh: '材料齐全，未发现问题。', en: 'Complete: no problems found.' },
+  result: { zh: '预审结果', en: 'Result of the check' },
+  outcomeNow: { zh: '当前结果', en: 'Current result' },
+  datesIfToday: { zh: '如今天受理', en: 'If accepted today' },
+  receivedAt: { zh: '收件时间', en: 'Received' },
+  acceptedOn: { zh: '受理日期', en: 'Acceptance date' },
+  acceptedOnOnline: { zh: '网上申请于收件后的下一个工作日生成受理通知。', en: 'For online applications the acceptance notice is issued on the next working day after receipt.' },
+  promisedDue: { zh: '承诺办结日期', en: 'Promised decision date' },
+  statutoryDue: { zh: '法定办结期限', en: 'Statutory deadline' },
+  extendedDue: { zh: '经批准延长后', en: 'If extended with approval' },
+  pledgeDue: { zh: '容缺材料补交期限', en: 'Pledged materials due' },
+  clockWaits: { zh: '办理时限自材料补齐之日起计算。', en: 'The processing time runs from the day the materials are complete.' },
+  provisional: {
+    zh: '暂定日期：其中部分日期所在年份的法定节假日安排尚未公布，暂按周一至周五为工作日计算，国务院公布安排后可能调整。',
+    en: 'Provisional: some dates fall in a year whose public holidays have not been published yet. They assume Monday–Friday working days and may move once the State Council publishes the arrangement.',
+  },
+  pausedDays: { zh: '特别程序不计入时限的天数', en: 'Days not counted (special procedures)' },
+  pledgeTitle: { zh: '容缺受理：信用承诺', en: 'Accept now on a credit pledge' },
+  pledgeLead: {
+    zh: '主件齐全，仅有可容缺材料未提交。签署信用承诺书后可先行受理，请在期限内补交以下材料：',
+    en: 'The key materials are complete; only materials that may be pledged are missing. Sign the credit pledge to be accepted now and supply these by the dates shown:',
+  },
+  pledgeItem: { zh: '材料', en: 'Material' },
+  pledgeItemDue: { zh: '补交期限', en: 'Due' },
+  pledgeAllDue: { zh: '全部补齐期限', en: 'Everything due by' },
+  pledgeTerms: { zh: '承诺内容', en: 'Terms' },
+  pledgeSign: { zh: '本人已阅读上述承诺内容，同意签署《容缺受理信用承诺书》', en: 'I have read the terms and sign the credit pledge' },
+  pledgeSigned: { zh: '已签署信用承诺', en: 'Credit pledge signed' },
+  pledgeBlocked: { zh: '暂不能容缺受理', en: 'A pledge is not possible yet' },
+  submit: { zh: '提交申请', en: 'Submit application' },
+  submitting: { zh: '正在提交，服务器复核中…', en: 'Submitting; the server is re-checking…' },
+  submitFailed: { zh: '提交失败：无法连接服务器，申请未提交。请稍后重试。', en: 'Submission failed: the server could not be reached and nothing was submitted. Please try again later.' },
+  serverResult: { zh: '服务器复核结果', en: 'Server’s re-check' },
+  serverAgrees: { zh: '服务器复核结果与页面预审一致。', en: 'The server’s re-check agrees with the page.' },
+  serverDisagrees: {
+    zh: '服务器复核结果与页面预审结果不一致，以服务器结果为准。下方显示的是服务器的结果。',
+    en: 'The server’s re-check differs from the page’s check. The server’s verdict is the one that counts; it is shown below.',
+  },
+  receipt: { zh: '受理回执', en: 'Receipt' },
+  receiptNo: { zh: '回执编号', en: 'Receipt number' },
+  issuedAt: { zh: '签发时间', en: 'Issued at' },
+  signature: { zh: '电子签名', en: 'Signature' },
+  keyId: { zh: '签名密钥', en: 'Signing key' },
+  noReceipt: { zh: '申请未被受理，未生成回执。请按一次性告知内容补正后重新提交。', en: 'The application was not accepted, so there is no receipt. Correct everything in the notice and submit again.' },
+  oneTimeNotice: { zh: '一次性告知', en: 'One-time notice' },
+  fieldsNeeded: { zh: '申请信息', en: 'Details' },
+  print: { zh: '打印', en: 'Print' },
+  clerkTitle: { zh: '窗口收件', en: 'Window intake' },
+  clerkLead: { zh: '逐项登记收到的材料，结果实时更新；按结果打印相应文书。', en: 'Record each material as received; the result updates live. Print the document that fits the result.' },
+  received: { zh: '收取情况', en: 'Received as' },
+  requirement: { zh: '要求', en: 'Required' },
+  rcvOriginal: { zh: '原件', en: 'Original' },
+  rcvCopy: { zh: '复印件', en: 'Copy' },
+  rcvBoth: { zh: '原件和复印件', en: 'Original and copy' },
+  rcvFlawed: { zh: '有瑕疵', en: 'Flawed' },
+  rcvMissing: { zh: '未收到', en: 'Missing' },
+  flawNote: { zh: '瑕疵说明', en: 'What is wrong' },
+  flawNoteHint: { zh: '例如：未加盖公章', en: 'e.g. not stamped' },
+  pledgeSignedClerk: { zh: '申请人已签署《容缺受理信用承诺书》', en: 'The applicant has signed the credit pledge' },
+  printAcceptance: { zh: '打印受理通知书', en: 'Print acceptance notice' },
+  printNotice: { zh: '打印一次性告知单', en: 'Print one-time notice' },
+  printPledge: { zh: '打印容缺受理信用承诺书', en: 'Print credit pledge form' },
+  printRefusal: { zh: '打印不予受理通知书', en: 'Print notice of non-acceptance' },
+  findings: { zh: '审查意见', en: 'Findings' },
+  kioskTitle: { zh: '自助申报', en: 'Self-service' },
+  notApplicable: { zh: '本项不适用', en: 'Not applicable' },
+  channelOnline: { zh: '网上', en: 'online' },
+  channelWindow: { zh: '窗口', en: 'window' },
+  channelKiosk: { zh: '自助终端', en: 'kiosk' },
+  engineInfo: { zh: '审查引擎', en: 'Engine' },
+  rulesDigest: { zh: '规则摘要', en: 'Rules digest' },
+  none: { zh: '无', en: 'none' },
+  copiesOriginal: { zh: '原件{n}份', en: '{n} original(s)' },
+  copiesCopy: { zh: '复印件{n}份', en: '{n} copy/copies' },
+  mediumPaper: { zh: '纸质', en: 'paper' },
+  mediumElectronic: { zh: '电子', en: 'electronic' },
+  mediumEither: { zh: '纸质或电子', en: 'paper or electronic' },
+  formOriginalOrCopy: { zh: '原件或复印件', en: 'original or copy' },
+} satisfies Record<string, Text>;
+
+export type Key = keyof typeof D;
+
+export function t(k: Key, vars?: Record<string, string | number>): string {
+  let s = tx(D[k]);
+  if (vars) for (const [n, v] of Object.entries(vars)) s = s.replace(`{${n}}`, String(v));
+  return s;
+}
+
+export function both(k: Key): Text { return D[k]; }
+
+/** 服务对象 names (GB/T 39046-2020); the matter JSON gives only the ids. */
+export const APPLICANT_KINDS: Record<string, Text> = {
+  natural_person: { zh: '自然人', en: 'Natural person' },
+  enterprise_legal_person: { zh: '企业法人', en: 'Enterprise legal person' },
+  institution_legal_person: { zh: '事业法人', en: 'Public institution' },
+  social_organization_legal_person: { zh: '社会组织法人', en: 'Social organisation' },
+  administrative_organ: { zh: '行政机关', en: 'Administrative organ' },
+  other_organization: { zh: '其他组织', en: 'Other organisation' },
+};
+
+/** Reason codes in pledge.blocked_by, explained. Unknown codes are shown as they are. */
+export const BLOCKED_BY: Record<string, Text> = {
+  bad_credit: { zh: '申请人有未修复的失信记录，不适用容缺受理。', en: 'The applicant has an unrepaired bad-credit record; pledges are not available.' },
+  instant_matter: { zh: '即办件不适用容缺受理。', en: 'Instant matters cannot be accepted on a pledge.' },
+  field_problem: { zh: '申请信息尚未填写完整或有误。', en: 'Some details are missing or wrong.' },
+  key_material_problem: { zh: '主件缺失或有问题，主件不能容缺。', en: 'A key material is missing or flawed; key materials cannot be pledged.' },
+  non_tolerable_material: { zh: '有不可容缺的材料缺失或有问题。', en: 'A material that cannot be pledged is missing or flawed.' },
+  applicant_ineligible: { zh: '申请人不属于本事项的服务对象。', en: 'The applicant is not eligible for this service.' },
+  nothing_to_pledge: { zh: '没有需要容缺的材料。', en: 'Nothing to pledge.' },
+};
+
+export function blockedReason(code: string): string {
+  return BLOCKED_BY[code] ? tx(BLOCKED_BY[code]) : code;
+}
+
+export function fmtDate(d: string | null | undefined): string {
+  if (!d) return '—';
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
+  if (!m) return d;
+  return lang === 'zh' ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : d;
+}
+
+export function fmtDateTime(s: string | null | undefined): string {
+  if (!s) return '—';
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(s);
+  if (!m) return s;
+  return lang === 'zh' ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日 ${m[4]}:${m[5]}` : `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]} (UTC+8)`;
+}

@@ -1,0 +1,248 @@
+// Kiosk (自助终端): full screen, large touch targets, zh-CN, idle reset, works offline once loaded.
+import './styles.css';
+import './kiosk.css';
+import { h, clear, $ } from './dom';
+import { loadEngine, nowInChina, type Engine } from './engine';
+import { initLang, t, tx, APPLICANT_KINDS } from './i18n';
+import {
+  renderField, materialTags, requirementText, buildSubmission, checkStable, applyChecklist,
+  renderOutcome, renderDates, renderPledge, renderFindingsList, type Value,
+} from './ui';
+import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, Verdict } from './types';
+
+const K = {
+  welcome: '欢迎使用政务服务自助终端',
+  pick: '请选择要办理的事项',
+  back: '返回',
+  home: '返回首页',
+  who: '申请人类型',
+  details: '填写申请信息',
+  materials: '申请材料：请勾选您已带齐的材料',
+  have: '已带齐',
+  haveNot: '未带',
+  seeResult: '查看结果',
+  edit: '返回修改',
+  done: '完成',
+  idleTitle: '您还在操作吗？',
+  idleBody: '为保护您的个人信息，{n} 秒后将清除已填写的内容并返回首页。',
+  idleContinue: '继续办理',
+  offline: '当前处于离线状态：预审仍可进行，结果以窗口审核为准。',
+  resultLead: '以下为预审结果，请携带材料到窗口办理。',
+  pledgeSign: '我同意签署《容缺受理信用承诺书》',
+};
+
+interface State {
+  engine: Engine;
+  matters: MatterSummary[];
+  screen: 'home' | 'form' | 'result';
+  matterId: string;
+  def: MatterDef | null;
+  kind: ApplicantKind;
+  values: Record<string, Value>;
+  materials: Record<string, MaterialSubmission>;
+  pledgeSigned: boolean;
+  verdict: Verdict | null;
+}
+
+let S: State;
+const params = new URLSearchParams(location.search);
+const IDLE_MS = Math.max(1, Number(params.get('idle') ?? 120)) * 1000;
+const WARN_MS = Math.min(10_000, IDLE_MS / 2);
+
+async function main(): Promise<void> {
+  initLang(false);
+  document.body.classList.add('kiosk');
+  registerServiceWorker();
+  const main = $('#main');
+  clear(main, h('p', { class: 'loading' }, t('loading')));
+  let engine: Engine;
+  try { engine = await loadEngine(); } catch (e) {
+    clear(main, h('div', { class: 'inset inset-bad', role: 'alert' }, t('engineFailed')));
+    console.error(e);
+    return;
+  }
+  S = { engine, matters: engine.matters(), screen: 'home', matterId: '', def: null, kind: 'natural_person', values: {}, materials: {}, pledgeSigned: false, verdict: null };
+  render();
+  startIdleWatch();
+  window.addEventListener('online', renderOfflineBanner);
+  window.addEventListener('offline', renderOfflineBanner);
+  renderOfflineBanner();
+  document.body.dataset.ready = 'true';
+}
+
+function registerServiceWorker(): void {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).then(() => navigator.serviceWorker.ready).then(() => {
+    document.body.dataset.sw = 'ready';
+  }).catch((e) => console.warn('service worker', e));
+}
+
+function renderOfflineBanner(): void {
+  const el = $('#offline-banner');
+  el.hidden = navigator.onLine;
+  el.textContent = K.offline;
+}
+
+/* ---------- state ---------- */
+
+function resetAll(): void {
+  S.screen = 'home'; S.matterId = ''; S.def = null; S.values = {}; S.materials = {}; S.pledgeSigned = false; S.verdict = null;
+  render();
+  window.scrollTo(0, 0);
+}
+
+function selectMatter(id: string): void {
+  S.matterId = id;
+  S.def = S.engine.matter(id);
+  S.kind = S.def.applicant_kinds[0];
+  S.values = {}; S.materials = {}; S.pledgeSigned = false; S.verdict = null;
+  S.screen = 'form';
+  runCheck();
+  render();
+  window.scrollTo(0, 0);
+  poke();
+}
+
+function runCheck(): void {
+  if (!S.def) return;
+  const receivedAt = nowInChina();
+  const run = (hd: { fields: Set<string>; materials: Set<string> }, signed: boolean) => S.engine.check(S.matterId, buildSubmission({
+    kind: S.kind, channel: 'kiosk', receivedAt, values: S.values, materials: S.materials, pledgeSigned: signed,
+    hiddenFields: hd.fields, hiddenMaterials: hd.materials,
+  })).verdict;
+  let v = checkStable((hd) => run(hd, S.pledgeSigned), S.verdict);
+  if (S.pledgeSigned && !v.pledge.would_accept) { S.pledgeSigned = false; v = checkStable((hd) => run(hd, false), v); }
+  S.verdict = v;
+}
+
+function onChange(): void { runCheck(); update(); }
+
+/* ---------- screens ---------- */
+
+function render(): void {
+  const main = $('#main');
+  if (S.screen === 'home') {
+    clear(main,
+      h('h1', { class: 'kiosk-title' }, K.welcome),
+      h('p', { class: 'kiosk-lead' }, K.pick),
+      h('div', { class: 'tiles' }, S.matters.map((m) => h('button', {
+        type: 'button', class: 'tile', 'data-matter': m.id, onclick: () => selectMatter(m.id),
+      }, h('span', { class: 'tile-name' }, tx(m.name)), h('span', { class: 'tile-sub' }, tx(m.department))))));
+    return;
+  }
+  const m = S.def!;
+  if (S.screen === 'form') {
+    clear(main,
+      h('div', { class: 'kiosk-bar' },
+        h('button', { type: 'button', class: 'button button-secondary', id: 'back', onclick: resetAll }, `‹ ${K.back}`),
+        h('h1', { class: 'kiosk-matter' }, tx(m.name))),
+      h('section', { class: 'section', 'aria-labelledby': 'kind-h' },
+        h('h2', { class: 'section-title', id: 'kind-h' }, K.who),
+        h('fieldset', { class: 'fieldset' },
+          h('legend', { class: 'visually-hidden' }, K.who),
+          h('div', { class: 'radios radios-inline' }, m.applicant_kinds.map((k, i) => {
+            const rid = i === 0 ? 'applicant-kind' : `applicant-kind-${k}`;
+            return h('div', { class: 'radio' },
+              h('input', { type: 'radio', name: 'applicant-kind', id: rid, checked: S.kind === k, onchange: () => { S.kind = k; onChange(); } }),
+              h('label', { for: rid }, tx(APPLICANT_KINDS[k])));
+          })))),
+      h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
+        h('h2', { class: 'section-title', id: 'fields-h' }, K.details),
+        m.fields.map((f) => renderField(f, { values: S.values, onChange }))),
+      h('section', { class: 'section', 'aria-labelledby': 'materials-h' },
+        h('h2', { class: 'section-title', id: 'materials-h' }, K.materials),
+        h('ul', { class: 'materials' }, m.materials.map((x) => {
+          const have = S.materials[x.id]?.status === 'provided';
+          return h('li', { class: 'material', id: `mg-${x.id}`, 'data-material': x.id },
+            h('fieldset', { class: 'fieldset' },
+              h('legend', { class: 'material-head' }, h('span', { class: 'material-name' }, tx(x.name)), materialTags(x)),
+              h('p', { class: 'material-meta' }, requirementText(x)),
+              h('div', { class: 'radios radios-inline' },
+                h('div', { class: 'radio' },
+                  h('input', { type: 'radio', name: `m-${x.id}`, id: `m-${x.id}`, checked: have, onchange: () => { S.materials[x.id] = { status: 'provided' }; onChange(); } }),
+                  h('label', { for: `m-${x.id}` }, K.have)),
+                h('div', { class: 'radio' },
+                  h('input', { type: 'radio', name: `m-${x.id}`, id: `m-${x.id}-no`, checked: !have, onchange: () => { delete S.materials[x.id]; onChange(); } }),
+                  h('label', { for: `m-${x.id}-no` }, K.haveNot)))));
+        }))),
+      h('div', { class: 'kiosk-footer' },
+        h('div', { id: 'outcome' }),
+        h('button', { type: 'button', class: 'button button-large', id: 'see-result', onclick: () => { S.screen = 'result'; render(); window.scrollTo(0, 0); } }, K.seeResult)));
+    update();
+    return;
+  }
+  const v = S.verdict!;
+  clear(main,
+    h('div', { class: 'kiosk-bar' },
+      h('button', { type: 'button', class: 'button button-secondary', id: 'edit', onclick: () => { S.screen = 'form'; render(); } }, `‹ ${K.edit}`),
+      h('h1', { class: 'kiosk-matter' }, tx(m.name))),
+    h('div', { id: 'outcome' }),
+    h('p', { class: 'kiosk-lead' }, K.resultLead),
+    h('section', { class: 'panel', 'aria-labelledby': 'findings-h' },
+      h('h2', { class: 'panel-title', id: 'findings-h' }, t('findings')),
+      h('div', { id: 'findings' })),
+    h('section', { class: 'panel panel-pledge', id: 'pledge-panel', hidden: true }),
+    h('section', { class: 'panel', id: 'dates' }),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'button button-large', id: 'done', onclick: resetAll }, `${K.done}，${K.home}`)));
+  renderOutcome($('#outcome'), v);
+  renderFindingsList($('#findings'), v);
+  renderDates($('#dates'), v);
+  renderPledge($('#pledge-panel'), v, S.pledgeSigned, (signed) => { S.pledgeSigned = signed; runCheck(); render(); });
+  const sign = document.querySelector('#pledge-sign + label');
+  if (sign) sign.textContent = K.pledgeSign;
+}
+
+function update(): void {
+  const v = S.verdict;
+  if (!v || S.screen !== 'form') return;
+  applyChecklist($('#main'), v, (f) => f.target.kind === 'field' && S.values[f.target.id] !== undefined);
+  renderOutcome($('#outcome'), v);
+}
+
+/* ---------- idle reset ---------- */
+
+let idleTimer = 0;
+let warnTimer = 0;
+let countdown = 0;
+
+function startIdleWatch(): void {
+  for (const ev of ['pointerdown', 'keydown', 'input', 'touchstart', 'wheel']) {
+    window.addEventListener(ev, poke, { passive: true, capture: true });
+  }
+  poke();
+}
+
+function poke(e?: Event): void {
+  if (e && (e.target as Element | null)?.closest?.('#idle-dialog') && (e.target as Element).id !== 'idle-continue') return;
+  hideWarning();
+  window.clearTimeout(idleTimer);
+  window.clearTimeout(warnTimer);
+  if (S.screen === 'home' && !S.def) return;
+  warnTimer = window.setTimeout(showWarning, IDLE_MS - WARN_MS);
+  idleTimer = window.setTimeout(() => { hideWarning(); resetAll(); }, IDLE_MS);
+}
+
+function showWarning(): void {
+  const dlg = $('#idle-dialog') as HTMLDialogElement;
+  let left = Math.ceil(WARN_MS / 1000);
+  const body = $('#idle-body');
+  body.textContent = K.idleBody.replace('{n}', String(left));
+  $('#idle-title').textContent = K.idleTitle;
+  $('#idle-continue').textContent = K.idleContinue;
+  if (!dlg.open) dlg.showModal();
+  window.clearInterval(countdown);
+  countdown = window.setInterval(() => {
+    left = Math.max(0, left - 1);
+    body.textContent = K.idleBody.replace('{n}', String(left));
+  }, 1000);
+}
+
+function hideWarning(): void {
+  window.clearInterval(countdown);
+  const dlg = document.getElementById('idle-dialog') as HTMLDialogElement | null;
+  if (dlg?.open) dlg.close();
+}
+
+
+main();
