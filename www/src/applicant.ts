@@ -8,7 +8,7 @@ import {
   applyChecklist, renderErrorSummary, renderOutcome, renderDates, renderPledge, renderFindingsList,
   matterIntro, focusTarget, type Value,
 } from './ui';
-import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Verdict } from './types';
+import type { Finding, ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Verdict } from './types';
 
 interface State {
   engine: Engine;
@@ -134,6 +134,10 @@ function renderAll(): void {
       m ? h('aside', { class: 'layout-side', 'aria-label': t('result') },
         h('div', { class: 'sticky' },
           h('div', { id: 'outcome' }),
+          h('button', {
+            type: 'button', class: 'button button-secondary', id: 'show-all', hidden: true,
+            onclick: () => { S.showAll = true; update(); $('#error-summary').focus(); },
+          }),
           h('div', { class: 'panel', id: 'dates' }))) : null));
   update();
 }
@@ -170,7 +174,8 @@ function renderForm(m: MatterDef): HTMLElement[] {
           h('p', { class: 'field-error', id: `me-${x.id}`, hidden: true }),
           h('div', { class: 'upload' },
             h('input', {
-              type: 'file', id: inputId, class: 'file-input', 'aria-describedby': `me-${x.id} ms-${x.id}`,
+              type: 'file', id: inputId, class: 'file-input visually-hidden-focusable', 'aria-describedby': `me-${x.id} ms-${x.id}`,
+              'aria-label': `${t('chooseFile')}：${tx(x.name)}`,
               onchange: (e: Event) => {
                 const input = e.target as HTMLInputElement;
                 const f = input.files?.[0];
@@ -179,6 +184,7 @@ function renderForm(m: MatterDef): HTMLElement[] {
                 renderUploadState(x.id);
               },
             }),
+            h('label', { class: 'button button-secondary button-upload', for: inputId, 'aria-hidden': 'true' }, t('chooseFile')),
             h('span', { class: 'upload-state', id: `ms-${x.id}` }, fileName ? `${t('provided')}：${fileName}` : t('notProvided')),
             h('button', {
               type: 'button', class: 'button button-link', id: `mr-${x.id}`, hidden: !fileName,
@@ -207,10 +213,16 @@ function update(): void {
   const summary = document.getElementById('error-summary');
   if (!S.def || !v) { if (summary) summary.hidden = true; return; }
   const main = $('#main');
-  applyChecklist(main, v, (f) => S.showAll ||
-    S.touched.has(f.target.id) || S.touched.has(`m:${f.target.id}`));
-  renderErrorSummary($('#error-summary'), v);
+  // Like GOV.UK: a problem is shown once the person has answered that question (or submitted).
+  const shown = (f: Finding) => S.showAll || f.target.kind === 'applicant' ||
+    S.touched.has(f.target.id) || S.touched.has(`m:${f.target.id}`);
+  applyChecklist(main, v, shown);
+  renderErrorSummary($('#error-summary'), v, { show: shown });
   renderOutcome($('#outcome'), v, S.server ? 'serverResult' : 'outcomeNow');
+  const pending = v.findings.filter((f) => !shown(f)).length;
+  const more = $('#show-all');
+  more.hidden = pending === 0;
+  more.textContent = t('showAllProblems', { n: pending });
   renderDates($('#dates'), v);
   renderPledge($('#pledge-panel'), v, S.pledgeSigned, S.server ? null : (signed) => {
     S.pledgeSigned = signed;

@@ -24,6 +24,7 @@ interface State {
   notes: Record<string, string>;
   pledgeSigned: boolean;
   verdict: Verdict | null;
+  touched: Set<string>;
 }
 
 let S: State;
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   }
   S = {
     engine, matters: engine.matters(), matterId: '', def: null, kind: 'enterprise_legal_person', badCredit: false,
-    values: {}, received: {}, notes: {}, pledgeSigned: false, verdict: null,
+    values: {}, received: {}, notes: {}, pledgeSigned: false, verdict: null, touched: new Set(),
   };
   onLangChange(() => { renderHeader(header, 'clerkTitle', { langToggle: true }); renderAll(); });
   const fromUrl = new URLSearchParams(location.search).get('matter');
@@ -62,7 +63,7 @@ function selectMatter(id: string): void {
   S.matterId = id;
   S.def = id ? S.engine.matter(id) : null;
   S.kind = S.def?.applicant_kinds[0] ?? 'enterprise_legal_person';
-  S.badCredit = false; S.values = {}; S.received = {}; S.notes = {}; S.pledgeSigned = false; S.verdict = null;
+  S.badCredit = false; S.values = {}; S.received = {}; S.notes = {}; S.pledgeSigned = false; S.verdict = null; S.touched = new Set();
   if (S.def) runCheck();
   renderAll();
 }
@@ -93,7 +94,7 @@ function runCheck(): void {
   S.verdict = v;
 }
 
-function onChange(): void { runCheck(); update(); }
+function onChange(id?: string): void { if (id) S.touched.add(id); runCheck(); update(); }
 
 function renderAll(): void {
   const m = S.def;
@@ -179,7 +180,7 @@ const PRINT_LABEL: Record<DocKind, Parameters<typeof t>[0]> = {
 function update(): void {
   const v = S.verdict;
   if (!S.def || !v) return;
-  applyChecklist($('#main'), v, () => true);
+  applyChecklist($('#main'), v, (f) => f.target.kind !== 'field' || S.values[f.target.id] !== undefined || S.touched.has(f.target.id));
   renderOutcome($('#outcome'), v);
   renderErrorSummary($('#error-summary'), v);
   renderDates($('#dates'), v, { heading: 'datesIfToday' });

@@ -76,6 +76,7 @@ const D = {
   basis: { zh: '依据', en: 'Basis' },
   errorSummary: { zh: '有以下问题需要处理', en: 'There is a problem' },
   errorSummaryPledge: { zh: '以下材料尚未提交', en: 'These materials are still to come' },
+  showAllProblems: { zh: '显示全部待处理问题（{n}项）', en: 'Show all {n} outstanding problems' },
   noProblems: { zh: '材料齐全，未发现问题。', en: 'Complete: no problems found.' },
   result: { zh: '预审结果', en: 'Result of the check' },
   outcomeNow: { zh: '当前结果', en: 'Current result' },

@@ -232,8 +232,11 @@ export function applyChecklist(root: HTMLElement, v: Verdict, showInline: (f: Fi
 
 /* ---------- error summary (GOV.UK pattern) ---------- */
 
-export function renderErrorSummary(el: HTMLElement, v: Verdict | null, opts: { focus?: boolean } = {}): void {
-  if (!v || v.findings.length === 0) {
+export function renderErrorSummary(
+  el: HTMLElement, v: Verdict | null, opts: { focus?: boolean; show?: (f: Finding) => boolean } = {},
+): void {
+  const shown = v ? v.findings.filter(opts.show ?? (() => true)) : [];
+  if (!v || shown.length === 0) {
     el.hidden = true;
     clear(el);
     return;
@@ -242,7 +245,7 @@ export function renderErrorSummary(el: HTMLElement, v: Verdict | null, opts: { f
   clear(el,
     h('h2', { class: 'error-summary-title', id: 'error-summary-title' }, t('errorSummary')),
     h('ul', { class: 'error-summary-list' },
-      v.findings.map((f) => {
+      shown.map((f) => {
         const target = findingTargetId(f);
         return h('li', null,
           h('a', {

@@ -1,0 +1,176 @@
+// Applicant page (www/index.html) in real Chromium: the form generated from matter(), live checks,
+// the error summary, the pledge, dates, the en toggle, and the submit re-check by the server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, axeViolations, shot, fill } from './_harness.mjs';
+
+const MATTER = 'public_place_hygiene_license';
+// A Monday: online receipt → accepted the next working day, 2026-03-03.
+const NOW = '2026-03-02T09:30:00+08:00';
+let server, browser;
+
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.stop(); });
+
+const outcome = (page) => page.locator('#outcome [data-outcome]').getAttribute('data-outcome');
+const upload = (page, id) => page.setInputFiles(`#m-${id}`, { name: `${id}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 test') });
+
+async function fillAllFields(page) {
+  await fill(page, 'unit_name', '东城区某某宾馆');
+  await fill(page, 'uscc', '91110000802100433B');
+  await fill(page, 'responsible_person_id', '11010519491231002X');
+  await fill(page, 'phone', '13800138000');
+  await page.check('#f-venue_type');            // first option: 宾馆、旅店、招待所
+  await fill(page, 'floor_area', '120');
+  await page.check('#f-central_ac-false');
+}
+
+test('the form is generated from the matter and goes from 补正 to 受理 as it is filled', async () => {
+  const { page, errors, ctx } = await openPage(browser, `${server.url}/`, { now: NOW });
+  try {
+    // Pick the matter from the list the engine gives.
+    await page.selectOption('#matter-select', MATTER);
+    assert.equal(await outcome(page), 'correction_required');
+    assert.equal(await page.locator('#outcome-label').textContent(), '需补正材料');
+    // Nothing answered yet: no wall of errors, but the count of what is outstanding.
+    assert.equal(await page.locator('#error-summary').isVisible(), false);
+    assert.match(await page.locator('#show-all').textContent(), /显示全部待处理问题（\d+项）/);
+    // Key materials are marked 主件.
+    assert.equal(await page.locator('#mg-application_form .tag-key').textContent(), '主件');
+    assert.equal(await page.locator('#mg-site_plans .tag-key').count(), 0);
+    assert.equal(await page.locator('#mg-site_plans .tag-tolerable').textContent(), '可容缺');
+
+    // A bad ID number: the summary and the field show the engine's message, and the link focuses the field.
+    await fill(page, 'responsible_person_id', '110105194912310021');
+    await page.locator('#error-summary').waitFor();
+    assert.equal(await page.locator('#error-summary-title').textContent(), '有以下问题需要处理');
+    const link = page.locator('#error-summary a[href="#f-responsible_person_id"]');
+    const msg = await link.textContent();
+    assert.ok(msg.length > 4, msg);
+    assert.equal(await page.locator('#fe-responsible_person_id').innerText().then((s) => s.includes(msg)), true);
+    assert.equal(await page.locator('#f-responsible_person_id').getAttribute('aria-invalid'), 'true');
+    await link.click();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-responsible_person_id');
+
+    await fillAllFields(page);
+    // The conditional material appears and disappears with the answer (checklist.applies).
+    await page.check('#f-central_ac');
+    assert.equal(await page.locator('#mg-central_ac_report').isVisible(), true);
+    await page.check('#f-central_ac-false');
+    assert.equal(await page.locator('#mg-central_ac_report').isVisible(), false);
+    // uscc applies to organisations only.
+    await page.check('#applicant-kind-natural_person');
+    assert.equal(await page.locator('#fg-uscc').isVisible(), false);
+    await page.check('#applicant-kind');
+    assert.equal(await page.locator('#fg-uscc').isVisible(), true);
+
+    for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report']) await upload(page, m);
+    assert.equal(await outcome(page), 'correction_required');
+    await shot(page, 'applicant-correction');
+    await upload(page, 'hygiene_rules');
+    assert.equal(await outcome(page), 'accept');
+    assert.equal(await page.locator('#outcome-label').textContent(), '受理');
+    assert.equal(await page.locator('#error-summary').isVisible(), false);
+    assert.match(await page.locator('#ms-hygiene_rules').textContent(), /已提供：hygiene_rules\.pdf/);
+
+    // Dates "if accepted today", as the engine computed them; online → acceptance on the next working day.
+    const date = (k) => page.locator(`#dates [data-date="${k}"] dd`).textContent();
+    assert.equal(await date('accepted_on'), '2026年3月3日');
+    assert.equal(await date('promised_due'), '2026年3月17日');
+    assert.equal(await date('statutory_due'), '2026年3月31日');
+    assert.equal(await page.locator('#provisional-note').count(), 0);
+    await shot(page, 'applicant-accept');
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(errors, []);
+  } finally { await ctx.close(); }
+});
+
+test('only tolerable materials missing: the pledge is offered and signing gives 容缺受理', async () => {
+  const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`, { now: NOW });
+  try {
+    await fillAllFields(page);
+    for (const m of ['application_form', 'identity_proof', 'hygiene_report']) await upload(page, m);
+    assert.equal(await outcome(page), 'correction_required');
+    const panel = page.locator('#pledge-panel');
+    await panel.waitFor();
+    assert.deepEqual(await panel.locator('[data-pledge-item]').evaluateAll((rows) => rows.map((r) => r.dataset.pledgeItem)), ['site_plans', 'hygiene_rules']);
+    assert.equal(await page.locator('#pledge-due').textContent(), '2026年3月10日');
+    assert.match(await panel.textContent(), /逾期未补齐的，终止办理/);
+    await shot(page, 'applicant-pledge-offer');
+    assert.deepEqual(await axeViolations(page), []);
+    await page.check('#pledge-sign');
+    assert.equal(await outcome(page), 'accept_with_pledge');
+    assert.equal(await page.locator('#outcome-label').textContent(), '容缺受理');
+    assert.equal(await page.locator('#dates [data-date="pledge_due"] dd').textContent(), '2026年3月10日');
+    // Supplying a key material problem withdraws the offer and the signature.
+    await page.click('#mr-identity_proof');
+    assert.equal(await outcome(page), 'correction_required');
+    assert.equal(await page.locator('#pledge-panel').isVisible(), false);
+    assert.deepEqual(errors, []);
+  } finally { await ctx.close(); }
+});
+
+test('dates in a year without a published holiday notice are marked provisional', async () => {
+  const { page, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`, { now: '2026-12-18T10:00:00+08:00' });
+  try {
+    const note = page.locator('#provisional-note');
+    await note.waitFor();
+    assert.match(await note.textContent(), /暂定日期/);
+  } finally { await ctx.close(); }
+});
+
+test('the en toggle switches every engine text and the page chrome', async () => {
+  const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`, { now: NOW });
+  try {
+    await page.click('#lang-toggle');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.equal(await page.locator('h1.page-title').textContent(), 'Apply online');
+    assert.equal(await page.locator('#outcome-label').textContent(), 'Correction required');
+    assert.equal(await page.locator('label[for="f-unit_name"]').textContent(), 'Name of the establishment');
+    assert.equal(await page.locator('#mg-application_form .tag-key').textContent(), 'Key');
+    await page.click('#show-all');
+    assert.equal(await page.locator('#error-summary-title').textContent(), 'There is a problem');
+    await shot(page, 'applicant-en');
+    assert.deepEqual(await axeViolations(page), []);
+    await page.click('#lang-toggle');
+    assert.equal(await page.locator('#error-summary-title').textContent(), '有以下问题需要处理');
+    assert.deepEqual(errors, []);
+  } finally { await ctx.close(); }
+});
+
+test('submit: the server re-checks, issues a receipt, and its verdict wins when it disagrees', { skip: false }, async (t) => {
+  if (!server.real) { t.skip('needs `qiquan serve --dev` (no binary with `serve` found)'); return; }
+  const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`);
+  try {
+    await fillAllFields(page);
+    for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules']) await upload(page, m);
+    assert.equal(await outcome(page), 'accept');
+    await page.click('#submit');
+    await page.locator('#server-agreement').waitFor();
+    assert.equal(await page.locator('#server-agreement').getAttribute('data-agrees'), 'true');
+    assert.equal(await page.locator('#server-outcome [data-outcome]').getAttribute('data-outcome'), 'accept');
+    assert.match(await page.locator('#receipt [data-receipt="receipt_no"] dd').textContent(), /\S{6,}/);
+    assert.ok((await page.locator('#receipt [data-receipt="signature"] dd').textContent()).length > 20);
+    await shot(page, 'applicant-receipt');
+    assert.deepEqual(await axeViolations(page), []);
+
+    // A client whose verdict differs (stale rules, tampering): the server says so and wins.
+    await page.route('**/v1/matters/*/check', async (route) => {
+      const body = JSON.parse(route.request().postData());
+      body.client_verdict_digest = 'sha256:' + '0'.repeat(64);
+      await route.continue({ postData: JSON.stringify(body) });
+    });
+    await page.click('#submit');
+    await page.locator('#server-agreement[data-agrees="false"]').waitFor();
+    assert.match(await page.locator('#server-agreement').textContent(), /以服务器结果为准/);
+    await page.unroute('**/v1/matters/*/check');
+
+    // An incomplete application: no receipt, the server's one-time notice instead.
+    await page.click('#mr-identity_proof');
+    await page.click('#submit');
+    await page.locator('#no-receipt').waitFor();
+    assert.equal(await page.locator('#server-outcome [data-outcome]').getAttribute('data-outcome'), 'correction_required');
+    assert.match(await page.locator('#server-findings').textContent(), /法定代表人或者负责人身份证明/);
+    assert.deepEqual(errors.filter((e) => !/status of 4\d\d/.test(e)), []);
+  } finally { await ctx.close(); }
+});
