@@ -224,12 +224,19 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Res
     }
     serde_json::from_str(json).map_err(|e| {
         use serde_json::error::Category;
-        match e.classify() {
-            Category::Data => Error::new(
+        // serde_json reports a wrongly typed enum (e.g. `"kind": 5`) as a syntax error; it is a
+        // shape error if the text is well-formed JSON.
+        let well_formed = || serde_json::from_str::<serde::de::IgnoredAny>(json).is_ok();
+        let shape_error = || {
+            Error::new(
                 ErrorCode::InvalidSubmission,
                 format!("{what_zh}的数据结构不正确：{e}"),
                 format!("The {what} does not have the expected shape: {e}"),
-            ),
+            )
+        };
+        match e.classify() {
+            Category::Data => shape_error(),
+            Category::Syntax if well_formed() => shape_error(),
             _ => Error::new(
                 ErrorCode::InvalidJson,
                 format!("{what_zh}不是有效的 JSON：{e}"),
