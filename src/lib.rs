@@ -226,7 +226,8 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Res
         use serde_json::error::Category;
         // serde_json reports a wrongly typed enum (e.g. `"kind": 5`) as a syntax error; it is a
         // shape error if the text is well-formed JSON.
-        let well_formed = || serde_json::from_str::<serde::de::IgnoredAny>(json).is_ok();
+        // (Parsed as a Value, which keeps the recursion limit that IgnoredAny skips.)
+        let well_formed = || serde_json::from_str::<serde_json::Value>(json).is_ok();
         let shape_error = || {
             Error::new(
                 ErrorCode::InvalidSubmission,
