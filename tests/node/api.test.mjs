@@ -1,0 +1,129 @@
+// The JS API of pkg/ beyond the corpus: never throws, errors as values, rules loading.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import * as q from '../../pkg/qiquan.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+q.initSync({ module: readFileSync(join(root, 'pkg/qiquan_bg.wasm')) });
+
+/** rules/ as `qiquan bundle rules` would print it: matters/**.toml and calendar/*.toml. */
+function ruleFiles() {
+  const out = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.toml')) out.push({ path: relative(join(root, 'rules'), path), text: readFileSync(path, 'utf8') });
+    }
+  };
+  walk(join(root, 'rules/matters'));
+  walk(join(root, 'rules/calendar'));
+  return out;
+}
+
+const errorCode = (v) => (typeof v === 'string' ? JSON.parse(v).error?.code : v?.error?.code);
+
+test('no export throws, whatever it is given', () => {
+  const junk = [undefined, null, 0, -1, 1.5, NaN, Infinity, 2n ** 80n, '', 'x', '{', '[]', {}, [], [1], { applicant: 7 }, () => 1, Symbol('s'), new Uint8Array(3)];
+  const cyclic = {};
+  cyclic.self = cyclic;
+  junk.push(cyclic);
+  const exports = ['checkJson', 'check', 'matters', 'matter', 'lint', 'deadline', 'rulesDigest', 'engineVersion', 'verdictDigest', 'loadRules', 'resetRules'];
+  let calls = 0;
+  for (const name of exports) {
+    for (const a of junk) {
+      for (const b of [undefined, 'x', {}, 3]) {
+        assert.doesNotThrow(() => q[name](a, b, a), `${name}(${String(a)}, ${String(b)})`);
+        calls++;
+      }
+    }
+  }
+  q.resetRules();
+  assert.ok(calls > 500);
+});
+
+test('checkJson: the error JSON of the CLI for bad input', () => {
+  assert.equal(errorCode(q.checkJson('nope', '{"applicant":{"kind":"natural_person"}}')), 'unknown_matter');
+  assert.equal(errorCode(q.checkJson('x', '{')), 'invalid_json');
+  assert.equal(errorCode(q.checkJson('x', 'x'.repeat(300 * 1024))), 'input_too_large');
+  assert.equal(errorCode(q.checkJson(5, '{}')), 'invalid_submission');
+  const dup = '{"applicant":{"kind":"natural_person"},"fields":{"a":"1","a":"2"}}';
+  const matter = q.matters()[0].id;
+  const out = JSON.parse(q.checkJson(matter, dup));
+  assert.equal(out.error.code, 'invalid_submission');
+  assert.match(out.error.message.en, /duplicate key `a`/);
+});
+
+test('check: an object equal to JSON.parse(checkJson), errors as {error}', () => {
+  const matter = q.matters()[0].id;
+  const sub = { applicant: { kind: 'natural_person' }, received_at: '2026-12-31T23:59:59+08:00', channel: 'online' };
+  const v = q.check(matter, sub, { channel: 'kiosk' });
+  assert.deepStrictEqual(v, JSON.parse(q.checkJson(matter, JSON.stringify(sub), '{"channel":"kiosk"}')));
+  assert.equal(v.channel, 'kiosk');
+  assert.equal(errorCode(q.check(matter, { applicant: { kind: 'natural_person' }, x: 1n })), 'invalid_submission');
+  assert.equal(errorCode(q.check(matter, undefined)), 'invalid_submission');
+});
+
+test('deadline: integers only, exact up to i64', () => {
+  const byNumber = q.deadline('2026-09-30', 1, 'working');
+  assert.match(byNumber.due, /^2026-10-\d\d$/);
+  assert.deepStrictEqual(q.deadline('2026-09-30', 1n, 'working'), byNumber);
+  assert.equal(errorCode(q.deadline('2026-09-30', 1.5, 'working')), 'days_out_of_range');
+  assert.equal(errorCode(q.deadline('2026-09-30', NaN, 'working')), 'days_out_of_range');
+  assert.equal(errorCode(q.deadline('2026-09-30', 2 ** 64, 'working')), 'days_out_of_range');
+  assert.match(q.deadline('2026-09-30', -(2n ** 63n), 'working').error.message.en, /-9223372036854775808/);
+  assert.match(q.deadline('2026-09-30', 2n ** 63n, 'working').error.message.en, /9223372036854775808/);
+  assert.equal(errorCode(q.deadline('2026-09-30', '3', 'working')), 'invalid_submission');
+  assert.equal(errorCode(q.deadline('2026-9-30', 3, 'working')), 'invalid_date');
+  assert.equal(errorCode(q.deadline('2026-09-30', 3, 'weeks')), 'invalid_unit');
+});
+
+test('matters, matter, digests, version', () => {
+  const ms = q.matters();
+  assert.ok(ms.length > 0);
+  const m = q.matter(ms[0].id);
+  assert.equal(m.matter, ms[0].id);
+  assert.equal(errorCode(q.matter('nope')), 'unknown_matter');
+  assert.equal(errorCode(q.matter(ms[0].id, '26-01-01')), 'invalid_date');
+  assert.match(q.rulesDigest(), /^sha256:[0-9a-f]{64}$/);
+  assert.match(q.engineVersion(), /^\d+\.\d+\.\d+/);
+  const text = q.checkJson(ms[0].id, '{"applicant":{"kind":"natural_person"},"received_at":"2026-03-02T09:30:00+08:00"}');
+  assert.equal(q.verdictDigest(text), 'sha256:' + createHash('sha256').update(text, 'utf8').digest('hex'));
+});
+
+test('lint: diagnostics with file, line, column, code, message', () => {
+  const files = ruleFiles();
+  assert.deepStrictEqual(q.lint(files), []);
+  const broken = files.map((f, i) => (i === 0 ? { path: f.path, text: f.text.replace(/^version = /m, 'versoin = ') } : f));
+  const ds = q.lint(broken);
+  assert.ok(ds.length > 0);
+  for (const d of ds) {
+    assert.deepStrictEqual(Object.keys(d), ['file', 'line', 'column', 'code', 'message']);
+  }
+  assert.equal(ds[0].file, files[0].path);
+  assert.equal(errorCode(q.lint('nope')), 'invalid_submission');
+});
+
+test('loadRules: replaces the rules, refuses a bad bundle and keeps the old one', () => {
+  const embedded = q.rulesDigest();
+  const files = ruleFiles();
+  // The same sources give the same digest as the embedded bundle (build.rs embeds rules/).
+  const same = q.loadRules(JSON.stringify({ files }));
+  assert.equal(same.rules_digest, embedded);
+  const fewer = files.filter((f) => !f.path.startsWith(files[0].path.split('/').slice(0, 2).join('/') + '/'));
+  const loaded = q.loadRules(JSON.stringify({ files: fewer }));
+  assert.notEqual(loaded.rules_digest, embedded);
+  assert.equal(q.rulesDigest(), loaded.rules_digest);
+  assert.equal(q.matters().length, loaded.matters);
+  for (const bad of ['nope', '{"files": 3}', '{"files": [], "x": 1}', JSON.stringify({ files: [{ path: 'matters/a/b.toml', text: 'x = ' }] })]) {
+    assert.equal(errorCode(q.loadRules(bad)), 'rules_invalid', bad);
+    assert.equal(q.rulesDigest(), loaded.rules_digest);
+  }
+  assert.equal(q.resetRules().rules_digest, embedded);
+  assert.equal(q.rulesDigest(), embedded);
+});
