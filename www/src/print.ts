@@ -87,9 +87,10 @@ export function docForOutcome(v: Verdict): DocKind[] {
 
 function head(title: string, v: Verdict): HTMLElement {
   return h('header', { class: 'doc-head' },
-    h('p', { class: 'doc-dept' }, tx(v.matter_name) ? tx(deptOf(v)) : ''),
+    h('p', { class: 'doc-dept' }, tx(deptOf(v))),
     h('h1', { class: 'doc-title' }, title),
-    h('p', { class: 'doc-no' }, `${w('docNo')}：${v.rules_digest.slice(7, 15).toUpperCase()}-${v.received_at.slice(0, 10).replaceAll('-', '')}`));
+    // The office assigns the number; the page leaves the space for it.
+    h('p', { class: 'doc-no' }, `${w('docNo')}：`, h('span', { class: 'sign-line sign-line-short' }, '')));
 }
 
 let currentMatter: MatterDef | null = null;

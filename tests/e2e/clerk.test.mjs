@@ -1,0 +1,177 @@
+// Clerk's window form (www/clerk.html): recording materials, live verdicts, and the printed
+// documents (A4 PDFs from Chromium, their text read back with pdfjs-dist).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, launch, openPage, axeViolations, shot, fill, pdfText, RESULTS } from './_harness.mjs';
+
+const MATTER = 'public_place_hygiene_license';
+const NOW = '2026-03-02T09:30:00+08:00'; // a Monday, at the window: accepted the same day
+let server, browser;
+
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.stop(); });
+
+const outcome = (page) => page.locator('#outcome [data-outcome]').getAttribute('data-outcome');
+
+async function open() {
+  return openPage(browser, `${server.url}/clerk.html?matter=${MATTER}`, { now: NOW });
+}
+
+async function fillFields(page) {
+  await fill(page, 'unit_name', '东城区某某宾馆');
+  await fill(page, 'uscc', '91110000802100433B');
+  await fill(page, 'responsible_person_id', '11010519491231002X');
+  await fill(page, 'phone', '13800138000');
+  await page.check('#f-venue_type');
+  await fill(page, 'floor_area', '120');
+  await page.check('#f-central_ac-false');
+}
+
+async function receive(page, id, how) {
+  // The segmented control hides the radio itself; its label is what the clerk taps.
+  await page.click(how === 'original' ? `label[for="m-${id}"]` : `label[for="m-${id}-${how}"]`);
+}
+
+/** Prints (window.print is stubbed), renders the PDF and returns its pages' text. */
+async function printToPdf(page, name) {
+  const before = await page.evaluate(() => window.__printed);
+  await page.click('#print');
+  assert.equal(await page.evaluate(() => window.__printed), before + 1, 'window.print was called');
+  const dom = await page.locator('#print-root').innerText().catch(() => '');
+  const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+  writeFileSync(join(RESULTS, `${name}.pdf`), pdf);
+  const pages = await pdfText(pdf);
+  for (const p of pages) {
+    // A4 is 595.28 × 841.89 pt.
+    assert.ok(Math.abs(p.width - 595.3) < 2 && Math.abs(p.height - 841.9) < 2, `A4 page, got ${p.width}×${p.height}`);
+  }
+  await page.emulateMedia({ media: 'print' });
+  await shot(page, `${name}-print`);
+  await page.emulateMedia({ media: 'screen' });
+  return { pages, text: pages.map((p) => p.text).join('\n').replace(/\s+/g, ''), dom };
+}
+
+test('a key material marked flawed blocks acceptance; the one-time notice lists every item with its basis', async () => {
+  const { page, errors, ctx } = await open();
+  try {
+    await fillFields(page);
+    await receive(page, 'application_form', 'original');
+    await receive(page, 'identity_proof', 'original_and_copy');
+    await receive(page, 'site_plans', 'original');
+    await receive(page, 'hygiene_report', 'flawed');
+    await page.fill('#mn-hygiene_report', '未加盖检测机构印章');
+    await receive(page, 'hygiene_rules', 'original');
+    assert.equal(await outcome(page), 'correction_required');
+    const err = await page.locator('#me-hygiene_report').textContent();
+    assert.match(err, /【主件】/);
+    assert.match(err, /未加盖检测机构印章/);
+    assert.equal(await page.locator('#print').textContent(), '打印一次性告知单');
+    await shot(page, 'clerk-flawed');
+    assert.deepEqual(await axeViolations(page), []);
+
+    const { text, pages } = await printToPdf(page, 'doc-one-time-notice');
+    assert.ok(pages.length >= 1);
+    assert.match(text, /一次性告知单/);
+    assert.match(text, /公共场所卫生检测或者评价报告/);
+    assert.match(text, /未加盖检测机构印章/);
+    assert.match(text, /《公共场所卫生管理条例实施细则》第二十三条第一款第四项/);
+    assert.match(text, /行政许可法》第三十二条/);
+    assert.match(text, /2026年3月2日09:30/);
+    assert.match(text, /经办人/);
+    assert.deepEqual(errors, []);
+  } finally { await ctx.close(); }
+});
+
+test('everything received: 受理 and the acceptance notice carries the dates', async () => {
+  const { page, errors, ctx } = await open();
+  try {
+    await fillFields(page);
+    await receive(page, 'application_form', 'original');
+    await receive(page, 'identity_proof', 'original_and_copy');
+    await receive(page, 'site_plans', 'original');
+    await receive(page, 'hygiene_report', 'original');
+    await receive(page, 'hygiene_rules', 'original');
+    assert.equal(await outcome(page), 'accept');
+    // A copy where an original and a copy are required is the wrong form.
+    await receive(page, 'identity_proof', 'copy');
+    assert.equal(await outcome(page), 'correction_required');
+    await receive(page, 'identity_proof', 'original_and_copy');
+    assert.equal(await outcome(page), 'accept');
+    assert.equal(await page.locator('#print').textContent(), '打印受理通知书');
+    await shot(page, 'clerk-accept');
+
+    const { text } = await printToPdf(page, 'doc-acceptance');
+    assert.match(text, /受理通知书/);
+    assert.match(text, /决定予以受理/);
+    assert.match(text, /受理日期2026年3月2日/);
+    assert.match(text, /承诺办结日期2026年3月16日/);
+    assert.match(text, /法定办结期限2026年3月30日/);
+    assert.match(text, /经批准可延长至2026年4月14日/);
+    assert.match(text, /东城区某某宾馆/);
+    assert.doesNotMatch(text, /容缺/);
+    assert.deepEqual(errors, []);
+  } finally { await ctx.close(); }
+});
+
+test('tolerable materials missing: the signed pledge gives 容缺受理 and prints the pledge form and notice', async () => {
+  const { page, errors, ctx } = await open();
+  try {
+    await fillFields(page);
+    await receive(page, 'application_form', 'original');
+    await receive(page, 'identity_proof', 'original_and_copy');
+    await receive(page, 'hygiene_report', 'original');
+    assert.equal(await outcome(page), 'correction_required');
+    await page.check('#pledge-sign');
+    assert.equal(await outcome(page), 'accept_with_pledge');
+    assert.equal(await page.locator('#print').textContent(), '打印容缺受理信用承诺书');
+    await shot(page, 'clerk-pledge');
+    assert.deepEqual(await axeViolations(page), []);
+
+    const { text, pages } = await printToPdf(page, 'doc-pledge');
+    assert.ok(pages.length >= 2, 'pledge form and acceptance notice on separate pages');
+    assert.match(pages[0].text.replace(/\s+/g, ''), /容缺受理信用承诺书/);
+    assert.match(text, /公共场所地址方位示意图、平面图和卫生设施平面布局图2026年3月9日/);
+    assert.match(text, /公共场所卫生管理制度2026年3月9日/);
+    assert.match(text, /上述材料最迟于以下日期前全部补齐：2026年3月9日/);
+    assert.match(text, /逾期未补齐的，终止办理/);
+    assert.match(text, /承诺人（签字或盖章）/);
+    assert.match(text, /受理通知书/);
+    assert.match(text, /容缺材料补齐期限2026年3月9日/);
+    assert.deepEqual(errors, []);
+  } finally { await ctx.close(); }
+});
+
+test('bad credit: no pledge; an ineligible applicant gets 不予受理 and its notice', async () => {
+  const { page, errors, ctx } = await open();
+  try {
+    await fillFields(page);
+    await receive(page, 'application_form', 'original');
+    await receive(page, 'identity_proof', 'original_and_copy');
+    await receive(page, 'hygiene_report', 'original');
+    await page.check('#bad-credit');
+    assert.equal(await outcome(page), 'correction_required');
+    assert.equal(await page.locator('#pledge-sign').count(), 0);
+    assert.equal(await page.locator('#pledge-panel [data-blocked-by="bad_credit"]').count(), 1);
+    await page.uncheck('#bad-credit');
+    await page.selectOption('#applicant-kind', 'administrative_organ');
+    assert.equal(await outcome(page), 'not_accepted');
+    const { text } = await printToPdf(page, 'doc-refusal');
+    assert.match(text, /不予受理通知书/);
+    assert.match(text, /行政复议/);
+    assert.deepEqual(errors, []);
+  } finally { await ctx.close(); }
+});
+
+test('English documents print in English', async () => {
+  const { page, ctx } = await open();
+  try {
+    await page.click('#lang-toggle');
+    await fillFields(page);
+    await receive(page, 'hygiene_report', 'flawed');
+    const { text } = await printToPdf(page, 'doc-one-time-notice-en');
+    assert.match(text, /One-timenoticeofcorrections/);
+    assert.match(text, /Hygienetestorassessmentreportofthevenue/);
+  } finally { await ctx.close(); }
+});
