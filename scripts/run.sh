@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 scripts/build-wasm.sh
-npm run --silent build:www
+npm run --silent www:build
 cargo build --release --bin qiquan
 
 addr="${QIQUAN_ADDR:-127.0.0.1:8080}"

@@ -29,7 +29,15 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-if [ -f package.json ] && { [ ! -d node_modules ] || [ package.json -nt node_modules ]; }; then
+# Chinese glyphs for the browser tests' screenshots and printed PDFs.
+if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+  say "apt-get install fonts-wqy-microhei"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1 \
+    || { apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
+fi
+
+if [ -f package-lock.json ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; }; then
   say "npm ci"
   npm ci --no-audit --no-fund
 fi

@@ -24,7 +24,7 @@ fi
 # The binary the tests start as `qiquan serve --dev` (the harness looks in CARGO_TARGET_DIR and target/).
 if [[ -z "${QIQUAN_BIN:-}" && "${QIQUAN_E2E_STATIC:-}" != 1 ]]; then
     have=""
-    for d in "${CARGO_TARGET_DIR:-}" /work/tgt-www /work/tgt-server "$root/target"; do
+    for d in "${CARGO_TARGET_DIR:-}" "$root/target"; do
         for p in release debug; do
             if [[ -n "$d" && -x "$d/$p/qiquan" ]] && "$d/$p/qiquan" serve --help >/dev/null 2>&1; then have="$d/$p/qiquan"; break 2; fi
         done
@@ -35,16 +35,8 @@ if [[ -z "${QIQUAN_BIN:-}" && "${QIQUAN_E2E_STATIC:-}" != 1 ]]; then
     fi
 fi
 
-# Chinese glyphs: without a CJK font Chromium prints boxes and the PDF text checks fail.
-if command -v fc-list >/dev/null && [[ -z "$(fc-list :lang=zh 2>/dev/null)" ]]; then
-    if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
-        echo "test-www: installing a CJK font (fonts-wqy-microhei)" >&2
-        (apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1; }) \
-            || echo "test-www: could not install a CJK font; PDF text checks may fail" >&2
-    else
-        echo "test-www: no CJK font found (install fonts-wqy-microhei or fonts-noto-cjk)" >&2
-    fi
-fi
+# A CJK font (without one Chromium prints boxes and the PDF text checks fail) is installed by
+# scripts/setup.sh.
 
 npx --no-install tsc -p www/tsconfig.json
 npx --no-install vite build --config www/vite.config.ts --logLevel warn
