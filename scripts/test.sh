@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints, rule-file lint, native tests, the wasm runtimes (Node and
-# Chromium) on the shared conformance corpus, the server and the web forms in Chromium.
+# Chromium) on the shared conformance corpus, the server (tests/server.rs, part of cargo test)
+# and the web forms in Chromium.
 # Installs what it needs first (scripts/setup.sh), so it works on a fresh machine and in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,14 +20,11 @@ say "qiquan lint rules + schema is current"
 cargo run -q -- lint rules
 cargo run -q -- schema rules/schema --check
 
-say "native tests (unit, calendar, lint, CLI, conformance corpus)"
+say "native tests (unit, calendar, lint, CLI, conformance corpus, server integration)"
 cargo test
 
 say "wasm package: Node and Chromium conformance, differential test"
 scripts/test-wasm.sh
-
-say "server integration tests"
-scripts/test-server.sh
 
 say "web forms in Chromium (Playwright + axe-core)"
 scripts/test-www.sh
