@@ -160,7 +160,7 @@ function renderForm(m: MatterDef): HTMLElement[] {
         })))),
     h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
       h('h2', { class: 'section-title', id: 'fields-h' }, t('formInfo')),
-      m.fields.map((f) => renderField(f, { values: S.values, onChange }))),
+      (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange }))),
     h('section', { class: 'section', 'aria-labelledby': 'materials-h' },
       h('h2', { class: 'section-title', id: 'materials-h' }, t('materials')),
       h('p', { class: 'hint' }, t('materialsLead')),

@@ -168,7 +168,7 @@ function renderForm(m: MatterDef): HTMLElement[] {
       }))),
     h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
       h('h2', { class: 'section-title', id: 'fields-h' }, t('formInfo')),
-      h('div', { class: 'fields-grid' }, m.fields.map((f) => renderField(f, { values: S.values, onChange })))),
+      h('div', { class: 'fields-grid' }, (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange })))),
     h('section', { class: 'panel panel-pledge', id: 'pledge-panel', tabindex: '-1', hidden: true }),
   ];
 }

@@ -109,7 +109,7 @@ function signatures(lines: string[]): HTMLElement {
 
 function detailsTable(m: MatterDef, v: Verdict, values: Record<string, Value>): HTMLElement | null {
   const applies = new Set(v.checklist.fields.filter((f) => f.applies).map((f) => f.id));
-  const rows = m.fields.filter((f) => applies.has(f.id) && values[f.id] !== undefined).map((f) => {
+  const rows = (m.fields ?? []).filter((f) => applies.has(f.id) && values[f.id] !== undefined).map((f) => {
     const raw = values[f.id];
     let shown = String(raw);
     if (typeof raw === 'boolean') shown = raw ? w('yes') : w('no');
