@@ -8,6 +8,7 @@
 //! is a rest day ends on the next working day); 行政许可法 §82 counts in working days.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Serialize;
@@ -43,6 +44,11 @@ pub struct CoveredYear {
 pub struct Calendar {
     years: BTreeMap<i32, String>,
     overrides: HashMap<NaiveDate, Override>,
+    /// The same overrides as a dense table of day kinds from day number `table_start` (days
+    /// from the common era) on, for the per-day lookups of deadline counting: an index instead
+    /// of a hash per day.
+    table_start: i32,
+    table: Vec<Option<DayKind>>,
 }
 
 /// The kind of a day, for display and tests.
@@ -64,11 +70,37 @@ impl Calendar {
 
     pub(crate) fn add_holiday(&mut self, date: NaiveDate, name: Text) {
         self.overrides.insert(date, Override::Holiday(name));
+        self.mark(date, DayKind::Holiday);
     }
 
     pub(crate) fn add_make_up_workday(&mut self, date: NaiveDate, holiday: String) {
         self.overrides
             .insert(date, Override::MakeUpWorkday(holiday));
+        self.mark(date, DayKind::MakeUpWorkday);
+    }
+
+    /// Records an override in the dense table, growing it at either end. Override dates come
+    /// from `parse_date`, so the table spans at most the years 1900–2199.
+    fn mark(&mut self, date: NaiveDate, kind: DayKind) {
+        let day = date.num_days_from_ce();
+        if self.table.is_empty() {
+            self.table_start = day;
+        } else if day < self.table_start {
+            let shift = usize::try_from(self.table_start - day).unwrap_or_default();
+            self.table.splice(0..0, std::iter::repeat_n(None, shift));
+            self.table_start = day;
+        }
+        let index = usize::try_from(day - self.table_start).unwrap_or_default();
+        if index >= self.table.len() {
+            self.table.resize(index + 1, None);
+        }
+        self.table[index] = Some(kind);
+    }
+
+    /// The override of a date, if any: `Holiday` or `MakeUpWorkday`.
+    fn override_kind(&self, date: NaiveDate) -> Option<DayKind> {
+        let offset = usize::try_from(date.num_days_from_ce() - self.table_start).ok()?;
+        self.table.get(offset).copied().flatten()
     }
 
     pub(crate) fn has_override(&self, date: NaiveDate) -> bool {
@@ -95,9 +127,8 @@ impl Calendar {
     }
 
     pub fn day_kind(&self, date: NaiveDate) -> DayKind {
-        match self.overrides.get(&date) {
-            Some(Override::Holiday(_)) => DayKind::Holiday,
-            Some(Override::MakeUpWorkday(_)) => DayKind::MakeUpWorkday,
+        match self.override_kind(date) {
+            Some(kind) => kind,
             None if is_weekend(date) => DayKind::Weekend,
             None => DayKind::Workday,
         }
@@ -286,7 +317,20 @@ pub(crate) fn clip(text: &str) -> String {
 }
 
 pub fn format_date(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
+    // The same text as chrono's `%Y-%m-%d` (four digits, no sign for years 0–9999, which hold
+    // every year the engine computes with), without interpreting a format string each call.
+    if !(0..=9999).contains(&date.year()) {
+        return date.format("%Y-%m-%d").to_string();
+    }
+    let mut text = String::with_capacity(10);
+    let _ = write!(
+        text,
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        date.month(),
+        date.day()
+    );
+    text
 }
 
 /// The answer of `qiquan deadline`.

@@ -127,7 +127,25 @@ pub(crate) fn check(
     let channel = options.channel.unwrap_or(submission.channel);
     let rule = &version.rule;
 
-    reject_unknown_ids(version, submission)?;
+    // Each field and material of the rule looked up once, in rule order. Ids are unique on both
+    // sides, so when every submitted id was found the submission names nothing unknown and the
+    // id-by-id search (with its error) is not needed.
+    let given_fields: Vec<Option<&Value>> = rule
+        .fields
+        .iter()
+        .map(|field| submission.fields.0.get(&field.id))
+        .collect();
+    let given_materials: Vec<Option<&crate::submission::MaterialSubmission>> = rule
+        .materials
+        .iter()
+        .map(|material| submission.materials.0.get(&material.id))
+        .collect();
+    let found_fields = given_fields.iter().flatten().count();
+    let found_materials = given_materials.iter().flatten().count();
+    if found_fields != submission.fields.0.len() || found_materials != submission.materials.0.len()
+    {
+        reject_unknown_ids(version, submission)?;
+    }
     let pauses = parse_pauses(submission)?;
 
     let mut findings = Vec::new();
@@ -146,12 +164,12 @@ pub(crate) fn check(
     // Fields, in order; a field that does not apply counts as unset for later conditions.
     let mut values: Vec<Option<&Value>> = Vec::with_capacity(rule.fields.len());
     let mut field_states = Vec::with_capacity(rule.fields.len());
-    for (field, runtime) in rule.fields.iter().zip(&version.fields) {
+    for ((field, runtime), given) in rule.fields.iter().zip(&version.fields).zip(given_fields) {
         let applies = runtime
             .when
             .as_ref()
             .is_none_or(|c| evaluate(c, &values, kind));
-        let given = submission.fields.0.get(&field.id).filter(|v| !is_blank(v));
+        let given = given.filter(|v| !is_blank(v));
         let problem = if applies {
             check_field(field, runtime.pattern.as_ref(), given)
         } else {
@@ -175,9 +193,13 @@ pub(crate) fn check(
     let mut key_problem = false;
     let mut untolerable_problem = false;
     let mut pledgeable: Vec<&Material> = Vec::new();
-    for (material, when) in rule.materials.iter().zip(&version.material_when) {
+    for ((material, when), given) in rule
+        .materials
+        .iter()
+        .zip(&version.material_when)
+        .zip(given_materials)
+    {
         let applies = when.as_ref().is_none_or(|c| evaluate(c, &values, kind));
-        let given = submission.materials.0.get(&material.id);
         let status = given.map_or(MaterialStatus::Missing, |m| m.status);
         let finding = if applies {
             check_material(material, given)
@@ -792,7 +814,8 @@ fn check_material(
     given: Option<&crate::submission::MaterialSubmission>,
 ) -> Option<Finding> {
     let name = &material.name;
-    let form = describe_form(material);
+    // Described only for a finding: most materials are in order.
+    let form = || describe_form(material);
     let tolerable_hint = |zh: &mut String, en: &mut String| {
         if material.tolerable {
             zh.push_str("该材料可容缺：签署信用承诺书后可先行受理，在承诺期限内补交。");
@@ -829,6 +852,7 @@ fn check_material(
     let key_zh = if material.key { "【主件】" } else { "" };
     let key_en = if material.key { "[key material] " } else { "" };
     let Some(given) = given.filter(|g| g.status != MaterialStatus::Missing) else {
+        let form = form();
         return finding(
             FindingCode::MaterialMissing,
             "missing",
@@ -850,6 +874,7 @@ fn check_material(
             Some(n) => (format!("：{n}"), format!(": {n}")),
             None => (String::new(), String::new()),
         };
+        let form = form();
         return finding(
             FindingCode::MaterialFlawed,
             "flawed",
@@ -867,6 +892,7 @@ fn check_material(
     if let Some(submitted) = given.form
         && !form_satisfied(material.form, submitted)
     {
+        let form = form();
         return finding(
             FindingCode::MaterialWrongForm,
             "form",
@@ -884,6 +910,7 @@ fn check_material(
     if let Some(submitted) = given.medium
         && !medium_satisfied(material.medium, submitted)
     {
+        let form = form();
         return finding(
             FindingCode::MaterialWrongForm,
             "medium",

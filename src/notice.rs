@@ -34,6 +34,9 @@ fn items(findings: &[&Finding]) -> (String, String) {
 }
 
 pub(crate) fn render_notice(rule: &MatterFile, verdict: &Verdict) -> Option<Notice> {
+    if matches!(verdict.outcome, Outcome::Accept | Outcome::AcceptWithPledge) {
+        return None;
+    }
     let (channel_zh, channel_en) = channel_label(verdict.channel);
     let header_zh = format!(
         "事项：{}（版本 {}）\n实施机关：{}\n收件时间：{}（{}）\n",
