@@ -851,7 +851,9 @@ fn compile_calendar(
         return;
     }
     years.insert(year, reporter.source.path.clone());
-    let first = NaiveDate::from_ymd_opt(year - 1, 12, 1);
+    let first = year
+        .checked_sub(1)
+        .and_then(|before| NaiveDate::from_ymd_opt(before, 12, 1));
     let last = NaiveDate::from_ymd_opt(year, 12, 31);
     let (Some(first), Some(last)) = (first, last) else {
         reporter.at(
