@@ -1,9 +1,19 @@
 //! Embeds the rule files in `rules/` so the engine (and the wasm module) carries its rules.
-//! The files are embedded as text and compiled on first use by the same compiler that serves
-//! `qiquan lint` and `--rules DIR`, so there is one way rules become a bundle.
+//!
+//! Each file is embedded as its TOML text and, beside it, the same document pre-parsed into
+//! JSON; the bundle's digest is computed here too. Both only save start-up work: on a phone the
+//! first verdict used to spend most of its time parsing TOML and hashing 100 KB in
+//! not-yet-optimised wasm. The embedded rules are still compiled on first use by the same
+//! compiler that serves `qiquan lint` and `--rules DIR` (same checks, same errors), and a file
+//! this script cannot convert exactly is left to that compiler's TOML path, which reports it
+//! with line and column. Nothing here fails the build over a bad rule file: `qiquan lint` must
+//! still build to say what is wrong.
 
 use std::fs;
 use std::path::{Path, PathBuf};
+
+#[path = "src/digest.rs"]
+mod digest;
 
 fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
     let Ok(entries) = fs::read_dir(dir) else {
@@ -25,24 +35,75 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
     }
 }
 
+/// True when JSON can carry the value exactly: no TOML datetimes, no NaN or infinities.
+fn json_exact(value: &toml::Value) -> bool {
+    match value {
+        toml::Value::Float(f) => f.is_finite(),
+        toml::Value::Datetime(_) => false,
+        toml::Value::Array(items) => items.iter().all(json_exact),
+        toml::Value::Table(table) => table.values().all(json_exact),
+        toml::Value::String(_) | toml::Value::Integer(_) | toml::Value::Boolean(_) => true,
+    }
+}
+
+/// The file as JSON text, when it parses and converts exactly.
+fn pre_parse(text: &str) -> Option<String> {
+    let value: toml::Value = toml::from_str(text).ok()?;
+    if !json_exact(&value) {
+        return None;
+    }
+    serde_json::to_string(&value).ok()
+}
+
 fn main() {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("rules");
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let root = manifest.join("rules");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     println!("cargo:rerun-if-changed=rules");
+    println!("cargo:rerun-if-changed=src/digest.rs");
     let mut files = Vec::new();
     for sub in ["matters", "calendar"] {
         collect(&root.join(sub), &root, &mut files);
     }
     files.sort();
-    let mut code = String::from(
-        "/// Rule files embedded at build time: (path under rules/, text).\npub static EMBEDDED_RULES: &[(&str, &str)] = &[\n",
+
+    let mut texts = Vec::new();
+    for (_, path) in &files {
+        // Unreadable or non-UTF-8: embed nothing pre-parsed; include_str! below reports it.
+        texts.push(fs::read_to_string(path).unwrap_or_default());
+    }
+    let digest = digest::digest_sorted(
+        files
+            .iter()
+            .zip(&texts)
+            .map(|((relative, _), text)| (relative.as_str(), text.as_str())),
     );
-    for (relative, path) in &files {
+
+    let parsed_dir = out_dir.join("parsed");
+    fs::create_dir_all(&parsed_dir).expect("create OUT_DIR/parsed");
+    let mut code = String::from(
+        "/// Rule files embedded at build time: (path under rules/, TOML text, the same pre-parsed\n\
+         /// into JSON when build.rs could convert it exactly).\n\
+         pub static EMBEDDED_RULES: &[(&str, &str, Option<&str>)] = &[\n",
+    );
+    for (index, ((relative, path), text)) in files.iter().zip(&texts).enumerate() {
+        let parsed = match pre_parse(text) {
+            Some(json) => {
+                let file = parsed_dir.join(format!("{index}.json"));
+                fs::write(&file, json).expect("write pre-parsed rule file");
+                format!("Some(include_str!({:?}))", file.display().to_string())
+            }
+            None => String::from("None"),
+        };
         code.push_str(&format!(
-            "    ({relative:?}, include_str!({:?})),\n",
+            "    ({relative:?}, include_str!({:?}), {parsed}),\n",
             path.display().to_string()
         ));
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("embedded_rules.rs");
-    fs::write(out, code).expect("write embedded_rules.rs");
+    code.push_str(&format!(
+        "/// `rules_digest` of EMBEDDED_RULES (their paths and TOML texts).\n\
+         pub const EMBEDDED_DIGEST: &str = {digest:?};\n"
+    ));
+    fs::write(out_dir.join("embedded_rules.rs"), code).expect("write embedded_rules.rs");
 }

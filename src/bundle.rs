@@ -10,7 +10,6 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate, Weekday};
 use regex_lite::Regex;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::calendar::{Calendar, parse_date};
 use crate::model::{
@@ -101,8 +100,39 @@ impl Bundle {
 
     /// Compiles sources; any diagnostic makes the whole bundle invalid.
     pub fn compile(sources: &[SourceFile]) -> Result<Bundle, Vec<Diagnostic>> {
-        compile(sources, Validation::Types)
+        compile(sources, Validation::Types, None)
     }
+
+    /// Compiles the rules embedded by build.rs: `(path, TOML text, the same as JSON)` and their
+    /// precomputed digest. The same compiler as [`Bundle::compile`]; the JSON form only spares
+    /// the TOML parse (a file whose JSON does not deserialize goes through TOML, with positions).
+    pub(crate) fn compile_embedded(
+        files: &[(&str, &str, Option<&str>)],
+        digest: &str,
+    ) -> Result<Bundle, Vec<Diagnostic>> {
+        let sources: Vec<SourceFile> = files
+            .iter()
+            .map(|(path, text, _)| SourceFile {
+                path: (*path).to_string(),
+                text: (*text).to_string(),
+            })
+            .collect();
+        let prepared = Prepared {
+            parsed: files
+                .iter()
+                .filter_map(|(path, _, json)| Some((*path, (*json)?)))
+                .collect(),
+            digest,
+        };
+        compile(&sources, Validation::Types, Some(&prepared))
+    }
+}
+
+/// What build.rs prepared for the embedded rules: each file's JSON form, by path, and the
+/// digest of the sources.
+struct Prepared<'a> {
+    parsed: BTreeMap<&'a str, &'a str>,
+    digest: &'a str,
 }
 
 /// How deeply to check: `Schema` adds JSON Schema validation (native lint only; the schema
@@ -116,7 +146,7 @@ pub enum Validation {
 
 /// `qiquan lint`: every problem in every file, in path order.
 pub fn lint(sources: &[SourceFile], validation: Validation) -> Vec<Diagnostic> {
-    match compile(sources, validation) {
+    match compile(sources, validation, None) {
         Ok(_) => Vec::new(),
         Err(diagnostics) => diagnostics,
     }
@@ -126,21 +156,7 @@ pub fn lint(sources: &[SourceFile], validation: Validation) -> Vec<Diagnostic> {
 pub fn digest(sources: &[SourceFile]) -> String {
     let mut sorted: Vec<&SourceFile> = sources.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut hasher = Sha256::new();
-    for source in sorted {
-        // Length prefixes keep ("ab", "c") and ("a", "bc") apart.
-        hasher.update((source.path.len() as u64).to_le_bytes());
-        hasher.update(source.path.as_bytes());
-        hasher.update((source.text.len() as u64).to_le_bytes());
-        hasher.update(source.text.as_bytes());
-    }
-    let hash = hasher.finalize();
-    let mut hex = String::with_capacity(7 + 64);
-    hex.push_str("sha256:");
-    for byte in hash.iter() {
-        hex.push_str(&format!("{byte:02x}"));
-    }
-    hex
+    crate::digest::digest_sorted(sorted.iter().map(|s| (s.path.as_str(), s.text.as_str())))
 }
 
 enum Kind {
@@ -164,6 +180,8 @@ fn kind_of(path: &str) -> Option<Kind> {
 /// Collects diagnostics for one file, locating JSON-pointer paths in its text.
 struct Reporter<'a> {
     source: &'a SourceFile,
+    /// The file pre-parsed into JSON (embedded rules only).
+    parsed: Option<&'a str>,
     out: &'a mut Vec<Diagnostic>,
 }
 
@@ -229,7 +247,11 @@ fn locate(text: &str, pointer: &str) -> usize {
     offset
 }
 
-fn compile(sources: &[SourceFile], validation: Validation) -> Result<Bundle, Vec<Diagnostic>> {
+fn compile(
+    sources: &[SourceFile],
+    validation: Validation,
+    prepared: Option<&Prepared<'_>>,
+) -> Result<Bundle, Vec<Diagnostic>> {
     let mut sorted: Vec<&SourceFile> = sources.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
 
@@ -241,6 +263,7 @@ fn compile(sources: &[SourceFile], validation: Validation) -> Result<Bundle, Vec
     for source in sorted {
         let mut reporter = Reporter {
             source,
+            parsed: prepared.and_then(|p| p.parsed.get(source.path.as_str()).copied()),
             out: &mut diagnostics,
         };
         match kind_of(&source.path) {
@@ -278,7 +301,10 @@ fn compile(sources: &[SourceFile], validation: Validation) -> Result<Bundle, Vec
         Ok(Bundle {
             matters,
             calendar,
-            digest: digest(sources),
+            digest: match prepared {
+                Some(prepared) => prepared.digest.to_string(),
+                None => digest(sources),
+            },
         })
     } else {
         Err(diagnostics)
@@ -296,6 +322,12 @@ fn parse<T: serde::de::DeserializeOwned>(
     validation: Validation,
     kind: SchemaKind,
 ) -> Option<T> {
+    if let Some(json) = reporter.parsed
+        && validation == Validation::Types
+        && let Ok(value) = serde_json::from_str::<T>(json)
+    {
+        return Some(value);
+    }
     let text = &reporter.source.text;
     let table = match toml::de::DeTable::parse(text) {
         Ok(table) => table,
@@ -968,6 +1000,7 @@ fn group_versions(
             {
                 let mut reporter = Reporter {
                     source,
+                    parsed: None,
                     out: diagnostics,
                 };
                 reporter.at(
@@ -1015,6 +1048,57 @@ mod tests {
         };
         assert_ne!(digest(std::slice::from_ref(&a)), digest(&[b]));
         assert_eq!(digest(std::slice::from_ref(&a)), digest(&[a]));
+    }
+
+    #[test]
+    fn embedded_bundle_has_the_digest_of_its_sources() {
+        // build.rs precomputes it; it must be what compiling the same files computes, or the
+        // wasm module and `--rules rules` would name different bundles for the same rules.
+        let embedded = crate::Engine::embedded().expect("embedded rules compile");
+        let sources = crate::embedded_sources();
+        assert_eq!(embedded.rules_digest(), digest(&sources));
+        assert_eq!(
+            embedded.rules_digest(),
+            Bundle::compile(&sources).expect("compile").digest()
+        );
+    }
+
+    #[test]
+    fn embedded_json_forms_read_exactly_as_their_toml() {
+        fn same<T: serde::de::DeserializeOwned + Serialize>(path: &str, text: &str, json: &str) {
+            let from_toml: T = toml::from_str(text).expect(path);
+            let from_json: T = serde_json::from_str(json).expect(path);
+            assert_eq!(
+                serde_json::to_value(from_toml).unwrap(),
+                serde_json::to_value(from_json).unwrap(),
+                "{path}"
+            );
+        }
+        assert!(!crate::EMBEDDED_RULES.is_empty());
+        for (path, text, json) in crate::EMBEDDED_RULES {
+            // Every shipped file takes the fast path; None would mean build.rs gave up on it.
+            let json = json.unwrap_or_else(|| panic!("{path}: not pre-parsed by build.rs"));
+            match kind_of(path) {
+                Some(Kind::Matter) => same::<MatterFile>(path, text, json),
+                Some(Kind::Calendar) => same::<CalendarFile>(path, text, json),
+                None => panic!("{path}: neither a matter nor a calendar file"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_pre_parsed_form_that_does_not_fit_falls_back_to_toml_with_positions() {
+        let text = "matter = 1\n";
+        let files = [("matters/x.toml", text, Some("{\"matter\": 1}"))];
+        let diagnostics = Bundle::compile_embedded(&files, "sha256:x").unwrap_err();
+        let toml_path = lint(
+            &[SourceFile {
+                path: "matters/x.toml".into(),
+                text: text.into(),
+            }],
+            Validation::Types,
+        );
+        assert_eq!(diagnostics, toml_path);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 pub mod bundle;
 pub mod calendar;
 mod check;
+mod digest;
 pub mod error;
 mod identifiers;
 pub mod model;
@@ -43,7 +44,7 @@ pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub fn embedded_sources() -> Vec<SourceFile> {
     EMBEDDED_RULES
         .iter()
-        .map(|(path, text)| SourceFile {
+        .map(|(path, text, _)| SourceFile {
             path: (*path).to_string(),
             text: (*text).to_string(),
         })
@@ -61,7 +62,11 @@ impl Engine {
     pub fn embedded() -> Result<&'static Engine> {
         static ENGINE: OnceLock<Result<Engine>> = OnceLock::new();
         ENGINE
-            .get_or_init(|| Engine::from_sources(&embedded_sources()))
+            .get_or_init(|| {
+                Bundle::compile_embedded(EMBEDDED_RULES, EMBEDDED_DIGEST)
+                    .map(|bundle| Engine { bundle })
+                    .map_err(rules_invalid)
+            })
             .as_ref()
             .map_err(Clone::clone)
     }
