@@ -116,7 +116,7 @@ export async function launch() {
  * A new page whose console errors are collected and whose window.print only counts calls.
  * `now`: pin the page's clock (Date) to this instant; timers still run.
  */
-export async function openPage(browser, url, { now, viewport = { width: 1280, height: 900 }, context } = {}) {
+export async function openPage(browser, url, { now, clock = false, viewport = { width: 1280, height: 900 }, context } = {}) {
   const ctx = context ?? await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', deviceScaleFactor: 1 });
   const page = await ctx.newPage();
   const errors = [];
@@ -124,6 +124,8 @@ export async function openPage(browser, url, { now, viewport = { width: 1280, he
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.addInitScript(() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; });
   if (now) await page.clock.setFixedTime(new Date(now));
+  // Fake timers the test moves itself (page.clock.pauseAt / runFor), for timeouts.
+  else if (clock) await page.clock.install();
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
   return { page, ctx, errors };

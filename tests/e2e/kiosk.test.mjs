@@ -92,18 +92,26 @@ test('kiosk: keeps checking offline, and reloads offline from the service worker
 });
 
 test('kiosk: an idle timeout clears personal data and returns home', async () => {
-  const { page, ctx } = await openPage(browser, `${server.url}/kiosk.html?idle=3`, { viewport: KIOSK_VIEW });
+  // The real 120 s timeout on a fake clock: time moves only when the test says, so a slow
+  // machine cannot fire the reset before the test has looked at the warning.
+  const { page, ctx } = await openPage(browser, `${server.url}/kiosk.html?idle=120`, { viewport: KIOSK_VIEW, clock: true });
   try {
+    await page.clock.pauseAt(new Date(Date.now() + 60_000));
     await page.click(`.tile[data-matter="${MATTER}"]`);
     await page.fill('#f-unit_name', '张三的宾馆');
     await page.fill('#f-responsible_person_id', '11010519491231002X');
+    // The warning comes 10 s before the reset, not earlier.
+    await page.clock.runFor(109_000);
+    assert.equal(await page.locator('#idle-dialog[open]').count(), 0);
+    await page.clock.runFor(1_500);
     await page.waitForSelector('#idle-dialog[open]', { timeout: 5000 });
     assert.match(await page.locator('#idle-body').textContent(), /秒后将清除已填写的内容/);
     await shot(page, 'kiosk-idle-warning', false);
     // "继续办理" keeps the data.
     await page.click('#idle-continue');
     assert.equal(await page.inputValue('#f-unit_name'), '张三的宾馆');
-    // Then nobody touches it.
+    // Then nobody touches it for the whole timeout.
+    await page.clock.runFor(121_000);
     await page.waitForSelector('.tiles', { timeout: 8000 });
     assert.equal(await page.locator('#f-unit_name').count(), 0);
     assert.equal(await page.locator('#idle-dialog[open]').count(), 0);

@@ -210,11 +210,15 @@ function startIdleWatch(): void {
   for (const ev of ['pointerdown', 'keydown', 'input', 'touchstart', 'wheel']) {
     window.addEventListener(ev, poke, { passive: true, capture: true });
   }
+  // The warning goes away on the button's click (or Esc), not on pointerdown: closing it under
+  // the finger would let the rest of the tap land on the form behind it.
+  $('#idle-continue').addEventListener('click', () => poke());
+  $('#idle-dialog').addEventListener('cancel', () => poke());
   poke();
 }
 
 function poke(e?: Event): void {
-  if (e && (e.target as Element | null)?.closest?.('#idle-dialog') && (e.target as Element).id !== 'idle-continue') return;
+  if (e && (e.target as Element | null)?.closest?.('#idle-dialog')) return;
   hideWarning();
   window.clearTimeout(idleTimer);
   window.clearTimeout(warnTimer);
