@@ -6,7 +6,7 @@
 #   scripts/test-fuzz.sh              # ~1.5 min after the nightly build
 #   QIQUAN_FUZZ_SECONDS=0 scripts/test-fuzz.sh   # replay only
 #
-# Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`). fuzz/ is its own
+# Needs the nightly toolchain; installs cargo-fuzz when missing. fuzz/ is its own
 # crate and workspace; its build goes to fuzz/target.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,9 +15,14 @@ cd "$root"
 seconds="${QIQUAN_FUZZ_SECONDS:-20}"
 targets=(rule_file calendar_file check_submission deadline)
 
-if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
-    echo "test-fuzz: needs the nightly toolchain and cargo-fuzz (cargo install cargo-fuzz)" >&2
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    echo "test-fuzz: needs the nightly toolchain (rustup toolchain install nightly)" >&2
     exit 1
+fi
+if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+    echo "== cargo install cargo-fuzz (about 1.5 minutes)"
+    # Not --locked, like wasm-bindgen-cli: pinned by version instead.
+    cargo install cargo-fuzz --version 0.13.2
 fi
 
 echo "== build (cargo +nightly fuzz build -O)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints, rule-file lint, native tests, the wasm runtimes (Node and
-# Chromium) on the shared conformance corpus, the server (tests/server.rs, part of cargo test)
-# and the web forms in Chromium.
+# Chromium) on the shared conformance corpus, the server (tests/server.rs, part of cargo test),
+# the web forms in Chromium, and a short run of each fuzz target.
 # Installs what it needs first (scripts/setup.sh), so it works on a fresh machine and in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,5 +28,8 @@ scripts/test-wasm.sh
 
 say "web forms in Chromium (Playwright + axe-core)"
 scripts/test-www.sh
+
+say "fuzz targets: replay seeds and regressions, then ${QIQUAN_FUZZ_SECONDS:-20} s each"
+scripts/test-fuzz.sh
 
 say "all tests passed"
