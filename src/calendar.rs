@@ -126,6 +126,21 @@ impl Calendar {
                 || self.years.contains_key(&(year + 1)))
     }
 
+    /// The days around a covered `date` that are all covered: its year up to the late-December
+    /// days, or the whole year when the next one is covered too.
+    fn covered_span(&self, date: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        let year = date.year();
+        let last_day = if self.years.contains_key(&(year + 1)) {
+            31
+        } else {
+            LATE_DECEMBER_DAY - 1
+        };
+        Some((
+            NaiveDate::from_ymd_opt(year, 1, 1)?,
+            NaiveDate::from_ymd_opt(year, 12, last_day)?,
+        ))
+    }
+
     pub fn day_kind(&self, date: NaiveDate) -> DayKind {
         match self.override_kind(date) {
             Some(kind) => kind,
@@ -153,6 +168,7 @@ impl Calendar {
         Reckoner {
             calendar: self,
             provisional: false,
+            covered: None,
         }
     }
 }
@@ -172,6 +188,9 @@ pub struct Pause {
 pub struct Reckoner<'a> {
     calendar: &'a Calendar,
     provisional: bool,
+    /// The last covered stretch of days seen: counting day by day stays inside one for months,
+    /// so `covers` (a map lookup and a month/day split) runs once per stretch, not per day.
+    covered: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl Reckoner<'_> {
@@ -180,8 +199,15 @@ impl Reckoner<'_> {
     }
 
     fn is_working_day(&mut self, date: NaiveDate) -> bool {
-        if !self.calendar.covers(date) {
-            self.provisional = true;
+        let known = self
+            .covered
+            .is_some_and(|(from, to)| from <= date && date <= to);
+        if !known {
+            if self.calendar.covers(date) {
+                self.covered = self.calendar.covered_span(date);
+            } else {
+                self.provisional = true;
+            }
         }
         self.calendar.is_working_day(date)
     }
@@ -378,5 +404,32 @@ impl Calendar {
             due: format_date(due),
             provisional: reckoner.provisional() || !self.covers(start),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Datelike, Days, NaiveDate};
+
+    /// The reckoner's cached stretches agree with `covers` on every day around the embedded
+    /// years (including the late-December days of a last covered year).
+    #[test]
+    fn covered_span_agrees_with_covers() {
+        let engine = crate::Engine::embedded().expect("embedded rules");
+        let calendar = engine.bundle.calendar();
+        let mut date = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap();
+        while date.year() < 2035 {
+            if calendar.covers(date) {
+                let (from, to) = calendar.covered_span(date).expect("a span");
+                assert!(from <= date && date <= to, "{date} outside its span");
+                assert!(
+                    calendar.covers(from) && calendar.covers(to),
+                    "{date}: {from}..{to}"
+                );
+                // A span ends where coverage does, or at the end of a year.
+                assert!(!calendar.covers(to + Days::new(1)) || (to.month(), to.day()) == (12, 31));
+            }
+            date = date + Days::new(1);
+        }
     }
 }
