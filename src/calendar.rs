@@ -8,7 +8,6 @@
 //! is a rest day ends on the next working day); 行政许可法 §82 counts in working days.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Serialize;
@@ -126,6 +125,21 @@ impl Calendar {
                 || self.years.contains_key(&(year + 1)))
     }
 
+    /// The days around a covered `date` that are all covered: its year up to the late-December
+    /// days, or the whole year when the next one is covered too.
+    fn covered_span(&self, date: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        let year = date.year();
+        let last_day = if self.years.contains_key(&(year + 1)) {
+            31
+        } else {
+            LATE_DECEMBER_DAY - 1
+        };
+        Some((
+            NaiveDate::from_ymd_opt(year, 1, 1)?,
+            NaiveDate::from_ymd_opt(year, 12, last_day)?,
+        ))
+    }
+
     pub fn day_kind(&self, date: NaiveDate) -> DayKind {
         match self.override_kind(date) {
             Some(kind) => kind,
@@ -153,6 +167,7 @@ impl Calendar {
         Reckoner {
             calendar: self,
             provisional: false,
+            covered: None,
         }
     }
 }
@@ -172,6 +187,9 @@ pub struct Pause {
 pub struct Reckoner<'a> {
     calendar: &'a Calendar,
     provisional: bool,
+    /// The last covered stretch of days seen: counting day by day stays inside one for months,
+    /// so `covers` (a map lookup and a month/day split) runs once per stretch, not per day.
+    covered: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl Reckoner<'_> {
@@ -180,8 +198,15 @@ impl Reckoner<'_> {
     }
 
     fn is_working_day(&mut self, date: NaiveDate) -> bool {
-        if !self.calendar.covers(date) {
-            self.provisional = true;
+        let known = self
+            .covered
+            .is_some_and(|(from, to)| from <= date && date <= to);
+        if !known {
+            if self.calendar.covers(date) {
+                self.covered = self.calendar.covered_span(date);
+            } else {
+                self.provisional = true;
+            }
         }
         self.calendar.is_working_day(date)
     }
@@ -322,14 +347,19 @@ pub fn format_date(date: NaiveDate) -> String {
     if !(0..=9999).contains(&date.year()) {
         return date.format("%Y-%m-%d").to_string();
     }
+    // Digit by digit rather than through `write!`: core::fmt's dynamic dispatch and padding
+    // were ~5% of a wasm `deadline` call.
+    let (year, month, day) = (date.year().unsigned_abs(), date.month(), date.day());
     let mut text = String::with_capacity(10);
-    let _ = write!(
-        text,
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        date.month(),
-        date.day()
-    );
+    for (value, width) in [(year, 4), (month, 2), (day, 2)] {
+        if width == 2 {
+            text.push('-');
+        }
+        for place in (0..width).rev() {
+            let digit = value / 10u32.pow(place) % 10;
+            text.push(char::from(b'0' + digit as u8));
+        }
+    }
     text
 }
 
@@ -378,5 +408,45 @@ impl Calendar {
             due: format_date(due),
             provisional: reckoner.provisional() || !self.covers(start),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Datelike, Days, NaiveDate};
+
+    /// `format_date` prints what chrono's `%Y-%m-%d` does, for every year.
+    #[test]
+    fn format_date_matches_chrono() {
+        let mut date = NaiveDate::from_ymd_opt(-20, 1, 1).unwrap();
+        while date.year() <= 10_020 {
+            assert_eq!(
+                super::format_date(date),
+                date.format("%Y-%m-%d").to_string()
+            );
+            date = date + Days::new(if (0..3).contains(&date.year()) { 1 } else { 37 });
+        }
+    }
+
+    /// The reckoner's cached stretches agree with `covers` on every day around the embedded
+    /// years (including the late-December days of a last covered year).
+    #[test]
+    fn covered_span_agrees_with_covers() {
+        let engine = crate::Engine::embedded().expect("embedded rules");
+        let calendar = engine.bundle.calendar();
+        let mut date = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap();
+        while date.year() < 2035 {
+            if calendar.covers(date) {
+                let (from, to) = calendar.covered_span(date).expect("a span");
+                assert!(from <= date && date <= to, "{date} outside its span");
+                assert!(
+                    calendar.covers(from) && calendar.covers(to),
+                    "{date}: {from}..{to}"
+                );
+                // A span ends where coverage does, or at the end of a year.
+                assert!(!calendar.covers(to + Days::new(1)) || (to.month(), to.day()) == (12, 31));
+            }
+            date = date + Days::new(1);
+        }
     }
 }

@@ -15,6 +15,7 @@ pub mod error;
 mod identifiers;
 pub mod model;
 mod notice;
+mod pretty;
 #[cfg(feature = "schema")]
 pub mod schema;
 #[cfg(feature = "server")]
@@ -192,13 +193,13 @@ fn rules_invalid(diagnostics: Vec<Diagnostic>) -> Error {
 
 /// Pretty JSON, as every shell prints it.
 pub fn to_pretty_json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_else(|e| {
+    pretty::to_string(value).unwrap_or_else(|e| {
         Error::new(
             ErrorCode::InvalidJson,
             "输出无法序列化。",
             "The output could not be serialized.",
         )
-        .detail(e.to_string())
+        .detail(e)
         .to_json()
     })
 }
