@@ -177,6 +177,24 @@ fn request(
     read_response(&mut stream)
 }
 
+/// Decodes gzip with the system's `gzip`, independent of the server's encoder.
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::process::Stdio;
+    let mut child = Command::new("gzip")
+        .arg("-dc")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("gzip");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = bytes.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input).expect("write to gzip"));
+    let output = child.wait_with_output().expect("gzip output");
+    writer.join().expect("writer");
+    assert!(output.status.success(), "gzip -dc failed");
+    output.stdout
+}
+
 fn read_response(stream: &mut TcpStream) -> Response {
     let mut raw = Vec::new();
     let mut buf = [0u8; 65536];
@@ -968,6 +986,32 @@ fn static_files_and_missing_dirs() {
     assert_eq!(wasm.status, 200);
     assert_eq!(wasm.header("content-type"), Some("application/wasm"));
     assert_eq!(wasm.body, b"\0asm\x01\0\0\0");
+    // Static files are gzipped for clients that accept it, and decode to the same bytes.
+    let module: Vec<u8> = b"\0asm\x01\0\0\0"
+        .iter()
+        .copied()
+        .chain((0..64 * 1024).map(|i| (i % 7) as u8))
+        .collect();
+    std::fs::write(pkg.join("big.wasm"), &module).unwrap();
+    let gzipped = request(
+        &server.addr,
+        "GET",
+        "/pkg/big.wasm",
+        &[("Accept-Encoding", "gzip")],
+        b"",
+    );
+    assert_eq!(gzipped.status, 200);
+    assert_eq!(gzipped.header("content-encoding"), Some("gzip"));
+    assert_eq!(gzipped.header("content-type"), Some("application/wasm"));
+    assert!(
+        gzipped.body.len() < module.len() / 10,
+        "{}",
+        gzipped.body.len()
+    );
+    assert_eq!(gunzip(&gzipped.body), module);
+    let plain = server.get("/pkg/big.wasm");
+    assert_eq!(plain.header("content-encoding"), None);
+    assert_eq!(plain.body, module);
     assert_eq!(server.get("/missing.html").status, 404);
     assert_eq!(server.get("/pkg/missing.js").status, 404);
     assert_eq!(server.get("/../Cargo.toml").status, 404);

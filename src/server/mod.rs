@@ -22,6 +22,7 @@ use axum::routing::{any, get, post};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 
 use crate::{Engine, Error, ErrorCode, Result};
@@ -101,11 +102,15 @@ fn static_dir(dir: &Path, what: &'static str, flag: &'static str) -> Router {
                 "404 未找到 / Not found\n",
             )
         };
-        Router::new().fallback_service(
-            ServeDir::new(dir)
-                .append_index_html_on_directories(true)
-                .not_found_service(any(missing)),
-        )
+        // Gzip for clients that ask: a phone then fetches the wasm module at about a third of
+        // its size (364 KiB instead of 1.1 MB). The API's JSON is left as it is.
+        Router::new()
+            .fallback_service(
+                ServeDir::new(dir)
+                    .append_index_html_on_directories(true)
+                    .not_found_service(any(missing)),
+            )
+            .layer(CompressionLayer::new())
     } else {
         tracing::warn!(
             dir = %dir.display(),
