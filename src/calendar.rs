@@ -118,17 +118,17 @@ impl Calendar {
 
     /// Whether the published notices settle this date for certain.
     pub fn covers(&self, date: NaiveDate) -> bool {
-        let year = date.year();
-        self.years.contains_key(&year)
-            && (date.month() != 12
-                || date.day() < LATE_DECEMBER_DAY
-                || self.years.contains_key(&(year + 1)))
+        self.covered_span(date.year())
+            .is_some_and(|(from, to)| from <= date && date <= to)
     }
 
-    /// The days around a covered `date` that are all covered: its year up to the late-December
-    /// days, or the whole year when the next one is covered too.
-    fn covered_span(&self, date: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
-        let year = date.year();
+    /// The days of `year` the notices settle: none without its notice; else up to the
+    /// late-December days (which next year's notice may still change), or the whole year when
+    /// next year is covered too.
+    fn covered_span(&self, year: i32) -> Option<(NaiveDate, NaiveDate)> {
+        if !self.years.contains_key(&year) {
+            return None;
+        }
         let last_day = if self.years.contains_key(&(year + 1)) {
             31
         } else {
@@ -202,10 +202,9 @@ impl Reckoner<'_> {
             .covered
             .is_some_and(|(from, to)| from <= date && date <= to);
         if !known {
-            if self.calendar.covers(date) {
-                self.covered = self.calendar.covered_span(date);
-            } else {
-                self.provisional = true;
+            match self.calendar.covered_span(date.year()) {
+                Some((from, to)) if from <= date && date <= to => self.covered = Some((from, to)),
+                _ => self.provisional = true,
             }
         }
         self.calendar.is_working_day(date)
@@ -349,17 +348,17 @@ pub fn format_date(date: NaiveDate) -> String {
     }
     // Digit by digit rather than through `write!`: core::fmt's dynamic dispatch and padding
     // were ~5% of a wasm `deadline` call.
-    let (year, month, day) = (date.year().unsigned_abs(), date.month(), date.day());
-    let mut text = String::with_capacity(10);
-    for (value, width) in [(year, 4), (month, 2), (day, 2)] {
-        if width == 2 {
-            text.push('-');
-        }
+    fn push_digits(text: &mut String, value: u32, width: u32) {
         for place in (0..width).rev() {
-            let digit = value / 10u32.pow(place) % 10;
-            text.push(char::from(b'0' + digit as u8));
+            text.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
         }
     }
+    let mut text = String::with_capacity(10);
+    push_digits(&mut text, date.year().unsigned_abs(), 4);
+    text.push('-');
+    push_digits(&mut text, date.month(), 2);
+    text.push('-');
+    push_digits(&mut text, date.day(), 2);
     text
 }
 
@@ -437,7 +436,7 @@ mod tests {
         let mut date = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap();
         while date.year() < 2035 {
             if calendar.covers(date) {
-                let (from, to) = calendar.covered_span(date).expect("a span");
+                let (from, to) = calendar.covered_span(date.year()).expect("a span");
                 assert!(from <= date && date <= to, "{date} outside its span");
                 assert!(
                     calendar.covers(from) && calendar.covers(to),
