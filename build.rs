@@ -12,6 +12,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+// Only `digest_sorted` is needed here.
+#[allow(dead_code)]
 #[path = "src/digest.rs"]
 mod digest;
 

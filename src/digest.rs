@@ -1,4 +1,5 @@
-//! The rules digest (`rules_digest`): SHA-256 over (path, text) pairs in path order.
+//! The rules digest (`rules_digest`): SHA-256 over (path, text) pairs in path order; and the
+//! same `sha256:<hex>` form for a verdict's bytes.
 //!
 //! Shared by the engine and `build.rs`, which precomputes the embedded bundle's digest so the
 //! wasm module does not hash ~100 KB of rules on a phone at start-up; one function, so the two
@@ -16,10 +17,19 @@ pub fn digest_sorted<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) ->
         hasher.update((text.len() as u64).to_le_bytes());
         hasher.update(text.as_bytes());
     }
+    tagged(hasher)
+}
+
+/// `sha256:<hex>` of some bytes (a verdict's JSON, for the server's comparison).
+pub fn sha256_tagged(bytes: &[u8]) -> String {
+    tagged(Sha256::new_with_prefix(bytes))
+}
+
+fn tagged(hasher: Sha256) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut hex = String::with_capacity(7 + 64);
     hex.push_str("sha256:");
     for byte in hasher.finalize().iter() {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
         hex.push(DIGITS[usize::from(byte >> 4)] as char);
         hex.push(DIGITS[usize::from(byte & 0xf)] as char);
     }

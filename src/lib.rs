@@ -27,8 +27,6 @@ pub mod wasm;
 
 use std::sync::OnceLock;
 
-use sha2::{Digest, Sha256};
-
 pub use bundle::{Bundle, Diagnostic, SourceFile};
 pub use calendar::DeadlineAnswer;
 pub use error::{Error, ErrorCode, Result};
@@ -255,12 +253,7 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Res
 
 /// SHA-256 of a verdict's JSON bytes, as `sha256:<hex>`: the server compares the client's.
 pub fn verdict_digest(verdict_json: &str) -> String {
-    let hash = Sha256::digest(verdict_json.as_bytes());
-    let mut hex = String::from("sha256:");
-    for byte in hash.iter() {
-        hex.push_str(&format!("{byte:02x}"));
-    }
-    hex
+    digest::sha256_tagged(verdict_json.as_bytes())
 }
 
 /// Reads a rules directory into sources (paths relative to `dir`, with `/`).
