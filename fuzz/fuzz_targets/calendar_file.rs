@@ -3,25 +3,16 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use qiquan::bundle::{Validation, lint};
-use qiquan::{Engine, SourceFile};
+
+#[path = "../common.rs"]
+mod common;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let calendar = SourceFile {
-        path: "calendar/x.toml".to_string(),
-        text: text.to_string(),
-    };
-    let mut sources = qiquan::embedded_sources();
-    sources.push(calendar.clone());
-
-    let _ = lint(std::slice::from_ref(&calendar), Validation::Schema);
-    let typed = lint(&sources, Validation::Types);
-    let engine = Engine::from_sources(&sources);
-    assert_eq!(typed.is_empty(), engine.is_ok(), "lint and load disagree");
-    let Ok(engine) = engine else {
+    let Some(engine) = common::lint_and_load("calendar/x.toml", text, qiquan::embedded_sources())
+    else {
         return;
     };
     for from in ["2019-12-20", "2026-09-01", "2027-12-30"] {

@@ -3,8 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use qiquan::bundle::{Validation, lint};
-use qiquan::{Engine, SourceFile};
+
+#[path = "../common.rs"]
+mod common;
 
 /// Submissions every compiled matter is checked with: nothing at all, and a pledge with a pause.
 const SUBMISSIONS: [&str; 2] = [
@@ -16,23 +17,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let matter = SourceFile {
-        path: "matters/x.toml".to_string(),
-        text: text.to_string(),
-    };
-    let mut sources: Vec<SourceFile> = qiquan::embedded_sources()
+    // The calendar files are fixed and clean; the schema lint runs on the matter file alone.
+    let calendars = qiquan::embedded_sources()
         .into_iter()
         .filter(|s| s.path.starts_with("calendar/"))
         .collect();
-    sources.push(matter.clone());
-
-    // The schema lint on the matter file alone (the calendar files are fixed and clean).
-    let _ = lint(std::slice::from_ref(&matter), Validation::Schema);
-    let typed = lint(&sources, Validation::Types);
-    let engine = Engine::from_sources(&sources);
-    // One compiler: a bundle loads exactly when it lints clean.
-    assert_eq!(typed.is_empty(), engine.is_ok(), "lint and load disagree");
-    let Ok(engine) = engine else {
+    let Some(engine) = common::lint_and_load("matters/x.toml", text, calendars) else {
         return;
     };
     for summary in engine.matters() {
