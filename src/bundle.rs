@@ -78,6 +78,10 @@ pub struct MatterVersion {
     pub(crate) material_when: Vec<Option<Cond>>,
     pub(crate) field_index: HashMap<String, usize>,
     pub(crate) material_index: HashMap<String, usize>,
+    /// Field and material positions in id order, so a check pairs them with a submission's
+    /// (sorted) maps in one merge walk instead of a map search per id.
+    pub(crate) fields_by_id: Vec<usize>,
+    pub(crate) materials_by_id: Vec<usize>,
 }
 
 /// A compiled rules bundle: matters (versions sorted by effective date), the calendar and the
@@ -706,6 +710,10 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
     if reporter.out.len() > before {
         return None;
     }
+    let mut fields_by_id: Vec<usize> = (0..rule.fields.len()).collect();
+    fields_by_id.sort_unstable_by(|&a, &b| rule.fields[a].id.cmp(&rule.fields[b].id));
+    let mut materials_by_id: Vec<usize> = (0..rule.materials.len()).collect();
+    materials_by_id.sort_unstable_by(|&a, &b| rule.materials[a].id.cmp(&rule.materials[b].id));
     Some(MatterVersion {
         source: reporter.source.path.clone(),
         effective_from: effective_from?,
@@ -714,6 +722,8 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
         material_when,
         field_index,
         material_index,
+        fields_by_id,
+        materials_by_id,
         rule,
     })
 }

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
 
 use crate::error::{Error, ErrorCode, Result};
@@ -184,12 +184,30 @@ pub struct Pause {
 }
 
 /// Date arithmetic that records whether any date it looked at is not settled by a notice.
+///
+/// Counts in day numbers (days from the common era), not `NaiveDate`s: a deadline walks up to
+/// thousands of days, and a day number is an index into the calendar's table and its weekday
+/// one remainder away, where a date needs a year/ordinal split per step.
 pub struct Reckoner<'a> {
     calendar: &'a Calendar,
     provisional: bool,
-    /// The last covered stretch of days seen: counting day by day stays inside one for months,
-    /// so `covers` (a map lookup and a month/day split) runs once per stretch, not per day.
-    covered: Option<(NaiveDate, NaiveDate)>,
+    /// The last covered stretch of days seen (day numbers, inclusive): counting day by day
+    /// stays inside one for months, so `covered_span` runs once per stretch, not per day.
+    covered: Option<(i32, i32)>,
+}
+
+/// Day number (`num_days_from_ce`) of the last day the engine computes with.
+fn last_day_number() -> i32 {
+    NaiveDate::from_ymd_opt(MAX_YEAR, 12, 31).map_or(i32::MAX, |d| d.num_days_from_ce())
+}
+
+fn from_day_number(day: i32) -> Result<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(day).ok_or_else(date_out_of_range)
+}
+
+/// Saturday or Sunday, from a day number: day 1 (0001-01-01, proleptic Gregorian) is a Monday.
+fn is_weekend_day_number(day: i32) -> bool {
+    (day - 1).rem_euclid(7) >= 5
 }
 
 impl Reckoner<'_> {
@@ -197,37 +215,53 @@ impl Reckoner<'_> {
         self.provisional
     }
 
-    fn is_working_day(&mut self, date: NaiveDate) -> bool {
+    fn is_working_day(&mut self, day: i32) -> Result<bool> {
         let known = self
             .covered
-            .is_some_and(|(from, to)| from <= date && date <= to);
+            .is_some_and(|(from, to)| from <= day && day <= to);
         if !known {
+            let date = from_day_number(day)?;
             match self.calendar.covered_span(date.year()) {
-                Some((from, to)) if from <= date && date <= to => self.covered = Some((from, to)),
+                Some((from, to)) if from <= date && date <= to => {
+                    self.covered = Some((from.num_days_from_ce(), to.num_days_from_ce()));
+                }
                 _ => self.provisional = true,
             }
         }
-        self.calendar.is_working_day(date)
+        let kind = usize::try_from(day - self.calendar.table_start)
+            .ok()
+            .and_then(|index| self.calendar.table.get(index).copied().flatten());
+        Ok(match kind {
+            Some(kind) => kind == DayKind::MakeUpWorkday,
+            None => !is_weekend_day_number(day),
+        })
     }
 
-    fn next_day(date: NaiveDate) -> Result<NaiveDate> {
-        date.checked_add_days(Days::new(1))
-            .filter(|d| d.year() <= MAX_YEAR)
-            .ok_or_else(date_out_of_range)
+    fn next_day(day: i32, last: i32) -> Result<i32> {
+        if day >= last {
+            return Err(date_out_of_range());
+        }
+        Ok(day + 1)
     }
 
-    /// The date itself if it is a working day, else the next working day.
-    pub fn working_day_on_or_after(&mut self, date: NaiveDate) -> Result<NaiveDate> {
-        let mut day = date;
-        while !self.is_working_day(day) {
-            day = Self::next_day(day)?;
+    fn on_or_after(&mut self, mut day: i32, last: i32) -> Result<i32> {
+        while !self.is_working_day(day)? {
+            day = Self::next_day(day, last)?;
         }
         Ok(day)
     }
 
+    /// The date itself if it is a working day, else the next working day.
+    pub fn working_day_on_or_after(&mut self, date: NaiveDate) -> Result<NaiveDate> {
+        let day = self.on_or_after(date.num_days_from_ce(), last_day_number())?;
+        from_day_number(day)
+    }
+
     /// The first working day strictly after `date`.
     pub fn working_day_after(&mut self, date: NaiveDate) -> Result<NaiveDate> {
-        self.working_day_on_or_after(Self::next_day(date)?)
+        let last = last_day_number();
+        let day = self.on_or_after(Self::next_day(date.num_days_from_ce(), last)?, last)?;
+        from_day_number(day)
     }
 
     /// The last day of a period of `limit` that starts on `start` (not counted, 民法典 §201),
@@ -242,34 +276,41 @@ impl Reckoner<'_> {
         if days > MAX_DAYS {
             return Err(days_out_of_range(days));
         }
-        let paused = |d: NaiveDate| pauses.iter().any(|p| p.from <= d && d <= p.to);
-        match limit.unit {
+        let pauses: Vec<(i32, i32)> = pauses
+            .iter()
+            .map(|p| (p.from.num_days_from_ce(), p.to.num_days_from_ce()))
+            .collect();
+        let paused = |d: i32| pauses.iter().any(|&(from, to)| from <= d && d <= to);
+        let last = last_day_number();
+        let start = start.num_days_from_ce();
+        let due = match limit.unit {
             // 当场: decided on the acceptance day itself.
-            LimitUnit::OnTheSpot => Ok(start),
+            LimitUnit::OnTheSpot => start,
             LimitUnit::WorkingDays => {
                 let mut day = start;
                 let mut counted = 0;
                 while counted < days {
-                    day = Self::next_day(day)?;
-                    if !paused(day) && self.is_working_day(day) {
+                    day = Self::next_day(day, last)?;
+                    if !paused(day) && self.is_working_day(day)? {
                         counted += 1;
                     }
                 }
-                Ok(day)
+                day
             }
             LimitUnit::NaturalDays => {
                 let mut day = start;
                 let mut counted = 0;
                 while counted < days {
-                    day = Self::next_day(day)?;
+                    day = Self::next_day(day, last)?;
                     if !paused(day) {
                         counted += 1;
                     }
                 }
                 // 民法典 §203: a last day that is a rest day moves to the next working day.
-                self.working_day_on_or_after(day)
+                self.on_or_after(day, last)?
             }
-        }
+        };
+        from_day_number(due)
     }
 }
 
@@ -341,25 +382,55 @@ pub(crate) fn clip(text: &str) -> String {
 }
 
 pub fn format_date(date: NaiveDate) -> String {
-    // The same text as chrono's `%Y-%m-%d` (four digits, no sign for years 0–9999, which hold
-    // every year the engine computes with), without interpreting a format string each call.
-    if !(0..=9999).contains(&date.year()) {
-        return date.format("%Y-%m-%d").to_string();
-    }
-    // Digit by digit rather than through `write!`: core::fmt's dynamic dispatch and padding
-    // were ~5% of a wasm `deadline` call.
-    fn push_digits(text: &mut String, value: u32, width: u32) {
-        for place in (0..width).rev() {
-            text.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
-        }
-    }
-    let mut text = String::with_capacity(10);
-    push_digits(&mut text, date.year().unsigned_abs(), 4);
-    text.push('-');
-    push_digits(&mut text, date.month(), 2);
-    text.push('-');
-    push_digits(&mut text, date.day(), 2);
+    let mut text = String::with_capacity(25);
+    push_date(&mut text, date);
     text
+}
+
+/// An instant as chrono's `%Y-%m-%dT%H:%M:%S%:z` prints it (the verdict's `received_at`).
+pub fn format_instant(instant: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    use chrono::Timelike;
+    let mut text = String::with_capacity(25);
+    push_date(&mut text, instant.date_naive());
+    text.push('T');
+    push_digits(&mut text, instant.hour(), 2);
+    text.push(':');
+    push_digits(&mut text, instant.minute(), 2);
+    text.push(':');
+    // A leap second (23:59:60) is held as nanoseconds past 10^9, as chrono prints it.
+    let leap = u32::from(instant.nanosecond() >= 1_000_000_000);
+    push_digits(&mut text, instant.second() + leap, 2);
+    let offset = instant.offset().local_minus_utc();
+    text.push(if offset < 0 { '-' } else { '+' });
+    let minutes = offset.unsigned_abs() / 60;
+    push_digits(&mut text, minutes / 60, 2);
+    text.push(':');
+    push_digits(&mut text, minutes % 60, 2);
+    text
+}
+
+/// `value` in exactly `width` decimal digits.
+///
+/// Digit by digit rather than through `write!`: core::fmt's dynamic dispatch and padding were
+/// ~5% of a wasm `deadline` call, and chrono's `format` re-reads its format string each call.
+fn push_digits(text: &mut String, value: u32, width: u32) {
+    for place in (0..width).rev() {
+        text.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
+    }
+}
+
+/// The same text as chrono's `%Y-%m-%d` (four digits, no sign for years 0–9999, which hold
+/// every year the engine computes with).
+fn push_date(text: &mut String, date: NaiveDate) {
+    if !(0..=9999).contains(&date.year()) {
+        text.push_str(&date.format("%Y-%m-%d").to_string());
+        return;
+    }
+    push_digits(text, date.year().unsigned_abs(), 4);
+    text.push('-');
+    push_digits(text, date.month(), 2);
+    text.push('-');
+    push_digits(text, date.day(), 2);
 }
 
 /// The answer of `qiquan deadline`.
@@ -424,6 +495,121 @@ mod tests {
                 date.format("%Y-%m-%d").to_string()
             );
             date = date + Days::new(if (0..3).contains(&date.year()) { 1 } else { 37 });
+        }
+    }
+
+    /// `format_instant` prints what chrono's RFC 3339 format string does, leap second included.
+    #[test]
+    fn format_instant_matches_chrono() {
+        let mut texts = vec![
+            "2016-12-31T23:59:60+08:00".to_string(),
+            "2026-01-01T00:00:00+08:00".to_string(),
+            "2026-06-30T12:34:56.789-05:30".to_string(),
+            "0003-02-03T04:05:06Z".to_string(),
+        ];
+        for hour in 0..24 {
+            texts.push(format!(
+                "2026-09-28T{hour:02}:{:02}:{:02}+08:00",
+                hour * 2,
+                59 - hour
+            ));
+        }
+        for text in texts {
+            let instant = chrono::DateTime::parse_from_rfc3339(&text).unwrap();
+            assert_eq!(
+                super::format_instant(&instant),
+                instant.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                "{text}"
+            );
+        }
+    }
+
+    /// The reckoner counts in day numbers; this is the same count written plainly with dates
+    /// and `Calendar::is_working_day`, to hold it to.
+    fn plain_due(
+        calendar: &super::Calendar,
+        start: NaiveDate,
+        limit: crate::model::TimeLimit,
+        pauses: &[super::Pause],
+    ) -> Option<(NaiveDate, bool)> {
+        use crate::model::LimitUnit;
+        let mut provisional = false;
+        let mut working = |d: NaiveDate| {
+            provisional |= !calendar.covers(d);
+            calendar.is_working_day(d)
+        };
+        let paused = |d: NaiveDate| pauses.iter().any(|p| p.from <= d && d <= p.to);
+        let next = |d: NaiveDate| {
+            d.checked_add_days(Days::new(1))
+                .filter(|d| d.year() <= super::MAX_YEAR)
+        };
+        let mut day = start;
+        let mut counted = 0;
+        match limit.unit {
+            LimitUnit::OnTheSpot => {}
+            LimitUnit::WorkingDays => {
+                while counted < limit.value {
+                    day = next(day)?;
+                    if !paused(day) && working(day) {
+                        counted += 1;
+                    }
+                }
+            }
+            LimitUnit::NaturalDays => {
+                while counted < limit.value {
+                    day = next(day)?;
+                    if !paused(day) {
+                        counted += 1;
+                    }
+                }
+                while !working(day) {
+                    day = next(day)?;
+                }
+            }
+        }
+        Some((day, provisional))
+    }
+
+    /// Every start day 2018–2028 (covered, late-December and uncovered years), both units, with
+    /// and without a pause, and the last years the engine computes with.
+    #[test]
+    fn reckoner_agrees_with_plain_date_counting() {
+        use crate::model::{LimitUnit, TimeLimit};
+        let engine = crate::Engine::embedded().expect("embedded rules");
+        let calendar = engine.bundle.calendar();
+        let pause = super::Pause {
+            from: NaiveDate::from_ymd_opt(2024, 9, 25).unwrap(),
+            to: NaiveDate::from_ymd_opt(2024, 10, 12).unwrap(),
+        };
+        let mut starts: Vec<NaiveDate> = Vec::new();
+        let mut date = NaiveDate::from_ymd_opt(2018, 1, 1).unwrap();
+        while date.year() < 2029 {
+            starts.push(date);
+            date = date + Days::new(1);
+        }
+        starts.push(NaiveDate::from_ymd_opt(super::MAX_YEAR, 12, 20).unwrap());
+        starts.push(NaiveDate::from_ymd_opt(super::MAX_YEAR, 12, 31).unwrap());
+        for (i, &start) in starts.iter().enumerate() {
+            let value = [0, 1, 5, 20, 60][i % 5];
+            for unit in [
+                LimitUnit::WorkingDays,
+                LimitUnit::NaturalDays,
+                LimitUnit::OnTheSpot,
+            ] {
+                let limit = TimeLimit { value, unit };
+                for pauses in [&[][..], &[pause][..]] {
+                    let mut reckoner = calendar.reckoner();
+                    let got = reckoner
+                        .due(start, limit, pauses)
+                        .ok()
+                        .map(|due| (due, reckoner.provisional()));
+                    assert_eq!(
+                        got,
+                        plain_due(calendar, start, limit, pauses),
+                        "{start} + {value} {unit:?}, pauses {pauses:?}"
+                    );
+                }
+            }
         }
     }
 

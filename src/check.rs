@@ -15,7 +15,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::Value;
 
 use crate::bundle::{Bundle, Cond, MatterVersion};
-use crate::calendar::{Pause, Reckoner, clip, format_date, parse_date};
+use crate::calendar::{Pause, Reckoner, clip, format_date, format_instant, parse_date};
 use crate::error::{Error, ErrorCode, Result};
 use crate::identifiers::{IdProblem, check_id_card, check_uscc, is_phone};
 use crate::model::{
@@ -127,23 +127,20 @@ pub(crate) fn check(
     let channel = options.channel.unwrap_or(submission.channel);
     let rule = &version.rule;
 
-    // Each field and material of the rule looked up once, in rule order. Ids are unique on both
-    // sides, so when every submitted id was found the submission names nothing unknown and the
-    // id-by-id search (with its error) is not needed.
-    let given_fields: Vec<Option<&Value>> = rule
-        .fields
-        .iter()
-        .map(|field| submission.fields.0.get(&field.id))
-        .collect();
-    let given_materials: Vec<Option<&crate::submission::MaterialSubmission>> = rule
-        .materials
-        .iter()
-        .map(|material| submission.materials.0.get(&material.id))
-        .collect();
-    let found_fields = given_fields.iter().flatten().count();
-    let found_materials = given_materials.iter().flatten().count();
-    if found_fields != submission.fields.0.len() || found_materials != submission.materials.0.len()
-    {
+    // Each field and material of the rule paired with its submitted value, in rule order. Ids
+    // are unique on both sides, so when every submitted id was paired the submission names
+    // nothing unknown and the id-by-id search (with its error) is not needed.
+    let (given_fields, all_fields_known) = pair_by_id(
+        &version.fields_by_id,
+        |i| rule.fields[i].id.as_str(),
+        &submission.fields.0,
+    );
+    let (given_materials, all_materials_known) = pair_by_id(
+        &version.materials_by_id,
+        |i| rule.materials[i].id.as_str(),
+        &submission.materials.0,
+    );
+    if !all_fields_known || !all_materials_known {
         reject_unknown_ids(version, submission)?;
     }
     let pauses = parse_pauses(submission)?;
@@ -329,7 +326,7 @@ pub(crate) fn check(
         version: rule.version.clone(),
         rules_digest: bundle.digest().to_string(),
         engine_version: crate::ENGINE_VERSION,
-        received_at: received.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        received_at: format_instant(&received),
         channel,
         outcome,
         outcome_label: outcome.label(),
@@ -344,6 +341,26 @@ pub(crate) fn check(
     };
     verdict.notice = render_notice(rule, &verdict);
     Ok(verdict)
+}
+
+/// The submitted value for each rule item (`by_id`: item positions in id order), in rule order,
+/// and whether every submitted id found its item. One merge walk over two sorted lists.
+fn pair_by_id<'s, 'r, T>(
+    by_id: &[usize],
+    id_of: impl Fn(usize) -> &'r str,
+    submitted: &'s std::collections::BTreeMap<String, T>,
+) -> (Vec<Option<&'s T>>, bool) {
+    let mut paired = vec![None; by_id.len()];
+    let mut items = by_id.iter().copied().peekable();
+    let mut all_known = true;
+    for (id, value) in submitted {
+        while items.next_if(|&i| id_of(i) < id.as_str()).is_some() {}
+        match items.next_if(|&i| id_of(i) == id.as_str()) {
+            Some(i) => paired[i] = Some(value),
+            None => all_known = false,
+        }
+    }
+    (paired, all_known)
 }
 
 fn reject_unknown_ids(version: &MatterVersion, submission: &Submission) -> Result<()> {

@@ -13,24 +13,43 @@ fn channel_label(channel: Channel) -> (&'static str, &'static str) {
     }
 }
 
-fn items(findings: &[&Finding]) -> (String, String) {
-    let mut zh = String::new();
-    let mut en = String::new();
+/// Appends the numbered items, one line each, to both texts. `push_str` into strings reserved
+/// up front: this is the bulk of a verdict with many findings, and `format!` per line cost a
+/// temporary string and several regrowths each.
+fn push_items(zh: &mut String, en: &mut String, findings: &[&Finding]) {
     for (i, finding) in findings.iter().enumerate() {
-        zh.push_str(&format!(
-            "{}. {}（依据：{}）\n",
-            i + 1,
-            finding.message.zh,
-            finding.basis
-        ));
-        en.push_str(&format!(
-            "{}. {} (Basis: {})\n",
-            i + 1,
-            finding.message.en,
-            finding.basis
-        ));
+        let number = (i + 1).to_string();
+        for (text, message, open, close) in [
+            (&mut *zh, &finding.message.zh, "（依据：", "）\n"),
+            (&mut *en, &finding.message.en, " (Basis: ", ")\n"),
+        ] {
+            text.push_str(&number);
+            text.push_str(". ");
+            text.push_str(message);
+            text.push_str(open);
+            text.push_str(&finding.basis);
+            text.push_str(close);
+        }
     }
-    (zh, en)
+}
+
+/// Room for a notice's text: its items plus a generous allowance for the header and footer, so
+/// the text is allocated once.
+fn capacity_for(findings: &[&Finding]) -> usize {
+    let items: usize = findings
+        .iter()
+        .map(|f| f.message.zh.len().max(f.message.en.len()) + f.basis.len() + 32)
+        .sum();
+    items + 2048
+}
+
+/// A string of `capacity` that starts with the formatted preamble.
+fn text_with(capacity: usize, preamble: std::fmt::Arguments<'_>) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(capacity);
+    // Writing to a String cannot fail.
+    let _ = text.write_fmt(preamble);
+    text
 }
 
 pub(crate) fn render_notice(rule: &MatterFile, verdict: &Verdict) -> Option<Notice> {
@@ -54,33 +73,46 @@ pub(crate) fn render_notice(rule: &MatterFile, verdict: &Verdict) -> Option<Noti
                 .iter()
                 .filter(|f| f.code == FindingCode::ApplicantIneligible)
                 .collect();
-            let (zh_items, en_items) = items(&reasons);
+            let capacity = capacity_for(&reasons);
+            let mut zh = text_with(
+                capacity,
+                format_args!(
+                    "不予受理告知书\n{header_zh}根据《中华人民共和国行政许可法》第三十二条，您的申请不予受理，理由如下：\n"
+                ),
+            );
+            let mut en = text_with(
+                capacity,
+                format_args!(
+                    "Notice of non-acceptance\n{header_en}Under Article 32 of the Administrative Licensing Law, the application is not accepted, for these reasons:\n"
+                ),
+            );
+            push_items(&mut zh, &mut en, &reasons);
             Some(Notice {
                 title: Text {
                     zh: "不予受理告知书".into(),
                     en: "Notice of non-acceptance".into(),
                 },
-                text: Text {
-                    zh: format!(
-                        "不予受理告知书\n{header_zh}根据《中华人民共和国行政许可法》第三十二条，您的申请不予受理，理由如下：\n{zh_items}"
-                    ),
-                    en: format!(
-                        "Notice of non-acceptance\n{header_en}Under Article 32 of the Administrative Licensing Law, the application is not accepted, for these reasons:\n{en_items}"
-                    ),
-                },
+                text: Text { zh, en },
             })
         }
         Outcome::CorrectionRequired => {
             let all: Vec<&Finding> = verdict.findings.iter().collect();
-            let (zh_items, en_items) = items(&all);
-            let mut zh = format!(
-                "一次性告知单\n{header_zh}根据《中华人民共和国行政许可法》第三十二条，您的申请材料不齐全或者不符合法定形式。请一次性补正以下 {} 项后重新提交：\n{zh_items}",
-                all.len()
+            let capacity = capacity_for(&all);
+            let mut zh = text_with(
+                capacity,
+                format_args!(
+                    "一次性告知单\n{header_zh}根据《中华人民共和国行政许可法》第三十二条，您的申请材料不齐全或者不符合法定形式。请一次性补正以下 {} 项后重新提交：\n",
+                    all.len()
+                ),
             );
-            let mut en = format!(
-                "One-time notice of corrections\n{header_en}Under Article 32 of the Administrative Licensing Law, the application is incomplete or not in the legal form. Please correct all {} items below at once and submit again:\n{en_items}",
-                all.len()
+            let mut en = text_with(
+                capacity,
+                format_args!(
+                    "One-time notice of corrections\n{header_en}Under Article 32 of the Administrative Licensing Law, the application is incomplete or not in the legal form. Please correct all {} items below at once and submit again:\n",
+                    all.len()
+                ),
             );
+            push_items(&mut zh, &mut en, &all);
             if verdict.pledge.would_accept
                 && let Some(due) = &verdict.pledge.pledge_due
             {
