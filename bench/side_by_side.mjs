@@ -6,6 +6,7 @@
 //
 // Run by scripts/bench.sh after `cargo bench`, which writes bench/out/fixtures.json (the
 // generated matters and submissions, so every runtime checks the same inputs).
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +67,80 @@ function measure(fn, { samples = quick ? 30 : 100, sampleMs = 2, warmupMs = quic
   return stats(out);
 }
 
+/* ---------- paired with native ---------- */
+
+/**
+ * The native timer (bench/native_timer.rs), built by scripts/bench.sh: it times a batch of the
+ * same call natively on request, so Node and native samples can alternate and the ratio is not
+ * skewed by the host being busier while one of them ran.
+ */
+function startNativeTimer() {
+  const bin = process.env.QIQUAN_NATIVE_TIMER;
+  if (!bin || !existsSync(bin)) {
+    console.error('bench: no native timer (QIQUAN_NATIVE_TIMER); ratios use criterion\'s earlier run');
+    return null;
+  }
+  const child = spawn(bin, [join(root, 'bench/out/fixtures.json')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const waiting = [];
+  let buffer = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => {
+    buffer += chunk;
+    for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
+      waiting.shift()?.resolve(Number(buffer.slice(0, end)));
+      buffer = buffer.slice(end + 1);
+    }
+  });
+  child.on('exit', (code) => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`native timer exited (${code})`));
+  });
+  return {
+    /** ns per call of `calls` native calls of `name`. */
+    time: (name, calls) =>
+      new Promise((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        child.stdin.write(`${name} ${calls}\n`);
+      }),
+    close: () => child.stdin.end(),
+  };
+}
+const nativeTimer = startNativeTimer();
+
+/**
+ * Alternating samples of the Node call `fn` and the native case `name` (each batch ~2 ms).
+ * Returns Node's stats, the native stats of the same moments and the median of the per-pair
+ * ratios, which is what the table reports. Null without the native timer.
+ */
+async function paired(name, fn, { samples = quick ? 30 : 100 } = {}) {
+  if (!nativeTimer) return null;
+  const perCall = (ns) => Math.max(1, Math.round(2e6 / ns));
+  // Warm up both sides and size the batches.
+  let nativeNs = await nativeTimer.time(name, 10);
+  const warm = measure(fn, { samples: 5 });
+  nativeNs = await nativeTimer.time(name, perCall(nativeNs));
+  const kNode = perCall(warm.median);
+  const kNative = perCall(nativeNs);
+  const node = [];
+  const native = [];
+  const ratios = [];
+  for (let i = 0; i < samples; i++) {
+    const t = process.hrtime.bigint();
+    for (let j = 0; j < kNode; j++) sink = fn();
+    const n = Number(process.hrtime.bigint() - t) / kNode;
+    const m = await nativeTimer.time(name, kNative);
+    node.push(n);
+    native.push(m);
+    ratios.push(n / m);
+  }
+  return { node: stats(node), native: stats(native), ratio: stats(ratios).median };
+}
+
+/** The ratio cell of a Node row: paired when the native timer ran, else against criterion. */
+function ratioCell(pair, s, criterion) {
+  if (pair) return `${pair.ratio.toFixed(2)}× native (paired: ${time(pair.native.median)})`;
+  return `${times(s.median, criterion?.median)} native`;
+}
+
 /* ---------- the table ---------- */
 
 const rows = [];
@@ -112,10 +187,13 @@ for (const [name, fixture] of cases) {
     const goal = name === 'typical' ? 5000 : null;
     row(`check ${name} (${state}), parsed → Verdict`, 'native', nCheck, goal ? vsGoal(nCheck, goal) : '', goal ? '≤ 5 µs' : '');
     row(`check_json ${name} (${state}), text → text`, 'native', nJson);
-    const sJson = measure(() => q.checkJson(fixture.matter, json));
-    row(`checkJson ${name} (${state})`, 'node (pkg)', sJson, `${times(sJson.median, nJson?.median)} native`, '≤ 2× native');
-    const sObj = measure(() => q.check(fixture.matter, submission));
-    row(`check ${name} (${state}), object → object`, 'node (pkg)', sObj, `${times(sObj.median, nJson?.median)} native`, '≤ 2× native');
+    const nativeCase = `check_json/${name}/${state}`;
+    const pJson = await paired(nativeCase, () => q.checkJson(fixture.matter, json));
+    const sJson = pJson?.node ?? measure(() => q.checkJson(fixture.matter, json));
+    row(`checkJson ${name} (${state})`, 'node (pkg)', sJson, ratioCell(pJson, sJson, nJson), '≤ 2× native');
+    const pObj = await paired(nativeCase, () => q.check(fixture.matter, submission));
+    const sObj = pObj?.node ?? measure(() => q.check(fixture.matter, submission));
+    row(`check ${name} (${state}), object → object`, 'node (pkg)', sObj, ratioCell(pObj, sObj, nJson), '≤ 2× native');
     nodeResults[`${name}/${state}`] = sObj;
   }
 }
@@ -221,8 +299,9 @@ for (const state of ['complete', 'partial']) {
 const nCompile = native('compile_embedded');
 row('compile the embedded bundle (14 matter files + 7 calendars)', 'native', nCompile);
 const embeddedJson = JSON.stringify(fixtures.embedded);
-const sCompile = measure(() => q.loadRules(embeddedJson), { samples: quick ? 15 : 50 });
-row('loadRules (the same bundle)', 'node (pkg)', sCompile, `${times(sCompile.median, nCompile?.median)} native`, '≤ 2× native');
+const pCompile = await paired('compile/embedded', () => q.loadRules(embeddedJson), { samples: quick ? 15 : 50 });
+const sCompile = pCompile?.node ?? measure(() => q.loadRules(embeddedJson), { samples: quick ? 15 : 50 });
+row('loadRules (the same bundle)', 'node (pkg)', sCompile, ratioCell(pCompile, sCompile, nCompile), '≤ 2× native');
 q.resetRules();
 
 const d = fixtures.deadline;
@@ -230,8 +309,10 @@ const nDeadline = native('deadline_60wd');
 row(`deadline ${d.days} working days from ${d.from} (中秋 + 国庆)`, 'native', nDeadline);
 const answer = q.deadline(d.from, d.days, d.unit);
 if (answer.error || answer.due !== '2026-11-30') throw new Error(`deadline: ${JSON.stringify(answer)}`);
-const sDeadline = measure(() => q.deadline(d.from, d.days, d.unit));
-row('deadline (the same)', 'node (pkg)', sDeadline, `${times(sDeadline.median, nDeadline?.median)} native`, '≤ 2× native');
+const pDeadline = await paired('deadline/60wd', () => q.deadline(d.from, d.days, d.unit));
+const sDeadline = pDeadline?.node ?? measure(() => q.deadline(d.from, d.days, d.unit));
+row('deadline (the same)', 'node (pkg)', sDeadline, ratioCell(pDeadline, sDeadline, nDeadline), '≤ 2× native');
+nativeTimer?.close();
 
 /* ---------- Chromium ---------- */
 
