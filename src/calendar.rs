@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::error::{Error, ErrorCode, Result};
@@ -96,10 +96,19 @@ impl Calendar {
         self.table[index] = Some(kind);
     }
 
-    /// The override of a date, if any: `Holiday` or `MakeUpWorkday`.
-    fn override_kind(&self, date: NaiveDate) -> Option<DayKind> {
-        let offset = usize::try_from(date.num_days_from_ce() - self.table_start).ok()?;
-        self.table.get(offset).copied().flatten()
+    /// The kind of the day with number `day` (`num_days_from_ce`): the notices' override
+    /// (`Holiday` or `MakeUpWorkday`) if any, else by its weekday. In day numbers because
+    /// deadline counting asks this for every day it walks.
+    fn kind_of_day_number(&self, day: i32) -> DayKind {
+        let listed = usize::try_from(day - self.table_start)
+            .ok()
+            .and_then(|offset| self.table.get(offset).copied().flatten());
+        match listed {
+            Some(kind) => kind,
+            // Day 1 (0001-01-01, proleptic Gregorian) is a Monday.
+            None if (day - 1).rem_euclid(7) >= 5 => DayKind::Weekend,
+            None => DayKind::Workday,
+        }
     }
 
     pub(crate) fn has_override(&self, date: NaiveDate) -> bool {
@@ -141,11 +150,7 @@ impl Calendar {
     }
 
     pub fn day_kind(&self, date: NaiveDate) -> DayKind {
-        match self.override_kind(date) {
-            Some(kind) => kind,
-            None if is_weekend(date) => DayKind::Weekend,
-            None => DayKind::Workday,
-        }
+        self.kind_of_day_number(date.num_days_from_ce())
     }
 
     pub fn holiday_name(&self, date: NaiveDate) -> Option<&Text> {
@@ -156,8 +161,12 @@ impl Calendar {
     }
 
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
+        self.is_working_day_number(date.num_days_from_ce())
+    }
+
+    fn is_working_day_number(&self, day: i32) -> bool {
         matches!(
-            self.day_kind(date),
+            self.kind_of_day_number(day),
             DayKind::Workday | DayKind::MakeUpWorkday
         )
     }
@@ -170,10 +179,6 @@ impl Calendar {
             covered: None,
         }
     }
-}
-
-fn is_weekend(date: NaiveDate) -> bool {
-    matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
 /// An inclusive range of days during which the clock stops (特别程序, 行政许可法 §45).
@@ -205,11 +210,6 @@ fn from_day_number(day: i32) -> Result<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(day).ok_or_else(date_out_of_range)
 }
 
-/// Saturday or Sunday, from a day number: day 1 (0001-01-01, proleptic Gregorian) is a Monday.
-fn is_weekend_day_number(day: i32) -> bool {
-    (day - 1).rem_euclid(7) >= 5
-}
-
 impl Reckoner<'_> {
     pub fn provisional(&self) -> bool {
         self.provisional
@@ -228,13 +228,7 @@ impl Reckoner<'_> {
                 _ => self.provisional = true,
             }
         }
-        let kind = usize::try_from(day - self.calendar.table_start)
-            .ok()
-            .and_then(|index| self.calendar.table.get(index).copied().flatten());
-        Ok(match kind {
-            Some(kind) => kind == DayKind::MakeUpWorkday,
-            None => !is_weekend_day_number(day),
-        })
+        Ok(self.calendar.is_working_day_number(day))
     }
 
     fn next_day(day: i32, last: i32) -> Result<i32> {
@@ -382,7 +376,7 @@ pub(crate) fn clip(text: &str) -> String {
 }
 
 pub fn format_date(date: NaiveDate) -> String {
-    let mut text = String::with_capacity(25);
+    let mut text = String::with_capacity(10);
     push_date(&mut text, date);
     text
 }

@@ -1,6 +1,8 @@
 //! Notice: the written one-time notice (一次性告知单, 行政许可法 §32) and the written reason for
 //! not accepting (不予受理), rendered from a verdict so every channel prints the same words.
 
+use std::fmt::Write as _;
+
 use crate::model::{MatterFile, Text};
 use crate::submission::Channel;
 use crate::verdict::{Finding, FindingCode, Notice, Outcome, Verdict};
@@ -13,9 +15,9 @@ fn channel_label(channel: Channel) -> (&'static str, &'static str) {
     }
 }
 
-/// Appends the numbered items, one line each, to both texts. `push_str` into strings reserved
-/// up front: this is the bulk of a verdict with many findings, and `format!` per line cost a
-/// temporary string and several regrowths each.
+/// Appends the numbered items, one line each, to both texts (allocated by `text_with` with
+/// `capacity_for` room): this is the bulk of a verdict with many findings, and a `format!` per
+/// line cost a temporary string and several regrowths each.
 fn push_items(zh: &mut String, en: &mut String, findings: &[&Finding]) {
     for (i, finding) in findings.iter().enumerate() {
         let number = (i + 1).to_string();
@@ -45,7 +47,6 @@ fn capacity_for(findings: &[&Finding]) -> usize {
 
 /// A string of `capacity` that starts with the formatted preamble.
 fn text_with(capacity: usize, preamble: std::fmt::Arguments<'_>) -> String {
-    use std::fmt::Write as _;
     let mut text = String::with_capacity(capacity);
     // Writing to a String cannot fail.
     let _ = text.write_fmt(preamble);
@@ -128,14 +129,17 @@ pub(crate) fn render_notice(rule: &MatterFile, verdict: &Verdict) -> Option<Noti
                     .iter()
                     .map(|i| i.name.en.as_str())
                     .collect();
-                zh.push_str(&format!(
-                    "可容缺受理：以上缺失材料（{}）均可容缺。签署《容缺受理信用承诺书》后即可先行受理，须于 {due} 前补齐。\n",
+                // Writing to a String cannot fail.
+                let _ = writeln!(
+                    zh,
+                    "可容缺受理：以上缺失材料（{}）均可容缺。签署《容缺受理信用承诺书》后即可先行受理，须于 {due} 前补齐。",
                     names_zh.join("、")
-                ));
-                en.push_str(&format!(
-                    "Deficiency-tolerant acceptance: all missing items ({}) may be pledged. Sign the credit pledge to be accepted now and supply them by {due}.\n",
+                );
+                let _ = writeln!(
+                    en,
+                    "Deficiency-tolerant acceptance: all missing items ({}) may be pledged. Sign the credit pledge to be accepted now and supply them by {due}.",
                     names_en.join("; ")
-                ));
+                );
             }
             Some(Notice {
                 title: Text {
