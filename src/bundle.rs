@@ -290,6 +290,7 @@ fn compile(
         }
     }
 
+    calendar.finish();
     let matters = group_versions(versions, sources, &mut diagnostics);
     if matters.is_empty() && diagnostics.is_empty() {
         diagnostics.push(Diagnostic {

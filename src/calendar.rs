@@ -2,7 +2,9 @@
 //!
 //! Working day = Monday–Friday, minus statutory holidays, plus make-up working days (调休), per
 //! the State Council's yearly notice (data in `rules/calendar/`). A date in a year without a
-//! notice falls back to Monday–Friday and makes every result that used it `provisional`.
+//! notice falls back to Monday–Friday minus the holidays that 《全国年节及纪念日放假办法》 fixes
+//! (元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆: see `fixed_holidays`), and makes every result that
+//! used it `provisional`, since that year's 调休 is still unknown.
 //!
 //! Counting follows 民法典 §201 (the start day is not counted) and §203 (a period whose last day
 //! is a rest day ends on the next working day); 行政许可法 §82 counts in working days.
@@ -15,6 +17,11 @@ use serde::Serialize;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{LimitUnit, Text, TimeLimit};
 
+mod festival_table;
+mod fixed_holidays;
+
+pub use fixed_holidays::{FixedHoliday, fixed_holidays};
+
 /// The largest day count a deadline may have (ten years of natural days).
 pub const MAX_DAYS: i64 = 3650;
 /// The years the engine computes with at all; anything else is an input error.
@@ -24,6 +31,17 @@ pub const MAX_YEAR: i32 = 2199;
 /// 2018-12-29 became a make-up working day under the 2019 notice), so it counts as covered only
 /// when that next year is covered too.
 const LATE_DECEMBER_DAY: u32 = 18;
+
+/// The most calendar days `n` working days can take from any start day (the n-th working day
+/// after the start is at most this many days later): a week per five working days, plus room
+/// for holiday breaks, ten days and three more per twenty working days. The longest break in
+/// any notice is 9 days (春节 2026) and a year fixes 13 holiday days; the bound is tested
+/// against every start day of 2000–2199 on the shipped notices and the fixed-holiday fallback
+/// (the longest real span of 5 working days is 15 days, the bound 20).
+pub fn working_days_span_bound(n: u32) -> u64 {
+    let n = u64::from(n);
+    (7 * n).div_ceil(5) + 10 + 3 * n.div_ceil(20)
+}
 
 /// What the calendar says about one date.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +66,9 @@ pub struct Calendar {
     /// of a hash per day.
     table_start: i32,
     table: Vec<Option<DayKind>>,
+    /// The holidays the law fixes in the years without a notice, by day number, sorted: set by
+    /// `finish` once every notice is in.
+    fallback: Vec<(i32, FixedHoliday)>,
 }
 
 /// The kind of a day, for display and tests.
@@ -78,6 +99,23 @@ impl Calendar {
         self.mark(date, DayKind::MakeUpWorkday);
     }
 
+    /// Adds the fixed holidays of every year from `MIN_YEAR` to `MAX_YEAR` that has no notice;
+    /// called once every notice is in (a notice's own holidays replace the fixed ones).
+    pub(crate) fn finish(&mut self) {
+        self.fallback = (MIN_YEAR..=MAX_YEAR)
+            .filter(|year| !self.years.contains_key(year))
+            .flat_map(fixed_holidays)
+            .map(|(date, holiday)| (date.num_days_from_ce(), holiday))
+            .collect();
+    }
+
+    fn fallback_holiday(&self, day: i32) -> Option<FixedHoliday> {
+        self.fallback
+            .binary_search_by_key(&day, |&(d, _)| d)
+            .ok()
+            .map(|i| self.fallback[i].1)
+    }
+
     /// Records an override in the dense table, growing it at either end. Override dates come
     /// from `parse_date`, so the table spans at most the years 1900–2199.
     fn mark(&mut self, date: NaiveDate, kind: DayKind) {
@@ -97,14 +135,16 @@ impl Calendar {
     }
 
     /// The kind of the day with number `day` (`num_days_from_ce`): the notices' override
-    /// (`Holiday` or `MakeUpWorkday`) if any, else by its weekday. In day numbers because
-    /// deadline counting asks this for every day it walks.
+    /// (`Holiday` or `MakeUpWorkday`) if any, else a holiday the law fixes in a year without a
+    /// notice, else by its weekday. In day numbers because deadline counting asks this for
+    /// every day it walks.
     fn kind_of_day_number(&self, day: i32) -> DayKind {
         let listed = usize::try_from(day - self.table_start)
             .ok()
             .and_then(|offset| self.table.get(offset).copied().flatten());
         match listed {
             Some(kind) => kind,
+            None if self.fallback_holiday(day).is_some() => DayKind::Holiday,
             // Day 1 (0001-01-01, proleptic Gregorian) is a Monday.
             None if (day - 1).rem_euclid(7) >= 5 => DayKind::Weekend,
             None => DayKind::Workday,
@@ -153,10 +193,14 @@ impl Calendar {
         self.kind_of_day_number(date.num_days_from_ce())
     }
 
-    pub fn holiday_name(&self, date: NaiveDate) -> Option<&Text> {
+    /// The holiday's name: from the notice, or the law's name in a year without a notice.
+    pub fn holiday_name(&self, date: NaiveDate) -> Option<Text> {
         match self.overrides.get(&date) {
-            Some(Override::Holiday(name)) => Some(name),
-            _ => None,
+            Some(Override::Holiday(name)) => Some(name.clone()),
+            Some(Override::MakeUpWorkday(_)) => None,
+            None => self
+                .fallback_holiday(date.num_days_from_ce())
+                .map(FixedHoliday::name),
         }
     }
 

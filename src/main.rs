@@ -237,7 +237,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                 println!("{}", answer.due);
                 if answer.provisional {
                     println!(
-                        "provisional: the calendar does not cover every date used; Monday–Friday was assumed"
+                        "provisional: the calendar does not cover every date used; Monday–Friday less the statutory fixed holidays was assumed (调休 unknown)"
                     );
                 }
             }

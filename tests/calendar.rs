@@ -101,12 +101,21 @@ fn natural_days_ending_on_a_rest_day_move_to_the_next_working_day() {
 }
 
 #[test]
-fn uncovered_years_fall_back_to_weekdays_and_are_provisional() {
+fn uncovered_years_fall_back_to_the_fixed_holidays_and_are_provisional() {
     let engine = Engine::embedded().unwrap();
-    // 2027 has no notice in rules/calendar: Monday–Friday, flagged.
+    // 2027 has no notice in rules/calendar: Monday–Friday minus the fixed holidays, flagged.
     let answer = engine.deadline("2027-03-01", 5, "working").unwrap();
     assert_eq!(answer.due, "2027-03-08");
     assert!(answer.provisional);
+    // 2026-12-31 + 1: 2027-01-01 (元旦, a Friday) is a holiday even without the 2027 notice.
+    let answer = engine.deadline("2026-12-31", 1, "working").unwrap();
+    assert_eq!(answer.due, "2027-01-04");
+    assert!(answer.provisional);
+    // 除夕 2027-02-05 (Friday) to 初三 2027-02-08 (Monday).
+    assert_eq!(
+        engine.deadline("2027-02-04", 1, "working").unwrap().due,
+        "2027-02-09"
+    );
     // Late December can still be changed by the next year's notice.
     assert!(
         engine
@@ -120,12 +129,68 @@ fn uncovered_years_fall_back_to_weekdays_and_are_provisional() {
             .unwrap()
             .provisional
     );
-    // 2019 is not covered either.
-    assert!(
-        engine
-            .deadline("2019-06-03", 1, "working")
+    // 2019 is not covered either: the 2013 revision's days (春节 初一–初三: 2019-02-05…07).
+    let answer = engine.deadline("2019-02-04", 1, "working").unwrap();
+    assert_eq!(answer.due, "2019-02-08");
+    assert!(answer.provisional);
+}
+
+/// The fallback, asked for the covered years, must give days the notices also made holidays:
+/// each fixed holiday of 2020–2026 lies inside the notice's holiday of the same name (2020–2024
+/// under the 2013 revision, 2025–2026 under the 2024 one).
+#[test]
+fn the_fixed_holidays_lie_inside_the_notices_2020_to_2026() {
+    let calendar = Engine::embedded().unwrap().bundle().calendar();
+    for year in 2020..=2026 {
+        let fixed = qiquan::calendar::fixed_holidays(year);
+        assert!(fixed.len() >= 10, "{year}");
+        for (date, holiday) in fixed {
+            let name = calendar
+                .holiday_name(date)
+                .unwrap_or_else(|| panic!("{date} ({holiday:?}) is not a holiday in the notice"));
+            // The notices name 中秋 and 国庆 together when they share a break (2020, 2023, 2025).
+            let wanted = holiday.name().zh;
+            let wanted = wanted.trim_end_matches('节');
+            assert!(
+                name.zh.contains(wanted),
+                "{date}: the notice says {}, the law {}",
+                name.zh,
+                holiday.name().zh
+            );
+            assert!(!calendar.is_working_day(date), "{date}");
+        }
+    }
+}
+
+/// A whole fallback year: every weekday is a working day except the fixed holidays.
+#[test]
+fn the_2027_fallback_year_day_by_day() {
+    let calendar = Engine::embedded().unwrap().bundle().calendar();
+    let fixed: Vec<NaiveDate> = qiquan::calendar::fixed_holidays(2027)
+        .into_iter()
+        .map(|(d, _)| d)
+        .collect();
+    assert_eq!(fixed.len(), 13);
+    let mut working = 0;
+    for day in NaiveDate::from_ymd_opt(2027, 1, 1)
+        .unwrap()
+        .iter_days()
+        .take_while(|d| d.year() == 2027)
+    {
+        let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+        let expected = !weekend && !fixed.contains(&day);
+        assert_eq!(calendar.is_working_day(day), expected, "{day}");
+        working += u32::from(expected);
+    }
+    // 261 weekdays less 7 fixed holidays (the other six, 02-06, 02-07, 05-01, 05-02, 10-02 and
+    // 10-03, fall on weekends).
+    assert_eq!(working, 254);
+    assert_eq!(
+        calendar
+            .holiday_name(NaiveDate::from_ymd_opt(2027, 2, 5).unwrap())
             .unwrap()
-            .provisional
+            .zh,
+        "春节"
     );
 }
 
@@ -142,4 +207,40 @@ fn bad_deadline_input_is_an_error_value() {
     assert_eq!(code("2026-03-02", 1, "fortnights"), "invalid_unit");
     assert_eq!(code("2199-12-31", 5, "natural"), "date_out_of_range");
     assert_eq!(code("0001-01-01", 5, "natural"), "date_out_of_range");
+}
+
+/// `working_days_span_bound` (which lint uses to call a natural-day limit surely longer than a
+/// working-day one) holds from every start day 2000–2199, on the notices and the fallback.
+#[test]
+fn no_run_of_working_days_outlasts_its_bound() {
+    let calendar = Engine::embedded().unwrap().bundle().calendar();
+    let first = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+    let days: Vec<bool> = first
+        .iter_days()
+        .take_while(|d| d.year() < 2200)
+        .map(|d| calendar.is_working_day(d))
+        .collect();
+    let working: Vec<usize> = (0..days.len()).filter(|&i| days[i]).collect();
+    // next[s]: the index in `working` of the first working day after day s.
+    let next: Vec<usize> = (0..days.len())
+        .map(|s| working.partition_point(|&w| w <= s))
+        .collect();
+    let mut longest_five = 0;
+    for n in (1..=260).chain([400, 1000]) {
+        let bound = qiquan::calendar::working_days_span_bound(n);
+        let n = usize::try_from(n).unwrap();
+        let longest = (0..days.len())
+            .filter_map(|s| working.get(next[s] + n - 1).map(|&due| due - s))
+            .max()
+            .unwrap();
+        assert!(
+            u64::try_from(longest).unwrap() <= bound,
+            "{n} working days can take {longest} days, over the bound {bound}"
+        );
+        if n == 5 {
+            longest_five = longest;
+        }
+    }
+    // The 2026 Spring Festival (02-15…02-23) stretches 5 working days over 15 calendar days.
+    assert_eq!(longest_five, 15);
 }

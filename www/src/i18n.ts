@@ -90,8 +90,8 @@ const D = {
   pledgeDue: { zh: '容缺材料补交期限', en: 'Pledged materials due' },
   clockWaits: { zh: '办理时限自材料补齐之日起计算。', en: 'The processing time runs from the day the materials are complete.' },
   provisional: {
-    zh: '暂定日期：其中部分日期所在年份的法定节假日安排尚未公布，暂按周一至周五为工作日计算，国务院公布安排后可能调整。',
-    en: 'Provisional: some dates fall in a year whose public holidays have not been published yet. They assume Monday–Friday working days and may move once the State Council publishes the arrangement.',
+    zh: '暂定日期：其中部分日期所在年份的节假日安排尚未公布，暂按周一至周五工作、扣除法定节日（元旦、春节、清明、劳动节、端午、中秋、国庆）计算，未计调休，国务院公布安排后可能调整。',
+    en: 'Provisional: some dates fall in a year whose holiday arrangement has not been published yet. They count Monday–Friday less the statutory holidays (New Year, Spring Festival, Qingming, Labour Day, Dragon Boat, Mid-Autumn, National Day), without make-up working days, and may move once the State Council publishes the arrangement.',
   },
   pausedDays: { zh: '特别程序不计入时限的天数', en: 'Days not counted (special procedures)' },
   pledgeTitle: { zh: '容缺受理：信用承诺', en: 'Accept now on a credit pledge' },
