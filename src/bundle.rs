@@ -11,11 +11,16 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use regex_lite::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{Calendar, parse_date};
+use crate::calendar::{Calendar, parse_date, working_days_span_bound};
 use crate::model::{
     ApplicantKind, CalendarFile, CaseType, Condition, ConditionValue, FieldKind, LimitUnit,
     MatterFile, TimeLimit,
 };
+
+mod lint_code;
+mod versions;
+
+pub use lint_code::{LintCode, Severity};
 
 /// One rule file: its path relative to the rules directory (`matters/…/x.toml`,
 /// `calendar/2026.toml`) and its text.
@@ -26,22 +31,35 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// A lint finding in a rule file, printed as `path:line:col: code: message`.
+/// A lint finding in a rule file, printed as `path:line:col: code: message` (an error) or
+/// `path:line:col: code (warning): message`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Diagnostic {
     pub file: String,
     pub line: usize,
     pub column: usize,
-    pub code: &'static str,
+    pub code: LintCode,
+    /// Always `code.severity()`: an error keeps the rules from loading, a warning does not.
+    pub severity: Severity,
     pub message: String,
+}
+
+impl Diagnostic {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let marker = match self.severity {
+            Severity::Error => "",
+            Severity::Warning => " (warning)",
+        };
         write!(
             f,
-            "{}:{}:{}: {}: {}",
+            "{}:{}:{}: {}{marker}: {}",
             self.file, self.line, self.column, self.code, self.message
         )
     }
@@ -102,9 +120,10 @@ impl Bundle {
         &self.calendar
     }
 
-    /// Compiles sources; any diagnostic makes the whole bundle invalid.
+    /// Compiles sources; any error makes the whole bundle invalid (warnings do not: see
+    /// [`lint`]). The `Err` holds the errors.
     pub fn compile(sources: &[SourceFile]) -> Result<Bundle, Vec<Diagnostic>> {
-        compile(sources, Validation::Types, None)
+        only_errors(compile(sources, Validation::Types, None))
     }
 
     /// Compiles the rules embedded by build.rs: `(path, TOML text, the same as JSON)` and their
@@ -128,8 +147,19 @@ impl Bundle {
                 .collect(),
             digest,
         };
-        compile(&sources, Validation::Types, Some(&prepared))
+        only_errors(compile(&sources, Validation::Types, Some(&prepared)))
     }
+}
+
+fn only_errors(
+    (bundle, diagnostics): (Option<Bundle>, Vec<Diagnostic>),
+) -> Result<Bundle, Vec<Diagnostic>> {
+    bundle.ok_or_else(|| {
+        diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect()
+    })
 }
 
 /// What build.rs prepared for the embedded rules: each file's JSON form, by path, and the
@@ -148,12 +178,10 @@ pub enum Validation {
     Schema,
 }
 
-/// `qiquan lint`: every problem in every file, in path order.
+/// `qiquan lint`: every problem in every file, in path order, warnings included (the files
+/// load when none is an error).
 pub fn lint(sources: &[SourceFile], validation: Validation) -> Vec<Diagnostic> {
-    match compile(sources, validation, None) {
-        Ok(_) => Vec::new(),
-        Err(diagnostics) => diagnostics,
-    }
+    compile(sources, validation, None).1
 }
 
 /// The digest of a set of sources: SHA-256 over the sorted (path, text) pairs.
@@ -190,18 +218,19 @@ struct Reporter<'a> {
 }
 
 impl Reporter<'_> {
-    fn at_offset(&mut self, offset: usize, code: &'static str, message: String) {
+    fn at_offset(&mut self, offset: usize, code: LintCode, message: String) {
         let (line, column) = line_column(&self.source.text, offset);
         self.out.push(Diagnostic {
             file: self.source.path.clone(),
             line,
             column,
             code,
+            severity: code.severity(),
             message,
         });
     }
 
-    fn at(&mut self, pointer: &str, code: &'static str, message: String) {
+    fn at(&mut self, pointer: &str, code: LintCode, message: String) {
         let offset = locate(&self.source.text, pointer);
         self.at_offset(offset, code, message);
     }
@@ -251,11 +280,12 @@ fn locate(text: &str, pointer: &str) -> usize {
     offset
 }
 
+/// The bundle (`None` if any diagnostic is an error) and every diagnostic, in path order.
 fn compile(
     sources: &[SourceFile],
     validation: Validation,
     prepared: Option<&Prepared<'_>>,
-) -> Result<Bundle, Vec<Diagnostic>> {
+) -> (Option<Bundle>, Vec<Diagnostic>) {
     let mut sorted: Vec<&SourceFile> = sources.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
 
@@ -292,28 +322,37 @@ fn compile(
 
     calendar.finish();
     let matters = group_versions(versions, sources, &mut diagnostics);
-    if matters.is_empty() && diagnostics.is_empty() {
+    // (Against a calendar with errors, coverage would only repeat them.)
+    let calendar_errors = diagnostics
+        .iter()
+        .any(|d| d.is_error() && kind_of(&d.file).is_some_and(|k| matches!(k, Kind::Calendar)));
+    if !calendar_errors {
+        versions::check_calendar_coverage(&matters, &calendar, sources, &mut diagnostics);
+    }
+    if matters.is_empty() && !diagnostics.iter().any(Diagnostic::is_error) {
+        let code = LintCode::NoMatters;
         diagnostics.push(Diagnostic {
             file: String::from("."),
             line: 1,
             column: 1,
-            code: "no_matters",
+            code,
+            severity: code.severity(),
             message: "规则目录中没有事项文件（matters/**.toml） / the rules contain no matter files (matters/**.toml)".into(),
         });
     }
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
-    if diagnostics.is_empty() {
-        Ok(Bundle {
-            matters,
-            calendar,
-            digest: match prepared {
-                Some(prepared) => prepared.digest.to_string(),
-                None => digest(sources),
-            },
-        })
-    } else {
-        Err(diagnostics)
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return (None, diagnostics);
     }
+    let bundle = Bundle {
+        matters,
+        calendar,
+        digest: match prepared {
+            Some(prepared) => prepared.digest.to_string(),
+            None => digest(sources),
+        },
+    };
+    (Some(bundle), diagnostics)
 }
 
 #[derive(Clone, Copy)]
@@ -338,7 +377,7 @@ fn parse<T: serde::de::DeserializeOwned>(
         Ok(table) => table,
         Err(error) => {
             let offset = error.span().map_or(0, |s| s.start);
-            reporter.at_offset(offset, "syntax", first_line(error.message()));
+            reporter.at_offset(offset, LintCode::Syntax, first_line(error.message()));
             return None;
         }
     };
@@ -354,11 +393,11 @@ fn parse<T: serde::de::DeserializeOwned>(
             let offset = error.span().map_or(0, |s| s.start);
             let message = first_line(error.message());
             let code = if message.starts_with("unknown field") {
-                "unknown_key"
+                LintCode::UnknownKey
             } else if message.starts_with("missing field") {
-                "missing_key"
+                LintCode::MissingKey
             } else {
-                "invalid_value"
+                LintCode::InvalidValue
             };
             reporter.at_offset(offset, code, message);
             None
@@ -397,10 +436,10 @@ fn schema_check(reporter: &mut Reporter<'_>, kind: SchemaKind) -> bool {
                 if let Some(key) = unexpected.first() {
                     pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
                 }
-                "unknown_key"
+                LintCode::UnknownKey
             }
-            jsonschema::error::ValidationErrorKind::Required { .. } => "missing_key",
-            _ => "schema",
+            jsonschema::error::ValidationErrorKind::Required { .. } => LintCode::MissingKey,
+            _ => LintCode::Schema,
         };
         let shown = if pointer.is_empty() {
             "/"
@@ -419,27 +458,37 @@ fn is_identifier(id: &str) -> bool {
         && id.len() <= 64
 }
 
-/// Compares two limits where the comparison is certain; `Some(true)` if `a` is surely longer.
+/// Whether a period of `a` ends after one of `b` from every start day (both counted from the
+/// same day; natural periods move off rest days, 民法典 §203). False when it depends on the
+/// start day.
 fn surely_longer(a: TimeLimit, b: TimeLimit) -> bool {
     use LimitUnit::*;
     match (a.unit, b.unit) {
         (OnTheSpot, _) => false,
         (_, OnTheSpot) => a.value > 0,
         (WorkingDays, WorkingDays) | (NaturalDays, NaturalDays) => a.value > b.value,
-        // n working days always span at least n natural days.
+        // n natural days end on the first working day on or after day n, which is at most the
+        // n-th working day: n + 1 working days always end later.
         (WorkingDays, NaturalDays) => a.value > b.value,
-        // Natural days against working days depends on holidays: undecidable in general.
-        (NaturalDays, WorkingDays) => false,
+        // k natural days end after n working days from every start day only when k is past
+        // the longest span n working days can take.
+        (NaturalDays, WorkingDays) => u64::from(a.value) > working_days_span_bound(b.value),
     }
 }
 
-fn describe(limit: TimeLimit) -> String {
+fn describe_zh(limit: TimeLimit) -> String {
     match limit.unit {
-        LimitUnit::WorkingDays => {
-            format!("{} 个工作日 / {} working days", limit.value, limit.value)
-        }
-        LimitUnit::NaturalDays => format!("{} 日 / {} natural days", limit.value, limit.value),
-        LimitUnit::OnTheSpot => "当场 / on the spot".into(),
+        LimitUnit::WorkingDays => format!("{} 个工作日", limit.value),
+        LimitUnit::NaturalDays => format!("{} 日", limit.value),
+        LimitUnit::OnTheSpot => "当场".into(),
+    }
+}
+
+fn describe_en(limit: TimeLimit) -> String {
+    match limit.unit {
+        LimitUnit::WorkingDays => format!("{} working days", limit.value),
+        LimitUnit::NaturalDays => format!("{} natural days", limit.value),
+        LimitUnit::OnTheSpot => "on the spot".into(),
     }
 }
 
@@ -447,14 +496,14 @@ fn check_limit(reporter: &mut Reporter<'_>, pointer: &str, limit: TimeLimit) {
     if limit.unit == LimitUnit::OnTheSpot && limit.value != 0 {
         reporter.at(
             pointer,
-            "invalid_limit",
+            LintCode::InvalidLimit,
             "“当场”时限的 value 必须为 0 / an on_the_spot limit must have value = 0".into(),
         );
     }
     if i64::from(limit.value) > crate::calendar::MAX_DAYS {
         reporter.at(
             pointer,
-            "invalid_limit",
+            LintCode::InvalidLimit,
             format!(
                 "时限过长（上限 {} 天） / limit too long (at most {} days)",
                 crate::calendar::MAX_DAYS,
@@ -469,21 +518,21 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
     if !is_identifier(&rule.matter) {
         reporter.at(
             "/matter",
-            "invalid_id",
+            LintCode::InvalidId,
             format!("事项 id“{}”应为小写字母、数字和下划线 / matter id `{}` must be lower_snake_case ASCII", rule.matter, rule.matter),
         );
     }
     if rule.version.trim().is_empty() {
         reporter.at(
             "/version",
-            "invalid_value",
+            LintCode::InvalidValue,
             "version 不能为空 / version must not be empty".into(),
         );
     }
     let effective_from = match parse_date(&rule.effective_from) {
         Ok(date) => Some(date),
         Err(e) => {
-            reporter.at("/effective_from", "invalid_date", e.message.en);
+            reporter.at("/effective_from", LintCode::InvalidDate, e.message.en);
             None
         }
     };
@@ -491,7 +540,7 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
         None => None,
         Some(Ok(date)) => Some(date),
         Some(Err(e)) => {
-            reporter.at("/effective_until", "invalid_date", e.message.en);
+            reporter.at("/effective_until", LintCode::InvalidDate, e.message.en);
             None
         }
     };
@@ -500,14 +549,14 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
     {
         reporter.at(
             "/effective_until",
-            "invalid_date",
+            LintCode::InvalidDate,
             "effective_until 早于 effective_from / effective_until is before effective_from".into(),
         );
     }
     if rule.applicant_kinds.is_empty() {
         reporter.at(
             "/applicant_kinds",
-            "invalid_value",
+            LintCode::InvalidValue,
             "至少列出一种服务对象 / list at least one applicant kind".into(),
         );
     }
@@ -516,7 +565,7 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
         if !seen_kinds.insert(kind) {
             reporter.at(
                 &format!("/applicant_kinds/{i}"),
-                "duplicate_id",
+                LintCode::DuplicateId,
                 "服务对象重复 / applicant kind listed twice".into(),
             );
         }
@@ -527,14 +576,27 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
     if let Some(extension) = rule.statutory_extension {
         check_limit(reporter, "/statutory_extension", extension);
     }
+    if rule.case_type == CaseType::Instant && rule.promised_limit.unit != LimitUnit::OnTheSpot {
+        reporter.at(
+            "/promised_limit",
+            LintCode::InstantNotOnTheSpot,
+            format!(
+                "即办件必须当场办结，承诺时限却是{}：改为 promised_limit = {{ value = 0, unit = \"on_the_spot\" }}，或把 case_type 改为 promised（承诺件） / an instant matter (即办件) is decided on the spot, but the promised limit is {}: set promised_limit = {{ value = 0, unit = \"on_the_spot\" }}, or make case_type promised",
+                describe_zh(rule.promised_limit),
+                describe_en(rule.promised_limit)
+            ),
+        );
+    }
     if surely_longer(rule.promised_limit, rule.statutory_limit) {
         reporter.at(
             "/promised_limit",
-            "promised_exceeds_statutory",
+            LintCode::PromisedExceedsStatutory,
             format!(
-                "承诺时限（{}）长于法定时限（{}） / the promised limit is longer than the statutory limit",
-                describe(rule.promised_limit),
-                describe(rule.statutory_limit)
+                "承诺时限（{}）无论哪天受理都晚于法定时限（{}）届满：承诺时限不得长于法定时限，请缩短 / the promised limit ({}) ends after the statutory limit ({}) whatever the day of acceptance: a promise may not exceed the law, shorten it",
+                describe_zh(rule.promised_limit),
+                describe_zh(rule.statutory_limit),
+                describe_en(rule.promised_limit),
+                describe_en(rule.statutory_limit)
             ),
         );
     }
@@ -546,7 +608,7 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
     for (i, field) in rule.fields.iter().enumerate() {
         let at = format!("/fields/{i}");
         if !is_identifier(&field.id) {
-            reporter.at(&format!("{at}/id"), "invalid_id", format!("字段 id“{}”应为小写字母、数字和下划线 / field id `{}` must be lower_snake_case ASCII", field.id, field.id));
+            reporter.at(&format!("{at}/id"), LintCode::InvalidId, format!("字段 id“{}”应为小写字母、数字和下划线 / field id `{}` must be lower_snake_case ASCII", field.id, field.id));
         }
         let when = field.when.as_ref().and_then(|c| {
             compile_condition(reporter, &format!("{at}/when"), c, &rule, &field_index)
@@ -554,7 +616,7 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
         if field_index.insert(field.id.clone(), i).is_some() {
             reporter.at(
                 &format!("{at}/id"),
-                "duplicate_id",
+                LintCode::DuplicateId,
                 format!(
                     "字段 id“{}”重复 / duplicate field id `{}`",
                     field.id, field.id
@@ -571,26 +633,30 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
         if field.pattern.is_some() && !text_like {
             reporter.at(
                 &format!("{at}/pattern"),
-                "attribute_not_applicable",
+                LintCode::AttributeNotApplicable,
                 not_applicable("pattern"),
             );
         }
         if (field.min_length.is_some() || field.max_length.is_some()) && !text_like {
             reporter.at(
                 &at,
-                "attribute_not_applicable",
+                LintCode::AttributeNotApplicable,
                 not_applicable("min_length/max_length"),
             );
         }
         if (field.min.is_some() || field.max.is_some()) && field.kind != FieldKind::Number {
-            reporter.at(&at, "attribute_not_applicable", not_applicable("min/max"));
+            reporter.at(
+                &at,
+                LintCode::AttributeNotApplicable,
+                not_applicable("min/max"),
+            );
         }
         if let (Some(min), Some(max)) = (field.min, field.max)
             && min > max
         {
             reporter.at(
                 &format!("{at}/min"),
-                "invalid_range",
+                LintCode::InvalidRange,
                 "min 大于 max / min is greater than max".into(),
             );
         }
@@ -599,7 +665,7 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
         {
             reporter.at(
                 &format!("{at}/min_length"),
-                "invalid_range",
+                LintCode::InvalidRange,
                 "min_length 大于 max_length / min_length is greater than max_length".into(),
             );
         }
@@ -607,7 +673,7 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
             if field.options.is_empty() {
                 reporter.at(
                     &at,
-                    "missing_options",
+                    LintCode::MissingOptions,
                     "选择型字段必须列出 options / a choice field needs options".into(),
                 );
             }
@@ -616,7 +682,7 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
                 if !ids.insert(option.id.as_str()) {
                     reporter.at(
                         &format!("{at}/options/{j}/id"),
-                        "duplicate_id",
+                        LintCode::DuplicateId,
                         format!(
                             "选项 id“{}”重复 / duplicate option id `{}`",
                             option.id, option.id
@@ -627,7 +693,7 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
         } else if !field.options.is_empty() {
             reporter.at(
                 &format!("{at}/options"),
-                "attribute_not_applicable",
+                LintCode::AttributeNotApplicable,
                 not_applicable("options"),
             );
         }
@@ -639,7 +705,7 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
                 Err(e) => {
                     reporter.at(
                         &format!("{at}/pattern"),
-                        "invalid_regex",
+                        LintCode::InvalidRegex,
                         format!(
                             "正则表达式无法编译 / the regex does not compile: {}",
                             first_line(&e.to_string())
@@ -659,19 +725,19 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
     if rule.materials.is_empty() {
         reporter.at(
             "/",
-            "invalid_value",
+            LintCode::InvalidValue,
             "至少列出一项申请材料 / list at least one material".into(),
         );
     }
     for (i, material) in rule.materials.iter().enumerate() {
         let at = format!("/materials/{i}");
         if !is_identifier(&material.id) {
-            reporter.at(&format!("{at}/id"), "invalid_id", format!("材料 id“{}”应为小写字母、数字和下划线 / material id `{}` must be lower_snake_case ASCII", material.id, material.id));
+            reporter.at(&format!("{at}/id"), LintCode::InvalidId, format!("材料 id“{}”应为小写字母、数字和下划线 / material id `{}` must be lower_snake_case ASCII", material.id, material.id));
         }
         if material_index.insert(material.id.clone(), i).is_some() {
             reporter.at(
                 &format!("{at}/id"),
-                "duplicate_id",
+                LintCode::DuplicateId,
                 format!(
                     "材料 id“{}”重复 / duplicate material id `{}`",
                     material.id, material.id
@@ -681,23 +747,24 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
         if material.tolerable && material.key {
             reporter.at(
                 &format!("{at}/tolerable"),
-                "tolerable_key_material",
+                LintCode::TolerableKeyMaterial,
                 "主件不能容缺 / a key material cannot be tolerable (容缺)".into(),
             );
         }
         if material.tolerable && rule.case_type == CaseType::Instant {
-            reporter.at(&format!("{at}/tolerable"), "tolerance_on_instant_matter", "即办件不适用容缺受理 / deficiency-tolerant acceptance does not apply to instant matters".into());
+            reporter.at(&format!("{at}/tolerable"), LintCode::ToleranceOnInstantMatter, "即办件不适用容缺受理 / deficiency-tolerant acceptance does not apply to instant matters".into());
         }
         match (material.tolerable, material.pledge_period) {
-            (true, None) => reporter.at(&format!("{at}/tolerable"), "missing_pledge_period", "容缺材料必须规定承诺补交期限 pledge_period / a tolerable material needs a pledge_period".into()),
-            (false, Some(_)) => reporter.at(&format!("{at}/pledge_period"), "pledge_period_without_tolerance", "非容缺材料不应规定 pledge_period / pledge_period is set on a material that is not tolerable".into()),
+            (true, None) => reporter.at(&format!("{at}/tolerable"), LintCode::MissingPledgePeriod, "容缺材料必须规定承诺补交期限 pledge_period / a tolerable material needs a pledge_period".into()),
+            (false, Some(_)) => reporter.at(&format!("{at}/pledge_period"), LintCode::PledgePeriodWithoutTolerance, "非容缺材料不应规定 pledge_period / pledge_period is set on a material that is not tolerable".into()),
             (true, Some(period)) => {
                 check_limit(reporter, &format!("{at}/pledge_period"), period);
                 if period.unit == LimitUnit::OnTheSpot || period.value == 0 {
-                    reporter.at(&format!("{at}/pledge_period"), "invalid_limit", "承诺补交期限至少 1 天 / a pledge period must be at least one day".into());
+                    reporter.at(&format!("{at}/pledge_period"), LintCode::InvalidLimit, "承诺补交期限至少 1 天 / a pledge period must be at least one day".into());
                 }
-                if surely_longer(period, promised) {
-                    reporter.at(&format!("{at}/pledge_period"), "pledge_exceeds_promised", format!("承诺补交期限（{}）长于承诺办结时限（{}） / the pledge period is longer than the promised limit", describe(period), describe(promised)));
+                // (On an instant matter the tolerance itself is the mistake.)
+                if rule.case_type != CaseType::Instant && surely_longer(period, promised) {
+                    reporter.at(&format!("{at}/pledge_period"), LintCode::PledgeExceedsPromised, format!("承诺补交期限（{}）无论哪天受理都晚于承诺办结时限（{}）届满：材料补齐前就要办结，请缩短补交期限 / the pledge period ({}) ends after the promised limit ({}) whatever the day of acceptance, so the matter would be due before the material: shorten the pledge period", describe_zh(period), describe_zh(promised), describe_en(period), describe_en(promised)));
                 }
             }
             (false, None) => {}
@@ -755,7 +822,7 @@ fn compile_condition(
     if count != 1 || needs_field != condition.field.is_some() {
         reporter.at(
             at,
-            "invalid_condition",
+            LintCode::InvalidCondition,
             "条件必须恰好是一种形式：{ field, equals|one_of|is_set|greater_than|less_than }、{ applicant_kind }、{ all }、{ any } 或 { not } / a condition must have exactly one form".into(),
         );
         return None;
@@ -764,7 +831,7 @@ fn compile_condition(
         if items.is_empty() {
             reporter.at(
                 &format!("{at}/{key}"),
-                "invalid_condition",
+                LintCode::InvalidCondition,
                 format!("{key} 不能为空 / `{key}` must not be empty"),
             );
             return None;
@@ -792,7 +859,7 @@ fn compile_condition(
         if kinds.is_empty() {
             reporter.at(
                 &format!("{at}/applicant_kind"),
-                "invalid_condition",
+                LintCode::InvalidCondition,
                 "applicant_kind 不能为空 / `applicant_kind` must not be empty".into(),
             );
             return None;
@@ -803,11 +870,11 @@ fn compile_condition(
     let Some(&index) = known_fields.get(name) else {
         let later = rule.fields.iter().any(|f| f.id == name);
         if later {
-            reporter.at(&format!("{at}/field"), "condition_forward_reference", format!("字段条件只能引用在它之前定义的字段“{name}” / a field's condition may only name fields defined before it (`{name}`)"));
+            reporter.at(&format!("{at}/field"), LintCode::ConditionForwardReference, format!("字段条件只能引用在它之前定义的字段“{name}” / a field's condition may only name fields defined before it (`{name}`)"));
         } else {
             reporter.at(
                 &format!("{at}/field"),
-                "unknown_field_in_condition",
+                LintCode::UnknownFieldInCondition,
                 format!(
                     "条件引用了不存在的字段“{name}” / the condition names an unknown field `{name}`"
                 ),
@@ -829,7 +896,7 @@ fn compile_condition(
                 } else {
                     reporter.at(
                         &pointer,
-                        "unknown_option",
+                        LintCode::UnknownOption,
                         format!("字段“{name}”没有选项“{t}” / field `{name}` has no option `{t}`"),
                     );
                     return false;
@@ -846,7 +913,7 @@ fn compile_condition(
             _ => false,
         };
         if !fits {
-            reporter.at(&pointer, "invalid_condition", format!("比较值的类型与字段“{name}”的类型不符 / the value's type does not match field `{name}`"));
+            reporter.at(&pointer, LintCode::InvalidCondition, format!("比较值的类型与字段“{name}”的类型不符 / the value's type does not match field `{name}`"));
         }
         fits
     };
@@ -866,7 +933,7 @@ fn compile_condition(
         return Some(Cond::IsSet(index, set));
     }
     if field.kind != FieldKind::Number {
-        reporter.at(at, "invalid_condition", format!("greater_than/less_than 只适用于数字字段，“{name}”不是 / greater_than/less_than need a number field; `{name}` is not one"));
+        reporter.at(at, LintCode::InvalidCondition, format!("greater_than/less_than 只适用于数字字段，“{name}”不是 / greater_than/less_than need a number field; `{name}` is not one"));
         return None;
     }
     if let Some(bound) = condition.greater_than {
@@ -888,7 +955,7 @@ fn compile_calendar(
     if let Some(other) = years.get(&year) {
         reporter.at(
             "/year",
-            "duplicate_calendar_year",
+            LintCode::DuplicateCalendarYear,
             format!("{year} 年已在 {other} 中定义 / year {year} is already defined in {other}"),
         );
         return;
@@ -901,7 +968,7 @@ fn compile_calendar(
     let (Some(first), Some(last)) = (first, last) else {
         reporter.at(
             "/year",
-            "invalid_value",
+            LintCode::InvalidValue,
             format!("年份 {year} 无效 / invalid year {year}"),
         );
         return;
@@ -911,11 +978,11 @@ fn compile_calendar(
         match parse_date(text) {
             Ok(date) if first <= date && date <= last => Some(date),
             Ok(_) => {
-                reporter.at(pointer, "calendar_date_outside_year", format!("{text} 不在 {year} 年通知的范围内（上年 12 月 1 日至本年 12 月 31 日） / {text} is outside the {year} notice's range"));
+                reporter.at(pointer, LintCode::CalendarDateOutsideYear, format!("{text} 不在 {year} 年通知的范围内（上年 12 月 1 日至本年 12 月 31 日） / {text} is outside the {year} notice's range"));
                 None
             }
             Err(e) => {
-                reporter.at(pointer, "invalid_date", e.message.en);
+                reporter.at(pointer, LintCode::InvalidDate, e.message.en);
                 None
             }
         }
@@ -929,14 +996,14 @@ fn compile_calendar(
             continue;
         };
         if to < from || (to - from).num_days() > 31 {
-            reporter.at(&at, "invalid_range", "假期的 to 早于 from 或超过 31 天 / holiday ends before it starts or lasts over 31 days".into());
+            reporter.at(&at, LintCode::InvalidRange, "假期的 to 早于 from 或超过 31 天 / holiday ends before it starts or lasts over 31 days".into());
             continue;
         }
         for date in from.iter_days().take_while(|d| *d <= to) {
             if seen.insert(date, "holiday").is_some() {
                 reporter.at(
                     &at,
-                    "calendar_conflict",
+                    LintCode::CalendarConflict,
                     format!("{date} 重复出现 / {date} is listed twice"),
                 );
             }
@@ -950,12 +1017,12 @@ fn compile_calendar(
             continue;
         };
         if !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
-            reporter.at(&at, "make_up_not_weekend", format!("调休上班日 {date} 不是周末 / make-up working day {date} is not a Saturday or Sunday"));
+            reporter.at(&at, LintCode::MakeUpNotWeekend, format!("调休上班日 {date} 不是周末 / make-up working day {date} is not a Saturday or Sunday"));
         }
         if seen.insert(date, "make_up").is_some() {
             reporter.at(
                 &at,
-                "calendar_conflict",
+                LintCode::CalendarConflict,
                 format!("{date} 既是假日又是调休上班日，或重复出现 / {date} is listed twice"),
             );
         }
@@ -968,7 +1035,7 @@ fn compile_calendar(
         .chain(workdays.iter().map(|(d, _)| *d));
     for date in dates {
         if calendar.has_override(date) {
-            reporter.at("/year", "calendar_conflict", format!("{date} 已在另一年的通知中定义 / {date} is already defined by another year's notice"));
+            reporter.at("/year", LintCode::CalendarConflict, format!("{date} 已在另一年的通知中定义 / {date} is already defined by another year's notice"));
         }
     }
     if reporter.out.len() > before {
@@ -1016,11 +1083,12 @@ fn group_versions(
                 };
                 reporter.at(
                     "/version",
-                    "duplicate_version",
+                    LintCode::DuplicateVersion,
                     format!("事项 {} 的版本与 {} 冲突：{why}", b.rule.matter, a.source),
                 );
             }
         }
+        versions::check_succession(list, sources, diagnostics);
     }
     matters
 }

@@ -50,10 +50,14 @@ enum Command {
         #[arg(long)]
         rules: Option<PathBuf>,
     },
-    /// Lint rule files: `path:line:col: code: message` for every problem; exit 1 if any.
+    /// Lint rule files: `path:line:col: code: message` for every problem (`code (warning)` for
+    /// a warning); exit 1 if any error, or any warning with --deny-warnings.
     Lint {
         #[arg(default_value = "rules")]
         dir: PathBuf,
+        /// Fail on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Due date of a period: --from YYYY-MM-DD --days N --unit working|natural.
     Deadline {
@@ -203,7 +207,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             let engine = engine(rules.as_deref())?;
             println!("{}", to_pretty_json(engine.matter(&id, on.as_deref())?));
         }
-        Command::Lint { dir } => {
+        Command::Lint { dir, deny_warnings } => {
             let sources = qiquan::read_rules_dir(&dir)?;
             let diagnostics = bundle::lint(&sources, Validation::Schema);
             for diagnostic in &diagnostics {
@@ -217,9 +221,17 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                     )
                 );
             }
-            if !diagnostics.is_empty() {
-                eprintln!("{} problem(s) in {}", diagnostics.len(), dir.display());
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let warnings = diagnostics.len() - errors;
+            if errors > 0 || (deny_warnings && warnings > 0) {
+                eprintln!(
+                    "{errors} error(s), {warnings} warning(s) in {}",
+                    dir.display()
+                );
                 return Ok(ExitCode::from(1));
+            }
+            if warnings > 0 {
+                eprintln!("{warnings} warning(s) in {}", dir.display());
             }
             eprintln!("ok: {} rule files in {}", sources.len(), dir.display());
         }

@@ -205,8 +205,9 @@ pub fn matter(
 }
 
 /// Lints rule files (`[{path, text}]`, paths like `matters/x/2024-01.toml`): every problem, in
-/// path order; an empty array when the files would load. Checks the typed rule format (the
-/// native `qiquan lint` additionally validates against the JSON Schema).
+/// path order, each with its `severity`; the files load when none is an `error` (warnings do
+/// not stop them). Checks the typed rule format (the native `qiquan lint` additionally
+/// validates against the JSON Schema).
 #[wasm_bindgen(js_name = lint, unchecked_return_type = "Diagnostic[] | ErrorEnvelope")]
 pub fn lint(#[wasm_bindgen(unchecked_param_type = "SourceFile[]")] files: JsValue) -> JsValue {
     let run = || -> Result<Vec<crate::Diagnostic>, Error> {

@@ -70,7 +70,10 @@ fn expect(text: &str, code: &str, needle: &str) {
             ],
             validation,
         );
-        let found: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.code == code).collect();
+        let found: Vec<&Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| d.code.as_str() == code)
+            .collect();
         assert_eq!(found.len(), 1, "{code} ({validation:?}): {diagnostics:#?}");
         let line = text.lines().position(|l| l.contains(needle)).unwrap() + 1;
         assert_eq!(found[0].line, line, "{code}: {}", found[0]);
@@ -111,7 +114,7 @@ fn duplicate_material_id() {
     let text = BASE.replace("id = \"plan\"", "id = \"form\"");
     let diagnostics = lint_matter(&text);
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
-    assert_eq!(diagnostics[0].code, "duplicate_id");
+    assert_eq!(diagnostics[0].code.as_str(), "duplicate_id");
     // The second `id = "form"` is the duplicate.
     let line = text
         .lines()
@@ -152,7 +155,7 @@ fn tolerable_key_material() {
     assert!(
         diagnostics
             .iter()
-            .any(|d| d.code == "tolerable_key_material"),
+            .any(|d| d.code.as_str() == "tolerable_key_material"),
         "{diagnostics:#?}"
     );
 }
@@ -186,7 +189,7 @@ fn syntax_error_has_a_position() {
     let text = BASE.replace("version = \"1\"", "version = \"1");
     let diagnostics = lint_matter(&text);
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
-    assert_eq!(diagnostics[0].code, "syntax");
+    assert_eq!(diagnostics[0].code.as_str(), "syntax");
     assert_eq!(diagnostics[0].line, 2);
 }
 
@@ -201,7 +204,7 @@ fn calendar_year_listed_twice() {
         Validation::Types,
     );
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
-    assert_eq!(diagnostics[0].code, "duplicate_calendar_year");
+    assert_eq!(diagnostics[0].code.as_str(), "duplicate_calendar_year");
     assert_eq!(diagnostics[0].file, "calendar/2026b.toml");
 }
 
@@ -213,7 +216,10 @@ fn make_up_day_must_be_a_weekend() {
         Validation::Types,
     );
     assert_eq!(
-        diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(),
+        diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect::<Vec<_>>(),
         ["make_up_not_weekend"]
     );
 }
@@ -230,7 +236,10 @@ fn two_versions_on_the_same_day() {
         Validation::Types,
     );
     assert_eq!(
-        diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(),
+        diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect::<Vec<_>>(),
         ["duplicate_version"]
     );
 }
@@ -241,7 +250,7 @@ fn every_problem_is_reported_at_once() {
         .replace("value = 10, unit", "value = 30, unit")
         .replace("id = \"plan\"", "id = \"form\"")
         .replace("value = 5, unit", "value = 40, unit");
-    let codes: Vec<&str> = lint_matter(&text).iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = lint_matter(&text).iter().map(|d| d.code.as_str()).collect();
     assert_eq!(
         codes,
         [
@@ -274,5 +283,252 @@ fn the_checked_in_schema_is_generated_from_the_types() {
     for (name, text) in qiquan::schema::schema_files() {
         let on_disk = std::fs::read_to_string(dir.join(name)).unwrap();
         assert_eq!(on_disk, text, "{name} is stale: run `cargo run -- schema`");
+    }
+}
+
+/// Where the order of a natural-day and a working-day limit depends on the start day, lint says
+/// nothing: 30 natural days are longer than 20 working days in an ordinary month, shorter over
+/// 春节. 42 natural days are past the bound for 20 working days (41).
+#[test]
+fn limits_in_different_units_are_reported_only_when_the_order_is_certain() {
+    let promise = |limit: &str| {
+        BASE.replace(
+            "promised_limit = { value = 10, unit = \"working_days\" }",
+            &format!("promised_limit = {limit}"),
+        )
+    };
+    let codes = |text: &str| -> Vec<&'static str> {
+        lint_matter(text).iter().map(|d| d.code.as_str()).collect()
+    };
+    assert_eq!(
+        codes(&promise("{ value = 30, unit = \"natural_days\" }")),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        codes(&promise("{ value = 41, unit = \"natural_days\" }")),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        codes(&promise("{ value = 42, unit = \"natural_days\" }")),
+        ["promised_exceeds_statutory"]
+    );
+    // Working days against natural days: n + 1 working days always end after n natural days.
+    let text = BASE
+        .replace(
+            "statutory_limit = { value = 20, unit = \"working_days\" }",
+            "statutory_limit = { value = 20, unit = \"natural_days\" }",
+        )
+        .replace(
+            "value = 10, unit = \"working_days\"",
+            "value = 20, unit = \"working_days\"",
+        );
+    assert_eq!(codes(&text), Vec::<&str>::new());
+    let text = text.replace(
+        "value = 20, unit = \"working_days\" }\n\n",
+        "value = 21, unit = \"working_days\" }\n\n",
+    );
+    assert_eq!(codes(&text), ["promised_exceeds_statutory"]);
+}
+
+/// A warning does not keep the rules from loading; an error does.
+#[test]
+fn warnings_load_errors_do_not() {
+    let files = |calendar_year: &str| {
+        vec![
+            SourceFile {
+                path: "matters/demo/1.toml".into(),
+                text: BASE.replace("2024-01-01", "2028-01-01"),
+            },
+            SourceFile {
+                path: format!("calendar/{calendar_year}.toml"),
+                text: CALENDAR.to_string(),
+            },
+        ]
+    };
+    let diagnostics = lint(&files("2026"), Validation::Types);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0].code, "calendar_not_covering");
+    assert!(!diagnostics[0].is_error());
+    assert!(
+        diagnostics[0]
+            .to_string()
+            .contains(": calendar_not_covering (warning): ")
+    );
+    assert!(qiquan::Engine::from_sources(&files("2026")).is_ok());
+    let broken = vec![SourceFile {
+        path: "matters/demo/1.toml".into(),
+        text: BASE.replace("value = 10, unit", "value = 30, unit"),
+    }];
+    assert!(qiquan::Engine::from_sources(&broken).is_err());
+}
+
+/// `qiquan lint` exits 0 on warnings alone, 1 with `--deny-warnings`; both print them.
+#[test]
+fn the_cli_fails_on_warnings_only_when_told() {
+    let case = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/lint/calendar_not_covering"
+    );
+    let run = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_qiquan"))
+            .arg("lint")
+            .args(extra)
+            .arg(case)
+            .output()
+            .unwrap()
+    };
+    for (extra, status) in [(&[][..], 0), (&["--deny-warnings"][..], 1)] {
+        let out = run(extra);
+        assert_eq!(out.status.code(), Some(status), "{extra:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains(": calendar_not_covering (warning): "),
+            "{text}"
+        );
+    }
+}
+
+/// The lint-code corpus: `tests/lint/<case>/` is a rules directory (`matters/`, `calendar/`,
+/// a README.md saying what is wrong) and `expected.txt` the diagnostics `qiquan lint
+/// tests/lint/<case>` prints, without their messages (`path:line:col: code`, `… code
+/// (warning)`). `expected-types.txt`, where present, is what the typed parse alone reports
+/// (wasm's `lint`), when it differs. A case named after a code triggers exactly that code;
+/// every code has one. Run one case with `cargo test --test lint -- corpus::<case> --exact`;
+/// `QIQUAN_BLESS=1` rewrites the expected files (review the diff).
+mod corpus {
+    use std::path::{Path, PathBuf};
+
+    use qiquan::bundle::{LintCode, Severity, Validation, lint};
+
+    fn dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lint")
+    }
+
+    fn brief(validation: Validation, case: &Path) -> String {
+        let sources = qiquan::read_rules_dir(case).unwrap();
+        let mut out = String::new();
+        for d in lint(&sources, validation) {
+            let marker = match d.severity {
+                Severity::Error => "",
+                Severity::Warning => " (warning)",
+            };
+            assert_eq!(d.severity, d.code.severity());
+            assert!(!d.message.trim().is_empty(), "{d}");
+            out.push_str(&format!(
+                "{}:{}:{}: {}{marker}\n",
+                d.file, d.line, d.column, d.code
+            ));
+        }
+        out
+    }
+
+    fn run(name: &str) {
+        let case = dir().join(name);
+        assert!(
+            case.join("README.md").is_file(),
+            "{name}: say what is wrong in README.md"
+        );
+        let schema = brief(Validation::Schema, &case);
+        let types = brief(Validation::Types, &case);
+        let bless = std::env::var_os("QIQUAN_BLESS").is_some();
+        let types_file = case.join("expected-types.txt");
+        if bless {
+            std::fs::write(case.join("expected.txt"), &schema).unwrap();
+            if types == schema {
+                let _ = std::fs::remove_file(&types_file);
+            } else {
+                std::fs::write(&types_file, &types).unwrap();
+            }
+        }
+        let expected = std::fs::read_to_string(case.join("expected.txt")).unwrap();
+        assert_eq!(schema, expected, "{name}: qiquan lint");
+        let expected_types = std::fs::read_to_string(&types_file).unwrap_or(expected);
+        assert_eq!(types, expected_types, "{name}: typed parse (wasm)");
+        assert!(!schema.is_empty(), "{name}: a case must trigger something");
+        // A case named after a code triggers that code and nothing else.
+        if let Some(code) = LintCode::all().iter().find(|c| c.as_str() == name) {
+            for line in schema.lines() {
+                let found = line.rsplit(": ").next().unwrap_or_default();
+                assert_eq!(
+                    found.trim_end_matches(" (warning)"),
+                    code.as_str(),
+                    "{name}: {line}"
+                );
+            }
+        }
+    }
+
+    macro_rules! cases {
+        ($($name:ident),* $(,)?) => {
+            $(#[test] fn $name() { run(stringify!($name)); })*
+            const CASES: &[&str] = &[$(stringify!($name)),*];
+        };
+    }
+
+    cases! {
+        attribute_not_applicable,
+        calendar_conflict,
+        calendar_date_outside_year,
+        calendar_not_covering,
+        calendar_not_covering_after,
+        condition_forward_reference,
+        duplicate_calendar_year,
+        duplicate_id,
+        duplicate_version,
+        instant_not_on_the_spot,
+        invalid_condition,
+        invalid_date,
+        invalid_id,
+        invalid_limit,
+        invalid_range,
+        invalid_regex,
+        invalid_value,
+        make_up_not_weekend,
+        missing_key,
+        missing_options,
+        missing_pledge_period,
+        no_matters,
+        pledge_exceeds_promised,
+        pledge_exceeds_promised_across_units,
+        pledge_period_without_tolerance,
+        promised_exceeds_statutory,
+        promised_exceeds_statutory_across_units,
+        schema,
+        syntax,
+        tolerable_key_material,
+        tolerance_on_instant_matter,
+        unknown_field_in_condition,
+        unknown_key,
+        unknown_option,
+        versions_gap,
+        versions_overlap,
+        versions_overlap_until,
+    }
+
+    #[test]
+    fn every_case_directory_is_listed() {
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        on_disk.sort();
+        assert_eq!(on_disk, CASES, "list each tests/lint/<case> in `cases!`");
+    }
+
+    #[test]
+    fn every_code_has_its_case_and_its_documentation() {
+        let docs =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/lint.md"))
+                .unwrap();
+        for code in LintCode::all() {
+            assert!(
+                CASES.contains(&code.as_str()),
+                "{code}: add tests/lint/{code}/ and list it in `cases!`"
+            );
+            assert!(
+                docs.contains(&format!("\n### `{code}`\n")),
+                "{code}: document it in docs/lint.md"
+            );
+        }
     }
 }

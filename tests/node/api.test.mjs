@@ -103,7 +103,8 @@ test('lint: diagnostics with file, line, column, code, message', () => {
   const ds = q.lint(broken);
   assert.ok(ds.length > 0);
   for (const d of ds) {
-    assert.deepStrictEqual(Object.keys(d), ['file', 'line', 'column', 'code', 'message']);
+    assert.deepStrictEqual(Object.keys(d), ['file', 'line', 'column', 'code', 'severity', 'message']);
+    assert.equal(d.severity, 'error');
   }
   assert.equal(ds[0].file, files[0].path);
   assert.equal(errorCode(q.lint('nope')), 'invalid_submission');
