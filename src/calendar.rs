@@ -69,6 +69,9 @@ pub struct Calendar {
     /// The holidays the law fixes in the years without a notice, by day number, sorted: set by
     /// `finish` once every notice is in.
     fallback: Vec<(i32, FixedHoliday)>,
+    /// Whether any of `fallback` lies within `table`'s days (a year without a notice between
+    /// two with one).
+    fallback_in_table: bool,
 }
 
 /// The kind of a day, for display and tests.
@@ -107,6 +110,11 @@ impl Calendar {
             .flat_map(fixed_holidays)
             .map(|(date, holiday)| (date.num_days_from_ce(), holiday))
             .collect();
+        let table_end = self.table_start + i32::try_from(self.table.len()).unwrap_or(i32::MAX);
+        self.fallback_in_table = self
+            .fallback
+            .iter()
+            .any(|&(day, _)| self.table_start <= day && day < table_end);
     }
 
     fn fallback_holiday(&self, day: i32) -> Option<FixedHoliday> {
@@ -139,15 +147,23 @@ impl Calendar {
     /// notice, else by its weekday. In day numbers because deadline counting asks this for
     /// every day it walks.
     fn kind_of_day_number(&self, day: i32) -> DayKind {
-        let listed = usize::try_from(day - self.table_start)
+        let in_table = usize::try_from(day - self.table_start)
             .ok()
-            .and_then(|offset| self.table.get(offset).copied().flatten());
-        match listed {
-            Some(kind) => kind,
-            None if self.fallback_holiday(day).is_some() => DayKind::Holiday,
-            // Day 1 (0001-01-01, proleptic Gregorian) is a Monday.
-            None if (day - 1).rem_euclid(7) >= 5 => DayKind::Weekend,
-            None => DayKind::Workday,
+            .and_then(|offset| self.table.get(offset));
+        if let Some(&Some(kind)) = in_table {
+            return kind;
+        }
+        // Inside the notices' table no fixed holiday lies unless a year in it lacks a notice,
+        // so the common case skips the search.
+        let may_be_fixed = in_table.is_none() || self.fallback_in_table;
+        if may_be_fixed && self.fallback_holiday(day).is_some() {
+            return DayKind::Holiday;
+        }
+        // Day 1 (0001-01-01, proleptic Gregorian) is a Monday.
+        if (day - 1).rem_euclid(7) >= 5 {
+            DayKind::Weekend
+        } else {
+            DayKind::Workday
         }
     }
 
@@ -649,6 +665,40 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A year without a notice between two with one lies inside the dense table: its fixed
+    /// holidays still count there, and the notices' years get none of the fallback.
+    #[test]
+    fn a_gap_year_inside_the_table_gets_its_fixed_holidays() {
+        let text = |s: &str| crate::model::Text {
+            zh: s.into(),
+            en: s.into(),
+        };
+        let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let mut calendar = super::Calendar::default();
+        calendar.add_year(2024, "2024".into());
+        calendar.add_holiday(ymd(2024, 1, 1), text("元旦"));
+        calendar.add_year(2026, "2026".into());
+        calendar.add_holiday(ymd(2026, 12, 31), text("test"));
+        calendar.finish();
+        assert!(calendar.fallback_in_table);
+        // 2025: 元旦 (Wed), 除夕 01-28 (Tue), 劳动节 05-02 (Fri), 国庆 10-03 (Fri).
+        for date in [
+            ymd(2025, 1, 1),
+            ymd(2025, 1, 28),
+            ymd(2025, 5, 2),
+            ymd(2025, 10, 3),
+        ] {
+            assert_eq!(calendar.day_kind(date), super::DayKind::Holiday, "{date}");
+            assert!(calendar.holiday_name(date).is_some());
+        }
+        // The notices' own years are theirs alone: 2024-10-01 and 2026-01-01 are not listed.
+        assert_eq!(calendar.day_kind(ymd(2024, 10, 1)), super::DayKind::Workday);
+        assert_eq!(calendar.day_kind(ymd(2026, 1, 1)), super::DayKind::Workday);
+        // After the table: 2027-01-01 (Fri) again.
+        assert_eq!(calendar.day_kind(ymd(2027, 1, 1)), super::DayKind::Holiday);
+        assert_eq!(calendar.day_kind(ymd(2027, 1, 4)), super::DayKind::Workday);
     }
 
     /// The reckoner's cached stretches agree with `covers` on every day around the embedded
