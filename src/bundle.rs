@@ -476,6 +476,11 @@ fn surely_longer(a: TimeLimit, b: TimeLimit) -> bool {
     }
 }
 
+/// An engine error's message as one lint line: Chinese, then English.
+fn both(message: &crate::model::Text) -> String {
+    format!("{} / {}", message.zh, message.en)
+}
+
 fn describe_zh(limit: TimeLimit) -> String {
     match limit.unit {
         LimitUnit::WorkingDays => format!("{} 个工作日", limit.value),
@@ -532,7 +537,7 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
     let effective_from = match parse_date(&rule.effective_from) {
         Ok(date) => Some(date),
         Err(e) => {
-            reporter.at("/effective_from", LintCode::InvalidDate, e.message.en);
+            reporter.at("/effective_from", LintCode::InvalidDate, both(&e.message));
             None
         }
     };
@@ -540,7 +545,7 @@ fn compile_matter(reporter: &mut Reporter<'_>, rule: MatterFile) -> Option<Matte
         None => None,
         Some(Ok(date)) => Some(date),
         Some(Err(e)) => {
-            reporter.at("/effective_until", LintCode::InvalidDate, e.message.en);
+            reporter.at("/effective_until", LintCode::InvalidDate, both(&e.message));
             None
         }
     };
@@ -978,11 +983,11 @@ fn compile_calendar(
         match parse_date(text) {
             Ok(date) if first <= date && date <= last => Some(date),
             Ok(_) => {
-                reporter.at(pointer, LintCode::CalendarDateOutsideYear, format!("{text} 不在 {year} 年通知的范围内（上年 12 月 1 日至本年 12 月 31 日） / {text} is outside the {year} notice's range"));
+                reporter.at(pointer, LintCode::CalendarDateOutsideYear, format!("{text} 不在 {year} 年通知的范围内（上年 12 月 1 日至本年 12 月 31 日）：请核对年份，或移到该日期所属年份的文件 / {text} is outside the {year} notice's range (1 December of the year before to 31 December): check the year, or move it to the file of the year it belongs to"));
                 None
             }
             Err(e) => {
-                reporter.at(pointer, LintCode::InvalidDate, e.message.en);
+                reporter.at(pointer, LintCode::InvalidDate, both(&e.message));
                 None
             }
         }
