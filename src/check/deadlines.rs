@@ -1,0 +1,112 @@
+//! Deadlines: the acceptance day, the promised and statutory due dates, the pledge's due dates.
+
+use chrono::NaiveDate;
+
+use crate::calendar::{Calendar, Pause, Reckoner, format_date};
+use crate::error::Result;
+use crate::model::{ClockStart, Material, MatterFile};
+use crate::submission::Channel;
+use crate::verdict::{Deadlines, Outcome, Pledge, PledgeItem};
+
+use super::Intake;
+use super::decide::Decision;
+
+pub(super) struct Reckoned<'r> {
+    pub deadlines: Deadlines,
+    /// Each pledgeable material with a pledge period, and its due date.
+    pub pledge_items: Vec<(&'r Material, NaiveDate)>,
+}
+
+pub(super) fn reckon<'r>(
+    calendar: &Calendar,
+    rule: &MatterFile,
+    intake: &Intake<'_>,
+    outcome: Outcome,
+    pledgeable: &[&'r Material],
+) -> Result<Reckoned<'r>> {
+    let (received_on, pauses) = (intake.received_on, &intake.pauses);
+    let mut reckoner = calendar.reckoner();
+    let accepted_on = match intake.channel {
+        Channel::Online => reckoner.working_day_after(received_on)?,
+        _ => reckoner.working_day_on_or_after(received_on)?,
+    };
+    let clock_waits =
+        rule.clock_starts == ClockStart::MaterialsComplete && outcome == Outcome::AcceptWithPledge;
+    let (promised_due, statutory_due, statutory_extended_due) = if clock_waits {
+        (None, None, None)
+    } else {
+        let promised = reckoner.due(accepted_on, rule.promised_limit, pauses)?;
+        let statutory = reckoner.due(accepted_on, rule.statutory_limit, pauses)?;
+        let extended = match rule.statutory_extension {
+            Some(extension) => Some(reckoner.due(statutory, extension, pauses)?),
+            None => None,
+        };
+        (Some(promised), Some(statutory), extended)
+    };
+    let pledge_items = pledge_items(&mut reckoner, accepted_on, pledgeable)?;
+    let pledge_due = pledge_items.iter().map(|(_, due)| *due).min();
+    let provisional = reckoner.provisional() || !calendar.covers(received_on);
+    Ok(Reckoned {
+        deadlines: Deadlines {
+            received_on: format_date(received_on),
+            accepted_on: format_date(accepted_on),
+            clock_starts: rule.clock_starts,
+            promised_due: promised_due.map(format_date),
+            statutory_due: statutory_due.map(format_date),
+            statutory_extended_due: statutory_extended_due.map(format_date),
+            pledge_due: pledge_due.map(format_date),
+            paused_days: count_paused_days(pauses, accepted_on),
+            provisional,
+        },
+        pledge_items,
+    })
+}
+
+/// The pledge as the verdict reports it.
+pub(super) fn pledge(
+    rule: &MatterFile,
+    decision: &Decision,
+    signed: bool,
+    items: Vec<(&Material, NaiveDate)>,
+) -> Pledge {
+    let pledge_due = items.iter().map(|(_, due)| *due).min();
+    Pledge {
+        items: items
+            .into_iter()
+            .map(|(m, due)| PledgeItem {
+                material: m.id.clone(),
+                name: m.name.clone(),
+                due: format_date(due),
+            })
+            .collect(),
+        applicant_eligible: decision.applicant_eligible,
+        would_accept: decision.pledge_available,
+        signed,
+        pledge_due: pledge_due.map(format_date),
+        blocked_by: decision.blocked_by.clone(),
+        terms: rule.pledge_terms.clone(),
+    }
+}
+
+fn pledge_items<'r>(
+    reckoner: &mut Reckoner<'_>,
+    accepted_on: NaiveDate,
+    materials: &[&'r Material],
+) -> Result<Vec<(&'r Material, NaiveDate)>> {
+    materials
+        .iter()
+        .filter_map(|m| m.pledge_period.map(|period| (*m, period)))
+        .map(|(m, period)| Ok((m, reckoner.due(accepted_on, period, &[])?)))
+        .collect()
+}
+
+fn count_paused_days(pauses: &[Pause], after: NaiveDate) -> u32 {
+    let mut days: Vec<NaiveDate> = pauses
+        .iter()
+        .flat_map(|p| p.from.iter_days().take_while(move |d| *d <= p.to))
+        .filter(|d| *d > after)
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    u32::try_from(days.len()).unwrap_or(u32::MAX)
+}

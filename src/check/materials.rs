@@ -1,0 +1,169 @@
+//! Materials: which apply, and whether each was handed in, in order and in the right form.
+
+use serde_json::Value;
+
+use crate::bundle::MatterVersion;
+use crate::messages;
+use crate::model::{ApplicantKind, Material, MaterialForm, Medium, Text};
+use crate::submission::{MaterialStatus, MaterialSubmission, SubmittedForm, SubmittedMedium};
+use crate::verdict::{Finding, FindingCode, MaterialState, Target, TargetKind};
+
+use super::fields::evaluate;
+
+/// The materials checked: each material's state, the findings, and the problems sorted by what
+/// they mean for the decision.
+pub(super) struct CheckedMaterials<'r> {
+    pub states: Vec<MaterialState>,
+    pub findings: Vec<Finding>,
+    /// A key material (主件) has a problem.
+    pub key_problem: bool,
+    /// A non-key material that may not be pledged has a problem.
+    pub non_tolerable_problem: bool,
+    /// Tolerable materials with a problem, in rule order: what a pledge would cover.
+    pub pledgeable: Vec<&'r Material>,
+}
+
+pub(super) fn check_materials<'r>(
+    version: &'r MatterVersion,
+    given: &[Option<&MaterialSubmission>],
+    values: &[Option<&Value>],
+    kind: ApplicantKind,
+) -> CheckedMaterials<'r> {
+    let rule = &version.rule;
+    let mut checked = CheckedMaterials {
+        states: Vec::with_capacity(rule.materials.len()),
+        findings: Vec::new(),
+        key_problem: false,
+        non_tolerable_problem: false,
+        pledgeable: Vec::new(),
+    };
+    for ((material, when), given) in rule.materials.iter().zip(&version.material_when).zip(given) {
+        let applies = when.as_ref().is_none_or(|c| evaluate(c, values, kind));
+        let finding = if applies {
+            check_material(material, *given)
+        } else {
+            None
+        };
+        checked.states.push(MaterialState {
+            id: material.id.clone(),
+            applies,
+            key: material.key,
+            tolerable: material.tolerable,
+            status: given.map_or(MaterialStatus::Missing, |m| m.status),
+            ok: finding.is_none(),
+        });
+        let Some(finding) = finding else { continue };
+        if material.key {
+            checked.key_problem = true;
+        } else if material.tolerable {
+            checked.pledgeable.push(material);
+        } else {
+            checked.non_tolerable_problem = true;
+        }
+        checked.findings.push(finding);
+    }
+    checked
+}
+
+/// Adds the pledge offer to the findings on tolerable materials.
+pub(super) fn offer_pledge(findings: &mut [Finding]) {
+    for finding in findings {
+        if finding.target.kind == TargetKind::Material && finding.tolerable == Some(true) {
+            messages::push_pledge_offer(&mut finding.message);
+        }
+    }
+}
+
+fn form_satisfied(rule: MaterialForm, given: SubmittedForm) -> bool {
+    match rule {
+        MaterialForm::Original => given != SubmittedForm::Copy,
+        // The window can copy an original itself.
+        MaterialForm::Copy | MaterialForm::OriginalOrCopy => true,
+        MaterialForm::OriginalAndCopy => given == SubmittedForm::OriginalAndCopy,
+    }
+}
+
+fn medium_satisfied(rule: Medium, given: SubmittedMedium) -> bool {
+    match rule {
+        Medium::Paper => given == SubmittedMedium::Paper,
+        Medium::Electronic => given == SubmittedMedium::Electronic,
+        Medium::PaperOrElectronic => true,
+    }
+}
+
+fn finding(
+    material: &Material,
+    code: FindingCode,
+    reason: &'static str,
+    note: Option<&str>,
+    mut message: Text,
+) -> Option<Finding> {
+    messages::push_acceptance_standard(&mut message, material.acceptance_standard.as_ref());
+    Some(Finding {
+        code,
+        target: Target {
+            kind: TargetKind::Material,
+            id: material.id.clone(),
+        },
+        label: material.name.clone(),
+        reason: Some(reason),
+        key: Some(material.key),
+        tolerable: Some(material.tolerable),
+        note: note.map(str::to_string),
+        basis: material.basis.clone(),
+        message,
+    })
+}
+
+fn check_material(material: &Material, given: Option<&MaterialSubmission>) -> Option<Finding> {
+    let Some(given) = given.filter(|g| g.status != MaterialStatus::Missing) else {
+        let message = messages::material_missing(material);
+        return finding(
+            material,
+            FindingCode::MaterialMissing,
+            "missing",
+            None,
+            message,
+        );
+    };
+    if given.status == MaterialStatus::Flawed {
+        let note = given
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        let message = messages::material_flawed(material, note);
+        return finding(
+            material,
+            FindingCode::MaterialFlawed,
+            "flawed",
+            note,
+            message,
+        );
+    }
+    if let Some(submitted) = given.form
+        && !form_satisfied(material.form, submitted)
+    {
+        let message = messages::material_wrong_form(material);
+        return finding(
+            material,
+            FindingCode::MaterialWrongForm,
+            "form",
+            None,
+            message,
+        );
+    }
+    if let Some(submitted) = given.medium
+        && !medium_satisfied(material.medium, submitted)
+    {
+        let message = messages::material_wrong_medium(material);
+        return finding(
+            material,
+            FindingCode::MaterialWrongForm,
+            "medium",
+            None,
+            message,
+        );
+    }
+    None
+}
