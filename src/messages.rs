@@ -4,6 +4,7 @@
 
 use crate::calendar::clip;
 use crate::model::{ApplicantKind, Field, Material, MaterialForm, Medium, Text};
+use crate::verdict::PledgeBlock;
 
 pub(crate) fn text(zh: impl Into<String>, en: impl Into<String>) -> Text {
     Text {
@@ -461,33 +462,35 @@ pub(crate) fn pledge_label() -> Text {
 }
 
 /// Why the pledge cannot be used, one clause per reason.
-pub(crate) fn pledge_refused(blocked_by: &[&'static str]) -> Text {
+pub(crate) fn pledge_refused(blocked_by: &[PledgeBlock]) -> Text {
     let mut zh = vec![String::from("不能适用容缺受理：")];
     let mut en = vec![String::from("The credit pledge cannot be used:")];
     for reason in blocked_by {
-        let (z, e) = match *reason {
-            "bad_credit" => (
+        let (z, e) = match reason {
+            PledgeBlock::BadCredit => (
                 "申请人有失信记录，信用修复前不适用容缺受理；请补齐全部材料后申请。",
                 " the applicant has a bad-credit (失信) record, which excludes pledges until credit is repaired; supply all materials instead.",
             ),
-            "instant_matter" => (
+            PledgeBlock::InstantMatter => (
                 "即办件不适用容缺受理。",
                 " instant matters are never accepted on a pledge.",
             ),
-            "field_problem" => ("请先更正填报内容。", " correct the form fields first."),
-            "key_material_problem" => (
+            PledgeBlock::FieldProblem => ("请先更正填报内容。", " correct the form fields first."),
+            PledgeBlock::KeyMaterialProblem => (
                 "主件缺失或有误，主件不能容缺。",
                 " a key material is missing or flawed, and key materials cannot be pledged.",
             ),
-            "non_tolerable_material" => (
+            PledgeBlock::NonTolerableMaterial => (
                 "有不可容缺的材料缺失或有误。",
                 " a material that cannot be pledged is missing or flawed.",
             ),
-            "applicant_ineligible" => (
+            PledgeBlock::ApplicantIneligible => (
                 "申请人不属于本事项的服务对象。",
                 " the applicant is not eligible for this matter.",
             ),
-            _ => ("没有可以容缺的材料。", " there is nothing to pledge."),
+            PledgeBlock::NothingToPledge => {
+                ("没有可以容缺的材料。", " there is nothing to pledge.")
+            }
         };
         zh.push(z.to_string());
         en.push(e.to_string());

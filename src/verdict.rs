@@ -72,6 +72,117 @@ pub enum FindingCode {
     PledgeNotAllowed,
 }
 
+/// Declares a stable code: an enum serialised in snake_case (exported to TypeScript under the
+/// `wasm` feature), its `as_str()` and the list of `all()` its variants, so a test can check
+/// every variant's string against its serde name.
+macro_rules! stable_code {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident => $text:literal,)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// The stable string, as serialised.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)+
+                }
+            }
+
+            /// Every variant, in declaration order.
+            pub fn all() -> &'static [Self] {
+                &[$(Self::$variant,)+]
+            }
+        }
+    };
+}
+
+stable_code! {
+    /// Why a credit pledge (容缺受理) cannot be used, in the order they are reported.
+    pub enum PledgeBlock {
+        /// The applicant is not of a kind the matter serves.
+        ApplicantIneligible => "applicant_ineligible",
+        /// An unrepaired bad-credit (失信) record.
+        BadCredit => "bad_credit",
+        /// 即办件 are never accepted on a pledge.
+        InstantMatter => "instant_matter",
+        /// A field is missing or invalid.
+        FieldProblem => "field_problem",
+        /// A key material (主件) is missing or flawed.
+        KeyMaterialProblem => "key_material_problem",
+        /// A material that may not be pledged is missing or flawed.
+        NonTolerableMaterial => "non_tolerable_material",
+        /// Nothing is outstanding that a pledge could cover.
+        NothingToPledge => "nothing_to_pledge",
+    }
+}
+
+stable_code! {
+    /// A finding's finer, stable reason.
+    pub enum FindingReason {
+        /// The applicant's kind is not served (`applicant_ineligible`).
+        ApplicantKind => "applicant_kind",
+        /// A required field is blank.
+        Required => "required",
+        /// A value of the wrong JSON type.
+        WrongType => "wrong_type",
+        BelowMin => "below_min",
+        AboveMax => "above_max",
+        /// A choice that is not among the options.
+        UnknownOption => "unknown_option",
+        NotADate => "not_a_date",
+        /// Wrong length or characters (identifiers, phones).
+        Format => "format",
+        /// An identifier's check character does not match.
+        Checksum => "checksum",
+        /// An ID number's birth date does not exist.
+        BirthDate => "birth_date",
+        TooShort => "too_short",
+        TooLong => "too_long",
+        /// The rule's regular expression does not match.
+        Pattern => "pattern",
+        /// A material is missing.
+        Missing => "missing",
+        /// A material is flawed (瑕疵).
+        Flawed => "flawed",
+        /// Original/copy not as required.
+        Form => "form",
+        /// Paper/electronic not as required.
+        Medium => "medium",
+        /// `pledge_not_allowed`: the first of the pledge's block reasons.
+        ApplicantIneligible => "applicant_ineligible",
+        BadCredit => "bad_credit",
+        InstantMatter => "instant_matter",
+        FieldProblem => "field_problem",
+        KeyMaterialProblem => "key_material_problem",
+        NonTolerableMaterial => "non_tolerable_material",
+        NothingToPledge => "nothing_to_pledge",
+    }
+}
+
+impl From<PledgeBlock> for FindingReason {
+    fn from(block: PledgeBlock) -> Self {
+        match block {
+            PledgeBlock::ApplicantIneligible => Self::ApplicantIneligible,
+            PledgeBlock::BadCredit => Self::BadCredit,
+            PledgeBlock::InstantMatter => Self::InstantMatter,
+            PledgeBlock::FieldProblem => Self::FieldProblem,
+            PledgeBlock::KeyMaterialProblem => Self::KeyMaterialProblem,
+            PledgeBlock::NonTolerableMaterial => Self::NonTolerableMaterial,
+            PledgeBlock::NothingToPledge => Self::NothingToPledge,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
@@ -97,7 +208,7 @@ pub struct Finding {
     pub label: Text,
     /// A finer, stable reason, e.g. `checksum`, `pattern`, `bad_credit`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<&'static str>,
+    pub reason: Option<FindingReason>,
     /// Materials only: 主件.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<bool>,
@@ -156,7 +267,7 @@ pub struct Pledge {
     /// pledge whatever each item's own period.
     pub pledge_due: Option<String>,
     /// Why a pledge cannot be used, as stable reason codes.
-    pub blocked_by: Vec<&'static str>,
+    pub blocked_by: Vec<PledgeBlock>,
     pub terms: Option<Text>,
 }
 
@@ -214,4 +325,39 @@ pub struct VersionSummary {
     pub version: String,
     pub effective_from: String,
     pub effective_until: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each variant's `as_str()` is its serde name, and `all()` lists distinct variants.
+    fn strings_match_serde<T: Serialize + Copy + PartialEq + std::fmt::Debug>(
+        all: &[T],
+        as_str: fn(T) -> &'static str,
+    ) {
+        assert!(!all.is_empty());
+        for (i, code) in all.iter().enumerate() {
+            let json = serde_json::to_string(code).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", as_str(*code)), "{code:?}");
+            assert!(!all[..i].contains(code), "{code:?} listed twice");
+        }
+    }
+
+    #[test]
+    fn pledge_block_strings_are_serde_names() {
+        strings_match_serde(PledgeBlock::all(), PledgeBlock::as_str);
+    }
+
+    #[test]
+    fn finding_reason_strings_are_serde_names() {
+        strings_match_serde(FindingReason::all(), FindingReason::as_str);
+    }
+
+    #[test]
+    fn every_pledge_block_is_a_finding_reason_of_the_same_name() {
+        for block in PledgeBlock::all() {
+            assert_eq!(FindingReason::from(*block).as_str(), block.as_str());
+        }
+    }
 }

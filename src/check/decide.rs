@@ -2,7 +2,7 @@
 //! out. Pure and small on purpose, so it can be read against the rules in `check`'s module doc
 //! and tested row by row.
 
-use crate::verdict::Outcome;
+use crate::verdict::{Outcome, PledgeBlock};
 
 /// What the checks found, as plain facts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -25,17 +25,6 @@ pub(crate) struct Facts {
     pub pledge_signed: bool,
 }
 
-/// Why a pledge cannot be used, in the order they are reported.
-pub(crate) const BLOCK_ORDER: [&str; 7] = [
-    "applicant_ineligible",
-    "bad_credit",
-    "instant_matter",
-    "field_problem",
-    "key_material_problem",
-    "non_tolerable_material",
-    "nothing_to_pledge",
-];
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Decision {
     pub outcome: Outcome,
@@ -45,7 +34,7 @@ pub(crate) struct Decision {
     pub pledge_available: bool,
     /// Why the pledge cannot be used; reported only when something could be pledged or the
     /// applicant signed.
-    pub blocked_by: Vec<&'static str>,
+    pub blocked_by: Vec<PledgeBlock>,
     /// Tell the applicant in a finding that the pledge cannot be used.
     pub pledge_refused: bool,
 }
@@ -57,6 +46,7 @@ pub(crate) fn decide(f: &Facts) -> Decision {
         f.eligible && applicant_eligible && f.tolerable_problem && !other_problem;
     let any_problem = other_problem || f.tolerable_problem;
     let blocked_by = if f.tolerable_problem || f.pledge_signed {
+        // In `PledgeBlock`'s order.
         let blocks = [
             !f.eligible,
             f.bad_credit,
@@ -66,7 +56,7 @@ pub(crate) fn decide(f: &Facts) -> Decision {
             f.non_tolerable_problem,
             !f.tolerable_problem,
         ];
-        BLOCK_ORDER
+        PledgeBlock::all()
             .iter()
             .zip(blocks)
             .filter_map(|(reason, blocked)| blocked.then_some(*reason))
@@ -99,6 +89,11 @@ pub(crate) fn decide(f: &Facts) -> Decision {
 mod tests {
     use super::*;
     use Outcome::{Accept, AcceptWithPledge, CorrectionRequired, NotAccepted};
+    use PledgeBlock::{
+        ApplicantIneligible as Ineligible, BadCredit, FieldProblem as Field,
+        InstantMatter as Instant, KeyMaterialProblem as Key, NonTolerableMaterial as NonTolerable,
+        NothingToPledge as Nothing,
+    };
 
     /// Facts from a compact spec: each letter sets one fact.
     /// e = eligible, c = bad credit, i = instant, f = field, k = key, n = non-tolerable,
@@ -122,38 +117,38 @@ mod tests {
     #[test]
     fn every_rule_of_the_decision() {
         #[rustfmt::skip]
-        let rows: &[(&str, Outcome, bool, bool, &[&str])] = &[
+        let rows: &[(&str, Outcome, bool, bool, &[PledgeBlock])] = &[
             // Rule 1: an ineligible applicant is not accepted, whatever else holds.
             ("", NotAccepted, false, false, &[]),
-            ("t", NotAccepted, false, false, &["applicant_ineligible"]),
-            ("s", NotAccepted, false, false, &["applicant_ineligible", "nothing_to_pledge"]),
-            ("cts", NotAccepted, false, false, &["applicant_ineligible", "bad_credit"]),
+            ("t", NotAccepted, false, false, &[Ineligible]),
+            ("s", NotAccepted, false, false, &[Ineligible, Nothing]),
+            ("cts", NotAccepted, false, false, &[Ineligible, BadCredit]),
             // Rule 2: a field problem or a key material problem needs correction.
             ("ef", CorrectionRequired, false, false, &[]),
             ("ek", CorrectionRequired, false, false, &[]),
-            ("eft", CorrectionRequired, false, false, &["field_problem"]),
-            ("ekt", CorrectionRequired, false, false, &["key_material_problem"]),
-            ("ekts", CorrectionRequired, false, true, &["key_material_problem"]),
-            ("efs", CorrectionRequired, false, true, &["field_problem", "nothing_to_pledge"]),
+            ("eft", CorrectionRequired, false, false, &[Field]),
+            ("ekt", CorrectionRequired, false, false, &[Key]),
+            ("ekts", CorrectionRequired, false, true, &[Key]),
+            ("efs", CorrectionRequired, false, true, &[Field, Nothing]),
             // Rule 3: a non-tolerable non-key material needs correction; the pledge cannot help.
             ("en", CorrectionRequired, false, false, &[]),
-            ("ent", CorrectionRequired, false, false, &["non_tolerable_material"]),
-            ("ents", CorrectionRequired, false, true, &["non_tolerable_material"]),
+            ("ent", CorrectionRequired, false, false, &[NonTolerable]),
+            ("ents", CorrectionRequired, false, true, &[NonTolerable]),
             // Rule 4: only tolerable materials outstanding → 容缺受理 once signed.
             ("et", CorrectionRequired, true, false, &[]),
             ("ets", AcceptWithPledge, true, false, &[]),
             // Rule 4's exclusions: 失信 applicants and instant matters.
-            ("ect", CorrectionRequired, false, true, &["bad_credit"]),
-            ("ects", CorrectionRequired, false, true, &["bad_credit"]),
-            ("eit", CorrectionRequired, false, false, &["instant_matter"]),
-            ("eits", CorrectionRequired, false, true, &["instant_matter"]),
-            ("ecit", CorrectionRequired, false, true, &["bad_credit", "instant_matter"]),
+            ("ect", CorrectionRequired, false, true, &[BadCredit]),
+            ("ects", CorrectionRequired, false, true, &[BadCredit]),
+            ("eit", CorrectionRequired, false, false, &[Instant]),
+            ("eits", CorrectionRequired, false, true, &[Instant]),
+            ("ecit", CorrectionRequired, false, true, &[BadCredit, Instant]),
             // Rule 5: everything in order → 受理; a signature without anything to pledge is moot.
             ("e", Accept, false, false, &[]),
             ("ec", Accept, false, false, &[]),
             ("ei", Accept, false, false, &[]),
-            ("es", Accept, false, false, &["nothing_to_pledge"]),
-            ("ecs", Accept, false, false, &["bad_credit", "nothing_to_pledge"]),
+            ("es", Accept, false, false, &[Nothing]),
+            ("ecs", Accept, false, false, &[BadCredit, Nothing]),
         ];
         for (spec, outcome, available, refused, blocked) in rows {
             let d = decide(&facts(spec));

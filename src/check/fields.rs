@@ -7,7 +7,7 @@ use crate::calendar::parse_date;
 use crate::identifiers::{IdProblem, check_id_card, check_uscc, is_phone};
 use crate::messages::{self, Expected, IdKind};
 use crate::model::{ApplicantKind, ConditionValue, Field, FieldKind, Text};
-use crate::verdict::{FieldState, Finding, FindingCode, Target, TargetKind};
+use crate::verdict::{FieldState, Finding, FindingCode, FindingReason, Target, TargetKind};
 
 /// The fields checked: each field's state, the findings, and the values later conditions see
 /// (`None` for a blank field or one that does not apply).
@@ -91,7 +91,7 @@ fn matches_value(value: &Value, expected: &ConditionValue) -> bool {
     }
 }
 
-fn finding(field: &Field, code: FindingCode, reason: &'static str, message: Text) -> Finding {
+fn finding(field: &Field, code: FindingCode, reason: FindingReason, message: Text) -> Finding {
     Finding {
         code,
         target: Target {
@@ -108,14 +108,14 @@ fn finding(field: &Field, code: FindingCode, reason: &'static str, message: Text
     }
 }
 
-fn invalid(field: &Field, reason: &'static str, message: Text) -> Option<Finding> {
+fn invalid(field: &Field, reason: FindingReason, message: Text) -> Option<Finding> {
     Some(finding(field, FindingCode::FieldInvalid, reason, message))
 }
 
 fn wrong_type(field: &Field, expected: Expected) -> Option<Finding> {
     invalid(
         field,
-        "wrong_type",
+        FindingReason::WrongType,
         messages::wrong_type(&field.label, expected),
     )
 }
@@ -130,7 +130,7 @@ fn check_field(
             finding(
                 field,
                 FindingCode::FieldMissing,
-                "required",
+                FindingReason::Required,
                 messages::field_required(&field.label),
             )
         });
@@ -144,12 +144,20 @@ fn check_field(
         },
         FieldKind::Choice => match value.as_str() {
             Some(choice) if field.options.iter().any(|o| o.id == choice) => None,
-            Some(_) => invalid(field, "unknown_option", messages::unknown_option(field)),
+            Some(_) => invalid(
+                field,
+                FindingReason::UnknownOption,
+                messages::unknown_option(field),
+            ),
             None => wrong_type(field, Expected::Option),
         },
         FieldKind::Date => match value.as_str().map(parse_date) {
             Some(Ok(_)) => None,
-            Some(Err(_)) => invalid(field, "not_a_date", messages::not_a_date(&field.label)),
+            Some(Err(_)) => invalid(
+                field,
+                FindingReason::NotADate,
+                messages::not_a_date(&field.label),
+            ),
             None => wrong_type(field, Expected::Date),
         },
         FieldKind::IdCard | FieldKind::Uscc => match value.as_str() {
@@ -168,12 +176,20 @@ fn check_number(field: &Field, n: f64) -> Option<Finding> {
     if let Some(min) = field.min
         && n < min
     {
-        return invalid(field, "below_min", messages::below_min(label, min));
+        return invalid(
+            field,
+            FindingReason::BelowMin,
+            messages::below_min(label, min),
+        );
     }
     if let Some(max) = field.max
         && n > max
     {
-        return invalid(field, "above_max", messages::above_max(label, max));
+        return invalid(
+            field,
+            FindingReason::AboveMax,
+            messages::above_max(label, max),
+        );
     }
     None
 }
@@ -187,33 +203,55 @@ fn check_identifier(field: &Field, s: &str) -> Option<Finding> {
     let label = &field.label;
     match result {
         Ok(()) => None,
-        Err(IdProblem::Format) => invalid(field, "format", messages::id_format(label, kind)),
-        Err(IdProblem::Checksum) => invalid(field, "checksum", messages::id_checksum(label)),
-        Err(IdProblem::BirthDate) => invalid(field, "birth_date", messages::id_birth_date(label)),
+        Err(IdProblem::Format) => invalid(
+            field,
+            FindingReason::Format,
+            messages::id_format(label, kind),
+        ),
+        Err(IdProblem::Checksum) => {
+            invalid(field, FindingReason::Checksum, messages::id_checksum(label))
+        }
+        Err(IdProblem::BirthDate) => invalid(
+            field,
+            FindingReason::BirthDate,
+            messages::id_birth_date(label),
+        ),
     }
 }
 
 fn check_text(field: &Field, pattern: Option<&regex_lite::Regex>, s: &str) -> Option<Finding> {
     let label = &field.label;
     if field.kind == FieldKind::Phone && !is_phone(s) {
-        return invalid(field, "format", messages::phone_format(label));
+        return invalid(field, FindingReason::Format, messages::phone_format(label));
     }
     let length = s.chars().count();
     if let Some(min) = field.min_length
         && length < min as usize
     {
-        return invalid(field, "too_short", messages::too_short(label, min, length));
+        return invalid(
+            field,
+            FindingReason::TooShort,
+            messages::too_short(label, min, length),
+        );
     }
     if let Some(max) = field.max_length
         && length > max as usize
     {
-        return invalid(field, "too_long", messages::too_long(label, max, length));
+        return invalid(
+            field,
+            FindingReason::TooLong,
+            messages::too_long(label, max, length),
+        );
     }
     if let Some(regex) = pattern
         && !regex.is_match(s)
     {
         let hint = field.pattern_hint.as_ref();
-        return invalid(field, "pattern", messages::pattern(label, hint));
+        return invalid(
+            field,
+            FindingReason::Pattern,
+            messages::pattern(label, hint),
+        );
     }
     None
 }

@@ -6,7 +6,7 @@ use crate::bundle::MatterVersion;
 use crate::messages;
 use crate::model::{ApplicantKind, Material, MaterialForm, Medium, Text};
 use crate::submission::{MaterialStatus, MaterialSubmission, SubmittedForm, SubmittedMedium};
-use crate::verdict::{Finding, FindingCode, MaterialState, Target, TargetKind};
+use crate::verdict::{Finding, FindingCode, FindingReason, MaterialState, Target, TargetKind};
 
 use super::fields::evaluate;
 
@@ -94,7 +94,7 @@ fn medium_satisfied(rule: Medium, given: SubmittedMedium) -> bool {
 fn finding(
     material: &Material,
     code: FindingCode,
-    reason: &'static str,
+    reason: FindingReason,
     note: Option<&str>,
     mut message: Text,
 ) -> Option<Finding> {
@@ -121,7 +121,7 @@ fn check_material(material: &Material, given: Option<&MaterialSubmission>) -> Op
         return finding(
             material,
             FindingCode::MaterialMissing,
-            "missing",
+            FindingReason::Missing,
             None,
             message,
         );
@@ -136,7 +136,7 @@ fn check_material(material: &Material, given: Option<&MaterialSubmission>) -> Op
         return finding(
             material,
             FindingCode::MaterialFlawed,
-            "flawed",
+            FindingReason::Flawed,
             note,
             message,
         );
@@ -148,7 +148,7 @@ fn check_material(material: &Material, given: Option<&MaterialSubmission>) -> Op
         return finding(
             material,
             FindingCode::MaterialWrongForm,
-            "form",
+            FindingReason::Form,
             None,
             message,
         );
@@ -160,7 +160,7 @@ fn check_material(material: &Material, given: Option<&MaterialSubmission>) -> Op
         return finding(
             material,
             FindingCode::MaterialWrongForm,
-            "medium",
+            FindingReason::Medium,
             None,
             message,
         );

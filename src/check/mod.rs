@@ -34,7 +34,9 @@ use crate::messages;
 use crate::model::{ApplicantKind, CaseType, Text};
 use crate::notice::render_notice;
 use crate::submission::{Channel, CheckOptions, MAX_PAUSES, MaterialSubmission, Submission};
-use crate::verdict::{Checklist, Finding, FindingCode, Target, TargetKind, Verdict};
+use crate::verdict::{
+    Checklist, Finding, FindingCode, FindingReason, PledgeBlock, Target, TargetKind, Verdict,
+};
 
 use decide::{Facts, decide};
 
@@ -318,7 +320,7 @@ fn ineligible_finding(kinds: &[ApplicantKind], kind: ApplicantKind, basis: &str)
             id: String::from("kind"),
         },
         label: kind.label(),
-        reason: Some("applicant_kind"),
+        reason: Some(FindingReason::ApplicantKind),
         key: None,
         tolerable: None,
         note: None,
@@ -327,7 +329,7 @@ fn ineligible_finding(kinds: &[ApplicantKind], kind: ApplicantKind, basis: &str)
     }
 }
 
-fn pledge_refused_finding(blocked_by: &[&'static str]) -> Finding {
+fn pledge_refused_finding(blocked_by: &[PledgeBlock]) -> Finding {
     Finding {
         code: FindingCode::PledgeNotAllowed,
         target: Target {
@@ -335,7 +337,11 @@ fn pledge_refused_finding(blocked_by: &[&'static str]) -> Finding {
             id: String::from("pledge"),
         },
         label: messages::pledge_label(),
-        reason: Some(blocked_by.first().copied().unwrap_or("nothing_to_pledge")),
+        reason: Some(
+            blocked_by
+                .first()
+                .map_or(FindingReason::NothingToPledge, |b| (*b).into()),
+        ),
         key: None,
         tolerable: None,
         note: None,
