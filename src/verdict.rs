@@ -256,15 +256,18 @@ pub struct MaterialState {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Pledge {
-    /// Items that are missing or flawed and could be pledged.
+    /// Items that are missing or flawed and are tolerable (容缺) by the rule, whether or not the
+    /// pledge is available for this submission.
     pub items: Vec<PledgeItem>,
     /// The applicant may pledge: no bad-credit record, and the matter is not instant.
     pub applicant_eligible: bool,
-    /// Signing the pledge would make the application acceptable now (forms offer it when true).
+    /// The pledge is available: signing it makes (or made) the application acceptable now.
+    /// Forms offer it, and messages mention it, only when true; when false, `pledge_due` and
+    /// every item's `due` are null.
     pub would_accept: bool,
     pub signed: bool,
     /// The earliest date by which a pledged item is due: supplying everything by then keeps the
-    /// pledge whatever each item's own period.
+    /// pledge whatever each item's own period. Null when the pledge is not available.
     pub pledge_due: Option<String>,
     /// Why a pledge cannot be used, as stable reason codes.
     pub blocked_by: Vec<PledgeBlock>,
@@ -276,7 +279,9 @@ pub struct Pledge {
 pub struct PledgeItem {
     pub material: String,
     pub name: Text,
-    pub due: String,
+    /// Null when the pledge is not available (`would_accept` false): no date is promised for a
+    /// pledge that cannot be made.
+    pub due: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -292,6 +297,7 @@ pub struct Deadlines {
     pub promised_due: Option<String>,
     pub statutory_due: Option<String>,
     pub statutory_extended_due: Option<String>,
+    /// The pledge's due date (see `Pledge::pledge_due`); null when the pledge is not available.
     pub pledge_due: Option<String>,
     /// Days not counted because of special procedures (特别程序).
     pub paused_days: u32,

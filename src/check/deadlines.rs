@@ -13,15 +13,16 @@ use super::decide::Decision;
 
 pub(super) struct Reckoned<'r> {
     pub deadlines: Deadlines,
-    /// Each pledgeable material with a pledge period, and its due date.
-    pub pledge_items: Vec<(&'r Material, NaiveDate)>,
+    /// Each pledgeable material with a pledge period, and its due date when the pledge is
+    /// available (none is reckoned for a pledge that cannot be made).
+    pub pledge_items: Vec<(&'r Material, Option<NaiveDate>)>,
 }
 
 pub(super) fn reckon<'r>(
     calendar: &Calendar,
     rule: &MatterFile,
     intake: &Intake<'_>,
-    outcome: Outcome,
+    decision: &Decision,
     pledgeable: &[&'r Material],
 ) -> Result<Reckoned<'r>> {
     let (received_on, pauses) = (intake.received_on, &intake.pauses);
@@ -30,8 +31,8 @@ pub(super) fn reckon<'r>(
         Channel::Online => reckoner.working_day_after(received_on)?,
         _ => reckoner.working_day_on_or_after(received_on)?,
     };
-    let clock_waits =
-        rule.clock_starts == ClockStart::MaterialsComplete && outcome == Outcome::AcceptWithPledge;
+    let clock_waits = rule.clock_starts == ClockStart::MaterialsComplete
+        && decision.outcome == Outcome::AcceptWithPledge;
     let (promised_due, statutory_due, statutory_extended_due) = if clock_waits {
         (None, None, None)
     } else {
@@ -43,8 +44,13 @@ pub(super) fn reckon<'r>(
         };
         (Some(promised), Some(statutory), extended)
     };
-    let pledge_items = pledge_items(&mut reckoner, accepted_on, pledgeable)?;
-    let pledge_due = pledge_items.iter().map(|(_, due)| *due).min();
+    let pledge_items = pledge_items(
+        &mut reckoner,
+        accepted_on,
+        pledgeable,
+        decision.pledge_available,
+    )?;
+    let pledge_due = pledge_items.iter().filter_map(|(_, due)| *due).min();
     let provisional = reckoner.provisional() || !calendar.covers(received_on);
     Ok(Reckoned {
         deadlines: Deadlines {
@@ -67,16 +73,16 @@ pub(super) fn pledge(
     rule: &MatterFile,
     decision: &Decision,
     signed: bool,
-    items: Vec<(&Material, NaiveDate)>,
+    items: Vec<(&Material, Option<NaiveDate>)>,
 ) -> Pledge {
-    let pledge_due = items.iter().map(|(_, due)| *due).min();
+    let pledge_due = items.iter().filter_map(|(_, due)| *due).min();
     Pledge {
         items: items
             .into_iter()
             .map(|(m, due)| PledgeItem {
                 material: m.id.clone(),
                 name: m.name.clone(),
-                due: format_date(due),
+                due: due.map(format_date),
             })
             .collect(),
         applicant_eligible: decision.applicant_eligible,
@@ -88,15 +94,23 @@ pub(super) fn pledge(
     }
 }
 
+/// The pledgeable materials, each with its due date if the pledge is available.
 fn pledge_items<'r>(
     reckoner: &mut Reckoner<'_>,
     accepted_on: NaiveDate,
     materials: &[&'r Material],
-) -> Result<Vec<(&'r Material, NaiveDate)>> {
+    available: bool,
+) -> Result<Vec<(&'r Material, Option<NaiveDate>)>> {
     materials
         .iter()
         .filter_map(|m| m.pledge_period.map(|period| (*m, period)))
-        .map(|(m, period)| Ok((m, reckoner.due(accepted_on, period, &[])?)))
+        .map(|(m, period)| {
+            let due = match available {
+                true => Some(reckoner.due(accepted_on, period, &[])?),
+                false => None,
+            };
+            Ok((m, due))
+        })
         .collect()
 }
 

@@ -187,7 +187,9 @@ pub(crate) fn check(
         pledge_signed: submission.pledge_signed,
     });
 
-    materials::offer_pledge(&mut material_check.findings);
+    if decision.pledge_available {
+        materials::offer_pledge(&mut material_check.findings);
+    }
     findings.extend(field_check.findings);
     findings.extend(material_check.findings);
     if decision.pledge_refused {
@@ -198,7 +200,7 @@ pub(crate) fn check(
         bundle.calendar(),
         rule,
         &intake,
-        decision.outcome,
+        &decision,
         &material_check.pledgeable,
     )?;
     let pledge = deadlines::pledge(
