@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{ApplicantKind, ClockStart, Text};
+use crate::model::{ApplicantKind, LimitClocks, Text};
 use crate::submission::{Channel, MaterialStatus};
 
 #[derive(Debug, Clone, Serialize)]
@@ -292,10 +292,13 @@ pub struct Deadlines {
     /// The acceptance day: window/kiosk on a rest day → next working day; online → the first
     /// working day after the day of receipt.
     pub accepted_on: String,
-    pub clock_starts: ClockStart,
-    /// Null when the clock waits for outstanding materials (补办件).
+    /// When each limit's clock starts: `{promised, statutory}`; the statutory one is always
+    /// `acceptance` (行政许可法 §42).
+    pub clock_starts: LimitClocks,
+    /// Null on a 容缺受理 whose promised clock waits for the outstanding materials (补办件).
     pub promised_due: Option<String>,
-    pub statutory_due: Option<String>,
+    /// Always a date: the statutory limit runs from acceptance, a 容缺受理 included.
+    pub statutory_due: String,
     pub statutory_extended_due: Option<String>,
     /// The pledge's due date (see `Pledge::pledge_due`); null when the pledge is not available.
     pub pledge_due: Option<String>,

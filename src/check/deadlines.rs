@@ -31,18 +31,19 @@ pub(super) fn reckon<'r>(
         Channel::Online => reckoner.working_day_after(received_on)?,
         _ => reckoner.working_day_on_or_after(received_on)?,
     };
-    let clock_waits = rule.clock_starts == ClockStart::MaterialsComplete
+    // The statutory limit runs from acceptance (行政许可法 §42); only the promised clock may
+    // wait for the materials a 容缺受理 leaves outstanding (补办件).
+    let clocks = rule.clock_starts.per_limit();
+    let promised_waits = clocks.promised == ClockStart::MaterialsComplete
         && decision.outcome == Outcome::AcceptWithPledge;
-    let (promised_due, statutory_due, statutory_extended_due) = if clock_waits {
-        (None, None, None)
-    } else {
-        let promised = reckoner.due(accepted_on, rule.promised_limit, pauses)?;
-        let statutory = reckoner.due(accepted_on, rule.statutory_limit, pauses)?;
-        let extended = match rule.statutory_extension {
-            Some(extension) => Some(reckoner.due(statutory, extension, pauses)?),
-            None => None,
-        };
-        (Some(promised), Some(statutory), extended)
+    let promised_due = match promised_waits {
+        true => None,
+        false => Some(reckoner.due(accepted_on, rule.promised_limit, pauses)?),
+    };
+    let statutory_due = reckoner.due(accepted_on, rule.statutory_limit, pauses)?;
+    let statutory_extended_due = match rule.statutory_extension {
+        Some(extension) => Some(reckoner.due(statutory_due, extension, pauses)?),
+        None => None,
     };
     let pledge_items = pledge_items(
         &mut reckoner,
@@ -56,9 +57,9 @@ pub(super) fn reckon<'r>(
         deadlines: Deadlines {
             received_on: format_date(received_on),
             accepted_on: format_date(accepted_on),
-            clock_starts: rule.clock_starts,
+            clock_starts: clocks,
             promised_due: promised_due.map(format_date),
-            statutory_due: statutory_due.map(format_date),
+            statutory_due: format_date(statutory_due),
             statutory_extended_due: statutory_extended_due.map(format_date),
             pledge_due: pledge_due.map(format_date),
             paused_days: count_paused_days(pauses, accepted_on),

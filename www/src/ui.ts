@@ -300,7 +300,7 @@ export function renderDates(el: HTMLElement, v: Verdict, opts: { heading?: Key }
       rows.map(([k, label, val]) => h('div', { class: 'summary-row', 'data-date': k },
         h('dt', null, label), h('dd', null, val)))),
     v.channel === 'online' ? h('p', { class: 'hint' }, t('acceptedOnOnline')) : null,
-    d.clock_starts === 'materials_complete' ? h('p', { class: 'hint' }, t('clockWaits')) : null,
+    d.clock_starts.promised === 'materials_complete' && !d.promised_due ? h('p', { class: 'hint' }, t('clockWaits')) : null,
     d.provisional ? h('div', { class: 'inset inset-warn', id: 'provisional-note', role: 'note' }, t('provisional')) : null);
 }
 
