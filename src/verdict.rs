@@ -169,6 +169,26 @@ stable_code! {
     }
 }
 
+stable_code! {
+    /// Whether a verdict's dates are real or hypothetical.
+    pub enum DeadlineBasis {
+        /// The application is accepted (受理 or 容缺受理): the dates are the case's own.
+        Accepted => "accepted",
+        /// The application is not accepted (补正 or 不予受理): the dates say what they would be had it
+        /// been accepted on receipt. Never print them as facts on a 补正 or 不予受理 document.
+        IfAcceptedOnReceipt => "if_accepted_on_receipt",
+    }
+}
+
+impl DeadlineBasis {
+    pub fn of(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Accept | Outcome::AcceptWithPledge => Self::Accepted,
+            Outcome::CorrectionRequired | Outcome::NotAccepted => Self::IfAcceptedOnReceipt,
+        }
+    }
+}
+
 impl From<PledgeBlock> for FindingReason {
     fn from(block: PledgeBlock) -> Self {
         match block {
@@ -287,6 +307,10 @@ pub struct PledgeItem {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Deadlines {
+    /// `accepted`: the dates below are the accepted case's; `if_accepted_on_receipt` (补正,
+    /// 不予受理): the acceptance day and the due dates are hypothetical, what they would be had
+    /// the application been accepted on receipt, and are never printed as facts.
+    pub basis: DeadlineBasis,
     /// The China-time date of receipt.
     pub received_on: String,
     /// The acceptance day: window/kiosk on a rest day → next working day; online → the first
@@ -356,6 +380,11 @@ mod tests {
     #[test]
     fn pledge_block_strings_are_serde_names() {
         strings_match_serde(PledgeBlock::all(), PledgeBlock::as_str);
+    }
+
+    #[test]
+    fn deadline_basis_strings_are_serde_names() {
+        strings_match_serde(DeadlineBasis::all(), DeadlineBasis::as_str);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::calendar::{Calendar, Pause, Reckoner, format_date};
 use crate::error::Result;
 use crate::model::{ClockStart, Material, MatterFile};
 use crate::submission::Channel;
-use crate::verdict::{Deadlines, Outcome, Pledge, PledgeItem};
+use crate::verdict::{DeadlineBasis, Deadlines, Outcome, Pledge, PledgeItem};
 
 use super::Intake;
 use super::decide::Decision;
@@ -55,6 +55,7 @@ pub(super) fn reckon<'r>(
     let provisional = reckoner.provisional() || !calendar.covers(received_on);
     Ok(Reckoned {
         deadlines: Deadlines {
+            basis: DeadlineBasis::of(decision.outcome),
             received_on: format_date(received_on),
             accepted_on: format_date(accepted_on),
             clock_starts: clocks,

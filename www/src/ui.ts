@@ -285,6 +285,8 @@ export function renderOutcome(el: HTMLElement, v: Verdict, heading: Key = 'outco
 
 export function renderDates(el: HTMLElement, v: Verdict, opts: { heading?: Key } = {}): void {
   const d = v.deadlines;
+  // The engine says whether these dates are the case's or hypothetical (if accepted on receipt).
+  el.dataset.basis = d.basis;
   const rows: [string, string, string][] = [
     ['received_at', t('receivedAt'), fmtDateTime(v.received_at)],
     ['accepted_on', t('acceptedOn'), fmtDate(d.accepted_on)],
