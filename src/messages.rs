@@ -2,8 +2,9 @@
 //! fix it. `check` decides *which* message applies; this module only words it, so a reviewer
 //! reads all of the engine's wording in one place and a translator touches one file.
 
+use crate::bundle::Cond;
 use crate::calendar::clip;
-use crate::model::{ApplicantKind, Field, Material, MaterialForm, Medium, Text};
+use crate::model::{ApplicantKind, ConditionValue, Field, Material, MaterialForm, Medium, Text};
 use crate::verdict::PledgeBlock;
 
 pub(crate) fn text(zh: impl Into<String>, en: impl Into<String>) -> Text {
@@ -496,4 +497,157 @@ pub(crate) fn pledge_refused(blocked_by: &[PledgeBlock]) -> Text {
         en.push(e.to_string());
     }
     text(zh.concat(), en.concat())
+}
+
+// ---- Conditions not decided yet (一次性告知: 行政许可法 §32(1)(4)) ---------------------------
+
+/// The basis of a `material_conditional` finding, after the material's own.
+pub(crate) const CONDITIONAL_BASIS: &str =
+    "《中华人民共和国行政许可法》第三十二条第一款第（四）项（一次告知申请人需要补正的全部内容）";
+
+/// A rule condition in words, e.g. "“是否使用集中空调通风系统”为“是”" / "“Uses central air
+/// conditioning” is “yes”". `fields` are the rule's fields (conditions name them by position).
+pub(crate) fn condition(cond: &Cond, fields: &[Field]) -> Text {
+    let label = |i: &usize| {
+        fields
+            .get(*i)
+            .map_or_else(|| text("?", "?"), |f| f.label.clone())
+    };
+    match cond {
+        Cond::Equals(i, value) => {
+            let (l, v) = (label(i), literal(fields.get(*i), value));
+            text(
+                format!("“{}”为“{}”", l.zh, v.zh),
+                format!("“{}” is “{}”", l.en, v.en),
+            )
+        }
+        Cond::OneOf(i, values) => {
+            let l = label(i);
+            let words: Vec<Text> = values.iter().map(|v| literal(fields.get(*i), v)).collect();
+            text(
+                format!("“{}”为{}", l.zh, quoted(&words, "zh", "或")),
+                format!("“{}” is {}", l.en, quoted(&words, "en", " or ")),
+            )
+        }
+        Cond::IsSet(i, true) => {
+            let l = label(i);
+            text(
+                format!("填写了“{}”", l.zh),
+                format!("“{}” is filled in", l.en),
+            )
+        }
+        Cond::IsSet(i, false) => {
+            let l = label(i);
+            text(
+                format!("未填写“{}”", l.zh),
+                format!("“{}” is left blank", l.en),
+            )
+        }
+        Cond::GreaterThan(i, bound) => {
+            let l = label(i);
+            text(
+                format!("“{}”大于 {}", l.zh, number(*bound)),
+                format!("“{}” is more than {}", l.en, number(*bound)),
+            )
+        }
+        Cond::LessThan(i, bound) => {
+            let l = label(i);
+            text(
+                format!("“{}”小于 {}", l.zh, number(*bound)),
+                format!("“{}” is less than {}", l.en, number(*bound)),
+            )
+        }
+        Cond::ApplicantKind(kinds) => {
+            let zh: Vec<String> = kinds.iter().map(|k| k.label().zh).collect();
+            let en: Vec<String> = kinds.iter().map(|k| k.label().en).collect();
+            text(
+                format!("申请人为{}", zh.join("或")),
+                format!("the applicant kind is “{}”", en.join("” or “")),
+            )
+        }
+        Cond::All(items) => joined(items, fields, "，且", "; and "),
+        Cond::Any(items) => joined(items, fields, "，或", "; or "),
+        Cond::Not(inner) => match inner.as_ref() {
+            Cond::Equals(i, value) => {
+                let (l, v) = (label(i), literal(fields.get(*i), value));
+                text(
+                    format!("“{}”不为“{}”", l.zh, v.zh),
+                    format!("“{}” is not “{}”", l.en, v.en),
+                )
+            }
+            other => {
+                let inner = condition(other, fields);
+                text(
+                    format!("并非（{}）", inner.zh),
+                    format!("not ({})", inner.en),
+                )
+            }
+        },
+    }
+}
+
+fn joined(items: &[Cond], fields: &[Field], zh_sep: &str, en_sep: &str) -> Text {
+    let parts: Vec<Text> = items.iter().map(|c| condition(c, fields)).collect();
+    let zh: Vec<&str> = parts.iter().map(|t| t.zh.as_str()).collect();
+    let en: Vec<&str> = parts.iter().map(|t| t.en.as_str()).collect();
+    text(zh.join(zh_sep), en.join(en_sep))
+}
+
+fn quoted(words: &[Text], lang: &str, sep: &str) -> String {
+    let items: Vec<String> = words
+        .iter()
+        .map(|w| format!("“{}”", if lang == "zh" { &w.zh } else { &w.en }))
+        .collect();
+    items.join(sep)
+}
+
+/// A literal of a condition as the applicant sees it: a choice's label, 是/否, a number.
+fn literal(field: Option<&Field>, value: &ConditionValue) -> Text {
+    match value {
+        ConditionValue::Bool(true) => text("是", "yes"),
+        ConditionValue::Bool(false) => text("否", "no"),
+        ConditionValue::Number(n) => text(number(*n), number(*n)),
+        ConditionValue::Text(id) => field
+            .and_then(|f| f.options.iter().find(|o| &o.id == id))
+            .map_or_else(|| text(id.as_str(), id.as_str()), |o| o.label.clone()),
+    }
+}
+
+/// A material that may be required, told at once: "如……，还须提交“…”（原件1份）。".
+pub(crate) fn material_conditional(material: &Material, when: &Text) -> Text {
+    let (key_zh, key_en) = key_prefix(material);
+    let (name, form) = (&material.name, describe_form(material));
+    text(
+        format!(
+            "{key_zh}如{}，还须提交“{}”（{}）。",
+            when.zh, name.zh, form.zh
+        ),
+        format!(
+            "{key_en}If {}, “{}” must also be provided ({}).",
+            when.en, name.en, form.en
+        ),
+    )
+}
+
+/// The checklist's hint for a material whose condition is not decided yet.
+pub(crate) fn material_hint(when: &Text) -> Text {
+    text(
+        format!("如{}，须提交此材料。", when.zh),
+        format!("Required if {}.", when.en),
+    )
+}
+
+/// The checklist's hint for a field whose condition is not decided yet.
+pub(crate) fn field_hint(when: &Text, required: bool) -> Text {
+    if required {
+        text(
+            format!("如{}，须填写此项。", when.zh),
+            format!("To be filled in if {}.", when.en),
+        )
+    } else {
+        text(
+            format!("如{}，可填写此项。", when.zh),
+            format!("May be filled in if {}.", when.en),
+        )
+    }
 }

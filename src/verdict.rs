@@ -70,6 +70,9 @@ pub enum FindingCode {
     MaterialFlawed,
     MaterialWrongForm,
     PledgeNotAllowed,
+    /// A material required only under a condition on a field not answered yet: told now, so
+    /// the one-time notice is complete (行政许可法 §32(1)(4)). Informs; does not block.
+    MaterialConditional,
 }
 
 /// Declares a stable code: an enum serialised in snake_case (exported to TypeScript under the
@@ -158,6 +161,8 @@ stable_code! {
         Form => "form",
         /// Paper/electronic not as required.
         Medium => "medium",
+        /// `material_conditional`: the condition's field is not answered yet.
+        ConditionUnanswered => "condition_unanswered",
         /// `pledge_not_allowed`: the first of the pledge's block reasons.
         ApplicantIneligible => "applicant_ineligible",
         BadCredit => "bad_credit",
@@ -250,27 +255,96 @@ pub struct Checklist {
     pub materials: Vec<MaterialState>,
 }
 
+/// Whether a field or material applies: `true`, `false`, or `"unknown"` when its condition
+/// depends on a field not answered yet. Three-valued (Kleene) logic: `all` is false if any part
+/// is false, `any` is true if any part is true, otherwise unknown parts make the whole unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applies {
+    Yes,
+    No,
+    Unknown,
+}
+
+impl Applies {
+    pub fn from_bool(holds: bool) -> Self {
+        if holds { Self::Yes } else { Self::No }
+    }
+
+    pub fn and(self, other: Self) -> Self {
+        match (self, other) {
+            (Self::No, _) | (_, Self::No) => Self::No,
+            (Self::Yes, Self::Yes) => Self::Yes,
+            _ => Self::Unknown,
+        }
+    }
+
+    pub fn or(self, other: Self) -> Self {
+        match (self, other) {
+            (Self::Yes, _) | (_, Self::Yes) => Self::Yes,
+            (Self::No, Self::No) => Self::No,
+            _ => Self::Unknown,
+        }
+    }
+}
+
+impl std::ops::Not for Applies {
+    type Output = Self;
+
+    fn not(self) -> Self {
+        match self {
+            Self::Yes => Self::No,
+            Self::No => Self::Yes,
+            Self::Unknown => Self::Unknown,
+        }
+    }
+}
+
+impl Serialize for Applies {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Yes => serializer.serialize_bool(true),
+            Self::No => serializer.serialize_bool(false),
+            Self::Unknown => serializer.serialize_str("unknown"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct FieldState {
     pub id: String,
-    /// The field's condition holds (or it has none): show it.
-    pub applies: bool,
+    /// `true`: the field's condition holds (or it has none), show it; `false`: hide it;
+    /// `"unknown"`: its condition waits for another answer, show it with `hint`.
+    #[cfg_attr(feature = "wasm", tsify(type = "boolean | \"unknown\""))]
+    pub applies: Applies,
+    /// Required now (never while `applies` is unknown).
     pub required: bool,
     /// Problem found with this field, if any.
     pub ok: bool,
+    /// When `applies` is unknown: when the field applies, in words ("如……，须填写此项。").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub hint: Option<Text>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct MaterialState {
     pub id: String,
-    /// The material's condition holds (or it has none): it is required.
-    pub applies: bool,
+    /// `true`: the material's condition holds (or it has none), it is required; `false`: not
+    /// required; `"unknown"`: required only if a field not answered yet says so (see `hint`, and
+    /// the `material_conditional` finding when it has not been handed in).
+    #[cfg_attr(feature = "wasm", tsify(type = "boolean | \"unknown\""))]
+    pub applies: Applies,
     pub key: bool,
     pub tolerable: bool,
     pub status: MaterialStatus,
+    /// No problem found (always true while `applies` is unknown: nothing is required yet).
     pub ok: bool,
+    /// When `applies` is unknown: when the material is required, in words ("如……，须提交此材料。").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub hint: Option<Text>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -375,6 +449,34 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", as_str(*code)), "{code:?}");
             assert!(!all[..i].contains(code), "{code:?} listed twice");
         }
+    }
+
+    #[test]
+    fn applies_is_true_false_or_unknown() {
+        let json = |a: Applies| serde_json::to_string(&a).expect("serialises");
+        assert_eq!(json(Applies::Yes), "true");
+        assert_eq!(json(Applies::No), "false");
+        assert_eq!(json(Applies::Unknown), "\"unknown\"");
+    }
+
+    #[test]
+    fn applies_follows_kleene_logic() {
+        use Applies::{No, Unknown, Yes};
+        let all = [Yes, No, Unknown];
+        for a in all {
+            for b in all {
+                let and = a.and(b);
+                let or = a.or(b);
+                assert_eq!(and, b.and(a));
+                assert_eq!(or, b.or(a));
+                assert_eq!(!and, (!a).or(!b), "De Morgan");
+            }
+        }
+        assert_eq!(Yes.and(Unknown), Unknown);
+        assert_eq!(No.and(Unknown), No);
+        assert_eq!(Yes.or(Unknown), Yes);
+        assert_eq!(No.or(Unknown), Unknown);
+        assert_eq!(!Unknown, Unknown);
     }
 
     #[test]

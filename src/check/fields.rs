@@ -7,18 +7,32 @@ use crate::calendar::parse_date;
 use crate::identifiers::{IdProblem, check_id_card, check_uscc, is_phone};
 use crate::messages::{self, Expected, IdKind};
 use crate::model::{ApplicantKind, ConditionValue, Field, FieldKind, Text};
-use crate::verdict::{FieldState, Finding, FindingCode, FindingReason, Target, TargetKind};
+use crate::verdict::{
+    Applies, FieldState, Finding, FindingCode, FindingReason, Target, TargetKind,
+};
 
-/// The fields checked: each field's state, the findings, and the values later conditions see
-/// (`None` for a blank field or one that does not apply).
+/// What a later condition sees of a field.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Slot<'a> {
+    /// The field applies and has a value.
+    Answered(&'a Value),
+    /// The field applies and was left blank: not answered yet.
+    Blank,
+    /// The field does not apply: definitely unset.
+    Absent,
+    /// Whether the field applies is itself unknown.
+    Unknown,
+}
+
+/// The fields checked: each field's state, the findings, and what later conditions see.
 pub(super) struct CheckedFields<'a> {
     pub states: Vec<FieldState>,
     pub findings: Vec<Finding>,
-    pub values: Vec<Option<&'a Value>>,
+    pub slots: Vec<Slot<'a>>,
 }
 
 /// Checks the fields in rule order; a field that does not apply counts as unset for later
-/// conditions.
+/// conditions, and one whose condition is undecided leaves them undecided too.
 pub(super) fn check_fields<'a>(
     version: &MatterVersion,
     given: &[Option<&'a Value>],
@@ -28,27 +42,38 @@ pub(super) fn check_fields<'a>(
     let mut checked = CheckedFields {
         states: Vec::with_capacity(rule.fields.len()),
         findings: Vec::new(),
-        values: Vec::with_capacity(rule.fields.len()),
+        slots: Vec::with_capacity(rule.fields.len()),
     };
     for ((field, runtime), given) in rule.fields.iter().zip(&version.fields).zip(given) {
         let applies = runtime
             .when
             .as_ref()
-            .is_none_or(|c| evaluate(c, &checked.values, kind));
+            .map_or(Applies::Yes, |c| evaluate(c, &checked.slots, kind));
         let given = given.filter(|v| !is_blank(v));
-        let problem = if applies {
-            check_field(field, runtime.pattern.as_ref(), given)
-        } else {
-            None
+        let problem = match applies {
+            Applies::Yes => check_field(field, runtime.pattern.as_ref(), given),
+            Applies::No | Applies::Unknown => None,
+        };
+        let hint = match (applies, &runtime.when) {
+            (Applies::Unknown, Some(when)) => Some(messages::field_hint(
+                &messages::condition(when, &rule.fields),
+                field.required,
+            )),
+            _ => None,
         };
         checked.states.push(FieldState {
             id: field.id.clone(),
             applies,
-            required: applies && field.required,
+            required: applies == Applies::Yes && field.required,
             ok: problem.is_none(),
+            hint,
         });
         checked.findings.extend(problem);
-        checked.values.push(if applies { given } else { None });
+        checked.slots.push(match applies {
+            Applies::Yes => given.map_or(Slot::Blank, Slot::Answered),
+            Applies::No => Slot::Absent,
+            Applies::Unknown => Slot::Unknown,
+        });
     }
     checked
 }
@@ -61,24 +86,32 @@ fn is_blank(value: &Value) -> bool {
     }
 }
 
-pub(super) fn evaluate(cond: &Cond, values: &[Option<&Value>], kind: ApplicantKind) -> bool {
-    let value = |i: usize| values.get(i).copied().flatten();
+/// Evaluates a condition in three-valued logic: a comparison with a field not answered yet (or
+/// whose own condition is undecided) is unknown; `is_set` on a blank field is a plain no.
+pub(super) fn evaluate(cond: &Cond, slots: &[Slot<'_>], kind: ApplicantKind) -> Applies {
+    let compare = |i: usize, test: &dyn Fn(&Value) -> bool| match slots.get(i) {
+        Some(Slot::Answered(v)) => Applies::from_bool(test(v)),
+        Some(Slot::Blank | Slot::Unknown) => Applies::Unknown,
+        Some(Slot::Absent) | None => Applies::No,
+    };
     match cond {
-        Cond::Equals(i, expected) => value(*i).is_some_and(|v| matches_value(v, expected)),
-        Cond::OneOf(i, options) => {
-            value(*i).is_some_and(|v| options.iter().any(|o| matches_value(v, o)))
-        }
-        Cond::IsSet(i, set) => value(*i).is_some() == *set,
-        Cond::GreaterThan(i, bound) => value(*i)
-            .and_then(Value::as_f64)
-            .is_some_and(|n| n > *bound),
-        Cond::LessThan(i, bound) => value(*i)
-            .and_then(Value::as_f64)
-            .is_some_and(|n| n < *bound),
-        Cond::ApplicantKind(kinds) => kinds.contains(&kind),
-        Cond::All(items) => items.iter().all(|c| evaluate(c, values, kind)),
-        Cond::Any(items) => items.iter().any(|c| evaluate(c, values, kind)),
-        Cond::Not(inner) => !evaluate(inner, values, kind),
+        Cond::Equals(i, expected) => compare(*i, &|v| matches_value(v, expected)),
+        Cond::OneOf(i, options) => compare(*i, &|v| options.iter().any(|o| matches_value(v, o))),
+        Cond::IsSet(i, set) => match slots.get(*i) {
+            Some(Slot::Unknown) => Applies::Unknown,
+            Some(Slot::Answered(_)) => Applies::from_bool(*set),
+            _ => Applies::from_bool(!*set),
+        },
+        Cond::GreaterThan(i, bound) => compare(*i, &|v| v.as_f64().is_some_and(|n| n > *bound)),
+        Cond::LessThan(i, bound) => compare(*i, &|v| v.as_f64().is_some_and(|n| n < *bound)),
+        Cond::ApplicantKind(kinds) => Applies::from_bool(kinds.contains(&kind)),
+        Cond::All(items) => items
+            .iter()
+            .fold(Applies::Yes, |acc, c| acc.and(evaluate(c, slots, kind))),
+        Cond::Any(items) => items
+            .iter()
+            .fold(Applies::No, |acc, c| acc.or(evaluate(c, slots, kind))),
+        Cond::Not(inner) => !evaluate(inner, slots, kind),
     }
 }
 
@@ -254,4 +287,91 @@ fn check_text(field: &Field, pattern: Option<&regex_lite::Regex>, s: &str) -> Op
         );
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ConditionValue::{Bool, Text as Str};
+    use Applies::{No, Unknown, Yes};
+
+    fn eval(cond: &Cond, slots: &[Slot<'_>]) -> Applies {
+        evaluate(cond, slots, ApplicantKind::NaturalPerson)
+    }
+
+    #[test]
+    fn conditions_on_unanswered_fields_are_unknown() {
+        let yes = Value::Bool(true);
+        let leased = Value::String("leased".into());
+        let is_true = Cond::Equals(0, Bool(true));
+        let one_of = Cond::OneOf(0, vec![Str("leased".into()), Str("owned".into())]);
+        for (slot, equals, set) in [
+            (Slot::Answered(&yes), Yes, Yes),
+            (Slot::Blank, Unknown, No),
+            (Slot::Absent, No, No),
+            (Slot::Unknown, Unknown, Unknown),
+        ] {
+            assert_eq!(eval(&is_true, &[slot]), equals, "{slot:?}: equals");
+            assert_eq!(
+                eval(&Cond::IsSet(0, true), &[slot]),
+                set,
+                "{slot:?}: is_set"
+            );
+            assert_eq!(
+                eval(&Cond::IsSet(0, false), &[slot]),
+                !set,
+                "{slot:?}: not set"
+            );
+            assert_eq!(
+                eval(&Cond::Not(Box::new(is_true.clone())), &[slot]),
+                !equals
+            );
+        }
+        assert_eq!(eval(&one_of, &[Slot::Answered(&leased)]), Yes);
+        assert_eq!(eval(&one_of, &[Slot::Answered(&yes)]), No);
+        assert_eq!(eval(&Cond::GreaterThan(0, 1.0), &[Slot::Blank]), Unknown);
+        // Kleene: a known false part decides `all`, a known true part decides `any`.
+        let kind = Cond::ApplicantKind(vec![ApplicantKind::EnterpriseLegalPerson]);
+        let blank = [Slot::Blank];
+        assert_eq!(
+            eval(&Cond::All(vec![kind.clone(), is_true.clone()]), &blank),
+            No
+        );
+        assert_eq!(
+            eval(&Cond::Any(vec![kind.clone(), is_true.clone()]), &blank),
+            Unknown
+        );
+        let natural = Cond::ApplicantKind(vec![ApplicantKind::NaturalPerson]);
+        assert_eq!(
+            eval(&Cond::Any(vec![natural.clone(), is_true.clone()]), &blank),
+            Yes
+        );
+        assert_eq!(eval(&Cond::All(vec![natural, is_true]), &blank), Unknown);
+    }
+
+    /// Conditions of real rule files in words, as the `material_conditional` finding says them.
+    #[test]
+    fn conditions_in_words() {
+        let engine = crate::Engine::embedded().expect("embedded rules");
+        let words = |matter: &str, material: &str| {
+            let version = engine.bundle().matters[matter].last().expect("a version");
+            let i = version.material_index[material];
+            let cond = version.material_when[i].as_ref().expect("a condition");
+            crate::messages::condition(cond, &version.rule.fields)
+        };
+        let not = words("individual_business_registration", "premises_proof");
+        assert_eq!(not.zh, "“经营场所类型”不为“电子商务平台提供的网络经营场所”");
+        assert_eq!(
+            not.en,
+            "“Kind of business premises” is not “Online premises provided by an e-commerce platform”"
+        );
+        let one_of = words("law_firm_establishment", "partnership_agreement");
+        assert!(
+            one_of.zh.contains("为“") && one_of.zh.contains("”或“"),
+            "{}",
+            one_of.zh
+        );
+        let boolean = words("public_place_hygiene_license", "central_ac_report");
+        assert_eq!(boolean.zh, "“是否使用集中空调通风系统”为“是”");
+    }
 }

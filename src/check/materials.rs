@@ -1,14 +1,14 @@
 //! Materials: which apply, and whether each was handed in, in order and in the right form.
 
-use serde_json::Value;
-
 use crate::bundle::MatterVersion;
 use crate::messages;
 use crate::model::{ApplicantKind, Material, MaterialForm, Medium, Text};
 use crate::submission::{MaterialStatus, MaterialSubmission, SubmittedForm, SubmittedMedium};
-use crate::verdict::{Finding, FindingCode, FindingReason, MaterialState, Target, TargetKind};
+use crate::verdict::{
+    Applies, Finding, FindingCode, FindingReason, MaterialState, Target, TargetKind,
+};
 
-use super::fields::evaluate;
+use super::fields::{Slot, evaluate};
 
 /// The materials checked: each material's state, the findings, and the problems sorted by what
 /// they mean for the decision.
@@ -26,7 +26,7 @@ pub(super) struct CheckedMaterials<'r> {
 pub(super) fn check_materials<'r>(
     version: &'r MatterVersion,
     given: &[Option<&MaterialSubmission>],
-    values: &[Option<&Value>],
+    slots: &[Slot<'_>],
     kind: ApplicantKind,
 ) -> CheckedMaterials<'r> {
     let rule = &version.rule;
@@ -38,22 +38,32 @@ pub(super) fn check_materials<'r>(
         pledgeable: Vec::new(),
     };
     for ((material, when), given) in rule.materials.iter().zip(&version.material_when).zip(given) {
-        let applies = when.as_ref().is_none_or(|c| evaluate(c, values, kind));
-        let finding = if applies {
-            check_material(material, *given)
-        } else {
-            None
+        let applies = when
+            .as_ref()
+            .map_or(Applies::Yes, |c| evaluate(c, slots, kind));
+        let status = given.map_or(MaterialStatus::Missing, |m| m.status);
+        let (finding, hint) = match (applies, when) {
+            (Applies::Yes, _) => (check_material(material, *given), None),
+            (Applies::Unknown, Some(when)) => {
+                let words = messages::condition(when, &rule.fields);
+                let told = check_material(material, *given).map(|_| conditional(material, &words));
+                (told, Some(messages::material_hint(&words)))
+            }
+            _ => (None, None),
         };
         checked.states.push(MaterialState {
             id: material.id.clone(),
             applies,
             key: material.key,
             tolerable: material.tolerable,
-            status: given.map_or(MaterialStatus::Missing, |m| m.status),
-            ok: finding.is_none(),
+            status,
+            ok: applies != Applies::Yes || finding.is_none(),
+            hint,
         });
         let Some(finding) = finding else { continue };
-        if material.key {
+        if applies != Applies::Yes {
+            // Told at once, but nothing is required yet: no effect on the decision.
+        } else if material.key {
             checked.key_problem = true;
         } else if material.tolerable {
             checked.pledgeable.push(material);
@@ -63,6 +73,25 @@ pub(super) fn check_materials<'r>(
         checked.findings.push(finding);
     }
     checked
+}
+
+/// A material required only if an unanswered field says so, told now so that the one-time
+/// notice is complete (行政许可法 §32(1)(4)).
+fn conditional(material: &Material, when: &Text) -> Finding {
+    Finding {
+        code: FindingCode::MaterialConditional,
+        target: Target {
+            kind: TargetKind::Material,
+            id: material.id.clone(),
+        },
+        label: material.name.clone(),
+        reason: Some(FindingReason::ConditionUnanswered),
+        key: Some(material.key),
+        tolerable: Some(material.tolerable),
+        note: None,
+        basis: format!("{}；{}", material.basis, messages::CONDITIONAL_BASIS),
+        message: messages::material_conditional(material, when),
+    }
 }
 
 /// Adds the pledge offer to the findings on tolerable materials.

@@ -174,7 +174,7 @@ pub(crate) fn check(
     }
     let field_check = fields::check_fields(version, &intake.fields, kind);
     let mut material_check =
-        materials::check_materials(version, &intake.materials, &field_check.values, kind);
+        materials::check_materials(version, &intake.materials, &field_check.slots, kind);
 
     let decision = decide(&Facts {
         eligible,
