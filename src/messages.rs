@@ -252,6 +252,20 @@ pub(crate) fn id_birth_date(label: &Text) -> Text {
     )
 }
 
+/// The birth date is not repeated: the message is printed, and ID numbers are masked in print.
+pub(crate) fn id_birth_date_in_future(label: &Text) -> Text {
+    text(
+        format!(
+            "“{}”中的出生日期晚于收件日期，号码有误，请对照证件核对。",
+            label.zh
+        ),
+        format!(
+            "The date of birth in “{}” is after the day of receipt, so the number is wrong; compare it with the document.",
+            label.en
+        ),
+    )
+}
+
 pub(crate) fn phone_format(label: &Text) -> Text {
     text(
         format!(

@@ -149,6 +149,8 @@ stable_code! {
         Checksum => "checksum",
         /// An ID number's birth date does not exist.
         BirthDate => "birth_date",
+        /// An ID number's birth date is after the China-time day of receipt.
+        BirthDateInFuture => "birth_date_in_future",
         TooShort => "too_short",
         TooLong => "too_long",
         /// The rule's regular expression does not match.

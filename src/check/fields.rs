@@ -1,5 +1,6 @@
 //! Fields: which apply (conditions evaluated in rule order), and whether each value is valid.
 
+use chrono::NaiveDate;
 use serde_json::Value;
 
 use crate::bundle::{Cond, MatterVersion};
@@ -37,6 +38,7 @@ pub(super) fn check_fields<'a>(
     version: &MatterVersion,
     given: &[Option<&'a Value>],
     kind: ApplicantKind,
+    received_on: NaiveDate,
 ) -> CheckedFields<'a> {
     let rule = &version.rule;
     let mut checked = CheckedFields {
@@ -51,7 +53,7 @@ pub(super) fn check_fields<'a>(
             .map_or(Applies::Yes, |c| evaluate(c, &checked.slots, kind));
         let given = given.filter(|v| !is_blank(v));
         let problem = match applies {
-            Applies::Yes => check_field(field, runtime.pattern.as_ref(), given),
+            Applies::Yes => check_field(field, runtime.pattern.as_ref(), given, received_on),
             Applies::No | Applies::Unknown => None,
         };
         let hint = match (applies, &runtime.when) {
@@ -157,6 +159,7 @@ fn check_field(
     field: &Field,
     pattern: Option<&regex_lite::Regex>,
     given: Option<&Value>,
+    received_on: NaiveDate,
 ) -> Option<Finding> {
     let Some(value) = given else {
         return field.required.then(|| {
@@ -194,7 +197,7 @@ fn check_field(
             None => wrong_type(field, Expected::Date),
         },
         FieldKind::IdCard | FieldKind::Uscc => match value.as_str() {
-            Some(s) => check_identifier(field, s),
+            Some(s) => check_identifier(field, s, received_on),
             None => wrong_type(field, Expected::Text),
         },
         FieldKind::Text | FieldKind::Phone => match value.as_str() {
@@ -227,9 +230,9 @@ fn check_number(field: &Field, n: f64) -> Option<Finding> {
     None
 }
 
-fn check_identifier(field: &Field, s: &str) -> Option<Finding> {
+fn check_identifier(field: &Field, s: &str, received_on: NaiveDate) -> Option<Finding> {
     let (result, kind) = if field.kind == FieldKind::IdCard {
-        (check_id_card(s), IdKind::IdCard)
+        (check_id_card(s, received_on), IdKind::IdCard)
     } else {
         (check_uscc(s), IdKind::Uscc)
     };
@@ -248,6 +251,11 @@ fn check_identifier(field: &Field, s: &str) -> Option<Finding> {
             field,
             FindingReason::BirthDate,
             messages::id_birth_date(label),
+        ),
+        Err(IdProblem::BirthDateInFuture) => invalid(
+            field,
+            FindingReason::BirthDateInFuture,
+            messages::id_birth_date_in_future(label),
         ),
     }
 }

@@ -172,7 +172,7 @@ pub(crate) fn check(
             &rule.legal_basis,
         ));
     }
-    let field_check = fields::check_fields(version, &intake.fields, kind);
+    let field_check = fields::check_fields(version, &intake.fields, kind, intake.received_on);
     let mut material_check =
         materials::check_materials(version, &intake.materials, &field_check.slots, kind);
 
