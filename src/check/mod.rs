@@ -13,6 +13,10 @@
 //!    unsigned → 补正 with the pledge offered;
 //! 5. everything in order → 受理.
 //!
+//! The pledge is offered — in findings, with due dates — only where rule 4 makes signing lead to
+//! 容缺受理. A material whose condition waits on a field not answered yet is told conditionally
+//! (一次性告知, 行政许可法 §32(1)(4)) and does not enter the decision.
+//!
 //! The steps: [`resolve`] the intake (matter, time of receipt, version in force, submitted ids),
 //! check the [`fields`] and the [`materials`], [`decide::decide`], reckon the [`deadlines`], and
 //! assemble the verdict.
