@@ -94,10 +94,14 @@ fn conditional(material: &Material, when: &Text) -> Finding {
     }
 }
 
-/// Adds the pledge offer to the findings on tolerable materials.
+/// Adds the pledge offer to the findings on tolerable materials that are required now (not to
+/// a `material_conditional` one: nothing is owed on it yet).
 pub(super) fn offer_pledge(findings: &mut [Finding]) {
     for finding in findings {
-        if finding.target.kind == TargetKind::Material && finding.tolerable == Some(true) {
+        if finding.target.kind == TargetKind::Material
+            && finding.tolerable == Some(true)
+            && finding.code != FindingCode::MaterialConditional
+        {
             messages::push_pledge_offer(&mut finding.message);
         }
     }
@@ -195,4 +199,41 @@ fn check_material(material: &Material, given: Option<&MaterialSubmission>) -> Op
         );
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(code: FindingCode, tolerable: bool) -> Finding {
+        Finding {
+            code,
+            target: Target {
+                kind: TargetKind::Material,
+                id: String::from("m"),
+            },
+            label: messages::text("材料", "material"),
+            reason: None,
+            key: Some(false),
+            tolerable: Some(tolerable),
+            note: None,
+            basis: String::new(),
+            message: messages::text("缺少。", "Missing."),
+        }
+    }
+
+    #[test]
+    fn the_pledge_is_offered_only_on_tolerable_materials_required_now() {
+        let mut findings = [
+            finding(FindingCode::MaterialMissing, true),
+            finding(FindingCode::MaterialMissing, false),
+            finding(FindingCode::MaterialConditional, true),
+        ];
+        offer_pledge(&mut findings);
+        let offered: Vec<bool> = findings
+            .iter()
+            .map(|f| f.message.zh.contains("签署信用承诺书后可先行受理"))
+            .collect();
+        assert_eq!(offered, [true, false, false]);
+    }
 }
