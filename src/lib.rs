@@ -13,6 +13,7 @@ mod check;
 mod digest;
 pub mod error;
 mod identifiers;
+mod messages;
 pub mod model;
 mod notice;
 mod pretty;

@@ -463,7 +463,7 @@ pub async fn check(
                 verdict_digest: verdict_digest.clone(),
                 accepted_on: verdict.deadlines.accepted_on.clone(),
                 promised_due: verdict.deadlines.promised_due.clone(),
-                statutory_due: verdict.deadlines.statutory_due.clone(),
+                statutory_due: Some(verdict.deadlines.statutory_due.clone()),
                 pledge_due: verdict.deadlines.pledge_due.clone(),
                 issued_at: received_at.clone(),
                 key_id: String::new(),

@@ -52,10 +52,18 @@ test('the form is generated from the matter and goes from 补正 to 受理 as it
     await link.click();
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-responsible_person_id');
 
+    // Not answered yet: the conditional material is shown with the engine's "如……" hint
+    // (checklist applies "unknown"), so nothing the applicant may need is left out.
+    assert.equal(await page.locator('#mg-central_ac_report').getAttribute('data-applies'), 'unknown');
+    assert.equal(await page.locator('#mg-central_ac_report').isVisible(), true);
+    assert.equal(await page.locator('#mg-central_ac_report .condition-hint').textContent(), '如“是否使用集中空调通风系统”为“是”，须提交此材料。');
+
     await fillAllFields(page);
     // The conditional material appears and disappears with the answer (checklist.applies).
     await page.check('#f-central_ac');
     assert.equal(await page.locator('#mg-central_ac_report').isVisible(), true);
+    assert.equal(await page.locator('#mg-central_ac_report').getAttribute('data-applies'), 'true');
+    assert.equal(await page.locator('#mg-central_ac_report .condition-hint').count(), 0);
     await page.check('#f-central_ac-false');
     assert.equal(await page.locator('#mg-central_ac_report').isVisible(), false);
     // uscc applies to organisations only.

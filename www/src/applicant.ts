@@ -91,8 +91,8 @@ function runCheck(): void {
 
 function currentSubmission() {
   const hidden = {
-    fields: new Set((S.verdict?.checklist.fields ?? []).filter((f) => !f.applies).map((f) => f.id)),
-    materials: new Set((S.verdict?.checklist.materials ?? []).filter((m) => !m.applies).map((m) => m.id)),
+    fields: new Set((S.verdict?.checklist.fields ?? []).filter((f) => f.applies === false).map((f) => f.id)),
+    materials: new Set((S.verdict?.checklist.materials ?? []).filter((m) => m.applies === false).map((m) => m.id)),
   };
   return buildSubmission({
     kind: S.kind, channel: 'online', receivedAt: S.verdict?.received_at ?? nowInChina(), values: S.values,
