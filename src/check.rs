@@ -22,12 +22,12 @@ use crate::model::{
     ApplicantKind, CaseType, ClockStart, ConditionValue, Field, FieldKind, Material, MaterialForm,
     Medium, Text,
 };
-use crate::notice::render_notice;
+use crate::notice::{NoticeInput, render_notice};
 use crate::submission::{
     CheckOptions, MAX_PAUSES, MaterialStatus, Submission, SubmittedForm, SubmittedMedium,
 };
 use crate::verdict::{
-    Checklist, Deadlines, FieldState, Finding, FindingCode, MaterialState, Outcome, Pledge,
+    Checklist, Deadlines, FieldState, Finding, FindingCode, MaterialState, Notice, Outcome, Pledge,
     PledgeItem, Target, TargetKind, Verdict,
 };
 
@@ -337,9 +337,16 @@ pub(crate) fn check(
         },
         pledge,
         deadlines,
-        notice: None,
+        notice: Notice::default(),
     };
-    verdict.notice = render_notice(rule, &verdict);
+    verdict.notice = render_notice(
+        &NoticeInput {
+            centre: bundle.centre(),
+            rule,
+            submission,
+        },
+        &verdict,
+    );
     Ok(verdict)
 }
 

@@ -9,10 +9,12 @@
 
 pub mod bundle;
 pub mod calendar;
+pub mod centre;
 mod check;
 mod digest;
 pub mod error;
 mod identifiers;
+pub mod labels;
 pub mod model;
 mod notice;
 mod pretty;
@@ -77,7 +79,7 @@ impl Engine {
             .map_err(rules_invalid)
     }
 
-    /// Reads `DIR/matters/**.toml` and `DIR/calendar/*.toml`.
+    /// Reads `DIR/matters/**.toml`, `DIR/calendar/*.toml` and `DIR/centre.toml` (optional).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_dir(dir: &std::path::Path) -> Result<Engine> {
         Engine::from_sources(&read_rules_dir(dir)?)
@@ -297,6 +299,22 @@ pub fn read_rules_dir(dir: &std::path::Path) -> Result<Vec<SourceFile>> {
         Ok(())
     }
     let mut sources = Vec::new();
+    let centre = dir.join(centre::CENTRE_PATH);
+    if centre.is_file() {
+        let text = std::fs::read_to_string(&centre).map_err(|e| {
+            Error::new(
+                ErrorCode::Io,
+                "无法读取办理机构配置 centre.toml。",
+                "Cannot read the centre profile centre.toml.",
+            )
+            .at(centre.display().to_string())
+            .detail(e.to_string())
+        })?;
+        sources.push(SourceFile {
+            path: centre::CENTRE_PATH.to_string(),
+            text,
+        });
+    }
     for sub in ["matters", "calendar"] {
         let path = dir.join(sub);
         if path.is_dir() {

@@ -286,6 +286,13 @@ pub fn rules_digest() -> String {
     }
 }
 
+/// The labels of every engine concept the pages show (applicant kinds, channels, material forms
+/// and statuses, pledge blocks, document kinds) and the printed documents' headings.
+#[wasm_bindgen(js_name = labels, unchecked_return_type = "Labels")]
+pub fn labels() -> JsValue {
+    to_js(&crate::labels::labels())
+}
+
 /// The engine's version, as in every verdict.
 #[wasm_bindgen(js_name = engineVersion)]
 pub fn engine_version() -> String {
