@@ -170,6 +170,12 @@ impl Engine {
         })
     }
 
+    /// What a material must be handed in as (原件/复印件 and how many, paper or electronic), in
+    /// the words the findings use: the forms show it beside each material.
+    pub fn requirement(material: &model::Material) -> model::Text {
+        check::describe_form(material)
+    }
+
     /// `from` + `days` working or natural days (start day not counted).
     pub fn deadline(&self, from: &str, days: i64, unit: &str) -> Result<DeadlineAnswer> {
         self.bundle.calendar().deadline(from, days, unit)

@@ -50,6 +50,9 @@ const RIGHTS_BASIS: &str =
 const RECONSIDERATION_DAYS: u32 = 60;
 /// 行政诉讼法 §46.
 const LAWSUIT_MONTHS: u32 = 6;
+/// The same periods as an official document writes them.
+const RECONSIDERATION_DAYS_ZH: &str = "六十";
+const LAWSUIT_MONTHS_ZH: &str = "六";
 
 fn text(zh: impl Into<String>, en: impl Into<String>) -> Text {
     Text {
@@ -533,7 +536,7 @@ fn refusal_body(
     notice.rights = Some(Rights {
         text: text(
             format!(
-                "如不服本决定，可以自知道该决定之日起{RECONSIDERATION_DAYS}日内向{}申请行政复议，或者自知道该决定之日起{LAWSUIT_MONTHS}个月内向{}提起行政诉讼。",
+                "如不服本决定，可以自知道该决定之日起{RECONSIDERATION_DAYS_ZH}日内向{}申请行政复议，或者自知道该决定之日起{LAWSUIT_MONTHS_ZH}个月内向{}提起行政诉讼。",
                 body.zh, court.zh
             ),
             format!(

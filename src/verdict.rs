@@ -1,7 +1,7 @@
 //! The check's output. Field order here is the byte order of the JSON every runtime prints, so
 //! changing it changes every conformance case: do so deliberately.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{ApplicantKind, ClockStart, Text};
 use crate::submission::{Channel, MaterialStatus};
@@ -191,7 +191,7 @@ pub struct Deadlines {
 
 /// The document a verdict is issued as: one kind per outcome, with the standard names
 /// (`DocumentKind::title`) used by every channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
@@ -204,6 +204,18 @@ pub enum DocumentKind {
     Correction,
     /// 不予受理通知书 (行政许可法 §32(1)(1)–(2), §32(2)).
     Refusal,
+}
+
+impl DocumentKind {
+    /// The serde name, e.g. `pledge_acceptance`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Acceptance => "acceptance",
+            Self::PledgeAcceptance => "pledge_acceptance",
+            Self::Correction => "correction",
+            Self::Refusal => "refusal",
+        }
+    }
 }
 
 /// The written document for a verdict (受理 / 容缺受理 / 补正 / 不予受理), as a structure: every
@@ -412,4 +424,24 @@ pub struct VersionSummary {
     pub version: String,
     pub effective_from: String,
     pub effective_until: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DocumentKind;
+
+    #[test]
+    fn document_kind_strings_are_their_serde_names() {
+        for kind in [
+            DocumentKind::Acceptance,
+            DocumentKind::PledgeAcceptance,
+            DocumentKind::Correction,
+            DocumentKind::Refusal,
+        ] {
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::Value::from(kind.as_str())
+            );
+        }
+    }
 }

@@ -293,6 +293,21 @@ pub fn labels() -> JsValue {
     to_js(&crate::labels::labels())
 }
 
+/// What a material (from `matter()`) must be handed in as, e.g. `原件1份（纸质）`.
+#[wasm_bindgen(js_name = materialRequirement, unchecked_return_type = "Text | ErrorEnvelope")]
+pub fn material_requirement(
+    #[wasm_bindgen(unchecked_param_type = "Material")] material: JsValue,
+) -> JsValue {
+    result_js(
+        serde_wasm_bindgen::from_value::<crate::model::Material>(material)
+            .map(|m| Engine::requirement(&m))
+            .map_err(|e| {
+                bad_argument("material", "事项定义中的材料", "a material from matter()")
+                    .detail(e.to_string())
+            }),
+    )
+}
+
 /// The engine's version, as in every verdict.
 #[wasm_bindgen(js_name = engineVersion)]
 pub fn engine_version() -> String {

@@ -77,7 +77,6 @@ fn render_one(notice: &Notice, pick: impl Fn(&Text) -> &String, w: Words) -> Str
             pick(&fact.value)
         ));
     }
-    lines.push(pick(&notice.closing).clone());
     if let Some(rights) = &notice.rights {
         lines.push(format!(
             "{}{}{}{}",
@@ -87,6 +86,7 @@ fn render_one(notice: &Notice, pick: impl Fn(&Text) -> &String, w: Words) -> Str
             w.basis_close
         ));
     }
+    lines.push(pick(&notice.closing).clone());
     for note in &notice.notes {
         lines.push(format!("{}{}", w.note, pick(note)));
     }

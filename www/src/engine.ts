@@ -1,7 +1,8 @@
 // The only door to the rules: the wasm engine built into /pkg/ by scripts/build-wasm.sh.
 // Pages never evaluate a condition or compute a date; they ask the engine and render the answer.
-import type { EngineError, MatterDef, MatterSummary, Submission, Verdict } from './types';
+import type { EngineError, Labels, MaterialDef, MatterDef, MatterSummary, Submission, Text, Verdict } from './types';
 import { isError } from './types';
+import { setEngineLabels } from './i18n';
 
 interface WasmModule {
   default: (arg?: unknown) => Promise<unknown>;
@@ -9,6 +10,8 @@ interface WasmModule {
   checkJson?: (matterId: string, submissionJson: string, optionsJson?: string) => string;
   matters: () => unknown;
   matter: (id: string, onDate?: string) => unknown;
+  labels: () => unknown;
+  materialRequirement: (material: unknown) => unknown;
   verdictDigest?: (verdictJson: string) => string;
   engineVersion?: () => string;
   rulesDigest?: () => string;
@@ -49,6 +52,17 @@ export class Engine {
     return { verdict: r as Verdict, json: null };
   }
 
+  labels(): Labels {
+    return this.m.labels() as Labels;
+  }
+
+  /** What a material must be handed in as, in the engine's words (原件1份（纸质）…). */
+  requirement(material: MaterialDef): Text {
+    const r = this.m.materialRequirement(material);
+    if (isError(r)) throw new EngineFailure(r);
+    return r as Text;
+  }
+
   verdictDigest(json: string | null): string | null {
     if (!json || !this.m.verdictDigest) return null;
     try {
@@ -75,6 +89,13 @@ export class EngineFailure extends Error {
 }
 
 let loading: Promise<Engine> | null = null;
+let current: Engine | null = null;
+
+/** The loaded engine (after loadEngine resolved). */
+export function loadedEngine(): Engine {
+  if (!current) throw new Error('the engine is not loaded yet');
+  return current;
+}
 
 /** Loads /pkg/qiquan.js once. The URL is kept out of the bundle: the server serves pkg/ itself. */
 export function loadEngine(): Promise<Engine> {
@@ -83,7 +104,10 @@ export function loadEngine(): Promise<Engine> {
       const url = '/pkg/qiquan.js';
       const m = (await import(/* @vite-ignore */ url)) as WasmModule;
       await m.default();
-      return new Engine(m);
+      const engine = new Engine(m);
+      setEngineLabels(engine.labels());
+      current = engine;
+      return engine;
     })();
   }
   return loading;
