@@ -1,7 +1,7 @@
 //! The check's output. Field order here is the byte order of the JSON every runtime prints, so
 //! changing it changes every conformance case: do so deliberately.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::model::{ApplicantKind, ClockStart, Text};
 use crate::submission::{Channel, MaterialStatus};
@@ -191,7 +191,7 @@ pub struct Deadlines {
 
 /// The document a verdict is issued as: one kind per outcome, with the standard names
 /// (`DocumentKind::title`) used by every channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {

@@ -20,7 +20,7 @@ use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::verdict::{DocumentKind, Verdict};
+use crate::verdict::Verdict;
 use crate::{Error, ErrorCode, Result};
 
 /// The `format` of a key file.
@@ -40,7 +40,7 @@ pub struct Receipt {
     /// `accept` or `accept_with_pledge`.
     pub outcome: String,
     /// The document issued: `acceptance` or `pledge_acceptance` (`notice.kind`).
-    pub document: DocumentKind,
+    pub document: String,
     /// Its standard name, e.g. 受理通知书.
     pub document_title: String,
     /// Its 文号 as printed (the sequence is a blank until a numbering service fills it).
@@ -76,7 +76,7 @@ impl Receipt {
         line(&mut out, "matter", Some(&self.matter));
         line(&mut out, "version", Some(&self.version));
         line(&mut out, "outcome", Some(&self.outcome));
-        line(&mut out, "document", Some(self.document.as_str()));
+        line(&mut out, "document", Some(&self.document));
         line(&mut out, "document_title", Some(&self.document_title));
         line(&mut out, "document_number", Some(&self.document_number));
         line(&mut out, "addressee", Some(&self.addressee));
@@ -108,7 +108,7 @@ impl Receipt {
             matter: verdict.matter.clone(),
             version: verdict.version.clone(),
             outcome: outcome.to_string(),
-            document: notice.kind,
+            document: notice.kind.as_str().to_string(),
             document_title: notice.title.zh.clone(),
             document_number: notice.number.text.clone(),
             addressee: notice.addressee.text.zh.clone(),
@@ -353,7 +353,7 @@ mod tests {
             matter: "m".into(),
             version: "2024-01".into(),
             outcome: "accept".into(),
-            document: DocumentKind::Acceptance,
+            document: "acceptance".into(),
             document_title: "受理通知书".into(),
             document_number: "明审服受〔2026〕____号".into(),
             addressee: "示例宾馆有限公司".into(),

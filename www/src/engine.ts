@@ -11,7 +11,7 @@ interface WasmModule {
   matters: () => unknown;
   matter: (id: string, onDate?: string) => unknown;
   labels: () => unknown;
-  materialRequirement: (material: unknown) => unknown;
+  materialRequirements: (matterId: string, onDate?: string) => unknown;
   verdictDigest?: (verdictJson: string) => string;
   engineVersion?: () => string;
   rulesDigest?: () => string;
@@ -20,6 +20,8 @@ interface WasmModule {
 export interface Checked { verdict: Verdict; json: string | null }
 
 export class Engine {
+  private requirements = new WeakMap<MaterialDef, Text>();
+
   constructor(private m: WasmModule) {}
 
   matters(): MatterSummary[] {
@@ -31,7 +33,14 @@ export class Engine {
   matter(id: string, onDate?: string): MatterDef {
     const r = onDate ? this.m.matter(id, onDate) : this.m.matter(id);
     if (isError(r)) throw new EngineFailure(r);
-    return r as MatterDef;
+    const def = r as MatterDef;
+    const reqs = onDate ? this.m.materialRequirements(id, onDate) : this.m.materialRequirements(id);
+    if (isError(reqs)) throw new EngineFailure(reqs);
+    for (const x of def.materials) {
+      const t = (reqs as Record<string, Text>)[x.id];
+      if (t) this.requirements.set(x, t);
+    }
+    return def;
   }
 
   /** The verdict and, when the engine offers it, the exact JSON bytes it printed (for digests). */
@@ -56,11 +65,11 @@ export class Engine {
     return this.m.labels() as Labels;
   }
 
-  /** What a material must be handed in as, in the engine's words (原件1份（纸质）…). */
+  /** What a material of a matter() definition must be handed in as, in the engine's words. */
   requirement(material: MaterialDef): Text {
-    const r = this.m.materialRequirement(material);
-    if (isError(r)) throw new EngineFailure(r);
-    return r as Text;
+    const t = this.requirements.get(material);
+    if (!t) throw new Error(`no requirement for material ${material.id}: load it with matter()`);
+    return t;
   }
 
   verdictDigest(json: string | null): string | null {
