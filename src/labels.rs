@@ -284,6 +284,43 @@ mod tests {
         }
     }
 
+    /// The enum values the rule format's JSON Schema lists (generated from the types).
+    #[cfg(feature = "schema")]
+    fn schema_values<T: schemars::JsonSchema>() -> Vec<String> {
+        let schema = serde_json::to_value(schemars::schema_for!(T)).unwrap();
+        let mut values = Vec::new();
+        for variant in schema["oneOf"].as_array().into_iter().flatten() {
+            for v in variant["enum"].as_array().into_iter().flatten() {
+                values.push(v.as_str().unwrap().to_string());
+            }
+            if let Some(v) = variant["const"].as_str() {
+                values.push(v.to_string());
+            }
+        }
+        for v in schema["enum"].as_array().into_iter().flatten() {
+            values.push(v.as_str().unwrap().to_string());
+        }
+        values
+    }
+
+    #[cfg(feature = "schema")]
+    #[test]
+    fn every_variant_of_the_rule_format_enums_has_a_label() {
+        let json = serde_json::to_value(labels()).unwrap();
+        for (map, values) in [
+            ("applicant_kinds", schema_values::<ApplicantKind>()),
+            ("material_forms", schema_values::<MaterialForm>()),
+            ("media", schema_values::<Medium>()),
+        ] {
+            assert!(!values.is_empty(), "{map}");
+            let keys: Vec<&String> = json[map].as_object().unwrap().keys().collect();
+            assert_eq!(keys.len(), values.len(), "{map}: {keys:?} vs {values:?}");
+            for v in &values {
+                assert!(json[map].get(v).is_some(), "{map} lacks {v}");
+            }
+        }
+    }
+
     #[test]
     fn label_maps_are_keyed_by_serde_names() {
         let json = serde_json::to_value(labels()).expect("labels serialize");
