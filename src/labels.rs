@@ -16,11 +16,16 @@ fn text(zh: &str, en: &str) -> Text {
 }
 
 /// A list of pairs as a JSON object, in list order.
-fn as_map<K: Serialize, S: Serializer>(
-    pairs: &[(K, Text)],
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
+fn as_map<S: Serializer>(pairs: &[(String, Text)], serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_map(pairs.iter().map(|(k, v)| (k, v)))
+}
+
+/// An enum's serde name (its variants are unit variants serialized as strings).
+fn key<K: Serialize>(k: K) -> String {
+    match serde_json::to_value(k) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
 }
 
 /// All labels, each map keyed by its enum's serde names (so TypeScript types them by the enum).
@@ -29,32 +34,32 @@ fn as_map<K: Serialize, S: Serializer>(
 pub struct Labels {
     #[cfg_attr(feature = "wasm", tsify(type = "Record<ApplicantKind, Text>"))]
     #[serde(serialize_with = "as_map")]
-    pub applicant_kinds: Vec<(ApplicantKind, Text)>,
+    pub applicant_kinds: Vec<(String, Text)>,
     #[cfg_attr(feature = "wasm", tsify(type = "Record<Channel, Text>"))]
     #[serde(serialize_with = "as_map")]
-    pub channels: Vec<(Channel, Text)>,
+    pub channels: Vec<(String, Text)>,
     /// 材料类型 as required by a rule.
     #[cfg_attr(feature = "wasm", tsify(type = "Record<MaterialForm, Text>"))]
     #[serde(serialize_with = "as_map")]
-    pub material_forms: Vec<(MaterialForm, Text)>,
+    pub material_forms: Vec<(String, Text)>,
     /// 材料形式.
     #[cfg_attr(feature = "wasm", tsify(type = "Record<Medium, Text>"))]
     #[serde(serialize_with = "as_map")]
-    pub media: Vec<(Medium, Text)>,
+    pub media: Vec<(String, Text)>,
     /// What a clerk records as handed in.
     #[cfg_attr(feature = "wasm", tsify(type = "Record<SubmittedForm, Text>"))]
     #[serde(serialize_with = "as_map")]
-    pub submitted_forms: Vec<(SubmittedForm, Text)>,
+    pub submitted_forms: Vec<(String, Text)>,
     #[cfg_attr(feature = "wasm", tsify(type = "Record<MaterialStatus, Text>"))]
     #[serde(serialize_with = "as_map")]
-    pub material_statuses: Vec<(MaterialStatus, Text)>,
+    pub material_statuses: Vec<(String, Text)>,
     /// Why a pledge cannot be used, by `pledge.blocked_by` code.
     #[cfg_attr(feature = "wasm", tsify(type = "Record<string, Text>"))]
     #[serde(serialize_with = "as_map")]
-    pub pledge_blocks: Vec<(&'static str, Text)>,
+    pub pledge_blocks: Vec<(String, Text)>,
     #[cfg_attr(feature = "wasm", tsify(type = "Record<DocumentKind, Text>"))]
     #[serde(serialize_with = "as_map")]
-    pub document_kinds: Vec<(DocumentKind, Text)>,
+    pub document_kinds: Vec<(String, Text)>,
     pub document: DocumentLabels,
 }
 
@@ -85,11 +90,11 @@ pub fn labels() -> Labels {
             OtherOrganization,
         ]
         .into_iter()
-        .map(|k| (k, k.label()))
+        .map(|k| (key(k), k.label()))
         .collect(),
         channels: [Channel::Window, Channel::Online, Channel::Kiosk]
             .into_iter()
-            .map(|c| (c, channel_label(c)))
+            .map(|c| (key(c), channel_label(c)))
             .collect(),
         material_forms: [
             MaterialForm::Original,
@@ -98,11 +103,11 @@ pub fn labels() -> Labels {
             MaterialForm::OriginalOrCopy,
         ]
         .into_iter()
-        .map(|f| (f, material_form_label(f)))
+        .map(|f| (key(f), material_form_label(f)))
         .collect(),
         media: [Medium::Paper, Medium::Electronic, Medium::PaperOrElectronic]
             .into_iter()
-            .map(|m| (m, medium_label(m)))
+            .map(|m| (key(m), medium_label(m)))
             .collect(),
         submitted_forms: [
             SubmittedForm::Original,
@@ -110,7 +115,7 @@ pub fn labels() -> Labels {
             SubmittedForm::OriginalAndCopy,
         ]
         .into_iter()
-        .map(|f| (f, submitted_form_label(f)))
+        .map(|f| (key(f), submitted_form_label(f)))
         .collect(),
         material_statuses: [
             MaterialStatus::Provided,
@@ -118,11 +123,11 @@ pub fn labels() -> Labels {
             MaterialStatus::Missing,
         ]
         .into_iter()
-        .map(|s| (s, material_status_label(s)))
+        .map(|s| (key(s), material_status_label(s)))
         .collect(),
         pledge_blocks: PLEDGE_BLOCKS
             .iter()
-            .map(|code| (*code, pledge_block_label(code)))
+            .map(|code| (code.to_string(), pledge_block_label(code)))
             .collect(),
         document_kinds: [
             DocumentKind::Acceptance,
@@ -131,7 +136,7 @@ pub fn labels() -> Labels {
             DocumentKind::Refusal,
         ]
         .into_iter()
-        .map(|k| (k, document_title(k)))
+        .map(|k| (key(k), document_title(k)))
         .collect(),
         document: DocumentLabels {
             particulars: text("申请信息", "Application details"),

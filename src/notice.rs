@@ -63,13 +63,10 @@ fn text(zh: impl Into<String>, en: impl Into<String>) -> Text {
 
 /// `2026-03-02` → 2026年3月2日 / 2026-03-02.
 pub(crate) fn date_text(date: &str) -> Text {
-    let parts: Vec<&str> = date.split('-').collect();
-    let zh = match parts.as_slice() {
-        [y, m, d] => format!(
-            "{y}年{}月{}日",
-            m.trim_start_matches('0'),
-            d.trim_start_matches('0')
-        ),
+    // The engine formats dates as YYYY-MM-DD; anything else is printed as it is.
+    let number = |range| date.get(range).and_then(|s: &str| s.parse::<u32>().ok());
+    let zh = match (date.get(..4), number(5..7), number(8..10)) {
+        (Some(y), Some(m), Some(d)) if date.len() == 10 => format!("{y}年{m}月{d}日"),
         _ => date.to_string(),
     };
     text(zh, date)
