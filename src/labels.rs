@@ -73,9 +73,7 @@ pub struct DocumentLabels {
     pub status: Text,
     pub due: Text,
     pub basis: Text,
-    pub seal_area: Text,
     pub sample: Text,
-    pub pledge_items: Text,
 }
 
 pub fn labels() -> Labels {
@@ -145,12 +143,10 @@ pub fn labels() -> Labels {
             status: text("收取情况", "Status"),
             due: text("补交期限", "Due"),
             basis: text("依据", "Basis"),
-            seal_area: text("（印章）", "(seal)"),
             sample: text(
                 "样本 · 示例配置生成，不得作为正式文书",
                 "SPECIMEN · from a sample profile, not to be issued",
             ),
-            pledge_items: text("承诺补交的材料", "Materials pledged"),
         },
     }
 }
