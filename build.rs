@@ -67,6 +67,11 @@ fn main() {
     for sub in ["matters", "calendar"] {
         collect(&root.join(sub), &root, &mut files);
     }
+    // The centre profile (optional) sits at the top of the rules directory.
+    let centre = root.join("centre.toml");
+    if centre.is_file() {
+        files.push(("centre.toml".to_string(), centre));
+    }
     files.sort();
 
     let mut texts = Vec::new();

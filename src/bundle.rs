@@ -12,6 +12,7 @@ use regex_lite::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, parse_date, working_days_span_bound};
+use crate::centre::{CENTRE_PATH, CentreProfile, check_centre};
 use crate::model::{
     ApplicantKind, CalendarFile, CaseType, Condition, ConditionValue, FieldKind, LimitUnit,
     MatterFile, TimeLimit,
@@ -108,6 +109,8 @@ pub struct MatterVersion {
 pub struct Bundle {
     pub(crate) matters: BTreeMap<String, Vec<MatterVersion>>,
     pub(crate) calendar: Calendar,
+    /// The issuing centre (`centre.toml`), when the rules carry one.
+    pub(crate) centre: Option<CentreProfile>,
     digest: String,
 }
 
@@ -118,6 +121,10 @@ impl Bundle {
 
     pub fn calendar(&self) -> &Calendar {
         &self.calendar
+    }
+
+    pub fn centre(&self) -> Option<&CentreProfile> {
+        self.centre.as_ref()
     }
 
     /// Compiles sources; any error makes the whole bundle invalid (warnings do not: see
@@ -194,11 +201,15 @@ pub fn digest(sources: &[SourceFile]) -> String {
 enum Kind {
     Matter,
     Calendar,
+    Centre,
 }
 
 fn kind_of(path: &str) -> Option<Kind> {
     if !path.ends_with(".toml") {
         return None;
+    }
+    if path == CENTRE_PATH {
+        return Some(Kind::Centre);
     }
     if path.starts_with("matters/") {
         Some(Kind::Matter)
@@ -210,7 +221,7 @@ fn kind_of(path: &str) -> Option<Kind> {
 }
 
 /// Collects diagnostics for one file, locating JSON-pointer paths in its text.
-struct Reporter<'a> {
+pub(crate) struct Reporter<'a> {
     source: &'a SourceFile,
     /// The file pre-parsed into JSON (embedded rules only).
     parsed: Option<&'a str>,
@@ -230,7 +241,7 @@ impl Reporter<'_> {
         });
     }
 
-    fn at(&mut self, pointer: &str, code: LintCode, message: String) {
+    pub(crate) fn at(&mut self, pointer: &str, code: LintCode, message: String) {
         let offset = locate(&self.source.text, pointer);
         self.at_offset(offset, code, message);
     }
@@ -293,6 +304,7 @@ fn compile(
     let mut versions: Vec<MatterVersion> = Vec::new();
     let mut calendar = Calendar::default();
     let mut calendar_years: HashMap<i32, String> = HashMap::new();
+    let mut centre = None;
 
     for source in sorted {
         let mut reporter = Reporter {
@@ -314,6 +326,14 @@ fn compile(
                     parse::<CalendarFile>(&mut reporter, validation, SchemaKind::Calendar)
                 {
                     compile_calendar(&mut reporter, file, &mut calendar, &mut calendar_years);
+                }
+            }
+            Some(Kind::Centre) => {
+                if let Some(profile) =
+                    parse::<CentreProfile>(&mut reporter, validation, SchemaKind::Centre)
+                {
+                    check_centre(&mut reporter, &profile);
+                    centre = Some(profile);
                 }
             }
             None => {}
@@ -347,6 +367,7 @@ fn compile(
     let bundle = Bundle {
         matters,
         calendar,
+        centre,
         digest: match prepared {
             Some(prepared) => prepared.digest.to_string(),
             None => digest(sources),
@@ -359,6 +380,7 @@ fn compile(
 enum SchemaKind {
     Matter,
     Calendar,
+    Centre,
 }
 
 fn parse<T: serde::de::DeserializeOwned>(
@@ -415,12 +437,16 @@ fn schema_check(reporter: &mut Reporter<'_>, kind: SchemaKind) -> bool {
     use std::sync::OnceLock;
     static MATTER: OnceLock<jsonschema::Validator> = OnceLock::new();
     static CALENDAR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    static CENTRE: OnceLock<jsonschema::Validator> = OnceLock::new();
     let validator = match kind {
         SchemaKind::Matter => MATTER.get_or_init(|| {
             jsonschema::validator_for(&crate::schema::matter_schema()).expect("generated schema")
         }),
         SchemaKind::Calendar => CALENDAR.get_or_init(|| {
             jsonschema::validator_for(&crate::schema::calendar_schema()).expect("generated schema")
+        }),
+        SchemaKind::Centre => CENTRE.get_or_init(|| {
+            jsonschema::validator_for(&crate::schema::centre_schema()).expect("generated schema")
         }),
     };
     let Ok(instance) = toml::from_str::<serde_json::Value>(&reporter.source.text) else {
@@ -1165,6 +1191,7 @@ mod tests {
             match kind_of(path) {
                 Some(Kind::Matter) => same::<MatterFile>(path, text, json),
                 Some(Kind::Calendar) => same::<CalendarFile>(path, text, json),
+                Some(Kind::Centre) => same::<CentreProfile>(path, text, json),
                 None => panic!("{path}: neither a matter nor a calendar file"),
             }
         }

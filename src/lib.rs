@@ -9,10 +9,12 @@
 
 pub mod bundle;
 pub mod calendar;
+pub mod centre;
 mod check;
 mod digest;
 pub mod error;
 mod identifiers;
+pub mod labels;
 mod messages;
 pub mod model;
 mod notice;
@@ -78,7 +80,7 @@ impl Engine {
             .map_err(rules_invalid)
     }
 
-    /// Reads `DIR/matters/**.toml` and `DIR/calendar/*.toml`.
+    /// Reads `DIR/matters/**.toml`, `DIR/calendar/*.toml` and `DIR/centre.toml` (optional).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_dir(dir: &std::path::Path) -> Result<Engine> {
         Engine::from_sources(&read_rules_dir(dir)?)
@@ -167,6 +169,12 @@ impl Engine {
                 format!("No version of matter “{matter_id}” is in force on that date."),
             )
         })
+    }
+
+    /// What a material must be handed in as (原件/复印件 and how many, paper or electronic), in
+    /// the words the findings use: the forms show it beside each material.
+    pub fn requirement(material: &model::Material) -> model::Text {
+        messages::describe_form(material)
     }
 
     /// `from` + `days` working or natural days (start day not counted).
@@ -298,6 +306,22 @@ pub fn read_rules_dir(dir: &std::path::Path) -> Result<Vec<SourceFile>> {
         Ok(())
     }
     let mut sources = Vec::new();
+    let centre = dir.join(centre::CENTRE_PATH);
+    if centre.is_file() {
+        let text = std::fs::read_to_string(&centre).map_err(|e| {
+            Error::new(
+                ErrorCode::Io,
+                "无法读取办理机构配置 centre.toml。",
+                "Cannot read the centre profile centre.toml.",
+            )
+            .at(centre.display().to_string())
+            .detail(e.to_string())
+        })?;
+        sources.push(SourceFile {
+            path: centre::CENTRE_PATH.to_string(),
+            text,
+        });
+    }
     for sub in ["matters", "calendar"] {
         let path = dir.join(sub);
         if path.is_dir() {

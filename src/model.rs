@@ -11,7 +11,7 @@ use schemars::JsonSchema;
 
 /// Text shown to people: Simplified Chinese first, English second. Both are required so the
 /// forms' en toggle never shows an empty label.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]

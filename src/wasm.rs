@@ -287,6 +287,46 @@ pub fn rules_digest() -> String {
     }
 }
 
+/// The labels of every engine concept the pages show (applicant kinds, channels, material forms
+/// and statuses, pledge blocks, document kinds) and the printed documents' headings.
+#[wasm_bindgen(js_name = labels, unchecked_return_type = "Labels")]
+pub fn labels() -> JsValue {
+    json_js(&crate::labels::labels())
+}
+
+/// Through JSON text: for values read once per page, this reuses the serde_json code the module
+/// already carries instead of adding a serde-wasm-bindgen serializer for their types.
+fn json_js<T: Serialize>(value: &T) -> JsValue {
+    let text = crate::to_pretty_json(value);
+    JSON::parse(&text).unwrap_or(JsValue::NULL)
+}
+
+/// What each material of a matter (the version `matter(id, onDate)` returns) must be handed in
+/// as, by material id, e.g. `原件1份（纸质）`.
+#[wasm_bindgen(
+    js_name = materialRequirements,
+    unchecked_return_type = "Record<string, Text> | ErrorEnvelope"
+)]
+pub fn material_requirements(
+    #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    #[wasm_bindgen(js_name = onDate, unchecked_optional_param_type = "string | null")]
+    on_date: Option<JsValue>,
+) -> JsValue {
+    let run = || -> Result<JsValue, Error> {
+        let id = string_arg(&id, "id")?;
+        let on = optional_string_arg(on_date, "onDate")?;
+        let engine = active()?;
+        let rule = engine.matter(&id, on.as_deref())?;
+        let requirements: std::collections::BTreeMap<&str, crate::model::Text> = rule
+            .materials
+            .iter()
+            .map(|m| (m.id.as_str(), Engine::requirement(m)))
+            .collect();
+        Ok(json_js(&requirements))
+    };
+    run().unwrap_or_else(|error| error_js(&error))
+}
+
 /// The engine's version, as in every verdict.
 #[wasm_bindgen(js_name = engineVersion)]
 pub fn engine_version() -> String {

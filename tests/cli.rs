@@ -144,11 +144,12 @@ fn check_prints_the_verdict_and_exits_0_whatever_the_outcome() {
     assert_eq!(out.status.code(), Some(0));
     let verdict: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(verdict["outcome"], "correction_required");
+    assert_eq!(verdict["notice"]["kind"], "correction");
     assert!(
         verdict["notice"]["text"]["zh"]
             .as_str()
             .unwrap()
-            .starts_with("一次性告知单")
+            .contains("\n补正材料通知书\n")
     );
 }
 

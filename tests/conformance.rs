@@ -2,7 +2,8 @@
 //!
 //! Each case names its input and hand-written expectations (`expect_outcome`, `expect_codes`,
 //! `expect_error`, `expect_due`, `expect_deadlines`, `expect_provisional`, `expect_pledge`,
-//! `expect_pledge_item_dues`, `expect_checklist`, `expect_text_absent`, `expect_text_present`); `<case>.expected.json` beside it holds the exact bytes the
+//! `expect_pledge_item_dues`, `expect_checklist`, `expect_text_absent`, `expect_text_present`,
+//! `expect_notice`); `<case>.expected.json` beside it holds the exact bytes the
 //! engine must print. The Node and Chromium runners read the same files and compare the same
 //! bytes. `QIQUAN_BLESS=1 cargo test --test conformance` rewrites the `.expected.json` files;
 //! review their diff before committing.
@@ -27,6 +28,61 @@ fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
+}
+
+/// `expect_notice`: `kind`, the numbered `items` as `kind:id` targets in order, the `basis`, and
+/// texts that must (`contains`) or must not (`excludes`) appear in the notice's text (zh + en).
+fn check_notice(name: &str, expected: &Value, notice: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    for key in ["kind", "basis"] {
+        if let Some(want) = expected.get(key)
+            && &notice[key] != want
+        {
+            problems.push(format!(
+                "{name}: expected notice.{key} {want}, got {}",
+                notice[key]
+            ));
+        }
+    }
+    if let Some(want) = expected.get("items") {
+        let got: Vec<Value> = notice["items"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|i| {
+                        let t = &i["target"];
+                        Value::from(format!(
+                            "{}:{}",
+                            t["kind"].as_str().unwrap_or(""),
+                            t["id"].as_str().unwrap_or("")
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if want.as_array() != Some(&got) {
+            problems.push(format!(
+                "{name}: expected notice items {want}, got {}",
+                Value::Array(got)
+            ));
+        }
+    }
+    let text = format!(
+        "{}\n{}",
+        notice["text"]["zh"].as_str().unwrap_or(""),
+        notice["text"]["en"].as_str().unwrap_or("")
+    );
+    for (key, must) in [("contains", true), ("excludes", false)] {
+        for needle in expected[key].as_array().into_iter().flatten() {
+            let needle = needle.as_str().unwrap_or("");
+            if text.contains(needle) != must {
+                let verb = if must { "lacks" } else { "contains" };
+                problems.push(format!("{name}: notice text {verb} “{needle}”"));
+            }
+        }
+    }
+    problems
 }
 
 /// Runs one case and returns the engine's output bytes, exactly as every runtime must.
@@ -134,6 +190,9 @@ fn check_expectations(name: &str, case: &Value, output: &Value) -> Vec<String> {
         && &output["due"] != due
     {
         problems.push(format!("{name}: expected due {due}, got {}", output["due"]));
+    }
+    if let Some(expected) = case.get("expect_notice") {
+        problems.extend(check_notice(name, expected, &output["notice"]));
     }
     if let Some(provisional) = case.get("expect_provisional") {
         let got = output

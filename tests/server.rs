@@ -478,16 +478,38 @@ fn check_uses_the_server_clock_and_signs_a_receipt() {
         receipt["statutory_due"],
         verdict["deadlines"]["statutory_due"]
     );
+    // The document it stands for, as the structured notice names it.
+    assert_eq!(receipt["document"], "acceptance");
+    assert_eq!(receipt["document"], verdict["notice"]["kind"]);
+    assert_eq!(receipt["document_title"], "受理通知书");
+    assert_eq!(
+        receipt["document_number"],
+        verdict["notice"]["number"]["text"]
+    );
+    assert_eq!(
+        receipt["addressee"],
+        verdict["notice"]["addressee"]["text"]["zh"]
+    );
+    assert_eq!(
+        receipt["office"],
+        verdict["notice"]["issuer"]["office"]["zh"]
+    );
+    assert_eq!(receipt["office"], "明川县行政审批服务局");
     let key = server.get("/v1/receipts/key");
     conforms(&key, "/v1/receipts/key", "get");
     let key = key.json();
     assert_eq!(receipt["key_id"], key["key_id"]);
-    let mut canonical = String::from("qiquan-receipt-v1\n");
+    let mut canonical = String::from("qiquan-receipt-v2\n");
     for name in [
         "receipt_no",
         "matter",
         "version",
         "outcome",
+        "document",
+        "document_title",
+        "document_number",
+        "addressee",
+        "office",
         "rules_digest",
         "verdict_digest",
         "accepted_on",
@@ -531,6 +553,8 @@ fn check_uses_the_server_clock_and_signs_a_receipt() {
     let body = response.json();
     assert_eq!(body["verdict"]["outcome"], "accept_with_pledge");
     assert_eq!(body["receipt"]["outcome"], "accept_with_pledge");
+    assert_eq!(body["receipt"]["document"], "pledge_acceptance");
+    assert_eq!(body["receipt"]["document_title"], "容缺受理通知书");
     assert!(body["receipt"]["pledge_due"].is_string());
     assert_eq!(
         body["receipt"]["pledge_due"],

@@ -36,10 +36,11 @@ use crate::calendar::{Pause, format_date, format_instant, parse_date};
 use crate::error::{Error, ErrorCode, Result};
 use crate::messages;
 use crate::model::{ApplicantKind, CaseType, Text};
-use crate::notice::render_notice;
+use crate::notice::{NoticeInput, render_notice};
 use crate::submission::{Channel, CheckOptions, MAX_PAUSES, MaterialSubmission, Submission};
 use crate::verdict::{
-    Checklist, Finding, FindingCode, FindingReason, PledgeBlock, Target, TargetKind, Verdict,
+    Checklist, Finding, FindingCode, FindingReason, Notice, PledgeBlock, Target, TargetKind,
+    Verdict,
 };
 
 use decide::{Facts, decide};
@@ -231,9 +232,16 @@ pub(crate) fn check(
         },
         pledge,
         deadlines: reckoned.deadlines,
-        notice: None,
+        notice: Notice::default(),
     };
-    verdict.notice = render_notice(rule, &verdict);
+    verdict.notice = render_notice(
+        &NoticeInput {
+            centre: bundle.centre(),
+            rule,
+            submission,
+        },
+        &verdict,
+    );
     Ok(verdict)
 }
 

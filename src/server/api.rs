@@ -454,21 +454,12 @@ pub async fn check(
     let receipt = match verdict.outcome {
         Outcome::Accept | Outcome::AcceptWithPledge => {
             state.metrics.receipt_issued();
-            Some(state.key.sign(Receipt {
-                receipt_no: receipt::receipt_no(&verdict_digest, &received_at),
-                matter: verdict.matter.clone(),
-                version: verdict.version.clone(),
-                outcome: outcome.to_string(),
-                rules_digest: verdict.rules_digest.clone(),
-                verdict_digest: verdict_digest.clone(),
-                accepted_on: verdict.deadlines.accepted_on.clone(),
-                promised_due: verdict.deadlines.promised_due.clone(),
-                statutory_due: Some(verdict.deadlines.statutory_due.clone()),
-                pledge_due: verdict.deadlines.pledge_due.clone(),
-                issued_at: received_at.clone(),
-                key_id: String::new(),
-                signature: String::new(),
-            }))
+            Some(state.key.sign(Receipt::for_verdict(
+                &verdict,
+                outcome,
+                &verdict_digest,
+                &received_at,
+            )))
         }
         _ => None,
     };

@@ -2,7 +2,7 @@
 import './styles.css';
 import { h, clear, $ } from './dom';
 import { loadEngine, nowInChina, type Engine } from './engine';
-import { initLang, onLangChange, t, tx, APPLICANT_KINDS, fmtDate, fmtDateTime } from './i18n';
+import { initLang, onLangChange, t, tx, engineLabels, fmtDate, fmtDateTime } from './i18n';
 import {
   renderHeader, renderField, materialTags, materialDetails, buildSubmission, checkStable,
   applyChecklist, renderErrorSummary, renderOutcome, renderDates, renderPledge, renderFindingsList,
@@ -156,7 +156,7 @@ function renderForm(m: MatterDef): HTMLElement[] {
               type: 'radio', name: 'applicant-kind', id: rid, value: k, checked: S.kind === k,
               onchange: () => { S.kind = k; onChange(null); },
             }),
-            h('label', { for: rid }, tx(APPLICANT_KINDS[k]) || k));
+            h('label', { for: rid }, tx(engineLabels().applicant_kinds[k])));
         })))),
     h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
       h('h2', { class: 'section-title', id: 'fields-h' }, t('formInfo')),
@@ -285,6 +285,8 @@ function renderServer(): void {
           h('h3', { class: 'panel-title' }, t('receipt')),
           h('dl', { class: 'summary-list' },
             row('receiptNo', r.receipt.receipt_no, 'receipt_no'),
+            row('receiptDocument', `${r.receipt.document_title} ${r.receipt.document_number}`, 'document_number'),
+            row('receiptOffice', r.receipt.office, 'office'),
             row('acceptedOn', fmtDate(r.receipt.accepted_on), 'accepted_on'),
             r.receipt.promised_due ? row('promisedDue', fmtDate(r.receipt.promised_due), 'promised_due') : null,
             r.receipt.statutory_due ? row('statutoryDue', fmtDate(r.receipt.statutory_due), 'statutory_due') : null,
@@ -294,7 +296,7 @@ function renderServer(): void {
             row('signature', r.receipt.signature, 'signature')))
       : h('div', { class: 'panel', id: 'no-receipt' },
           h('p', null, t('noReceipt')),
-          h('h3', { class: 'panel-title' }, v.notice ? tx(v.notice.title) : t('oneTimeNotice')),
+          h('h3', { class: 'panel-title' }, tx(v.notice.title)),
           h('div', { id: 'server-findings' })));
   renderOutcome($('#server-outcome', el), v, 'serverResult');
   const f = el.querySelector<HTMLElement>('#server-findings');

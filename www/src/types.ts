@@ -1,6 +1,6 @@
 // Engine types come from pkg/qiquan.d.ts, which tsify generates from the Rust types, so the
 // pages cannot drift from the engine. Only the server's response shapes are written here.
-import type { Verdict } from '../../pkg/qiquan';
+import type { DocumentKind, Verdict } from '../../pkg/qiquan';
 
 export type {
   ApplicantKind,
@@ -13,6 +13,10 @@ export type {
   FindingCode,
   FindingReason,
   LimitClocks,
+  DocumentKind,
+  Labels,
+  Notice,
+  PledgeDocument,
   MaterialState,
   MaterialStatus,
   MaterialSubmission,
@@ -37,6 +41,13 @@ export interface Receipt {
   receipt_no: string;
   matter: string;
   version: string;
+  outcome: string;
+  /** The document it stands for, from verdict.notice. */
+  document: DocumentKind;
+  document_title: string;
+  document_number: string;
+  addressee: string;
+  office: string;
   rules_digest: string;
   verdict_digest: string;
   accepted_on: string;

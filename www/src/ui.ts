@@ -2,6 +2,7 @@
 // never decide what applies, what is wrong or when anything is due.
 import { h, clear } from './dom';
 import { t, tx, fmtDate, fmtDateTime, getLang, setLang, blockedReason, type Key } from './i18n';
+import { loadedEngine } from './engine';
 import type { FieldDef, MatterDef, MaterialDef, Verdict, Finding, Submission, MaterialSubmission, Outcome, Text } from './types';
 
 export type Value = string | number | boolean;
@@ -99,16 +100,9 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
 
 /* ---------- materials ---------- */
 
+/** What a material must be handed in as, in the engine's words (the findings use the same). */
 export function requirementText(m: MaterialDef): string {
-  const parts: string[] = [];
-  if (m.form === 'original_or_copy') parts.push(t('formOriginalOrCopy'));
-  else {
-    if (m.originals) parts.push(t('copiesOriginal', { n: m.originals }));
-    if (m.copies) parts.push(t('copiesCopy', { n: m.copies }));
-  }
-  const medium = m.medium === 'paper' ? t('mediumPaper') : m.medium === 'electronic' ? t('mediumElectronic') : t('mediumEither');
-  parts.push(medium);
-  return parts.join(getLang() === 'zh' ? '，' : ', ');
+  return tx(loadedEngine().requirement(m));
 }
 
 export function materialTags(m: MaterialDef): HTMLElement {
