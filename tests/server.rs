@@ -2,6 +2,7 @@
 //! server prints the address it bound) and talks HTTP/1.1 to it over a plain TCP socket, so every
 //! malformed request can be sent exactly as a hostile client would.
 #![cfg(feature = "server")]
+#![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
