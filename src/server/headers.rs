@@ -26,6 +26,9 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
      font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
      object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// Longest request target (path and query) answered; past it 414.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
 /// Cache policy of content-hashed assets.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Cache policy of everything else served from disk: keep, but ask every time.
@@ -34,7 +37,15 @@ pub const REVALIDATE: &str = "no-cache";
 /// Adds the security headers to every response, and `no-store` to API answers that set no
 /// cache policy of their own.
 pub async fn security(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
+    let too_long = request
+        .uri()
+        .path_and_query()
+        .is_some_and(|p| p.as_str().len() > MAX_URI_BYTES);
+    let mut response = if too_long {
+        super::api::ApiError::http_layer(414).into_response()
+    } else {
+        next.run(request).await
+    };
     let headers = response.headers_mut();
     let set = |headers: &mut HeaderMap, name: &'static str, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
