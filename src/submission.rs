@@ -214,3 +214,27 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
         deserializer.deserialize_map(UniqueVisitor(PhantomData))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_note(note: &str) -> Submission {
+        let json = serde_json::json!({
+            "applicant": {"kind": "natural_person"},
+            "materials": {"a/b~c": {"status": "flawed", "note": note}},
+        });
+        serde_json::from_value(json).expect("a submission")
+    }
+
+    #[test]
+    fn notes_up_to_the_limit_pass_and_longer_ones_point_at_the_note() {
+        assert!(with_note(&"章".repeat(MAX_NOTE_CHARS)).validate().is_ok());
+        let error = with_note(&"章".repeat(MAX_NOTE_CHARS + 1))
+            .validate()
+            .expect_err("too long");
+        assert_eq!(error.code, crate::ErrorCode::NoteTooLong);
+        assert_eq!(error.at.as_deref(), Some("/materials/a~1b~0c/note"));
+        assert!(error.message.zh.contains("201"));
+    }
+}
