@@ -9,10 +9,10 @@
 // and stall), SLOW (500 connections that send their headers a byte every 500 ms), METHODS
 // (10000 requests with made-up methods, 8 keep-alive connections), NONREADING (300 connections
 // that pipeline 200 requests each and never read), HOLD (seconds the stalled and slow clients
-// stay, default 20), SETTLE (seconds after the storm before the "after" figure, default 15),
+// stay, default 20), ROUNDS (storms one after another, default 1), SETTLE (seconds after the storm before the "after" figure, default 15),
 // EXTRA_ARGS (more `qiquan serve` flags), MALLOC_ARENA_MAX etc. pass through to the server.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -24,6 +24,7 @@ const METHODS = num('METHODS', 10000);
 const NONREADING = num('NONREADING', 300);
 const HOLD = num('HOLD', 20);
 const SETTLE = num('SETTLE', 15);
+const ROUNDS = num('ROUNDS', 1);
 const extra = (process.env.EXTRA_ARGS ?? '').split(' ').filter(Boolean);
 
 const server = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--dev', '--www', '/nonexistent', ...extra], {
@@ -45,6 +46,10 @@ const rssKiB = () => {
   return Number(status.match(/VmRSS:\s+(\d+)/)[1]);
 };
 const mib = (kib) => (kib / 1024).toFixed(1);
+/** The server's open sockets (its connections and the listener). */
+const sockets_open = () => readdirSync(`/proc/${server.pid}/fd`)
+  .filter((fd) => { try { return readlinkSync(`/proc/${server.pid}/fd/${fd}`).startsWith('socket:'); } catch { return false; } })
+  .length;
 
 /** One request on a fresh connection; resolves with [status, milliseconds]. */
 function request(method, path, headers = {}, body = '') {
@@ -154,8 +159,8 @@ function nonReading(n) {
   return Promise.all(Array.from({ length: n }, () => new Promise((resolve) => {
     const socket = opened(net.connect(addr));
     socket.on('connect', () => { socket.write(requests); socket.pause(); });
-    socket.on('close', () => { count('non-reading', 'closed by server'); resolve(); });
-    setTimeout(() => { if (!socket.destroyed) { count('non-reading', 'still open at HOLD'); socket.destroy(); } }, HOLD * 1000);
+    socket.on('close', resolve);
+    setTimeout(() => socket.destroy(), HOLD * 1000);
   })));
 }
 
@@ -163,20 +168,33 @@ function nonReading(n) {
 const latencies = [];
 const healthFailures = [];
 let peak = before;
+let peakSockets = 0;
 let sampling = true;
 const sampler = (async () => {
   while (sampling) {
     const [status, ms] = await request('GET', '/healthz');
     if (status === 200) latencies.push(ms); else healthFailures.push(status);
     peak = Math.max(peak, rssKiB());
+    peakSockets = Math.max(peakSockets, sockets_open());
     await sleep(100);
   }
 })();
 
 const started = performance.now();
-await Promise.all([stalled(STALLED), slow(SLOW), methods(METHODS), nonReading(NONREADING)]);
+let socketsAtHold = 0;
+const afterRounds = [];
+for (let round = 0; round < ROUNDS; round++) {
+  // Just before the clients give up (HOLD): how many connections does the server still hold?
+  const atHold = sleep(HOLD * 1000 - 500).then(() => sockets_open());
+  await Promise.all([stalled(STALLED), slow(SLOW), methods(METHODS), nonReading(NONREADING)]);
+  socketsAtHold = Math.max(socketsAtHold, await atHold);
+  for (const s of sockets) s.destroy();
+  sockets.length = 0;
+  await sleep(2000);
+  afterRounds.push(rssKiB());
+  if (process.env.VERBOSE) console.log(`round ${round}: RSS ${mib(rssKiB())} MiB, server sockets ${sockets_open()}`);
+}
 const stormSeconds = ((performance.now() - started) / 1000).toFixed(1);
-for (const s of sockets) s.destroy();
 sampling = false;
 await sampler;
 const justAfter = rssKiB();
@@ -193,11 +211,12 @@ server.kill('SIGTERM');
 
 latencies.sort((a, b) => a - b);
 const q = (p) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1) : 'n/a';
+if (ROUNDS > 1) console.log(`storm: RSS after each of ${ROUNDS} rounds: ${afterRounds.map(mib).join(', ')} MiB`);
 console.log(`storm: ${STALLED} stalled bodies, ${SLOW} slow-header clients, ${METHODS} made-up methods, ${NONREADING} non-reading clients; ${stormSeconds} s`);
 console.log('');
-console.log('| RSS before | RSS peak during | RSS right after | RSS after ' + SETTLE + ' s | /healthz p50 | p99 | max | /healthz failures | /metrics bytes |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-console.log(`| ${mib(before)} MiB | ${mib(peak)} MiB | ${mib(justAfter)} MiB | ${mib(after)} MiB | ${q(0.5)} ms | ${q(0.99)} ms | ${q(1)} ms | ${healthFailures.length} of ${latencies.length + healthFailures.length} | ${metricsSize} |`);
+console.log('| RSS before | RSS peak during | RSS right after | RSS after ' + SETTLE + ' s | server sockets: peak / at ' + HOLD + ' s | /healthz p50 | p99 | max | /healthz failures | /metrics bytes |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log(`| ${mib(before)} MiB | ${mib(peak)} MiB | ${mib(justAfter)} MiB | ${mib(after)} MiB | ${peakSockets} / ${socketsAtHold} | ${q(0.5)} ms | ${q(0.99)} ms | ${q(1)} ms | ${healthFailures.length} of ${latencies.length + healthFailures.length} | ${metricsSize} |`);
 console.log('');
 for (const [key, n] of [...statuses].sort()) console.log(`  ${key}: ${n}`);
 const ok = healthFailures.length === 0 && metricsStatus === 200 && after < before + 64 * 1024;

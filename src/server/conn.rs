@@ -1,15 +1,14 @@
 //! One client connection's socket, guarded: a write that makes no progress for the write
 //! timeout fails (a client that never reads its responses cannot hold the connection), the
 //! HTTP layer's own bodiless error answers (400, 414, 431) are given the JSON error body every
-//! other error has, and the bytes read since the last response are counted so a header-read
-//! timeout can tell a slow client (answered 408) from an idle keep-alive one (just closed).
+//! other error has, and when hyper gives up on a client's headers (its header-read timeout) a
+//! client that had started a request is answered 408, while an idle keep-alive one is just
+//! closed.
 
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll, ready};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
@@ -17,38 +16,32 @@ use tokio::time::Sleep;
 
 use super::api::ApiError;
 
-/// What the connection's task needs to know after hyper has dropped the socket.
-#[derive(Default)]
-pub struct ConnStats {
-    read: AtomicU64,
-    read_at_last_write: AtomicU64,
-}
-
-impl ConnStats {
-    /// True when the client has sent bytes since the server last wrote: a request (or its
-    /// headers) is under way.
-    pub fn request_under_way(&self) -> bool {
-        self.read.load(Ordering::Relaxed) > self.read_at_last_write.load(Ordering::Relaxed)
-    }
-}
-
 pub struct GuardedIo {
     inner: TcpStream,
     write_timeout: Duration,
+    /// hyper's header-read timeout, which starts when it waits for a request head: at the
+    /// start and after each response.
+    header_timeout: Duration,
     stalled: Option<Pin<Box<Sleep>>>,
     /// A rewritten answer still to be written (it replaced hyper's own).
     pending: Vec<u8>,
-    stats: Arc<ConnStats>,
+    /// Bytes read in all, and when the server last wrote.
+    read: u64,
+    read_at_last_write: u64,
+    last_write: Instant,
 }
 
 impl GuardedIo {
-    pub fn new(inner: TcpStream, write_timeout: Duration, stats: Arc<ConnStats>) -> Self {
+    pub fn new(inner: TcpStream, write_timeout: Duration, header_timeout: Duration) -> Self {
         Self {
             inner,
             write_timeout,
+            header_timeout,
             stalled: None,
             pending: Vec::new(),
-            stats,
+            read: 0,
+            read_at_last_write: 0,
+            last_write: Instant::now(),
         }
     }
 
@@ -95,8 +88,7 @@ impl AsyncRead for GuardedIo {
     ) -> Poll<io::Result<()>> {
         let before = buf.filled().len();
         let poll = Pin::new(&mut self.inner).poll_read(cx, buf);
-        let n = buf.filled().len() - before;
-        self.stats.read.fetch_add(n as u64, Ordering::Relaxed);
+        self.read += (buf.filled().len() - before) as u64;
         poll
     }
 }
@@ -108,8 +100,8 @@ impl AsyncWrite for GuardedIo {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         ready!(self.drain_pending(cx))?;
-        let read = self.stats.read.load(Ordering::Relaxed);
-        self.stats.read_at_last_write.store(read, Ordering::Relaxed);
+        self.read_at_last_write = self.read;
+        self.last_write = Instant::now();
         if let Some(status) = http_layer_error(buf) {
             self.pending = error_response(&ApiError::http_layer(status));
             // Best effort now; the rest on the next write, flush or shutdown.
@@ -136,6 +128,17 @@ impl AsyncWrite for GuardedIo {
     /// what [`http_layer_error`] looks at.
     fn is_write_vectored(&self) -> bool {
         false
+    }
+}
+
+impl Drop for GuardedIo {
+    /// hyper drops the socket when it gives up; if the client had sent part of a request and
+    /// nothing was answered for the header timeout, that was hyper's header-read timeout: say
+    /// 408 (without waiting: the socket takes it, or the client does not get it).
+    fn drop(&mut self) {
+        if self.read > self.read_at_last_write && self.last_write.elapsed() >= self.header_timeout {
+            let _ = self.inner.try_write(&error_response(&ApiError::timeout()));
+        }
     }
 }
 

@@ -31,7 +31,7 @@ use tower_http::services::ServeDir;
 
 use crate::{Engine, Error, ErrorCode, Result};
 use api::{ApiError, CheckTag, ErrorCodeTag};
-use conn::{ConnStats, GuardedIo};
+use conn::GuardedIo;
 use metrics::Metrics;
 use receipt::ReceiptKey;
 
@@ -447,12 +447,7 @@ fn accept(
         return;
     };
     let _ = stream.set_nodelay(true);
-    // A second handle on the socket, to answer 408 after hyper gave up on slow headers.
-    let Some((stream, spare)) = split_handle(stream) else {
-        return;
-    };
-    let stats = Arc::new(ConnStats::default());
-    let io = GuardedIo::new(stream, limits.write_timeout, stats.clone());
+    let io = GuardedIo::new(stream, limits.write_timeout, limits.header_timeout);
     let connection = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout)
@@ -461,28 +456,9 @@ fn accept(
         .serve_connection(TokioIo::new(io), TowerToHyperService::new(app.clone()));
     let connection = graceful.watch(connection);
     tokio::spawn(async move {
-        let result = connection.await;
-        if let Err(error) = result
-            && error.is_timeout()
-            && stats.request_under_way()
-        {
-            use std::io::Write;
-            let answer = conn::error_response(&ApiError::timeout());
-            let _ = (&spare).write(&answer);
-        }
-        drop(spare);
+        let _ = connection.await;
         drop(permit);
     });
-}
-
-/// The socket for hyper and a duplicate handle (non-blocking, std) kept by the task.
-fn split_handle(
-    stream: tokio::net::TcpStream,
-) -> Option<(tokio::net::TcpStream, std::net::TcpStream)> {
-    let std = stream.into_std().ok()?;
-    let spare = std.try_clone().ok()?;
-    let stream = tokio::net::TcpStream::from_std(std).ok()?;
-    Some((stream, spare))
 }
 
 /// Installs the Ctrl-C and SIGTERM handlers now, and returns the future that completes on
