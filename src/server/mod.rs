@@ -419,8 +419,10 @@ pub async fn run(
         open,
         "shutting down: no longer accepting; answering open connections with Connection: close"
     );
-    if open > 0 {
-        tokio::time::sleep(limits.drain).await;
+    // The drain ends early once every connection has gone.
+    let drain_until = Instant::now() + limits.drain;
+    while Instant::now() < drain_until && slots.available_permits() < limits.max_connections {
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     tokio::select! {
         () = graceful.shutdown() => tracing::info!("all connections closed"),
