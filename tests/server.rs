@@ -1203,8 +1203,15 @@ fn connections_over_the_limit_are_answered_503() {
         "max-connections",
         &["--dev", "--www", "/nonexistent", "--max-connections", "3"],
     );
-    let held: Vec<TcpStream> = (0..3).map(|_| connect(&server.addr)).collect();
-    std::thread::sleep(Duration::from_millis(200));
+    // Three keep-alive connections, each surely being served (it answered a request).
+    let held: Vec<KeepAlive> = (0..3)
+        .map(|_| {
+            let mut client = KeepAlive::new(&server.addr);
+            client.send("GET", "/healthz", &[], b"");
+            assert_eq!(client.receive().unwrap().status, 200);
+            client
+        })
+        .collect();
     let mut extra = connect(&server.addr);
     read_response(&mut extra).assert_error(503, "too_many_connections");
     drop(held);
