@@ -1,8 +1,8 @@
 //! The WebAssembly shell (`pkg/`, built by `scripts/build-wasm.sh`): a thin layer of
 //! argument checking and conversion over [`Engine`]. No rule logic lives here.
 //!
-//! Contract for every export: it never throws and never panics (the release profile aborts on
-//! panic, which would kill the module for the whole page). Bad input comes back as the same
+//! Contract for every export: it never throws and never panics (the `wasm-release` profile
+//! aborts on panic, which would kill the module for the whole page). Bad input comes back as the same
 //! `{"error": {...}}` value the CLI prints, with a stable code. Arguments are taken as
 //! `JsValue` and checked here, so that even a wrongly typed call from plain JavaScript gets an
 //! error value instead of an exception from the generated glue.
@@ -136,20 +136,43 @@ fn stringify_arg(value: &JsValue, name: &str) -> Result<String, Error> {
         })
 }
 
-/// Checks a submission given as JSON text: returns exactly the bytes the CLI prints for the
-/// same input (without the final newline): the verdict JSON, or the error JSON the CLI writes
-/// to stderr.
+/// JSON text given as a string, or as bytes (a `Uint8Array`, e.g. a file as read): bytes get
+/// the CLI's checks for a file, in its order: the size limit first, then UTF-8.
+fn json_text_arg(value: &JsValue, name: &str, what: &str) -> Result<String, Error> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    match value.dyn_ref::<js_sys::Uint8Array>() {
+        Some(array) => {
+            let length = array.length() as usize;
+            if length > crate::submission::MAX_SUBMISSION_BYTES {
+                return Err(crate::input_too_large(what, length));
+            }
+            crate::utf8_input(&array.to_vec(), what).map(str::to_string)
+        }
+        None => Err(bad_argument(
+            name,
+            "字符串或 Uint8Array",
+            "a string or a Uint8Array",
+        )),
+    }
+}
+
+/// Checks a submission given as JSON text (a string, or UTF-8 bytes as a `Uint8Array`):
+/// returns exactly the bytes the CLI prints for the same input (without the final newline):
+/// the verdict JSON, or the error JSON the CLI writes to stderr — for bytes that are too large
+/// or not UTF-8 too.
 #[wasm_bindgen(js_name = checkJson, unchecked_return_type = "string")]
 pub fn check_json(
     #[wasm_bindgen(js_name = matterId, unchecked_param_type = "string")] matter_id: JsValue,
-    #[wasm_bindgen(js_name = submissionJson, unchecked_param_type = "string")]
+    #[wasm_bindgen(js_name = submissionJson, unchecked_param_type = "string | Uint8Array")]
     submission_json: JsValue,
     #[wasm_bindgen(js_name = optionsJson, unchecked_optional_param_type = "string | null")]
     options_json: Option<JsValue>,
 ) -> String {
     let run = || -> Result<String, Error> {
         let matter = string_arg(&matter_id, "matterId")?;
-        let submission = string_arg(&submission_json, "submissionJson")?;
+        let submission = json_text_arg(&submission_json, "submissionJson", "submission")?;
         let options = optional_string_arg(options_json, "optionsJson")?;
         active()?.check_json(&matter, &submission, options.as_deref())
     };

@@ -7,6 +7,7 @@
 //! engine must print. The Node and Chromium runners read the same files and compare the same
 //! bytes. `QIQUAN_BLESS=1 cargo test --test conformance` rewrites the `.expected.json` files;
 //! review their diff before committing.
+#![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 

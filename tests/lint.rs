@@ -1,4 +1,5 @@
 //! `qiquan lint`: every mistake the issue names is reported with its code and position.
+#![allow(clippy::unwrap_used)]
 
 use qiquan::bundle::{Diagnostic, SourceFile, Validation, lint};
 

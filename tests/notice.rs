@@ -1,4 +1,5 @@
 //! The structured notice (issue 12): the parts a printed document is laid out from.
+#![allow(clippy::unwrap_used)]
 
 use qiquan::{CheckOptions, Engine, Submission, Verdict};
 use serde_json::json;
