@@ -448,7 +448,7 @@ fn field_value(rng: &mut Rng, dates: &Dates, field: &qiquan::model::Field, good:
             format!("{:04}-{m:02}-{d:02}", y.clamp(1990, 2030))
         }
         FieldKind::Date => dates.date_text(rng),
-        FieldKind::Number => {
+        FieldKind::Number | FieldKind::Integer => {
             let number = if good {
                 let v = match (field.min, field.max) {
                     (Some(lo), Some(hi)) => *rng.pick(&[lo, hi, (lo + hi) / 2.0]),

@@ -53,7 +53,7 @@ pub(super) fn compile_calendar(
             reporter.at("/year", LintCode::CalendarConflict, format!("{date} 已在另一年的通知中定义 / {date} is already defined by another year's notice"));
         }
     }
-    if reporter.out.len() > before {
+    if reporter.errors_since(before) {
         return;
     }
     calendar.add_year(year, file.notice);

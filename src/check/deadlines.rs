@@ -6,7 +6,7 @@ use crate::calendar::{Calendar, Pause, Reckoner, format_date};
 use crate::error::Result;
 use crate::model::{ClockStart, Material, MatterFile};
 use crate::submission::Channel;
-use crate::verdict::{DeadlineBasis, Deadlines, Outcome, Pledge, PledgeItem};
+use crate::verdict::{DeadlineBasis, Deadlines, ForwardingDeadline, Outcome, Pledge, PledgeItem};
 
 use super::Intake;
 use super::decide::Decision;
@@ -52,6 +52,15 @@ pub(super) fn reckon<'r>(
         decision.pledge_available,
     )?;
     let pledge_due = pledge_items.iter().filter_map(|(_, due)| *due).min();
+    let forwarding = match &rule.forwarding {
+        Some(f) => Some(ForwardingDeadline {
+            authority: f.authority.clone(),
+            forward_due: format_date(reckoner.due(accepted_on, f.forward_within, pauses)?),
+            authority_limit: f.authority_limit,
+            basis: f.basis.clone(),
+        }),
+        None => None,
+    };
     let provisional = reckoner.provisional() || !calendar.covers(received_on);
     Ok(Reckoned {
         deadlines: Deadlines {
@@ -65,6 +74,7 @@ pub(super) fn reckon<'r>(
             pledge_due: pledge_due.map(format_date),
             paused_days: count_paused_days(pauses, accepted_on),
             provisional,
+            forwarding,
         },
         pledge_items,
     })

@@ -24,6 +24,7 @@
 mod deadlines;
 mod decide;
 mod fields;
+mod groups;
 mod materials;
 
 use std::collections::BTreeMap;
@@ -177,11 +178,19 @@ pub(crate) fn check(
         ));
     }
     let field_check = fields::check_fields(version, &intake.fields, kind, intake.received_on);
-    let mut material_check =
-        materials::check_materials(version, &intake.materials, &field_check.slots, kind);
+    let refusals = refusal_findings(version, &field_check.slots, kind);
+    let refused = !refusals.is_empty();
+    findings.extend(refusals);
+    let mut material_check = materials::check_materials(
+        version,
+        &intake.materials,
+        &field_check.slots,
+        &submission.applicant,
+    );
 
     let decision = decide(&Facts {
         eligible,
+        refused,
         bad_credit: submission.applicant.bad_credit,
         instant_matter: rule.case_type == CaseType::Instant,
         field_problem: field_check.states.iter().any(|f| !f.ok),
@@ -229,6 +238,8 @@ pub(crate) fn check(
             fields: field_check.states,
             materials: material_check.states,
         },
+        exempt: material_check.exempt,
+        joint: rule.joint.clone(),
         pledge,
         deadlines: reckoned.deadlines,
         notice: None,
@@ -332,7 +343,41 @@ fn ineligible_finding(kinds: &[ApplicantKind], kind: ApplicantKind, basis: &str)
         note: None,
         basis: basis.to_string(),
         message: messages::ineligible(kinds, kind),
+        refer_to: None,
+        alternatives: Vec::new(),
     }
+}
+
+/// The rule's refusals by facts whose condition holds on the answered fields (an unanswered
+/// one refuses nothing yet).
+fn refusal_findings(
+    version: &MatterVersion,
+    slots: &[fields::Slot<'_>],
+    kind: ApplicantKind,
+) -> Vec<Finding> {
+    version
+        .rule
+        .refusals
+        .iter()
+        .zip(&version.v2.refusals)
+        .filter(|(_, cond)| fields::evaluate(cond, slots, kind) == crate::verdict::Applies::Yes)
+        .map(|(refusal, _)| Finding {
+            code: FindingCode::RefusedByFacts,
+            target: Target {
+                kind: TargetKind::Refusal,
+                id: refusal.id.clone(),
+            },
+            label: refusal.reason.clone(),
+            reason: Some(FindingReason::Refusal),
+            key: None,
+            tolerable: None,
+            note: None,
+            basis: refusal.basis.clone(),
+            message: messages::refused(refusal),
+            refer_to: refusal.refer_to.clone(),
+            alternatives: Vec::new(),
+        })
+        .collect()
 }
 
 fn pledge_refused_finding(blocked_by: &[PledgeBlock]) -> Finding {
@@ -353,5 +398,7 @@ fn pledge_refused_finding(blocked_by: &[PledgeBlock]) -> Finding {
         note: None,
         basis: String::from(messages::PLEDGE_BASIS),
         message: messages::pledge_refused(blocked_by),
+        refer_to: None,
+        alternatives: Vec::new(),
     }
 }
