@@ -8,6 +8,7 @@ use crate::model::{
     ApplicantKind, ConditionValue, Field, Material, MaterialForm, MaterialGroup, Medium,
     OriginalHandling, Refusal, SharingKind, Text,
 };
+use crate::submission::Channel;
 use crate::verdict::PledgeBlock;
 
 pub(crate) fn text(zh: impl Into<String>, en: impl Into<String>) -> Text {
@@ -940,6 +941,30 @@ pub(crate) fn too_few_copies(material: &Material, given: u32) -> Text {
         ),
         format!(
             "“{}” must be provided as {}; {given} copies were handed in, too few.",
+            material.name.en, form.en
+        ),
+    )
+}
+
+/// A channel's name (GB/T 39046-2020 办理形式).
+fn channel_words(channel: Channel) -> (&'static str, &'static str) {
+    match channel {
+        Channel::Window => ("窗口办理", "at the window"),
+        Channel::Online => ("网上办理", "online"),
+        Channel::Kiosk => ("自助终端", "at a kiosk"),
+    }
+}
+
+pub(crate) fn electronic_not_on_channel(material: &Material, channel: Channel) -> Text {
+    let (zh, en) = channel_words(channel);
+    let form = describe_form(material);
+    text(
+        format!(
+            "“{}”{zh}时不接受电子材料，请提交纸质{}。",
+            material.name.zh, form.zh
+        ),
+        format!(
+            "“{}” is not accepted in electronic form {en}; please provide {} on paper.",
             material.name.en, form.en
         ),
     )

@@ -92,6 +92,12 @@ pub struct MatterFile {
     /// "forwarded"` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forwarding: Option<Forwarding>,
+    /// The centre's online cut-off time (`HH:MM`, China time): an online application received
+    /// on a working day before it counts from that day, one received after it from the next
+    /// working day. Without it, every online application counts from the next working day.
+    /// (Belongs in the centre profile once there is one; per matter until then.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online_cutoff: Option<String>,
 }
 
 /// A refusal by facts: when `when` holds (on answered fields), the application is not accepted
@@ -492,6 +498,10 @@ pub struct Material {
     /// What the window does with an original: shows it back (核验原件后退回) or keeps it (留存).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_handling: Option<OriginalHandling>,
+    /// The channels on which an electronic copy is accepted (GB/T 39046-2020 办理形式); when
+    /// empty, any channel the `medium` allows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub electronic_channels: Vec<crate::submission::Channel>,
 }
 
 /// How the office may obtain a material itself.

@@ -201,6 +201,9 @@ stable_code! {
         CommitmentNotOffered => "commitment_not_offered",
         /// Fewer copies than the rule asks for (`copies`), when the clerk records them.
         TooFewCopies => "too_few_copies",
+        /// An electronic material on a channel the rule does not accept it on
+        /// (`electronic_channels`).
+        ElectronicNotOnChannel => "electronic_not_on_channel",
         /// `pledge_not_allowed`: the first of the pledge's block reasons.
         ApplicantIneligible => "applicant_ineligible",
         RefusedByFacts => "refused_by_facts",
@@ -504,6 +507,10 @@ pub struct Deadlines {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub forwarding: Option<ForwardingDeadline>,
+    /// The online cut-off time applied to an online application (`HH:MM`), when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub online_cutoff: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

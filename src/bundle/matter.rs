@@ -109,6 +109,7 @@ pub(super) fn compile_matter(
         material_index,
         fields_by_id,
         materials_by_id,
+        online_cutoff: v2.online_cutoff,
         v2,
         rule,
     })

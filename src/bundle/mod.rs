@@ -112,6 +112,8 @@ pub struct MatterVersion {
     pub(crate) materials_by_id: Vec<usize>,
     /// Format 2: refusals, material groups.
     pub(crate) v2: v2::Compiled,
+    /// `online_cutoff`, parsed.
+    pub(crate) online_cutoff: Option<chrono::NaiveTime>,
 }
 
 /// A compiled rules bundle: matters (versions sorted by effective date), the calendar and the

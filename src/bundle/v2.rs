@@ -37,6 +37,7 @@ pub(crate) struct Compiled {
     pub group_members: Vec<Vec<usize>>,
     /// The group a material belongs to, per material.
     pub group_of: Vec<Option<usize>>,
+    pub online_cutoff: Option<chrono::NaiveTime>,
 }
 
 /// Checks the format-2 keys and compiles them (`fields`: every field id, by position).
@@ -52,6 +53,10 @@ pub(super) fn compile(
     let refusals = compile_refusals(reporter, rule, fields);
     let mut compiled = Compiled {
         refusals,
+        online_cutoff: rule
+            .online_cutoff
+            .as_deref()
+            .and_then(|text| parse_cutoff(reporter, text)),
         group_of: vec![None; rule.materials.len()],
         ..Compiled::default()
     };
@@ -70,6 +75,11 @@ fn first_v2_key(rule: &MatterFile) -> Option<(String, &'static str)> {
         ),
         (rule.joint.is_some(), "/joint", "joint"),
         (rule.forwarding.is_some(), "/forwarding", "forwarding"),
+        (
+            rule.online_cutoff.is_some(),
+            "/online_cutoff",
+            "online_cutoff",
+        ),
     ];
     if let Some((_, at, name)) = top.into_iter().find(|(used, _, _)| *used) {
         return Some((at.to_string(), name));
@@ -102,6 +112,10 @@ fn first_v2_key(rule: &MatterFile) -> Option<(String, &'static str)> {
             (material.commitment.is_some(), "commitment"),
             (material.never_tolerable, "never_tolerable"),
             (material.original_handling.is_some(), "original_handling"),
+            (
+                !material.electronic_channels.is_empty(),
+                "electronic_channels",
+            ),
         ];
         if let Some((_, key)) = keys.into_iter().find(|(used, _)| *used) {
             return Some((format!("/materials/{i}/{key}"), key));
@@ -276,9 +290,10 @@ fn compile_groups(
             "材料组 / material group",
         );
         let members = group_members(reporter, rule, &at, g, materials, compiled);
-        let needed = usize::try_from(group.at_least).unwrap_or(usize::MAX);
-        if members.len() < 2 || needed == 0 || needed > members.len() {
-            reporter.at(&at, LintCode::InvalidMaterialGroup, format!("材料组至少要有 2 个成员，且 1 ≤ at_least ≤ 成员数（现为 {} 个成员，at_least = {}） / a group needs at least 2 members and 1 ≤ at_least ≤ the number of members ({} members, at_least = {})", members.len(), group.at_least, members.len(), group.at_least));
+        // Counted as declared: a member rejected above is reported once, there.
+        let (declared, needed) = (group.members.len(), group.at_least);
+        if declared < 2 || needed == 0 || usize::try_from(needed).unwrap_or(usize::MAX) > declared {
+            reporter.at(&at, LintCode::InvalidMaterialGroup, format!("材料组至少要有 2 个成员，且 1 ≤ at_least ≤ 成员数（现为 {declared} 个成员，at_least = {needed}） / a group needs at least 2 members and 1 ≤ at_least ≤ the number of members ({declared} members, at_least = {needed})"));
         }
         let when = group
             .when
@@ -341,4 +356,15 @@ fn group_members(
         members.push(m);
     }
     members
+}
+
+/// `online_cutoff`: `HH:MM`, 00:00–23:59.
+fn parse_cutoff(reporter: &mut Reporter<'_>, text: &str) -> Option<chrono::NaiveTime> {
+    let parsed = chrono::NaiveTime::parse_from_str(text, "%H:%M")
+        .ok()
+        .filter(|_| text.len() == 5);
+    if parsed.is_none() {
+        reporter.at("/online_cutoff", LintCode::InvalidValue, format!("网上申请截止时间“{text}”无效，请写成 HH:MM，例如 \"17:00\" / the online cut-off “{text}” is not valid: write HH:MM, e.g. \"17:00\""));
+    }
+    parsed
 }

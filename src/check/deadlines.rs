@@ -27,8 +27,13 @@ pub(super) fn reckon<'r>(
 ) -> Result<Reckoned<'r>> {
     let (received_on, pauses) = (intake.received_on, &intake.pauses);
     let mut reckoner = calendar.reckoner();
+    let before_cutoff = intake
+        .online_cutoff
+        .is_some_and(|cutoff| intake.received.time() < cutoff);
     let accepted_on = match intake.channel {
-        Channel::Online => reckoner.working_day_after(received_on)?,
+        // Online: from the next working day, unless received on a working day before the
+        // centre's cut-off.
+        Channel::Online if !before_cutoff => reckoner.working_day_after(received_on)?,
         _ => reckoner.working_day_on_or_after(received_on)?,
     };
     // The statutory limit runs from acceptance (行政许可法 §42); only the promised clock may
@@ -75,6 +80,10 @@ pub(super) fn reckon<'r>(
             paused_days: count_paused_days(pauses, accepted_on),
             provisional,
             forwarding,
+            online_cutoff: match intake.channel {
+                Channel::Online => intake.online_cutoff.map(|c| c.format("%H:%M").to_string()),
+                _ => None,
+            },
         },
         pledge_items,
     })

@@ -395,6 +395,18 @@ mod tests {
         assert_eq!(eval(&Cond::All(vec![natural, is_true]), &blank), Unknown);
     }
 
+    #[test]
+    fn whole_years_count_birthdays_reached() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(whole_years_between(d(2008, 3, 2), d(2026, 3, 2)), 18);
+        assert_eq!(whole_years_between(d(2008, 3, 3), d(2026, 3, 2)), 17);
+        // A 29 February birthday is reached on 1 March in a common year.
+        assert_eq!(whole_years_between(d(2008, 2, 29), d(2026, 2, 28)), 17);
+        assert_eq!(whole_years_between(d(2008, 2, 29), d(2026, 3, 1)), 18);
+        assert_eq!(whole_years_between(d(2008, 2, 29), d(2028, 2, 29)), 20);
+        assert_eq!(whole_years_between(d(2027, 1, 1), d(2026, 3, 2)), -1);
+    }
+
     /// Conditions of real rule files in words, as the `material_conditional` finding says them.
     #[test]
     fn conditions_in_words() {

@@ -5,13 +5,13 @@
 use crate::bundle::MatterVersion;
 use crate::messages;
 use crate::model::{Material, MaterialGroup, Text};
-use crate::submission::{Applicant, MaterialStatus, MaterialSubmission};
+use crate::submission::{MaterialStatus, MaterialSubmission};
 use crate::verdict::{
     Applies, Exemption, Finding, FindingCode, FindingReason, MaterialState, Target, TargetKind,
 };
 
 use super::fields::{Slot, evaluate};
-use super::materials::{CheckedMaterials, check_material};
+use super::materials::{CheckedMaterials, Context, check_material};
 
 /// One group checked.
 pub(super) struct GroupCheck<'r> {
@@ -32,8 +32,9 @@ pub(super) fn check_groups<'r>(
     version: &'r MatterVersion,
     given: &[Option<&MaterialSubmission>],
     slots: &[Slot<'_>],
-    applicant: &Applicant,
+    context: &Context<'_>,
 ) -> Vec<GroupCheck<'r>> {
+    let applicant = context.applicant;
     let rule = &version.rule;
     rule.material_groups
         .iter()
@@ -48,7 +49,7 @@ pub(super) fn check_groups<'r>(
             let mut in_order = 0;
             let mut flawed = Vec::new();
             for (&m, material) in members.iter().zip(&materials) {
-                let result = check_material(material, given[m], applicant.bad_credit);
+                let result = check_material(material, given[m], context);
                 if result.finding.is_none() {
                     in_order += 1;
                 } else if let Some(g) = given[m].filter(|g| g.status == MaterialStatus::Flawed) {

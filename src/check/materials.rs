@@ -4,7 +4,7 @@ use crate::bundle::MatterVersion;
 use crate::messages;
 use crate::model::{Material, MaterialForm, Medium, SharingKind, Text};
 use crate::submission::{
-    Applicant, MaterialStatus, MaterialSubmission, SubmittedForm, SubmittedMedium,
+    Applicant, Channel, MaterialStatus, MaterialSubmission, SubmittedForm, SubmittedMedium,
 };
 use crate::verdict::{
     Applies, ExemptBy, Exemption, Finding, FindingCode, FindingReason, MaterialState, Target,
@@ -45,14 +45,21 @@ impl From<Option<Finding>> for MaterialResult {
     }
 }
 
+/// What a material's check needs beyond the material: who applies, and how.
+#[derive(Clone, Copy)]
+pub(super) struct Context<'a> {
+    pub applicant: &'a Applicant,
+    pub channel: Channel,
+}
+
 pub(super) fn check_materials<'r>(
     version: &'r MatterVersion,
     given: &[Option<&MaterialSubmission>],
     slots: &[Slot<'_>],
-    applicant: &Applicant,
+    context: &Context<'_>,
 ) -> CheckedMaterials<'r> {
     let rule = &version.rule;
-    let kind = applicant.kind;
+    let kind = context.applicant.kind;
     let mut checked = CheckedMaterials {
         states: Vec::with_capacity(rule.materials.len()),
         findings: Vec::new(),
@@ -61,7 +68,7 @@ pub(super) fn check_materials<'r>(
         pledgeable: Vec::new(),
         exempt: Vec::new(),
     };
-    let groups = groups::check_groups(version, given, slots, applicant);
+    let groups = groups::check_groups(version, given, slots, context);
     for (i, ((material, when), given)) in rule
         .materials
         .iter()
@@ -83,7 +90,7 @@ pub(super) fn check_materials<'r>(
         let applies = when
             .as_ref()
             .map_or(Applies::Yes, |c| evaluate(c, slots, kind));
-        let result = check_material(material, *given, applicant.bad_credit);
+        let result = check_material(material, *given, context);
         let (finding, hint) = match (applies, when) {
             (Applies::Yes, _) => (result.finding, None),
             (Applies::Unknown, Some(when)) => {
@@ -201,14 +208,15 @@ pub(super) fn finding(
 pub(super) fn check_material(
     material: &Material,
     given: Option<&MaterialSubmission>,
-    bad_credit: bool,
+    context: &Context<'_>,
 ) -> MaterialResult {
+    let bad_credit = context.applicant.bad_credit;
     let status = given.map_or(MaterialStatus::Missing, |g| g.status);
     match (status, given) {
         (MaterialStatus::Shared, Some(given)) => shared(material, given),
         (MaterialStatus::Committed, _) => committed(material, bad_credit),
         (MaterialStatus::Provided | MaterialStatus::Flawed, Some(given)) => {
-            check_handed_in(material, given).into()
+            check_handed_in(material, given, context.channel).into()
         }
         _ => {
             let mut message = messages::material_missing(material);
@@ -319,7 +327,11 @@ fn committed(material: &Material, bad_credit: bool) -> MaterialResult {
 }
 
 /// A material handed in: flaws, form, medium, copies.
-fn check_handed_in(material: &Material, given: &MaterialSubmission) -> Option<Finding> {
+fn check_handed_in(
+    material: &Material,
+    given: &MaterialSubmission,
+    channel: Channel,
+) -> Option<Finding> {
     if given.status == MaterialStatus::Flawed {
         let note = given
             .note
@@ -355,6 +367,19 @@ fn check_handed_in(material: &Material, given: &MaterialSubmission) -> Option<Fi
             material,
             FindingCode::MaterialWrongForm,
             FindingReason::Medium,
+            None,
+            message,
+        );
+    }
+    if given.medium == Some(SubmittedMedium::Electronic)
+        && !material.electronic_channels.is_empty()
+        && !material.electronic_channels.contains(&channel)
+    {
+        let message = messages::electronic_not_on_channel(material, channel);
+        return finding(
+            material,
+            FindingCode::MaterialWrongForm,
+            FindingReason::ElectronicNotOnChannel,
             None,
             message,
         );

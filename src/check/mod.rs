@@ -94,6 +94,8 @@ struct Intake<'a> {
     /// Submitted material per rule material, in rule order.
     materials: Vec<Option<&'a MaterialSubmission>>,
     pauses: Vec<Pause>,
+    /// The centre's online cut-off, for an online application.
+    online_cutoff: Option<chrono::NaiveTime>,
 }
 
 /// Finds the matter, the time of receipt and the version in force, and pairs the submission
@@ -155,6 +157,7 @@ fn resolve<'a>(
         fields,
         materials,
         pauses: parse_pauses(submission)?,
+        online_cutoff: version.online_cutoff,
     })
 }
 
@@ -185,7 +188,10 @@ pub(crate) fn check(
         version,
         &intake.materials,
         &field_check.slots,
-        &submission.applicant,
+        &materials::Context {
+            applicant: &submission.applicant,
+            channel: intake.channel,
+        },
     );
 
     let decision = decide(&Facts {
