@@ -1,8 +1,10 @@
 //! Check: one submission against the version of a matter in force on the day of receipt.
 //!
 //! The decision ([`decide::decide`], tested row by row), with its legal sources:
-//! 1. an applicant kind the matter does not serve → 不予受理 (行政许可法 §32(1)-(2): outside the
-//!    remit or not eligible);
+//! 1. an applicant kind the matter does not serve, or a rule's refusal by facts holding on the
+//!    answered fields (format 2: a matter that needs no licence, or belongs to another
+//!    authority, told where to apply) → 不予受理 (行政许可法 §32(1)(1)(2): outside the remit or
+//!    not eligible);
 //! 2. any field problem, or a missing/flawed key material (主件) → 补正 with a one-time notice of
 //!    everything (行政许可法 §32(4); 退回件 when a key material is missing);
 //! 3. a missing/flawed non-key material that may not be pledged → 补正 (local 容缺 rules: core,
@@ -12,6 +14,12 @@
 //!    受理 rules, e.g. 济南, 西安, 台州: instant matters and 失信 applicants excluded); the same but
 //!    unsigned → 补正 with the pledge offered;
 //! 5. everything in order → 受理.
+//!
+//! Not problems at all: a material the window obtained by data sharing or from the electronic
+//! licence system (《国务院关于在线政务服务的若干规定》§7, §10–11), and one replaced by the
+//! applicant's 告知承诺 (国办发〔2020〕42号; not for a 失信 applicant) — both listed in `exempt`
+//! (免提交), neither owed later. A group of alternatives is one requirement: satisfied by
+//! `at_least` members in order.
 //!
 //! The pledge is offered — in findings, with due dates — only where rule 4 makes signing lead to
 //! 容缺受理. A material whose condition waits on a field not answered yet is told conditionally
