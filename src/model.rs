@@ -608,6 +608,9 @@ pub struct CalendarFile {
     /// 调休: weekend days declared working days.
     #[serde(default)]
     pub make_up_workdays: Vec<MakeUpWorkday>,
+    /// The rule-file format (1 or 2; absent is 1). Calendar files are the same in both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

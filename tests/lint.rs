@@ -686,3 +686,23 @@ fn integer_fields_take_min_and_max_and_numeric_conditions() {
     .replace("type = \"number\"\n", "type = \"integer\"\nmin = 0\nmax = 10\n");
     assert_eq!(lint_matter(&text), vec![]);
 }
+
+#[test]
+fn calendar_files_take_a_format_too() {
+    for (format, codes) in [
+        ("1", vec![]),
+        ("2", vec![]),
+        ("3", vec!["unsupported_format"]),
+    ] {
+        let calendar = format!("format = {format}\n{CALENDAR}");
+        let diagnostics = run(
+            &[
+                ("matters/demo/1.toml", BASE),
+                ("calendar/2026.toml", &calendar),
+            ],
+            Validation::Schema,
+        );
+        let got: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(got, codes, "format = {format}");
+    }
+}

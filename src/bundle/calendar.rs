@@ -17,6 +17,7 @@ pub(super) fn compile_calendar(
     years: &mut HashMap<i32, String>,
 ) {
     let before = reporter.out.len();
+    super::v2::check_format_value(reporter, file.format);
     let year = file.year;
     if let Some(other) = years.get(&year) {
         reporter.at(

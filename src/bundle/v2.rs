@@ -124,15 +124,24 @@ fn first_v2_key(rule: &MatterFile) -> Option<(String, &'static str)> {
     None
 }
 
-/// `format`: 1 (or absent) or 2; a format-2 key needs `format = 2`.
-fn check_format(reporter: &mut Reporter<'_>, rule: &MatterFile) {
-    let format = rule.format.unwrap_or(1);
-    if !(1..=FORMAT_MAX).contains(&format) {
+/// Whether a file's `format` (absent: 1) is one this engine reads; reports it if not.
+pub(super) fn check_format_value(reporter: &mut Reporter<'_>, format: Option<u32>) -> bool {
+    let format = format.unwrap_or(1);
+    let known = (1..=FORMAT_MAX).contains(&format);
+    if !known {
         reporter.at(
             "/format",
             LintCode::UnsupportedFormat,
             format!("规则文件格式 {format} 不受支持：本引擎读取格式 1 和 2 / rule-file format {format} is not supported: this engine reads formats 1 and 2"),
         );
+    }
+    known
+}
+
+/// `format`: 1 (or absent) or 2; a format-2 key needs `format = 2`.
+fn check_format(reporter: &mut Reporter<'_>, rule: &MatterFile) {
+    let format = rule.format.unwrap_or(1);
+    if !check_format_value(reporter, rule.format) {
         return;
     }
     if format < 2
