@@ -81,7 +81,10 @@ pub(super) fn reckon<'r>(
             provisional,
             forwarding,
             online_cutoff: match intake.channel {
-                Channel::Online => intake.online_cutoff.map(|c| c.format("%H:%M").to_string()),
+                Channel::Online => intake.online_cutoff.map(|c| {
+                    use chrono::Timelike;
+                    format!("{:02}:{:02}", c.hour(), c.minute())
+                }),
                 _ => None,
             },
         },
