@@ -715,7 +715,7 @@ pub(crate) fn field_hint(when: &Text, required: bool) -> Text {
 pub(crate) fn refused(refusal: &Refusal) -> Text {
     let (reason, refer) = (&refusal.reason, refusal.refer_to.as_ref());
     let reason_zh = reason.zh.trim_end_matches('。');
-    let reason_en = reason.en.trim_end_matches('.');
+    let reason_en = sentence_case_after_colon(reason.en.trim_end_matches('.'));
     match refer {
         Some(to) => text(
             format!("本申请不予受理：{reason_zh}。请向{}提出申请。", to.zh),
@@ -728,6 +728,19 @@ pub(crate) fn refused(refusal: &Refusal) -> Text {
             format!("本申请不予受理：{reason_zh}。"),
             format!("The application is not accepted: {reason_en}."),
         ),
+    }
+}
+
+/// "Licences for …" → "licences for …" after a colon; an acronym ("PRC …") is kept.
+fn sentence_case_after_colon(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second))
+            if first.is_ascii_uppercase() && second.is_ascii_lowercase() =>
+        {
+            format!("{}{}", first.to_ascii_lowercase(), &text[1..])
+        }
+        _ => text.to_string(),
     }
 }
 
