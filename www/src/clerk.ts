@@ -24,6 +24,8 @@ interface State {
   notes: Record<string, string>;
   /** The licence number or shared-record reference of a material obtained by sharing. */
   refs: Record<string, string>;
+  /** Copies the clerk counted, where the rule asks for copies. */
+  copies: Record<string, number>;
   pledgeSigned: boolean;
   verdict: Verdict | null;
   touched: Set<string>;
@@ -37,6 +39,7 @@ const V2_LABELS = {
   shared: { zh: '共享获取', en: 'Obtained by sharing' },
   committed: { zh: '告知承诺', en: 'Commitment' },
   reference: { zh: '证照编号或共享记录编号', en: 'Licence number or shared-record reference' },
+  copies: { zh: '收到复印件份数', en: 'Copies received' },
 };
 
 /** The receipt options a material admits: the usual five, plus sharing and 告知承诺 where the rule allows them. */
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
   }
   S = {
     engine, matters: engine.matters(), matterId: '', def: null, kind: 'enterprise_legal_person', badCredit: false,
-    values: {}, received: {}, notes: {}, refs: {}, pledgeSigned: false, verdict: null, touched: new Set(),
+    values: {}, received: {}, notes: {}, refs: {}, copies: {}, pledgeSigned: false, verdict: null, touched: new Set(),
   };
   onLangChange(() => { renderHeader(header, 'clerkTitle', { langToggle: true }); renderAll(); });
   const fromUrl = new URLSearchParams(location.search).get('matter');
@@ -81,7 +84,7 @@ function selectMatter(id: string): void {
   S.matterId = id;
   S.def = id ? S.engine.matter(id) : null;
   S.kind = S.def?.applicant_kinds[0] ?? 'enterprise_legal_person';
-  S.badCredit = false; S.values = {}; S.received = {}; S.notes = {}; S.refs = {}; S.pledgeSigned = false; S.verdict = null; S.touched = new Set();
+  S.badCredit = false; S.values = {}; S.received = {}; S.notes = {}; S.refs = {}; S.copies = {}; S.pledgeSigned = false; S.verdict = null; S.touched = new Set();
   if (S.def) runCheck();
   renderAll();
 }
@@ -93,7 +96,10 @@ function materialsSubmission(): Record<string, MaterialSubmission> {
     if (r === 'flawed') out[id] = S.notes[id]?.trim() ? { status: 'flawed', note: S.notes[id].trim() } : { status: 'flawed' };
     else if (r === 'shared') out[id] = S.refs[id]?.trim() ? { status: 'shared', reference: S.refs[id].trim() } : { status: 'shared' };
     else if (r === 'committed') out[id] = { status: 'committed' };
-    else out[id] = { status: 'provided', form: r, medium: 'paper' };
+    else {
+      const copies = r === 'original' ? undefined : S.copies[id];
+      out[id] = copies === undefined ? { status: 'provided', form: r, medium: 'paper' } : { status: 'provided', form: r, medium: 'paper', copies };
+    }
   }
   return out;
 }
@@ -185,6 +191,17 @@ function renderForm(m: MatterDef): HTMLElement[] {
                   }),
                   h('label', { for: rid }, r.label));
               })),
+            x.copies ? h('div', { class: 'form-group note-group' },
+              h('label', { class: 'label label-small', for: `mcp-${x.id}` }, tx(V2_LABELS.copies)),
+              h('input', {
+                type: 'text', inputmode: 'numeric', class: 'input input-short', id: `mcp-${x.id}`,
+                value: S.copies[x.id] === undefined ? '' : String(S.copies[x.id]),
+                oninput: (e: Event) => {
+                  const raw = (e.target as HTMLInputElement).value.trim();
+                  if (/^\d{1,3}$/.test(raw)) S.copies[x.id] = Number(raw); else delete S.copies[x.id];
+                  onChange();
+                },
+              })) : null,
             x.sharing && x.sharing.by !== 'none' ? h('div', { class: 'form-group note-group', id: `mrw-${x.id}`, hidden: cur !== 'shared' },
               h('label', { class: 'label label-small', for: `mr-${x.id}` }, tx(V2_LABELS.reference), x.sharing.system ? `（${tx(x.sharing.system)}）` : ''),
               h('input', {
