@@ -706,3 +706,21 @@ fn calendar_files_take_a_format_too() {
         assert_eq!(got, codes, "format = {format}");
     }
 }
+
+#[test]
+fn original_handling_on_a_copy_only_material() {
+    let text = v2("", "").replace(
+        "basis = \"第三条\"\n",
+        "basis = \"第三条\"\nform = \"copy\"\noriginal_handling = \"returned\"\n",
+    );
+    expect(&text, "attribute_not_applicable", "original_handling");
+}
+
+#[test]
+fn electronic_channels_on_a_paper_only_material() {
+    let text = v2("", "").replace(
+        "basis = \"第三条\"\n",
+        "basis = \"第三条\"\nmedium = \"paper\"\nelectronic_channels = [\"online\"]\n",
+    );
+    expect(&text, "attribute_not_applicable", "electronic_channels");
+}

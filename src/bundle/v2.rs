@@ -10,7 +10,8 @@ use super::matter::{check_limit, describe_en, describe_zh, is_identifier, surely
 use super::report::Reporter;
 use super::{Cond, LintCode};
 use crate::model::{
-    CaseType, FieldKind, LimitUnit, MaterialSource, MatterFile, SharingKind, TimeLimit,
+    CaseType, FieldKind, LimitUnit, MaterialForm, MaterialSource, MatterFile, Medium, SharingKind,
+    TimeLimit,
 };
 
 /// The newest format this engine reads.
@@ -168,6 +169,12 @@ fn check_material_keys(reporter: &mut Reporter<'_>, rule: &MatterFile) {
         }
         if material.commitment.is_some() && material.tolerable {
             reporter.at(&format!("{at}/commitment"), LintCode::CommitmentNotAllowed, "告知承诺与容缺二选一：承诺后材料不再提交，容缺则仍须补交 / a material is either replaced by a commitment (never supplied) or tolerated (still owed), not both: remove one".into());
+        }
+        if material.original_handling.is_some() && material.form == MaterialForm::Copy {
+            reporter.at(&format!("{at}/original_handling"), LintCode::AttributeNotApplicable, "original_handling 说明原件如何处理，而该材料只收复印件（form = \"copy\"） / original_handling says what happens to an original, but this material is taken as a copy only (form = \"copy\")".into());
+        }
+        if !material.electronic_channels.is_empty() && material.medium == Medium::Paper {
+            reporter.at(&format!("{at}/electronic_channels"), LintCode::AttributeNotApplicable, "electronic_channels 说明哪些渠道接受电子材料，而该材料只收纸质（medium = \"paper\"） / electronic_channels says where an electronic copy is accepted, but this material is paper only (medium = \"paper\")".into());
         }
         match &material.sharing {
             None if material.source == MaterialSource::IssuingDepartment => {
