@@ -193,7 +193,8 @@ function renderForm(m: MatterDef): HTMLElement[] {
                 ($(`#${inputId}`) as HTMLInputElement).value = '';
                 onChange(`m:${x.id}`); renderUploadState(x.id);
               },
-            }, t('removeFile'))));
+            }, t('removeFile'))),
+          x.commitment ? commitmentChoice(x.id, x.commitment.terms) : null);
       }))),
     h('section', { class: 'panel panel-pledge', id: 'pledge-panel', tabindex: '-1', hidden: true }),
     h('div', { class: 'actions' },
@@ -202,10 +203,29 @@ function renderForm(m: MatterDef): HTMLElement[] {
   ];
 }
 
+// 告知承诺 (format 2): the applicant may commit instead of uploading the proof.
+
+function commitmentChoice(id: string, terms: { zh: string; en: string }): HTMLElement {
+  const boxId = `mc-${id}`;
+  return h('div', { class: 'checkbox commitment' },
+    h('input', {
+      type: 'checkbox', id: boxId, checked: S.materials[id]?.status === 'committed',
+      onchange: (e: Event) => {
+        if ((e.target as HTMLInputElement).checked) { delete S.files[id]; S.materials[id] = { status: 'committed' }; }
+        else delete S.materials[id];
+        onChange(`m:${id}`);
+        renderUploadState(id);
+      },
+    }),
+    h('label', { for: boxId }, tx(engineLabels().window.commit_instead), tx(terms)));
+}
+
 function renderUploadState(id: string): void {
   const name = S.files[id];
   $(`#ms-${id}`).textContent = name ? `${t('provided')}：${name}` : t('notProvided');
   $(`#mr-${id}`).hidden = !name;
+  const committed = document.getElementById(`mc-${id}`) as HTMLInputElement | null;
+  if (committed) committed.checked = S.materials[id]?.status === 'committed';
 }
 
 function update(): void {
