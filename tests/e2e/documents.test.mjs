@@ -36,7 +36,7 @@ async function fillFields(page, { phone = true } = {}) {
   await fill(page, 'uscc', '91110000802100433B');
   await fill(page, 'responsible_person_id', ID);
   if (phone) await fill(page, 'phone', '13800138000');
-  await page.check('#f-venue_type');
+  await page.selectOption('#f-venue_type', { index: 1 });
   await fill(page, 'floor_area', '120');
   await page.check('#f-central_ac-false');
 }

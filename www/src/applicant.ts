@@ -6,9 +6,10 @@ import { initLang, onLangChange, t, tx, engineLabels, fmtDate, fmtDateTime } fro
 import {
   renderHeader, renderField, materialTags, materialDetails, buildSubmission, checkStable,
   applyChecklist, renderErrorSummary, renderOutcome, renderDates, renderPledge, renderFindingsList,
-  matterIntro, focusTarget, type Value,
+  matterIntro, focusTarget, setText, showNormalised, type Value,
 } from './ui';
-import type { Finding, ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Verdict } from './types';
+import { printReceipt } from './print';
+import type { Receipt, Finding, ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Verdict } from './types';
 
 interface State {
   engine: Engine;
@@ -26,6 +27,21 @@ interface State {
   showAll: boolean;
   server: ServerCheckResponse | null;
   submitting: boolean;
+  /** Something was answered: until then the result box is neutral, not "需补正材料". */
+  started: boolean;
+  /** One Idempotency-Key per application: a second tap (or a retry) gets the same receipt. */
+  idemKey: string;
+}
+
+function newKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The server accepted the application and gave it a receipt: the form is done. */
+function accepted(): boolean {
+  const o = S.server?.verdict.outcome;
+  return !!S.server?.receipt && (o === 'accept' || o === 'accept_with_pledge');
 }
 
 let S: State;
@@ -49,7 +65,7 @@ async function main(): Promise<void> {
   S = {
     engine, matters, matterId: '', def: null, kind: 'enterprise_legal_person', values: {}, materials: {},
     files: {}, pledgeSigned: false, verdict: null, verdictJson: null, touched: new Set(), showAll: false,
-    server: null, submitting: false,
+    server: null, submitting: false, started: false, idemKey: '',
   };
   onLangChange(() => { renderHeader(header, 'applicantTitle', { langToggle: true }); renderAll(); });
   if (fromUrl && matters.some((m) => m.id === fromUrl)) selectMatter(fromUrl);
@@ -63,6 +79,7 @@ function selectMatter(id: string): void {
   S.kind = S.def?.applicant_kinds[0] ?? 'enterprise_legal_person';
   S.values = {}; S.materials = {}; S.files = {}; S.pledgeSigned = false;
   S.verdict = null; S.verdictJson = null; S.touched = new Set(); S.showAll = false; S.server = null;
+  S.started = false; S.idemKey = '';
   if (S.def) runCheck();
   renderAll();
 }
@@ -100,9 +117,12 @@ function currentSubmission() {
   });
 }
 
-function onChange(id: string | null): void {
-  if (id) S.touched.add(id);
-  S.server = null;
+function onChange(id: string | null, settled = true): void {
+  if (accepted()) return;
+  if (id && settled) S.touched.add(id);
+  S.started = true;
+  // Another answer is another application body: the next submit gets a new key.
+  S.server = null; S.idemKey = '';
   runCheck();
   update();
 }
@@ -133,7 +153,8 @@ function renderAll(): void {
         m ? renderForm(m) : null),
       m ? h('aside', { class: 'layout-side', 'aria-label': t('result') },
         h('div', { class: 'sticky' },
-          h('div', { id: 'outcome' }),
+          // Compact, and in view: sticky beside the form on a desktop, a bar at the bottom on a phone.
+          h('div', { id: 'outcome', class: 'result-bar' }),
           h('button', {
             type: 'button', class: 'button button-secondary', id: 'show-all', hidden: true,
             onclick: () => { S.showAll = true; update(); $('#error-summary').focus(); },
@@ -198,7 +219,7 @@ function renderForm(m: MatterDef): HTMLElement[] {
     h('section', { class: 'panel panel-pledge', id: 'pledge-panel', tabindex: '-1', hidden: true }),
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'button', id: 'submit', onclick: submit }, t('submit'))),
-    h('section', { class: 'section', id: 'server-result', 'aria-live': 'polite' }),
+    h('section', { class: 'section', id: 'server-result', 'aria-live': 'polite', tabindex: '-1' }),
   ];
 }
 
@@ -213,40 +234,68 @@ function update(): void {
   const summary = document.getElementById('error-summary');
   if (!S.def || !v) { if (summary) summary.hidden = true; return; }
   const main = $('#main');
-  // Like GOV.UK: a problem is shown once the person has answered that question (or submitted).
-  const shown = (f: Finding) => S.showAll || f.target.kind === 'applicant' ||
-    S.touched.has(f.target.id) || S.touched.has(`m:${f.target.id}`);
+  const done = accepted();
+  const blank = !S.started && !S.server;
+  // Like GOV.UK: a problem is shown once the person has answered that question (or submitted);
+  // nothing is shown as a problem once the application has been accepted.
+  const shown = (f: Finding) => !done && (S.showAll || f.target.kind === 'applicant' ||
+    S.touched.has(f.target.id) || S.touched.has(`m:${f.target.id}`));
+  main.classList.toggle('is-accepted', done);
   applyChecklist(main, v, shown);
+  showNormalised(main, v);
   renderErrorSummary($('#error-summary'), v, { show: shown });
-  renderOutcome($('#outcome'), v, S.server ? 'serverResult' : 'outcomeNow');
-  const pending = v.findings.filter((f) => !shown(f)).length;
+  renderOutcome($('#outcome'), blank ? null : v, S.server ? 'serverResult' : 'outcomeNow');
+  const pending = done ? 0 : v.findings.filter((f) => !shown(f)).length;
   const more = $('#show-all');
-  more.hidden = pending === 0;
-  more.textContent = t('showAllProblems', { n: pending });
-  renderDates($('#dates'), v);
+  more.hidden = pending === 0 || blank;
+  setText(more, t('showAllProblems', { n: pending }));
+  renderDates($('#dates'), v, { heading: v.deadlines.basis === 'accepted' ? 'datesOfCase' : 'datesIfToday' });
   renderPledge($('#pledge-panel'), v, S.pledgeSigned, S.server ? null : (signed) => {
     S.pledgeSigned = signed;
     onChange(null);
   });
+  if (done) $('#pledge-panel').hidden = true;
+  lockForm(done);
   renderServer();
+}
+
+/** After acceptance the answers are the case's: inputs and 提交 are disabled (matter list stays). */
+function lockForm(done: boolean): void {
+  const main = $('#main');
+  main.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLButtonElement>(
+    '.layout-main input, .layout-main select, .layout-main button',
+  ).forEach((el) => {
+    if (el.id === 'matter-select' || el.closest('#server-result')) return;
+    el.disabled = done;
+  });
+  const submitBtn = document.getElementById('submit') as HTMLButtonElement | null;
+  if (submitBtn) {
+    submitBtn.disabled = done || S.submitting;
+    setText(submitBtn, done ? t('submitted') : t('submit'));
+  }
 }
 
 /* ---------- submit: the server re-checks and its verdict wins ---------- */
 
 async function submit(): Promise<void> {
   if (!S.def || !S.verdict || S.submitting) return;
+  if (accepted()) { focusTarget('server-result'); return; }
   S.showAll = true;
   runCheck();
   update();
   const result = $('#server-result');
   S.submitting = true;
+  lockForm(false);
   clear(result, h('p', { class: 'loading' }, t('submitting')));
   const clientDigest = S.engine.verdictDigest(S.verdictJson);
   const body: Record<string, unknown> = { submission: currentSubmission(), client_received_at: S.verdict.received_at };
   if (clientDigest) body.client_verdict_digest = clientDigest;
+  if (!S.idemKey) S.idemKey = newKey();
   try {
     const res = await fetch(`/v1/matters/${encodeURIComponent(S.matterId)}/check`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': S.idemKey },
+      body: JSON.stringify(body),
     });
     const data = await res.json();
     if (!res.ok || !data?.verdict) throw new Error(data?.error?.message?.en ?? `HTTP ${res.status}`);
@@ -254,13 +303,13 @@ async function submit(): Promise<void> {
   } catch (e) {
     console.error(e);
     S.server = null;
-    clear(result, h('div', { class: 'inset inset-bad', role: 'alert', id: 'submit-error' }, t('submitFailed')));
     S.submitting = false;
+    lockForm(false);
+    clear(result, h('div', { class: 'inset inset-bad', role: 'alert', id: 'submit-error' }, t('submitFailed')));
     return;
   }
   S.submitting = false;
   update();
-  result.focus();
   focusTarget('server-result');
 }
 
@@ -268,43 +317,95 @@ function renderServer(): void {
   const el = document.getElementById('server-result');
   if (!el) return;
   const r = S.server;
-  if (!r) { clear(el); return; }
+  if (!r) { if (!S.submitting) clear(el); return; }
   const local = S.verdict;
   const disagrees = r.digest_match === false || (local !== null && local.outcome !== r.verdict.outcome);
+  const agreement = h('div', {
+    class: `inset ${disagrees ? 'inset-warn' : 'inset-ok'}`, id: 'server-agreement',
+    'data-agrees': String(!disagrees),
+  }, disagrees ? t('serverDisagrees') : t('serverAgrees'));
+  if (accepted() && r.receipt) {
+    clear(el, successPanel(r, r.receipt), disagrees ? agreement : null);
+    return;
+  }
   const v = r.verdict;
-  el.tabIndex = -1;
   clear(el,
-    h('h2', { class: 'section-title' }, t('serverResult')),
-    h('div', {
-      class: `inset ${disagrees ? 'inset-warn' : 'inset-ok'}`, id: 'server-agreement',
-      'data-agrees': String(!disagrees),
-    }, disagrees ? t('serverDisagrees') : t('serverAgrees')),
+    h('h2', { class: 'section-title' }, t('resultNotAccepted')),
+    agreement,
     h('div', { id: 'server-outcome' }),
-    r.receipt
-      ? h('div', { class: 'panel', id: 'receipt' },
-          h('h3', { class: 'panel-title' }, t('receipt')),
-          h('dl', { class: 'summary-list' },
-            row('receiptNo', r.receipt.receipt_no, 'receipt_no'),
-            row('receiptDocument', `${r.receipt.document_title} ${r.receipt.document_number}`, 'document_number'),
-            row('receiptOffice', r.receipt.office, 'office'),
-            row('acceptedOn', fmtDate(r.receipt.accepted_on), 'accepted_on'),
-            r.receipt.promised_due ? row('promisedDue', fmtDate(r.receipt.promised_due), 'promised_due') : null,
-            r.receipt.statutory_due ? row('statutoryDue', fmtDate(r.receipt.statutory_due), 'statutory_due') : null,
-            r.receipt.pledge_due ? row('pledgeDue', fmtDate(r.receipt.pledge_due), 'pledge_due') : null,
-            row('issuedAt', fmtDateTime(r.receipt.issued_at), 'issued_at'),
-            row('keyId', r.receipt.key_id, 'key_id'),
-            row('signature', r.receipt.signature, 'signature')))
-      : h('div', { class: 'panel', id: 'no-receipt' },
-          h('p', null, t('noReceipt')),
-          h('h3', { class: 'panel-title' }, tx(v.notice.title)),
-          h('div', { id: 'server-findings' })));
+    h('div', { class: 'panel', id: 'no-receipt' },
+      h('p', null, t('noReceipt')),
+      h('h3', { class: 'panel-title' }, tx(v.notice.title)),
+      h('div', { id: 'server-findings' })));
   renderOutcome($('#server-outcome', el), v, 'serverResult');
   const f = el.querySelector<HTMLElement>('#server-findings');
   if (f) renderFindingsList(f, v);
 }
 
+/** 受理 / 容缺受理: the case number, what is still owed and by when, and what happens next. */
+function successPanel(r: ServerCheckResponse, rc: Receipt): HTMLElement {
+  const v = r.verdict;
+  const owed = v.outcome === 'accept_with_pledge' ? v.pledge.items : [];
+  return h('div', { class: 'success-panel', id: 'success', 'data-outcome': v.outcome },
+    h('h2', { class: 'success-title', id: 'success-title' }, t('acceptedTitle')),
+    h('p', { class: 'success-outcome' }, tx(v.outcome_label)),
+    h('dl', { class: 'summary-list', id: 'receipt' },
+      row('caseNumber', rc.document_number, 'document_number'),
+      row('receiptNo', rc.receipt_no, 'receipt_no'),
+      row('receiptDocument', rc.document_title, 'document_title'),
+      row('receiptOffice', rc.office, 'office'),
+      row('acceptedOn', fmtDate(rc.accepted_on), 'accepted_on'),
+      rc.promised_due ? row('promisedDue', fmtDate(rc.promised_due), 'promised_due') : null,
+      rc.statutory_due ? row('statutoryDue', fmtDate(rc.statutory_due), 'statutory_due') : null,
+      rc.pledge_due ? row('pledgeDue', fmtDate(rc.pledge_due), 'pledge_due') : null,
+      row('issuedAt', fmtDateTime(rc.issued_at), 'issued_at'),
+      row('verifyCode', verifyCode(rc), 'verify_code')),
+    owed.length
+      ? h('section', { class: 'owed', id: 'still-owed' },
+          h('h3', { class: 'panel-title' }, t('stillOwed')),
+          h('table', { class: 'table' },
+            h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('pledgeItem')), h('th', { scope: 'col' }, t('pledgeItemDue')))),
+            h('tbody', null, owed.map((i) => h('tr', { 'data-owed': i.material },
+              h('td', null, tx(i.name)), h('td', { class: 'nowrap' }, fmtDate(i.due)))))))
+      : null,
+    h('section', { class: 'next-steps', id: 'next-steps' },
+      h('h3', { class: 'panel-title' }, t('nextSteps')),
+      h('p', null, tx(v.notice.opening)),
+      h('p', null, tx(v.notice.closing)),
+      v.notice.notes.map((n) => h('p', { class: 'hint' }, tx(n)))),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'button', id: 'print-receipt', onclick: () => printReceipt($('#print-root'), v, [
+        { key: 'receipt_no', caption: t('receiptNo'), value: rc.receipt_no },
+        { key: 'verify_code', caption: t('verifyCode'), value: verifyCode(rc) },
+      ]) }, t('printReceipt')),
+      h('button', { type: 'button', class: 'button button-secondary', id: 'verify-receipt', onclick: () => verify(rc) }, t('verifyReceipt'))),
+    h('p', { id: 'verify-result', role: 'status' }));
+}
+
+/** A short code to read out or compare (the start of the signature), not 128 hex digits. */
+function verifyCode(rc: Receipt): string {
+  const sig = rc.signature.replace(/[^0-9a-f]/gi, '').slice(0, 16).toUpperCase();
+  return sig.match(/.{1,4}/g)?.join('-') ?? '';
+}
+
+async function verify(rc: Receipt): Promise<void> {
+  const out = $('#verify-result');
+  try {
+    const res = await fetch('/v1/receipts/verify', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ receipt: rc }),
+    });
+    const data = await res.json();
+    out.dataset.valid = String(data?.valid === true);
+    setText(out, data?.valid === true ? t('verifyOk') : (data?.message ? tx(data.message) : t('verifyBad')));
+  } catch (e) {
+    console.error(e);
+    out.dataset.valid = 'false';
+    setText(out, t('submitFailed'));
+  }
+}
+
 function row(k: Parameters<typeof t>[0], val: string, key: string): HTMLElement {
-  return h('div', { class: 'summary-row', 'data-receipt': key }, h('dt', null, t(k)), h('dd', { class: key === 'signature' ? 'mono wrap' : null }, val));
+  return h('div', { class: 'summary-row', 'data-receipt': key }, h('dt', null, t(k)), h('dd', { class: key === 'verify_code' ? 'mono' : null }, val));
 }
 
 main();

@@ -148,7 +148,7 @@ function render(): void {
           })))),
       h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
         h('h2', { class: 'section-title', id: 'fields-h' }, K.details),
-        (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange }))),
+        (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange, radiosOnly: true }))),
       h('section', { class: 'section', 'aria-labelledby': 'materials-h' },
         h('h2', { class: 'section-title', id: 'materials-h' }, K.materials),
         h('ul', { class: 'materials' }, m.materials.map((x) => {

@@ -139,3 +139,19 @@ export function printDocs(root: HTMLElement, v: Verdict): void {
   renderDocs(root, v);
   window.print();
 }
+
+/** What the receipt adds to the server's notice: its number and a short code to verify it by. */
+export interface ReceiptLine { key: string; caption: string; value: string }
+
+/**
+ * The applicant's receipt: the server's 受理通知书 (applicant, materials received, dates, next
+ * steps, all from the engine) headed by the receipt's own lines (number, verification code),
+ * captioned by the page. Printed by the browser, which also saves it as PDF.
+ */
+export function printReceipt(root: HTMLElement, v: Verdict, lines: ReceiptLine[]): void {
+  renderDocs(root, v);
+  const box = h('dl', { class: 'doc-receipt', 'data-doc-part': 'receipt' },
+    lines.map((l) => h('div', { 'data-receipt': l.key }, h('dt', null, `${l.caption}${colon()}`), h('dd', null, l.value))));
+  root.querySelector('.doc-head')?.after(box);
+  window.print();
+}

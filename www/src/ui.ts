@@ -34,8 +34,17 @@ export function renderHeader(el: HTMLElement, titleKey: Key, opts: { langToggle:
 
 export interface FieldHooks {
   values: Record<string, Value>;
-  onChange: (id: string) => void;
+  /**
+   * `settled` false: the person is still typing an identifier that is not complete yet, so its
+   * problems wait (until it is complete or the field is left).
+   */
+  onChange: (id: string, settled?: boolean) => void;
+  /** Touch screens keep every option a large radio button (default: lists of 5+ become a select). */
+  radiosOnly?: boolean;
 }
+
+/** Identifier numbers are checked once complete (18 characters, GB 11643 / GB 32100) or left. */
+const COMPLETE_AT: Partial<Record<FieldDef['type'], number>> = { id_card: 18, uscc: 18 };
 
 function describedBy(...ids: (string | null)[]): string {
   return ids.filter(Boolean).join(' ');
@@ -49,10 +58,10 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
   const hint = hintId ? h('div', { class: 'hint', id: hintId }, tx(f.help) || tx(f.pattern_hint)) : null;
   const err = h('p', { class: 'field-error', id: errId, hidden: true });
   const v = hooks.values[f.id];
-  const set = (val: Value | null) => {
+  const set = (val: Value | null, settled = true) => {
     if (val === null || val === '') delete hooks.values[f.id];
     else hooks.values[f.id] = val;
-    hooks.onChange(f.id);
+    hooks.onChange(f.id, settled);
   };
 
   if (f.type === 'boolean' || f.type === 'choice') {
@@ -60,6 +69,20 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
       ? [{ id: 'true', text: t('yes'), val: true as Value }, { id: 'false', text: t('no'), val: false as Value }]
       : (f.options ?? []).map((o) => ({ id: o.id, text: tx(o.label), val: o.id as Value }));
     const inline = f.type === 'boolean';
+    if (opts.length > 4 && !hooks.radiosOnly) {
+      // A long list: a select that starts at "请选择", never at a preselected answer.
+      return h('div', { class: 'form-group', id: `fg-${f.id}`, 'data-field': f.id },
+        h('label', { class: 'label', for: id }, label), hint, err,
+        h('select', {
+          id, name: f.id, class: 'select', 'aria-describedby': describedBy(hintId, errId),
+          onchange: (e: Event) => {
+            const val = (e.target as HTMLSelectElement).value;
+            set(val === '' ? null : (opts.find((o) => o.id === val)?.val ?? val));
+          },
+        },
+          h('option', { value: '', selected: v === undefined }, t('pleaseChoose')),
+          opts.map((o) => h('option', { value: o.id, selected: v !== undefined && String(v) === o.id }, o.text))));
+    }
     return h('div', { class: 'form-group', id: `fg-${f.id}`, 'data-field': f.id },
       h('fieldset', { class: 'fieldset', 'aria-describedby': describedBy(hintId, errId) },
         h('legend', { class: 'label' }, label),
@@ -77,6 +100,7 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
           }))));
   }
 
+  const limitId = f.max_length ? `fl-${f.id}` : null;
   const input = h('input', {
     id, name: f.id, class: 'input',
     type: f.type === 'date' ? 'date' : 'text',
@@ -84,18 +108,50 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
     autocomplete: f.type === 'phone' ? 'tel' : 'off',
     spellcheck: 'false',
     maxlength: f.max_length ?? null,
-    'aria-describedby': describedBy(hintId, errId),
+    'aria-describedby': describedBy(hintId, limitId, errId),
     value: v === undefined ? '' : String(v),
   });
   if (f.type === 'id_card' || f.type === 'uscc' || f.type === 'phone') input.classList.add('input-code');
   if (f.type === 'number') input.classList.add('input-short');
+  if (f.type === 'date') input.classList.add('input-date');
+  const limit = f.max_length
+    ? h('p', { class: 'hint char-count', id: limitId }, t('maxLength', { n: f.max_length }))
+    : null;
+  const showLimit = () => {
+    if (!limit || !f.max_length) return;
+    const n = [...input.value].length;
+    const full = n >= f.max_length;
+    limit.classList.toggle('char-count-full', full);
+    setText(limit, full ? t('maxLengthReached', { n: f.max_length }) : t('charCount', { n, max: f.max_length }));
+  };
+  // Sent as typed: the engine normalises (full-width digits, spaces, "+86", "1,200") so that
+  // every channel agrees, and reports the value it understood.
+  const raw = (): Value => {
+    const s = input.value.trim();
+    return f.type === 'number' && /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s;
+  };
   input.addEventListener('input', () => {
-    const raw = input.value.trim();
-    if (f.type === 'number' && raw !== '' && /^-?\d+(\.\d+)?$/.test(raw)) set(Number(raw));
-    else set(raw);
+    showLimit();
+    const need = COMPLETE_AT[f.type];
+    set(raw(), need === undefined || input.value.replace(/[\s-]/g, '').length >= need);
   });
+  input.addEventListener('change', () => set(raw(), true));
+  showLimit();
   return h('div', { class: 'form-group', id: `fg-${f.id}`, 'data-field': f.id },
-    h('label', { class: 'label', for: id }, label), hint, err, input);
+    h('label', { class: 'label', for: id }, label), hint, err, input, limit,
+    h('p', { class: 'hint normalised', id: `fn-${f.id}`, hidden: true }));
+}
+
+/** Shows the value as the engine understood it ("已按 13800138000 识别"), when it differs from the input. */
+export function showNormalised(root: HTMLElement, v: Verdict): void {
+  for (const fs of v.checklist.fields) {
+    const el = root.querySelector<HTMLElement>(`#fn-${CSS.escape(fs.id)}`);
+    if (!el) continue;
+    const n = (fs as { normalized?: unknown }).normalized;
+    const show = n !== undefined && n !== null;
+    el.hidden = !show;
+    setText(el, show ? t('normalisedAs', { v: String(n) }) : '');
+  }
 }
 
 /* ---------- materials ---------- */
@@ -240,7 +296,9 @@ export function applyChecklist(root: HTMLElement, v: Verdict, showInline: (f: Fi
     g.querySelectorAll<HTMLElement>('input.input, select').forEach((i) => {
       if (list.length) i.setAttribute('aria-invalid', 'true'); else i.removeAttribute('aria-invalid');
     });
-    if (err) {
+    const key = list.map((f) => tx(f.message)).join('|');
+    if (err && err.dataset.key !== key) {
+      err.dataset.key = key;
       err.hidden = list.length === 0;
       clear(err, list.map((f) => h('span', { class: 'error-line' },
         h('span', { class: 'visually-hidden' }, getLang() === 'zh' ? '错误：' : 'Error: '), tx(f.message))));
@@ -254,12 +312,19 @@ export function renderErrorSummary(
   el: HTMLElement, v: Verdict | null, opts: { focus?: boolean; show?: (f: Finding) => boolean } = {},
 ): void {
   const shown = v ? v.findings.filter(opts.show ?? (() => true)) : [];
+  el.setAttribute('role', 'alert');
   if (!v || shown.length === 0) {
     el.hidden = true;
-    clear(el);
+    if (el.dataset.key) { clear(el); el.dataset.key = ''; }
     return;
   }
   el.hidden = false;
+  const key = `${getLang()}|${shown.map((f) => `${f.code}:${f.target.id}:${f.message.zh}`).join('|')}`;
+  if (el.dataset.key === key) {
+    if (opts.focus) el.focus();
+    return;
+  }
+  el.dataset.key = key;
   clear(el,
     h('h2', { class: 'error-summary-title', id: 'error-summary-title' }, t('errorSummary')),
     h('ul', { class: 'error-summary-list' },
@@ -293,12 +358,33 @@ export function outcomeClass(o: Outcome): string {
   return { accept: 'ok', accept_with_pledge: 'pledge', correction_required: 'warn', not_accepted: 'bad' }[o];
 }
 
-export function renderOutcome(el: HTMLElement, v: Verdict, heading: Key = 'outcomeNow'): void {
-  clear(el,
-    h('div', { class: `outcome outcome-${outcomeClass(v.outcome)}`, role: 'status', 'data-outcome': v.outcome },
-      h('span', { class: 'outcome-caption' }, t(heading)),
-      h('strong', { class: 'outcome-label', id: 'outcome-label' }, tx(v.outcome_label)),
-      h('span', { class: 'outcome-matter' }, `${tx(v.matter_name)} · ${t('version')} ${v.version}`)));
+/**
+ * The outcome box, updated in place: the live region (role=status) stays the same node, so a
+ * screen reader hears the new result instead of a rebuilt region on every keystroke. `v` null:
+ * nothing answered yet, a neutral box (no "需补正材料" before the person has typed anything).
+ */
+export function renderOutcome(el: HTMLElement, v: Verdict | null, heading: Key = 'outcomeNow', blank: Key = 'notStarted'): void {
+  let box = el.querySelector<HTMLElement>(':scope > .outcome');
+  if (!box) {
+    box = h('div', { class: 'outcome', role: 'status' },
+      h('span', { class: 'outcome-caption' }),
+      h('strong', { class: 'outcome-label', id: el.id === 'outcome' ? 'outcome-label' : null }),
+      h('span', { class: 'outcome-matter' }));
+    clear(el, box);
+  }
+  const cls = `outcome outcome-${v ? outcomeClass(v.outcome) : 'blank'}`;
+  if (box.className !== cls) box.className = cls;
+  const out = v ? v.outcome : 'blank';
+  if (box.dataset.outcome !== out) box.dataset.outcome = out;
+  const [cap, label, matter] = Array.from(box.children) as HTMLElement[];
+  setText(cap, t(heading));
+  setText(label, v ? tx(v.outcome_label) : t(blank));
+  setText(matter, v ? `${tx(v.matter_name)} · ${t('version')} ${v.version}` : '');
+}
+
+/** Writes text only when it differs (no needless mutation of a live region). */
+export function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
 }
 
 export function renderDates(el: HTMLElement, v: Verdict, opts: { heading?: Key } = {}): void {

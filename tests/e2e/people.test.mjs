@@ -1,0 +1,149 @@
+// The pages as people use them (issue 16): an applicant on a 390×844 phone and on a desktop, the
+// result kept in view, identifiers checked when complete, an accepted application that looks
+// accepted, a receipt to print, one receipt however often 提交 is tapped. axe on every state;
+// screenshots in test-results/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, axeViolations, shot, fill } from './_harness.mjs';
+
+const MATTER = 'public_place_hygiene_license';
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+let server, browser;
+
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.stop(); });
+
+const outcome = (page) => page.locator('#outcome [data-outcome]').getAttribute('data-outcome');
+const upload = (page, id) => page.setInputFiles(`#m-${id}`, { name: `${id}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 test') });
+const noSideways = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+async function axeClean(page, state) {
+  assert.deepEqual(await axeViolations(page), [], `axe: ${state}`);
+}
+
+async function fillAll(page) {
+  await fill(page, 'unit_name', '东城区某某宾馆');
+  await fill(page, 'uscc', '91110000802100433B');
+  await fill(page, 'responsible_person_id', '11010519491231002X');
+  await fill(page, 'phone', '13800138000');
+  await page.selectOption('#f-venue_type', { index: 1 });
+  await fill(page, 'floor_area', '120');
+  await page.check('#f-central_ac-false');
+}
+
+for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+  test(`${name}: blank form is neutral, the result stays in view, ID errors wait until complete or left`, async () => {
+    const { page, errors, ctx } = await openPage(browser, `${server.url}/`, { viewport });
+    try {
+      await page.selectOption('#matter-select', MATTER);
+      assert.equal(await outcome(page), 'blank');
+      assert.equal(await page.locator('#error-summary').isVisible(), false);
+      await shot(page, `people-${name}-blank`, false);
+      await axeClean(page, 'blank form');
+      // The form is not pushed down by the result: the first question is on the first screen.
+      const first = await page.locator('#kind-h').boundingBox();
+      assert.ok(first.y < viewport.height, `first question at ${first.y}px`);
+      // The result box is in view while typing far down the form.
+      await page.locator('#f-floor_area').scrollIntoViewIfNeeded();
+      await page.fill('#f-floor_area', '12');
+      const box = await page.locator('#outcome .outcome').boundingBox();
+      assert.ok(box.y >= 0 && box.y + box.height <= viewport.height + 1, `outcome at ${box.y}`);
+      if (name === 'phone') {
+        assert.ok(box.y + box.height >= viewport.height - 2, 'a bar at the bottom of the phone screen');
+        assert.ok(box.height < 90, `compact bar ${box.height}px`);
+      }
+      // Typing an ID number: no error while incomplete; shown once the field is left.
+      await page.locator('#f-responsible_person_id').pressSequentially('1101051949');
+      assert.equal(await page.locator('#fe-responsible_person_id').isVisible(), false);
+      assert.equal(await page.locator('#error-summary').isVisible(), false);
+      await page.locator('#f-responsible_person_id').blur();
+      await page.locator('#fe-responsible_person_id').waitFor();
+      const summary = page.locator('#error-summary');
+      assert.equal(await summary.getAttribute('role'), 'alert');
+      assert.equal(await summary.isVisible(), true);
+      // The live region is the same node after another keystroke (updated in place, not rebuilt).
+      await page.evaluate(() => { window.__region = document.querySelector('#outcome [role="status"]'); });
+      await page.locator('#f-unit_name').pressSequentially('某');
+      assert.equal(await page.evaluate(() => window.__region === document.querySelector('#outcome [role="status"]')), true);
+      assert.equal(await noSideways(page), true);
+      await shot(page, `people-${name}-typing`, false);
+      await axeClean(page, 'typing with an error');
+      assert.deepEqual(errors, []);
+    } finally { await ctx.close(); }
+  });
+
+  test(`${name}: an accepted application looks accepted; 提交 once; the receipt prints`, async (t) => {
+    if (!server.real) { t.skip('needs `qiquan serve --dev`'); return; }
+    const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`, { viewport });
+    try {
+      const keys = [];
+      page.on('request', (r) => { if (r.url().endsWith('/check')) keys.push(r.headers()['idempotency-key']); });
+      await fillAll(page);
+      for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules']) await upload(page, m);
+      assert.equal(await outcome(page), 'accept');
+      await page.click('#submit');
+      const success = page.locator('#success');
+      await success.waitFor();
+      assert.equal(await success.getAttribute('data-outcome'), 'accept');
+      assert.match(await page.locator('#success-title').textContent(), /申请已受理/);
+      const no = await page.locator('#receipt [data-receipt="receipt_no"] dd').textContent();
+      assert.match(no, /\S{6,}/);
+      assert.match(await page.locator('#receipt [data-receipt="document_number"] dd').textContent(), /\S+/);
+      // A short verification code, not the 128-hex signature.
+      const code = await page.locator('#receipt [data-receipt="verify_code"] dd').textContent();
+      assert.ok(code.length < 40, code);
+      assert.equal(await page.locator('[data-receipt="signature"]').count(), 0);
+      assert.ok((await page.locator('#next-steps').textContent()).length > 20);
+      // Nothing red, no "如今天受理", no pending problems.
+      assert.equal(await page.locator('#error-summary').isVisible(), false);
+      assert.equal(await page.locator('#show-all').isVisible(), false);
+      assert.equal(await page.locator('.form-group-error:visible').count(), 0);
+      assert.equal(await page.locator('text=如今天受理').count(), 0);
+      // 提交 is done: disabled, and a forced second tap gives the same receipt with the same key.
+      assert.equal(await page.locator('#submit').isDisabled(), true);
+      await page.evaluate(() => { const b = document.getElementById('submit'); b.disabled = false; b.click(); });
+      assert.equal(await page.locator('#receipt [data-receipt="receipt_no"] dd').textContent(), no);
+      assert.equal(keys.length, 1, `requests: ${keys.length}`);
+      assert.ok(keys[0] && keys[0].length >= 16, `idempotency-key ${keys[0]}`);
+      // Verify online, print (browser print → PDF).
+      await page.click('#verify-receipt');
+      await page.locator('#verify-result[data-valid="true"]').waitFor();
+      await page.click('#print-receipt');
+      assert.equal(await page.evaluate(() => window.__printed), 1);
+      assert.equal(await page.locator('#print-root .doc-receipt [data-receipt="receipt_no"] dd').textContent(), no);
+      assert.equal(await noSideways(page), true);
+      await success.scrollIntoViewIfNeeded();
+      await shot(page, `people-${name}-accepted`, false);
+      await shot(page, `people-${name}-accepted-full`);
+      await axeClean(page, 'accepted');
+      if (name === 'desktop') {
+        const pdf = await page.pdf({ format: 'A4' });
+        assert.ok(pdf.length > 1000);
+      }
+      assert.deepEqual(errors, []);
+    } finally { await ctx.close(); }
+  });
+}
+
+test('phone: 容缺受理 shows what is still owed and by when', async (t) => {
+  if (!server.real) { t.skip('needs `qiquan serve --dev`'); return; }
+  const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`, { viewport: PHONE, now: '2026-03-02T09:30:00+08:00' });
+  try {
+    await fillAll(page);
+    for (const m of ['application_form', 'identity_proof', 'hygiene_report']) await upload(page, m);
+    await page.check('#pledge-sign');
+    assert.equal(await outcome(page), 'accept_with_pledge');
+    await page.click('#submit');
+    await page.locator('#success').waitFor();
+    assert.equal(await page.locator('#success').getAttribute('data-outcome'), 'accept_with_pledge');
+    assert.deepEqual(await page.locator('#still-owed [data-owed]').evaluateAll((r) => r.map((x) => x.dataset.owed)), ['site_plans', 'hygiene_rules']);
+    assert.match(await page.locator('#still-owed').textContent(), /\d{4}年\d+月\d+日/);
+    assert.equal(await page.locator('#pledge-panel').isVisible(), false);
+    assert.equal(await noSideways(page), true);
+    await page.locator('#success').scrollIntoViewIfNeeded();
+    await shot(page, 'people-phone-pledge-accepted', false);
+    await axeClean(page, 'pledge accepted');
+    assert.deepEqual(errors, []);
+  } finally { await ctx.close(); }
+});
