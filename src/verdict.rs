@@ -327,6 +327,11 @@ pub struct FieldState {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub hint: Option<Text>,
+    /// The value as the engine read it, when that differs from what was typed ("+86 138-0013-8000"
+    /// → "13800138000", "1,200" → 1200, full-width digits): what the pages show back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional, type = "string | number"))]
+    pub normalized: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -69,6 +69,7 @@ pub(super) fn check_fields<'a>(
             required: applies == Applies::Yes && field.required,
             ok: problem.is_none(),
             hint,
+            normalized: None,
         });
         checked.findings.extend(problem);
         checked.slots.push(match applies {
@@ -297,6 +298,101 @@ fn check_text(field: &Field, pattern: Option<&regex_lite::Regex>, s: &str) -> Op
     None
 }
 
+/// The value as people type it, read the way the field means it, so that every channel (page,
+/// kiosk, window, CLI, server) agrees: full-width digits and letters (１３８…), spaces and
+/// hyphens inside identifier and mobile numbers, a "+86"/"0086" prefix, thousands separators
+/// ("1,200") and dates written 2026/3/2 or 2026年3月2日. `None`: nothing to change (the value is
+/// taken as given). Free text and choices are never rewritten.
+pub(crate) fn normalise(kind: FieldKind, value: &Value) -> Option<Value> {
+    let raw = value.as_str()?;
+    let half = half_width(raw);
+    let normalised = match kind {
+        FieldKind::IdCard | FieldKind::Uscc => Value::String(
+            half.chars()
+                .filter(|c| !is_separator(*c))
+                .collect::<String>()
+                .to_uppercase(),
+        ),
+        FieldKind::Phone => Value::String(phone(&half)),
+        FieldKind::Number => number(&half)?,
+        FieldKind::Date => Value::String(date(&half).unwrap_or_else(|| half.trim().to_string())),
+        FieldKind::Text | FieldKind::Boolean | FieldKind::Choice => return None,
+    };
+    (normalised.as_str() != Some(raw)).then_some(normalised)
+}
+
+/// Full-width ASCII (U+FF01–U+FF5E) to ASCII and the ideographic space to a space.
+fn half_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || c == '-'
+}
+
+/// A mobile number loses its country prefix, spaces and hyphens; a landline keeps its one
+/// hyphen between area code and number (spaces around it go).
+fn phone(s: &str) -> String {
+    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let national = compact
+        .strip_prefix("+86")
+        .or_else(|| compact.strip_prefix("0086"))
+        .unwrap_or(&compact);
+    let digits: String = national.chars().filter(|c| *c != '-').collect();
+    if digits.len() == 11 && digits.starts_with('1') && digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits
+    } else {
+        national.to_string()
+    }
+}
+
+/// "1,200", "1 200", "１２０" → a JSON number; `None` when it is not a plain decimal.
+fn number(s: &str) -> Option<Value> {
+    let plain: String = s
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | ' ' | '_'))
+        .collect();
+    let body = plain.strip_prefix('-').unwrap_or(&plain);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !digits(int) || !digits(frac) || (body.contains('.') && frac.is_empty()) {
+        return None;
+    }
+    if frac.is_empty() {
+        if let Ok(n) = plain.parse::<i64>() {
+            return Some(Value::from(n));
+        }
+    }
+    plain
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map(Value::Number)
+}
+
+/// 2026/3/2, 2026.3.2, 2026年3月2日, 2026-3-2 → 2026-03-02 (the date check still judges it).
+fn date(s: &str) -> Option<String> {
+    let parts: Vec<&str> = s
+        .trim()
+        .trim_end_matches('日')
+        .split(['-', '/', '.', '年', '月'])
+        .collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    let ok = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    (ok(y, 4..=4) && ok(m, 1..=2) && ok(d, 1..=2)).then(|| format!("{y}-{m:0>2}-{d:0>2}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,6 +451,42 @@ mod tests {
             Yes
         );
         assert_eq!(eval(&Cond::All(vec![natural, is_true]), &blank), Unknown);
+    }
+
+    #[test]
+    fn values_are_read_as_people_type_them() {
+        use FieldKind::{Date, IdCard, Number, Phone, Text, Uscc};
+        let s = |x: &str| Value::String(x.into());
+        let n = |k, x: &str| normalise(k, &s(x));
+        assert_eq!(
+            n(IdCard, "110105 19491231 002x"),
+            Some(s("11010519491231002X"))
+        );
+        assert_eq!(
+            n(IdCard, "１１０１０５１９４９１２３１００２Ｘ"),
+            Some(s("11010519491231002X"))
+        );
+        assert_eq!(n(IdCard, "11010519491231002X"), None);
+        assert_eq!(
+            n(Uscc, "9111 0000 8021 0043 3b"),
+            Some(s("91110000802100433B"))
+        );
+        assert_eq!(n(Phone, "+86 138-0013-8000"), Some(s("13800138000")));
+        assert_eq!(n(Phone, "0086 13800138000"), Some(s("13800138000")));
+        assert_eq!(n(Phone, "１３８ ００１３ ８０００"), Some(s("13800138000")));
+        assert_eq!(n(Phone, "0531 - 88880001"), Some(s("0531-88880001")));
+        assert_eq!(n(Phone, "0531-88880001"), None);
+        assert_eq!(n(Number, "1,200"), Some(Value::from(1200)));
+        assert_eq!(n(Number, "１２０"), Some(Value::from(120)));
+        assert_eq!(n(Number, "12.5"), Some(Value::from(12.5)));
+        assert_eq!(n(Number, "12 平方米"), None);
+        assert_eq!(n(Number, "1."), None);
+        assert_eq!(normalise(Number, &Value::from(3)), None);
+        assert_eq!(n(Date, "2026/3/2"), Some(s("2026-03-02")));
+        assert_eq!(n(Date, "2026年3月2日"), Some(s("2026-03-02")));
+        assert_eq!(n(Date, "2026-03-02"), None);
+        assert_eq!(n(Date, "昨天"), None);
+        assert_eq!(n(Text, " １２３ "), None);
     }
 
     /// Conditions of real rule files in words, as the `material_conditional` finding says them.

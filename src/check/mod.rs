@@ -165,6 +165,20 @@ pub(crate) fn check(
     options: &CheckOptions,
 ) -> Result<Verdict> {
     let intake = resolve(bundle, matter_id, submission, options)?;
+    // Values as people type them ("+86 138…", "1,200", full-width digits) are read the way the
+    // field means them, and the check, the conditions and the notice all see that value.
+    let normalised = normalise_fields(intake.version, submission);
+    let owned;
+    let (intake, submission) = if normalised.is_empty() {
+        (intake, submission)
+    } else {
+        let mut copy = submission.clone();
+        for (id, value) in &normalised {
+            copy.fields.0.insert(id.clone(), value.clone());
+        }
+        owned = copy;
+        (resolve(bundle, matter_id, &owned, options)?, &owned)
+    };
     let (version, rule) = (intake.version, &intake.version.rule);
     let kind = submission.applicant.kind;
 
@@ -177,7 +191,10 @@ pub(crate) fn check(
             &rule.legal_basis,
         ));
     }
-    let field_check = fields::check_fields(version, &intake.fields, kind, intake.received_on);
+    let mut field_check = fields::check_fields(version, &intake.fields, kind, intake.received_on);
+    for state in &mut field_check.states {
+        state.normalized = normalised.get(&state.id).cloned();
+    }
     let mut material_check =
         materials::check_materials(version, &intake.materials, &field_check.slots, kind);
 
@@ -243,6 +260,19 @@ pub(crate) fn check(
         &verdict,
     );
     Ok(verdict)
+}
+
+/// The submitted field values the engine reads differently from how they were typed, by id.
+fn normalise_fields(version: &MatterVersion, submission: &Submission) -> BTreeMap<String, Value> {
+    version
+        .rule
+        .fields
+        .iter()
+        .filter_map(|field| {
+            let given = submission.fields.0.get(&field.id)?;
+            fields::normalise(field.kind, given).map(|v| (field.id.clone(), v))
+        })
+        .collect()
 }
 
 /// The submitted value for each rule item (`by_id`: item positions in id order), in rule order,
