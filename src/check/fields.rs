@@ -311,7 +311,7 @@ pub(crate) fn normalise(kind: FieldKind, value: &Value) -> Option<Value> {
             half.chars()
                 .filter(|c| !is_separator(*c))
                 .collect::<String>()
-                .to_uppercase(),
+                .to_ascii_uppercase(),
         ),
         FieldKind::Phone => Value::String(phone(&half)),
         FieldKind::Number => number(&half)?,
@@ -332,14 +332,20 @@ fn half_width(s: &str) -> String {
         .collect()
 }
 
+/// ASCII whitespace and the no-break space (the ideographic one is a space by then); not
+/// `char::is_whitespace`, whose Unicode table would grow the wasm module.
+fn is_space(c: char) -> bool {
+    c.is_ascii_whitespace() || c == '\u{a0}'
+}
+
 fn is_separator(c: char) -> bool {
-    c.is_whitespace() || c == '-'
+    is_space(c) || c == '-'
 }
 
 /// A mobile number loses its country prefix, spaces and hyphens; a landline keeps its one
 /// hyphen between area code and number (spaces around it go).
 fn phone(s: &str) -> String {
-    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact: String = s.chars().filter(|c| !is_space(*c)).collect();
     let national = compact
         .strip_prefix("+86")
         .or_else(|| compact.strip_prefix("0086"))
@@ -365,16 +371,24 @@ fn number(s: &str) -> Option<Value> {
     if int.is_empty() || !digits(int) || !digits(frac) || (body.contains('.') && frac.is_empty()) {
         return None;
     }
+    // Exact: an integer mantissa below 2^53 divided by an exact power of ten (≤ 10^22) is
+    // correctly rounded, the same double a float parser gives; longer numbers are not guessed.
+    // (No float parser: core's or serde_json's would add kilobytes to the wasm module.)
+    let mantissa = format!("{int}{frac}")
+        .bytes()
+        .try_fold(0u64, |m, b| {
+            m.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+        })
+        .filter(|m| *m < 1 << 53)?;
+    let negative = plain.starts_with('-');
     if frac.is_empty() {
-        if let Ok(n) = plain.parse::<i64>() {
-            return Some(Value::from(n));
-        }
+        let n = i64::try_from(mantissa).ok()?;
+        return Some(Value::from(if negative { -n } else { n }));
     }
-    plain
-        .parse::<f64>()
-        .ok()
-        .and_then(serde_json::Number::from_f64)
-        .map(Value::Number)
+    let scale = (0..frac.len()).try_fold(1f64, |p, _| (p < 1e22).then_some(p * 10.0))?;
+    #[allow(clippy::cast_precision_loss)] // below 2^53: exact
+    let n = mantissa as f64 / scale;
+    Some(Value::from(if negative { -n } else { n }))
 }
 
 /// 2026/3/2, 2026.3.2, 2026年3月2日, 2026-3-2 → 2026-03-02 (the date check still judges it).
@@ -479,6 +493,10 @@ mod tests {
         assert_eq!(n(Number, "1,200"), Some(Value::from(1200)));
         assert_eq!(n(Number, "１２０"), Some(Value::from(120)));
         assert_eq!(n(Number, "12.5"), Some(Value::from(12.5)));
+        assert_eq!(n(Number, "0.1"), Some(Value::from(0.1)));
+        assert_eq!(n(Number, "1,234.56"), Some(Value::from(1234.56)));
+        assert_eq!(n(Number, "-3"), Some(Value::from(-3)));
+        assert_eq!(n(Number, "99999999999999999999"), None);
         assert_eq!(n(Number, "12 平方米"), None);
         assert_eq!(n(Number, "1."), None);
         assert_eq!(normalise(Number, &Value::from(3)), None);

@@ -38,6 +38,7 @@ use crate::messages;
 use crate::model::{ApplicantKind, CaseType, Text};
 use crate::notice::{NoticeInput, render_notice};
 use crate::submission::{Channel, CheckOptions, MAX_PAUSES, MaterialSubmission, Submission};
+use crate::verdict::Normalized;
 use crate::verdict::{
     Checklist, Finding, FindingCode, FindingReason, Notice, PledgeBlock, Target, TargetKind,
     Verdict,
@@ -166,18 +167,15 @@ pub(crate) fn check(
 ) -> Result<Verdict> {
     let intake = resolve(bundle, matter_id, submission, options)?;
     // Values as people type them ("+86 138…", "1,200", full-width digits) are read the way the
-    // field means them, and the check, the conditions and the notice all see that value.
-    let normalised = normalise_fields(intake.version, submission);
-    let owned;
-    let (intake, submission) = if normalised.is_empty() {
-        (intake, submission)
+    // field means them; the check and the conditions see that value, the notice prints it.
+    let normalised = normalise_fields(intake.version, &intake.fields);
+    let intake = if normalised.iter().all(Option::is_none) {
+        intake
     } else {
-        let mut copy = submission.clone();
-        for (id, value) in &normalised {
-            copy.fields.0.insert(id.clone(), value.clone());
-        }
-        owned = copy;
-        (resolve(bundle, matter_id, &owned, options)?, &owned)
+        let fields = (intake.fields.iter().zip(&normalised))
+            .map(|(given, read)| read.as_ref().or(*given))
+            .collect();
+        Intake { fields, ..intake }
     };
     let (version, rule) = (intake.version, &intake.version.rule);
     let kind = submission.applicant.kind;
@@ -192,8 +190,8 @@ pub(crate) fn check(
         ));
     }
     let mut field_check = fields::check_fields(version, &intake.fields, kind, intake.received_on);
-    for state in &mut field_check.states {
-        state.normalized = normalised.get(&state.id).cloned();
+    for (state, read) in field_check.states.iter_mut().zip(&normalised) {
+        state.normalized = read.as_ref().and_then(Normalized::from_value);
     }
     let mut material_check =
         materials::check_materials(version, &intake.materials, &field_check.slots, kind);
@@ -262,16 +260,10 @@ pub(crate) fn check(
     Ok(verdict)
 }
 
-/// The submitted field values the engine reads differently from how they were typed, by id.
-fn normalise_fields(version: &MatterVersion, submission: &Submission) -> BTreeMap<String, Value> {
-    version
-        .rule
-        .fields
-        .iter()
-        .filter_map(|field| {
-            let given = submission.fields.0.get(&field.id)?;
-            fields::normalise(field.kind, given).map(|v| (field.id.clone(), v))
-        })
+/// Per rule field, the value as the engine reads it when that differs from what was typed.
+fn normalise_fields(version: &MatterVersion, given: &[Option<&Value>]) -> Vec<Option<Value>> {
+    (version.rule.fields.iter().zip(given))
+        .map(|(field, given)| given.and_then(|v| fields::normalise(field.kind, v)))
         .collect()
 }
 
