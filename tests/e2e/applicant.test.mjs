@@ -29,7 +29,8 @@ test('the form is generated from the matter and goes from 补正 to 受理 as it
   const { page, errors, ctx } = await openPage(browser, `${server.url}/`, { now: NOW });
   try {
     // Pick the matter from the list the engine gives.
-    await page.selectOption('#matter-select', MATTER);
+    await page.fill('#matter-search', '卫生许可');
+    await page.click(`[data-pick-matter="${MATTER}"]`);
     // Nothing answered yet: a neutral result, not "需补正材料", and no wall of errors.
     assert.equal(await outcome(page), 'blank');
     assert.equal(await page.locator('#outcome-label').textContent(), '尚未填写');

@@ -2,13 +2,14 @@
 import './styles.css';
 import { h, clear, $ } from './dom';
 import { loadEngine, nowInChina, type Engine } from './engine';
-import { initLang, onLangChange, t, tx, engineLabels, fmtDate, fmtDateTime } from './i18n';
+import { initLang, onLangChange, t, tx, engineLabels, fmtDate, fmtDateTime, getLang } from './i18n';
 import {
   renderHeader, renderField, materialTags, materialDetails, buildSubmission, checkStable,
   applyChecklist, renderErrorSummary, renderOutcome, renderDates, renderPledge, renderFindingsList,
   matterIntro, focusTarget, setText, showNormalised, type Value,
 } from './ui';
 import { printReceipt } from './print';
+import { renderFinder } from './finder';
 import type { Receipt, Finding, ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Verdict } from './types';
 
 interface State {
@@ -29,6 +30,10 @@ interface State {
   submitting: boolean;
   /** Something was answered: until then the result box is neutral, not "需补正材料". */
   started: boolean;
+  /** The finder is open although a matter is chosen (更换事项). */
+  picking: boolean;
+  /** Answers came back from this device's draft (said once above the form). */
+  restored: boolean;
   /** One Idempotency-Key per application: a second tap (or a retry) gets the same receipt. */
   idemKey: string;
 }
@@ -65,11 +70,15 @@ async function main(): Promise<void> {
   S = {
     engine, matters, matterId: '', def: null, kind: 'enterprise_legal_person', values: {}, materials: {},
     files: {}, pledgeSigned: false, verdict: null, verdictJson: null, touched: new Set(), showAll: false,
-    server: null, submitting: false, started: false, idemKey: '',
+    server: null, submitting: false, started: false, picking: false, restored: false, idemKey: '',
   };
   onLangChange(() => { renderHeader(header, 'applicantTitle', { langToggle: true }); renderAll(); });
-  if (fromUrl && matters.some((m) => m.id === fromUrl)) selectMatter(fromUrl);
-  else renderAll();
+  const draft = loadDraft();
+  const want = fromUrl ?? draft?.matterId ?? null;
+  if (want && matters.some((m) => m.id === want)) {
+    selectMatter(want);
+    if (draft && draft.matterId === want) restoreDraft(draft);
+  } else renderAll();
   document.body.dataset.ready = 'true';
 }
 
@@ -79,7 +88,7 @@ function selectMatter(id: string): void {
   S.kind = S.def?.applicant_kinds[0] ?? 'enterprise_legal_person';
   S.values = {}; S.materials = {}; S.files = {}; S.pledgeSigned = false;
   S.verdict = null; S.verdictJson = null; S.touched = new Set(); S.showAll = false; S.server = null;
-  S.started = false; S.idemKey = '';
+  S.started = false; S.idemKey = ''; S.restored = false;
   if (S.def) runCheck();
   renderAll();
 }
@@ -125,6 +134,59 @@ function onChange(id: string | null, settled = true): void {
   S.server = null; S.idemKey = '';
   runCheck();
   update();
+  saveDraft();
+}
+
+/* ---------- drafts on this device ---------- */
+
+const DRAFT_KEY = 'qiquan.draft.v1';
+
+interface Draft { matterId: string; kind: ApplicantKind; values: Record<string, Value>; pledgeSigned: boolean }
+
+function loadDraft(): Draft | null {
+  try {
+    const d = JSON.parse(localStorage.getItem(DRAFT_KEY) ?? 'null') as Draft | null;
+    return d && typeof d.matterId === 'string' && d.values && typeof d.values === 'object' ? d : null;
+  } catch { return null; }
+}
+
+let draftTimer = 0;
+/** Kept on this device only (no files), a moment after the last change. */
+function saveDraft(): void {
+  window.clearTimeout(draftTimer);
+  draftTimer = window.setTimeout(() => {
+    try {
+      if (!S.def || accepted() || !S.started) return;
+      const d: Draft = { matterId: S.matterId, kind: S.kind, values: S.values, pledgeSigned: S.pledgeSigned };
+      localStorage.setItem(DRAFT_KEY, JSON.stringify(d));
+    } catch { /* private mode or full: nothing kept */ }
+  }, 250);
+}
+
+function forgetDraft(): void {
+  window.clearTimeout(draftTimer);
+  try { localStorage.removeItem(DRAFT_KEY); } catch { /* ignore */ }
+}
+
+function restoreDraft(d: Draft): void {
+  if (S.def?.applicant_kinds.includes(d.kind)) S.kind = d.kind;
+  S.values = { ...d.values };
+  S.pledgeSigned = d.pledgeSigned === true;
+  S.started = Object.keys(S.values).length > 0;
+  for (const id of Object.keys(S.values)) S.touched.add(id);
+  S.restored = S.started;
+  runCheck();
+  renderAll();
+}
+
+/** "Clear my data": the draft, the answers on the page and the language choice. */
+function clearMyData(): void {
+  forgetDraft();
+  try { localStorage.removeItem('qiquan.lang'); } catch { /* ignore */ }
+  const id = S.matterId;
+  selectMatter(id);
+  const note = document.getElementById('draft-status');
+  if (note) note.textContent = t('dataCleared');
 }
 
 /* ---------- rendering ---------- */
@@ -139,17 +201,9 @@ function renderAll(): void {
     h('div', { class: 'error-summary', id: 'error-summary', tabindex: '-1', hidden: true }),
     h('div', { class: 'layout' },
       h('div', { class: 'layout-main' },
-        h('section', { class: 'section', 'aria-labelledby': 'matter-h' },
+        h('section', { class: 'section', 'aria-labelledby': 'matter-h', id: 'matter-section' },
           h('h2', { class: 'section-title', id: 'matter-h' }, t('matter')),
-          h('div', { class: 'form-group' },
-            h('label', { class: 'label', for: 'matter-select' }, t('chooseMatter')),
-            h('select', {
-              id: 'matter-select', class: 'select',
-              onchange: (e: Event) => selectMatter((e.target as HTMLSelectElement).value),
-            },
-              h('option', { value: '' }, `— ${t('chooseMatter')} —`),
-              S.matters.map((x) => h('option', { value: x.id, selected: x.id === S.matterId }, tx(x.name))))),
-          m ? matterIntro(m) : null),
+          h('div', { id: 'matter-pick' })),
         m ? renderForm(m) : null),
       m ? h('aside', { class: 'layout-side', 'aria-label': t('result') },
         h('div', { class: 'sticky' },
@@ -160,12 +214,71 @@ function renderAll(): void {
             onclick: () => { S.showAll = true; update(); $('#error-summary').focus(); },
           }),
           h('div', { class: 'panel', id: 'dates' }))) : null));
+  renderMatterPick();
   update();
+}
+
+/** The chosen matter in one line with "更换事项", or the finder when none is chosen yet. */
+function renderMatterPick(): void {
+  const el = $('#matter-pick');
+  if (S.def && !S.picking) {
+    clear(el,
+      h('div', { class: 'matter-chosen' },
+        h('p', { class: 'matter-chosen-name', id: 'matter-name' }, tx(S.def.name)),
+        h('button', {
+          type: 'button', class: 'button button-secondary', id: 'change-matter',
+          onclick: () => { S.picking = true; renderMatterPick(); $('#matter-search').focus(); },
+        }, t('changeMatter'))),
+      h('details', { class: 'matter-details' }, h('summary', null, t('aboutMatter')), matterIntro(S.def)));
+    return;
+  }
+  clear(el,
+    renderFinder({ matters: S.matters, current: S.matterId, keywords: materialWords, onPick: askToSwitch }),
+    h('div', { id: 'switch-confirm', class: 'inset inset-warn', role: 'alert', hidden: true }),
+    S.def ? h('button', {
+      type: 'button', class: 'button button-link', id: 'keep-matter',
+      onclick: () => { S.picking = false; renderMatterPick(); },
+    }, t('keepMatter')) : null);
+}
+
+/** Material names of a matter, so "营业执照" finds the matters that ask for one. */
+function materialWords(id: string): string {
+  try {
+    const def = S.engine.matter(id);
+    return def.materials.map((x) => `${x.name.zh} ${x.name.en}`).join(' ');
+  } catch { return ''; }
+}
+
+/** Switching matter discards the answers: ask first when there are any. */
+function askToSwitch(id: string): void {
+  if (id === S.matterId) { S.picking = false; renderMatterPick(); return; }
+  if (!S.started || accepted()) { pick(id); return; }
+  const box = $('#switch-confirm');
+  box.hidden = false;
+  clear(box,
+    h('p', null, t('switchConfirm')),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'button button-warning', id: 'switch-yes', onclick: () => pick(id) }, t('switchYes')),
+      h('button', { type: 'button', class: 'button button-secondary', id: 'switch-no', onclick: () => { box.hidden = true; clear(box); } }, t('switchNo'))));
+  $('#switch-yes').focus();
+}
+
+function pick(id: string): void {
+  S.picking = false;
+  const url = new URL(location.href);
+  url.searchParams.set('matter', id);
+  history.replaceState(null, '', url);
+  selectMatter(id);
+  $('#kind-h').scrollIntoView({ block: 'start' });
 }
 
 function renderForm(m: MatterDef): HTMLElement[] {
   const kinds = m.applicant_kinds;
   return [
+    h('div', { class: 'draft-note', id: 'draft-note' },
+      h('p', { class: 'hint', id: 'draft-status', role: 'status' }, S.restored ? t('draftRestored') : ''),
+      h('p', { class: 'hint' }, t('draftSaved')),
+      h('button', { type: 'button', class: 'button button-link', id: 'clear-data', onclick: clearMyData }, t('clearData'))),
     h('section', { class: 'section', 'aria-labelledby': 'kind-h' },
       h('h2', { class: 'section-title', id: 'kind-h' }, t('applicantKind')),
       h('fieldset', { class: 'fieldset' },
@@ -192,6 +305,9 @@ function renderForm(m: MatterDef): HTMLElement[] {
           h('div', { class: 'material-head' },
             h('label', { class: 'material-name', for: inputId }, tx(x.name)), materialTags(x)),
           materialDetails(x),
+          x.form && x.form !== 'copy'
+            ? h('p', { class: 'hint upload-original', 'data-upload-original': '' }, tx(engineLabels().upload_original))
+            : null,
           h('p', { class: 'field-error', id: `me-${x.id}`, hidden: true }),
           h('div', { class: 'upload' },
             h('input', {
@@ -245,6 +361,7 @@ function update(): void {
   showNormalised(main, v);
   renderErrorSummary($('#error-summary'), v, { show: shown });
   renderOutcome($('#outcome'), blank ? null : v, S.server ? 'serverResult' : 'outcomeNow');
+  renderProgress(v);
   const pending = done ? 0 : v.findings.filter((f) => !shown(f)).length;
   const more = $('#show-all');
   more.hidden = pending === 0 || blank;
@@ -259,8 +376,34 @@ function update(): void {
   renderServer();
 }
 
+/** "已完成 3 / 12 项": the applicable fields answered well and materials provided, per the verdict. */
+function renderProgress(v: Verdict): void {
+  const fields = v.checklist.fields.filter((f) => f.applies === true && (f.required || S.values[f.id] !== undefined));
+  const mats = v.checklist.materials.filter((m) => m.applies === true);
+  const total = fields.length + mats.length;
+  const done = fields.filter((f) => f.ok && S.values[f.id] !== undefined).length +
+    mats.filter((m) => m.ok && m.status === 'provided').length;
+  const box = $('#outcome');
+  let p = box.querySelector<HTMLElement>('.progress');
+  if (!p) {
+    p = h('div', { class: 'progress', id: 'progress' },
+      h('progress', { max: '1', value: '0', 'aria-labelledby': 'progress-text' }),
+      h('span', { id: 'progress-text' }));
+    box.append(p);
+  }
+  const bar = p.querySelector('progress')!;
+  bar.max = Math.max(total, 1);
+  bar.value = done;
+  setText(p.querySelector<HTMLElement>('#progress-text')!, t('progress', { done, total }));
+}
+
 /** After acceptance the answers are the case's: inputs and 提交 are disabled (matter list stays). */
+let lockedAs: string | null = null;
+
 function lockForm(done: boolean): void {
+  const state = `${done}|${S.submitting}|${getLang()}|${S.matterId}`;
+  if (lockedAs === state && document.getElementById('submit')?.dataset.locked === state) return;
+  lockedAs = state;
   const main = $('#main');
   main.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLButtonElement>(
     '.layout-main input, .layout-main select, .layout-main button',
@@ -271,6 +414,7 @@ function lockForm(done: boolean): void {
   const submitBtn = document.getElementById('submit') as HTMLButtonElement | null;
   if (submitBtn) {
     submitBtn.disabled = done || S.submitting;
+    submitBtn.dataset.locked = state;
     setText(submitBtn, done ? t('submitted') : t('submit'));
   }
 }
@@ -309,6 +453,7 @@ async function submit(): Promise<void> {
     return;
   }
   S.submitting = false;
+  if (accepted()) forgetDraft();
   update();
   focusTarget('server-result');
 }

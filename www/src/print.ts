@@ -7,7 +7,7 @@ import { h, clear } from './dom';
 import { tx, getLang, engineLabels } from './i18n';
 import type { Notice, PledgeDocument, Text, Verdict } from './types';
 
-/** What a print run produces: the notice itself, and for 容缺受理 its 信用承诺书 too. */
+/** What a print run produces: the notice itself, and for 容缺受理 its 信用承诺书 too (each may be printed alone). */
 export type DocPart = 'notice' | 'pledge';
 
 export function docsFor(v: Verdict): DocPart[] {
@@ -135,8 +135,8 @@ export function renderDocs(root: HTMLElement, v: Verdict, parts: DocPart[] = doc
   clear(root, parts.map((part) => (part === 'pledge' && v.notice.pledge ? pledge(v.notice, v.notice.pledge) : notice(v.notice))));
 }
 
-export function printDocs(root: HTMLElement, v: Verdict): void {
-  renderDocs(root, v);
+export function printDocs(root: HTMLElement, v: Verdict, parts: DocPart[] = docsFor(v)): void {
+  renderDocs(root, v, parts);
   window.print();
 }
 

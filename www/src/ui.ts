@@ -28,6 +28,18 @@ export function renderHeader(el: HTMLElement, titleKey: Key, opts: { langToggle:
           h('span', { class: 'brand-sub' }, t('siteSub')))),
       h('span', { class: 'header-title' }, t(titleKey)),
       toggle));
+  renderChrome(titleKey);
+}
+
+/** Title and footer in the current language (the HTML ships them in zh-CN). */
+export function renderChrome(titleKey: Key): void {
+  document.title = `${t(titleKey)} · ${t('site')}`;
+  const footer = document.querySelector('.site-footer');
+  if (!footer) return;
+  clear(footer, h('p', null, t('footer'), ' · ',
+    h('a', { href: '/' }, t('footerApplicant')), ' · ',
+    h('a', { href: '/clerk.html' }, t('footerClerk')), ' · ',
+    h('a', { href: '/kiosk.html' }, t('footerKiosk'))));
 }
 
 /* ---------- fields ---------- */
@@ -122,7 +134,8 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
     const n = [...input.value].length;
     const full = n >= f.max_length;
     limit.classList.toggle('char-count-full', full);
-    setText(limit, full ? t('maxLengthReached', { n: f.max_length }) : t('charCount', { n, max: f.max_length }));
+    setText(limit, full ? t('maxLengthReached', { n: f.max_length })
+      : n === 0 ? t('maxLength', { n: f.max_length }) : t('charCount', { n, max: f.max_length }));
   };
   // Sent as typed: the engine normalises (full-width digits, spaces, "+86", "1,200") so that
   // every channel agrees, and reports the value it understood.
@@ -338,7 +351,8 @@ export function renderErrorSummary(
               e.preventDefault();
               focusTarget(target);
             },
-          }, f.key ? h('span', { class: 'tag tag-key tag-small' }, t('key')) : null, tx(f.message)));
+          // The engine's message already says 【主件】: no second tag beside it.
+          }, tx(f.message)));
       })));
   el.setAttribute('aria-labelledby', 'error-summary-title');
   if (opts.focus) el.focus();
@@ -389,6 +403,10 @@ export function setText(el: HTMLElement, text: string): void {
 
 export function renderDates(el: HTMLElement, v: Verdict, opts: { heading?: Key } = {}): void {
   const d = v.deadlines;
+  // Rebuilt only when something it shows changed (typing a name changes no date).
+  const key = `${getLang()}|${opts.heading ?? ''}|${v.received_at.slice(0, 16)}|${v.channel}|${v.pledge.would_accept}|${v.pledge.signed}|${JSON.stringify(d)}`;
+  if (el.dataset.key === key) return;
+  el.dataset.key = key;
   // The engine says whether these dates are the case's or hypothetical (if accepted on receipt).
   el.dataset.basis = d.basis;
   const rows: [string, string, string][] = [
@@ -416,6 +434,9 @@ export function renderPledge(
   label: Key = 'pledgeSign',
 ): void {
   const p = v.pledge;
+  const key = `${getLang()}|${signed}|${onSign !== null}|${label}|${JSON.stringify(p)}`;
+  if (el.dataset.key === key) return;
+  el.dataset.key = key;
   const offer = p.would_accept || p.signed;
   if (!offer) {
     if (p.items.length && !p.applicant_eligible && p.blocked_by.length) {
