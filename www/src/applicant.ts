@@ -392,8 +392,8 @@ function renderProgress(v: Verdict): void {
     box.append(p);
   }
   const bar = p.querySelector('progress')!;
-  bar.max = Math.max(total, 1);
-  bar.value = done;
+  if (bar.max !== Math.max(total, 1)) bar.max = Math.max(total, 1);
+  if (bar.value !== done) bar.value = done;
   setText(p.querySelector<HTMLElement>('#progress-text')!, t('progress', { done, total }));
 }
 

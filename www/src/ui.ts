@@ -162,7 +162,7 @@ export function showNormalised(root: HTMLElement, v: Verdict): void {
     if (!el) continue;
     const n = (fs as { normalized?: unknown }).normalized;
     const show = n !== undefined && n !== null;
-    el.hidden = !show;
+    if (el.hidden === show) el.hidden = !show;
     setText(el, show ? t('normalisedAs', { v: String(n) }) : '');
   }
 }
@@ -270,28 +270,30 @@ function setConditionHint(g: HTMLElement, hint: Text | null | undefined): void {
     p = h('p', { class: 'hint condition-hint', role: 'note' });
     g.append(p);
   }
-  p.textContent = tx(hint);
+  setText(p, tx(hint));
 }
 
 /** Shows/hides fields and materials as the checklist says and puts each finding next to its input. */
 export function applyChecklist(root: HTMLElement, v: Verdict, showInline: (f: Finding) => boolean): void {
+  // Every write is skipped when the value is already there: a keystroke that changes nothing
+  // else touches no attribute, so the browser has no style to recompute.
   for (const fs of v.checklist.fields) {
-    const g = root.querySelector<HTMLElement>(`#fg-${CSS.escape(fs.id)}`);
+    const g = byId(root, `fg-${fs.id}`);
     if (g) {
       // true: applies; "unknown": shown with the engine's hint; false: hidden.
-      g.hidden = fs.applies === false;
-      g.dataset.applies = String(fs.applies);
+      setHidden(g, fs.applies === false);
+      setData(g, 'applies', String(fs.applies));
       setConditionHint(g, fs.hint);
     }
   }
   for (const ms of v.checklist.materials) {
-    const g = root.querySelector<HTMLElement>(`#mg-${CSS.escape(ms.id)}`);
+    const g = byId(root, `mg-${ms.id}`);
     if (g) {
-      g.hidden = ms.applies === false;
-      g.dataset.applies = String(ms.applies);
+      setHidden(g, ms.applies === false);
+      setData(g, 'applies', String(ms.applies));
       setConditionHint(g, ms.hint);
-      g.dataset.status = ms.status;
-      g.dataset.ok = String(ms.ok);
+      setData(g, 'status', ms.status);
+      setData(g, 'ok', String(ms.ok));
     }
   }
   const byTarget = new Map<string, Finding[]>();
@@ -300,23 +302,48 @@ export function applyChecklist(root: HTMLElement, v: Verdict, showInline: (f: Fi
     const k = `${f.target.kind}:${f.target.id}`;
     byTarget.set(k, [...(byTarget.get(k) ?? []), f]);
   }
-  root.querySelectorAll<HTMLElement>('.form-group[data-field], .material[data-material]').forEach((g) => {
+  groups(root).forEach((g) => {
     const isField = g.dataset.field !== undefined;
     const id = isField ? g.dataset.field! : g.dataset.material!;
     const list = (byTarget.get(`${isField ? 'field' : 'material'}:${id}`) ?? []).filter(showInline);
+    const key = list.map((f) => tx(f.message)).join('|');
+    if (g.dataset.errKey === key) return;
+    g.dataset.errKey = key;
     const err = g.querySelector<HTMLElement>(isField ? `#fe-${CSS.escape(id)}` : `#me-${CSS.escape(id)}`);
     g.classList.toggle('form-group-error', list.length > 0);
     g.querySelectorAll<HTMLElement>('input.input, select').forEach((i) => {
       if (list.length) i.setAttribute('aria-invalid', 'true'); else i.removeAttribute('aria-invalid');
     });
-    const key = list.map((f) => tx(f.message)).join('|');
-    if (err && err.dataset.key !== key) {
-      err.dataset.key = key;
+    if (err) {
       err.hidden = list.length === 0;
       clear(err, list.map((f) => h('span', { class: 'error-line' },
         h('span', { class: 'visually-hidden' }, getLang() === 'zh' ? '错误：' : 'Error: '), tx(f.message))));
     }
   });
+}
+
+/** The field and material groups of a form, found once per form (the form is rebuilt as a whole). */
+const groupCache = new WeakMap<HTMLElement, { first: Element | null; list: HTMLElement[] }>();
+function groups(root: HTMLElement): HTMLElement[] {
+  const first = root.querySelector('.form-group[data-field], .material[data-material]');
+  const hit = groupCache.get(root);
+  if (hit && hit.first === first && first?.isConnected) return hit.list;
+  const list = Array.from(root.querySelectorAll<HTMLElement>('.form-group[data-field], .material[data-material]'));
+  groupCache.set(root, { first, list });
+  return list;
+}
+
+function byId(root: HTMLElement, id: string): HTMLElement | null {
+  const el = document.getElementById(id);
+  return el && root.contains(el) ? el : null;
+}
+
+function setHidden(el: HTMLElement, hidden: boolean): void {
+  if (el.hidden !== hidden) el.hidden = hidden;
+}
+
+function setData(el: HTMLElement, k: string, v: string): void {
+  if (el.dataset[k] !== v) el.dataset[k] = v;
 }
 
 /* ---------- error summary (GOV.UK pattern) ---------- */
