@@ -6,8 +6,8 @@
 //     timestamp to the next requestAnimationFrame callback (the frame that shows the result).
 //  2. form visible and typeable: a fresh context (no cache) on a slow phone profile (CPU 4×,
 //     150 ms RTT, 1.6 Mbit/s down, 750 kbit/s up: CDP Network.emulateNetworkConditions), from
-//     navigation start to the first field being in the DOM and enabled; and to the first check
-//     (the outcome box showing a verdict or the neutral "尚未填写").
+//     navigation start to the first field being in the DOM and enabled; and to the engine being
+//     ready (body[data-ready], the first check done).
 //
 //   node bench/pages.mjs [--runs 5] [--keys 40] [--rate 4] [--matter construction_permit]
 //
@@ -71,7 +71,7 @@ async function startup(browser, url) {
     const seen = () => {
       const f = document.getElementById(`f-${field}`);
       if (f && !f.disabled && !window.__marks.typeable) window.__marks.typeable = performance.now();
-      if (document.querySelector('#outcome [data-outcome]') && !window.__marks.checked) window.__marks.checked = performance.now();
+      if (document.body?.dataset.ready === 'true' && !window.__marks.checked) window.__marks.checked = performance.now();
       return window.__marks.typeable && window.__marks.checked;
     };
     new MutationObserver((_, obs) => { if (seen()) obs.disconnect(); })

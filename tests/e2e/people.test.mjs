@@ -227,6 +227,35 @@ test('phone: typed as people type (the engine reads it), drafts kept on the devi
   } finally { await ctx.close(); }
 });
 
+test('phone: the questions come before the engine; typing then keeps its place when the checks arrive', async (t) => {
+  if (!server.real) { t.skip('needs `qiquan serve --dev` for GET /v1/matters/{id}'); return; }
+  const ctx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', serviceWorkers: 'block' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  try {
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route('**/pkg/qiquan_bg.wasm', async (route) => { await held; await route.continue(); });
+    await page.goto(`${server.url}/?matter=${MATTER}`);
+    await page.waitForSelector('body[data-early="true"]');
+    assert.equal(await page.evaluate(() => document.body.dataset.ready), undefined);
+    assert.equal(await outcome(page), 'blank');
+    await page.locator('#f-unit_name').pressSequentially('东城区');
+    await shot(page, 'people-phone-early', false);
+    release();
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.keyboard.type('某宾馆');
+    assert.equal(await page.locator('#f-unit_name').inputValue(), '东城区某宾馆');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-unit_name');
+    assert.equal(await outcome(page), 'correction_required');
+    assert.equal(await page.locator('#mg-application_form').count(), 1);
+    assert.equal(await page.locator('#applicant-kind').count(), 1);
+    await axeClean(page, 'engine arrived after typing');
+    assert.deepEqual(errors, []);
+  } finally { await ctx.close(); }
+});
+
 test('phone: 容缺受理 shows what is still owed and by when', async (t) => {
   if (!server.real) { t.skip('needs `qiquan serve --dev`'); return; }
   const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`, { viewport: PHONE, now: '2026-03-02T09:30:00+08:00' });

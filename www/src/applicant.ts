@@ -13,7 +13,8 @@ import { renderFinder } from './finder';
 import type { Receipt, Finding, ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Verdict } from './types';
 
 interface State {
-  engine: Engine;
+  /** Null until the wasm engine has arrived (the questions may already be on screen). */
+  engine: Engine | null;
   matters: MatterSummary[];
   matterId: string;
   def: MatterDef | null;
@@ -57,34 +58,74 @@ async function main(): Promise<void> {
   renderHeader(header, 'applicantTitle', { langToggle: true });
   const main = $('#main');
   clear(main, h('p', { class: 'loading' }, t('loading')));
-  let engine: Engine;
-  try {
-    engine = await loadEngine();
-  } catch (e) {
-    clear(main, h('div', { class: 'inset inset-bad', role: 'alert' }, t('engineFailed')));
-    console.error(e);
-    return;
-  }
-  const matters = engine.matters();
   const fromUrl = new URLSearchParams(location.search).get('matter');
+  const draft = loadDraft();
+  const want = fromUrl ?? draft?.matterId ?? null;
   S = {
-    engine, matters, matterId: '', def: null, kind: 'enterprise_legal_person', values: {}, materials: {},
+    engine: null, matters: [], matterId: '', def: null, kind: 'enterprise_legal_person', values: {}, materials: {},
     files: {}, pledgeSigned: false, verdict: null, verdictJson: null, touched: new Set(), showAll: false,
     server: null, submitting: false, started: false, picking: false, restored: false, idemKey: '',
   };
   onLangChange(() => { renderHeader(header, 'applicantTitle', { langToggle: true }); renderAll(); });
-  const draft = loadDraft();
-  const want = fromUrl ?? draft?.matterId ?? null;
-  if (want && matters.some((m) => m.id === want)) {
+  const engineArrives = loadEngine();
+  // A matter in the URL (or a draft): its questions from the server while the engine loads.
+  const early = want ? earlyForm(want, draft) : Promise.resolve(false);
+  let engine: Engine;
+  try {
+    engine = await engineArrives;
+  } catch (e) {
+    const slot = document.getElementById('rest-slot');
+    const failed = h('div', { class: 'inset inset-bad', role: 'alert' }, t('engineFailed'));
+    if (slot) slot.replaceWith(failed); else clear(main, failed);
+    console.error(e);
+    return;
+  }
+  S.engine = engine;
+  S.matters = engine.matters();
+  if (await Promise.race([early, Promise.resolve(false)]) && S.def && S.matterId === want) {
+    completeForm();
+  } else if (want && S.matters.some((m) => m.id === want)) {
     selectMatter(want);
     if (draft && draft.matterId === want) restoreDraft(draft);
   } else renderAll();
   document.body.dataset.ready = 'true';
 }
 
+/** The questions of a matter from `GET /v1/matters/{id}`, before the engine is there. */
+async function earlyForm(id: string, draft: Draft | null): Promise<boolean> {
+  try {
+    const res = await fetch(`/v1/matters/${encodeURIComponent(id)}`);
+    if (!res.ok) return false;
+    const def = (await res.json()) as MatterDef;
+    if (S.engine || !Array.isArray(def?.fields ?? []) || !Array.isArray(def?.materials)) return false;
+    S.matterId = id;
+    S.def = def;
+    S.kind = def.applicant_kinds[0];
+    if (draft && draft.matterId === id) applyDraft(draft);
+    renderAll();
+    document.body.dataset.early = 'true';
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The engine has arrived: the kinds and materials join the questions, and the checks start. */
+function completeForm(): void {
+  const engine = S.engine!;
+  S.def = engine.matter(S.matterId);
+  const m = S.def;
+  if (!m.applicant_kinds.includes(S.kind)) S.kind = m.applicant_kinds[0];
+  document.getElementById('kind-slot')?.replaceWith(kindSection(m));
+  document.getElementById('rest-slot')?.replaceWith(...restSections(m));
+  if (S.picking || !document.getElementById('matter-name')) renderMatterPick();
+  runCheck();
+  update();
+}
+
 function selectMatter(id: string): void {
   S.matterId = id;
-  S.def = id ? S.engine.matter(id) : null;
+  S.def = id && S.engine ? S.engine.matter(id) : null;
   S.kind = S.def?.applicant_kinds[0] ?? 'enterprise_legal_person';
   S.values = {}; S.materials = {}; S.files = {}; S.pledgeSigned = false;
   S.verdict = null; S.verdictJson = null; S.touched = new Set(); S.showAll = false; S.server = null;
@@ -94,11 +135,12 @@ function selectMatter(id: string): void {
 }
 
 function runCheck(): void {
-  if (!S.def) return;
+  const engine = S.engine;
+  if (!S.def || !engine) return;
   const receivedAt = nowInChina();
   let json: string | null = null;
   const run = (hidden: { fields: Set<string>; materials: Set<string> }, signed: boolean) => {
-    const r = S.engine.check(S.matterId, buildSubmission({
+    const r = engine.check(S.matterId, buildSubmission({
       kind: S.kind, channel: 'online', receivedAt, values: S.values, materials: S.materials,
       pledgeSigned: signed, hiddenFields: hidden.fields, hiddenMaterials: hidden.materials,
     }));
@@ -169,14 +211,18 @@ function forgetDraft(): void {
 }
 
 function restoreDraft(d: Draft): void {
+  applyDraft(d);
+  runCheck();
+  renderAll();
+}
+
+function applyDraft(d: Draft): void {
   if (S.def?.applicant_kinds.includes(d.kind)) S.kind = d.kind;
   S.values = { ...d.values };
   S.pledgeSigned = d.pledgeSigned === true;
   S.started = Object.keys(S.values).length > 0;
   for (const id of Object.keys(S.values)) S.touched.add(id);
   S.restored = S.started;
-  runCheck();
-  renderAll();
 }
 
 /** "Clear my data": the draft, the answers on the page and the language choice. */
@@ -244,7 +290,7 @@ function renderMatterPick(): void {
 /** Material names of a matter, so "营业执照" finds the matters that ask for one. */
 function materialWords(id: string): string {
   try {
-    const def = S.engine.matter(id);
+    const def = S.engine!.matter(id);
     return def.materials.map((x) => `${x.name.zh} ${x.name.en}`).join(' ');
   } catch { return ''; }
 }
@@ -272,14 +318,31 @@ function pick(id: string): void {
   $('#kind-h').scrollIntoView({ block: 'start' });
 }
 
+/**
+ * The form. Before the engine has arrived (a matter in the URL, read from the server) only the
+ * questions are there, so the person can start typing; the applicant kinds (whose labels come
+ * from the engine) and the materials (whose requirements do) join when the engine does, without
+ * rebuilding the questions (focus and caret stay where they are).
+ */
 function renderForm(m: MatterDef): HTMLElement[] {
-  const kinds = m.applicant_kinds;
   return [
-    h('div', { class: 'draft-note', id: 'draft-note' },
+    draftNote(),
+    S.engine ? kindSection(m) : h('div', { id: 'kind-slot' }),
+    fieldsSection(m),
+    ...(S.engine ? restSections(m) : [h('p', { class: 'loading', id: 'rest-slot' }, t('loading'))]),
+  ];
+}
+
+function draftNote(): HTMLElement {
+  return h('div', { class: 'draft-note', id: 'draft-note' },
       h('p', { class: 'hint', id: 'draft-status', role: 'status' }, S.restored ? t('draftRestored') : ''),
       h('p', { class: 'hint' }, t('draftSaved')),
-      h('button', { type: 'button', class: 'button button-link', id: 'clear-data', onclick: clearMyData }, t('clearData'))),
-    h('section', { class: 'section', 'aria-labelledby': 'kind-h' },
+      h('button', { type: 'button', class: 'button button-link', id: 'clear-data', onclick: clearMyData }, t('clearData')));
+}
+
+function kindSection(m: MatterDef): HTMLElement {
+  const kinds = m.applicant_kinds;
+  return h('section', { class: 'section', 'aria-labelledby': 'kind-h' },
       h('h2', { class: 'section-title', id: 'kind-h' }, t('applicantKind')),
       h('fieldset', { class: 'fieldset' },
         h('legend', { class: 'visually-hidden' }, t('applicantKind')),
@@ -291,10 +354,17 @@ function renderForm(m: MatterDef): HTMLElement[] {
               onchange: () => { S.kind = k; onChange(null); },
             }),
             h('label', { for: rid }, tx(engineLabels().applicant_kinds[k])));
-        })))),
-    h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
-      h('h2', { class: 'section-title', id: 'fields-h' }, t('formInfo')),
-      (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange }))),
+        }))));
+}
+
+function fieldsSection(m: MatterDef): HTMLElement {
+  return h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
+    h('h2', { class: 'section-title', id: 'fields-h' }, t('formInfo')),
+    (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange })));
+}
+
+function restSections(m: MatterDef): HTMLElement[] {
+  return [
     h('section', { class: 'section', 'aria-labelledby': 'materials-h' },
       h('h2', { class: 'section-title', id: 'materials-h' }, t('materials')),
       h('p', { class: 'hint' }, t('materialsLead')),
@@ -348,7 +418,12 @@ function renderUploadState(id: string): void {
 function update(): void {
   const v = S.server?.verdict ?? S.verdict;
   const summary = document.getElementById('error-summary');
-  if (!S.def || !v) { if (summary) summary.hidden = true; return; }
+  if (!S.def || !v) {
+    if (summary) summary.hidden = true;
+    const out = document.getElementById('outcome');
+    if (out && S.def) renderOutcome(out, null); // the questions are there; the checks come with the engine
+    return;
+  }
   const main = $('#main');
   const done = accepted();
   const blank = !S.started && !S.server;
@@ -431,7 +506,7 @@ async function submit(): Promise<void> {
   S.submitting = true;
   lockForm(false);
   clear(result, h('p', { class: 'loading' }, t('submitting')));
-  const clientDigest = S.engine.verdictDigest(S.verdictJson);
+  const clientDigest = S.engine?.verdictDigest(S.verdictJson) ?? null;
   const body: Record<string, unknown> = { submission: currentSubmission(), client_received_at: S.verdict.received_at };
   if (clientDigest) body.client_verdict_digest = clientDigest;
   if (!S.idemKey) S.idemKey = newKey();

@@ -323,13 +323,15 @@ export function applyChecklist(root: HTMLElement, v: Verdict, showInline: (f: Fi
 }
 
 /** The field and material groups of a form, found once per form (the form is rebuilt as a whole). */
-const groupCache = new WeakMap<HTMLElement, { first: Element | null; list: HTMLElement[] }>();
+const groupCache = new WeakMap<HTMLElement, { first: Element | null; size: number; list: HTMLElement[] }>();
 function groups(root: HTMLElement): HTMLElement[] {
   const first = root.querySelector('.form-group[data-field], .material[data-material]');
   const hit = groupCache.get(root);
-  if (hit && hit.first === first && first?.isConnected) return hit.list;
+  // Live collections: their length is cheap, and changes when a part of the form is added.
+  const size = root.getElementsByClassName('form-group').length + root.getElementsByClassName('material').length;
+  if (hit && hit.first === first && first?.isConnected && hit.size === size) return hit.list;
   const list = Array.from(root.querySelectorAll<HTMLElement>('.form-group[data-field], .material[data-material]'));
-  groupCache.set(root, { first, list });
+  groupCache.set(root, { first, size, list });
   return list;
 }
 
