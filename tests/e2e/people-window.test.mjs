@@ -4,7 +4,7 @@
 // ID-card reader, the slip for a receipt printer. axe on every state; screenshots in test-results/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, axeViolations, shot, fill, pdfText } from './_harness.mjs';
+import { startServer, launch, openPage, axeViolations, shot, fill, pdfText, settle } from './_harness.mjs';
 
 const MATTER = 'public_place_hygiene_license';
 const WIDE = { width: 1920, height: 1080 };
@@ -105,7 +105,7 @@ test('kiosk (1920×1080): every matter on the home screen, with search; ‹ 返�
     await page.click('#back'); // nothing answered: straight home, no question
     assert.equal(await page.locator('#leave-dialog[open]').count(), 0);
     await page.click(`.tile[data-matter="${MATTER}"]`);
-    await page.fill('#f-unit_name', '东城区某某宾馆');
+    await fill(page, 'unit_name', '东城区某某宾馆');
     await page.click('label[for="m-application_form"]');
     await page.click('#see-result');
     await page.click('#print-slip');

@@ -4,7 +4,7 @@
 // screenshots in test-results/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, axeViolations, shot, fill } from './_harness.mjs';
+import { startServer, launch, openPage, axeViolations, shot, fill, settle } from './_harness.mjs';
 
 const MATTER = 'public_place_hygiene_license';
 const PHONE = { width: 390, height: 844 };
@@ -47,7 +47,7 @@ for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
       assert.ok(first.y < viewport.height, `first question at ${first.y}px`);
       // The result box is in view while typing far down the form.
       await page.locator('#f-floor_area').scrollIntoViewIfNeeded();
-      await page.fill('#f-floor_area', '12');
+      await fill(page, 'floor_area', '12');
       const box = await page.locator('#outcome').boundingBox();
       assert.ok(box.y >= 0 && box.y + box.height <= viewport.height + 1, `outcome at ${box.y}`);
       if (name === 'phone') {
@@ -56,6 +56,7 @@ for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
       }
       // Typing an ID number: no error while incomplete; shown once the field is left.
       await page.locator('#f-responsible_person_id').pressSequentially('1101051949');
+    await settle(page);
       assert.equal(await page.locator('#fe-responsible_person_id').isVisible(), false);
       assert.equal(await page.locator('#error-summary').isVisible(), false);
       await page.locator('#f-responsible_person_id').blur();
@@ -66,6 +67,7 @@ for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
       // The live region is the same node after another keystroke (updated in place, not rebuilt).
       await page.evaluate(() => { window.__region = document.querySelector('#outcome [role="status"]'); });
       await page.locator('#f-unit_name').pressSequentially('某');
+    await settle(page);
       assert.equal(await page.evaluate(() => window.__region === document.querySelector('#outcome [role="status"]')), true);
       assert.equal(await noSideways(page), true);
       await shot(page, `people-${name}-typing`, false);
@@ -153,7 +155,7 @@ test('finding one\'s matter: by name, pinyin initials and material; grouped, in 
     await page.press('#matter-search', 'Enter');
     await page.locator('#f-unit_name').waitFor();
     assert.equal(await page.locator('#matter-name').textContent(), '公共场所卫生许可');
-    await page.fill('#f-unit_name', '某宾馆');
+    await fill(page, 'unit_name', '某宾馆');
     await page.click('#change-matter');
     await page.fill('#matter-search', '');
     await page.locator('#matter-search').press('ArrowDown');
@@ -180,9 +182,9 @@ test('phone: typed as people type (the engine reads it), drafts kept on the devi
   const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`, { viewport: PHONE });
   try {
     // "+86 138-0013-8000", "1,200", full-width digits: accepted and shown as the engine read them.
-    await page.fill('#f-phone', '+86 138-0013-8000');
-    await page.fill('#f-floor_area', '1,200');
-    await page.fill('#f-responsible_person_id', '１１０１０５１９４９１２３１００２Ｘ');
+    await fill(page, 'phone', '+86 138-0013-8000');
+    await fill(page, 'floor_area', '1,200');
+    await fill(page, 'responsible_person_id', '１１０１０５１９４９１２３１００２Ｘ');
     await page.locator('#f-responsible_person_id').blur();
     assert.equal(await page.locator('#fn-phone').textContent(), '已识别为：13800138000');
     assert.equal(await page.locator('#fn-floor_area').textContent(), '已识别为：1200');
@@ -190,10 +192,10 @@ test('phone: typed as people type (the engine reads it), drafts kept on the devi
     for (const f of ['phone', 'floor_area', 'responsible_person_id']) assert.equal(await page.locator(`#fe-${f}`).isVisible(), false, f);
     // A length limit is said, not silently applied.
     assert.equal(await page.locator('#fl-unit_name').textContent(), '最多 100 个字');
-    await page.fill('#f-unit_name', '某'.repeat(120));
+    await fill(page, 'unit_name', '某'.repeat(120));
     assert.equal((await page.locator('#f-unit_name').inputValue()).length, 100);
     assert.match(await page.locator('#fl-unit_name').textContent(), /100 个字的上限/);
-    await page.fill('#f-unit_name', '东城区某某宾馆');
+    await fill(page, 'unit_name', '东城区某某宾馆');
     // Progress on the form.
     assert.match(await page.locator('#progress-text').textContent(), /已完成 \d+ \/ \d+ 项/);
     // "原件" explained for uploads.
@@ -242,10 +244,12 @@ test('phone: the questions come before the engine; typing then keeps its place w
     assert.equal(await page.evaluate(() => document.body.dataset.ready), undefined);
     assert.equal(await outcome(page), 'blank');
     await page.locator('#f-unit_name').pressSequentially('东城区');
+    await settle(page);
     await shot(page, 'people-phone-early', false);
     release();
     await page.waitForSelector('body[data-ready="true"]');
     await page.keyboard.type('某宾馆');
+    await settle(page);
     assert.equal(await page.locator('#f-unit_name').inputValue(), '东城区某宾馆');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-unit_name');
     assert.equal(await outcome(page), 'correction_required');

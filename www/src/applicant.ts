@@ -6,7 +6,7 @@ import { initLang, onLangChange, t, tx, engineLabels, fmtDate, fmtDateTime, getL
 import {
   renderHeader, renderField, materialTags, materialDetails, buildSubmission, checkStable,
   applyChecklist, renderErrorSummary, renderOutcome, renderDates, renderPledge, renderFindingsList,
-  matterIntro, focusTarget, setText, showNormalised, type Value,
+  matterIntro, focusTarget, setText, showNormalised, flushChecks, type Value,
 } from './ui';
 import { printReceipt } from './print';
 import { renderFinder } from './finder';
@@ -497,6 +497,7 @@ function lockForm(done: boolean): void {
 /* ---------- submit: the server re-checks and its verdict wins ---------- */
 
 async function submit(): Promise<void> {
+  flushChecks();
   if (!S.def || !S.verdict || S.submitting) return;
   if (accepted()) { focusTarget('server-result'); return; }
   S.showAll = true;

@@ -5,7 +5,7 @@ import { loadEngine, nowInChina, type Engine } from './engine';
 import { initLang, onLangChange, t, tx, engineLabels, getLang } from './i18n';
 import {
   renderHeader, renderField, materialTags, requirementText, buildSubmission, checkStable, applyChecklist,
-  renderErrorSummary, renderOutcome, renderDates, renderPledge, matterIntro, type Value,
+  renderErrorSummary, renderOutcome, renderDates, renderPledge, matterIntro, flushChecks, type Value,
 } from './ui';
 import { printDocs, docsFor, type DocPart } from './print';
 import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, Text, Verdict } from './types';
@@ -217,12 +217,12 @@ function renderPrintActions(v: Verdict): void {
     h('button', {
       type: 'button', class: 'button', id: 'print',
       'data-docs': parts.join(' '), 'data-doc-kind': v.notice.kind,
-      onclick: () => printDocs($('#print-root'), S.verdict!),
+      onclick: () => { flushChecks(); printDocs($('#print-root'), S.verdict!); },
     }, parts.length > 1 ? `${t('printAll')}（${parts.map(title).join('、')}）` : `${t('print')}${getLang() === 'en' ? ' ' : ''}${title(parts[0])}`),
     parts.length > 1
       ? h('div', { class: 'print-one' }, parts.map((p) => h('button', {
           type: 'button', class: 'button button-secondary', id: `print-${p}`,
-          onclick: () => printDocs($('#print-root'), S.verdict!, [p]),
+          onclick: () => { flushChecks(); printDocs($('#print-root'), S.verdict!, [p]); },
         }, `${t('printOnly')}${title(p)}`)))
       : null);
 }

@@ -7,7 +7,7 @@ import { initLang, t, tx, engineLabels, fmtDateTime } from './i18n';
 import { pinyinInitials, sortedByName } from './finder';
 import {
   renderField, materialTags, requirementText, buildSubmission, checkStable, applyChecklist,
-  renderOutcome, renderDates, renderPledge, renderFindingsList, type Value,
+  renderOutcome, renderDates, renderPledge, renderFindingsList, flushChecks, type Value,
 } from './ui';
 import type { ApplicantKind, FieldDef, MaterialSubmission, MatterDef, MatterSummary, Verdict } from './types';
 
@@ -200,7 +200,7 @@ function render(): void {
         }))),
       h('div', { class: 'kiosk-footer' },
         h('div', { id: 'outcome' }),
-        h('button', { type: 'button', class: 'button button-large', id: 'see-result', onclick: () => { S.screen = 'result'; render(); window.scrollTo(0, 0); } }, K.seeResult)));
+        h('button', { type: 'button', class: 'button button-large', id: 'see-result', onclick: () => { flushChecks(); S.screen = 'result'; render(); window.scrollTo(0, 0); } }, K.seeResult)));
     update();
     return;
   }

@@ -144,11 +144,14 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
     return f.type === 'number' && /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s;
   };
   input.addEventListener('input', () => {
-    showLimit();
+    // The value is kept at once; the check runs after the typed character is on screen.
+    const val = raw();
+    if (val === '') delete hooks.values[f.id]; else hooks.values[f.id] = val;
     const need = COMPLETE_AT[f.type];
-    set(raw(), need === undefined || input.value.replace(/[\s-]/g, '').length >= need);
+    const settled = need === undefined || input.value.replace(/[\s-]/g, '').length >= need;
+    afterPaint(f.id, () => { showLimit(); hooks.onChange(f.id, settled); });
   });
-  input.addEventListener('change', () => set(raw(), true));
+  input.addEventListener('change', () => { flushChecks(); set(raw(), true); });
   showLimit();
   return h('div', { class: 'form-group', id: `fg-${f.id}`, 'data-field': f.id },
     h('label', { class: 'label', for: id }, label), hint, err, input, limit,
@@ -165,6 +168,33 @@ export function showNormalised(root: HTMLElement, v: Verdict): void {
     if (el.hidden === show) el.hidden = !show;
     setText(el, show ? t('normalisedAs', { v: String(n) }) : '');
   }
+}
+
+/* ---------- checks after the keystroke is painted ---------- */
+
+const waiting = new Map<string, () => void>();
+
+/**
+ * Runs `work` (the check and the update of the page) once the browser has painted the frame
+ * with the typed character: a keystroke never waits for the engine, and the result follows one
+ * frame later. Keystrokes before then are coalesced (one check for the latest value of each
+ * field). `body[data-checking]` is set meanwhile (tests wait for it to go).
+ */
+export function afterPaint(key: string, work: () => void): void {
+  const first = waiting.size === 0;
+  waiting.set(key, work);
+  if (!first) return;
+  document.body.dataset.checking = 'true';
+  requestAnimationFrame(() => setTimeout(flushChecks, 0));
+}
+
+/** Runs the waiting checks now (before a submit, a blur or a print reads the verdict). */
+export function flushChecks(): void {
+  if (waiting.size === 0) return;
+  const work = [...waiting.values()];
+  waiting.clear();
+  delete document.body.dataset.checking;
+  work.forEach((w) => w());
 }
 
 /* ---------- materials ---------- */
