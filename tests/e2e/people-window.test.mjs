@@ -44,6 +44,8 @@ for (const [name, viewport] of [['desktop', DESKTOP], ['wide', WIDE]]) {
       await page.locator('#pledge-sign').scrollIntoViewIfNeeded();
       await page.check('#pledge-sign');
       assert.equal(await outcome(page), 'accept_with_pledge');
+      // What is listed now is owed, not wrong.
+      assert.equal(await page.locator('#error-summary-title').textContent(), '以下材料尚未提交');
       // Two documents fit: all at once, or each alone.
       assert.match(await page.locator('#print').textContent(), /全部打印/);
       await page.click('#print-pledge');

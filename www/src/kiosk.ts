@@ -231,7 +231,8 @@ function update(): void {
   const v = S.verdict;
   if (!v || S.screen !== 'form') return;
   applyChecklist($('#main'), v, (f) => f.target.kind === 'field' && S.values[f.target.id] !== undefined);
-  renderOutcome($('#outcome'), v);
+  // Nothing answered yet: a neutral box, not "需补正材料".
+  renderOutcome($('#outcome'), hasAnswers() ? v : null);
 }
 
 /* ---------- leaving, the ID-card reader, the slip ---------- */

@@ -391,14 +391,17 @@ export function renderErrorSummary(
     return;
   }
   el.hidden = false;
-  const key = `${getLang()}|${shown.map((f) => `${f.code}:${f.target.id}:${f.message.zh}`).join('|')}`;
+  const key = `${getLang()}|${v.outcome}|${shown.map((f) => `${f.code}:${f.target.id}:${f.message.zh}`).join('|')}`;
   if (el.dataset.key === key) {
     if (opts.focus) el.focus();
     return;
   }
   el.dataset.key = key;
+  // 容缺受理: what is listed is owed, not wrong.
+  const owed = v.outcome === 'accept_with_pledge';
+  el.classList.toggle('error-summary-owed', owed);
   clear(el,
-    h('h2', { class: 'error-summary-title', id: 'error-summary-title' }, t('errorSummary')),
+    h('h2', { class: 'error-summary-title', id: 'error-summary-title' }, t(owed ? 'errorSummaryPledge' : 'errorSummary')),
     h('ul', { class: 'error-summary-list' },
       shown.map((f) => {
         const target = findingTargetId(f);
