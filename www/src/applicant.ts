@@ -10,7 +10,7 @@ import {
 } from './ui';
 import { printReceipt } from './print';
 import { renderFinder } from './finder';
-import type { Receipt, Finding, ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Verdict } from './types';
+import type { Text, Receipt, Finding, ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Verdict } from './types';
 
 interface State {
   /** Null until the wasm engine has arrived (the questions may already be on screen). */
@@ -58,6 +58,8 @@ async function main(): Promise<void> {
   renderHeader(header, 'applicantTitle', { langToggle: true });
   const main = $('#main');
   clear(main, h('p', { class: 'loading' }, t('loading')));
+  const verifyNo = new URLSearchParams(location.search).get('verify');
+  if (verifyNo) { await verifyView(main, verifyNo); return; }
   const fromUrl = new URLSearchParams(location.search).get('matter');
   const draft = loadDraft();
   const want = fromUrl ?? draft?.matterId ?? null;
@@ -571,7 +573,8 @@ function successPanel(r: ServerCheckResponse, rc: Receipt): HTMLElement {
     h('h2', { class: 'success-title', id: 'success-title' }, t('acceptedTitle')),
     h('p', { class: 'success-outcome' }, tx(v.outcome_label)),
     h('dl', { class: 'summary-list', id: 'receipt' },
-      row('caseNumber', rc.document_number, 'document_number'),
+      // The 文号 once the register has numbered it (a blank sequence is no number yet).
+      v.notice.number.sequence != null ? row('caseNumber', rc.document_number, 'document_number') : null,
       row('receiptNo', rc.receipt_no, 'receipt_no'),
       row('receiptDocument', rc.document_title, 'document_title'),
       row('receiptOffice', rc.office, 'office'),
@@ -580,7 +583,9 @@ function successPanel(r: ServerCheckResponse, rc: Receipt): HTMLElement {
       rc.statutory_due ? row('statutoryDue', fmtDate(rc.statutory_due), 'statutory_due') : null,
       rc.pledge_due ? row('pledgeDue', fmtDate(rc.pledge_due), 'pledge_due') : null,
       row('issuedAt', fmtDateTime(rc.issued_at), 'issued_at'),
-      row('verifyCode', verifyCode(rc), 'verify_code')),
+      row('verifyCode', verifyCode(rc), 'verify_code'),
+      h('div', { class: 'summary-row', 'data-receipt': 'verify_url' },
+        h('dt', null, t('verifyLink')), h('dd', { class: 'wrap' }, h('a', { href: verifyUrl(rc) }, verifyUrl(rc))))),
     owed.length
       ? h('section', { class: 'owed', id: 'still-owed' },
           h('h3', { class: 'panel-title' }, t('stillOwed')),
@@ -598,9 +603,36 @@ function successPanel(r: ServerCheckResponse, rc: Receipt): HTMLElement {
       h('button', { type: 'button', class: 'button', id: 'print-receipt', onclick: () => printReceipt($('#print-root'), v, [
         { key: 'receipt_no', caption: t('receiptNo'), value: rc.receipt_no },
         { key: 'verify_code', caption: t('verifyCode'), value: verifyCode(rc) },
+        { key: 'verify_url', caption: t('verifyLink'), value: verifyUrl(rc) },
       ]) }, t('printReceipt')),
       h('button', { type: 'button', class: 'button button-secondary', id: 'verify-receipt', onclick: () => verify(rc) }, t('verifyReceipt'))),
     h('p', { id: 'verify-result', role: 'status' }));
+}
+
+/** The address that verifies a receipt by its number (printed on it, and shown after 提交). */
+function verifyUrl(rc: Receipt): string {
+  return `${location.origin}/?verify=${encodeURIComponent(rc.receipt_no)}`;
+}
+
+/**
+ * `/?verify=NUMBER`: asks the case register for the receipt with this number
+ * (`GET /v1/receipts/{number}`, which checks its signature) and says what it found.
+ */
+async function verifyView(main: HTMLElement, no: string): Promise<void> {
+  const out = h('div', { id: 'verify-view', role: 'status' }, h('p', { class: 'loading' }, t('verifying')));
+  clear(main, h('div', { class: 'page-head' }, h('h1', { class: 'page-title' }, t('verifyTitle'))),
+    h('p', { class: 'lead' }, `${t('receiptNo')}：${no}`), out);
+  document.body.dataset.ready = 'true';
+  let body: { valid?: boolean | null; matter?: string; issued_at?: string; error?: { message?: Text } } | null = null;
+  try {
+    const res = await fetch(`/v1/receipts/${encodeURIComponent(no)}`);
+    body = await res.json().catch(() => null);
+  } catch { body = null; }
+  const valid = body?.valid === true;
+  out.dataset.valid = String(valid);
+  clear(out, h('div', { class: `inset ${valid ? 'inset-ok' : 'inset-bad'}` },
+    valid ? t('verifyOk') : body?.error?.message ? tx(body.error.message) : t('verifyUnavailable')),
+  valid && body?.issued_at ? h('p', null, `${t('issuedAt')}：${fmtDateTime(body.issued_at)}`) : null);
 }
 
 /** A short code to read out or compare (the start of the signature), not 128 hex digits. */

@@ -178,6 +178,10 @@ const D = {
   verifyCode: { zh: '核验码', en: 'Verification code' },
   verifyOk: { zh: '核验通过：回执由本中心签发，内容未被改动。', en: 'Verified: the receipt was issued by this centre and has not been altered.' },
   verifyBad: { zh: '核验未通过：回执内容与签名不符。', en: 'Not verified: the receipt does not match its signature.' },
+  verifyLink: { zh: '核验网址', en: 'Verify at' },
+  verifyTitle: { zh: '核验回执', en: 'Verify a receipt' },
+  verifying: { zh: '正在核验…', en: 'Verifying…' },
+  verifyUnavailable: { zh: '暂时无法在线核验此回执，请联系办理机构。', en: 'This receipt cannot be verified online just now; please contact the issuing office.' },
   datesOfCase: { zh: '办理时限', en: 'Dates of your case' },
   resultNotAccepted: { zh: '申请未被受理', en: 'Your application was not accepted' },
 } satisfies Record<string, Text>;
