@@ -126,6 +126,7 @@ function completeForm(): void {
 }
 
 function selectMatter(id: string): void {
+  flushChecks(); // a keystroke's check still waiting belongs to the form being left
   S.matterId = id;
   S.def = id && S.engine ? S.engine.matter(id) : null;
   S.kind = S.def?.applicant_kinds[0] ?? 'enterprise_legal_person';
