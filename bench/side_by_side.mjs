@@ -391,9 +391,7 @@ async function typeIntoApplicantPage(browser, server) {
   const context = await browser.newContext({ serviceWorkers: 'block' });
   try {
     const page = await context.newPage();
-    await page.goto(`${server.url}/index.html`);
-    await page.waitForSelector('#matter-select option[value="construction_permit"]', { state: 'attached', timeout: 30_000 });
-    await page.selectOption('#matter-select', 'construction_permit');
+    await page.goto(`${server.url}/index.html?matter=construction_permit`);
     await page.waitForSelector('#f-project_name', { timeout: 30_000 });
     // Each keystroke: append a character, fire `input` (the page re-checks and patches the DOM
     // synchronously in the handler). k keystrokes per sample; per-keystroke milliseconds.

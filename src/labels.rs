@@ -61,6 +61,8 @@ pub struct Labels {
     #[serde(serialize_with = "as_map")]
     pub document_kinds: Vec<(String, Text)>,
     pub document: DocumentLabels,
+    /// What handing in an 原件 means when the material is uploaded (not brought to a window).
+    pub upload_original: Text,
     pub window: WindowLabels,
 }
 
@@ -151,6 +153,10 @@ pub fn labels() -> Labels {
         .into_iter()
         .map(|k| (key(k), document_title(k)))
         .collect(),
+        upload_original: text(
+            "网上申请时，“原件”指上传原件的清晰扫描件或照片（完整、不缺页、可辨认），不是复印件的照片；原件在领取结果或窗口核验时出示（国办函〔2016〕108号：申请人上传的材料须核验原件）。",
+            "Online, an “original” means a clear scan or photo of the original itself (complete, every page, legible), not of a photocopy; show the original when you collect the result or when the window checks it (国办函〔2016〕108号: uploaded materials are checked against the original).",
+        ),
         document: DocumentLabels {
             particulars: text("申请信息", "Application details"),
             materials: text("收取材料", "Materials received"),

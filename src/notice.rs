@@ -22,7 +22,7 @@ use crate::model::{FieldKind, MatterFile, Text};
 use crate::submission::Submission;
 use crate::verdict::{
     Addressee, Applies, DocumentKind, DocumentNumber, FactKey, Finding, FindingCode, Issuer,
-    MaterialLine, Notice, NoticeFact, NoticeItem, NoticeMatter, Outcome, Particular,
+    MaterialLine, Normalized, Notice, NoticeFact, NoticeItem, NoticeMatter, Outcome, Particular,
     PledgeDocument, PledgeLine, Rights, Verdict,
 };
 
@@ -269,7 +269,12 @@ fn facts(verdict: &Verdict, accepted: bool) -> Vec<NoticeFact> {
 fn particulars(input: &NoticeInput<'_>, verdict: &Verdict) -> Vec<Particular> {
     let mut rows = Vec::new();
     for (field, state) in input.rule.fields.iter().zip(&verdict.checklist.fields) {
-        let Some(value) = input.submission.fields.0.get(&field.id) else {
+        // The value as the engine read it ("+86 138-…" → 13800138000), else as given.
+        let read = state.normalized.as_ref().map(Normalized::to_value);
+        let Some(value) = read
+            .as_ref()
+            .or_else(|| input.submission.fields.0.get(&field.id))
+        else {
             continue;
         };
         if state.applies == Applies::No {

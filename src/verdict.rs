@@ -380,6 +380,38 @@ pub struct FieldState {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub hint: Option<Text>,
+    /// The value as the engine read it, when that differs from what was typed ("+86 138-0013-8000"
+    /// → "13800138000", "1,200" → 1200, full-width digits): what the pages show back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional, type = "string | number"))]
+    pub normalized: Option<Normalized>,
+}
+
+/// A field value as the engine read it. Its own small type rather than `serde_json::Value`, whose
+/// serializer would be compiled into the wasm module for every output format.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Normalized {
+    Text(String),
+    Number(serde_json::Number),
+}
+
+impl Normalized {
+    /// The text or number of a normalised value (nothing else is ever normalised).
+    pub fn from_value(value: &serde_json::Value) -> Option<Self> {
+        match value {
+            serde_json::Value::String(s) => Some(Self::Text(s.clone())),
+            serde_json::Value::Number(n) => Some(Self::Number(n.clone())),
+            _ => None,
+        }
+    }
+
+    pub fn to_value(&self) -> serde_json::Value {
+        match self {
+            Self::Text(s) => serde_json::Value::String(s.clone()),
+            Self::Number(n) => serde_json::Value::Number(n.clone()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -69,6 +69,7 @@ pub(super) fn check_fields<'a>(
             required: applies == Applies::Yes && field.required,
             ok: problem.is_none(),
             hint,
+            normalized: None,
         });
         checked.findings.extend(problem);
         checked.slots.push(match applies {
@@ -335,6 +336,115 @@ fn check_text(field: &Field, pattern: Option<&regex_lite::Regex>, s: &str) -> Op
     None
 }
 
+/// The value as people type it, read the way the field means it, so that every channel (page,
+/// kiosk, window, CLI, server) agrees: full-width digits and letters (１３８…), spaces and
+/// hyphens inside identifier and mobile numbers, a "+86"/"0086" prefix, thousands separators
+/// ("1,200") and dates written 2026/3/2 or 2026年3月2日. `None`: nothing to change (the value is
+/// taken as given). Free text and choices are never rewritten.
+pub(crate) fn normalise(kind: FieldKind, value: &Value) -> Option<Value> {
+    let raw = value.as_str()?;
+    let half = half_width(raw);
+    let normalised = match kind {
+        FieldKind::IdCard | FieldKind::Uscc => Value::String(
+            half.chars()
+                .filter(|c| !is_separator(*c))
+                .collect::<String>()
+                .to_ascii_uppercase(),
+        ),
+        FieldKind::Phone => Value::String(phone(&half)),
+        FieldKind::Number | FieldKind::Integer => number(&half)?,
+        FieldKind::Date => Value::String(date(&half).unwrap_or_else(|| half.trim().to_string())),
+        FieldKind::Text | FieldKind::Boolean | FieldKind::Choice => return None,
+    };
+    (normalised.as_str() != Some(raw)).then_some(normalised)
+}
+
+/// Full-width ASCII (U+FF01–U+FF5E) to ASCII and the ideographic space to a space.
+fn half_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// ASCII whitespace and the no-break space (the ideographic one is a space by then); not
+/// `char::is_whitespace`, whose Unicode table would grow the wasm module.
+fn is_space(c: char) -> bool {
+    c.is_ascii_whitespace() || c == '\u{a0}'
+}
+
+fn is_separator(c: char) -> bool {
+    is_space(c) || c == '-'
+}
+
+/// A mobile number loses its country prefix, spaces and hyphens; a landline keeps its one
+/// hyphen between area code and number (spaces around it go).
+fn phone(s: &str) -> String {
+    let compact: String = s.chars().filter(|c| !is_space(*c)).collect();
+    let national = compact
+        .strip_prefix("+86")
+        .or_else(|| compact.strip_prefix("0086"))
+        .unwrap_or(&compact);
+    let digits: String = national.chars().filter(|c| *c != '-').collect();
+    if digits.len() == 11 && digits.starts_with('1') && digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits
+    } else {
+        national.to_string()
+    }
+}
+
+/// "1,200", "1 200", "１２０" → a JSON number; `None` when it is not a plain decimal.
+fn number(s: &str) -> Option<Value> {
+    let plain: String = s
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | ' ' | '_'))
+        .collect();
+    let body = plain.strip_prefix('-').unwrap_or(&plain);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !digits(int) || !digits(frac) || (body.contains('.') && frac.is_empty()) {
+        return None;
+    }
+    // Exact: an integer mantissa below 2^53 divided by an exact power of ten (≤ 10^22) is
+    // correctly rounded, the same double a float parser gives; longer numbers are not guessed.
+    // (No float parser: core's or serde_json's would add kilobytes to the wasm module.)
+    let mantissa = format!("{int}{frac}")
+        .bytes()
+        .try_fold(0u64, |m, b| {
+            m.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+        })
+        .filter(|m| *m < 1 << 53)?;
+    let negative = plain.starts_with('-');
+    if frac.is_empty() {
+        let n = i64::try_from(mantissa).ok()?;
+        return Some(Value::from(if negative { -n } else { n }));
+    }
+    let scale = (0..frac.len()).try_fold(1f64, |p, _| (p < 1e22).then_some(p * 10.0))?;
+    #[allow(clippy::cast_precision_loss)] // below 2^53: exact
+    let n = mantissa as f64 / scale;
+    Some(Value::from(if negative { -n } else { n }))
+}
+
+/// 2026/3/2, 2026.3.2, 2026年3月2日, 2026-3-2 → 2026-03-02 (the date check still judges it).
+fn date(s: &str) -> Option<String> {
+    let parts: Vec<&str> = s
+        .trim()
+        .trim_end_matches('日')
+        .split(['-', '/', '.', '年', '月'])
+        .collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    let ok = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    (ok(y, 4..=4) && ok(m, 1..=2) && ok(d, 1..=2)).then(|| format!("{y}-{m:0>2}-{d:0>2}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,6 +515,46 @@ mod tests {
         assert_eq!(whole_years_between(d(2008, 2, 29), d(2026, 3, 1)), 18);
         assert_eq!(whole_years_between(d(2008, 2, 29), d(2028, 2, 29)), 20);
         assert_eq!(whole_years_between(d(2027, 1, 1), d(2026, 3, 2)), -1);
+    }
+
+    #[test]
+    fn values_are_read_as_people_type_them() {
+        use FieldKind::{Date, IdCard, Number, Phone, Text, Uscc};
+        let s = |x: &str| Value::String(x.into());
+        let n = |k, x: &str| normalise(k, &s(x));
+        assert_eq!(
+            n(IdCard, "110105 19491231 002x"),
+            Some(s("11010519491231002X"))
+        );
+        assert_eq!(
+            n(IdCard, "１１０１０５１９４９１２３１００２Ｘ"),
+            Some(s("11010519491231002X"))
+        );
+        assert_eq!(n(IdCard, "11010519491231002X"), None);
+        assert_eq!(
+            n(Uscc, "9111 0000 8021 0043 3b"),
+            Some(s("91110000802100433B"))
+        );
+        assert_eq!(n(Phone, "+86 138-0013-8000"), Some(s("13800138000")));
+        assert_eq!(n(Phone, "0086 13800138000"), Some(s("13800138000")));
+        assert_eq!(n(Phone, "１３８ ００１３ ８０００"), Some(s("13800138000")));
+        assert_eq!(n(Phone, "0531 - 88880001"), Some(s("0531-88880001")));
+        assert_eq!(n(Phone, "0531-88880001"), None);
+        assert_eq!(n(Number, "1,200"), Some(Value::from(1200)));
+        assert_eq!(n(Number, "１２０"), Some(Value::from(120)));
+        assert_eq!(n(Number, "12.5"), Some(Value::from(12.5)));
+        assert_eq!(n(Number, "0.1"), Some(Value::from(0.1)));
+        assert_eq!(n(Number, "1,234.56"), Some(Value::from(1234.56)));
+        assert_eq!(n(Number, "-3"), Some(Value::from(-3)));
+        assert_eq!(n(Number, "99999999999999999999"), None);
+        assert_eq!(n(Number, "12 平方米"), None);
+        assert_eq!(n(Number, "1."), None);
+        assert_eq!(normalise(Number, &Value::from(3)), None);
+        assert_eq!(n(Date, "2026/3/2"), Some(s("2026-03-02")));
+        assert_eq!(n(Date, "2026年3月2日"), Some(s("2026-03-02")));
+        assert_eq!(n(Date, "2026-03-02"), None);
+        assert_eq!(n(Date, "昨天"), None);
+        assert_eq!(n(Text, " １２３ "), None);
     }
 
     /// Conditions of real rule files in words, as the `material_conditional` finding says them.

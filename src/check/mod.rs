@@ -47,6 +47,7 @@ use crate::messages;
 use crate::model::{ApplicantKind, CaseType, Text};
 use crate::notice::{NoticeInput, render_notice};
 use crate::submission::{Channel, CheckOptions, MAX_PAUSES, MaterialSubmission, Submission};
+use crate::verdict::Normalized;
 use crate::verdict::{
     Checklist, Finding, FindingCode, FindingReason, Notice, PledgeBlock, Target, TargetKind,
     Verdict,
@@ -177,6 +178,17 @@ pub(crate) fn check(
     options: &CheckOptions,
 ) -> Result<Verdict> {
     let intake = resolve(bundle, matter_id, submission, options)?;
+    // Values as people type them ("+86 138…", "1,200", full-width digits) are read the way the
+    // field means them; the check and the conditions see that value, the notice prints it.
+    let normalised = normalise_fields(intake.version, &intake.fields);
+    let intake = if normalised.iter().all(Option::is_none) {
+        intake
+    } else {
+        let fields = (intake.fields.iter().zip(&normalised))
+            .map(|(given, read)| read.as_ref().or(*given))
+            .collect();
+        Intake { fields, ..intake }
+    };
     let (version, rule) = (intake.version, &intake.version.rule);
     let kind = submission.applicant.kind;
 
@@ -189,7 +201,10 @@ pub(crate) fn check(
             &rule.legal_basis,
         ));
     }
-    let field_check = fields::check_fields(version, &intake.fields, kind, intake.received_on);
+    let mut field_check = fields::check_fields(version, &intake.fields, kind, intake.received_on);
+    for (state, read) in field_check.states.iter_mut().zip(&normalised) {
+        state.normalized = read.as_ref().and_then(Normalized::from_value);
+    }
     let refusals = refusal_findings(version, &field_check.slots, kind);
     let refused = !refusals.is_empty();
     findings.extend(refusals);
@@ -268,6 +283,13 @@ pub(crate) fn check(
         &verdict,
     );
     Ok(verdict)
+}
+
+/// Per rule field, the value as the engine reads it when that differs from what was typed.
+fn normalise_fields(version: &MatterVersion, given: &[Option<&Value>]) -> Vec<Option<Value>> {
+    (version.rule.fields.iter().zip(given))
+        .map(|(field, given)| given.and_then(|v| fields::normalise(field.kind, v)))
+        .collect()
 }
 
 /// The submitted value for each rule item (`by_id`: item positions in id order), in rule order,

@@ -165,7 +165,13 @@ export async function pdfText(buffer) {
   return pages;
 }
 
-/** Sets a text field through the keyboard, as a person would. */
+/** Sets a text field through the keyboard, as a person would, and waits for its check. */
 export async function fill(page, fieldId, value) {
   await page.fill(`#f-${fieldId}`, String(value));
+  await settle(page);
+}
+
+/** Waits until the checks the page runs after a typed character is painted have run. */
+export async function settle(page) {
+  await page.waitForFunction(() => !document.body.dataset.checking, null, { timeout: 5000 });
 }

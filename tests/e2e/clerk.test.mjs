@@ -24,7 +24,7 @@ async function fillFields(page) {
   await fill(page, 'uscc', '91110000802100433B');
   await fill(page, 'responsible_person_id', '11010519491231002X');
   await fill(page, 'phone', '13800138000');
-  await page.check('#f-venue_type');
+  await page.selectOption('#f-venue_type', { index: 1 });
   await fill(page, 'floor_area', '120');
   await page.check('#f-central_ac-false');
 }
@@ -125,7 +125,9 @@ test('tolerable materials missing: the signed pledge gives 容缺受理 and prin
     assert.equal(await outcome(page), 'correction_required');
     await page.check('#pledge-sign');
     assert.equal(await outcome(page), 'accept_with_pledge');
-    assert.equal(await page.locator('#print').textContent(), '打印容缺受理通知书');
+    // Two documents fit: 全部打印 names both; each may also be printed alone.
+    assert.equal(await page.locator('#print').textContent(), '全部打印（容缺受理通知书、容缺受理信用承诺书）');
+    assert.equal(await page.locator('#print-notice').textContent(), '只打印容缺受理通知书');
     await shot(page, 'clerk-pledge');
     assert.deepEqual(await axeViolations(page), []);
 

@@ -36,7 +36,7 @@ async function fillFields(page, { phone = true } = {}) {
   await fill(page, 'uscc', '91110000802100433B');
   await fill(page, 'responsible_person_id', ID);
   if (phone) await fill(page, 'phone', '13800138000');
-  await page.check('#f-venue_type');
+  await page.selectOption('#f-venue_type', { index: 1 });
   await fill(page, 'floor_area', '120');
   await page.check('#f-central_ac-false');
 }
@@ -116,7 +116,7 @@ test('容缺受理通知书 and 信用承诺书: what is owed, by when, and the 
     await receive(page, { application_form: 'original', identity_proof: 'original_and_copy', hygiene_report: 'original' });
     await page.check('#pledge-sign');
     assert.equal(await outcome(page), 'accept_with_pledge');
-    assert.equal(await page.locator('#print').textContent(), '打印容缺受理通知书');
+    assert.equal(await page.locator('#print').textContent(), '全部打印（容缺受理通知书、容缺受理信用承诺书）');
     const pages = await print(page, 'pledge-acceptance');
     assert.ok(pages.length >= 2, 'the notice and the pledge form on separate pages');
     const pledgeAt = pages.findIndex((p) => p.includes('容缺受理信用承诺书') && p.includes('承诺人（签字或盖章）'));

@@ -1,7 +1,7 @@
 // Kiosk (www/kiosk.html): touch-sized controls, checks while offline (service worker), idle reset.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, axeViolations, shot } from './_harness.mjs';
+import { startServer, launch, openPage, axeViolations, shot, fill, settle } from './_harness.mjs';
 
 const MATTER = 'public_place_hygiene_license';
 let server, browser;
@@ -35,14 +35,14 @@ test('kiosk: large touch targets, zh-CN, checks as materials are ticked', async 
     await shot(page, 'kiosk-home', false);
     assert.deepEqual(await axeViolations(page), []);
     await page.click(`.tile[data-matter="${MATTER}"]`);
-    assert.equal(await outcome(page), 'correction_required');
+    assert.equal(await outcome(page), 'blank');
     assert.deepEqual(await smallTargets(page), []);
-    await page.fill('#f-unit_name', '东城区某某宾馆');
-    await page.fill('#f-uscc', '91110000802100433B');
-    await page.fill('#f-responsible_person_id', '11010519491231002X');
-    await page.fill('#f-phone', '13800138000');
+    await fill(page, 'unit_name', '东城区某某宾馆');
+    await fill(page, 'uscc', '91110000802100433B');
+    await fill(page, 'responsible_person_id', '11010519491231002X');
+    await fill(page, 'phone', '13800138000');
     await page.click('label[for="f-venue_type"]');
-    await page.fill('#f-floor_area', '80');
+    await fill(page, 'floor_area', '80');
     await page.click('label[for="f-central_ac-false"]');
     for (const m of ['application_form', 'identity_proof', 'hygiene_report']) await page.click(`label[for="m-${m}"]`);
     assert.equal(await outcome(page), 'correction_required');
@@ -77,7 +77,7 @@ test('kiosk: keeps checking offline, and reloads offline from the service worker
     assert.equal(await page.locator('#offline-banner').isVisible(), true);
     for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules']) await page.click(`label[for="m-${m}"]`);
     assert.equal(await outcome(page), 'correction_required'); // fields still empty
-    await page.fill('#f-unit_name', '离线测试宾馆');
+    await fill(page, 'unit_name', '离线测试宾馆');
     assert.match(await page.locator('#outcome-label').textContent(), /需补正材料/);
     await shot(page, 'kiosk-offline');
 
@@ -85,6 +85,8 @@ test('kiosk: keeps checking offline, and reloads offline from the service worker
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
     await page.click(`.tile[data-matter="${MATTER}"]`);
+    assert.equal(await outcome(page), 'blank'); // nothing answered yet
+    await page.click('label[for="m-application_form"]');
     assert.equal(await outcome(page), 'correction_required');
     await ctx.setOffline(false);
     assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(e)), []);
@@ -98,6 +100,7 @@ test('kiosk: an idle timeout clears personal data and returns home', async () =>
   try {
     await page.clock.pauseAt(new Date(Date.now() + 60_000));
     await page.click(`.tile[data-matter="${MATTER}"]`);
+    // On the paused fake clock the check after the paint waits for the clock too: type, then move it.
     await page.fill('#f-unit_name', '张三的宾馆');
     await page.fill('#f-responsible_person_id', '11010519491231002X');
     // The warning comes 10 s before the reset, not earlier.

@@ -2,16 +2,19 @@
 import './styles.css';
 import { h, clear, $ } from './dom';
 import { loadEngine, nowInChina, type Engine } from './engine';
-import { initLang, onLangChange, t, tx, engineLabels, fmtDate, fmtDateTime } from './i18n';
+import { initLang, onLangChange, t, tx, engineLabels, fmtDate, fmtDateTime, getLang } from './i18n';
 import {
   renderHeader, renderField, materialTags, materialDetails, buildSubmission, checkStable,
   applyChecklist, renderErrorSummary, renderOutcome, renderDates, renderPledge, renderFindingsList,
-  matterIntro, focusTarget, type Value,
+  matterIntro, focusTarget, setText, showNormalised, flushChecks, type Value,
 } from './ui';
-import type { Finding, ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Verdict } from './types';
+import { printReceipt } from './print';
+import { renderFinder } from './finder';
+import type { Text, Receipt, Finding, ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Verdict } from './types';
 
 interface State {
-  engine: Engine;
+  /** Null until the wasm engine has arrived (the questions may already be on screen). */
+  engine: Engine | null;
   matters: MatterSummary[];
   matterId: string;
   def: MatterDef | null;
@@ -26,6 +29,25 @@ interface State {
   showAll: boolean;
   server: ServerCheckResponse | null;
   submitting: boolean;
+  /** Something was answered: until then the result box is neutral, not "需补正材料". */
+  started: boolean;
+  /** The finder is open although a matter is chosen (更换事项). */
+  picking: boolean;
+  /** Answers came back from this device's draft (said once above the form). */
+  restored: boolean;
+  /** One Idempotency-Key per application: a second tap (or a retry) gets the same receipt. */
+  idemKey: string;
+}
+
+function newKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The server accepted the application and gave it a receipt: the form is done. */
+function accepted(): boolean {
+  const o = S.server?.verdict.outcome;
+  return !!S.server?.receipt && (o === 'accept' || o === 'accept_with_pledge');
 }
 
 let S: State;
@@ -36,43 +58,92 @@ async function main(): Promise<void> {
   renderHeader(header, 'applicantTitle', { langToggle: true });
   const main = $('#main');
   clear(main, h('p', { class: 'loading' }, t('loading')));
+  const verifyNo = new URLSearchParams(location.search).get('verify');
+  if (verifyNo) { await verifyView(main, verifyNo); return; }
+  const fromUrl = new URLSearchParams(location.search).get('matter');
+  const draft = loadDraft();
+  const want = fromUrl ?? draft?.matterId ?? null;
+  S = {
+    engine: null, matters: [], matterId: '', def: null, kind: 'enterprise_legal_person', values: {}, materials: {},
+    files: {}, pledgeSigned: false, verdict: null, verdictJson: null, touched: new Set(), showAll: false,
+    server: null, submitting: false, started: false, picking: false, restored: false, idemKey: '',
+  };
+  onLangChange(() => { renderHeader(header, 'applicantTitle', { langToggle: true }); renderAll(); });
+  const engineArrives = loadEngine();
+  // A matter in the URL (or a draft): its questions from the server while the engine loads.
+  const early = want ? earlyForm(want, draft) : Promise.resolve(false);
   let engine: Engine;
   try {
-    engine = await loadEngine();
+    engine = await engineArrives;
   } catch (e) {
-    clear(main, h('div', { class: 'inset inset-bad', role: 'alert' }, t('engineFailed')));
+    const slot = document.getElementById('rest-slot');
+    const failed = h('div', { class: 'inset inset-bad', role: 'alert' }, t('engineFailed'));
+    if (slot) slot.replaceWith(failed); else clear(main, failed);
     console.error(e);
     return;
   }
-  const matters = engine.matters();
-  const fromUrl = new URLSearchParams(location.search).get('matter');
-  S = {
-    engine, matters, matterId: '', def: null, kind: 'enterprise_legal_person', values: {}, materials: {},
-    files: {}, pledgeSigned: false, verdict: null, verdictJson: null, touched: new Set(), showAll: false,
-    server: null, submitting: false,
-  };
-  onLangChange(() => { renderHeader(header, 'applicantTitle', { langToggle: true }); renderAll(); });
-  if (fromUrl && matters.some((m) => m.id === fromUrl)) selectMatter(fromUrl);
-  else renderAll();
+  S.engine = engine;
+  S.matters = engine.matters();
+  if (await Promise.race([early, Promise.resolve(false)]) && S.def && S.matterId === want) {
+    completeForm();
+  } else if (want && S.matters.some((m) => m.id === want)) {
+    selectMatter(want);
+    if (draft && draft.matterId === want) restoreDraft(draft);
+  } else renderAll();
   document.body.dataset.ready = 'true';
 }
 
+/** The questions of a matter from `GET /v1/matters/{id}`, before the engine is there. */
+async function earlyForm(id: string, draft: Draft | null): Promise<boolean> {
+  try {
+    const res = await fetch(`/v1/matters/${encodeURIComponent(id)}`);
+    if (!res.ok) return false;
+    const def = (await res.json()) as MatterDef;
+    if (S.engine || !Array.isArray(def?.fields ?? []) || !Array.isArray(def?.materials)) return false;
+    S.matterId = id;
+    S.def = def;
+    S.kind = def.applicant_kinds[0];
+    if (draft && draft.matterId === id) applyDraft(draft);
+    renderAll();
+    document.body.dataset.early = 'true';
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The engine has arrived: the kinds and materials join the questions, and the checks start. */
+function completeForm(): void {
+  const engine = S.engine!;
+  S.def = engine.matter(S.matterId);
+  const m = S.def;
+  if (!m.applicant_kinds.includes(S.kind)) S.kind = m.applicant_kinds[0];
+  document.getElementById('kind-slot')?.replaceWith(kindSection(m));
+  document.getElementById('rest-slot')?.replaceWith(...restSections(m));
+  if (S.picking || !document.getElementById('matter-name')) renderMatterPick();
+  runCheck();
+  update();
+}
+
 function selectMatter(id: string): void {
+  flushChecks(); // a keystroke's check still waiting belongs to the form being left
   S.matterId = id;
-  S.def = id ? S.engine.matter(id) : null;
+  S.def = id && S.engine ? S.engine.matter(id) : null;
   S.kind = S.def?.applicant_kinds[0] ?? 'enterprise_legal_person';
   S.values = {}; S.materials = {}; S.files = {}; S.pledgeSigned = false;
   S.verdict = null; S.verdictJson = null; S.touched = new Set(); S.showAll = false; S.server = null;
+  S.started = false; S.idemKey = ''; S.restored = false;
   if (S.def) runCheck();
   renderAll();
 }
 
 function runCheck(): void {
-  if (!S.def) return;
+  const engine = S.engine;
+  if (!S.def || !engine) return;
   const receivedAt = nowInChina();
   let json: string | null = null;
   const run = (hidden: { fields: Set<string>; materials: Set<string> }, signed: boolean) => {
-    const r = S.engine.check(S.matterId, buildSubmission({
+    const r = engine.check(S.matterId, buildSubmission({
       kind: S.kind, channel: 'online', receivedAt, values: S.values, materials: S.materials,
       pledgeSigned: signed, hiddenFields: hidden.fields, hiddenMaterials: hidden.materials,
     }));
@@ -100,11 +171,71 @@ function currentSubmission() {
   });
 }
 
-function onChange(id: string | null): void {
-  if (id) S.touched.add(id);
-  S.server = null;
+function onChange(id: string | null, settled = true): void {
+  if (accepted()) return;
+  if (id && settled) S.touched.add(id);
+  S.started = true;
+  // Another answer is another application body: the next submit gets a new key.
+  S.server = null; S.idemKey = '';
   runCheck();
   update();
+  saveDraft();
+}
+
+/* ---------- drafts on this device ---------- */
+
+const DRAFT_KEY = 'qiquan.draft.v1';
+
+interface Draft { matterId: string; kind: ApplicantKind; values: Record<string, Value>; pledgeSigned: boolean }
+
+function loadDraft(): Draft | null {
+  try {
+    const d = JSON.parse(localStorage.getItem(DRAFT_KEY) ?? 'null') as Draft | null;
+    return d && typeof d.matterId === 'string' && d.values && typeof d.values === 'object' ? d : null;
+  } catch { return null; }
+}
+
+let draftTimer = 0;
+/** Kept on this device only (no files), a moment after the last change. */
+function saveDraft(): void {
+  window.clearTimeout(draftTimer);
+  draftTimer = window.setTimeout(() => {
+    try {
+      if (!S.def || accepted() || !S.started) return;
+      const d: Draft = { matterId: S.matterId, kind: S.kind, values: S.values, pledgeSigned: S.pledgeSigned };
+      localStorage.setItem(DRAFT_KEY, JSON.stringify(d));
+    } catch { /* private mode or full: nothing kept */ }
+  }, 250);
+}
+
+function forgetDraft(): void {
+  window.clearTimeout(draftTimer);
+  try { localStorage.removeItem(DRAFT_KEY); } catch { /* ignore */ }
+}
+
+function restoreDraft(d: Draft): void {
+  applyDraft(d);
+  runCheck();
+  renderAll();
+}
+
+function applyDraft(d: Draft): void {
+  if (S.def?.applicant_kinds.includes(d.kind)) S.kind = d.kind;
+  S.values = { ...d.values };
+  S.pledgeSigned = d.pledgeSigned === true;
+  S.started = Object.keys(S.values).length > 0;
+  for (const id of Object.keys(S.values)) S.touched.add(id);
+  S.restored = S.started;
+}
+
+/** "Clear my data": the draft, the answers on the page and the language choice. */
+function clearMyData(): void {
+  forgetDraft();
+  try { localStorage.removeItem('qiquan.lang'); } catch { /* ignore */ }
+  const id = S.matterId;
+  selectMatter(id);
+  const note = document.getElementById('draft-status');
+  if (note) note.textContent = t('dataCleared');
 }
 
 /* ---------- rendering ---------- */
@@ -119,33 +250,102 @@ function renderAll(): void {
     h('div', { class: 'error-summary', id: 'error-summary', tabindex: '-1', hidden: true }),
     h('div', { class: 'layout' },
       h('div', { class: 'layout-main' },
-        h('section', { class: 'section', 'aria-labelledby': 'matter-h' },
+        h('section', { class: 'section', 'aria-labelledby': 'matter-h', id: 'matter-section' },
           h('h2', { class: 'section-title', id: 'matter-h' }, t('matter')),
-          h('div', { class: 'form-group' },
-            h('label', { class: 'label', for: 'matter-select' }, t('chooseMatter')),
-            h('select', {
-              id: 'matter-select', class: 'select',
-              onchange: (e: Event) => selectMatter((e.target as HTMLSelectElement).value),
-            },
-              h('option', { value: '' }, `— ${t('chooseMatter')} —`),
-              S.matters.map((x) => h('option', { value: x.id, selected: x.id === S.matterId }, tx(x.name))))),
-          m ? matterIntro(m) : null),
+          h('div', { id: 'matter-pick' })),
         m ? renderForm(m) : null),
       m ? h('aside', { class: 'layout-side', 'aria-label': t('result') },
         h('div', { class: 'sticky' },
-          h('div', { id: 'outcome' }),
+          // Compact, and in view: sticky beside the form on a desktop, a bar at the bottom on a phone.
+          h('div', { id: 'outcome', class: 'result-bar' }),
           h('button', {
             type: 'button', class: 'button button-secondary', id: 'show-all', hidden: true,
             onclick: () => { S.showAll = true; update(); $('#error-summary').focus(); },
           }),
           h('div', { class: 'panel', id: 'dates' }))) : null));
+  renderMatterPick();
   update();
 }
 
+/** The chosen matter in one line with "更换事项", or the finder when none is chosen yet. */
+function renderMatterPick(): void {
+  const el = $('#matter-pick');
+  if (S.def && !S.picking) {
+    clear(el,
+      h('div', { class: 'matter-chosen' },
+        h('p', { class: 'matter-chosen-name', id: 'matter-name' }, tx(S.def.name)),
+        h('button', {
+          type: 'button', class: 'button button-secondary', id: 'change-matter',
+          onclick: () => { S.picking = true; renderMatterPick(); $('#matter-search').focus(); },
+        }, t('changeMatter'))),
+      h('details', { class: 'matter-details' }, h('summary', null, t('aboutMatter')), matterIntro(S.def)));
+    return;
+  }
+  clear(el,
+    renderFinder({ matters: S.matters, current: S.matterId, keywords: materialWords, onPick: askToSwitch }),
+    h('div', { id: 'switch-confirm', class: 'inset inset-warn', role: 'alert', hidden: true }),
+    S.def ? h('button', {
+      type: 'button', class: 'button button-link', id: 'keep-matter',
+      onclick: () => { S.picking = false; renderMatterPick(); },
+    }, t('keepMatter')) : null);
+}
+
+/** Material names of a matter, so "营业执照" finds the matters that ask for one. */
+function materialWords(id: string): string {
+  try {
+    const def = S.engine!.matter(id);
+    return def.materials.map((x) => `${x.name.zh} ${x.name.en}`).join(' ');
+  } catch { return ''; }
+}
+
+/** Switching matter discards the answers: ask first when there are any. */
+function askToSwitch(id: string): void {
+  if (id === S.matterId) { S.picking = false; renderMatterPick(); return; }
+  if (!S.started || accepted()) { pick(id); return; }
+  const box = $('#switch-confirm');
+  box.hidden = false;
+  clear(box,
+    h('p', null, t('switchConfirm')),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'button button-warning', id: 'switch-yes', onclick: () => pick(id) }, t('switchYes')),
+      h('button', { type: 'button', class: 'button button-secondary', id: 'switch-no', onclick: () => { box.hidden = true; clear(box); } }, t('switchNo'))));
+  $('#switch-yes').focus();
+}
+
+function pick(id: string): void {
+  S.picking = false;
+  const url = new URL(location.href);
+  url.searchParams.set('matter', id);
+  history.replaceState(null, '', url);
+  selectMatter(id);
+  $('#kind-h').scrollIntoView({ block: 'start' });
+}
+
+/**
+ * The form. Before the engine has arrived (a matter in the URL, read from the server) only the
+ * questions are there, so the person can start typing; the applicant kinds (whose labels come
+ * from the engine) and the materials (whose requirements do) join when the engine does, without
+ * rebuilding the questions (focus and caret stay where they are).
+ */
 function renderForm(m: MatterDef): HTMLElement[] {
-  const kinds = m.applicant_kinds;
   return [
-    h('section', { class: 'section', 'aria-labelledby': 'kind-h' },
+    draftNote(),
+    S.engine ? kindSection(m) : h('div', { id: 'kind-slot' }),
+    fieldsSection(m),
+    ...(S.engine ? restSections(m) : [h('p', { class: 'loading', id: 'rest-slot' }, t('loading'))]),
+  ];
+}
+
+function draftNote(): HTMLElement {
+  return h('div', { class: 'draft-note', id: 'draft-note' },
+      h('p', { class: 'hint', id: 'draft-status', role: 'status' }, S.restored ? t('draftRestored') : ''),
+      h('p', { class: 'hint' }, t('draftSaved')),
+      h('button', { type: 'button', class: 'button button-link', id: 'clear-data', onclick: clearMyData }, t('clearData')));
+}
+
+function kindSection(m: MatterDef): HTMLElement {
+  const kinds = m.applicant_kinds;
+  return h('section', { class: 'section', 'aria-labelledby': 'kind-h' },
       h('h2', { class: 'section-title', id: 'kind-h' }, t('applicantKind')),
       h('fieldset', { class: 'fieldset' },
         h('legend', { class: 'visually-hidden' }, t('applicantKind')),
@@ -157,10 +357,17 @@ function renderForm(m: MatterDef): HTMLElement[] {
               onchange: () => { S.kind = k; onChange(null); },
             }),
             h('label', { for: rid }, tx(engineLabels().applicant_kinds[k])));
-        })))),
-    h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
-      h('h2', { class: 'section-title', id: 'fields-h' }, t('formInfo')),
-      (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange }))),
+        }))));
+}
+
+function fieldsSection(m: MatterDef): HTMLElement {
+  return h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
+    h('h2', { class: 'section-title', id: 'fields-h' }, t('formInfo')),
+    (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange })));
+}
+
+function restSections(m: MatterDef): HTMLElement[] {
+  return [
     h('section', { class: 'section', 'aria-labelledby': 'materials-h' },
       h('h2', { class: 'section-title', id: 'materials-h' }, t('materials')),
       h('p', { class: 'hint' }, t('materialsLead')),
@@ -171,6 +378,9 @@ function renderForm(m: MatterDef): HTMLElement[] {
           h('div', { class: 'material-head' },
             h('label', { class: 'material-name', for: inputId }, tx(x.name)), materialTags(x)),
           materialDetails(x),
+          x.form && x.form !== 'copy'
+            ? h('p', { class: 'hint upload-original', 'data-upload-original': '' }, tx(engineLabels().upload_original))
+            : null,
           h('p', { class: 'field-error', id: `me-${x.id}`, hidden: true }),
           h('div', { class: 'upload' },
             h('input', {
@@ -199,7 +409,7 @@ function renderForm(m: MatterDef): HTMLElement[] {
     h('section', { class: 'panel panel-pledge', id: 'pledge-panel', tabindex: '-1', hidden: true }),
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'button', id: 'submit', onclick: submit }, t('submit'))),
-    h('section', { class: 'section', id: 'server-result', 'aria-live': 'polite' }),
+    h('section', { class: 'section', id: 'server-result', 'aria-live': 'polite', tabindex: '-1' }),
   ];
 }
 
@@ -231,42 +441,104 @@ function renderUploadState(id: string): void {
 function update(): void {
   const v = S.server?.verdict ?? S.verdict;
   const summary = document.getElementById('error-summary');
-  if (!S.def || !v) { if (summary) summary.hidden = true; return; }
+  if (!S.def || !v) {
+    if (summary) summary.hidden = true;
+    const out = document.getElementById('outcome');
+    if (out && S.def) renderOutcome(out, null); // the questions are there; the checks come with the engine
+    return;
+  }
   const main = $('#main');
-  // Like GOV.UK: a problem is shown once the person has answered that question (or submitted).
-  const shown = (f: Finding) => S.showAll || f.target.kind === 'applicant' ||
-    S.touched.has(f.target.id) || S.touched.has(`m:${f.target.id}`);
+  const done = accepted();
+  const blank = !S.started && !S.server;
+  // Like GOV.UK: a problem is shown once the person has answered that question (or submitted);
+  // nothing is shown as a problem once the application has been accepted.
+  const shown = (f: Finding) => !done && (S.showAll || f.target.kind === 'applicant' ||
+    S.touched.has(f.target.id) || S.touched.has(`m:${f.target.id}`));
+  main.classList.toggle('is-accepted', done);
   applyChecklist(main, v, shown);
+  showNormalised(main, v);
   renderErrorSummary($('#error-summary'), v, { show: shown });
-  renderOutcome($('#outcome'), v, S.server ? 'serverResult' : 'outcomeNow');
-  const pending = v.findings.filter((f) => !shown(f)).length;
+  renderOutcome($('#outcome'), blank ? null : v, S.server ? 'serverResult' : 'outcomeNow');
+  renderProgress(v);
+  const pending = done ? 0 : v.findings.filter((f) => !shown(f)).length;
   const more = $('#show-all');
-  more.hidden = pending === 0;
-  more.textContent = t('showAllProblems', { n: pending });
-  renderDates($('#dates'), v);
+  more.hidden = pending === 0 || blank;
+  setText(more, t('showAllProblems', { n: pending }));
+  renderDates($('#dates'), v, { heading: v.deadlines.basis === 'accepted' ? 'datesOfCase' : 'datesIfToday' });
   renderPledge($('#pledge-panel'), v, S.pledgeSigned, S.server ? null : (signed) => {
     S.pledgeSigned = signed;
     onChange(null);
   });
+  if (done) $('#pledge-panel').hidden = true;
+  lockForm(done);
   renderServer();
+}
+
+/** "已完成 3 / 12 项": the applicable fields answered well and materials provided, per the verdict. */
+function renderProgress(v: Verdict): void {
+  const fields = v.checklist.fields.filter((f) => f.applies === true && (f.required || S.values[f.id] !== undefined));
+  const mats = v.checklist.materials.filter((m) => m.applies === true);
+  const total = fields.length + mats.length;
+  const done = fields.filter((f) => f.ok && S.values[f.id] !== undefined).length +
+    mats.filter((m) => m.ok && m.status === 'provided').length;
+  const box = $('#outcome');
+  let p = box.querySelector<HTMLElement>('.progress');
+  if (!p) {
+    p = h('div', { class: 'progress', id: 'progress' },
+      h('progress', { max: '1', value: '0', 'aria-labelledby': 'progress-text' }),
+      h('span', { id: 'progress-text' }));
+    box.append(p);
+  }
+  const bar = p.querySelector('progress')!;
+  if (bar.max !== Math.max(total, 1)) bar.max = Math.max(total, 1);
+  if (bar.value !== done) bar.value = done;
+  setText(p.querySelector<HTMLElement>('#progress-text')!, t('progress', { done, total }));
+}
+
+/** After acceptance the answers are the case's: inputs and 提交 are disabled (matter list stays). */
+let lockedAs: string | null = null;
+
+function lockForm(done: boolean): void {
+  const state = `${done}|${S.submitting}|${getLang()}|${S.matterId}`;
+  if (lockedAs === state && document.getElementById('submit')?.dataset.locked === state) return;
+  lockedAs = state;
+  const main = $('#main');
+  main.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLButtonElement>(
+    '.layout-main input, .layout-main select, .layout-main button',
+  ).forEach((el) => {
+    if (el.id === 'matter-select' || el.closest('#server-result')) return;
+    el.disabled = done;
+  });
+  const submitBtn = document.getElementById('submit') as HTMLButtonElement | null;
+  if (submitBtn) {
+    submitBtn.disabled = done || S.submitting;
+    submitBtn.dataset.locked = state;
+    setText(submitBtn, done ? t('submitted') : t('submit'));
+  }
 }
 
 /* ---------- submit: the server re-checks and its verdict wins ---------- */
 
 async function submit(): Promise<void> {
+  flushChecks();
   if (!S.def || !S.verdict || S.submitting) return;
+  if (accepted()) { focusTarget('server-result'); return; }
   S.showAll = true;
   runCheck();
   update();
   const result = $('#server-result');
   S.submitting = true;
+  lockForm(false);
   clear(result, h('p', { class: 'loading' }, t('submitting')));
-  const clientDigest = S.engine.verdictDigest(S.verdictJson);
+  const clientDigest = S.engine?.verdictDigest(S.verdictJson) ?? null;
   const body: Record<string, unknown> = { submission: currentSubmission(), client_received_at: S.verdict.received_at };
   if (clientDigest) body.client_verdict_digest = clientDigest;
+  if (!S.idemKey) S.idemKey = newKey();
   try {
     const res = await fetch(`/v1/matters/${encodeURIComponent(S.matterId)}/check`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': S.idemKey },
+      body: JSON.stringify(body),
     });
     const data = await res.json();
     if (!res.ok || !data?.verdict) throw new Error(data?.error?.message?.en ?? `HTTP ${res.status}`);
@@ -274,13 +546,14 @@ async function submit(): Promise<void> {
   } catch (e) {
     console.error(e);
     S.server = null;
-    clear(result, h('div', { class: 'inset inset-bad', role: 'alert', id: 'submit-error' }, t('submitFailed')));
     S.submitting = false;
+    lockForm(false);
+    clear(result, h('div', { class: 'inset inset-bad', role: 'alert', id: 'submit-error' }, t('submitFailed')));
     return;
   }
   S.submitting = false;
+  if (accepted()) forgetDraft();
   update();
-  result.focus();
   focusTarget('server-result');
 }
 
@@ -288,43 +561,125 @@ function renderServer(): void {
   const el = document.getElementById('server-result');
   if (!el) return;
   const r = S.server;
-  if (!r) { clear(el); return; }
+  if (!r) { if (!S.submitting) clear(el); return; }
   const local = S.verdict;
   const disagrees = r.digest_match === false || (local !== null && local.outcome !== r.verdict.outcome);
+  const agreement = h('div', {
+    class: `inset ${disagrees ? 'inset-warn' : 'inset-ok'}`, id: 'server-agreement',
+    'data-agrees': String(!disagrees),
+  }, disagrees ? t('serverDisagrees') : t('serverAgrees'));
+  if (accepted() && r.receipt) {
+    clear(el, successPanel(r, r.receipt), disagrees ? agreement : null);
+    return;
+  }
   const v = r.verdict;
-  el.tabIndex = -1;
   clear(el,
-    h('h2', { class: 'section-title' }, t('serverResult')),
-    h('div', {
-      class: `inset ${disagrees ? 'inset-warn' : 'inset-ok'}`, id: 'server-agreement',
-      'data-agrees': String(!disagrees),
-    }, disagrees ? t('serverDisagrees') : t('serverAgrees')),
+    h('h2', { class: 'section-title' }, t('resultNotAccepted')),
+    agreement,
     h('div', { id: 'server-outcome' }),
-    r.receipt
-      ? h('div', { class: 'panel', id: 'receipt' },
-          h('h3', { class: 'panel-title' }, t('receipt')),
-          h('dl', { class: 'summary-list' },
-            row('receiptNo', r.receipt.receipt_no, 'receipt_no'),
-            row('receiptDocument', `${r.receipt.document_title} ${r.receipt.document_number}`, 'document_number'),
-            row('receiptOffice', r.receipt.office, 'office'),
-            row('acceptedOn', fmtDate(r.receipt.accepted_on), 'accepted_on'),
-            r.receipt.promised_due ? row('promisedDue', fmtDate(r.receipt.promised_due), 'promised_due') : null,
-            r.receipt.statutory_due ? row('statutoryDue', fmtDate(r.receipt.statutory_due), 'statutory_due') : null,
-            r.receipt.pledge_due ? row('pledgeDue', fmtDate(r.receipt.pledge_due), 'pledge_due') : null,
-            row('issuedAt', fmtDateTime(r.receipt.issued_at), 'issued_at'),
-            row('keyId', r.receipt.key_id, 'key_id'),
-            row('signature', r.receipt.signature, 'signature')))
-      : h('div', { class: 'panel', id: 'no-receipt' },
-          h('p', null, t('noReceipt')),
-          h('h3', { class: 'panel-title' }, tx(v.notice.title)),
-          h('div', { id: 'server-findings' })));
+    h('div', { class: 'panel', id: 'no-receipt' },
+      h('p', null, t('noReceipt')),
+      h('h3', { class: 'panel-title' }, tx(v.notice.title)),
+      h('div', { id: 'server-findings' })));
   renderOutcome($('#server-outcome', el), v, 'serverResult');
   const f = el.querySelector<HTMLElement>('#server-findings');
   if (f) renderFindingsList(f, v);
 }
 
+/** 受理 / 容缺受理: the case number, what is still owed and by when, and what happens next. */
+function successPanel(r: ServerCheckResponse, rc: Receipt): HTMLElement {
+  const v = r.verdict;
+  const owed = v.outcome === 'accept_with_pledge' ? v.pledge.items : [];
+  return h('div', { class: 'success-panel', id: 'success', 'data-outcome': v.outcome },
+    h('h2', { class: 'success-title', id: 'success-title' }, t('acceptedTitle')),
+    h('p', { class: 'success-outcome' }, tx(v.outcome_label)),
+    h('dl', { class: 'summary-list', id: 'receipt' },
+      // The 文号 once the register has numbered it (a blank sequence is no number yet).
+      v.notice.number.sequence != null ? row('caseNumber', rc.document_number, 'document_number') : null,
+      row('receiptNo', rc.receipt_no, 'receipt_no'),
+      row('receiptDocument', rc.document_title, 'document_title'),
+      row('receiptOffice', rc.office, 'office'),
+      row('acceptedOn', fmtDate(rc.accepted_on), 'accepted_on'),
+      rc.promised_due ? row('promisedDue', fmtDate(rc.promised_due), 'promised_due') : null,
+      rc.statutory_due ? row('statutoryDue', fmtDate(rc.statutory_due), 'statutory_due') : null,
+      rc.pledge_due ? row('pledgeDue', fmtDate(rc.pledge_due), 'pledge_due') : null,
+      row('issuedAt', fmtDateTime(rc.issued_at), 'issued_at'),
+      row('verifyCode', verifyCode(rc), 'verify_code'),
+      h('div', { class: 'summary-row', 'data-receipt': 'verify_url' },
+        h('dt', null, t('verifyLink')), h('dd', { class: 'wrap' }, h('a', { href: verifyUrl(rc) }, verifyUrl(rc))))),
+    owed.length
+      ? h('section', { class: 'owed', id: 'still-owed' },
+          h('h3', { class: 'panel-title' }, t('stillOwed')),
+          h('table', { class: 'table' },
+            h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('pledgeItem')), h('th', { scope: 'col' }, t('pledgeItemDue')))),
+            h('tbody', null, owed.map((i) => h('tr', { 'data-owed': i.material },
+              h('td', null, tx(i.name)), h('td', { class: 'nowrap' }, fmtDate(i.due)))))))
+      : null,
+    h('section', { class: 'next-steps', id: 'next-steps' },
+      h('h3', { class: 'panel-title' }, t('nextSteps')),
+      h('p', null, tx(v.notice.opening)),
+      h('p', null, tx(v.notice.closing)),
+      v.notice.notes.map((n) => h('p', { class: 'hint' }, tx(n)))),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'button', id: 'print-receipt', onclick: () => printReceipt($('#print-root'), v, [
+        { key: 'receipt_no', caption: t('receiptNo'), value: rc.receipt_no },
+        { key: 'verify_code', caption: t('verifyCode'), value: verifyCode(rc) },
+        { key: 'verify_url', caption: t('verifyLink'), value: verifyUrl(rc) },
+      ]) }, t('printReceipt')),
+      h('button', { type: 'button', class: 'button button-secondary', id: 'verify-receipt', onclick: () => verify(rc) }, t('verifyReceipt'))),
+    h('p', { id: 'verify-result', role: 'status' }));
+}
+
+/** The address that verifies a receipt by its number (printed on it, and shown after 提交). */
+function verifyUrl(rc: Receipt): string {
+  return `${location.origin}/?verify=${encodeURIComponent(rc.receipt_no)}`;
+}
+
+/**
+ * `/?verify=NUMBER`: asks the case register for the receipt with this number
+ * (`GET /v1/receipts/{number}`, which checks its signature) and says what it found.
+ */
+async function verifyView(main: HTMLElement, no: string): Promise<void> {
+  const out = h('div', { id: 'verify-view', role: 'status' }, h('p', { class: 'loading' }, t('verifying')));
+  clear(main, h('div', { class: 'page-head' }, h('h1', { class: 'page-title' }, t('verifyTitle'))),
+    h('p', { class: 'lead' }, `${t('receiptNo')}：${no}`), out);
+  document.body.dataset.ready = 'true';
+  let body: { valid?: boolean | null; matter?: string; issued_at?: string; error?: { message?: Text } } | null = null;
+  try {
+    const res = await fetch(`/v1/receipts/${encodeURIComponent(no)}`);
+    body = await res.json().catch(() => null);
+  } catch { body = null; }
+  const valid = body?.valid === true;
+  out.dataset.valid = String(valid);
+  clear(out, h('div', { class: `inset ${valid ? 'inset-ok' : 'inset-bad'}` },
+    valid ? t('verifyOk') : body?.error?.message ? tx(body.error.message) : t('verifyUnavailable')),
+  valid && body?.issued_at ? h('p', null, `${t('issuedAt')}：${fmtDateTime(body.issued_at)}`) : null);
+}
+
+/** A short code to read out or compare (the start of the signature), not 128 hex digits. */
+function verifyCode(rc: Receipt): string {
+  const sig = rc.signature.replace(/[^0-9a-f]/gi, '').slice(0, 16).toUpperCase();
+  return sig.match(/.{1,4}/g)?.join('-') ?? '';
+}
+
+async function verify(rc: Receipt): Promise<void> {
+  const out = $('#verify-result');
+  try {
+    const res = await fetch('/v1/receipts/verify', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ receipt: rc }),
+    });
+    const data = await res.json();
+    out.dataset.valid = String(data?.valid === true);
+    setText(out, data?.valid === true ? t('verifyOk') : (data?.message ? tx(data.message) : t('verifyBad')));
+  } catch (e) {
+    console.error(e);
+    out.dataset.valid = 'false';
+    setText(out, t('submitFailed'));
+  }
+}
+
 function row(k: Parameters<typeof t>[0], val: string, key: string): HTMLElement {
-  return h('div', { class: 'summary-row', 'data-receipt': key }, h('dt', null, t(k)), h('dd', { class: key === 'signature' ? 'mono wrap' : null }, val));
+  return h('div', { class: 'summary-row', 'data-receipt': key }, h('dt', null, t(k)), h('dd', { class: key === 'verify_code' ? 'mono' : null }, val));
 }
 
 main();

@@ -2,12 +2,12 @@
 import './styles.css';
 import { h, clear, $ } from './dom';
 import { loadEngine, nowInChina, type Engine } from './engine';
-import { initLang, onLangChange, t, tx, engineLabels } from './i18n';
+import { initLang, onLangChange, t, tx, engineLabels, getLang } from './i18n';
 import {
   renderHeader, renderField, materialTags, requirementText, buildSubmission, checkStable, applyChecklist,
-  renderErrorSummary, renderOutcome, renderDates, renderPledge, matterIntro, type Value,
+  renderErrorSummary, renderOutcome, renderDates, renderPledge, matterIntro, flushChecks, type Value,
 } from './ui';
-import { printDocs, docsFor } from './print';
+import { printDocs, docsFor, type DocPart } from './print';
 import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, Text, Verdict } from './types';
 
 type Received = 'original' | 'copy' | 'original_and_copy' | 'flawed' | 'missing' | 'shared' | 'committed';
@@ -40,6 +40,16 @@ function receivedOptions(x: MatterDef['materials'][number]): { id: Received; lab
   if (x.sharing && x.sharing.by !== 'none') base.push({ id: 'shared', label: statuses.shared });
   if (x.commitment) base.push({ id: 'committed', label: statuses.committed });
   return base;
+}
+
+/** The register keeps a flaw note of at most 200 characters: the field says so and stops there. */
+const NOTE_MAX = 200;
+
+function noteCount(id: string, val: string): void {
+  const el = $(`#mnc-${id}`);
+  const n = [...val].length;
+  el.classList.toggle('char-count-full', n >= NOTE_MAX);
+  el.textContent = n >= NOTE_MAX ? t('maxLengthReached', { n: NOTE_MAX }) : t('charCount', { n, max: NOTE_MAX });
 }
 
 /** The clerk's choices for a material, each captioned by the engine's label. */
@@ -205,8 +215,15 @@ function renderForm(m: MatterDef): HTMLElement[] {
               h('label', { class: 'label label-small', for: noteId }, t('flawNote')),
               h('input', {
                 type: 'text', class: 'input', id: noteId, placeholder: t('flawNoteHint'), value: S.notes[x.id] ?? '',
-                oninput: (e: Event) => { S.notes[x.id] = (e.target as HTMLInputElement).value; onChange(); },
-              }))));
+                maxlength: NOTE_MAX, 'aria-describedby': `mnc-${x.id}`,
+                oninput: (e: Event) => {
+                  const val = (e.target as HTMLInputElement).value;
+                  S.notes[x.id] = val;
+                  noteCount(x.id, val);
+                  onChange();
+                },
+              }),
+              h('p', { class: 'hint char-count', id: `mnc-${x.id}` }, t('maxLength', { n: NOTE_MAX })))));
       }))),
     h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
       h('h2', { class: 'section-title', id: 'fields-h' }, t('formInfo')),
@@ -223,12 +240,32 @@ function update(): void {
   renderErrorSummary($('#error-summary'), v);
   renderDates($('#dates'), v, { heading: 'datesIfToday' });
   renderPledge($('#pledge-panel'), v, S.pledgeSigned, (signed) => { S.pledgeSigned = signed; onChange(); }, 'pledgeSignedClerk');
-  // The button names the document by its title from the engine (受理通知书, 补正材料通知书…).
-  clear($('#print-actions'), h('button', {
-    type: 'button', class: 'button', id: 'print',
-    'data-docs': docsFor(v).join(' '), 'data-doc-kind': v.notice.kind,
-    onclick: () => printDocs($('#print-root'), S.verdict!),
-  }, `${t('print')}${tx(v.notice.title)}`));
+  renderPrintActions(v);
+}
+
+/**
+ * The button names the document by its title from the engine (受理通知书, 补正材料通知书…). When
+ * several documents fit (容缺受理: the notice and the 信用承诺书), the clerk may print each alone.
+ */
+function renderPrintActions(v: Verdict): void {
+  const el = $('#print-actions');
+  const parts = docsFor(v);
+  const key = `${getLang()}|${v.notice.kind}|${parts.join(' ')}`;
+  if (el.dataset.key === key) return;
+  el.dataset.key = key;
+  const title = (p: DocPart) => (p === 'pledge' && v.notice.pledge ? tx(v.notice.pledge.title) : tx(v.notice.title));
+  clear(el,
+    h('button', {
+      type: 'button', class: 'button', id: 'print',
+      'data-docs': parts.join(' '), 'data-doc-kind': v.notice.kind,
+      onclick: () => { flushChecks(); printDocs($('#print-root'), S.verdict!); },
+    }, parts.length > 1 ? `${t('printAll')}（${parts.map(title).join('、')}）` : `${t('print')}${getLang() === 'en' ? ' ' : ''}${title(parts[0])}`),
+    parts.length > 1
+      ? h('div', { class: 'print-one' }, parts.map((p) => h('button', {
+          type: 'button', class: 'button button-secondary', id: `print-${p}`,
+          onclick: () => { flushChecks(); printDocs($('#print-root'), S.verdict!, [p]); },
+        }, `${t('printOnly')}${title(p)}`)))
+      : null);
 }
 
 main();

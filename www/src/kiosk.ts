@@ -3,12 +3,13 @@ import './styles.css';
 import './kiosk.css';
 import { h, clear, $ } from './dom';
 import { loadEngine, nowInChina, type Engine } from './engine';
-import { initLang, t, tx, engineLabels } from './i18n';
+import { initLang, t, tx, engineLabels, fmtDateTime } from './i18n';
+import { pinyinInitials, sortedByName } from './finder';
 import {
   renderField, materialTags, requirementText, buildSubmission, checkStable, applyChecklist,
-  renderOutcome, renderDates, renderPledge, renderFindingsList, type Value,
+  renderOutcome, renderDates, renderPledge, renderFindingsList, flushChecks, type Value,
 } from './ui';
-import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, Verdict } from './types';
+import type { ApplicantKind, FieldDef, MaterialSubmission, MatterDef, MatterSummary, Verdict } from './types';
 
 const K = {
   welcome: '欢迎使用政务服务自助终端',
@@ -29,6 +30,20 @@ const K = {
   offline: '当前处于离线状态：预审仍可进行，结果以窗口审核为准。',
   resultLead: '以下为预审结果，请携带材料到窗口办理。',
   pledgeSign: '我同意签署《容缺受理信用承诺书》',
+  search: '查找事项（名称、拼音首字母或部门）',
+  found: '共 {n} 个事项',
+  leaveTitle: '返回首页？',
+  leaveBody: '返回首页将清除您已填写的内容。',
+  leaveYes: '清除并返回首页',
+  leaveNo: '继续填写',
+  idReader: '刷身份证自动填写',
+  idReaderHint: '将身份证放在读卡器上，姓名和身份证号码会自动填入。',
+  idRead: '已读取身份证：{name} {id}',
+  idUnread: '未能读取身份证号码，请重新刷卡或手动填写。',
+  printSlip: '打印回执单',
+  slipTitle: '自助预审回执单',
+  slipBring: '请携带以下材料到窗口',
+  slipNote: '本回执单为自助预审结果，以窗口审核为准。',
 };
 
 interface State {
@@ -86,6 +101,7 @@ function renderOfflineBanner(): void {
 /* ---------- state ---------- */
 
 function resetAll(): void {
+  (document.getElementById('leave-dialog') as HTMLDialogElement | null)?.close();
   S.screen = 'home'; S.matterId = ''; S.def = null; S.values = {}; S.materials = {}; S.pledgeSigned = false; S.verdict = null;
   render();
   window.scrollTo(0, 0);
@@ -122,19 +138,35 @@ function onChange(): void { runCheck(); update(); }
 function render(): void {
   const main = $('#main');
   if (S.screen === 'home') {
+    const tiles = h('div', { class: 'tiles', id: 'tiles' }, sortedByName(S.matters).map((m) => h('button', {
+      type: 'button', class: 'tile', 'data-matter': m.id, onclick: () => selectMatter(m.id),
+      'data-search': `${m.id} ${m.name.zh} ${m.department.zh} ${pinyinInitials(m.name.zh)}`.toLowerCase(),
+    }, h('span', { class: 'tile-name' }, tx(m.name)), h('span', { class: 'tile-sub' }, tx(m.department)))));
+    const count = h('p', { class: 'kiosk-count', id: 'tile-count', role: 'status' }, K.found.replace('{n}', String(S.matters.length)));
+    const search = h('input', {
+      type: 'search', class: 'input', id: 'kiosk-search', autocomplete: 'off', spellcheck: 'false',
+      oninput: () => {
+        const q = search.value.trim().toLowerCase();
+        let n = 0;
+        tiles.querySelectorAll<HTMLElement>('.tile').forEach((el) => {
+          el.hidden = q !== '' && !el.dataset.search!.includes(q);
+          if (!el.hidden) n++;
+        });
+        count.textContent = K.found.replace('{n}', String(n));
+      },
+    });
     clear(main,
       h('h1', { class: 'kiosk-title' }, K.welcome),
       h('p', { class: 'kiosk-lead' }, K.pick),
-      h('div', { class: 'tiles' }, S.matters.map((m) => h('button', {
-        type: 'button', class: 'tile', 'data-matter': m.id, onclick: () => selectMatter(m.id),
-      }, h('span', { class: 'tile-name' }, tx(m.name)), h('span', { class: 'tile-sub' }, tx(m.department))))));
+      h('div', { class: 'form-group kiosk-search' }, h('label', { class: 'label', for: 'kiosk-search' }, K.search), search),
+      count, tiles);
     return;
   }
   const m = S.def!;
   if (S.screen === 'form') {
     clear(main,
       h('div', { class: 'kiosk-bar' },
-        h('button', { type: 'button', class: 'button button-secondary', id: 'back', onclick: resetAll }, `‹ ${K.back}`),
+        h('button', { type: 'button', class: 'button button-secondary', id: 'back', onclick: askToLeave }, `‹ ${K.back}`),
         h('h1', { class: 'kiosk-matter' }, tx(m.name))),
       h('section', { class: 'section', 'aria-labelledby': 'kind-h' },
         h('h2', { class: 'section-title', id: 'kind-h' }, K.who),
@@ -146,9 +178,10 @@ function render(): void {
               h('input', { type: 'radio', name: 'applicant-kind', id: rid, checked: S.kind === k, onchange: () => { S.kind = k; onChange(); } }),
               h('label', { for: rid }, tx(engineLabels().applicant_kinds[k])));
           })))),
+      idReaderSection(m),
       h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
         h('h2', { class: 'section-title', id: 'fields-h' }, K.details),
-        (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange }))),
+        (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange, radiosOnly: true }))),
       h('section', { class: 'section', 'aria-labelledby': 'materials-h' },
         h('h2', { class: 'section-title', id: 'materials-h' }, K.materials),
         h('ul', { class: 'materials' }, m.materials.map((x) => {
@@ -167,7 +200,7 @@ function render(): void {
         }))),
       h('div', { class: 'kiosk-footer' },
         h('div', { id: 'outcome' }),
-        h('button', { type: 'button', class: 'button button-large', id: 'see-result', onclick: () => { S.screen = 'result'; render(); window.scrollTo(0, 0); } }, K.seeResult)));
+        h('button', { type: 'button', class: 'button button-large', id: 'see-result', onclick: () => { flushChecks(); S.screen = 'result'; render(); window.scrollTo(0, 0); } }, K.seeResult)));
     update();
     return;
   }
@@ -184,7 +217,8 @@ function render(): void {
     h('section', { class: 'panel panel-pledge', id: 'pledge-panel', hidden: true }),
     h('section', { class: 'panel', id: 'dates' }),
     h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'button button-large', id: 'done', onclick: resetAll }, `${K.done}，${K.home}`)));
+      h('button', { type: 'button', class: 'button button-large', id: 'print-slip', onclick: () => printSlip(v) }, K.printSlip),
+      h('button', { type: 'button', class: 'button button-large button-secondary', id: 'done', onclick: resetAll }, `${K.done}，${K.home}`)));
   renderOutcome($('#outcome'), v);
   renderFindingsList($('#findings'), v);
   renderDates($('#dates'), v);
@@ -197,7 +231,101 @@ function update(): void {
   const v = S.verdict;
   if (!v || S.screen !== 'form') return;
   applyChecklist($('#main'), v, (f) => f.target.kind === 'field' && S.values[f.target.id] !== undefined);
-  renderOutcome($('#outcome'), v);
+  // Nothing answered yet: a neutral box, not "需补正材料".
+  renderOutcome($('#outcome'), hasAnswers() ? v : null);
+}
+
+/* ---------- leaving, the ID-card reader, the slip ---------- */
+
+function hasAnswers(): boolean {
+  return Object.keys(S.values).length > 0 || Object.keys(S.materials).length > 0 || S.pledgeSigned;
+}
+
+/** "‹ 返回" with answers on the form asks first: they would be wiped. */
+function askToLeave(): void {
+  if (!hasAnswers()) { resetAll(); return; }
+  let dlg = document.getElementById('leave-dialog') as HTMLDialogElement | null;
+  if (!dlg) {
+    dlg = h('dialog', { class: 'idle-dialog', id: 'leave-dialog', 'aria-labelledby': 'leave-title', 'aria-describedby': 'leave-body' },
+      h('h2', { id: 'leave-title' }, K.leaveTitle),
+      h('p', { id: 'leave-body' }, K.leaveBody),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'button button-large', id: 'leave-no', autofocus: true, onclick: () => dlg!.close() }, K.leaveNo),
+        h('button', { type: 'button', class: 'button button-large button-warning', id: 'leave-yes', onclick: () => { dlg!.close(); resetAll(); } }, K.leaveYes)));
+    document.body.append(dlg);
+  }
+  dlg.showModal();
+}
+
+/**
+ * A keyboard-wedge ID-card reader types what it reads into the focused field and presses Enter:
+ * the 18-character number, and on most readers the name before it. The number goes into the
+ * matter's first ID-card field and the name into the name field of the same person
+ * (operator_id → operator_name), or the applicant's name field.
+ */
+function idReaderSection(m: MatterDef): HTMLElement | null {
+  const idField = (m.fields ?? []).find((f) => f.type === 'id_card');
+  if (!idField) return null;
+  const status = h('p', { class: 'hint', id: 'id-reader-status', role: 'status' });
+  const input = h('input', {
+    type: 'text', class: 'input', id: 'id-reader', autocomplete: 'off', spellcheck: 'false',
+    'aria-describedby': 'id-reader-hint id-reader-status',
+    onkeydown: (e: Event) => {
+      if ((e as KeyboardEvent).key !== 'Enter') return;
+      e.preventDefault();
+      readIdCard(m, idField, input.value, status);
+      input.value = '';
+    },
+  });
+  return h('section', { class: 'section id-reader', 'aria-labelledby': 'id-reader-h' },
+    h('h2', { class: 'section-title', id: 'id-reader-h' }, K.idReader),
+    h('p', { class: 'hint', id: 'id-reader-hint' }, K.idReaderHint),
+    h('label', { class: 'visually-hidden', for: 'id-reader' }, K.idReader),
+    input, status);
+}
+
+function nameFieldFor(m: MatterDef, idField: FieldDef): FieldDef | undefined {
+  const fields = (m.fields ?? []).filter((f) => f.type === 'text');
+  const prefix = idField.id.replace(/_(id|id_number)$/, '');
+  return fields.find((f) => f.id === `${prefix}_name`) ?? fields.find((f) => f.id === 'applicant_name');
+}
+
+function readIdCard(m: MatterDef, idField: FieldDef, raw: string, status: HTMLElement): void {
+  const text = raw.replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0));
+  const id = /\d{17}[\dXx]/.exec(text)?.[0]?.toUpperCase();
+  if (!id) { status.textContent = K.idUnread; return; }
+  const name = (text.match(/[\p{Script=Han}·]+/gu) ?? []).join('');
+  S.values[idField.id] = id;
+  const nf = nameFieldFor(m, idField);
+  if (name && nf) S.values[nf.id] = name;
+  runCheck();
+  render();
+  const masked = `${id.slice(0, 6)}********${id.slice(14)}`;
+  $('#id-reader-status').textContent = K.idRead.replace('{name}', name).replace('{id}', masked);
+  $('#id-reader').focus();
+}
+
+/** The slip for a receipt printer (58/80 mm): the outcome, what to bring, the dates. */
+function printSlip(v: Verdict): void {
+  const root = $('#print-root');
+  const bring = v.findings.filter((f) => f.target.kind === 'material');
+  const width = params.get('slip') === '58' ? '58' : '80';
+  clear(root, h('article', { class: `slip slip-${width}`, 'data-slip': width },
+    h('h1', { class: 'slip-title' }, K.slipTitle),
+    h('p', { class: 'slip-matter' }, tx(v.matter_name)),
+    h('p', { class: 'slip-outcome', 'data-outcome': v.outcome }, tx(v.outcome_label)),
+    h('p', { class: 'slip-time' }, fmtDateTime(v.received_at)),
+    bring.length
+      ? [h('h2', { class: 'slip-h2' }, K.slipBring),
+         h('ol', { class: 'slip-list' }, bring.map((f) => h('li', { 'data-code': f.code }, tx(f.message))))]
+      : null,
+    v.outcome === 'accept' || v.outcome === 'accept_with_pledge'
+      ? h('p', { class: 'slip-dates' }, tx(v.notice.opening))
+      : null,
+    h('p', { class: 'slip-note' }, K.slipNote)));
+  document.body.classList.add('printing-slip');
+  window.print();
+  document.body.classList.remove('printing-slip');
 }
 
 /* ---------- idle reset ---------- */

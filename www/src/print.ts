@@ -7,7 +7,7 @@ import { h, clear } from './dom';
 import { tx, getLang, engineLabels } from './i18n';
 import type { Notice, PledgeDocument, Text, Verdict } from './types';
 
-/** What a print run produces: the notice itself, and for 容缺受理 its 信用承诺书 too. */
+/** What a print run produces: the notice itself, and for 容缺受理 its 信用承诺书 too (each may be printed alone). */
 export type DocPart = 'notice' | 'pledge';
 
 export function docsFor(v: Verdict): DocPart[] {
@@ -135,7 +135,23 @@ export function renderDocs(root: HTMLElement, v: Verdict, parts: DocPart[] = doc
   clear(root, parts.map((part) => (part === 'pledge' && v.notice.pledge ? pledge(v.notice, v.notice.pledge) : notice(v.notice))));
 }
 
-export function printDocs(root: HTMLElement, v: Verdict): void {
+export function printDocs(root: HTMLElement, v: Verdict, parts: DocPart[] = docsFor(v)): void {
+  renderDocs(root, v, parts);
+  window.print();
+}
+
+/** What the receipt adds to the server's notice: its number and a short code to verify it by. */
+export interface ReceiptLine { key: string; caption: string; value: string }
+
+/**
+ * The applicant's receipt: the server's 受理通知书 (applicant, materials received, dates, next
+ * steps, all from the engine) headed by the receipt's own lines (number, verification code),
+ * captioned by the page. Printed by the browser, which also saves it as PDF.
+ */
+export function printReceipt(root: HTMLElement, v: Verdict, lines: ReceiptLine[]): void {
   renderDocs(root, v);
+  const box = h('dl', { class: 'doc-receipt', 'data-doc-part': 'receipt' },
+    lines.map((l) => h('div', { 'data-receipt': l.key }, h('dt', null, `${l.caption}${colon()}`), h('dd', null, l.value))));
+  root.querySelector('.doc-head')?.after(box);
   window.print();
 }

@@ -28,14 +28,35 @@ export function renderHeader(el: HTMLElement, titleKey: Key, opts: { langToggle:
           h('span', { class: 'brand-sub' }, t('siteSub')))),
       h('span', { class: 'header-title' }, t(titleKey)),
       toggle));
+  renderChrome(titleKey);
+}
+
+/** Title and footer in the current language (the HTML ships them in zh-CN). */
+export function renderChrome(titleKey: Key): void {
+  document.title = `${t(titleKey)} · ${t('site')}`;
+  const footer = document.querySelector('.site-footer');
+  if (!footer) return;
+  clear(footer, h('p', null, t('footer'), ' · ',
+    h('a', { href: '/' }, t('footerApplicant')), ' · ',
+    h('a', { href: '/clerk.html' }, t('footerClerk')), ' · ',
+    h('a', { href: '/kiosk.html' }, t('footerKiosk'))));
 }
 
 /* ---------- fields ---------- */
 
 export interface FieldHooks {
   values: Record<string, Value>;
-  onChange: (id: string) => void;
+  /**
+   * `settled` false: the person is still typing an identifier that is not complete yet, so its
+   * problems wait (until it is complete or the field is left).
+   */
+  onChange: (id: string, settled?: boolean) => void;
+  /** Touch screens keep every option a large radio button (default: lists of 5+ become a select). */
+  radiosOnly?: boolean;
 }
+
+/** Identifier numbers are checked once complete (18 characters, GB 11643 / GB 32100) or left. */
+const COMPLETE_AT: Partial<Record<FieldDef['type'], number>> = { id_card: 18, uscc: 18 };
 
 function describedBy(...ids: (string | null)[]): string {
   return ids.filter(Boolean).join(' ');
@@ -49,10 +70,10 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
   const hint = hintId ? h('div', { class: 'hint', id: hintId }, tx(f.help) || tx(f.pattern_hint)) : null;
   const err = h('p', { class: 'field-error', id: errId, hidden: true });
   const v = hooks.values[f.id];
-  const set = (val: Value | null) => {
+  const set = (val: Value | null, settled = true) => {
     if (val === null || val === '') delete hooks.values[f.id];
     else hooks.values[f.id] = val;
-    hooks.onChange(f.id);
+    hooks.onChange(f.id, settled);
   };
 
   if (f.type === 'boolean' || f.type === 'choice') {
@@ -60,6 +81,20 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
       ? [{ id: 'true', text: t('yes'), val: true as Value }, { id: 'false', text: t('no'), val: false as Value }]
       : (f.options ?? []).map((o) => ({ id: o.id, text: tx(o.label), val: o.id as Value }));
     const inline = f.type === 'boolean';
+    if (opts.length > 4 && !hooks.radiosOnly) {
+      // A long list: a select that starts at "请选择", never at a preselected answer.
+      return h('div', { class: 'form-group', id: `fg-${f.id}`, 'data-field': f.id },
+        h('label', { class: 'label', for: id }, label), hint, err,
+        h('select', {
+          id, name: f.id, class: 'select', 'aria-describedby': describedBy(hintId, errId),
+          onchange: (e: Event) => {
+            const val = (e.target as HTMLSelectElement).value;
+            set(val === '' ? null : (opts.find((o) => o.id === val)?.val ?? val));
+          },
+        },
+          h('option', { value: '', selected: v === undefined }, t('pleaseChoose')),
+          opts.map((o) => h('option', { value: o.id, selected: v !== undefined && String(v) === o.id }, o.text))));
+    }
     return h('div', { class: 'form-group', id: `fg-${f.id}`, 'data-field': f.id },
       h('fieldset', { class: 'fieldset', 'aria-describedby': describedBy(hintId, errId) },
         h('legend', { class: 'label' }, label),
@@ -77,6 +112,7 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
           }))));
   }
 
+  const limitId = f.max_length ? `fl-${f.id}` : null;
   const input = h('input', {
     id, name: f.id, class: 'input',
     type: f.type === 'date' ? 'date' : 'text',
@@ -84,20 +120,83 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
     autocomplete: f.type === 'phone' ? 'tel' : 'off',
     spellcheck: 'false',
     maxlength: f.max_length ?? null,
-    'aria-describedby': describedBy(hintId, errId),
+    'aria-describedby': describedBy(hintId, limitId, errId),
     value: v === undefined ? '' : String(v),
   });
   if (f.type === 'id_card' || f.type === 'uscc' || f.type === 'phone') input.classList.add('input-code');
   const numeric = f.type === 'number' || f.type === 'integer';
   if (numeric) input.classList.add('input-short');
-  input.addEventListener('input', () => {
-    const raw = input.value.trim();
+  if (f.type === 'date') input.classList.add('input-date');
+  const limit = f.max_length
+    ? h('p', { class: 'hint char-count', id: limitId }, t('maxLength', { n: f.max_length }))
+    : null;
+  const showLimit = () => {
+    if (!limit || !f.max_length) return;
+    const n = [...input.value].length;
+    const full = n >= f.max_length;
+    limit.classList.toggle('char-count-full', full);
+    setText(limit, full ? t('maxLengthReached', { n: f.max_length })
+      : n === 0 ? t('maxLength', { n: f.max_length }) : t('charCount', { n, max: f.max_length }));
+  };
+  // Sent as typed: the engine normalises (full-width digits, spaces, "+86", "1,200") so that
+  // every channel agrees, and reports the value it understood.
+  const raw = (): Value => {
+    const s = input.value.trim();
     // An integer field gets 3.5 as a number too: the engine says it must be whole.
-    if (numeric && raw !== '' && /^-?\d+(\.\d+)?$/.test(raw)) set(Number(raw));
-    else set(raw);
+    return numeric && /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s;
+  };
+  input.addEventListener('input', () => {
+    // The value is kept at once; the check runs after the typed character is on screen.
+    const val = raw();
+    if (val === '') delete hooks.values[f.id]; else hooks.values[f.id] = val;
+    const need = COMPLETE_AT[f.type];
+    const settled = need === undefined || input.value.replace(/[\s-]/g, '').length >= need;
+    afterPaint(f.id, () => { showLimit(); hooks.onChange(f.id, settled); });
   });
+  input.addEventListener('change', () => { flushChecks(); set(raw(), true); });
+  showLimit();
   return h('div', { class: 'form-group', id: `fg-${f.id}`, 'data-field': f.id },
-    h('label', { class: 'label', for: id }, label), hint, err, input);
+    h('label', { class: 'label', for: id }, label), hint, err, input, limit,
+    h('p', { class: 'hint normalised', id: `fn-${f.id}`, hidden: true }));
+}
+
+/** Shows the value as the engine understood it ("已按 13800138000 识别"), when it differs from the input. */
+export function showNormalised(root: HTMLElement, v: Verdict): void {
+  for (const fs of v.checklist.fields) {
+    const el = root.querySelector<HTMLElement>(`#fn-${CSS.escape(fs.id)}`);
+    if (!el) continue;
+    const n = (fs as { normalized?: unknown }).normalized;
+    const show = n !== undefined && n !== null;
+    if (el.hidden === show) el.hidden = !show;
+    setText(el, show ? t('normalisedAs', { v: String(n) }) : '');
+  }
+}
+
+/* ---------- checks after the keystroke is painted ---------- */
+
+const waiting = new Map<string, () => void>();
+
+/**
+ * Runs `work` (the check and the update of the page) once the browser has painted the frame
+ * with the typed character: a keystroke never waits for the engine, and the result follows one
+ * frame later. Keystrokes before then are coalesced (one check for the latest value of each
+ * field). `body[data-checking]` is set meanwhile (tests wait for it to go).
+ */
+export function afterPaint(key: string, work: () => void): void {
+  const first = waiting.size === 0;
+  waiting.set(key, work);
+  if (!first) return;
+  document.body.dataset.checking = 'true';
+  requestAnimationFrame(() => setTimeout(flushChecks, 0));
+}
+
+/** Runs the waiting checks now (before a submit, a blur or a print reads the verdict). */
+export function flushChecks(): void {
+  if (waiting.size === 0) return;
+  const work = [...waiting.values()];
+  waiting.clear();
+  delete document.body.dataset.checking;
+  work.forEach((w) => w());
 }
 
 /* ---------- materials ---------- */
@@ -204,28 +303,30 @@ function setConditionHint(g: HTMLElement, hint: Text | null | undefined): void {
     p = h('p', { class: 'hint condition-hint', role: 'note' });
     g.append(p);
   }
-  p.textContent = tx(hint);
+  setText(p, tx(hint));
 }
 
 /** Shows/hides fields and materials as the checklist says and puts each finding next to its input. */
 export function applyChecklist(root: HTMLElement, v: Verdict, showInline: (f: Finding) => boolean): void {
+  // Every write is skipped when the value is already there: a keystroke that changes nothing
+  // else touches no attribute, so the browser has no style to recompute.
   for (const fs of v.checklist.fields) {
-    const g = root.querySelector<HTMLElement>(`#fg-${CSS.escape(fs.id)}`);
+    const g = byId(root, `fg-${fs.id}`);
     if (g) {
       // true: applies; "unknown": shown with the engine's hint; false: hidden.
-      g.hidden = fs.applies === false;
-      g.dataset.applies = String(fs.applies);
+      setHidden(g, fs.applies === false);
+      setData(g, 'applies', String(fs.applies));
       setConditionHint(g, fs.hint);
     }
   }
   for (const ms of v.checklist.materials) {
-    const g = root.querySelector<HTMLElement>(`#mg-${CSS.escape(ms.id)}`);
+    const g = byId(root, `mg-${ms.id}`);
     if (g) {
-      g.hidden = ms.applies === false;
-      g.dataset.applies = String(ms.applies);
+      setHidden(g, ms.applies === false);
+      setData(g, 'applies', String(ms.applies));
       setConditionHint(g, ms.hint);
-      g.dataset.status = ms.status;
-      g.dataset.ok = String(ms.ok);
+      setData(g, 'status', ms.status);
+      setData(g, 'ok', String(ms.ok));
     }
   }
   const byTarget = new Map<string, Finding[]>();
@@ -237,10 +338,13 @@ export function applyChecklist(root: HTMLElement, v: Verdict, showInline: (f: Fi
       : `${f.target.kind}:${f.target.id}`;
     byTarget.set(k, [...(byTarget.get(k) ?? []), f]);
   }
-  root.querySelectorAll<HTMLElement>('.form-group[data-field], .material[data-material]').forEach((g) => {
+  groups(root).forEach((g) => {
     const isField = g.dataset.field !== undefined;
     const id = isField ? g.dataset.field! : g.dataset.material!;
     const list = (byTarget.get(`${isField ? 'field' : 'material'}:${id}`) ?? []).filter(showInline);
+    const key = list.map((f) => tx(f.message)).join('|');
+    if (g.dataset.errKey === key) return;
+    g.dataset.errKey = key;
     const err = g.querySelector<HTMLElement>(isField ? `#fe-${CSS.escape(id)}` : `#me-${CSS.escape(id)}`);
     g.classList.toggle('form-group-error', list.length > 0);
     g.querySelectorAll<HTMLElement>('input.input, select').forEach((i) => {
@@ -254,20 +358,56 @@ export function applyChecklist(root: HTMLElement, v: Verdict, showInline: (f: Fi
   });
 }
 
+/** The field and material groups of a form, found once per form (the form is rebuilt as a whole). */
+const groupCache = new WeakMap<HTMLElement, { first: Element | null; size: number; list: HTMLElement[] }>();
+function groups(root: HTMLElement): HTMLElement[] {
+  const first = root.querySelector('.form-group[data-field], .material[data-material]');
+  const hit = groupCache.get(root);
+  // Live collections: their length is cheap, and changes when a part of the form is added.
+  const size = root.getElementsByClassName('form-group').length + root.getElementsByClassName('material').length;
+  if (hit && hit.first === first && first?.isConnected && hit.size === size) return hit.list;
+  const list = Array.from(root.querySelectorAll<HTMLElement>('.form-group[data-field], .material[data-material]'));
+  groupCache.set(root, { first, size, list });
+  return list;
+}
+
+function byId(root: HTMLElement, id: string): HTMLElement | null {
+  const el = document.getElementById(id);
+  return el && root.contains(el) ? el : null;
+}
+
+function setHidden(el: HTMLElement, hidden: boolean): void {
+  if (el.hidden !== hidden) el.hidden = hidden;
+}
+
+function setData(el: HTMLElement, k: string, v: string): void {
+  if (el.dataset[k] !== v) el.dataset[k] = v;
+}
+
 /* ---------- error summary (GOV.UK pattern) ---------- */
 
 export function renderErrorSummary(
   el: HTMLElement, v: Verdict | null, opts: { focus?: boolean; show?: (f: Finding) => boolean } = {},
 ): void {
   const shown = v ? v.findings.filter(opts.show ?? (() => true)) : [];
+  el.setAttribute('role', 'alert');
   if (!v || shown.length === 0) {
     el.hidden = true;
-    clear(el);
+    if (el.dataset.key) { clear(el); el.dataset.key = ''; }
     return;
   }
   el.hidden = false;
+  const key = `${getLang()}|${v.outcome}|${shown.map((f) => `${f.code}:${f.target.id}:${f.message.zh}`).join('|')}`;
+  if (el.dataset.key === key) {
+    if (opts.focus) el.focus();
+    return;
+  }
+  el.dataset.key = key;
+  // 容缺受理: what is listed is owed, not wrong.
+  const owed = v.outcome === 'accept_with_pledge';
+  el.classList.toggle('error-summary-owed', owed);
   clear(el,
-    h('h2', { class: 'error-summary-title', id: 'error-summary-title' }, t('errorSummary')),
+    h('h2', { class: 'error-summary-title', id: 'error-summary-title' }, t(owed ? 'errorSummaryPledge' : 'errorSummary')),
     h('ul', { class: 'error-summary-list' },
       shown.map((f) => {
         const target = findingTargetId(f);
@@ -279,7 +419,8 @@ export function renderErrorSummary(
               e.preventDefault();
               focusTarget(target);
             },
-          }, f.key ? h('span', { class: 'tag tag-key tag-small' }, t('key')) : null, tx(f.message)));
+          // The engine's message already says 【主件】: no second tag beside it.
+          }, tx(f.message)));
       })));
   el.setAttribute('aria-labelledby', 'error-summary-title');
   if (opts.focus) el.focus();
@@ -299,16 +440,41 @@ export function outcomeClass(o: Outcome): string {
   return { accept: 'ok', accept_with_pledge: 'pledge', correction_required: 'warn', not_accepted: 'bad' }[o];
 }
 
-export function renderOutcome(el: HTMLElement, v: Verdict, heading: Key = 'outcomeNow'): void {
-  clear(el,
-    h('div', { class: `outcome outcome-${outcomeClass(v.outcome)}`, role: 'status', 'data-outcome': v.outcome },
-      h('span', { class: 'outcome-caption' }, t(heading)),
-      h('strong', { class: 'outcome-label', id: 'outcome-label' }, tx(v.outcome_label)),
-      h('span', { class: 'outcome-matter' }, `${tx(v.matter_name)} · ${t('version')} ${v.version}`)));
+/**
+ * The outcome box, updated in place: the live region (role=status) stays the same node, so a
+ * screen reader hears the new result instead of a rebuilt region on every keystroke. `v` null:
+ * nothing answered yet, a neutral box (no "需补正材料" before the person has typed anything).
+ */
+export function renderOutcome(el: HTMLElement, v: Verdict | null, heading: Key = 'outcomeNow', blank: Key = 'notStarted'): void {
+  let box = el.querySelector<HTMLElement>(':scope > .outcome');
+  if (!box) {
+    box = h('div', { class: 'outcome', role: 'status' },
+      h('span', { class: 'outcome-caption' }),
+      h('strong', { class: 'outcome-label', id: el.id === 'outcome' ? 'outcome-label' : null }),
+      h('span', { class: 'outcome-matter' }));
+    clear(el, box);
+  }
+  const cls = `outcome outcome-${v ? outcomeClass(v.outcome) : 'blank'}`;
+  if (box.className !== cls) box.className = cls;
+  const out = v ? v.outcome : 'blank';
+  if (box.dataset.outcome !== out) box.dataset.outcome = out;
+  const [cap, label, matter] = Array.from(box.children) as HTMLElement[];
+  setText(cap, t(heading));
+  setText(label, v ? tx(v.outcome_label) : t(blank));
+  setText(matter, v ? `${tx(v.matter_name)} · ${t('version')} ${v.version}` : '');
+}
+
+/** Writes text only when it differs (no needless mutation of a live region). */
+export function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
 }
 
 export function renderDates(el: HTMLElement, v: Verdict, opts: { heading?: Key } = {}): void {
   const d = v.deadlines;
+  // Rebuilt only when something it shows changed (typing a name changes no date).
+  const key = `${getLang()}|${opts.heading ?? ''}|${v.received_at.slice(0, 16)}|${v.channel}|${v.pledge.would_accept}|${v.pledge.signed}|${JSON.stringify(d)}`;
+  if (el.dataset.key === key) return;
+  el.dataset.key = key;
   // The engine says whether these dates are the case's or hypothetical (if accepted on receipt).
   el.dataset.basis = d.basis;
   const rows: [string, string, string][] = [
@@ -339,6 +505,9 @@ export function renderPledge(
   label: Key = 'pledgeSign',
 ): void {
   const p = v.pledge;
+  const key = `${getLang()}|${signed}|${onSign !== null}|${label}|${JSON.stringify(p)}`;
+  if (el.dataset.key === key) return;
+  el.dataset.key = key;
   const offer = p.would_accept || p.signed;
   if (!offer) {
     if (p.items.length && !p.applicant_eligible && p.blocked_by.length) {
