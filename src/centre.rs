@@ -46,10 +46,21 @@ pub struct CentreProfile {
     pub reconsideration_body: Text,
     /// The people's court with jurisdiction over administrative suits against the office.
     pub court: Text,
-    /// Online applications received after this China time (`HH:MM`) count from the next working
-    /// day. Stored only: the engine does not apply it yet.
+    /// Online applications (computer or mobile) received after this China time (`HH:MM`), or on
+    /// a rest day, count from the next working day; before it, from the same day. A matter's
+    /// own `online_cutoff` takes precedence. Without either, online applications count from the
+    /// next working day (the acceptance notice is generated the day after receipt).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub online_cutoff: Option<String>,
+}
+
+impl CentreProfile {
+    /// `online_cutoff` as a time (lint refuses a value that is not `HH:MM`).
+    pub(crate) fn online_cutoff_time(&self) -> Option<chrono::NaiveTime> {
+        let text = self.online_cutoff.as_deref()?;
+        let (h, m) = text.split_once(':')?;
+        chrono::NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
+    }
 }
 
 /// A number pattern's parts around `{seq}`, with `{kind}` and `{year}` filled in.

@@ -105,10 +105,16 @@ pub fn labels() -> Labels {
         .into_iter()
         .map(|k| (key(k), k.label()))
         .collect(),
-        channels: [Channel::Window, Channel::Online, Channel::Kiosk]
-            .into_iter()
-            .map(|c| (key(c), channel_label(c)))
-            .collect(),
+        channels: [
+            Channel::Window,
+            Channel::Online,
+            Channel::MobileOnline,
+            Channel::Mail,
+            Channel::Kiosk,
+        ]
+        .into_iter()
+        .map(|c| (key(c), channel_label(c)))
+        .collect(),
         material_forms: [
             MaterialForm::Original,
             MaterialForm::Copy,
@@ -186,7 +192,9 @@ pub fn labels() -> Labels {
 pub fn channel_label(channel: Channel) -> Text {
     match channel {
         Channel::Window => text("窗口", "service window"),
-        Channel::Online => text("网上", "online"),
+        Channel::Online => text("网上（电脑端）", "online (computer)"),
+        Channel::MobileOnline => text("网上（移动端）", "online (mobile)"),
+        Channel::Mail => text("快递申请", "by post or express"),
         Channel::Kiosk => text("自助终端", "self-service kiosk"),
     }
 }

@@ -963,7 +963,9 @@ pub(crate) fn too_few_copies(material: &Material, given: u32) -> Text {
 fn channel_words(channel: Channel) -> (&'static str, &'static str) {
     match channel {
         Channel::Window => ("窗口办理", "at the window"),
-        Channel::Online => ("网上办理", "online"),
+        Channel::Online => ("电脑端网上办理", "online (computer)"),
+        Channel::MobileOnline => ("移动端网上申请", "online (mobile)"),
+        Channel::Mail => ("快递申请", "by post or express"),
         Channel::Kiosk => ("自助终端", "at a kiosk"),
     }
 }

@@ -62,13 +62,25 @@ pub struct Applicant {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
-    /// 窗口办理
+    /// 窗口办理 (GB/T 39046-2020 办理形式 1)
     #[default]
     Window,
-    /// 网上办理 (computer or mobile)
+    /// 电脑端网上办理 (办理形式 2)
     Online,
-    /// 自助终端
+    /// 移动端网上申请 (办理形式 3)
+    MobileOnline,
+    /// 快递申请 (办理形式 4): received on the day the centre signs for the post
+    Mail,
+    /// 自助终端 (a self-service kiosk in the hall; counted like the window)
     Kiosk,
+}
+
+impl Channel {
+    /// Applied over the internet (computer or mobile): accepted from the next working day
+    /// unless received on a working day before the online cut-off.
+    pub fn is_online(self) -> bool {
+        matches!(self, Self::Online | Self::MobileOnline)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -159,3 +159,53 @@ fn every_outcome_has_its_document_and_the_text_is_built_from_the_parts() {
         assert!(notice.text.en.contains(&fact.value.en), "{}", fact.value.en);
     }
 }
+
+/// The centre profile's online cut-off (GB/T 39046-2020 online channels): before it on a working
+/// day, an online application counts from that day; after it, from the next working day; without
+/// a cut-off, always from the next working day. The window and the post are not affected.
+#[test]
+fn the_centres_online_cut_off_decides_the_acceptance_day() {
+    let with_cutoff: Vec<_> = qiquan::embedded_sources()
+        .into_iter()
+        .map(|mut s| {
+            if s.path == qiquan::centre::CENTRE_PATH {
+                s.text.push_str("\nonline_cutoff = \"16:30\"\n");
+            }
+            s
+        })
+        .collect();
+    let cut = Engine::from_sources(&with_cutoff).unwrap();
+    let plain = Engine::embedded().unwrap();
+    let accepted_on = |engine: &Engine, channel: &str, at: &str| {
+        let mut s = submission(fields(), false);
+        s.channel = serde_json::from_value(json!(channel)).unwrap();
+        s.received_at = Some(at.to_string());
+        check(engine, &s).deadlines.accepted_on
+    };
+    let morning = "2026-03-02T09:30:00+08:00";
+    let evening = "2026-03-02T17:00:00+08:00";
+    for channel in ["online", "mobile_online"] {
+        assert_eq!(
+            accepted_on(&cut, channel, morning),
+            "2026-03-02",
+            "{channel}"
+        );
+        assert_eq!(
+            accepted_on(&cut, channel, evening),
+            "2026-03-03",
+            "{channel}"
+        );
+        assert_eq!(
+            accepted_on(plain, channel, morning),
+            "2026-03-03",
+            "{channel}"
+        );
+    }
+    for channel in ["window", "mail", "kiosk"] {
+        assert_eq!(
+            accepted_on(&cut, channel, evening),
+            "2026-03-02",
+            "{channel}"
+        );
+    }
+}

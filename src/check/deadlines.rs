@@ -5,7 +5,6 @@ use chrono::NaiveDate;
 use crate::calendar::{Calendar, Pause, Reckoner, format_date};
 use crate::error::Result;
 use crate::model::{ClockStart, Material, MatterFile};
-use crate::submission::Channel;
 use crate::verdict::{DeadlineBasis, Deadlines, ForwardingDeadline, Outcome, Pledge, PledgeItem};
 
 use super::Intake;
@@ -33,7 +32,9 @@ pub(super) fn reckon<'r>(
     let accepted_on = match intake.channel {
         // Online: from the next working day, unless received on a working day before the
         // centre's cut-off.
-        Channel::Online if !before_cutoff => reckoner.working_day_after(received_on)?,
+        channel if channel.is_online() && !before_cutoff => {
+            reckoner.working_day_after(received_on)?
+        }
         _ => reckoner.working_day_on_or_after(received_on)?,
     };
     // The statutory limit runs from acceptance (行政许可法 §42); only the promised clock may
@@ -80,12 +81,12 @@ pub(super) fn reckon<'r>(
             paused_days: count_paused_days(pauses, accepted_on),
             provisional,
             forwarding,
-            online_cutoff: match intake.channel {
-                Channel::Online => intake.online_cutoff.map(|c| {
+            online_cutoff: match intake.channel.is_online() {
+                true => intake.online_cutoff.map(|c| {
                     use chrono::Timelike;
                     format!("{:02}:{:02}", c.hour(), c.minute())
                 }),
-                _ => None,
+                false => None,
             },
         },
         pledge_items,

@@ -42,6 +42,7 @@ use serde_json::Value;
 
 use crate::bundle::{Bundle, MatterVersion};
 use crate::calendar::{Pause, format_date, format_instant, parse_date};
+use crate::centre::CentreProfile;
 use crate::error::{Error, ErrorCode, Result};
 use crate::messages;
 use crate::model::{ApplicantKind, CaseType, Text};
@@ -167,7 +168,10 @@ fn resolve<'a>(
         fields,
         materials,
         pauses: parse_pauses(submission)?,
-        online_cutoff: version.online_cutoff,
+        // The matter's own cut-off, else the centre's (GB/T 39046-2020 online channels).
+        online_cutoff: version
+            .online_cutoff
+            .or_else(|| bundle.centre().and_then(CentreProfile::online_cutoff_time)),
     })
 }
 
