@@ -272,8 +272,13 @@ fn prepare(matter: Synthetic) -> Prepared {
     }
 }
 
+/// As `qiquan bundle` writes it: each file with its JSON form (what the page module reads).
 fn bundle_json(sources: &[SourceFile]) -> Value {
-    json!({ "files": sources })
+    let files: Vec<Value> = sources
+        .iter()
+        .map(|s| json!({ "path": s.path, "text": s.text, "json": qiquan::json_form(&s.text) }))
+        .collect();
+    json!({ "files": files })
 }
 
 /// Writes what the Node and browser benchmarks load: the same sources and submissions.

@@ -14,10 +14,13 @@ mod check;
 mod digest;
 pub mod error;
 mod identifiers;
+#[cfg(feature = "toml")]
+mod json_form;
 pub mod labels;
 mod messages;
 pub mod model;
 mod notice;
+mod order;
 mod pretty;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod rules_dir;
@@ -35,6 +38,8 @@ use std::sync::OnceLock;
 pub use bundle::{Bundle, Diagnostic, SourceFile};
 pub use calendar::DeadlineAnswer;
 pub use error::{Error, ErrorCode, Result};
+#[cfg(feature = "toml")]
+pub use json_form::json_form;
 pub use model::MatterFile;
 pub use submission::{CheckOptions, Submission};
 pub use verdict::{MatterSummary, Outcome, Verdict, VersionSummary};
@@ -44,7 +49,8 @@ include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 /// The engine's version, reported in every verdict.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The rule files built into this engine.
+/// The rule files built into this engine (their TOML text: builds with the `toml` feature).
+#[cfg(feature = "toml")]
 pub fn embedded_sources() -> Vec<SourceFile> {
     EMBEDDED_RULES
         .iter()
@@ -78,6 +84,17 @@ impl Engine {
     /// Compiles rule sources; a bundle with any lint diagnostic is refused whole.
     pub fn from_sources(sources: &[SourceFile]) -> Result<Engine> {
         Bundle::compile(sources)
+            .map(|bundle| Engine { bundle })
+            .map_err(rules_invalid)
+    }
+
+    /// Compiles rule sources read from their JSON forms (path → the file as JSON, as `qiquan
+    /// bundle` writes them beside the texts); the digest is that of the texts.
+    pub fn from_json_forms(
+        sources: &[SourceFile],
+        json_forms: &std::collections::BTreeMap<&str, &str>,
+    ) -> Result<Engine> {
+        Bundle::compile_with_json_forms(sources, json_forms)
             .map(|bundle| Engine { bundle })
             .map_err(rules_invalid)
     }

@@ -85,7 +85,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Print a rules directory as a bundle JSON (`{"files":[{path,text}]}`) for run-time loading.
+    /// Print a rules directory as a bundle JSON (`{"files":[{path,text,json}]}`: each file's
+    /// TOML text and its JSON form) for run-time loading.
     Bundle {
         #[arg(default_value = "rules")]
         dir: PathBuf,
@@ -357,10 +358,18 @@ fn run(command: Command) -> Result<ExitCode, Error> {
         Command::Bundle { dir } => {
             let sources = qiquan::read_rules_dir(&dir)?;
             Engine::from_sources(&sources)?;
-            out!(
-                "{}",
-                to_pretty_json(&serde_json::json!({ "files": sources }))
-            );
+            // Each file with its JSON form: the page module (no TOML reader) reads that.
+            let files: Vec<serde_json::Value> = sources
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "path": s.path,
+                        "text": s.text,
+                        "json": qiquan::json_form(&s.text),
+                    })
+                })
+                .collect();
+            out!("{}", to_pretty_json(&serde_json::json!({ "files": files })));
         }
         Command::Serve {
             addr,

@@ -95,9 +95,13 @@ pub(super) fn compile_matter(
         return None;
     }
     let mut fields_by_id: Vec<usize> = (0..rule.fields.len()).collect();
-    fields_by_id.sort_unstable_by(|&a, &b| rule.fields[a].id.cmp(&rule.fields[b].id));
+    crate::order::sort_by(&mut fields_by_id, |&a, &b| {
+        rule.fields[a].id.cmp(&rule.fields[b].id)
+    });
     let mut materials_by_id: Vec<usize> = (0..rule.materials.len()).collect();
-    materials_by_id.sort_unstable_by(|&a, &b| rule.materials[a].id.cmp(&rule.materials[b].id));
+    crate::order::sort_by(&mut materials_by_id, |&a, &b| {
+        rule.materials[a].id.cmp(&rule.materials[b].id)
+    });
     Some(MatterVersion {
         source: reporter.source.path.clone(),
         effective_from: effective_from?,
