@@ -11,6 +11,7 @@ pub mod bundle;
 pub mod calendar;
 pub mod centre;
 mod check;
+pub mod compact;
 mod digest;
 pub mod error;
 mod identifiers;
@@ -138,6 +139,43 @@ impl Engine {
         };
         let verdict = self.check(matter_id, &submission, &options)?;
         Ok(to_pretty_json(&verdict))
+    }
+
+    /// The compact check (outcome, finding codes and targets, checklist flags, pledge
+    /// availability; no prose): the same check as [`Engine::check`] without the notice.
+    pub fn check_compact(
+        &self,
+        matter_id: &str,
+        submission: &Submission,
+        options: &CheckOptions,
+    ) -> Result<compact::CompactVerdict> {
+        submission.validate()?;
+        let (verdict, _) = check::assess(&self.bundle, matter_id, submission, options)?;
+        Ok(compact::compact(verdict))
+    }
+
+    /// JSON in, one line of JSON out: the compact verdict (`qiquan check --compact`,
+    /// `checkCompact`), or the same error as [`Engine::check_json`].
+    pub fn check_compact_json(
+        &self,
+        matter_id: &str,
+        submission_json: &str,
+        options_json: Option<&str>,
+    ) -> Result<String> {
+        let submission: Submission = parse_json(submission_json, "submission")?;
+        let options: CheckOptions = match options_json {
+            Some(json) if !json.trim().is_empty() => parse_json(json, "options")?,
+            _ => CheckOptions::default(),
+        };
+        let compact = self.check_compact(matter_id, &submission, &options)?;
+        serde_json::to_string(&compact).map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidJson,
+                "输出无法序列化。",
+                "The output could not be serialized.",
+            )
+            .detail(e.to_string())
+        })
     }
 
     pub fn matters(&self) -> Vec<MatterSummary> {

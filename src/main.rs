@@ -40,6 +40,10 @@ enum Command {
         /// Load rules from this directory instead of the built-in bundle.
         #[arg(long)]
         rules: Option<PathBuf>,
+        /// Print the compact verdict (outcome, finding codes and targets, checklist flags,
+        /// pledge availability; no prose) on one line.
+        #[arg(long)]
+        compact: bool,
     },
     /// List the matters.
     Matters {
@@ -251,6 +255,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             submission,
             options,
             rules,
+            compact,
         } => {
             let engine = engine(rules.as_deref())?;
             let submission = read_input(&submission, "submission")?;
@@ -260,7 +265,14 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                 .as_deref()
                 .map(|o| qiquan::utf8_input(o, "options"))
                 .transpose()?;
-            out!("{}", engine.check_json(&matter, submission, options)?);
+            if compact {
+                out!(
+                    "{}",
+                    engine.check_compact_json(&matter, submission, options)?
+                );
+            } else {
+                out!("{}", engine.check_json(&matter, submission, options)?);
+            }
         }
         Command::Matters { rules, json } => {
             let matters = engine(rules.as_deref())?.matters();

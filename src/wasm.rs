@@ -182,6 +182,27 @@ pub fn check_json(
     run().unwrap_or_else(|error| error.to_json())
 }
 
+/// The compact check for a keystroke: one line of JSON with the outcome, each finding's code and
+/// target, the checklist flags (`applies`, `required`, `ok`, material `status`) and the pledge's
+/// availability — no prose, no notice (`CompactVerdict`); or the error JSON, as `checkJson`.
+/// The same bytes as `qiquan check --compact` natively.
+#[wasm_bindgen(js_name = checkCompact, unchecked_return_type = "string")]
+pub fn check_compact(
+    #[wasm_bindgen(js_name = matterId, unchecked_param_type = "string")] matter_id: JsValue,
+    #[wasm_bindgen(js_name = submissionJson, unchecked_param_type = "string | Uint8Array")]
+    submission_json: JsValue,
+    #[wasm_bindgen(js_name = optionsJson, unchecked_optional_param_type = "string | null")]
+    options_json: Option<JsValue>,
+) -> String {
+    let run = || -> Result<String, Error> {
+        let matter = string_arg(&matter_id, "matterId")?;
+        let submission = json_text_arg(&submission_json, "submissionJson", "submission")?;
+        let options = optional_string_arg(options_json, "optionsJson")?;
+        active()?.check_compact_json(&matter, &submission, options.as_deref())
+    };
+    run().unwrap_or_else(|error| error.to_json())
+}
+
 /// Checks a submission given as an object; returns the verdict (or the error) as an object
 /// equal to `JSON.parse(checkJson(...))` for the same input.
 #[wasm_bindgen(js_name = check, unchecked_return_type = "Verdict | ErrorEnvelope")]

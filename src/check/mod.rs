@@ -164,6 +164,26 @@ pub(crate) fn check(
     submission: &Submission,
     options: &CheckOptions,
 ) -> Result<Verdict> {
+    let (mut verdict, rule) = assess(bundle, matter_id, submission, options)?;
+    verdict.notice = render_notice(
+        &NoticeInput {
+            centre: bundle.centre(),
+            rule,
+            submission,
+        },
+        &verdict,
+    );
+    Ok(verdict)
+}
+
+/// The verdict without its notice (`Notice::default()`), and the rule version it was checked
+/// against: all the compact check reports needs.
+pub(crate) fn assess<'a>(
+    bundle: &'a Bundle,
+    matter_id: &str,
+    submission: &'a Submission,
+    options: &CheckOptions,
+) -> Result<(Verdict, &'a crate::MatterFile)> {
     let intake = resolve(bundle, matter_id, submission, options)?;
     let (version, rule) = (intake.version, &intake.version.rule);
     let kind = submission.applicant.kind;
@@ -215,7 +235,7 @@ pub(crate) fn check(
         reckoned.pledge_items,
     );
 
-    let mut verdict = Verdict {
+    let verdict = Verdict {
         matter: rule.matter.clone(),
         matter_name: rule.name.clone(),
         version: rule.version.clone(),
@@ -234,15 +254,7 @@ pub(crate) fn check(
         deadlines: reckoned.deadlines,
         notice: Notice::default(),
     };
-    verdict.notice = render_notice(
-        &NoticeInput {
-            centre: bundle.centre(),
-            rule,
-            submission,
-        },
-        &verdict,
-    );
-    Ok(verdict)
+    Ok((verdict, rule))
 }
 
 /// The submitted value for each rule item (`by_id`: item positions in id order), in rule order,

@@ -45,7 +45,7 @@ test('no export throws, whatever it is given', () => {
   const cyclic = {};
   cyclic.self = cyclic;
   junk.push(cyclic);
-  const exports = ['checkJson', 'check', 'matters', 'matter', 'deadline', 'rulesDigest', 'engineVersion', 'verdictDigest', 'loadRules', 'resetRules'];
+  const exports = ['checkJson', 'checkCompact', 'check', 'matters', 'matter', 'deadline', 'rulesDigest', 'engineVersion', 'verdictDigest', 'loadRules', 'resetRules'];
   let calls = 0;
   for (const [m, names] of [[q, exports], [studio, [...exports, 'lint']]]) {
     for (const name of names) {
