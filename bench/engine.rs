@@ -338,6 +338,29 @@ fn benches(c: &mut Criterion) {
         }
     }
 
+    for (name, p) in [("typical", &typical), ("large", &large)] {
+        group.bench_function(format!("check_compact_json/{name}/partial"), |b| {
+            b.iter(|| {
+                p.engine
+                    .check_compact_json(black_box(&p.matter.id), black_box(&p.partial_json), None)
+                    .expect("check_compact_json")
+            })
+        });
+    }
+
+    // Scaling: a complete submission of n items (n/2 fields, n/2 materials); linear when the
+    // time per item stays the same (bench/side_by_side.mjs prints the ratios).
+    for n in [10, 100, 1000] {
+        let p = prepare(synthetic(&format!("bench_scale_{n}"), n / 2, n / 2));
+        group.bench_function(format!("scaling/check_json/{n}"), |b| {
+            b.iter(|| {
+                p.engine
+                    .check_json(black_box(&p.matter.id), black_box(&p.complete_json), None)
+                    .expect("check_json")
+            })
+        });
+    }
+
     let embedded = qiquan::embedded_sources();
     group.bench_function("compile/embedded", |b| {
         b.iter(|| Engine::from_sources(black_box(&embedded)).expect("compiles"))

@@ -294,6 +294,20 @@ for (const state of ['complete', 'partial']) {
     `ours ${times(nodeResults[`typical/${state}`].median, s.median)} ajv`);
 }
 
+/* ---------- scaling of check_json with the number of items ---------- */
+
+// Native, complete submissions of 10, 100 and 1,000 items: linear when the time per item stays
+// the same, i.e. each ×10 in items costs ×10 in time (goal: within ±20%, 8×–12×).
+{
+  let previous = null;
+  for (const n of [10, 100, 1000]) {
+    const s = native(`scaling_check_json_${n}`);
+    const ratio = previous && s ? `×${(s.median / previous.median).toFixed(1)} for ×10 items` : '';
+    row(`check_json, ${n} items (complete)`, 'native', s, ratio, previous ? '8×–12× (linear ±20%)' : '');
+    previous = s;
+  }
+}
+
 /* ---------- compile and deadline ---------- */
 
 const nCompile = native('compile_embedded');

@@ -207,7 +207,7 @@ fn addressee(input: &NoticeInput<'_>, verdict: &Verdict) -> Addressee {
     };
     let name = field
         .filter(|id| applies(id))
-        .and_then(|id| input.submission.fields.0.get(*id))
+        .and_then(|id| input.submission.fields.get(id))
         .and_then(Value::as_str)
         .map(str::trim)
         .filter(|name| !name.is_empty())
@@ -269,7 +269,7 @@ fn facts(verdict: &Verdict, accepted: bool) -> Vec<NoticeFact> {
 fn particulars(input: &NoticeInput<'_>, verdict: &Verdict) -> Vec<Particular> {
     let mut rows = Vec::new();
     for (field, state) in input.rule.fields.iter().zip(&verdict.checklist.fields) {
-        let Some(value) = input.submission.fields.0.get(&field.id) else {
+        let Some(value) = input.submission.fields.get(&field.id) else {
             continue;
         };
         if state.applies == Applies::No {

@@ -94,14 +94,6 @@ pub(super) fn compile_matter(
     if reporter.out.len() > before {
         return None;
     }
-    let mut fields_by_id: Vec<usize> = (0..rule.fields.len()).collect();
-    crate::order::sort_by(&mut fields_by_id, |&a, &b| {
-        rule.fields[a].id.cmp(&rule.fields[b].id)
-    });
-    let mut materials_by_id: Vec<usize> = (0..rule.materials.len()).collect();
-    crate::order::sort_by(&mut materials_by_id, |&a, &b| {
-        rule.materials[a].id.cmp(&rule.materials[b].id)
-    });
     Some(MatterVersion {
         source: reporter.source.path.clone(),
         effective_from: effective_from?,
@@ -110,8 +102,6 @@ pub(super) fn compile_matter(
         material_when,
         field_index,
         material_index,
-        fields_by_id,
-        materials_by_id,
         rule,
     })
 }

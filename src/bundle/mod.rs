@@ -102,12 +102,10 @@ pub struct MatterVersion {
     pub effective_until: Option<NaiveDate>,
     pub(crate) fields: Vec<FieldRuntime>,
     pub(crate) material_when: Vec<Option<Cond>>,
+    /// Field and material positions by id: a check pairs each submitted id with its item by
+    /// one lookup (linear in the number of ids).
     pub(crate) field_index: HashMap<String, usize>,
     pub(crate) material_index: HashMap<String, usize>,
-    /// Field and material positions in id order, so a check pairs them with a submission's
-    /// (sorted) maps in one merge walk instead of a map search per id.
-    pub(crate) fields_by_id: Vec<usize>,
-    pub(crate) materials_by_id: Vec<usize>,
 }
 
 /// A compiled rules bundle: matters (versions sorted by effective date), the calendar and the

@@ -26,7 +26,7 @@ mod decide;
 mod fields;
 mod materials;
 
-use std::collections::BTreeMap;
+use crate::submission::UniqueMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::Value;
@@ -134,15 +134,12 @@ fn resolve<'a>(
     // Each field and material of the rule paired with its submitted value, in rule order. Ids
     // are unique on both sides, so when every submitted id was paired the submission names
     // nothing unknown and the id-by-id search (with its error) is not needed.
-    let (fields, all_fields_known) = pair_by_id(
-        &version.fields_by_id,
-        |i| rule.fields[i].id.as_str(),
-        &submission.fields.0,
-    );
+    let (fields, all_fields_known) =
+        pair_by_id(&version.field_index, rule.fields.len(), &submission.fields);
     let (materials, all_materials_known) = pair_by_id(
-        &version.materials_by_id,
-        |i| rule.materials[i].id.as_str(),
-        &submission.materials.0,
+        &version.material_index,
+        rule.materials.len(),
+        &submission.materials,
     );
     if !all_fields_known || !all_materials_known {
         reject_unknown_ids(version, submission)?;
@@ -257,20 +254,19 @@ pub(crate) fn assess<'a>(
     Ok((verdict, rule))
 }
 
-/// The submitted value for each rule item (`by_id`: item positions in id order), in rule order,
-/// and whether every submitted id found its item. One merge walk over two sorted lists.
-fn pair_by_id<'s, 'r, T>(
-    by_id: &[usize],
-    id_of: impl Fn(usize) -> &'r str,
-    submitted: &'s BTreeMap<String, T>,
+/// The submitted value for each of the rule's `count` items (`index`: item position by id), in
+/// rule order, and whether every submitted id found its item. One pass over the submission, a
+/// hash lookup per id: linear in the number of ids.
+fn pair_by_id<'s, T>(
+    index: &std::collections::HashMap<String, usize>,
+    count: usize,
+    submitted: &'s UniqueMap<T>,
 ) -> (Vec<Option<&'s T>>, bool) {
-    let mut paired = vec![None; by_id.len()];
-    let mut items = by_id.iter().copied().peekable();
+    let mut paired = vec![None; count];
     let mut all_known = true;
-    for (id, value) in submitted {
-        while items.next_if(|&i| id_of(i) < id.as_str()).is_some() {}
-        match items.next_if(|&i| id_of(i) == id.as_str()) {
-            Some(i) => paired[i] = Some(value),
+    for (id, value) in submitted.iter() {
+        match index.get(id.as_str()).and_then(|&i| paired.get_mut(i)) {
+            Some(slot) => *slot = Some(value),
             None => all_known = false,
         }
     }
@@ -282,23 +278,25 @@ fn reject_unknown_ids(version: &MatterVersion, submission: &Submission) -> Resul
     for (kind, ids, known, code, message) in [
         (
             "fields",
-            submission.fields.0.keys().collect::<Vec<_>>(),
+            submission.fields.keys().collect::<Vec<_>>(),
             &version.field_index,
             ErrorCode::UnknownField,
             messages::unknown_field as fn(&str, &str, &str) -> Text,
         ),
         (
             "materials",
-            submission.materials.0.keys().collect(),
+            submission.materials.keys().collect(),
             &version.material_index,
             ErrorCode::UnknownMaterial,
             messages::unknown_material,
         ),
     ] {
-        let unknown: Vec<&String> = ids
+        let mut unknown: Vec<&String> = ids
             .into_iter()
             .filter(|id| !known.contains_key(*id))
             .collect();
+        // Named in id order, whatever order they came in.
+        crate::order::sort_by(&mut unknown, |a, b| a.cmp(b));
         if let Some(first) = unknown.first() {
             let mut error = error(code, message(matter, label, first))
                 .at(format!("/{kind}/{}", crate::calendar::clip(first)));
