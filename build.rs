@@ -1,7 +1,8 @@
 //! Embeds the rule files in `rules/` so the engine (and the wasm module) carries its rules.
 //!
-//! Each file is embedded as its TOML text and, beside it, the same document pre-parsed into
-//! JSON; the bundle's digest is computed here too. Both only save start-up work: on a phone the
+//! Each file is embedded as the same document pre-parsed into JSON and, with the `toml` feature
+//! (native builds, the studio module), its TOML text; the bundle's digest is computed here too,
+//! so the page module (no `toml`) carries neither the TOML text nor the TOML parser. Both only save start-up work: on a phone the
 //! first verdict used to spend most of its time parsing TOML and hashing 100 KB in
 //! not-yet-optimised wasm. The embedded rules are still compiled on first use by the same
 //! compiler that serves `qiquan lint` and `--rules DIR` (same checks, same errors), and a file
@@ -16,6 +17,9 @@ use std::path::{Path, PathBuf};
 #[allow(dead_code)]
 #[path = "src/digest.rs"]
 mod digest;
+
+#[path = "src/json_form.rs"]
+mod json_form;
 
 fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
     let Ok(entries) = fs::read_dir(dir) else {
@@ -35,26 +39,6 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
             out.push((relative, path.clone()));
         }
     }
-}
-
-/// True when JSON can carry the value exactly: no TOML datetimes, no NaN or infinities.
-fn json_exact(value: &toml::Value) -> bool {
-    match value {
-        toml::Value::Float(f) => f.is_finite(),
-        toml::Value::Datetime(_) => false,
-        toml::Value::Array(items) => items.iter().all(json_exact),
-        toml::Value::Table(table) => table.values().all(json_exact),
-        toml::Value::String(_) | toml::Value::Integer(_) | toml::Value::Boolean(_) => true,
-    }
-}
-
-/// The file as JSON text, when it parses and converts exactly.
-fn pre_parse(text: &str) -> Option<String> {
-    let value: toml::Value = toml::from_str(text).ok()?;
-    if !json_exact(&value) {
-        return None;
-    }
-    serde_json::to_string(&value).ok()
 }
 
 fn main() {
@@ -87,32 +71,17 @@ fn main() {
             .map(|((relative, _), text)| (relative.as_str(), text.as_str())),
     );
 
+    let with_toml = std::env::var_os("CARGO_FEATURE_TOML").is_some();
+    println!("cargo:rerun-if-changed=src/json_form.rs");
     let parsed_dir = out_dir.join("parsed");
     fs::create_dir_all(&parsed_dir).expect("create OUT_DIR/parsed");
     let mut code = String::from(
-        "/// Rule files embedded at build time: (path under rules/, TOML text, the same pre-parsed\n\
-         /// into JSON when build.rs could convert it exactly).\n\
+        "/// Rule files embedded at build time: (path under rules/, TOML text (empty without the\n\
+         /// `toml` feature), the same pre-parsed into JSON when build.rs could convert it exactly).\n\
          pub static EMBEDDED_RULES: &[(&str, &str, Option<&str>)] = &[\n",
     );
-    let wasm = std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|arch| arch == "wasm32");
     for (index, ((relative, path), text)) in files.iter().zip(&texts).enumerate() {
-        // The wasm module parses the TOML itself, without its comment lines (the citations):
-        // typed JSON deserializers for the whole rule format, plus the JSON text, cost more
-        // module size than the budget has room for. The digest above is of the full text.
-        let (json, toml) = if wasm {
-            let file = parsed_dir.join(format!("{index}.toml"));
-            fs::write(&file, strip_comment_lines(text)).expect("write stripped rule file");
-            (
-                None,
-                format!("include_str!({:?})", file.display().to_string()),
-            )
-        } else {
-            (
-                pre_parse(text),
-                format!("include_str!({:?})", path.display().to_string()),
-            )
-        };
-        let parsed = match json {
+        let parsed = match json_form::json_form(text) {
             Some(json) => {
                 let file = parsed_dir.join(format!("{index}.json"));
                 fs::write(&file, json).expect("write pre-parsed rule file");
@@ -120,7 +89,14 @@ fn main() {
             }
             None => String::from("None"),
         };
-        code.push_str(&format!("    ({relative:?}, {toml}, {parsed}),\n"));
+        // Without the `toml` feature (the page module) the TOML text is not embedded: the
+        // engine reads only the JSON form, and the digest is precomputed here.
+        let text = if with_toml {
+            format!("include_str!({:?})", path.display().to_string())
+        } else {
+            String::from("\"\"")
+        };
+        code.push_str(&format!("    ({relative:?}, {text}, {parsed}),\n"));
     }
     code.push_str("];\n");
     code.push_str(&format!(
@@ -128,16 +104,4 @@ fn main() {
          pub const EMBEDDED_DIGEST: &str = {digest:?};\n"
     ));
     fs::write(out_dir.join("embedded_rules.rs"), code).expect("write embedded_rules.rs");
-}
-
-/// The text without its whole-line comments. A file with a multi-line string (where a line
-/// may start with `#` inside the value) is kept whole.
-fn strip_comment_lines(text: &str) -> String {
-    if text.contains("\"\"\"") || text.contains("\'\'\'") {
-        return text.to_string();
-    }
-    text.lines()
-        .filter(|line| !line.trim_start().starts_with('#'))
-        .map(|line| format!("{line}\n"))
-        .collect()
 }

@@ -272,8 +272,13 @@ fn prepare(matter: Synthetic) -> Prepared {
     }
 }
 
+/// As `qiquan bundle` writes it: each file with its JSON form (what the page module reads).
 fn bundle_json(sources: &[SourceFile]) -> Value {
-    json!({ "files": sources })
+    let files: Vec<Value> = sources
+        .iter()
+        .map(|s| json!({ "path": s.path, "text": s.text, "json": qiquan::json_form(&s.text) }))
+        .collect();
+    json!({ "files": files })
 }
 
 /// Writes what the Node and browser benchmarks load: the same sources and submissions.
@@ -331,6 +336,29 @@ fn benches(c: &mut Criterion) {
                 })
             });
         }
+    }
+
+    for (name, p) in [("typical", &typical), ("large", &large)] {
+        group.bench_function(format!("check_compact_json/{name}/partial"), |b| {
+            b.iter(|| {
+                p.engine
+                    .check_compact_json(black_box(&p.matter.id), black_box(&p.partial_json), None)
+                    .expect("check_compact_json")
+            })
+        });
+    }
+
+    // Scaling: a complete submission of n items (n/2 fields, n/2 materials); linear when the
+    // time per item stays the same (bench/side_by_side.mjs prints the ratios).
+    for n in [10, 100, 1000] {
+        let p = prepare(synthetic(&format!("bench_scale_{n}"), n / 2, n / 2));
+        group.bench_function(format!("scaling/check_json/{n}"), |b| {
+            b.iter(|| {
+                p.engine
+                    .check_json(black_box(&p.matter.id), black_box(&p.complete_json), None)
+                    .expect("check_json")
+            })
+        });
     }
 
     let embedded = qiquan::embedded_sources();

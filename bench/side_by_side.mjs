@@ -196,6 +196,13 @@ for (const [name, fixture] of cases) {
     row(`check ${name} (${state}), object → object`, 'node (pkg)', sObj, ratioCell(pObj, sObj, nJson), '≤ 2× native');
     nodeResults[`${name}/${state}`] = sObj;
   }
+  // The compact check a form runs per keystroke (no prose, no notice).
+  const partialJson = JSON.stringify(fixture.partial);
+  const nCompact = native(`check_compact_json_${name}_partial`);
+  row(`check_compact_json ${name} (partial)`, 'native', nCompact);
+  const sCompact = measure(() => q.checkCompact(fixture.matter, partialJson));
+  row(`checkCompact ${name} (partial)`, 'node (pkg)', sCompact, `${times(sCompact.median, nCompact?.median)} native`, '≤ 2× native');
+  nodeResults[`${name}/compact`] = sCompact;
 }
 
 /* ---------- ajv on the typical matter ---------- */
@@ -291,7 +298,23 @@ for (const state of ['complete', 'partial']) {
   const s = measure(() => validate(submission));
   const errors = valid ? 0 : validate.errors.length;
   row(`ajv validate typical (${state}${errors ? `, ${errors} errors` : ''})`, 'node (ajv)', s,
-    `ours ${times(nodeResults[`typical/${state}`].median, s.median)} ajv`);
+    `ours ${times(nodeResults[`typical/${state}`].median, s.median)} ajv` +
+      (state === 'partial' ? `; checkCompact ${times(nodeResults['typical/compact'].median, s.median)} ajv` : ''),
+    state === 'partial' ? 'compact ≤ 3× a JS validator' : '');
+}
+
+/* ---------- scaling of check_json with the number of items ---------- */
+
+// Native, complete submissions of 10, 100 and 1,000 items: linear when the time per item stays
+// the same, i.e. each ×10 in items costs ×10 in time (goal: within ±20%, 8×–12×).
+{
+  let previous = null;
+  for (const n of [10, 100, 1000]) {
+    const s = native(`scaling_check_json_${n}`);
+    const ratio = previous && s ? `×${(s.median / previous.median).toFixed(1)} for ×10 items` : '';
+    row(`check_json, ${n} items (complete)`, 'native', s, ratio, previous ? '8×–12× (linear ±20%)' : '');
+    previous = s;
+  }
 }
 
 /* ---------- compile and deadline ---------- */

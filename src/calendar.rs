@@ -474,13 +474,25 @@ fn push_digits(text: &mut String, value: u32, width: u32) {
 }
 
 /// The same text as chrono's `%Y-%m-%d` (four digits, no sign for years 0–9999, which hold
-/// every year the engine computes with).
+/// every year the engine computes with; a sign and at least four digits outside them), without
+/// chrono's format-string interpreter in the module.
 fn push_date(text: &mut String, date: NaiveDate) {
-    if !(0..=9999).contains(&date.year()) {
-        text.push_str(&date.format("%Y-%m-%d").to_string());
-        return;
+    let year = date.year();
+    // Outside 0–9999 chrono writes a sign and at least four digits (`{:+05}`).
+    if year < 0 {
+        text.push('-');
+    } else if year > 9999 {
+        text.push('+');
     }
-    push_digits(text, date.year().unsigned_abs(), 4);
+    let year = year.unsigned_abs();
+    let width = if year > 99_999 {
+        6
+    } else if year > 9999 {
+        5
+    } else {
+        4
+    };
+    push_digits(text, year, width);
     text.push('-');
     push_digits(text, date.month(), 2);
     text.push('-');

@@ -11,13 +11,17 @@ pub mod bundle;
 pub mod calendar;
 pub mod centre;
 mod check;
+pub mod compact;
 mod digest;
 pub mod error;
 mod identifiers;
+#[cfg(feature = "toml")]
+mod json_form;
 pub mod labels;
 mod messages;
 pub mod model;
 mod notice;
+mod order;
 mod pretty;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod rules_dir;
@@ -35,6 +39,8 @@ use std::sync::OnceLock;
 pub use bundle::{Bundle, Diagnostic, SourceFile};
 pub use calendar::DeadlineAnswer;
 pub use error::{Error, ErrorCode, Result};
+#[cfg(feature = "toml")]
+pub use json_form::json_form;
 pub use model::MatterFile;
 pub use submission::{CheckOptions, Submission};
 pub use verdict::{MatterSummary, Outcome, Verdict, VersionSummary};
@@ -44,7 +50,8 @@ include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 /// The engine's version, reported in every verdict.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The rule files built into this engine.
+/// The rule files built into this engine (their TOML text: builds with the `toml` feature).
+#[cfg(feature = "toml")]
 pub fn embedded_sources() -> Vec<SourceFile> {
     EMBEDDED_RULES
         .iter()
@@ -78,6 +85,17 @@ impl Engine {
     /// Compiles rule sources; a bundle with any lint diagnostic is refused whole.
     pub fn from_sources(sources: &[SourceFile]) -> Result<Engine> {
         Bundle::compile(sources)
+            .map(|bundle| Engine { bundle })
+            .map_err(rules_invalid)
+    }
+
+    /// Compiles rule sources read from their JSON forms (path → the file as JSON, as `qiquan
+    /// bundle` writes them beside the texts); the digest is that of the texts.
+    pub fn from_json_forms(
+        sources: &[SourceFile],
+        json_forms: &std::collections::BTreeMap<&str, &str>,
+    ) -> Result<Engine> {
+        Bundle::compile_with_json_forms(sources, json_forms)
             .map(|bundle| Engine { bundle })
             .map_err(rules_invalid)
     }
@@ -121,6 +139,43 @@ impl Engine {
         };
         let verdict = self.check(matter_id, &submission, &options)?;
         Ok(to_pretty_json(&verdict))
+    }
+
+    /// The compact check (outcome, finding codes and targets, checklist flags, pledge
+    /// availability; no prose): the same check as [`Engine::check`] without the notice.
+    pub fn check_compact(
+        &self,
+        matter_id: &str,
+        submission: &Submission,
+        options: &CheckOptions,
+    ) -> Result<compact::CompactVerdict> {
+        submission.validate()?;
+        let (verdict, _) = check::assess(&self.bundle, matter_id, submission, options)?;
+        Ok(compact::compact(verdict))
+    }
+
+    /// JSON in, one line of JSON out: the compact verdict (`qiquan check --compact`,
+    /// `checkCompact`), or the same error as [`Engine::check_json`].
+    pub fn check_compact_json(
+        &self,
+        matter_id: &str,
+        submission_json: &str,
+        options_json: Option<&str>,
+    ) -> Result<String> {
+        let submission: Submission = parse_json(submission_json, "submission")?;
+        let options: CheckOptions = match options_json {
+            Some(json) if !json.trim().is_empty() => parse_json(json, "options")?,
+            _ => CheckOptions::default(),
+        };
+        let compact = self.check_compact(matter_id, &submission, &options)?;
+        serde_json::to_string(&compact).map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidJson,
+                "输出无法序列化。",
+                "The output could not be serialized.",
+            )
+            .detail(e.to_string())
+        })
     }
 
     pub fn matters(&self) -> Vec<MatterSummary> {

@@ -40,6 +40,10 @@ enum Command {
         /// Load rules from this directory instead of the built-in bundle.
         #[arg(long)]
         rules: Option<PathBuf>,
+        /// Print the compact verdict (outcome, finding codes and targets, checklist flags,
+        /// pledge availability; no prose) on one line.
+        #[arg(long)]
+        compact: bool,
     },
     /// List the matters.
     Matters {
@@ -85,7 +89,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Print a rules directory as a bundle JSON (`{"files":[{path,text}]}`) for run-time loading.
+    /// Print a rules directory as a bundle JSON (`{"files":[{path,text,json}]}`: each file's
+    /// TOML text and its JSON form) for run-time loading.
     Bundle {
         #[arg(default_value = "rules")]
         dir: PathBuf,
@@ -250,6 +255,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             submission,
             options,
             rules,
+            compact,
         } => {
             let engine = engine(rules.as_deref())?;
             let submission = read_input(&submission, "submission")?;
@@ -259,7 +265,14 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                 .as_deref()
                 .map(|o| qiquan::utf8_input(o, "options"))
                 .transpose()?;
-            out!("{}", engine.check_json(&matter, submission, options)?);
+            if compact {
+                out!(
+                    "{}",
+                    engine.check_compact_json(&matter, submission, options)?
+                );
+            } else {
+                out!("{}", engine.check_json(&matter, submission, options)?);
+            }
         }
         Command::Matters { rules, json } => {
             let matters = engine(rules.as_deref())?.matters();
@@ -357,10 +370,18 @@ fn run(command: Command) -> Result<ExitCode, Error> {
         Command::Bundle { dir } => {
             let sources = qiquan::read_rules_dir(&dir)?;
             Engine::from_sources(&sources)?;
-            out!(
-                "{}",
-                to_pretty_json(&serde_json::json!({ "files": sources }))
-            );
+            // Each file with its JSON form: the page module (no TOML reader) reads that.
+            let files: Vec<serde_json::Value> = sources
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "path": s.path,
+                        "text": s.text,
+                        "json": qiquan::json_form(&s.text),
+                    })
+                })
+                .collect();
+            out!("{}", to_pretty_json(&serde_json::json!({ "files": files })));
         }
         Command::Serve {
             addr,

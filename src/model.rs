@@ -636,7 +636,7 @@ pub struct MakeUpWorkday {
     pub for_holiday: String,
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "toml"))]
 mod tests {
     use super::*;
 

@@ -207,7 +207,7 @@ fn addressee(input: &NoticeInput<'_>, verdict: &Verdict) -> Addressee {
     };
     let name = field
         .filter(|id| applies(id))
-        .and_then(|id| input.submission.fields.0.get(*id))
+        .and_then(|id| input.submission.fields.get(id))
         .and_then(Value::as_str)
         .map(str::trim)
         .filter(|name| !name.is_empty())
@@ -273,7 +273,7 @@ fn particulars(input: &NoticeInput<'_>, verdict: &Verdict) -> Vec<Particular> {
         let read = state.normalized.as_ref().map(Normalized::to_value);
         let Some(value) = read
             .as_ref()
-            .or_else(|| input.submission.fields.0.get(&field.id))
+            .or_else(|| input.submission.fields.get(&field.id))
         else {
             continue;
         };

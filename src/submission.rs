@@ -1,6 +1,5 @@
 //! The check's input: what the applicant or the clerk submits.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -38,6 +37,7 @@ pub struct Submission {
     pub fields: UniqueMap<serde_json::Value>,
     /// Materials by material id; a material not listed counts as missing.
     #[serde(default)]
+    #[cfg_attr(feature = "wasm", tsify(type = "Record<string, MaterialSubmission>"))]
     pub materials: UniqueMap<MaterialSubmission>,
     /// The applicant signs the 容缺受理信用承诺书.
     #[serde(default)]
@@ -169,11 +169,15 @@ impl Submission {
     /// Limits serde cannot express: the length of each clerk's note (`note_too_long`, `at` the
     /// note).
     pub fn validate(&self) -> Result<(), crate::Error> {
-        for (id, material) in &self.materials.0 {
-            let Some(note) = &material.note else { continue };
-            let chars = note.chars().count();
-            if chars > MAX_NOTE_CHARS {
-                return Err(crate::Error::new(
+        // The first too-long note in id order (the order the error has always named).
+        let too_long = self
+            .materials
+            .iter()
+            .filter_map(|(id, m)| Some((id, m.note.as_ref()?.chars().count())))
+            .filter(|&(_, chars)| chars > MAX_NOTE_CHARS)
+            .min_by(|a, b| a.0.cmp(b.0));
+        if let Some((id, chars)) = too_long {
+            return Err(crate::Error::new(
                     crate::ErrorCode::NoteTooLong,
                     format!(
                         "材料备注过长（{chars} 个字符），上限为 {MAX_NOTE_CHARS} 个字符：请只写明问题，如“未加盖公章”。"
@@ -183,7 +187,6 @@ impl Submission {
                     ),
                 )
                 .at(format!("/materials/{}/note", pointer_token(id))));
-            }
         }
         Ok(())
     }
@@ -207,13 +210,82 @@ pub struct CheckOptions {
 
 /// A JSON object whose keys must be unique: a duplicated key would silently drop data, so it
 /// is an input error instead.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-pub struct UniqueMap<V>(pub BTreeMap<String, V>);
+/// An object of submitted values by id, with unique keys, in the order given. Read in one pass:
+/// duplicates are found by a scan while the object is small and by a hash index from
+/// [`INDEX_FROM`] entries on, so parsing n ids costs O(n) (a sorted map cost O(n log n) string
+/// comparisons, the only superlinear step of a check). Serialized with its keys sorted, as a
+/// map.
+/// (In TypeScript: `Record<string, V>`, given on each field that holds one.)
+#[derive(Debug, Clone)]
+pub struct UniqueMap<V> {
+    entries: Vec<(String, V)>,
+    index: Option<std::collections::HashMap<String, usize>>,
+}
+
+/// From this many entries on, a [`UniqueMap`] keeps a hash index.
+const INDEX_FROM: usize = 16;
 
 impl<V> Default for UniqueMap<V> {
     fn default() -> Self {
-        Self(BTreeMap::new())
+        Self {
+            entries: Vec::new(),
+            index: None,
+        }
+    }
+}
+
+impl<V> UniqueMap<V> {
+    /// The entries, in the order given.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        match &self.index {
+            Some(index) => index.get(key).map(|&i| &self.entries[i].1),
+            None => self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+        }
+    }
+
+    /// Adds an entry; `false` (and nothing added) if the key is already there.
+    pub fn insert(&mut self, key: String, value: V) -> bool {
+        if self.get(&key).is_some() {
+            return false;
+        }
+        if let Some(index) = &mut self.index {
+            index.insert(key.clone(), self.entries.len());
+        }
+        self.entries.push((key, value));
+        if self.index.is_none() && self.entries.len() >= INDEX_FROM {
+            let index = self.entries.iter().enumerate();
+            self.index = Some(index.map(|(i, (k, _))| (k.clone(), i)).collect());
+        }
+        true
+    }
+}
+
+impl<V: Serialize> Serialize for UniqueMap<V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut sorted: Vec<&(String, V)> = self.entries.iter().collect();
+        crate::order::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
+        let mut map = serializer.serialize_map(Some(sorted.len()))?;
+        for (key, value) in sorted {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 
@@ -226,14 +298,14 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
                 f.write_str("an object with unique keys")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-                let mut map = BTreeMap::new();
+                let mut map = UniqueMap::default();
                 while let Some((key, value)) = access.next_entry::<String, V>()? {
-                    if map.contains_key(&key) {
+                    if map.get(&key).is_some() {
                         return Err(de::Error::custom(format!("duplicate key `{key}`")));
                     }
                     map.insert(key, value);
                 }
-                Ok(UniqueMap(map))
+                Ok(map)
             }
         }
         deserializer.deserialize_map(UniqueVisitor(PhantomData))
@@ -243,6 +315,30 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unique_map_refuses_duplicates_small_and_indexed() {
+        for n in [1, INDEX_FROM - 1, INDEX_FROM, 3 * INDEX_FROM] {
+            let keys: Vec<String> = (0..n).map(|i| format!("k{:03}", n - i)).collect();
+            let body: Vec<String> = keys.iter().map(|k| format!("\"{k}\": 1")).collect();
+            let ok = format!("{{{}}}", body.join(","));
+            let map: UniqueMap<u32> = serde_json::from_str(&ok).unwrap();
+            assert_eq!(map.len(), n);
+            assert!(keys.iter().all(|k| map.get(k) == Some(&1)));
+            assert_eq!(map.get("nope"), None);
+            // In the order given; serialized sorted.
+            assert_eq!(map.keys().next(), keys.first());
+            let mut sorted = keys.clone();
+            sorted.sort();
+            let out: serde_json::Value = serde_json::to_value(&map).unwrap();
+            let out_keys: Vec<&String> = out.as_object().unwrap().keys().collect();
+            assert_eq!(out_keys, sorted.iter().collect::<Vec<_>>());
+            // The first key again, at the end: refused whatever the size.
+            let dup = format!("{{{},\"{}\": 2}}", body.join(","), keys[0]);
+            let err = serde_json::from_str::<UniqueMap<u32>>(&dup).unwrap_err();
+            assert!(err.to_string().contains("duplicate key"), "{n}: {err}");
+        }
+    }
 
     fn with_note(note: &str) -> Submission {
         let json = serde_json::json!({

@@ -38,7 +38,19 @@ pub struct RulesLoaded {
 #[derive(Deserialize, Serialize, Tsify)]
 #[serde(deny_unknown_fields)]
 pub struct RulesBundle {
-    pub files: Vec<SourceFile>,
+    pub files: Vec<BundleFile>,
+}
+
+/// One file of a bundle: its path, its TOML text (what the digest covers) and its JSON form
+/// (what this module reads; the page module has no TOML reader, the studio module reads the
+/// text of a file that comes without one).
+#[derive(Deserialize, Serialize, Tsify)]
+pub struct BundleFile {
+    pub path: String,
+    pub text: String,
+    #[serde(default)]
+    #[tsify(optional)]
+    pub json: Option<String>,
 }
 
 thread_local! {
@@ -70,22 +82,13 @@ fn active() -> Result<Active, Error> {
     }
 }
 
-/// Serializes for JavaScript with JSON semantics: maps as plain objects, `None` as `null`, so
-/// the value deep-equals `JSON.parse` of the CLI's bytes.
+/// A value for JavaScript: `JSON.parse` of the CLI's bytes, so it deep-equals them by
+/// construction. Through JSON text, this reuses the serializer the module carries for
+/// `checkJson` instead of a second (serde-wasm-bindgen) instance per type, and `JSON.parse` is
+/// fast.
 fn to_js<T: Serialize>(value: &T) -> JsValue {
-    let serializer = serde_wasm_bindgen::Serializer::new()
-        .serialize_maps_as_objects(true)
-        .serialize_missing_as_null(true);
-    value.serialize(&serializer).unwrap_or_else(|e| {
-        error_js(
-            &Error::new(
-                ErrorCode::InvalidJson,
-                "输出无法序列化。",
-                "The output could not be serialized.",
-            )
-            .detail(e.to_string()),
-        )
-    })
+    let text = crate::to_pretty_json(value);
+    JSON::parse(&text).unwrap_or(JsValue::NULL)
 }
 
 /// `{"error": {...}}` as an object; built from the error's own JSON so it cannot fail again.
@@ -179,6 +182,27 @@ pub fn check_json(
     run().unwrap_or_else(|error| error.to_json())
 }
 
+/// The compact check for a keystroke: one line of JSON with the outcome, each finding's code and
+/// target, the checklist flags (`applies`, `required`, `ok`, material `status`) and the pledge's
+/// availability — no prose, no notice (`CompactVerdict`); or the error JSON, as `checkJson`.
+/// The same bytes as `qiquan check --compact` natively.
+#[wasm_bindgen(js_name = checkCompact, unchecked_return_type = "string")]
+pub fn check_compact(
+    #[wasm_bindgen(js_name = matterId, unchecked_param_type = "string")] matter_id: JsValue,
+    #[wasm_bindgen(js_name = submissionJson, unchecked_param_type = "string | Uint8Array")]
+    submission_json: JsValue,
+    #[wasm_bindgen(js_name = optionsJson, unchecked_optional_param_type = "string | null")]
+    options_json: Option<JsValue>,
+) -> String {
+    let run = || -> Result<String, Error> {
+        let matter = string_arg(&matter_id, "matterId")?;
+        let submission = json_text_arg(&submission_json, "submissionJson", "submission")?;
+        let options = optional_string_arg(options_json, "optionsJson")?;
+        active()?.check_compact_json(&matter, &submission, options.as_deref())
+    };
+    run().unwrap_or_else(|error| error.to_json())
+}
+
 /// Checks a submission given as an object; returns the verdict (or the error) as an object
 /// equal to `JSON.parse(checkJson(...))` for the same input.
 #[wasm_bindgen(js_name = check, unchecked_return_type = "Verdict | ErrorEnvelope")]
@@ -230,7 +254,8 @@ pub fn matter(
 /// Lints rule files (`[{path, text}]`, paths like `matters/x/2024-01.toml`): every problem, in
 /// path order, each with its `severity`; the files load when none is an `error` (warnings do
 /// not stop them). Checks the typed rule format (the native `qiquan lint` additionally
-/// validates against the JSON Schema).
+/// validates against the JSON Schema). Studio module only: the page module has no TOML reader.
+#[cfg(feature = "studio")]
 #[wasm_bindgen(js_name = lint, unchecked_return_type = "Diagnostic[] | ErrorEnvelope")]
 pub fn lint(#[wasm_bindgen(unchecked_param_type = "SourceFile[]")] files: JsValue) -> JsValue {
     let run = || -> Result<Vec<crate::Diagnostic>, Error> {
@@ -314,14 +339,7 @@ pub fn rules_digest() -> String {
 /// and statuses, pledge blocks, document kinds) and the printed documents' headings.
 #[wasm_bindgen(js_name = labels, unchecked_return_type = "Labels")]
 pub fn labels() -> JsValue {
-    json_js(&crate::labels::labels())
-}
-
-/// Through JSON text: for values read once per page, this reuses the serde_json code the module
-/// already carries instead of adding a serde-wasm-bindgen serializer for their types.
-fn json_js<T: Serialize>(value: &T) -> JsValue {
-    let text = crate::to_pretty_json(value);
-    JSON::parse(&text).unwrap_or(JsValue::NULL)
+    to_js(&crate::labels::labels())
 }
 
 /// What each material of a matter (the version `matter(id, onDate)` returns) must be handed in
@@ -340,12 +358,12 @@ pub fn material_requirements(
         let on = optional_string_arg(on_date, "onDate")?;
         let engine = active()?;
         let rule = engine.matter(&id, on.as_deref())?;
-        let requirements: std::collections::BTreeMap<&str, crate::model::Text> = rule
-            .materials
-            .iter()
-            .map(|m| (m.id.as_str(), Engine::requirement(m)))
-            .collect();
-        Ok(json_js(&requirements))
+        let requirements = crate::order::map_of(
+            rule.materials
+                .iter()
+                .map(|m| (m.id.as_str(), Engine::requirement(m))),
+        );
+        Ok(to_js(&requirements))
     };
     run().unwrap_or_else(|error| error_js(&error))
 }
@@ -367,8 +385,9 @@ pub fn verdict_digest(
     }
 }
 
-/// Replaces the active rules with a bundle (`{"files":[{path,text}]}`, as `qiquan bundle
-/// rules` prints it). A bundle that is malformed or does not lint clean is refused with
+/// Replaces the active rules with a bundle (`{"files":[{path,text,json}]}`, as `qiquan bundle
+/// rules` prints it; the page module needs each file's `json`, the studio module reads `text`
+/// where `json` is missing). A bundle that is malformed or does not lint clean is refused with
 /// `rules_invalid`, and the rules in use stay active.
 #[wasm_bindgen(js_name = loadRules, unchecked_return_type = "RulesLoaded | ErrorEnvelope")]
 pub fn load_rules(
@@ -376,7 +395,22 @@ pub fn load_rules(
 ) -> JsValue {
     let run = || -> Result<RulesLoaded, Error> {
         let text = string_arg(&bundle_json, "bundleJson")?;
-        let engine = Engine::from_sources(&parse_bundle(&text)?.files)?;
+        let bundle = parse_bundle(&text)?;
+        let sources: Vec<SourceFile> = bundle
+            .files
+            .iter()
+            .map(|f| SourceFile {
+                path: f.path.clone(),
+                text: f.text.clone(),
+            })
+            .collect();
+        let forms = crate::order::map_of(
+            bundle
+                .files
+                .iter()
+                .filter_map(|f| Some((f.path.as_str(), f.json.as_deref()?))),
+        );
+        let engine = Engine::from_json_forms(&sources, &forms)?;
         let loaded = summary(&engine);
         LOADED.with(|cell| match cell.try_borrow_mut() {
             Ok(mut slot) => {
@@ -428,8 +462,8 @@ fn parse_bundle(text: &str) -> Result<RulesBundle, Error> {
     }
     serde_json::from_str(text).map_err(|e| {
         refuse(
-            "it is not {\"files\": [{\"path\", \"text\"}]}.".into(),
-            "应为 {\"files\": [{\"path\", \"text\"}]}。".into(),
+            "it is not {\"files\": [{\"path\", \"text\", \"json\"}]}.".into(),
+            "应为 {\"files\": [{\"path\", \"text\", \"json\"}]}。".into(),
         )
         .detail(e.to_string())
     })

@@ -183,6 +183,42 @@ fn check_output_is_byte_identical_to_the_library() {
 }
 
 #[test]
+fn check_compact_prints_one_line_without_prose() {
+    let case: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/conformance/core/tolerable_missing_signed.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let body = case["submission"].to_string();
+    let args = [
+        "check",
+        "--matter",
+        "public_place_hygiene_license",
+        "--submission",
+        "-",
+    ];
+    let full: serde_json::Value =
+        serde_json::from_str(&stdout(&qiquan(&args, Some(&body)))).unwrap();
+    let out = qiquan(&[&args[..], &["--compact"]].concat(), Some(&body));
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    let compact: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(compact["outcome"], full["outcome"]);
+    assert_eq!(
+        compact["pledge"]["available"],
+        full["pledge"]["would_accept"]
+    );
+    // No prose: none of the verdict's sentences, no notice.
+    assert!(compact.get("notice").is_none());
+    let message = full["findings"][0]["message"]["zh"].as_str().unwrap();
+    assert!(!text.contains(message));
+}
+
+#[test]
 fn check_bad_input_exits_2_never_panics() {
     for (matter, input, code) in [
         ("public_place_hygiene_license", "{", "invalid_json"),

@@ -118,6 +118,101 @@ pub fn run_case(engine: &Engine, case: &Value) -> String {
     }
 }
 
+/// Runs one check case through the compact check (`None` for a deadline case): the bytes every
+/// runtime must give, in `<case>.compact.expected.json`.
+pub fn run_compact(engine: &Engine, case: &Value) -> Option<String> {
+    if case["kind"].as_str() == Some("deadline") {
+        return None;
+    }
+    let submission = match &case["submission_text"] {
+        Value::String(text) => text.clone(),
+        _ => serde_json::to_string(&case["submission"]).unwrap(),
+    };
+    let options = case
+        .get("options")
+        .map(|o| serde_json::to_string(o).unwrap());
+    let matter = case["matter"].as_str().unwrap_or_default();
+    Some(
+        match engine.check_compact_json(matter, &submission, options.as_deref()) {
+            Ok(json) => json,
+            Err(error) => error.to_json(),
+        },
+    )
+}
+
+/// The compact verdict is the full verdict's projection: the same outcome, findings (code and
+/// target, in order), checklist flags and pledge availability; an error is the same error.
+fn check_compact(name: &str, full: &Value, compact: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut same = |what: &str, a: Value, b: Value| {
+        if a != b {
+            problems.push(format!(
+                "{name}: compact {what} {b} differs from the verdict's {a}"
+            ));
+        }
+    };
+    if full.get("error").is_some() {
+        same("error", full.clone(), compact.clone());
+        return problems;
+    }
+    let pick = |list: &Value, keys: &[&str]| -> Value {
+        let items = list.as_array().cloned().unwrap_or_default();
+        Value::Array(
+            items
+                .iter()
+                .map(|item| {
+                    let object: serde_json::Map<String, Value> = keys
+                        .iter()
+                        .map(|k| (k.to_string(), item[*k].clone()))
+                        .collect();
+                    Value::Object(object)
+                })
+                .collect(),
+        )
+    };
+    same(
+        "outcome",
+        full["outcome"].clone(),
+        compact["outcome"].clone(),
+    );
+    same(
+        "version",
+        full["version"].clone(),
+        compact["version"].clone(),
+    );
+    same(
+        "findings",
+        pick(&full["findings"], &["code", "target"]),
+        compact["findings"].clone(),
+    );
+    same(
+        "fields",
+        pick(
+            &full["checklist"]["fields"],
+            &["id", "applies", "required", "ok"],
+        ),
+        compact["fields"].clone(),
+    );
+    same(
+        "materials",
+        pick(
+            &full["checklist"]["materials"],
+            &["id", "applies", "status", "ok"],
+        ),
+        compact["materials"].clone(),
+    );
+    same(
+        "pledge",
+        serde_json::json!({
+            "available": full["pledge"]["would_accept"],
+            "signed": full["pledge"]["signed"],
+            "blocked_by": full["pledge"]["blocked_by"],
+        }),
+        compact["pledge"].clone(),
+    );
+    problems
+}
+
 /// The hand-written expectations, checked before the byte comparison so a failure says what
 /// is semantically wrong, not only that bytes differ.
 fn check_expectations(name: &str, case: &Value, output: &Value) -> Vec<String> {
@@ -301,6 +396,22 @@ fn conformance_corpus() {
         let output = run_case(engine, &case);
         let parsed: Value = serde_json::from_str(&output).expect("engine output is JSON");
         failures.extend(check_expectations(&name, &case, &parsed));
+        if let Some(compact) = run_compact(engine, &case) {
+            let compact_value: Value = serde_json::from_str(&compact).expect("compact is JSON");
+            failures.extend(check_compact(&name, &parsed, &compact_value));
+            let compact_path = path.with_extension("compact.expected.json");
+            if bless {
+                std::fs::write(&compact_path, format!("{compact}\n")).unwrap();
+            } else {
+                match std::fs::read_to_string(&compact_path) {
+                    Ok(expected) if expected.strip_suffix('\n') == Some(compact.as_str()) => {}
+                    _ => failures.push(format!(
+                        "{name}: compact output differs from {} (or it is missing):\n{compact}",
+                        compact_path.display()
+                    )),
+                }
+            }
+        }
         let expected_path = path.with_extension("expected.json");
         if bless {
             std::fs::write(&expected_path, format!("{output}\n")).unwrap();

@@ -95,10 +95,6 @@ pub(super) fn compile_matter(
     if reporter.errors_since(before) {
         return None;
     }
-    let mut fields_by_id: Vec<usize> = (0..rule.fields.len()).collect();
-    fields_by_id.sort_unstable_by(|&a, &b| rule.fields[a].id.cmp(&rule.fields[b].id));
-    let mut materials_by_id: Vec<usize> = (0..rule.materials.len()).collect();
-    materials_by_id.sort_unstable_by(|&a, &b| rule.materials[a].id.cmp(&rule.materials[b].id));
     Some(MatterVersion {
         source: reporter.source.path.clone(),
         effective_from: effective_from?,
@@ -107,8 +103,6 @@ pub(super) fn compile_matter(
         material_when,
         field_index,
         material_index,
-        fields_by_id,
-        materials_by_id,
         online_cutoff: v2.online_cutoff,
         v2,
         rule,

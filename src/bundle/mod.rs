@@ -105,12 +105,10 @@ pub struct MatterVersion {
     pub effective_until: Option<NaiveDate>,
     pub(crate) fields: Vec<FieldRuntime>,
     pub(crate) material_when: Vec<Option<Cond>>,
+    /// Field and material positions by id: a check pairs each submitted id with its item by
+    /// one lookup (linear in the number of ids).
     pub(crate) field_index: HashMap<String, usize>,
     pub(crate) material_index: HashMap<String, usize>,
-    /// Field and material positions in id order, so a check pairs them with a submission's
-    /// (sorted) maps in one merge walk instead of a map search per id.
-    pub(crate) fields_by_id: Vec<usize>,
-    pub(crate) materials_by_id: Vec<usize>,
     /// Format 2: refusals, material groups.
     pub(crate) v2: v2::Compiled,
     /// `online_cutoff`, parsed.
@@ -150,6 +148,7 @@ impl Bundle {
     /// Compiles the rules embedded by build.rs: `(path, TOML text, the same as JSON)` and their
     /// precomputed digest. The same compiler as [`Bundle::compile`]; the JSON form only spares
     /// the TOML parse (a file whose JSON does not deserialize goes through TOML, with positions).
+    /// Without the `toml` feature the text is empty and the JSON form is all there is.
     pub(crate) fn compile_embedded(
         files: &[(&str, &str, Option<&str>)],
         digest: &str,
@@ -162,13 +161,28 @@ impl Bundle {
             })
             .collect();
         let prepared = Prepared {
-            parsed: files
-                .iter()
-                .filter_map(|(path, _, json)| Some((*path, (*json)?)))
-                .collect(),
-            digest,
+            parsed: crate::order::map_of(
+                files
+                    .iter()
+                    .filter_map(|(path, _, json)| Some((*path, (*json)?))),
+            ),
+            digest: Some(digest),
         };
         only_errors(compile(&sources, Validation::Types, Some(&prepared)))
+    }
+
+    /// Compiles sources that carry their JSON forms (`json_forms`: path → the file as JSON, as
+    /// `qiquan bundle` writes it): each file is read from its JSON form (a build without the
+    /// `toml` feature can read nothing else), the digest is still that of the texts.
+    pub fn compile_with_json_forms(
+        sources: &[SourceFile],
+        json_forms: &BTreeMap<&str, &str>,
+    ) -> Result<Bundle, Vec<Diagnostic>> {
+        let prepared = Prepared {
+            parsed: json_forms.clone(),
+            digest: None,
+        };
+        only_errors(compile(sources, Validation::Types, Some(&prepared)))
     }
 }
 
@@ -183,11 +197,11 @@ fn only_errors(
     })
 }
 
-/// What build.rs prepared for the embedded rules: each file's JSON form, by path, and the
-/// digest of the sources.
+/// Each file's JSON form, by path (from build.rs for the embedded rules, or from a bundle), and
+/// the digest of the sources when build.rs precomputed it.
 struct Prepared<'a> {
     parsed: BTreeMap<&'a str, &'a str>,
-    digest: &'a str,
+    digest: Option<&'a str>,
 }
 
 /// How deeply to check: `Schema` adds JSON Schema validation (native lint only; the schema
@@ -208,7 +222,7 @@ pub fn lint(sources: &[SourceFile], validation: Validation) -> Vec<Diagnostic> {
 /// The digest of a set of sources: SHA-256 over the sorted (path, text) pairs.
 pub fn digest(sources: &[SourceFile]) -> String {
     let mut sorted: Vec<&SourceFile> = sources.iter().collect();
-    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    crate::order::sort_by(&mut sorted, |a, b| a.path.cmp(&b.path));
     crate::digest::digest_sorted(sorted.iter().map(|s| (s.path.as_str(), s.text.as_str())))
 }
 
@@ -241,7 +255,7 @@ fn compile(
     prepared: Option<&Prepared<'_>>,
 ) -> (Option<Bundle>, Vec<Diagnostic>) {
     let mut sorted: Vec<&SourceFile> = sources.iter().collect();
-    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    crate::order::sort_by(&mut sorted, |a, b| a.path.cmp(&b.path));
 
     let mut diagnostics = Vec::new();
     let mut versions: Vec<MatterVersion> = Vec::new();
@@ -303,7 +317,9 @@ fn compile(
             message: "规则目录中没有事项文件（matters/**.toml） / the rules contain no matter files (matters/**.toml)".into(),
         });
     }
-    diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    crate::order::sort_by(&mut diagnostics, |a, b| {
+        (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column))
+    });
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, diagnostics);
     }
@@ -311,15 +327,15 @@ fn compile(
         matters,
         calendar,
         centre,
-        digest: match prepared {
-            Some(prepared) => prepared.digest.to_string(),
+        digest: match prepared.and_then(|p| p.digest) {
+            Some(digest) => digest.to_string(),
             None => digest(sources),
         },
     };
     (Some(bundle), diagnostics)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "toml"))]
 mod tests {
     use super::*;
 
@@ -335,6 +351,34 @@ mod tests {
         };
         assert_ne!(digest(std::slice::from_ref(&a)), digest(&[b]));
         assert_eq!(digest(std::slice::from_ref(&a)), digest(&[a]));
+    }
+
+    #[test]
+    fn json_forms_compile_to_the_same_bundle_as_the_texts() {
+        let sources = crate::embedded_sources();
+        let forms: Vec<(String, String)> = sources
+            .iter()
+            .map(|s| {
+                (
+                    s.path.clone(),
+                    crate::json_form(&s.text).expect("json form"),
+                )
+            })
+            .collect();
+        let forms: BTreeMap<&str, &str> = forms
+            .iter()
+            .map(|(p, j)| (p.as_str(), j.as_str()))
+            .collect();
+        let from_json = Bundle::compile_with_json_forms(&sources, &forms).expect("compile");
+        let from_toml = Bundle::compile(&sources).expect("compile");
+        assert_eq!(from_json.digest(), from_toml.digest());
+        // (The rules as read; the compiled parts are derived from them.)
+        let rules = |b: &Bundle| {
+            let all: Vec<&MatterFile> = b.matters.values().flatten().map(|v| &v.rule).collect();
+            serde_json::to_string(&all).unwrap()
+        };
+        assert_eq!(rules(&from_json), rules(&from_toml));
+        assert!(!from_json.matters.is_empty());
     }
 
     #[test]

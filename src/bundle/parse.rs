@@ -1,5 +1,5 @@
-//! Parse: a rule file's text into its typed form (TOML, or the JSON build.rs prepared), with
-//! syntax, unknown-key and type errors located in the text.
+//! Parse: a rule file's text into its typed form (TOML, or its JSON form from build.rs or a
+//! bundle), with syntax, unknown-key and type errors located in the text (TOML builds).
 
 use super::report::{Reporter, first_line};
 use super::{LintCode, Validation};
@@ -16,17 +16,44 @@ pub(super) fn parse<T: serde::de::DeserializeOwned>(
     validation: Validation,
     kind: SchemaKind,
 ) -> Option<T> {
-    // The wasm module embeds its rules as TOML only (build.rs: the typed JSON path does not fit
-    // the size budget), so there is never a pre-parsed form there.
-    #[cfg(target_arch = "wasm32")]
-    let _ = reporter.parsed;
-    #[cfg(not(target_arch = "wasm32"))]
     if let Some(json) = reporter.parsed
         && validation == Validation::Types
-        && let Ok(value) = serde_json::from_str::<T>(json)
     {
-        return Some(value);
+        match serde_json::from_str::<T>(json) {
+            Ok(value) => return Some(value),
+            // Read it again as TOML, which says where in the text the problem is.
+            #[cfg(feature = "toml")]
+            Err(_) => {}
+            #[cfg(not(feature = "toml"))]
+            Err(error) => {
+                let message = first_line(&error.to_string());
+                reporter.at_offset(0, code_of(&message), format!("{message} (JSON form)"));
+                return None;
+            }
+        }
     }
+    from_toml(reporter, validation, kind)
+}
+
+/// Without the TOML reader (the page module) a file must come with its JSON form.
+#[cfg(not(feature = "toml"))]
+fn from_toml<T>(reporter: &mut Reporter<'_>, _: Validation, _: SchemaKind) -> Option<T> {
+    reporter.at_offset(
+        0,
+        LintCode::Syntax,
+        "此模块不读 TOML：规则包须带每个文件的 JSON 形式（qiquan bundle 生成） / this module does \
+         not read TOML: the bundle must carry each file's JSON form (as `qiquan bundle` writes it)"
+            .into(),
+    );
+    None
+}
+
+#[cfg(feature = "toml")]
+fn from_toml<T: serde::de::DeserializeOwned>(
+    reporter: &mut Reporter<'_>,
+    validation: Validation,
+    kind: SchemaKind,
+) -> Option<T> {
     let text = &reporter.source.text;
     let table = match toml::de::DeTable::parse(text) {
         Ok(table) => table,
@@ -47,16 +74,20 @@ pub(super) fn parse<T: serde::de::DeserializeOwned>(
         Err(error) => {
             let offset = error.span().map_or(0, |s| s.start);
             let message = first_line(error.message());
-            let code = if message.starts_with("unknown field") {
-                LintCode::UnknownKey
-            } else if message.starts_with("missing field") {
-                LintCode::MissingKey
-            } else {
-                LintCode::InvalidValue
-            };
-            reporter.at_offset(offset, code, message);
+            reporter.at_offset(offset, code_of(&message), message);
             None
         }
+    }
+}
+
+/// The lint code of a deserializer's message.
+fn code_of(message: &str) -> LintCode {
+    if message.starts_with("unknown field") {
+        LintCode::UnknownKey
+    } else if message.starts_with("missing field") {
+        LintCode::MissingKey
+    } else {
+        LintCode::InvalidValue
     }
 }
 

@@ -47,7 +47,14 @@ pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
+/// Without the TOML reader there is no text to point into: the start of the file.
+#[cfg(not(feature = "toml"))]
+pub(super) fn locate(_text: &str, _pointer: &str) -> usize {
+    0
+}
+
 /// The byte offset of the value a JSON pointer names (or of its nearest existing ancestor).
+#[cfg(feature = "toml")]
 pub(super) fn locate(text: &str, pointer: &str) -> usize {
     use toml::de::{DeTable, DeValue};
     let Ok(root) = DeTable::parse(text) else {
@@ -100,6 +107,7 @@ mod tests {
         assert_eq!(line_column(text, offset), (2, 6));
     }
 
+    #[cfg(feature = "toml")]
     #[test]
     fn locate_finds_nested_values() {
         let text =

@@ -24,7 +24,7 @@ pub(super) fn group_versions(
             .push(version);
     }
     for list in matters.values_mut() {
-        list.sort_by_key(|v| v.effective_from);
+        crate::order::sort_by_key(list, |v| v.effective_from);
         for pair in list.windows(2) {
             let (a, b) = (&pair[0], &pair[1]);
             let clash = if a.effective_from == b.effective_from {

@@ -121,7 +121,7 @@ pub fn fixed_holidays(year: i32) -> Vec<(NaiveDate, FixedHoliday)> {
         .into_iter()
         .filter_map(|(day, holiday)| Some((day?, holiday)))
         .collect();
-    days.sort_by_key(|&(day, _)| day);
+    crate::order::sort_by_key(&mut days, |&(day, _)| day);
     days.dedup_by_key(|&mut (day, _)| day);
     days
 }

@@ -145,7 +145,7 @@ fn count_paused_days(pauses: &[Pause], after: NaiveDate) -> u32 {
         .flat_map(|p| p.from.iter_days().take_while(move |d| *d <= p.to))
         .filter(|d| *d > after)
         .collect();
-    days.sort_unstable();
+    crate::order::sort_by(&mut days, |a, b| a.cmp(b));
     days.dedup();
     u32::try_from(days.len()).unwrap_or(u32::MAX)
 }

@@ -35,7 +35,7 @@ mod fields;
 mod groups;
 mod materials;
 
-use std::collections::BTreeMap;
+use crate::submission::UniqueMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::Value;
@@ -147,15 +147,12 @@ fn resolve<'a>(
     // Each field and material of the rule paired with its submitted value, in rule order. Ids
     // are unique on both sides, so when every submitted id was paired the submission names
     // nothing unknown and the id-by-id search (with its error) is not needed.
-    let (fields, all_fields_known) = pair_by_id(
-        &version.fields_by_id,
-        |i| rule.fields[i].id.as_str(),
-        &submission.fields.0,
-    );
+    let (fields, all_fields_known) =
+        pair_by_id(&version.field_index, rule.fields.len(), &submission.fields);
     let (materials, all_materials_known) = pair_by_id(
-        &version.materials_by_id,
-        |i| rule.materials[i].id.as_str(),
-        &submission.materials.0,
+        &version.material_index,
+        rule.materials.len(),
+        &submission.materials,
     );
     if !all_fields_known || !all_materials_known {
         reject_unknown_ids(version, submission)?;
@@ -181,7 +178,29 @@ pub(crate) fn check(
     submission: &Submission,
     options: &CheckOptions,
 ) -> Result<Verdict> {
+    let (mut verdict, rule) = assess(bundle, matter_id, submission, options)?;
+    verdict.notice = render_notice(
+        &NoticeInput {
+            centre: bundle.centre(),
+            rule,
+            submission,
+        },
+        &verdict,
+    );
+    Ok(verdict)
+}
+
+/// The verdict without its notice (`Notice::default()`), and the rule version it was checked
+/// against: all the compact check reports needs.
+pub(crate) fn assess<'a>(
+    bundle: &'a Bundle,
+    matter_id: &str,
+    submission: &'a Submission,
+    options: &CheckOptions,
+) -> Result<(Verdict, &'a crate::MatterFile)> {
     let intake = resolve(bundle, matter_id, submission, options)?;
+    // The rule lives as long as the bundle; the intake below borrows the normalised values.
+    let (version, rule) = (intake.version, &intake.version.rule);
     // Values as people type them ("+86 138…", "1,200", full-width digits) are read the way the
     // field means them; the check and the conditions see that value, the notice prints it.
     let normalised = normalise_fields(intake.version, &intake.fields);
@@ -193,7 +212,6 @@ pub(crate) fn check(
             .collect();
         Intake { fields, ..intake }
     };
-    let (version, rule) = (intake.version, &intake.version.rule);
     let kind = submission.applicant.kind;
 
     let mut findings = Vec::new();
@@ -257,7 +275,7 @@ pub(crate) fn check(
         reckoned.pledge_items,
     );
 
-    let mut verdict = Verdict {
+    let verdict = Verdict {
         matter: rule.matter.clone(),
         matter_name: rule.name.clone(),
         version: rule.version.clone(),
@@ -278,15 +296,7 @@ pub(crate) fn check(
         deadlines: reckoned.deadlines,
         notice: Notice::default(),
     };
-    verdict.notice = render_notice(
-        &NoticeInput {
-            centre: bundle.centre(),
-            rule,
-            submission,
-        },
-        &verdict,
-    );
-    Ok(verdict)
+    Ok((verdict, rule))
 }
 
 /// Per rule field, the value as the engine reads it when that differs from what was typed.
@@ -296,20 +306,19 @@ fn normalise_fields(version: &MatterVersion, given: &[Option<&Value>]) -> Vec<Op
         .collect()
 }
 
-/// The submitted value for each rule item (`by_id`: item positions in id order), in rule order,
-/// and whether every submitted id found its item. One merge walk over two sorted lists.
-fn pair_by_id<'s, 'r, T>(
-    by_id: &[usize],
-    id_of: impl Fn(usize) -> &'r str,
-    submitted: &'s BTreeMap<String, T>,
+/// The submitted value for each of the rule's `count` items (`index`: item position by id), in
+/// rule order, and whether every submitted id found its item. One pass over the submission, a
+/// hash lookup per id: linear in the number of ids.
+fn pair_by_id<'s, T>(
+    index: &std::collections::HashMap<String, usize>,
+    count: usize,
+    submitted: &'s UniqueMap<T>,
 ) -> (Vec<Option<&'s T>>, bool) {
-    let mut paired = vec![None; by_id.len()];
-    let mut items = by_id.iter().copied().peekable();
+    let mut paired = vec![None; count];
     let mut all_known = true;
-    for (id, value) in submitted {
-        while items.next_if(|&i| id_of(i) < id.as_str()).is_some() {}
-        match items.next_if(|&i| id_of(i) == id.as_str()) {
-            Some(i) => paired[i] = Some(value),
+    for (id, value) in submitted.iter() {
+        match index.get(id.as_str()).and_then(|&i| paired.get_mut(i)) {
+            Some(slot) => *slot = Some(value),
             None => all_known = false,
         }
     }
@@ -321,23 +330,25 @@ fn reject_unknown_ids(version: &MatterVersion, submission: &Submission) -> Resul
     for (kind, ids, known, code, message) in [
         (
             "fields",
-            submission.fields.0.keys().collect::<Vec<_>>(),
+            submission.fields.keys().collect::<Vec<_>>(),
             &version.field_index,
             ErrorCode::UnknownField,
             messages::unknown_field as fn(&str, &str, &str) -> Text,
         ),
         (
             "materials",
-            submission.materials.0.keys().collect(),
+            submission.materials.keys().collect(),
             &version.material_index,
             ErrorCode::UnknownMaterial,
             messages::unknown_material,
         ),
     ] {
-        let unknown: Vec<&String> = ids
+        let mut unknown: Vec<&String> = ids
             .into_iter()
             .filter(|id| !known.contains_key(*id))
             .collect();
+        // Named in id order, whatever order they came in.
+        crate::order::sort_by(&mut unknown, |a, b| a.cmp(b));
         if let Some(first) = unknown.first() {
             let mut error = error(code, message(matter, label, first))
                 .at(format!("/{kind}/{}", crate::calendar::clip(first)));

@@ -1,15 +1,24 @@
 // The JS API of pkg/ beyond the corpus: never throws, errors as values, rules loading.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import * as q from '../../pkg/qiquan.js';
+import * as studio from '../../pkg/studio/qiquan.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 q.initSync({ module: readFileSync(join(root, 'pkg/qiquan_bg.wasm')) });
+studio.initSync({ module: readFileSync(join(root, 'pkg/studio/qiquan_bg.wasm')) });
+
+/** `qiquan bundle rules`: every file with its TOML text and its JSON form. */
+function nativeBundle() {
+  const out = execFileSync('cargo', ['run', '-q', '--bin', 'qiquan', '--', 'bundle', 'rules'], { cwd: root, maxBuffer: 64 << 20 });
+  return JSON.parse(out.toString('utf8'));
+}
 
 /** rules/ as `qiquan bundle rules` would print it: matters/**.toml and calendar/*.toml. */
 function ruleFiles() {
@@ -36,18 +45,22 @@ test('no export throws, whatever it is given', () => {
   const cyclic = {};
   cyclic.self = cyclic;
   junk.push(cyclic);
-  const exports = ['checkJson', 'check', 'matters', 'matter', 'lint', 'deadline', 'rulesDigest', 'engineVersion', 'verdictDigest', 'loadRules', 'resetRules'];
+  const exports = ['checkJson', 'checkCompact', 'check', 'matters', 'matter', 'deadline', 'rulesDigest', 'engineVersion', 'verdictDigest', 'loadRules', 'resetRules'];
   let calls = 0;
-  for (const name of exports) {
-    for (const a of junk) {
-      for (const b of [undefined, 'x', {}, 3]) {
-        assert.doesNotThrow(() => q[name](a, b, a), `${name}(${String(a)}, ${String(b)})`);
-        calls++;
+  for (const [m, names] of [[q, exports], [studio, [...exports, 'lint']]]) {
+    for (const name of names) {
+      for (const a of junk) {
+        for (const b of [undefined, 'x', {}, 3]) {
+          assert.doesNotThrow(() => m[name](a, b, a), `${name}(${String(a)}, ${String(b)})`);
+          calls++;
+        }
       }
     }
+    m.resetRules();
   }
-  q.resetRules();
-  assert.ok(calls > 500);
+  assert.ok(calls > 1000);
+  // The page module has no TOML reader, so no lint.
+  assert.equal(q.lint, undefined);
 });
 
 test('checkJson: the error JSON of the CLI for bad input', () => {
@@ -99,7 +112,8 @@ test('matters, matter, digests, version', () => {
   assert.equal(q.verdictDigest(text), 'sha256:' + createHash('sha256').update(text, 'utf8').digest('hex'));
 });
 
-test('lint: diagnostics with file, line, column, code, message', () => {
+test('lint (studio module): diagnostics with file, line, column, code, message', () => {
+  const q = studio;
   const files = ruleFiles();
   assert.deepStrictEqual(q.lint(files), []);
   const broken = files.map((f, i) => (i === 0 ? { path: f.path, text: f.text.replace(/^version = /m, 'versoin = ') } : f));
@@ -115,11 +129,25 @@ test('lint: diagnostics with file, line, column, code, message', () => {
 
 test('loadRules: replaces the rules, refuses a bad bundle and keeps the old one', () => {
   const embedded = q.rulesDigest();
-  const files = ruleFiles();
+  assert.equal(studio.rulesDigest(), embedded);
+  const { files } = nativeBundle();
+  const byPath = (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  assert.deepStrictEqual(files.map(({ path, text }) => ({ path, text })).sort(byPath), ruleFiles().sort(byPath));
+  for (const f of files) assert.equal(typeof f.json, 'string', f.path);
   // The same sources give the same digest as the embedded bundle (build.rs embeds rules/).
   const same = q.loadRules(JSON.stringify({ files }));
   assert.equal(same.rules_digest, embedded);
-  const fewer = files.filter((f) => !f.path.startsWith(files[0].path.split('/').slice(0, 2).join('/') + '/'));
+  // The page module reads only the JSON forms: TOML text alone is refused, and the studio
+  // module reads it.
+  const textOnly = JSON.stringify({ files: ruleFiles() });
+  const refused = q.loadRules(textOnly);
+  assert.equal(errorCode(refused), 'rules_invalid');
+  assert.match(refused.error.details.join('\n'), /does not read TOML/);
+  assert.equal(studio.loadRules(textOnly).rules_digest, embedded);
+  assert.equal(studio.checkJson(q.matters()[0].id, '{"applicant":{"kind":"natural_person"}}'), q.checkJson(q.matters()[0].id, '{"applicant":{"kind":"natural_person"}}'));
+  studio.resetRules();
+  const firstMatter = files.find((f) => f.path.startsWith('matters/')).path.split('/').slice(0, 2).join('/') + '/';
+  const fewer = files.filter((f) => !f.path.startsWith(firstMatter));
   const loaded = q.loadRules(JSON.stringify({ files: fewer }));
   assert.notEqual(loaded.rules_digest, embedded);
   assert.equal(q.rulesDigest(), loaded.rules_digest);

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import * as q from '../../pkg/qiquan.js';
-import { runCase, sameBytes, lineDiff } from '../wasm/runcase.mjs';
+import { runCase, runCompact, sameBytes, lineDiff } from '../wasm/runcase.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 q.initSync({ module: readFileSync(join(root, 'pkg/qiquan_bg.wasm')) });
@@ -49,6 +49,14 @@ test('conformance corpus (Node)', async (t) => {
         const expected = readFileSync(expectedPath, 'utf8');
         if (!sameBytes(expected, output)) {
           assert.fail(`${name}: output differs from ${relative(root, expectedPath)}:\n${lineDiff(expected, output)}`);
+        }
+        const compact = runCompact(q, readFileSync(path, 'utf8'));
+        if (compact !== null) {
+          const compactPath = path.replace(/\.json$/, '.compact.expected.json');
+          assert.ok(existsSync(compactPath), `no ${relative(root, compactPath)}`);
+          if (!sameBytes(readFileSync(compactPath, 'utf8'), compact)) {
+            assert.fail(`${name}: compact output differs from ${relative(root, compactPath)}:\n${compact}`);
+          }
         }
         passed++;
       } catch (e) {

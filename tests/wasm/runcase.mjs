@@ -188,6 +188,19 @@ export function runCase(q, caseText) {
   return q.checkJson(matter, submission, options);
 }
 
+/**
+ * The compact check of one case (`run_compact` natively): its output bytes, or null for a
+ * deadline case.
+ */
+export function runCompact(q, caseText) {
+  const c = parseRaw(caseText);
+  if ((asStr(get(c, 'kind')) ?? 'check') === 'deadline') return null;
+  const text = get(c, 'submission_text');
+  const submission = typeof text === 'string' ? text : serdeToString(get(c, 'submission'));
+  const options = c instanceof Map && c.has('options') ? serdeToString(c.get('options')) : undefined;
+  return q.checkCompact(asStr(get(c, 'matter')) ?? '', submission, options);
+}
+
 /** `expected.strip_suffix('\n').unwrap_or(expected) == output` */
 export function sameBytes(expected, output) {
   return (expected.endsWith('\n') ? expected.slice(0, -1) : expected) === output;

@@ -1,6 +1,7 @@
 // The only door to the rules: the wasm engine built into /pkg/ by scripts/build-wasm.sh.
 // Pages never evaluate a condition or compute a date; they ask the engine and render the answer.
 import type { EngineError, Labels, MaterialDef, MatterDef, MatterSummary, Submission, Text, Verdict } from './types';
+import type { CompactVerdict } from '../../pkg/qiquan';
 import { isError } from './types';
 import { setEngineLabels } from './i18n';
 
@@ -8,6 +9,7 @@ interface WasmModule {
   default: (arg?: unknown) => Promise<unknown>;
   check: (matterId: string, submission: unknown, options?: unknown) => unknown;
   checkJson?: (matterId: string, submissionJson: string, optionsJson?: string) => string;
+  checkCompact?: (matterId: string, submissionJson: string, optionsJson?: string) => string;
   matters: () => unknown;
   matter: (id: string, onDate?: string) => unknown;
   labels: () => unknown;
@@ -59,6 +61,18 @@ export class Engine {
     const r = this.m.check(matterId, submission);
     if (isError(r)) throw new EngineFailure(r);
     return { verdict: r as Verdict, json: null };
+  }
+
+  /**
+   * The compact check for a keystroke: outcome, finding codes and targets, checklist flags and
+   * pledge availability, no prose and no notice (a fraction of the work of check()). Use check()
+   * when text is shown. Null when the module has no compact check.
+   */
+  compact(matterId: string, submission: Submission): CompactVerdict | null {
+    if (!this.m.checkCompact) return null;
+    const parsed = JSON.parse(this.m.checkCompact(matterId, JSON.stringify(submission)));
+    if (isError(parsed)) throw new EngineFailure(parsed);
+    return parsed as CompactVerdict;
   }
 
   labels(): Labels {
