@@ -166,7 +166,7 @@ test('labels: every engine concept the pages show, keyed by the exported enums',
     'natural_person', 'enterprise_legal_person', 'institution_legal_person',
     'social_organization_legal_person', 'administrative_organ', 'other_organization',
   ]);
-  assert.deepStrictEqual(Object.keys(l.channels), ['window', 'online', 'kiosk']);
+  assert.deepStrictEqual(Object.keys(l.channels), ['window', 'online', 'mobile_online', 'mail', 'kiosk']);
   assert.deepStrictEqual(Object.keys(l.document_kinds), ['acceptance', 'pledge_acceptance', 'correction', 'refusal']);
   assert.equal(l.document_kinds.refusal.zh, '不予受理通知书');
   assert.equal(l.material_statuses.flawed.zh, '有瑕疵');
