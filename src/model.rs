@@ -62,11 +62,74 @@ pub struct MatterFile {
     /// Free text printed on the pledge form (容缺受理信用承诺书), e.g. the consequences of breaking it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pledge_terms: Option<Text>,
+    /// What the case register's 容缺 ledger does with this matter's pledges (reminders, a broken
+    /// pledge); the defaults in [`PledgeLedger`] apply when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pledge_ledger: Option<PledgeLedger>,
     /// Form fields, in display order.
     #[serde(default)]
     pub fields: Vec<Field>,
     /// Materials (申请材料), in display order.
     pub materials: Vec<Material>,
+}
+
+/// The 容缺 ledger's parameters (容缺台账). 化州 (化府办〔2025〕22号) keeps a ledger of owed
+/// materials and reminds the applicant before the due date; 台州 suspends a case whose pledge is
+/// broken and returns it when the materials do not arrive within 15 working days; 国办发〔2019〕35号
+/// puts whether a written commitment was kept on the credit record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PledgeLedger {
+    /// Remind the applicant this many working days before an item is due.
+    #[serde(default = "default_remind_before")]
+    pub remind_before: u32,
+    /// What an item not supplied by its due date does to the case.
+    #[serde(default)]
+    pub on_broken: BrokenPledge,
+    /// `suspend` only: how long (counted from the due date) the applicant may still supply before
+    /// the case is terminated.
+    #[serde(default = "default_resume_window")]
+    pub resume_window: TimeLimit,
+    /// The local rule these parameters follow.
+    pub basis: String,
+}
+
+fn default_remind_before() -> u32 {
+    3
+}
+
+fn default_resume_window() -> TimeLimit {
+    TimeLimit {
+        value: 15,
+        unit: LimitUnit::WorkingDays,
+    }
+}
+
+impl Default for PledgeLedger {
+    /// Used when a matter file has no `[pledge_ledger]`.
+    fn default() -> Self {
+        Self {
+            remind_before: default_remind_before(),
+            on_broken: BrokenPledge::Suspend,
+            resume_window: default_resume_window(),
+            basis: "化府办〔2025〕22号（容缺台账、到期前提醒）；台州容缺受理办法（逾期中止，15个工作日内未补齐退件）".into(),
+        }
+    }
+}
+
+/// What a broken pledge does to the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BrokenPledge {
+    /// 中止: the case waits; supplied within the resume window it resumes, else it is terminated.
+    #[default]
+    Suspend,
+    /// 终止 at once (退件).
+    Terminate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -306,7 +369,18 @@ pub struct Material {
     pub acceptance_standard: Option<Text>,
     /// The regulation and article that require this material.
     pub basis: String,
+    /// Largest file the case register accepts for this material, in bytes (default 10 MiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_bytes: Option<u64>,
+    /// Media types the case register accepts for this material (default PDF, JPEG, PNG).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept: Option<Vec<String>>,
 }
+
+/// Default upload limit per material file.
+pub const DEFAULT_MAX_BYTES: u64 = 10 * 1024 * 1024;
+/// Default media types of a material file.
+pub const DEFAULT_ACCEPT: [&str; 3] = ["application/pdf", "image/jpeg", "image/png"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]

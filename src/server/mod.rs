@@ -7,6 +7,7 @@
 pub mod api;
 pub mod metrics;
 pub mod receipt;
+pub mod register;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -51,6 +52,8 @@ pub struct ServeConfig {
     pub request_timeout: Duration,
     /// JSON lines instead of text on stderr.
     pub log_json: bool,
+    /// The case register (`--db`, `--data-dir`, `--data-key`); None with `--no-register`.
+    pub register: Option<register::RegisterConfig>,
 }
 
 /// What every request handler shares. Immutable apart from the metrics counters.
@@ -59,6 +62,8 @@ pub struct AppState {
     pub key: ReceiptKey,
     pub metrics: Metrics,
     pub request_timeout: Duration,
+    /// The case register (applications, uploads, numbers, ledger), when enabled.
+    pub register: Option<register::Register>,
 }
 
 /// The whole HTTP application, for `serve` or an in-process test.
@@ -72,6 +77,7 @@ pub fn router(state: Arc<AppState>, www: &Path, pkg: &Path) -> Router {
         .route("/v1/matters/{id}/check", post(api::check))
         .route("/v1/receipts/key", get(api::public_key))
         .route("/v1/receipts/verify", post(api::verify_receipt))
+        .merge(register::api::routes())
         .route("/v1", any(api_not_found))
         .route("/v1/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
@@ -225,18 +231,26 @@ pub fn serve(config: ServeConfig) -> Result<()> {
             ));
         }
     };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| io_error("无法启动运行时。", "Cannot start the runtime.", e))?;
+    let register = match &config.register {
+        Some(register_config) => Some(runtime.block_on(register::Register::open(register_config))?),
+        None => None,
+    };
     let state = Arc::new(AppState {
         engine,
         key,
         metrics: Metrics::default(),
         request_timeout: config.request_timeout,
+        register,
     });
     let app = router(state.clone(), &config.www, &config.pkg);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| io_error("无法启动运行时。", "Cannot start the runtime.", e))?;
     runtime.block_on(async move {
+        if state.register.is_some() {
+            register::spawn_sweeper(state.clone());
+        }
         let listener = tokio::net::TcpListener::bind(&config.addr)
             .await
             .map_err(|e| {

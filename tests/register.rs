@@ -1,0 +1,1 @@
+//! Case register end to end (written below).
