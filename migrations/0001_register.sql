@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS applications (
     version TEXT,
     rules_digest TEXT,
     verdict TEXT,
+    verdict_sealed TEXT,
     verdict_digest TEXT,
     number TEXT UNIQUE,
     number_kind TEXT,

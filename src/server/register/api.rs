@@ -302,7 +302,10 @@ async fn flaw(
     let Path((id, material)) = path.map_err(bad_path)?;
     let text = read_json(&headers, body).await?;
     let request: FlawRequest = crate::parse_json(&text, "request")?;
-    let note: String = request.note.trim().chars().take(500).collect();
+    let mut note = serde_json::Value::String(request.note.trim().chars().take(500).collect());
+    // A flaw note is about the paper, not the person: numbers that look personal are dropped.
+    applications::scrub(&mut note);
+    let note = note.as_str().unwrap_or("").to_string();
     if note.is_empty() {
         return Err(RegisterError::invalid(
             "请写明瑕疵所在，例如“未加盖公章”。",
@@ -334,7 +337,8 @@ async fn receipt(
 #[serde(deny_unknown_fields)]
 struct HandoverRequest {
     matter: String,
-    submission: Submission,
+    /// Kept exactly as sent (after checking it is a valid submission).
+    submission: Value,
 }
 
 async fn create_handover(
@@ -346,11 +350,23 @@ async fn create_handover(
     let text = read_json(&headers, body).await?;
     let request: HandoverRequest = crate::parse_json(&text, "request")?;
     state.engine.matter(&request.matter, None)?;
+    let submission: Submission =
+        serde_json::from_value(request.submission.clone()).map_err(|e| {
+            RegisterError::from(
+                crate::Error::new(
+                    crate::ErrorCode::InvalidSubmission,
+                    "submission 不是有效的申请数据。",
+                    "submission is not a valid submission.",
+                )
+                .detail(e.to_string()),
+            )
+            .at("/submission")
+        })?;
     let plain =
         serde_json::to_string(&json!({"matter": request.matter, "submission": request.submission}))
             .map_err(RegisterError::storage)?;
     let sealed = reg.key.seal(plain.as_bytes())?;
-    let channel = serde_json::to_value(request.submission.channel)
+    let channel = serde_json::to_value(submission.channel)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();

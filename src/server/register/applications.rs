@@ -53,7 +53,8 @@ static PERSONAL: LazyLock<Option<regex_lite::Regex>> = LazyLock::new(|| {
     regex_lite::Regex::new(r"\d{17}[0-9Xx]|\d{15}|(?:\+?86)?1[3-9]\d{9}|0\d{2,3}-?\d{7,8}").ok()
 });
 
-fn scrub(value: &mut Value) {
+/// Replaces ID card and phone numbers in every string of `value` with `[redacted]`.
+pub fn scrub(value: &mut Value) {
     match value {
         Value::String(text) => {
             if let Some(re) = PERSONAL.as_ref()
@@ -353,6 +354,11 @@ async fn decide(
     let verdict = state.engine.check(matter, &submission, &options)?;
     let verdict_json = crate::to_pretty_json(&verdict);
     let verdict_digest = crate::verdict_digest(&verdict_json);
+    // Findings echo the clerk's notes, which may quote personal data: the readable copy is
+    // scrubbed, the exact bytes (whose digest the receipt carries) are sealed.
+    let verdict_sealed = reg.key.seal(verdict_json.as_bytes())?;
+    let mut shown: Value = serde_json::from_str(&verdict_json).map_err(RegisterError::storage)?;
+    scrub(&mut shown);
     let kind = number_kind(verdict.outcome);
     let year: i32 = received_at
         .get(..4)
@@ -385,19 +391,20 @@ async fn decide(
     sqlx::query(
         "UPDATE applications SET status = 'decided', decided_at = $2, outcome = $3, version = $4, \
          rules_digest = $5, verdict = $6, verdict_digest = $7, number = $8, number_kind = $9, \
-         receipt = $10, case_state = $11 WHERE id = $1",
+         receipt = $10, case_state = $11, verdict_sealed = $12 WHERE id = $1",
     )
     .bind(id.to_string())
     .bind(received_at.clone())
     .bind(outcome)
     .bind(verdict.version.clone())
     .bind(verdict.rules_digest.clone())
-    .bind(verdict_json)
+    .bind(shown.to_string())
     .bind(verdict_digest.clone())
     .bind(number.clone())
     .bind(kind.as_str())
     .bind(receipt_json)
     .bind(case_state(verdict.outcome))
+    .bind(verdict_sealed)
     .execute(&mut **tx)
     .await?;
     rec.record(

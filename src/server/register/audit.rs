@@ -74,8 +74,9 @@ impl Recorder {
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         application: Option<&str>,
         kind: EventKind,
-        detail: serde_json::Value,
+        mut detail: serde_json::Value,
     ) -> RegisterResult<()> {
+        super::applications::scrub(&mut detail);
         self.ord += 1;
         sqlx::query(
             "INSERT INTO events (id, application_id, at, ord, actor, kind, detail, rules_digest) \
