@@ -41,7 +41,7 @@ started=0
 if ! as_owner "$BIN/pg_ctl" -D "$PGDIR" status >/dev/null 2>&1; then
   say "pg_ctl start on 127.0.0.1:$PORT"
   as_owner "$BIN/pg_ctl" -D "$PGDIR" -l "$PGDIR/server.log" -w -t 60 start \
-    -o "-c listen_addresses=127.0.0.1 -p $PORT -k $PGDIR -c shared_buffers=16MB -c max_connections=80 -c fsync=${QIQUAN_PG_FSYNC:-off}" >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $PORT -k $PGDIR -c shared_buffers=16MB -c max_connections=150 -c fsync=${QIQUAN_PG_FSYNC:-off}" >/dev/null
   started=1
 fi
 stop() {
