@@ -240,7 +240,7 @@ impl Server {
     }
 
     fn submit(&self, key: &str, body: &Value) -> Response {
-        self.call(
+        let r = self.call(
             "POST",
             "/v1/applications",
             &[
@@ -248,21 +248,26 @@ impl Server {
                 ("Idempotency-Key", key),
             ],
             body.to_string().as_bytes(),
-        )
+        );
+        conforms(&r, "/v1/applications", "post");
+        r
     }
 
     fn upload(&self, id: &str, material: &str, content_type: &str, bytes: &[u8]) -> Response {
-        self.call(
+        let r = self.call(
             "PUT",
             &format!("/v1/applications/{id}/materials/{material}"),
             &[("Content-Type", content_type)],
             bytes,
-        )
+        );
+        conforms(&r, "/v1/applications/{id}/materials/{material}", "put");
+        r
     }
 
     fn sweep(&self, as_of: &str) -> Value {
         let r = self.post("/v1/ledger/sweep", &json!({ "as_of": as_of }));
         assert_eq!(r.status, 200, "{}", r.text());
+        conforms(&r, "/v1/ledger/sweep", "post");
         r.json()
     }
 
@@ -366,6 +371,37 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Validates a response against the schema `src/server/openapi.json` gives for the route (a
+/// template), the method and the status.
+fn conforms(response: &Response, route: &str, method: &str) {
+    let doc: Value = serde_json::from_str(qiquan::server::OPENAPI_JSON).expect("openapi.json");
+    let operation = &doc["paths"][route][method];
+    assert!(operation.is_object(), "{method} {route} is not described");
+    let mut described = operation["responses"][response.status.to_string()].clone();
+    assert!(
+        described.is_object(),
+        "{method} {route} does not describe status {}",
+        response.status
+    );
+    if let Some(reference) = described["$ref"].as_str() {
+        let name = reference.rsplit('/').next().expect("ref name");
+        described = doc["components"]["responses"][name].clone();
+    }
+    let mut schema = described["content"]["application/json"]["schema"].clone();
+    schema["components"] = doc["components"].clone();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let instance = response.json();
+    let errors: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{method} {route} {}: {errors:#?}",
+        response.status
+    );
+}
+
 /// A complete window application (every material handed in on paper): 受理.
 fn complete(channel: &str) -> Value {
     let material = |form: &str| json!({ "status": "provided", "form": form, "medium": "paper" });
@@ -451,6 +487,7 @@ fn day_before(date: &str) -> String {
 fn event_kinds(server: &Server, id: &str) -> Vec<String> {
     let r = server.get(&format!("/v1/applications/{id}/events"));
     assert_eq!(r.status, 200, "{}", r.text());
+    conforms(&r, "/v1/applications/{id}/events", "get");
     r.json()["events"]
         .as_array()
         .expect("events")
@@ -862,6 +899,7 @@ fn entry_of(rules: &Path, app: &Value) -> Value {
 fn listed(server: &Server, query: &str) -> Vec<String> {
     let r = server.get(&format!("/v1/ledger?{query}"));
     assert_eq!(r.status, 200, "{}", r.text());
+    conforms(&r, "/v1/ledger", "get");
     r.json()["entries"]
         .as_array()
         .expect("entries")
