@@ -74,11 +74,7 @@ impl Db {
     async fn migrate(&self) -> Result<()> {
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
         if self.backend == Backend::Sqlite {
-            // Durable and readable while written: WAL with full sync (sqlx's default).
-            sqlx::query("PRAGMA journal_mode=WAL")
-                .execute(&mut *conn)
-                .await
-                .map_err(db_error)?;
+            wal(&mut conn).await;
         } else {
             // Replicas starting together migrate one at a time.
             sqlx::query("SELECT pg_advisory_lock(7254001)")
@@ -96,6 +92,26 @@ impl Db {
     }
 }
 
+/// Durable and readable while written: WAL with full sync (sqlx's default). Persistent in the
+/// file, so when another process holds the database just then, it has set it already or will.
+async fn wal(conn: &mut PoolConnection<sqlx::Any>) {
+    for attempt in 0..20 {
+        match sqlx::query("PRAGMA journal_mode=WAL")
+            .execute(&mut **conn)
+            .await
+        {
+            Ok(_) => return,
+            Err(error) if attempt == 19 => {
+                tracing::warn!(%error, "could not switch the SQLite database to WAL mode");
+            }
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    }
+}
+
+/// Applies each migration not yet recorded. Each runs in a transaction that first claims its
+/// row in `qiquan_migrations` (a write, so concurrent starters queue on it and the loser sees
+/// the row and skips), then runs the statements.
 async fn apply(conn: &mut PoolConnection<sqlx::Any>) -> Result<()> {
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS qiquan_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL)",
@@ -104,27 +120,24 @@ async fn apply(conn: &mut PoolConnection<sqlx::Any>) -> Result<()> {
     .await
     .map_err(db_error)?;
     for (version, name, sql) in MIGRATIONS {
-        let done = sqlx::query("SELECT name FROM qiquan_migrations WHERE version = $1")
-            .bind(*version)
-            .fetch_optional(&mut **conn)
-            .await
-            .map_err(db_error)?;
-        if done.is_some() {
+        let mut tx = sqlx::Acquire::begin(&mut **conn).await.map_err(db_error)?;
+        let claimed = sqlx::query(
+            "INSERT INTO qiquan_migrations (version, name) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING",
+        )
+        .bind(*version)
+        .bind(*name)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if claimed.rows_affected() == 0 {
             continue;
         }
-        let mut tx = sqlx::Acquire::begin(&mut **conn).await.map_err(db_error)?;
         for statement in statements(sql) {
             sqlx::query(&statement)
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| db_error(e).at(name.to_string()))?;
         }
-        sqlx::query("INSERT INTO qiquan_migrations (version, name) VALUES ($1, $2)")
-            .bind(*version)
-            .bind(*name)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
         tx.commit().await.map_err(db_error)?;
     }
     Ok(())
