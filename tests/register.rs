@@ -690,6 +690,16 @@ fn status_derived_from_received_files(dir: &Path, store: &Store) {
         &json!({ "note": "未加盖检测机构印章" }),
     );
     assert_eq!(r.status, 200, "{}", r.text());
+    // The same bytes again do not cure the flaw.
+    let again = server
+        .upload(&id, "hygiene_report", "application/pdf", PDF)
+        .json();
+    assert_eq!(again["materials"][1]["material"], "hygiene_report");
+    assert_eq!(
+        again["materials"][1]["flawed"], true,
+        "{}",
+        again["materials"]
+    );
     server
         .post(
             &format!("/v1/applications/{id}/materials/central_ac_report/flaw"),

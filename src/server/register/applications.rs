@@ -594,7 +594,9 @@ pub async fn upload(
         "INSERT INTO uploads (application_id, material, sha256, bytes, content_type, received_at, flawed, note) \
          VALUES ($1, $2, $3, $4, $5, $6, 0, NULL) \
          ON CONFLICT (application_id, material) DO UPDATE SET sha256 = $3, bytes = $4, \
-         content_type = $5, received_at = $6, flawed = 0, note = NULL",
+         content_type = $5, received_at = $6, \
+         flawed = CASE WHEN uploads.sha256 = $3 THEN uploads.flawed ELSE 0 END, \
+         note = CASE WHEN uploads.sha256 = $3 THEN uploads.note ELSE NULL END",
     )
     .bind(id.to_string())
     .bind(material.to_string())
@@ -611,7 +613,15 @@ pub async fn upload(
         json!({"material": material, "sha256": stored.sha256, "bytes": stored.bytes, "content_type": content_type}),
     )
     .await?;
-    if decided_at.is_some() {
+    // The same bytes again do not cure a flaw the clerk found in them.
+    let flawed: i64 = sqlx::query_scalar(
+        "SELECT flawed FROM uploads WHERE application_id = $1 AND material = $2",
+    )
+    .bind(id.to_string())
+    .bind(material.to_string())
+    .fetch_one(&mut *tx)
+    .await?;
+    if decided_at.is_some() && flawed == 0 {
         let today = super::today_china();
         ledger::supply(state, &mut tx, &mut rec, id, material, &today, "upload").await?;
     }
