@@ -84,6 +84,7 @@ pub struct MatterFile {
 pub struct PledgeLedger {
     /// Remind the applicant this many working days before an item is due.
     #[serde(default = "default_remind_before")]
+    #[cfg_attr(feature = "schema", schemars(range(max = 3650)))]
     pub remind_before: u32,
     /// What an item not supplied by its due date does to the case.
     #[serde(default)]
@@ -371,9 +372,14 @@ pub struct Material {
     pub basis: String,
     /// Largest file the case register accepts for this material, in bytes (default 10 MiB).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
     pub max_bytes: Option<u64>,
     /// Media types the case register accepts for this material (default PDF, JPEG, PNG).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(length(min = 1), inner(regex(pattern = r"^[a-z]+/[a-z0-9.+-]+$")))
+    )]
     pub accept: Option<Vec<String>>,
 }
 

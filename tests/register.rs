@@ -1227,3 +1227,37 @@ fn handover_and_receipts(dir: &Path, store: &Store) {
         .get("/v1/applications/app_nope")
         .assert_error(404, "application_not_found");
 }
+
+/// `qiquan lint` checks the register's keys in a matter file against the schema.
+#[test]
+fn lint_checks_the_register_keys() {
+    let dir = temp_dir("lint");
+    let rules = test_rules(&dir);
+    let file = rules.join(format!("matters/{MATTER}/2024-01.toml"));
+    let good = std::fs::read_to_string(&file).expect("matter file");
+    for (from, to) in [
+        (
+            format!("remind_before = {REMIND_DAYS}"),
+            "remind_before = 99999".to_string(),
+        ),
+        ("max_bytes = 1024".to_string(), "max_bytes = 0".to_string()),
+        (
+            "accept = [\"application/pdf\"]".to_string(),
+            "accept = [\"PDF files\"]".to_string(),
+        ),
+        (
+            "on_broken = \"suspend\"".to_string(),
+            "on_broken = \"forgive\"".to_string(),
+        ),
+    ] {
+        assert!(good.contains(&from), "{from}");
+        std::fs::write(&file, good.replacen(&from, &to, 1)).expect("write");
+        let out = qiquan(&["lint", rules.to_str().expect("utf-8")]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{to}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
