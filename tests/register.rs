@@ -1200,6 +1200,13 @@ fn handover_and_receipts(dir: &Path, store: &Store) {
         loaded["submission"], submission,
         "exactly what the kiosk stored"
     );
+    let qr = server.get(&format!("/v1/handover/{code}/qr.svg"));
+    assert_eq!(qr.status, 200);
+    assert!(qr.headers.contains("image/svg+xml"), "{}", qr.headers);
+    assert!(qr.text().starts_with("<?xml") && qr.text().contains("<svg"));
+    server
+        .get("/v1/handover/ZZZZZZ/qr.svg")
+        .assert_error(404, "handover_not_found");
     server
         .get("/v1/handover/ABCDE1")
         .assert_error(404, "handover_not_found");

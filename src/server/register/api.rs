@@ -40,6 +40,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/v1/receipts/{number}", get(receipt))
         .route("/v1/handover", post(create_handover))
         .route("/v1/handover/{code}", get(get_handover))
+        .route("/v1/handover/{code}/qr.svg", get(handover_qr))
         .route("/v1/ledger", get(list_ledger))
         .route("/v1/ledger.csv", get(ledger_csv))
         .route("/v1/ledger/sweep", post(sweep))
@@ -407,25 +408,55 @@ async fn create_handover(
     ))
 }
 
+fn handover_not_found() -> RegisterError {
+    RegisterError::new(
+        RegisterCode::HandoverNotFound,
+        "没有这个交接码，请核对（交接码由 6 位字母和数字组成，不含 0、O、1、I、L）。",
+        "No such hand-over code; check it (6 letters and digits, without 0, O, 1, I, L).",
+    )
+}
+
+async fn handover_row(reg: &Register, code: &str) -> RegisterResult<(String, sqlx::any::AnyRow)> {
+    let code = handover::normalize(code).ok_or_else(handover_not_found)?;
+    let row = sqlx::query("SELECT answers_sealed, created_at FROM handovers WHERE code = $1")
+        .bind(code.clone())
+        .fetch_optional(&reg.db.pool)
+        .await?
+        .ok_or_else(handover_not_found)?;
+    Ok((code, row))
+}
+
+/// The code as a QR code (SVG) for the kiosk's screen and receipt printer; it holds the code only.
+async fn handover_qr(
+    State(state): State<Arc<AppState>>,
+    code: Result<Path<String>, PathRejection>,
+) -> RegisterResult<Response> {
+    let reg = register(&state)?;
+    let Path(code) = code.map_err(bad_path)?;
+    let (code, _) = handover_row(reg, &code).await?;
+    let qr = qrcode::QrCode::with_error_correction_level(code.as_bytes(), qrcode::EcLevel::M)
+        .map_err(RegisterError::storage)?;
+    let svg = qr
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .build();
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("image/svg+xml"),
+        )],
+        svg,
+    )
+        .into_response())
+}
+
 async fn get_handover(
     State(state): State<Arc<AppState>>,
     code: Result<Path<String>, PathRejection>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
     let Path(code) = code.map_err(bad_path)?;
-    let not_found = || {
-        RegisterError::new(
-            RegisterCode::HandoverNotFound,
-            "没有这个交接码，请核对（交接码由 6 位字母和数字组成，不含 0、O、1、I、L）。",
-            "No such hand-over code; check it (6 letters and digits, without 0, O, 1, I, L).",
-        )
-    };
-    let code = handover::normalize(&code).ok_or_else(not_found)?;
-    let row = sqlx::query("SELECT answers_sealed, created_at FROM handovers WHERE code = $1")
-        .bind(code.clone())
-        .fetch_optional(&reg.db.pool)
-        .await?
-        .ok_or_else(not_found)?;
+    let (code, row) = handover_row(reg, &code).await?;
     let plain = reg.key.open(&row.try_get::<String, _>("answers_sealed")?)?;
     let mut value: Value = serde_json::from_slice(&plain).map_err(RegisterError::storage)?;
     value["code"] = json!(code);
