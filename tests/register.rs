@@ -556,7 +556,7 @@ fn idempotent_submission(dir: &Path, store: &Store) {
     }
     assert_eq!(first["receipt"]["receipt_no"], first["number"]);
     let found = server
-        .get(&format!("/v1/applications?id_card={ID_CARD}"))
+        .post("/v1/applications/lookup", &json!({ "id_card": ID_CARD }))
         .json();
     assert_eq!(found["applications"], json!([first["id"]]), "one record");
     // The same key with a different body is a client error, not a second application.
@@ -1144,7 +1144,7 @@ fn no_plain_personal_data(dir: &Path, store: &Store) {
     assert_eq!(r.status, 201, "{}", r.text());
     // Found by the keyed hash, and shown in full to the clerk.
     let found = server
-        .get(&format!("/v1/applications?phone={PHONE}"))
+        .post("/v1/applications/lookup", &json!({ "phone": PHONE }))
         .json();
     assert_eq!(found["applications"], json!([id]));
     let answers = server.get(&format!("/v1/applications/{id}/answers")).json();

@@ -27,7 +27,8 @@ const JSON_LIMIT: usize = crate::submission::MAX_SUBMISSION_BYTES + 4096;
 /// The register's routes (merged into the server's router).
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
-        .route("/v1/applications", post(create).get(lookup))
+        .route("/v1/applications", post(create))
+        .route("/v1/applications/lookup", post(lookup))
         .route("/v1/applications/{id}", get(show))
         .route("/v1/applications/{id}/answers", get(answers))
         .route("/v1/applications/{id}/events", get(events))
@@ -169,19 +170,22 @@ async fn create(
     Ok(json_response(status, &view))
 }
 
+/// A POST body, not a query string: URLs end up in proxies' access logs.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct LookupQuery {
+struct LookupRequest {
     id_card: Option<String>,
     phone: Option<String>,
 }
 
 async fn lookup(
     State(state): State<Arc<AppState>>,
-    query: Result<Query<LookupQuery>, QueryRejection>,
+    headers: HeaderMap,
+    body: Body,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let Query(query) = query.map_err(bad_query)?;
+    let text = read_json(&headers, body).await?;
+    let query: LookupRequest = crate::parse_json(&text, "request")?;
     let (kind, value) = match (&query.id_card, &query.phone) {
         (Some(v), None) => ("id_card", v),
         (None, Some(v)) => ("phone", v),
