@@ -8,7 +8,7 @@ import {
   renderErrorSummary, renderOutcome, renderDates, renderPledge, matterIntro, type Value,
 } from './ui';
 import { printDocs, docForOutcome, type DocKind } from './print';
-import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, Verdict } from './types';
+import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, Submission, Verdict } from './types';
 
 type Received = 'original' | 'copy' | 'original_and_copy' | 'flawed' | 'missing';
 
@@ -28,6 +28,19 @@ interface State {
 }
 
 let S: State;
+
+/** The hand-over panel's words (this page's only strings outside i18n.ts, kept here with it). */
+const HO = {
+  label: { zh: '交接码（自助终端或网上预审）', en: 'Hand-over code (kiosk or online pre-check)' },
+  load: { zh: '载入', en: 'Load' },
+  loading: { zh: '正在载入……', en: 'Loading…' },
+  loaded: {
+    zh: '已载入交接码 {code}：以下为申请人填写的内容。材料栏为申请人自述“已带齐”，请逐项核对原件后再登记。',
+    en: 'Loaded hand-over code {code}: below is what the applicant entered. The materials are the applicant’s own “brought” ticks: check each original before recording it.',
+  },
+  notFound: { zh: '没有这个交接码，请核对（6 位，不含 0、O、1、I、L）。', en: 'No such hand-over code; check it (6 characters, no 0, O, 1, I, L).' },
+  failed: { zh: '无法连接服务器，交接码未载入。', en: 'Cannot reach the server; the code was not loaded.' },
+};
 
 const RECEIVED: { id: Received; key: Parameters<typeof t>[0] }[] = [
   { id: 'original', key: 'rcvOriginal' },
@@ -54,9 +67,59 @@ async function main(): Promise<void> {
     values: {}, received: {}, notes: {}, pledgeSigned: false, verdict: null, touched: new Set(),
   };
   onLangChange(() => { renderHeader(header, 'clerkTitle', { langToggle: true }); renderAll(); });
-  const fromUrl = new URLSearchParams(location.search).get('matter');
+  const params = new URLSearchParams(location.search);
+  const fromUrl = params.get('matter');
   if (fromUrl && S.matters.some((m) => m.id === fromUrl)) selectMatter(fromUrl); else renderAll();
+  const code = params.get('handover');
+  if (code) await loadHandover(code);
   document.body.dataset.ready = 'true';
+}
+
+/** The material as the applicant said they brought it, in the clerk's terms. */
+function receivedFrom(m: MatterDef['materials'][number], given: MaterialSubmission): Received {
+  if (given.status === 'flawed') return 'flawed';
+  if (given.status !== 'provided') return 'missing';
+  if (given.form) return given.form;
+  return m.form === 'copy' || m.form === 'original_and_copy' ? m.form : 'original';
+}
+
+/** Loads the answers stored under a hand-over code, so the window starts from exactly them. */
+async function loadHandover(raw: string): Promise<void> {
+  const code = raw.trim().toUpperCase();
+  const say = (text: string, bad = false) => {
+    const el = document.getElementById('handover-status');
+    if (el) { el.textContent = text; el.className = bad ? 'inset inset-bad' : 'inset'; el.hidden = false; }
+  };
+  say(tx(HO.loading));
+  let data: { matter: string; submission: Submission };
+  try {
+    const r = await fetch(`/v1/handover/${encodeURIComponent(code)}`);
+    if (r.status === 404) { say(tx(HO.notFound), true); return; }
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    data = await r.json();
+  } catch (e) {
+    console.warn('hand-over', e);
+    say(tx(HO.failed), true);
+    return;
+  }
+  if (!S.matters.some((m) => m.id === data.matter)) { say(tx(HO.notFound), true); return; }
+  selectMatter(data.matter);
+  const sub = data.submission;
+  S.kind = sub.applicant.kind;
+  S.badCredit = sub.applicant.bad_credit === true;
+  S.values = { ...(sub.fields ?? {}) } as Record<string, Value>;
+  for (const m of S.def!.materials) {
+    const given = sub.materials?.[m.id];
+    if (given) S.received[m.id] = receivedFrom(m, given);
+    if (given?.note) S.notes[m.id] = given.note;
+  }
+  S.pledgeSigned = sub.pledge_signed === true;
+  for (const id of Object.keys(S.values)) S.touched.add(id);
+  runCheck();
+  renderAll();
+  const input = document.getElementById('handover-input') as HTMLInputElement | null;
+  if (input) input.value = code;
+  say(tx(HO.loaded).replace('{code}', code));
 }
 
 function selectMatter(id: string): void {
@@ -111,6 +174,7 @@ function renderAll(): void {
             h('select', { id: 'matter-select', class: 'select', onchange: (e: Event) => selectMatter((e.target as HTMLSelectElement).value) },
               h('option', { value: '' }, `— ${t('chooseMatter')} —`),
               S.matters.map((x) => h('option', { value: x.id, selected: x.id === S.matterId }, tx(x.name))))),
+          handoverForm(),
           m ? matterIntro(m) : null),
         m ? renderForm(m) : null),
       m ? h('aside', { class: 'layout-side', 'aria-label': t('result') },
@@ -120,6 +184,20 @@ function renderAll(): void {
           h('div', { class: 'error-summary error-summary-compact', id: 'error-summary', tabindex: '-1', hidden: true }),
           h('div', { class: 'panel', id: 'dates' }))) : null));
   update();
+}
+
+function handoverForm(): HTMLElement {
+  const go = (e: Event) => {
+    e.preventDefault();
+    const input = document.getElementById('handover-input') as HTMLInputElement | null;
+    if (input?.value.trim()) void loadHandover(input.value);
+  };
+  return h('form', { class: 'form-group handover-form', id: 'handover-form', onsubmit: go },
+    h('label', { class: 'label', for: 'handover-input' }, tx(HO.label)),
+    h('div', { class: 'form-row' },
+      h('input', { type: 'text', class: 'input', id: 'handover-input', autocomplete: 'off', maxlength: '8', spellcheck: 'false', 'aria-describedby': 'handover-status' }),
+      h('button', { type: 'submit', class: 'button button-secondary', id: 'handover-load' }, tx(HO.load))),
+    h('p', { id: 'handover-status', role: 'status', hidden: true }));
 }
 
 function renderForm(m: MatterDef): HTMLElement[] {
