@@ -125,6 +125,23 @@ impl Store {
         }
     }
 
+    /// Runs one SQL statement with the database's own client (sqlite3 or psql); its output.
+    fn sql(&self, statement: &str) -> String {
+        let out = match self {
+            Store::Sqlite(path) => Command::new("sqlite3").arg(path).arg(statement).output(),
+            Store::Postgres(url) => Command::new("psql")
+                .args([url.as_str(), "-qtAc", statement])
+                .output(),
+        }
+        .expect("the database's client (sqlite3 or psql)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     /// Every byte the database keeps: the SQLite files, or a dump of the PostgreSQL database.
     fn contents(&self) -> Vec<u8> {
         match self {
@@ -1213,6 +1230,23 @@ fn handover_and_receipts(dir: &Path, store: &Store) {
     server
         .get("/v1/handover/ZZZZZZ")
         .assert_error(404, "handover_not_found");
+    // Codes expire after 72 hours; the hourly task (run at start-up) deletes them.
+    store.sql(&format!(
+        "UPDATE handovers SET created_at = '2026-01-01T09:00:00.000000+08:00' WHERE code = '{code}'"
+    ));
+    server
+        .get(&format!("/v1/handover/{code}"))
+        .assert_error(404, "handover_not_found");
+    drop(server);
+    let server = Server::start(dir, store, &rules, "b");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while store.sql("SELECT COUNT(*) FROM handovers") != "0" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "expired code not deleted"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 
     let app = server.submit("receipt", &complete("window")).json();
     let number = app["number"].as_str().expect("number");

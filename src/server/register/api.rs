@@ -415,18 +415,21 @@ async fn create_handover(
 fn handover_not_found() -> RegisterError {
     RegisterError::new(
         RegisterCode::HandoverNotFound,
-        "没有这个交接码，请核对（交接码由 6 位字母和数字组成，不含 0、O、1、I、L）。",
-        "No such hand-over code; check it (6 letters and digits, without 0, O, 1, I, L).",
+        "没有这个交接码，请核对（交接码由 6 位字母和数字组成，不含 0、O、1、I、L；有效期 72 小时）。",
+        "No such hand-over code; check it (6 letters and digits, without 0, O, 1, I, L; valid for 72 hours).",
     )
 }
 
 async fn handover_row(reg: &Register, code: &str) -> RegisterResult<(String, sqlx::any::AnyRow)> {
     let code = handover::normalize(code).ok_or_else(handover_not_found)?;
-    let row = sqlx::query("SELECT answers_sealed, created_at FROM handovers WHERE code = $1")
-        .bind(code.clone())
-        .fetch_optional(&reg.db.pool)
-        .await?
-        .ok_or_else(handover_not_found)?;
+    let row = sqlx::query(
+        "SELECT answers_sealed, created_at FROM handovers WHERE code = $1 AND created_at >= $2",
+    )
+    .bind(code.clone())
+    .bind(handover::expiry_cutoff())
+    .fetch_optional(&reg.db.pool)
+    .await?
+    .ok_or_else(handover_not_found)?;
     Ok((code, row))
 }
 

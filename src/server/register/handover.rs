@@ -8,6 +8,31 @@ use super::error::RegisterResult;
 pub const ALPHABET: &[u8; 31] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 /// Characters in a code: 31^6 ≈ 887 million codes.
 pub const CODE_LEN: usize = 6;
+/// How long a code works: the applicant goes from the kiosk to the window the same day or soon
+/// after; the stored answers (personal data) are then deleted.
+pub const TTL_HOURS: i64 = 72;
+
+/// The `created_at` before which a code has expired, as of now (same format as `created_at`,
+/// so the two compare as text).
+pub fn expiry_cutoff() -> String {
+    let now = super::audit::now_micros();
+    chrono::DateTime::parse_from_rfc3339(&now)
+        .map(|t| {
+            (t - chrono::Duration::hours(TTL_HOURS))
+                .format("%Y-%m-%dT%H:%M:%S%.6f%:z")
+                .to_string()
+        })
+        .unwrap_or(now)
+}
+
+/// Deletes expired codes and their answers; returns how many.
+pub async fn purge(pool: &sqlx::AnyPool) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM handovers WHERE created_at < $1")
+        .bind(expiry_cutoff())
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
+}
 
 /// A random code (rejection sampling, so every character is equally likely).
 pub fn new_code() -> RegisterResult<String> {
@@ -52,5 +77,8 @@ mod tests {
         assert_eq!(ALPHABET.len(), 31);
         assert!(normalize("ABC10O").is_none());
         assert_eq!(normalize("abc-def").as_deref(), Some("ABCDEF"));
+        let cutoff = expiry_cutoff();
+        assert!(cutoff < super::super::audit::now_micros());
+        assert!(cutoff.ends_with("+08:00"), "{cutoff}");
     }
 }

@@ -87,7 +87,8 @@ pub fn today_china() -> String {
 }
 
 /// Sweeps the ledger with the server's date at start-up and then every hour (a sweep is
-/// idempotent, so hourly catches the new day soon after midnight whenever the server started).
+/// idempotent, so hourly catches the new day soon after midnight whenever the server started),
+/// and deletes expired hand-over codes.
 pub fn spawn_sweeper(state: Arc<AppState>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -107,6 +108,11 @@ pub fn spawn_sweeper(state: Arc<AppState>) {
                     "ledger sweep"
                 ),
                 Err(error) => tracing::warn!(code = error.code, "ledger sweep failed"),
+            }
+            match handover::purge(&register.db.pool).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(deleted = n, "expired hand-over codes deleted"),
+                Err(error) => tracing::warn!(%error, "hand-over purge failed"),
             }
         }
     });
