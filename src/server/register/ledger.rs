@@ -474,9 +474,44 @@ const ENTRY_COLUMNS: &str = "l.id, l.application_id, l.material, l.name_zh, l.na
     l.remind_on, l.status, l.reminded_on, l.overdue_on, l.closed_on, a.number, a.matter, \
     a.case_state, a.resume_until";
 
+/// The words for an entry's status, for the clerk's list.
+fn status_label(status: &str) -> Value {
+    let (zh, en) = match status {
+        "owed" => ("待补交", "Owed"),
+        "supplied" => ("已补交", "Supplied"),
+        "overdue" => ("已逾期", "Overdue"),
+        "waived" => ("免予补交", "Waived"),
+        _ => ("", ""),
+    };
+    json!({ "zh": zh, "en": en })
+}
+
+/// The words for a case's state.
+pub fn case_state_label(state: &str) -> Value {
+    let (zh, en) = match state {
+        "accepted" => ("已受理", "Accepted"),
+        "pledged" => ("容缺受理，待补交", "Accepted on a pledge; items owed"),
+        "pledge_kept" => ("已补齐，承诺已履行", "All supplied; pledge kept"),
+        "suspended" => ("逾期未补齐，已中止办理", "Overdue; the case is suspended"),
+        "resumed" => ("已补齐，恢复办理", "Supplied; the case resumed"),
+        "terminated" => (
+            "逾期未补齐，已终止办理",
+            "Not supplied; the case is terminated",
+        ),
+        "correction_notified" => ("已一次性告知补正", "Correction notified"),
+        "refused" => ("不予受理", "Not accepted"),
+        _ => ("", ""),
+    };
+    json!({ "zh": zh, "en": en })
+}
+
 fn entry_json(row: &sqlx::any::AnyRow) -> Result<Value, sqlx::Error> {
     let text = |name: &str| row.try_get::<Option<String>, _>(name);
+    let status = text("status")?.unwrap_or_default();
+    let case_state = text("case_state")?.unwrap_or_default();
     Ok(json!({
+        "status_label": status_label(&status),
+        "case_state_label": case_state_label(&case_state),
         "id": text("id")?,
         "application": text("application_id")?,
         "number": text("number")?,
