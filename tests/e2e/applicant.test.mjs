@@ -149,8 +149,19 @@ test('submit: the server re-checks, issues a receipt, and its verdict wins when 
     await page.locator('#server-agreement').waitFor();
     assert.equal(await page.locator('#server-agreement').getAttribute('data-agrees'), 'true');
     assert.equal(await page.locator('#server-outcome [data-outcome]').getAttribute('data-outcome'), 'accept');
-    assert.match(await page.locator('#receipt [data-receipt="receipt_no"] dd').textContent(), /\S{6,}/);
+    // Recorded in the case register: every file uploaded, the case number on the receipt.
+    const number = await page.locator('#registered').getAttribute('data-number');
+    assert.match(number, /^受〔\d{4}〕\d{5}号$/);
+    assert.equal(await page.locator('#receipt [data-receipt="receipt_no"] dd').textContent(), number);
     assert.ok((await page.locator('#receipt [data-receipt="signature"] dd').textContent()).length > 20);
+    for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules']) {
+      assert.equal(await page.locator(`#ms-${m}`).getAttribute('data-upload'), 'done', m);
+    }
+    assert.match(await page.locator('#ms-hygiene_rules').textContent(), /已上传到服务器/);
+    // Tapping 提交 again: the same record and the same receipt, not a second one.
+    await page.click('#submit');
+    await page.locator('#registered').waitFor();
+    assert.equal(await page.locator('#registered').getAttribute('data-number'), number);
     await shot(page, 'applicant-receipt');
     assert.deepEqual(await axeViolations(page), []);
 
@@ -165,12 +176,45 @@ test('submit: the server re-checks, issues a receipt, and its verdict wins when 
     assert.match(await page.locator('#server-agreement').textContent(), /以服务器结果为准/);
     await page.unroute('**/v1/matters/*/check');
 
-    // An incomplete application: no receipt, the server's one-time notice instead.
+    // An incomplete application: no receipt, the server's one-time notice instead (a 补正 number).
     await page.click('#mr-identity_proof');
     await page.click('#submit');
     await page.locator('#no-receipt').waitFor();
     assert.equal(await page.locator('#server-outcome [data-outcome]').getAttribute('data-outcome'), 'correction_required');
     assert.match(await page.locator('#server-findings').textContent(), /法定代表人或者负责人身份证明/);
+    assert.match(await page.locator('#registered').getAttribute('data-number'), /^补〔/);
     assert.deepEqual(errors.filter((e) => !/status of 4\d\d/.test(e)), []);
+  } finally { await ctx.close(); }
+});
+
+test('uploads: a dropped upload is retried; a file of the wrong type is refused and nothing is receipted', async (t) => {
+  if (!server.real) { t.skip('needs `qiquan serve --dev` (no binary with `serve` found)'); return; }
+  const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`);
+  try {
+    await fillAllFields(page);
+    for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report']) await upload(page, m);
+    // Not a PDF, JPEG or PNG: the server refuses it (415) with its own message.
+    await page.setInputFiles('#m-hygiene_rules', { name: 'rules.txt', mimeType: 'text/plain', buffer: Buffer.from('plain text') });
+    let dropped = 0;
+    await page.route('**/materials/application_form', async (route) => {
+      if (dropped === 0) { dropped += 1; await route.abort('connectionreset'); } else await route.continue();
+    });
+    await page.click('#submit');
+    await page.locator('#register-error').waitFor({ timeout: 20000 });
+    assert.equal(dropped, 1, 'the first upload was dropped');
+    assert.equal(await page.locator('#ms-application_form').getAttribute('data-upload'), 'done', 'retried');
+    assert.equal(await page.locator('#ms-hygiene_rules').getAttribute('data-upload'), 'failed');
+    assert.match(await page.locator('#ms-hygiene_rules').textContent(), /上传失败：该材料只接受以下类型/);
+    assert.equal(await page.locator('#receipt').count(), 0, 'no receipt');
+    assert.match(await page.locator('#register-error').textContent(), /有材料文件未能上传/);
+    await shot(page, 'applicant-upload-refused');
+    assert.deepEqual(await axeViolations(page), []);
+    // The right file: only it is uploaded now, and the application is recorded.
+    await page.unroute('**/materials/application_form');
+    await upload(page, 'hygiene_rules');
+    await page.click('#submit');
+    await page.locator('#registered').waitFor({ timeout: 20000 });
+    assert.equal(await page.locator('#server-outcome [data-outcome]').getAttribute('data-outcome'), 'accept');
+    assert.deepEqual(errors.filter((e) => !/status of 4\d\d|ERR_CONNECTION_RESET|Failed to load resource/.test(e)), []);
   } finally { await ctx.close(); }
 });

@@ -1,5 +1,6 @@
 // Applicant page (online application). Renders the matter from matter(id) and the engine's verdict.
 import './styles.css';
+import './upload.css';
 import { h, clear, $ } from './dom';
 import { loadEngine, nowInChina, type Engine } from './engine';
 import { initLang, onLangChange, t, tx, APPLICANT_KINDS, fmtDate, fmtDateTime } from './i18n';
@@ -8,7 +9,25 @@ import {
   applyChecklist, renderErrorSummary, renderOutcome, renderDates, renderPledge, renderFindingsList,
   matterIntro, focusTarget, type Value,
 } from './ui';
-import type { Finding, ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Verdict } from './types';
+import type { Finding, ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Text, Verdict } from './types';
+import { createDraft, submitDraft, uploadWithRetry, newKey, RegisterFailure, type Application, type UploadState } from './register';
+
+/** The upload and registration words (kept beside the code that uses them). */
+const UP = {
+  uploading: { zh: '正在上传 {pct}%', en: 'Uploading {pct}%' },
+  retrying: { zh: '（第 {n} 次尝试）', en: ' (attempt {n})' },
+  uploaded: { zh: '已上传到服务器：{name}', en: 'Uploaded to the server: {name}' },
+  uploadFailed: { zh: '上传失败：{why}', en: 'Upload failed: {why}' },
+  unreachable: { zh: '无法连接服务器', en: 'the server could not be reached' },
+  filesMissing: { zh: '有材料文件未能上传，见上方各项材料', en: 'some files could not be uploaded; see the materials above' },
+  registered: { zh: '申请已登记，文号：{number}', en: 'Application recorded, number {number}' },
+  registerFailed: {
+    zh: '服务器已复核，但申请未能登记（{why}），因此没有回执。请稍后重新提交；已上传的文件不必重传。',
+    en: 'The server re-checked, but the application could not be recorded ({why}), so there is no receipt. Submit again later; files already uploaded are not sent again.',
+  },
+};
+const say = (text: Text, vars: Record<string, string | number>) =>
+  Object.entries(vars).reduce((s, [k, v]) => s.replace(`{${k}}`, String(v)), tx(text));
 
 interface State {
   engine: Engine;
@@ -26,6 +45,14 @@ interface State {
   showAll: boolean;
   server: ServerCheckResponse | null;
   submitting: boolean;
+  /** The chosen files themselves, uploaded on submit. */
+  fileObjs: Record<string, File>;
+  uploads: Record<string, UploadState>;
+  /** The Idempotency-Key of the application body last sent (a retry reuses it). */
+  draft: { fingerprint: string; key: string } | null;
+  /** The application the register recorded, with its decision and receipt. */
+  app: Application | null;
+  registerError: string | null;
 }
 
 let S: State;
@@ -49,7 +76,7 @@ async function main(): Promise<void> {
   S = {
     engine, matters, matterId: '', def: null, kind: 'enterprise_legal_person', values: {}, materials: {},
     files: {}, pledgeSigned: false, verdict: null, verdictJson: null, touched: new Set(), showAll: false,
-    server: null, submitting: false,
+    server: null, submitting: false, fileObjs: {}, uploads: {}, draft: null, app: null, registerError: null,
   };
   onLangChange(() => { renderHeader(header, 'applicantTitle', { langToggle: true }); renderAll(); });
   if (fromUrl && matters.some((m) => m.id === fromUrl)) selectMatter(fromUrl);
@@ -63,6 +90,7 @@ function selectMatter(id: string): void {
   S.kind = S.def?.applicant_kinds[0] ?? 'enterprise_legal_person';
   S.values = {}; S.materials = {}; S.files = {}; S.pledgeSigned = false;
   S.verdict = null; S.verdictJson = null; S.touched = new Set(); S.showAll = false; S.server = null;
+  S.fileObjs = {}; S.uploads = {}; S.draft = null; S.app = null; S.registerError = null;
   if (S.def) runCheck();
   renderAll();
 }
@@ -179,7 +207,10 @@ function renderForm(m: MatterDef): HTMLElement[] {
               onchange: (e: Event) => {
                 const input = e.target as HTMLInputElement;
                 const f = input.files?.[0];
-                if (f) { S.files[x.id] = f.name; S.materials[x.id] = { status: 'provided', medium: 'electronic' }; }
+                if (f) {
+                  S.files[x.id] = f.name; S.fileObjs[x.id] = f; delete S.uploads[x.id];
+                  S.materials[x.id] = { status: 'provided', medium: 'electronic' };
+                }
                 onChange(`m:${x.id}`);
                 renderUploadState(x.id);
               },
@@ -189,7 +220,7 @@ function renderForm(m: MatterDef): HTMLElement[] {
             h('button', {
               type: 'button', class: 'button button-link', id: `mr-${x.id}`, hidden: !fileName,
               onclick: () => {
-                delete S.files[x.id]; delete S.materials[x.id];
+                delete S.files[x.id]; delete S.materials[x.id]; delete S.fileObjs[x.id]; delete S.uploads[x.id];
                 ($(`#${inputId}`) as HTMLInputElement).value = '';
                 onChange(`m:${x.id}`); renderUploadState(x.id);
               },
@@ -202,10 +233,52 @@ function renderForm(m: MatterDef): HTMLElement[] {
   ];
 }
 
-function renderUploadState(id: string): void {
+function uploadText(id: string): string {
   const name = S.files[id];
-  $(`#ms-${id}`).textContent = name ? `${t('provided')}：${name}` : t('notProvided');
-  $(`#mr-${id}`).hidden = !name;
+  if (!name) return t('notProvided');
+  const u = S.uploads[id];
+  if (!u) return `${t('provided')}：${name}`;
+  if (u.state === 'done') return say(UP.uploaded, { name });
+  if (u.state === 'uploading') {
+    return say(UP.uploading, { pct: u.pct }) + (u.attempt > 1 ? say(UP.retrying, { n: u.attempt }) : '');
+  }
+  return say(UP.uploadFailed, { why: u.message ? tx(u.message) : tx(UP.unreachable) });
+}
+
+function renderUploadState(id: string): void {
+  const el = document.getElementById(`ms-${id}`);
+  if (!el) return;
+  el.textContent = uploadText(id);
+  el.dataset.upload = S.uploads[id]?.state ?? '';
+  $(`#mr-${id}`).hidden = !S.files[id];
+}
+
+/**
+ * Records the application in the case register: a draft under this body's Idempotency-Key, each
+ * chosen file uploaded (progress, retries), then the server's decision from what it received.
+ */
+async function registerApplication(): Promise<void> {
+  // Without the page's clock: the server uses its own, and the same answers must give the same
+  // body (and so the same Idempotency-Key) when 提交 is tapped again.
+  const { received_at: _clientClock, ...submission } = currentSubmission();
+  const body = JSON.stringify({ matter: S.matterId, submission, draft: true });
+  const files = Object.entries(S.fileObjs).filter(([id]) => submission.materials?.[id]);
+  const fingerprint = body + files.map(([id, f]) => `|${id}:${f.name}:${f.size}:${f.lastModified}`).join('');
+  if (S.draft?.fingerprint !== fingerprint) { S.draft = { fingerprint, key: newKey() }; S.uploads = {}; }
+  S.app = null; S.registerError = null;
+  try {
+    const draft = await createDraft(body, S.draft.key);
+    let all = true;
+    for (const [id, file] of files) {
+      if (S.uploads[id]?.state === 'done') continue;
+      all = (await uploadWithRetry(draft.id, id, file, (st) => { S.uploads[id] = st; renderUploadState(id); })) && all;
+    }
+    if (!all) { S.registerError = tx(UP.filesMissing); return; }
+    S.app = draft.status === 'decided' ? draft : await submitDraft(draft.id);
+  } catch (e) {
+    console.warn('register', e);
+    S.registerError = e instanceof RegisterFailure && e.text ? tx(e.text) : tx(UP.unreachable);
+  }
 }
 
 function update(): void {
@@ -251,6 +324,7 @@ async function submit(): Promise<void> {
     const data = await res.json();
     if (!res.ok || !data?.verdict) throw new Error(data?.error?.message?.en ?? `HTTP ${res.status}`);
     S.server = data as ServerCheckResponse;
+    await registerApplication();
   } catch (e) {
     console.error(e);
     S.server = null;
@@ -270,8 +344,11 @@ function renderServer(): void {
   const r = S.server;
   if (!r) { clear(el); return; }
   const local = S.verdict;
-  const disagrees = r.digest_match === false || (local !== null && local.outcome !== r.verdict.outcome);
-  const v = r.verdict;
+  const app = S.app;
+  // The recorded decision (from the files the server received) is the one that counts.
+  const v = app?.verdict ?? r.verdict;
+  const disagrees = r.digest_match === false || (local !== null && local.outcome !== v.outcome);
+  const receipt = app?.receipt ?? null;
   el.tabIndex = -1;
   clear(el,
     h('h2', { class: 'section-title' }, t('serverResult')),
@@ -280,18 +357,25 @@ function renderServer(): void {
       'data-agrees': String(!disagrees),
     }, disagrees ? t('serverDisagrees') : t('serverAgrees')),
     h('div', { id: 'server-outcome' }),
-    r.receipt
+    app?.number
+      ? h('p', { class: 'inset inset-ok', id: 'registered', 'data-number': app.number }, say(UP.registered, { number: app.number }))
+      : null,
+    S.registerError
+      ? h('div', { class: 'inset inset-bad', role: 'alert', id: 'register-error' }, say(UP.registerFailed, { why: S.registerError }))
+      : null,
+    receipt
       ? h('div', { class: 'panel', id: 'receipt' },
           h('h3', { class: 'panel-title' }, t('receipt')),
           h('dl', { class: 'summary-list' },
-            row('receiptNo', r.receipt.receipt_no, 'receipt_no'),
-            row('acceptedOn', fmtDate(r.receipt.accepted_on), 'accepted_on'),
-            r.receipt.promised_due ? row('promisedDue', fmtDate(r.receipt.promised_due), 'promised_due') : null,
-            r.receipt.statutory_due ? row('statutoryDue', fmtDate(r.receipt.statutory_due), 'statutory_due') : null,
-            r.receipt.pledge_due ? row('pledgeDue', fmtDate(r.receipt.pledge_due), 'pledge_due') : null,
-            row('issuedAt', fmtDateTime(r.receipt.issued_at), 'issued_at'),
-            row('keyId', r.receipt.key_id, 'key_id'),
-            row('signature', r.receipt.signature, 'signature')))
+            row('receiptNo', receipt.receipt_no, 'receipt_no'),
+            row('acceptedOn', fmtDate(receipt.accepted_on), 'accepted_on'),
+            receipt.promised_due ? row('promisedDue', fmtDate(receipt.promised_due), 'promised_due') : null,
+            receipt.statutory_due ? row('statutoryDue', fmtDate(receipt.statutory_due), 'statutory_due') : null,
+            receipt.pledge_due ? row('pledgeDue', fmtDate(receipt.pledge_due), 'pledge_due') : null,
+            row('issuedAt', fmtDateTime(receipt.issued_at), 'issued_at'),
+            row('keyId', receipt.key_id, 'key_id'),
+            row('signature', receipt.signature, 'signature')))
+      : S.registerError ? null
       : h('div', { class: 'panel', id: 'no-receipt' },
           h('p', null, t('noReceipt')),
           h('h3', { class: 'panel-title' }, v.notice ? tx(v.notice.title) : t('oneTimeNotice')),
