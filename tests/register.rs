@@ -93,9 +93,14 @@ impl Store {
                 "QIQUAN_TEST_PG_URL is not set but PostgreSQL is required (CI / QIQUAN_REQUIRE_PG): \
                  run the tests through scripts/with-postgres.sh"
             );
-            eprintln!(
-                "\n*** register test {name}: PostgreSQL NOT TESTED — QIQUAN_TEST_PG_URL is unset. \
-                 Run `scripts/with-postgres.sh cargo test --test register`. ***\n"
+            // Straight to the process's stderr: the test harness captures eprintln! of a
+            // passing test, and this must be seen.
+            let _ = std::io::stderr().write_all(
+                format!(
+                    "\n*** register test {name}: PostgreSQL NOT TESTED — QIQUAN_TEST_PG_URL is unset. \
+                     Run `scripts/with-postgres.sh cargo test --test register`. ***\n"
+                )
+                .as_bytes(),
             );
             return None;
         };
