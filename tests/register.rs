@@ -184,6 +184,10 @@ struct Server {
 impl Server {
     /// `qiquan serve` on the store, with key files in `dir` (shared by replicas).
     fn start(dir: &Path, store: &Store, rules: &Path, tag: &str) -> Server {
+        Server::start_with(dir, store, rules, tag, &[])
+    }
+
+    fn start_with(dir: &Path, store: &Store, rules: &Path, tag: &str, extra: &[&str]) -> Server {
         let receipt_key = dir.join("receipt.key");
         let data_key = dir.join("data.key");
         if !receipt_key.exists() {
@@ -223,6 +227,7 @@ impl Server {
             .args(["--db", &store.arg()])
             .arg("--data-dir")
             .arg(dir.join("data"))
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).expect("log"))
             .spawn()
@@ -1306,4 +1311,58 @@ fn lint_checks_the_register_keys() {
             String::from_utf8_lossy(&out.stdout)
         );
     }
+}
+
+/// An upload may take longer than --request-timeout (a phone on a slow link); other requests
+/// may not.
+#[test]
+fn slow_upload_outlives_the_request_timeout() {
+    let dir = temp_dir("slow-upload");
+    let store = Store::sqlite(&dir);
+    let rules = test_rules(&dir);
+    let server = Server::start_with(&dir, &store, &rules, "a", &["--request-timeout", "1"]);
+    let mut body = complete("online");
+    body["draft"] = json!(true);
+    let id = server.submit("slow", &body).json()["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let mut file = PDF.to_vec();
+    file.resize(1000, b' ');
+    let mut stream = TcpStream::connect(&server.addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let head = format!(
+        "PUT /v1/applications/{id}/materials/hygiene_rules HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+         Content-Type: application/pdf\r\nContent-Length: {}\r\n\r\n",
+        file.len()
+    );
+    stream.write_all(head.as_bytes()).expect("head");
+    for chunk in file.chunks(250) {
+        stream.write_all(chunk).expect("chunk");
+        std::thread::sleep(Duration::from_millis(700));
+    }
+    let mut raw = String::new();
+    let _ = stream.read_to_string(&mut raw);
+    assert!(raw.starts_with("HTTP/1.1 200"), "{raw}");
+    // A JSON request that slow is cut off at 1 s.
+    let mut stream = TcpStream::connect(&server.addr).expect("connect");
+    let text = body.to_string();
+    stream
+        .write_all(
+            format!(
+                "POST /v1/applications HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+                 Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{}",
+                text.len(),
+                &text[..10]
+            )
+            .as_bytes(),
+        )
+        .expect("head");
+    std::thread::sleep(Duration::from_millis(1600));
+    let _ = stream.write_all(&text.as_bytes()[10..]);
+    let mut raw = String::new();
+    let _ = stream.read_to_string(&mut raw);
+    assert!(raw.starts_with("HTTP/1.1 408"), "{raw}");
 }

@@ -151,7 +151,8 @@ async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Nex
         Some(path) => path.as_str().to_string(),
         None => "static".to_string(),
     };
-    let mut response = match tokio::time::timeout(state.request_timeout, next.run(request)).await {
+    let limit = register::request_limit(&route, state.request_timeout);
+    let mut response = match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => ApiError::timeout().into_response(),
     };

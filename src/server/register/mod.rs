@@ -74,6 +74,19 @@ impl Register {
     }
 }
 
+/// Uploads stream up to `max_bytes` (10 MiB by default) from phones on slow links: they get
+/// this long, not `--request-timeout`.
+pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// The whole-request limit for a route template.
+pub fn request_limit(route: &str, default: Duration) -> Duration {
+    if route == "/v1/applications/{id}/materials/{material}" {
+        default.max(UPLOAD_TIMEOUT)
+    } else {
+        default
+    }
+}
+
 /// `<prefix>_<20 random hex digits>`.
 pub fn new_id(prefix: &str) -> RegisterResult<String> {
     let mut bytes = [0u8; 10];
