@@ -89,3 +89,25 @@ test('kiosk → clerk: a code and QR on the kiosk, the same answers at the windo
     assert.equal(await page.locator('#f-unit_name').inputValue(), FIELDS.unit_name);
   } finally { await typed.ctx.close(); }
 });
+
+test('online: the applicant page gives a code too, and the window loads it', async (t) => {
+  if (!server.real) { t.skip('needs qiquan serve (QIQUAN_E2E_STATIC is set)'); return; }
+  const online = await openPage(browser, `${server.url}/?matter=${MATTER}`);
+  let code;
+  try {
+    await online.page.fill('#f-unit_name', FIELDS.unit_name);
+    await online.page.fill('#f-phone', FIELDS.phone);
+    await online.page.click('#handover-get');
+    await online.page.locator('#handover-code').waitFor({ timeout: 15000 });
+    code = (await online.page.locator('#handover-code').textContent()).trim();
+    assert.match(code, /^[2-9A-HJKMNP-Z]{6}$/);
+    assert.deepEqual(await axeViolations(online.page), []);
+    assert.deepEqual(online.errors, []);
+  } finally { await online.ctx.close(); }
+  const clerk = await openPage(browser, `${server.url}/clerk.html?handover=${code}`);
+  try {
+    await clerk.page.locator('#handover-status', { hasText: code }).waitFor({ timeout: 15000 });
+    assert.equal(await clerk.page.locator('#f-unit_name').inputValue(), FIELDS.unit_name);
+    assert.equal(await clerk.page.locator('#f-phone').inputValue(), FIELDS.phone);
+  } finally { await clerk.ctx.close(); }
+});

@@ -19,6 +19,14 @@ const UP = {
   uploaded: { zh: '已上传到服务器：{name}', en: 'Uploaded to the server: {name}' },
   uploadFailed: { zh: '上传失败：{why}', en: 'Upload failed: {why}' },
   unreachable: { zh: '无法连接服务器', en: 'the server could not be reached' },
+  handoverGet: { zh: '改到窗口办理：获取交接码', en: 'Continue at the window: get a hand-over code' },
+  handoverTitle: { zh: '窗口交接码', en: 'Hand-over code' },
+  handoverHint: {
+    zh: '到政务服务中心窗口出示此交接码（或二维码），工作人员据此调出您在这里填写的内容，无需重填；材料原件请随身携带。72 小时内有效。',
+    en: 'Show this code (or the QR code) at the service centre’s window: the clerk loads what you entered here, so nothing is typed again. Bring the original materials. Valid for 72 hours.',
+  },
+  handoverQr: { zh: '交接码二维码', en: 'Hand-over QR code' },
+  handoverFailed: { zh: '暂时无法生成交接码，请稍后重试。', en: 'No hand-over code just now; please try again later.' },
   filesMissing: { zh: '有材料文件未能上传，见上方各项材料', en: 'some files could not be uploaded; see the materials above' },
   registered: { zh: '申请已登记，文号：{number}', en: 'Application recorded, number {number}' },
   registerFailed: {
@@ -228,7 +236,10 @@ function renderForm(m: MatterDef): HTMLElement[] {
       }))),
     h('section', { class: 'panel panel-pledge', id: 'pledge-panel', tabindex: '-1', hidden: true }),
     h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'button', id: 'submit', onclick: submit }, t('submit'))),
+      h('button', { type: 'button', class: 'button', id: 'submit', onclick: submit }, t('submit')),
+      ' ',
+      h('button', { type: 'button', class: 'button button-secondary', id: 'handover-get', onclick: getHandover }, tx(UP.handoverGet))),
+    h('section', { class: 'panel', id: 'handover', hidden: true, 'aria-live': 'polite' }),
     h('section', { class: 'section', id: 'server-result', 'aria-live': 'polite' }),
   ];
 }
@@ -251,6 +262,31 @@ function renderUploadState(id: string): void {
   el.textContent = uploadText(id);
   el.dataset.upload = S.uploads[id]?.state ?? '';
   $(`#mr-${id}`).hidden = !S.files[id];
+}
+
+/** Stores this pre-check under a short code for the window (the kiosk offers the same). */
+async function getHandover(): Promise<void> {
+  const box = document.getElementById('handover');
+  if (!box || !S.def) return;
+  box.hidden = false;
+  const title = h('h2', { class: 'panel-title' }, tx(UP.handoverTitle));
+  const { received_at: _clientClock, ...submission } = currentSubmission();
+  try {
+    const r = await fetch('/v1/handover', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ matter: S.matterId, submission }),
+    });
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    const code = String((await r.json()).code ?? '');
+    clear(box, title,
+      h('p', { class: 'handover-code', id: 'handover-code' }, code),
+      h('img', { class: 'handover-qr', src: `/v1/handover/${encodeURIComponent(code)}/qr.svg`, alt: `${tx(UP.handoverQr)} ${code}`, width: '160', height: '160' }),
+      h('p', null, tx(UP.handoverHint)));
+  } catch (e) {
+    console.warn('hand-over', e);
+    clear(box, title, h('p', { class: 'inset inset-bad', role: 'alert' }, tx(UP.handoverFailed)));
+  }
+  box.focus?.();
 }
 
 /**
