@@ -334,6 +334,34 @@ fn case_state(outcome: Outcome) -> &'static str {
     }
 }
 
+/// The signed 受理回执 of an accepting verdict, carrying its case number; None otherwise.
+fn receipt_for(
+    state: &AppState,
+    verdict: &crate::Verdict,
+    number: &str,
+    verdict_digest: &str,
+    issued_at: &str,
+) -> Option<Receipt> {
+    if !matches!(verdict.outcome, Outcome::Accept | Outcome::AcceptWithPledge) {
+        return None;
+    }
+    Some(state.key.sign(Receipt {
+        receipt_no: number.to_string(),
+        matter: verdict.matter.clone(),
+        version: verdict.version.clone(),
+        outcome: outcome_str(verdict.outcome).to_string(),
+        rules_digest: verdict.rules_digest.clone(),
+        verdict_digest: verdict_digest.to_string(),
+        accepted_on: verdict.deadlines.accepted_on.clone(),
+        promised_due: verdict.deadlines.promised_due.clone(),
+        statutory_due: verdict.deadlines.statutory_due.clone(),
+        pledge_due: verdict.deadlines.pledge_due.clone(),
+        issued_at: issued_at.to_string(),
+        key_id: String::new(),
+        signature: String::new(),
+    }))
+}
+
 /// Runs the engine on the server's clock, numbers the document, signs the receipt and opens
 /// the ledger, all in the caller's transaction.
 async fn decide(
@@ -367,24 +395,7 @@ async fn decide(
     let seq = numbers::next(tx, kind, year).await?;
     let number = numbers::format_number(reg.numbers.pattern(kind), year, seq);
     let outcome = outcome_str(verdict.outcome);
-    let receipt = match verdict.outcome {
-        Outcome::Accept | Outcome::AcceptWithPledge => Some(state.key.sign(Receipt {
-            receipt_no: number.clone(),
-            matter: verdict.matter.clone(),
-            version: verdict.version.clone(),
-            outcome: outcome.to_string(),
-            rules_digest: verdict.rules_digest.clone(),
-            verdict_digest: verdict_digest.clone(),
-            accepted_on: verdict.deadlines.accepted_on.clone(),
-            promised_due: verdict.deadlines.promised_due.clone(),
-            statutory_due: verdict.deadlines.statutory_due.clone(),
-            pledge_due: verdict.deadlines.pledge_due.clone(),
-            issued_at: received_at.clone(),
-            key_id: String::new(),
-            signature: String::new(),
-        })),
-        _ => None,
-    };
+    let receipt = receipt_for(state, &verdict, &number, &verdict_digest, &received_at);
     let receipt_json = receipt
         .as_ref()
         .map(|r| serde_json::to_string(r).unwrap_or_default());
