@@ -85,3 +85,37 @@ test('ledger: due today, supplied at the window, overdue and suspended, CSV', as
     assert.deepEqual(over.errors, []);
   } finally { await over.ctx.close(); }
 });
+
+test('window: the clerk records an application, gets its number once, and a pledge lands in the ledger', async (t) => {
+  if (!server.real) { t.skip('needs qiquan serve (QIQUAN_E2E_STATIC is set)'); return; }
+  const { page, errors, ctx } = await openPage(browser, `${server.url}/clerk.html?matter=${MATTER}`);
+  try {
+    await page.fill('#f-unit_name', '窗口登记宾馆');
+    await page.fill('#f-uscc', '91370102MA3C0A019G');
+    await page.fill('#f-responsible_person_id', '370102198506153214');
+    await page.fill('#f-phone', '13912345678');
+    await page.click('label[for="f-venue_type"]');
+    await page.fill('#f-floor_area', '300');
+    await page.click('label[for="f-central_ac-false"]');
+    await page.click('label[for="m-application_form"]');
+    await page.click('label[for="m-identity_proof-original_and_copy"]');
+    await page.click('label[for="m-site_plans"]');
+    await page.click('label[for="m-hygiene_report"]');
+    await page.locator('#pledge-panel:not([hidden])').waitFor();
+    await page.click('label[for="pledge-sign"]');
+    assert.equal(await page.locator('#outcome [data-outcome]').getAttribute('data-outcome'), 'accept_with_pledge');
+    await page.click('#record');
+    await page.locator('#recorded').waitFor({ timeout: 15000 });
+    const number = await page.locator('#recorded').getAttribute('data-number');
+    assert.match(number, /^受〔\d{4}〕\d{5}号$/);
+    assert.match(await page.locator('#recorded').textContent(), /容缺受理/);
+    await page.click('#record');
+    await page.locator('#recorded').waitFor();
+    assert.equal(await page.locator('#recorded').getAttribute('data-number'), number, 'the same record');
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(errors, []);
+    // The owed hygiene rules are in the ledger under that number.
+    const ledger = await (await fetch(`${server.url}/v1/ledger?status=owed`)).json();
+    assert.ok(ledger.entries.some((e) => e.number === number && e.material === 'hygiene_rules'), JSON.stringify(ledger));
+  } finally { await ctx.close(); }
+});

@@ -10,7 +10,7 @@ import {
   matterIntro, focusTarget, type Value,
 } from './ui';
 import type { Finding, ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Text, Verdict } from './types';
-import { createDraft, submitDraft, uploadWithRetry, newKey, RegisterFailure, type Application, type UploadState } from './register';
+import { createApplication, submitDraft, uploadWithRetry, newKey, RegisterFailure, type Application, type UploadState } from './register';
 
 /** The upload and registration words (kept beside the code that uses them). */
 const UP = {
@@ -303,7 +303,7 @@ async function registerApplication(): Promise<void> {
   if (S.draft?.fingerprint !== fingerprint) { S.draft = { fingerprint, key: newKey() }; S.uploads = {}; }
   S.app = null; S.registerError = null;
   try {
-    const draft = await createDraft(body, S.draft.key);
+    const draft = await createApplication(body, S.draft.key);
     let all = true;
     for (const [id, file] of files) {
       if (S.uploads[id]?.state === 'done') continue;

@@ -9,6 +9,7 @@ import {
 } from './ui';
 import { printDocs, docForOutcome, type DocKind } from './print';
 import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, Submission, Verdict } from './types';
+import { createApplication, newKey, RegisterFailure, type Application } from './register';
 
 type Received = 'original' | 'copy' | 'original_and_copy' | 'flawed' | 'missing';
 
@@ -25,6 +26,10 @@ interface State {
   pledgeSigned: boolean;
   verdict: Verdict | null;
   touched: Set<string>;
+  /** The submission behind `verdict`. */
+  submission: Submission | null;
+  /** The Idempotency-Key of the body last recorded, and what the register answered. */
+  recorded: { body: string; key: string; app: Application | null; error: string | null } | null;
 }
 
 let S: State;
@@ -40,7 +45,49 @@ const HO = {
   },
   notFound: { zh: '没有这个交接码，请核对（6 位，不含 0、O、1、I、L）。', en: 'No such hand-over code; check it (6 characters, no 0, O, 1, I, L).' },
   failed: { zh: '无法连接服务器，交接码未载入。', en: 'Cannot reach the server; the code was not loaded.' },
+  record: { zh: '登记并取号', en: 'Record and number' },
+  recorded: { zh: '已登记，文号：{number}（{outcome}）', en: 'Recorded, number {number} ({outcome})' },
+  recordFailed: { zh: '未能登记：{why}', en: 'Not recorded: {why}' },
+  unreachable: { zh: '无法连接服务器', en: 'the server could not be reached' },
+  differs: {
+    zh: '服务器的结论与本页不同，以服务器为准，请核对后重新登记。',
+    en: 'The server’s decision differs from this page’s; the server’s stands. Check and record again.',
+  },
 };
+
+/**
+ * Records the application in the case register (channel window: the clerk's record of the paper
+ * received stands) and shows the number it got. The same answers again give the same record.
+ */
+async function recordApplication(): Promise<void> {
+  if (!S.def || !S.submission) return;
+  const { received_at: _pageClock, ...submission } = S.submission;
+  const body = JSON.stringify({ matter: S.matterId, submission });
+  if (S.recorded?.body !== body) S.recorded = { body, key: newKey(), app: null, error: null };
+  const rec = S.recorded;
+  try {
+    rec.app = await createApplication(body, rec.key);
+    rec.error = null;
+  } catch (e) {
+    console.warn('register', e);
+    rec.error = e instanceof RegisterFailure && e.text ? tx(e.text) : tx(HO.unreachable);
+  }
+  update();
+}
+
+function recordPanel(): HTMLElement | null {
+  const rec = S.recorded;
+  if (!rec || !S.submission) return null;
+  const { received_at: _pageClock, ...submission } = S.submission;
+  if (rec.body !== JSON.stringify({ matter: S.matterId, submission })) return null;
+  if (rec.error) return h('p', { class: 'inset inset-bad', role: 'alert', id: 'record-error' }, tx(HO.recordFailed).replace('{why}', rec.error));
+  const app = rec.app;
+  if (!app?.number || !app.verdict) return null;
+  return h('div', { id: 'recorded', 'data-number': app.number },
+    h('p', { class: 'inset inset-ok', role: 'status' },
+      tx(HO.recorded).replace('{number}', app.number).replace('{outcome}', tx(app.verdict.outcome_label))),
+    app.verdict.outcome !== S.verdict?.outcome ? h('p', { class: 'inset inset-warn' }, tx(HO.differs)) : null);
+}
 
 const RECEIVED: { id: Received; key: Parameters<typeof t>[0] }[] = [
   { id: 'original', key: 'rcvOriginal' },
@@ -65,6 +112,7 @@ async function main(): Promise<void> {
   S = {
     engine, matters: engine.matters(), matterId: '', def: null, kind: 'enterprise_legal_person', badCredit: false,
     values: {}, received: {}, notes: {}, pledgeSigned: false, verdict: null, touched: new Set(),
+    submission: null, recorded: null,
   };
   onLangChange(() => { renderHeader(header, 'clerkTitle', { langToggle: true }); renderAll(); });
   const params = new URLSearchParams(location.search);
@@ -144,11 +192,13 @@ function materialsSubmission(): Record<string, MaterialSubmission> {
 function runCheck(): void {
   if (!S.def) return;
   const receivedAt = nowInChina();
-  const run = (hidden: { fields: Set<string>; materials: Set<string> }, signed: boolean) =>
-    S.engine.check(S.matterId, buildSubmission({
+  const run = (hidden: { fields: Set<string>; materials: Set<string> }, signed: boolean) => {
+    S.submission = buildSubmission({
       kind: S.kind, badCredit: S.badCredit, channel: 'window', receivedAt, values: S.values,
       materials: materialsSubmission(), pledgeSigned: signed, hiddenFields: hidden.fields, hiddenMaterials: hidden.materials,
-    })).verdict;
+    });
+    return S.engine.check(S.matterId, S.submission).verdict;
+  };
   let v = checkStable((hd) => run(hd, S.pledgeSigned), S.verdict);
   if (S.pledgeSigned && !v.pledge.would_accept) {
     S.pledgeSigned = false;
@@ -268,7 +318,10 @@ function update(): void {
     type: 'button', class: 'button', id: 'print',
     'data-docs': docs.join(' '),
     onclick: () => printDocs($('#print-root'), S.def!, S.verdict!, S.values),
-  }, t(PRINT_LABEL[docs[0]])));
+  }, t(PRINT_LABEL[docs[0]])),
+  ' ',
+  h('button', { type: 'button', class: 'button button-secondary', id: 'record', onclick: recordApplication }, tx(HO.record)),
+  recordPanel());
 }
 
 main();

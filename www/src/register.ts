@@ -41,8 +41,8 @@ async function failure(res: Response): Promise<RegisterFailure> {
   return new RegisterFailure(res.status, body?.error?.message ?? null, body?.error?.code ?? null);
 }
 
-/** Stores the application as a draft (the same key returns the same record). */
-export async function createDraft(body: string, key: string): Promise<Application> {
+/** Stores the application (a draft when the body says so); the same key returns the same record. */
+export async function createApplication(body: string, key: string): Promise<Application> {
   const res = await fetch('/v1/applications', {
     method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key }, body,
   });
