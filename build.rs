@@ -58,14 +58,20 @@ fn pre_parse(text: &str) -> Option<String> {
 }
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let manifest =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let root = manifest.join("rules");
-    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo:rerun-if-changed=rules");
     println!("cargo:rerun-if-changed=src/digest.rs");
     let mut files = Vec::new();
     for sub in ["matters", "calendar"] {
         collect(&root.join(sub), &root, &mut files);
+    }
+    // The centre profile (optional) sits at the top of the rules directory.
+    let centre = root.join("centre.toml");
+    if centre.is_file() {
+        files.push(("centre.toml".to_string(), centre));
     }
     files.sort();
 

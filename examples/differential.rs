@@ -15,6 +15,10 @@
 //! written numbers, non-ASCII and escaped text, empty values, duplicated keys (raw text, so the
 //! JSON.parse of a runner cannot drop them), bad credit, pledges, pauses, every channel and a
 //! few plainly invalid inputs.
+//!
+//! Then inputs around the 256 KiB size limit (just under, at, just over, with the cut inside a
+//! 3- and a 4-byte character) as strings and as bytes, and bytes that are not UTF-8: the wasm
+//! module must give the CLI's error, with the same code and the same size in the message.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -828,6 +832,84 @@ fn generate(engine: &Engine, per_matter: usize, seed: u64) -> Vec<Case> {
     cases
 }
 
+/// The CLI's path for an input file's bytes (`qiquan check --submission FILE`).
+fn check_bytes(engine: &Engine, matter: &str, bytes: &[u8]) -> String {
+    qiquan::utf8_input(bytes, "submission")
+        .and_then(|text| engine.check_json(matter, text, None))
+        .unwrap_or_else(|error| error.to_json())
+}
+
+/// Inputs around the size limit and inputs that are not UTF-8 (issue 13, item 7).
+fn limit_cases(engine: &Engine) -> Vec<Case> {
+    const MATTER: &str = "public_place_hygiene_license";
+    let limit = qiquan::submission::MAX_SUBMISSION_BYTES;
+    let prefix = r#"{"applicant":{"kind":"natural_person"},"received_at":"2026-03-02T09:00:00+08:00","fields":{"unit_name":""#;
+    let suffix = r#""}}"#;
+    let mut cases = Vec::new();
+    for pad in ['x', '甲', '😀'] {
+        for delta in [-2i64, -1, 0, 1, 2, 3] {
+            let target = (limit as i64 + delta) as usize;
+            // Whole characters up to the target or just past it: over the six targets, the
+            // byte at the limit falls at every offset inside a 3- and a 4-byte character.
+            let mut text = String::from(prefix);
+            while text.len() + suffix.len() < target {
+                text.push(pad);
+            }
+            text.push_str(suffix);
+            let output = match engine.check_json(MATTER, &text, None) {
+                Ok(json) => json,
+                Err(error) => error.to_json(),
+            };
+            let bytes_output = check_bytes(engine, MATTER, text.as_bytes());
+            cases.push(Case {
+                line: serde_json::json!({
+                    "kind": "check", "matter": MATTER, "submission_text": text, "options_text": null,
+                }),
+                output,
+            });
+            cases.push(Case {
+                line: serde_json::json!({
+                    "kind": "check_bytes", "matter": MATTER, "submission_text": text,
+                }),
+                output: bytes_output,
+            });
+        }
+    }
+    let small = format!("{prefix}甲乙{suffix}");
+    let cut = small.find('乙').unwrap_or(0);
+    let mut broken: Vec<Vec<u8>> = vec![
+        [&small.as_bytes()[..cut + 1], &small.as_bytes()[cut + 3..]].concat(), // cut short
+        [&small.as_bytes()[..cut], b"\xff", &small.as_bytes()[cut..]].concat(), // not UTF-8 at all
+        [
+            &small.as_bytes()[..cut],
+            b"\xc0\xaf",
+            &small.as_bytes()[cut..],
+        ]
+        .concat(), // overlong
+        [
+            &small.as_bytes()[..cut],
+            b"\xed\xa0\x80",
+            &small.as_bytes()[cut..],
+        ]
+        .concat(), // surrogate
+        [b"\n\n".as_slice(), &small.as_bytes()[..cut], b"\x80"].concat(),      // line 3
+    ];
+    // Too large and not UTF-8: the size is checked first.
+    let mut big = small.as_bytes().to_vec();
+    big.resize(limit + 10, b' ');
+    big[cut] = 0xff;
+    broken.push(big);
+    for bytes in broken {
+        let output = check_bytes(engine, MATTER, &bytes);
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        cases.push(Case {
+            line: serde_json::json!({ "kind": "check_bytes", "matter": MATTER, "submission_hex": hex }),
+            output,
+        });
+    }
+    cases
+}
+
 fn main() {
     let env_number = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
     let per_matter =
@@ -842,7 +924,8 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let cases = generate(engine, per_matter, seed);
+    let mut cases = generate(engine, per_matter, seed);
+    cases.extend(limit_cases(engine));
 
     if let [flag, index] = &args[..]
         && flag == "--print"

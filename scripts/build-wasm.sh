@@ -33,14 +33,15 @@ fi
 export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$root=/qiquan --remap-path-prefix=$HOME/.cargo=/cargo"
 export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-0}"
 
-cargo build --release --lib --target wasm32-unknown-unknown --no-default-features --features wasm
+# The wasm-release profile: release settings with panic = "abort" (Cargo.toml).
+cargo build --profile wasm-release --lib --target wasm32-unknown-unknown --no-default-features --features wasm
 
 mkdir -p pkg
 # Keep pkg/README.md (committed); everything else in pkg/ is generated.
 find pkg -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
 "$bindgen" --target web --remove-name-section --remove-producers-section \
     --out-dir pkg --out-name qiquan \
-    "$target_dir/wasm32-unknown-unknown/release/qiquan.wasm"
+    "$target_dir/wasm32-unknown-unknown/wasm-release/qiquan.wasm"
 
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"
 cat > pkg/package.json <<EOF

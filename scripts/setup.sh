@@ -37,6 +37,25 @@ if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh 2>/dev/null)" 
     || { apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
 fi
 
+# A 宋体 (Mingti) style serif for the printed documents' body and titles: official documents use
+# 仿宋/宋体, and Debian's free AR PL UMing is the closest packaged face (fonts-fandol, with
+# FandolFang/FandolSong, is not in this Debian release). The print CSS names FangSong/SimSun
+# first, so a centre's own fonts win where installed.
+if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list 'AR PL UMing CN' 2>/dev/null)" ]; then
+  say "apt-get install fonts-arphic-uming"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq fonts-arphic-uming >/dev/null 2>&1 \
+    || { apt-get update -qq && apt-get install -y -qq fonts-arphic-uming >/dev/null; }
+fi
+
+# pdftoppm: the browser tests save a PNG of every page of every printed document.
+if ! command -v pdftoppm >/dev/null 2>&1; then
+  say "apt-get install poppler-utils"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq poppler-utils >/dev/null 2>&1 \
+    || { apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
+fi
+
 # PostgreSQL for the case register's tests (scripts/with-postgres.sh starts a throw-away server).
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   say "apt-get install postgresql"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Server tests: unit tests of src/server/ (receipt signing, key files, the register's pieces),
 # tests/server.rs, which starts the real `qiquan serve` binary on loopback ports and exercises
-# every endpoint and every bad-input case, and tests/register.rs (the case register on SQLite and
-# PostgreSQL; scripts/with-postgres.sh installs and starts PostgreSQL). The load test (bench/load.sh) is a benchmark, run
-# by hand.
+# every endpoint and every bad-input case, and hostile clients (limits, timeouts, shutdown under
+# load), and tests/register.rs (the case register on SQLite and PostgreSQL;
+# scripts/with-postgres.sh installs and starts PostgreSQL). The load tests (bench/load.sh,
+# bench/register.sh) and the storm (bench/storm.sh) are measurements, run by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo test --features server --lib server::

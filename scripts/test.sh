@@ -13,8 +13,9 @@ scripts/setup.sh
 say "cargo fmt --check"
 cargo fmt --all -- --check
 
-say "cargo clippy -D warnings"
+say "cargo clippy -D warnings (native, and the wasm build)"
 cargo clippy --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --no-default-features --features wasm --lib -- -D warnings
 
 say "qiquan lint rules + schema is current"
 cargo run -q -- lint rules

@@ -41,9 +41,47 @@ pub enum ErrorCode {
     Io,
     /// The command line is malformed (CLI only).
     Usage,
+    /// A `--rules` directory entry is not a regular file (a FIFO, a device, a socket).
+    RulesNotRegularFile,
+    /// A symbolic link in a `--rules` directory points outside it.
+    RulesOutsideDir,
+    /// Symbolic links in a `--rules` directory form a loop (or nest too deeply).
+    RulesLoop,
+    /// A rule file is larger than the per-file limit.
+    RulesFileTooLarge,
+    /// A rules directory's files are larger together than the limit.
+    RulesTooLarge,
+    /// A clerk's note on a material is longer than the limit (200 characters).
+    NoteTooLong,
 }
 
 impl ErrorCode {
+    /// Every code, in declaration order.
+    pub const ALL: [ErrorCode; 22] = [
+        Self::InvalidJson,
+        Self::InvalidSubmission,
+        Self::InputTooLarge,
+        Self::UnknownMatter,
+        Self::UnknownMaterial,
+        Self::UnknownField,
+        Self::NoVersionInForce,
+        Self::InvalidDate,
+        Self::InvalidInstant,
+        Self::DateOutOfRange,
+        Self::DaysOutOfRange,
+        Self::InvalidPause,
+        Self::InvalidUnit,
+        Self::RulesInvalid,
+        Self::Io,
+        Self::Usage,
+        Self::RulesNotRegularFile,
+        Self::RulesOutsideDir,
+        Self::RulesLoop,
+        Self::RulesFileTooLarge,
+        Self::RulesTooLarge,
+        Self::NoteTooLong,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::InvalidJson => "invalid_json",
@@ -62,6 +100,12 @@ impl ErrorCode {
             Self::RulesInvalid => "rules_invalid",
             Self::Io => "io",
             Self::Usage => "usage",
+            Self::RulesNotRegularFile => "rules_not_regular_file",
+            Self::RulesOutsideDir => "rules_outside_dir",
+            Self::RulesLoop => "rules_loop",
+            Self::RulesFileTooLarge => "rules_file_too_large",
+            Self::RulesTooLarge => "rules_too_large",
+            Self::NoteTooLong => "note_too_long",
         }
     }
 }
@@ -135,3 +179,16 @@ impl std::fmt::Display for Error {
 impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn every_code_string_is_its_serde_name() {
+        for code in ErrorCode::ALL {
+            let serde = serde_json::to_value(code).expect("serializes");
+            assert_eq!(serde, code.as_str(), "{code:?}");
+        }
+    }
+}

@@ -11,11 +11,15 @@ pub enum IdProblem {
     Checksum,
     /// The embedded birth date does not exist (ID card only).
     BirthDate,
+    /// The embedded birth date is after the day of receipt (ID card only): nobody can hold a
+    /// number issued for a birth that has not happened.
+    BirthDateInFuture,
 }
 
 /// 居民身份证号码, GB 11643-1999: 17 digits + ISO 7064 MOD 11-2 check character (0–9 or X).
 /// The 15-digit first-generation numbers are no longer valid identity documents and are refused.
-pub fn check_id_card(text: &str) -> Result<(), IdProblem> {
+/// `received_on` is the China-time day of receipt: a birth date after it is refused.
+pub fn check_id_card(text: &str, received_on: NaiveDate) -> Result<(), IdProblem> {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: &[u8; 11] = b"10X98765432";
     let bytes = text.as_bytes();
@@ -38,6 +42,7 @@ pub fn check_id_card(text: &str) -> Result<(), IdProblem> {
     let month: u32 = text[10..12].parse().map_err(|_| IdProblem::Format)?;
     let day: u32 = text[12..14].parse().map_err(|_| IdProblem::Format)?;
     match NaiveDate::from_ymd_opt(year, month, day) {
+        Some(born) if born > received_on => Err(IdProblem::BirthDateInFuture),
         Some(_) if (1900..=2199).contains(&year) => Ok(()),
         _ => Err(IdProblem::BirthDate),
     }
@@ -113,39 +118,65 @@ pub fn is_phone(text: &str) -> bool {
 mod tests {
     use super::*;
 
-    #[test]
-    fn id_card_check_digit() {
-        // The GB 11643-1999 worked example.
-        assert_eq!(check_id_card("11010519491231002X"), Ok(()));
-        assert_eq!(check_id_card("11010519491231002x"), Ok(()));
-        assert_eq!(
-            check_id_card("110105194912310021"),
-            Err(IdProblem::Checksum)
-        );
-        assert_eq!(check_id_card("1101051949123100"), Err(IdProblem::Format));
-        assert_eq!(
-            check_id_card("11010519491331002X"),
-            Err(IdProblem::Checksum)
-        );
-        assert_eq!(
-            check_id_card("１１０１０５１９４９１２３１００２Ｘ"),
-            Err(IdProblem::Format)
-        );
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date")
     }
 
-    #[test]
-    fn id_card_birth_date_must_exist() {
-        // 1949-02-30 does not exist; the check digit below is right for these 17 digits.
-        let body = "11010519490230002";
+    /// An ID number for the 17 digits, with its right check character.
+    fn with_check(body: &str) -> String {
         const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
         let sum: u32 = body
             .bytes()
             .zip(WEIGHTS)
             .map(|(b, w)| u32::from(b - b'0') * w)
             .sum();
-        let check = b"10X98765432"[(sum % 11) as usize] as char;
+        format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
+    }
+
+    fn check(text: &str) -> Result<(), IdProblem> {
+        check_id_card(text, day("2026-03-02"))
+    }
+
+    #[test]
+    fn id_card_birth_date_after_receipt_is_invalid() {
+        // Born on the day of receipt: valid (a newborn's number); the day after: invalid.
+        let today = with_check("11010520260302002");
+        let tomorrow = with_check("11010520260303002");
+        assert_eq!(check(&today), Ok(()));
+        assert_eq!(check(&tomorrow), Err(IdProblem::BirthDateInFuture));
         assert_eq!(
-            check_id_card(&format!("{body}{check}")),
+            check_id_card(&tomorrow, day("2026-03-03")),
+            Ok(()),
+            "the same number is valid once the day has come"
+        );
+        let far = with_check("11010521990101002");
+        assert_eq!(check(&far), Err(IdProblem::BirthDateInFuture));
+        // A date that does not exist is still that problem, not a future one.
+        assert_eq!(
+            check(&with_check("11010520990230002")),
+            Err(IdProblem::BirthDate)
+        );
+    }
+
+    #[test]
+    fn id_card_check_digit() {
+        // The GB 11643-1999 worked example.
+        assert_eq!(check("11010519491231002X"), Ok(()));
+        assert_eq!(check("11010519491231002x"), Ok(()));
+        assert_eq!(check("110105194912310021"), Err(IdProblem::Checksum));
+        assert_eq!(check("1101051949123100"), Err(IdProblem::Format));
+        assert_eq!(check("11010519491331002X"), Err(IdProblem::Checksum));
+        assert_eq!(
+            check("１１０１０５１９４９１２３１００２Ｘ"),
+            Err(IdProblem::Format)
+        );
+    }
+
+    #[test]
+    fn id_card_birth_date_must_exist() {
+        // 1949-02-30 does not exist; the check digit is right for these 17 digits.
+        assert_eq!(
+            check(&with_check("11010519490230002")),
             Err(IdProblem::BirthDate)
         );
     }

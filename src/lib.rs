@@ -9,13 +9,18 @@
 
 pub mod bundle;
 pub mod calendar;
+pub mod centre;
 mod check;
 mod digest;
 pub mod error;
 mod identifiers;
+pub mod labels;
+mod messages;
 pub mod model;
 mod notice;
 mod pretty;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod rules_dir;
 #[cfg(feature = "schema")]
 pub mod schema;
 #[cfg(feature = "server")]
@@ -77,7 +82,7 @@ impl Engine {
             .map_err(rules_invalid)
     }
 
-    /// Reads `DIR/matters/**.toml` and `DIR/calendar/*.toml`.
+    /// Reads `DIR/matters/**.toml`, `DIR/calendar/*.toml` and `DIR/centre.toml` (optional).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_dir(dir: &std::path::Path) -> Result<Engine> {
         Engine::from_sources(&read_rules_dir(dir)?)
@@ -98,6 +103,7 @@ impl Engine {
         submission: &Submission,
         options: &CheckOptions,
     ) -> Result<Verdict> {
+        submission.validate()?;
         check::check(&self.bundle, matter_id, submission, options)
     }
 
@@ -168,6 +174,12 @@ impl Engine {
         })
     }
 
+    /// What a material must be handed in as (原件/复印件 and how many, paper or electronic), in
+    /// the words the findings use: the forms show it beside each material.
+    pub fn requirement(material: &model::Material) -> model::Text {
+        messages::describe_form(material)
+    }
+
     /// `from` + `days` working or natural days (start day not counted).
     pub fn deadline(&self, from: &str, days: i64, unit: &str) -> Result<DeadlineAnswer> {
         self.bundle.calendar().deadline(from, days, unit)
@@ -215,32 +227,67 @@ pub fn to_pretty_json<T: serde::Serialize>(value: &T) -> String {
     })
 }
 
-/// Parses caller JSON with a size limit, telling malformed JSON from a wrong shape.
-pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<T> {
-    let what_zh = match what {
+/// The Chinese name of an input, for messages (each message is in one language only).
+fn input_name_zh(what: &str) -> &str {
+    match what {
         "submission" => "申请数据",
         "options" => "选项",
         "bundle" => "规则包",
-        other => other,
-    };
+        "request" => "请求",
+        _ => "输入",
+    }
+}
+
+/// `input_too_large` for an input of `bytes` bytes: the one message every shell gives (the CLI
+/// for a file or standard input, the wasm module for a string, the server for a body).
+pub fn input_too_large(what: &str, bytes: usize) -> Error {
+    let limit = submission::MAX_SUBMISSION_BYTES;
+    Error::new(
+        ErrorCode::InputTooLarge,
+        format!(
+            "{}过大（{bytes} 字节），上限为 {limit} 字节。",
+            input_name_zh(what)
+        ),
+        format!("The {what} is too large ({bytes} bytes); the limit is {limit} bytes."),
+    )
+}
+
+/// Parses caller JSON given as bytes: the size limit first (so a cut inside a multi-byte
+/// character is still `input_too_large`), then UTF-8 (`invalid_json` with the line and column of
+/// the first bad byte), then [`parse_json`].
+pub fn parse_json_bytes<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
+    parse_json(utf8_input(bytes, what)?, what)
+}
+
+/// The text of an input given as bytes, or the error every shell gives for it: too large
+/// (checked first), or not UTF-8.
+pub fn utf8_input<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str> {
+    if bytes.len() > submission::MAX_SUBMISSION_BYTES {
+        return Err(input_too_large(what, bytes.len()));
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+        let zh = input_name_zh(what);
+        Error::new(
+            ErrorCode::InvalidJson,
+            format!("{zh}不是 UTF-8 编码（第 {line} 行第 {column} 列）。"),
+            format!("The {what} is not UTF-8 (invalid byte at line {line} column {column})."),
+        )
+    })
+}
+
+/// Parses caller JSON with a size limit, telling malformed JSON from a wrong shape. The zh
+/// message gives the position only; the en message adds the parser's own (English) words.
+pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<T> {
     if json.len() > submission::MAX_SUBMISSION_BYTES {
-        return Err(Error::new(
-            ErrorCode::InputTooLarge,
-            format!(
-                "{} 过大（{} 字节），上限为 {} 字节。",
-                what_zh,
-                json.len(),
-                submission::MAX_SUBMISSION_BYTES
-            ),
-            format!(
-                "The {what} is too large ({} bytes); the limit is {} bytes.",
-                json.len(),
-                submission::MAX_SUBMISSION_BYTES
-            ),
-        ));
+        return Err(input_too_large(what, json.len()));
     }
     serde_json::from_str(json).map_err(|e| {
         use serde_json::error::Category;
+        let what_zh = input_name_zh(what);
+        let (line, column) = (e.line(), e.column());
         // serde_json reports a wrongly typed enum (e.g. `"kind": 5`) as a syntax error; it is a
         // shape error if the text is well-formed JSON.
         // (Parsed as a Value, which keeps the recursion limit that IgnoredAny skips.)
@@ -248,7 +295,7 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Res
         let shape_error = || {
             Error::new(
                 ErrorCode::InvalidSubmission,
-                format!("{what_zh}的数据结构不正确：{e}"),
+                format!("{what_zh}的数据结构不正确（第 {line} 行第 {column} 列）。"),
                 format!("The {what} does not have the expected shape: {e}"),
             )
         };
@@ -257,7 +304,7 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Res
             Category::Syntax if well_formed() => shape_error(),
             _ => Error::new(
                 ErrorCode::InvalidJson,
-                format!("{what_zh}不是有效的 JSON：{e}"),
+                format!("{what_zh}不是有效的 JSON（第 {line} 行第 {column} 列）。"),
                 format!("The {what} is not valid JSON: {e}"),
             ),
         }
@@ -269,52 +316,5 @@ pub fn verdict_digest(verdict_json: &str) -> String {
     digest::sha256_tagged(verdict_json.as_bytes())
 }
 
-/// Reads a rules directory into sources (paths relative to `dir`, with `/`).
 #[cfg(not(target_arch = "wasm32"))]
-pub fn read_rules_dir(dir: &std::path::Path) -> Result<Vec<SourceFile>> {
-    fn walk(
-        dir: &std::path::Path,
-        root: &std::path::Path,
-        out: &mut Vec<SourceFile>,
-    ) -> Result<()> {
-        let io = |e: std::io::Error| {
-            Error::new(
-                ErrorCode::Io,
-                "无法读取规则目录。",
-                "Cannot read the rules directory.",
-            )
-            .at(dir.display().to_string())
-            .detail(e.to_string())
-        };
-        let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(io)?.flatten().collect();
-        entries.sort_by_key(|e| e.path());
-        for entry in entries {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, root, out)?;
-            } else if path.extension().is_some_and(|e| e == "toml") {
-                let text = std::fs::read_to_string(&path).map_err(io)?;
-                let relative = path
-                    .strip_prefix(root)
-                    .unwrap_or(&path)
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                out.push(SourceFile {
-                    path: relative,
-                    text,
-                });
-            }
-        }
-        Ok(())
-    }
-    let mut sources = Vec::new();
-    for sub in ["matters", "calendar"] {
-        let path = dir.join(sub);
-        if path.is_dir() {
-            walk(&path, dir, &mut sources)?;
-        }
-    }
-    Ok(sources)
-}
+pub use rules_dir::read_rules_dir;

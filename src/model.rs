@@ -11,7 +11,7 @@ use schemars::JsonSchema;
 
 /// Text shown to people: Simplified Chinese first, English second. Both are required so the
 /// forms' en toggle never shows an empty label.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -55,10 +55,13 @@ pub struct MatterFile {
     /// A statutory extension (e.g. 行政许可法 §42: +10 days with approval).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statutory_extension: Option<TimeLimit>,
-    /// Whether the processing clock runs from acceptance or from the day all materials are in
-    /// (补办件: "办理时限从服务对象补齐材料之日算起").
+    /// When each limit's clock starts. The statutory limit always runs from acceptance
+    /// (行政许可法 §42: a 容缺受理 is a 受理); the centre's promised clock may wait for the
+    /// materials (补办件: "办理时限从服务对象补齐材料之日算起"):
+    /// `clock_starts = { promised = "materials_complete" }`. The older one-value form
+    /// `clock_starts = "materials_complete"` is read as the promised limit's start.
     #[serde(default)]
-    pub clock_starts: ClockStart,
+    pub clock_starts: ClockStarts,
     /// Free text printed on the pledge form (容缺受理信用承诺书), e.g. the consequences of breaking it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pledge_terms: Option<Text>,
@@ -207,14 +210,75 @@ pub enum LimitUnit {
     OnTheSpot,
 }
 
+/// When a limit's clock starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClockStart {
+    /// From the acceptance day.
     #[default]
     Acceptance,
+    /// From the day the outstanding materials are complete (补办件); a 容缺受理's promised due
+    /// date is then unknown at acceptance.
     MaterialsComplete,
+}
+
+/// When the statutory limit's clock starts: always at acceptance (行政许可法 §42; a 容缺受理 is
+/// a 受理, so its statutory period runs from that day). Written out only for clarity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StatutoryClockStart {
+    #[default]
+    Acceptance,
+}
+
+/// Each limit's clock start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LimitClocks {
+    /// The promised limit (承诺办结时限): from acceptance, or when materials are complete.
+    #[serde(default)]
+    pub promised: ClockStart,
+    /// The statutory limit (法定办结时限): always from acceptance.
+    #[serde(default)]
+    pub statutory: StatutoryClockStart,
+}
+
+/// `clock_starts` in a rule file: per limit, or (older files) one value for the promised limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(untagged)]
+pub enum ClockStarts {
+    /// `clock_starts = { promised = "materials_complete", statutory = "acceptance" }`.
+    PerLimit(LimitClocks),
+    /// `clock_starts = "materials_complete"` (older files): the promised limit's start; the
+    /// statutory limit still runs from acceptance.
+    Promised(ClockStart),
+}
+
+impl Default for ClockStarts {
+    fn default() -> Self {
+        Self::PerLimit(LimitClocks::default())
+    }
+}
+
+impl ClockStarts {
+    /// Each limit's clock start, whichever form the file used.
+    pub fn per_limit(self) -> LimitClocks {
+        match self {
+            Self::PerLimit(clocks) => clocks,
+            Self::Promised(promised) => LimitClocks {
+                promised,
+                statutory: StatutoryClockStart::Acceptance,
+            },
+        }
+    }
 }
 
 /// A form field (填报项).
@@ -467,4 +531,50 @@ pub struct MakeUpWorkday {
     /// The holiday it makes up for, e.g. `春节`.
     #[serde(rename = "for")]
     pub for_holiday: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Clocks {
+        #[serde(default)]
+        clock_starts: ClockStarts,
+    }
+
+    fn clocks(toml_text: &str) -> Result<LimitClocks, toml::de::Error> {
+        toml::from_str::<Clocks>(toml_text).map(|c| c.clock_starts.per_limit())
+    }
+
+    #[test]
+    fn clock_starts_per_limit_and_in_the_old_form() {
+        let waits = LimitClocks {
+            promised: ClockStart::MaterialsComplete,
+            statutory: StatutoryClockStart::Acceptance,
+        };
+        assert_eq!(clocks("").unwrap(), LimitClocks::default());
+        assert_eq!(
+            clocks("clock_starts = \"materials_complete\"").unwrap(),
+            waits
+        );
+        assert_eq!(
+            clocks("clock_starts = \"acceptance\"").unwrap(),
+            LimitClocks::default()
+        );
+        assert_eq!(
+            clocks("clock_starts = { promised = \"materials_complete\" }").unwrap(),
+            waits
+        );
+        assert_eq!(
+            clocks(
+                "clock_starts = { promised = \"materials_complete\", statutory = \"acceptance\" }"
+            )
+            .unwrap(),
+            waits
+        );
+        // The statutory limit cannot wait for materials (行政许可法 §42).
+        assert!(clocks("clock_starts = { statutory = \"materials_complete\" }").is_err());
+        assert!(clocks("clock_starts = { promised = \"later\" }").is_err());
+    }
 }

@@ -1,153 +1,605 @@
-//! Notice: the written one-time notice (一次性告知单, 行政许可法 §32) and the written reason for
-//! not accepting (不予受理), rendered from a verdict so every channel prints the same words.
+//! Notice: the written document for a verdict, as a structure (`verdict::Notice`), and its plain
+//! text rendered from that structure. Every outcome gets one: 受理通知书, 容缺受理通知书 (with the
+//! 容缺受理信用承诺书), 补正材料通知书 (一次性告知书), 不予受理通知书. Every sentence a person reads
+//! on a printed document or a receipt is written here; the shells only lay the parts out.
+//!
+//! The law each document follows:
+//! - 行政许可法 §32(1)(5): complete and in legal form → 受理; §32(1)(4): incomplete → one written
+//!   notice of everything to correct; §32(1)(1)–(2): not accepted; §32(2): every 受理 or
+//!   不予受理 is in writing with the office's seal and the date.
+//! - §38 (practice also for 不予受理): the reasons and the right to 行政复议 (行政复议法 2023 §20:
+//!   60 days) or 行政诉讼 (行政诉讼法 §46: 6 months), naming the bodies (centre profile).
+//! - A 补正 or 不予受理 document prints no deadline: nothing has been accepted, so no clock runs.
+//!   A pledge is offered only when signing it would lead to 容缺受理 (`pledge.would_accept`).
 
-use std::fmt::Write as _;
+mod text;
 
-use crate::model::{MatterFile, Text};
-use crate::submission::Channel;
-use crate::verdict::{Finding, FindingCode, Notice, Outcome, Verdict};
+use serde_json::Value;
 
-fn channel_label(channel: Channel) -> (&'static str, &'static str) {
-    match channel {
-        Channel::Window => ("窗口", "service window"),
-        Channel::Online => ("网上", "online"),
-        Channel::Kiosk => ("自助终端", "self-service kiosk"),
+use crate::centre::{CentreProfile, number_parts};
+use crate::labels::{document_code, document_title, fact_label, material_status_label};
+use crate::model::{FieldKind, MatterFile, Text};
+use crate::submission::Submission;
+use crate::verdict::{
+    Addressee, Applies, DocumentKind, DocumentNumber, FactKey, Finding, FindingCode, Issuer,
+    MaterialLine, Notice, NoticeFact, NoticeItem, NoticeMatter, Outcome, Particular,
+    PledgeDocument, PledgeLine, Rights, Verdict,
+};
+
+/// Form fields that name the applicant, by priority: the first one a matter has is the
+/// addressee (主送). Taken from the matters in `rules/matters/**`.
+const ADDRESSEE_FIELDS: [&str; 8] = [
+    "applicant_name",
+    "lead_founder_name",
+    "operator_name",
+    "enterprise_name",
+    "company_name",
+    "unit_name",
+    "builder_name",
+    "firm_name",
+];
+
+const ACCEPT_BASIS: &str = "《中华人民共和国行政许可法》第三十二条第一款第（五）项";
+const PLEDGE_BASIS: &str =
+    "《中华人民共和国行政许可法》第三十二条第一款第（五）项；容缺受理制度（信用承诺）";
+const CORRECTION_BASIS: &str = "《中华人民共和国行政许可法》第三十二条第一款第（四）项";
+const REFUSAL_BASIS: &str = "《中华人民共和国行政许可法》第三十二条第一款第（一）项、第（二）项";
+const RIGHTS_BASIS: &str =
+    "《中华人民共和国行政复议法》第二十条；《中华人民共和国行政诉讼法》第四十六条";
+/// 行政复议法 (2023) §20.
+const RECONSIDERATION_DAYS: u32 = 60;
+/// 行政诉讼法 §46.
+const LAWSUIT_MONTHS: u32 = 6;
+/// The same periods as an official document writes them.
+const RECONSIDERATION_DAYS_ZH: &str = "六十";
+const LAWSUIT_MONTHS_ZH: &str = "六";
+
+fn text(zh: impl Into<String>, en: impl Into<String>) -> Text {
+    Text {
+        zh: zh.into(),
+        en: en.into(),
     }
 }
 
-/// Appends the numbered items, one line each, to both texts (allocated by `text_with` with
-/// `capacity_for` room): this is the bulk of a verdict with many findings, and a `format!` per
-/// line cost a temporary string and several regrowths each.
-fn push_items(zh: &mut String, en: &mut String, findings: &[&Finding]) {
-    for (i, finding) in findings.iter().enumerate() {
-        let number = (i + 1).to_string();
-        for (text, message, open, close) in [
-            (&mut *zh, &finding.message.zh, "（依据：", "）\n"),
-            (&mut *en, &finding.message.en, " (Basis: ", ")\n"),
-        ] {
-            text.push_str(&number);
-            text.push_str(". ");
-            text.push_str(message);
-            text.push_str(open);
-            text.push_str(&finding.basis);
-            text.push_str(close);
-        }
+/// `2026-03-02` → 2026年3月2日 / 2026-03-02.
+pub(crate) fn date_text(date: &str) -> Text {
+    // The engine formats dates as YYYY-MM-DD; anything else is printed as it is.
+    let number = |range| date.get(range).and_then(|s: &str| s.parse::<u32>().ok());
+    let zh = match (date.get(..4), number(5..7), number(8..10)) {
+        (Some(y), Some(m), Some(d)) if date.len() == 10 => format!("{y}年{m}月{d}日"),
+        _ => date.to_string(),
+    };
+    text(zh, date)
+}
+
+/// `2026-03-02T09:30:00+08:00` → 2026年3月2日 09:30 / 2026-03-02 09:30 (UTC+8).
+fn instant_text(instant: &str) -> Text {
+    let (date, time) = instant.split_once('T').unwrap_or((instant, ""));
+    let hm: String = time.chars().take(5).collect();
+    let day = date_text(date);
+    text(format!("{} {hm}", day.zh), format!("{date} {hm} (UTC+8)"))
+}
+
+/// An ID number as printed: the first 6 and last 4 characters, the rest masked.
+pub(crate) fn mask_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= 10 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..6].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
+}
+
+/// Everything a notice is made from.
+pub(crate) struct NoticeInput<'a> {
+    pub centre: Option<&'a CentreProfile>,
+    pub rule: &'a MatterFile,
+    pub submission: &'a Submission,
+}
+
+pub(crate) fn render_notice(input: &NoticeInput<'_>, verdict: &Verdict) -> Notice {
+    let kind = match verdict.outcome {
+        Outcome::Accept => DocumentKind::Acceptance,
+        Outcome::AcceptWithPledge => DocumentKind::PledgeAcceptance,
+        Outcome::CorrectionRequired => DocumentKind::Correction,
+        Outcome::NotAccepted => DocumentKind::Refusal,
+    };
+    let accepted = matches!(
+        kind,
+        DocumentKind::Acceptance | DocumentKind::PledgeAcceptance
+    );
+    // An acceptance is dated on the acceptance day (online: the next working day); a 补正 or
+    // 不予受理 document on the day of receipt (行政许可法 §32: on the spot).
+    let date = if accepted {
+        verdict.deadlines.accepted_on.clone()
+    } else {
+        verdict.deadlines.received_on.clone()
+    };
+    let received_text = instant_text(&verdict.received_at);
+    let matter_name = &verdict.matter_name;
+    let mut notice = Notice {
+        kind,
+        title: document_title(kind),
+        sample: input.centre.is_some_and(|c| c.sample),
+        number: number(input.centre, kind, &date),
+        addressee: addressee(input, verdict),
+        matter: NoticeMatter {
+            id: verdict.matter.clone(),
+            name: matter_name.clone(),
+            version: verdict.version.clone(),
+        },
+        received_at: verdict.received_at.clone(),
+        received_text: received_text.clone(),
+        facts: facts(verdict, accepted),
+        particulars: if accepted {
+            particulars(input, verdict)
+        } else {
+            Vec::new()
+        },
+        materials: if accepted {
+            materials(input.rule, verdict)
+        } else {
+            Vec::new()
+        },
+        issuer: issuer(input.centre),
+        date_text: date_text(&date),
+        date,
+        signatures: vec![text("经办人", "Clerk"), text("申请人签收", "Received by")],
+        footer: format!(
+            "{} {} · {} · qiquan {}",
+            verdict.matter,
+            verdict.version,
+            short_digest(&verdict.rules_digest),
+            verdict.engine_version
+        ),
+        ..Notice::default()
+    };
+    let intro = (
+        format!(
+            "你（单位）于{}提交的{}申请，",
+            received_text.zh, matter_name.zh
+        ),
+        format!(
+            "Your application for {}, received {}, ",
+            matter_name.en, received_text.en
+        ),
+    );
+    match kind {
+        DocumentKind::Acceptance => acceptance_body(&mut notice, intro),
+        DocumentKind::PledgeAcceptance => pledge_body(&mut notice, intro, input.rule, verdict),
+        DocumentKind::Correction => correction_body(&mut notice, intro, verdict),
+        DocumentKind::Refusal => refusal_body(&mut notice, intro, input.centre, verdict),
+    }
+    notes_on_dates(&mut notice, verdict, accepted);
+    notice.text = text::render(&notice);
+    notice
+}
+
+impl Notice {
+    /// The notice as issued under sequence number `seq` of its kind and year: the 文号 filled in
+    /// (`prefix` + `seq` + `suffix`) and the text rendered again. The case register calls this
+    /// with the number it drew; the engine never numbers documents itself.
+    pub fn numbered(&mut self, seq: u64) {
+        self.number.sequence = Some(seq);
+        self.number.text = format!("{}{seq}{}", self.number.prefix, self.number.suffix);
+        self.text = text::render(self);
     }
 }
 
-/// Room for a notice's text: its items plus a generous allowance for the header and footer, so
-/// the text is allocated once.
-fn capacity_for(findings: &[&Finding]) -> usize {
-    let items: usize = findings
+fn short_digest(digest: &str) -> String {
+    let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
+    format!("sha256:{}", hex.chars().take(12).collect::<String>())
+}
+
+fn number(centre: Option<&CentreProfile>, kind: DocumentKind, date: &str) -> DocumentNumber {
+    let year: i32 = date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+    let pattern = centre.map_or("〔{year}〕{seq}号", |c| c.number_pattern.as_str());
+    let (prefix, suffix) = number_parts(pattern, document_code(kind), year);
+    DocumentNumber {
+        text: format!("{prefix}____{suffix}"),
+        prefix,
+        year,
+        sequence: None,
+        suffix,
+    }
+}
+
+fn addressee(input: &NoticeInput<'_>, verdict: &Verdict) -> Addressee {
+    let field = ADDRESSEE_FIELDS
         .iter()
-        .map(|f| f.message.zh.len().max(f.message.en.len()) + f.basis.len() + 32)
-        .sum();
-    items + 2048
-}
-
-/// A string of `capacity` that starts with the formatted preamble.
-fn text_with(capacity: usize, preamble: std::fmt::Arguments<'_>) -> String {
-    let mut text = String::with_capacity(capacity);
-    // Writing to a String cannot fail.
-    let _ = text.write_fmt(preamble);
-    text
-}
-
-pub(crate) fn render_notice(rule: &MatterFile, verdict: &Verdict) -> Option<Notice> {
-    if matches!(verdict.outcome, Outcome::Accept | Outcome::AcceptWithPledge) {
-        return None;
+        .find(|id| input.rule.fields.iter().any(|f| f.id == **id));
+    let applies = |id: &str| {
+        verdict
+            .checklist
+            .fields
+            .iter()
+            .any(|f| f.id == id && f.applies == Applies::Yes)
+    };
+    let name = field
+        .filter(|id| applies(id))
+        .and_then(|id| input.submission.fields.0.get(*id))
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(str::to_string);
+    let shown = match &name {
+        Some(name) => text(name.clone(), name.clone()),
+        None => text("（申请人名称未填写）", "(applicant's name not given)"),
+    };
+    Addressee {
+        field: field.map(|id| id.to_string()),
+        name,
+        text: shown,
     }
-    let (channel_zh, channel_en) = channel_label(verdict.channel);
-    let header_zh = format!(
-        "事项：{}（版本 {}）\n实施机关：{}\n收件时间：{}（{}）\n",
-        rule.name.zh, rule.version, rule.department.zh, verdict.received_at, channel_zh
-    );
-    let header_en = format!(
-        "Matter: {} (version {})\nDepartment: {}\nReceived: {} ({})\n",
-        rule.name.en, rule.version, rule.department.en, verdict.received_at, channel_en
-    );
-    match verdict.outcome {
-        Outcome::Accept | Outcome::AcceptWithPledge => None,
-        Outcome::NotAccepted => {
-            let reasons: Vec<&Finding> = verdict
-                .findings
+}
+
+/// The facts table of an acceptance; a 补正 or 不予受理 document states the matter and the time of
+/// receipt in its opening and has no dates to print.
+fn facts(verdict: &Verdict, accepted: bool) -> Vec<NoticeFact> {
+    if !accepted {
+        return Vec::new();
+    }
+    let fact = |key, value: Text| NoticeFact {
+        key,
+        label: fact_label(key),
+        value,
+    };
+    let mut rows = vec![
+        fact(
+            FactKey::Matter,
+            text(
+                format!("{}（版本 {}）", verdict.matter_name.zh, verdict.version),
+                format!("{} (version {})", verdict.matter_name.en, verdict.version),
+            ),
+        ),
+        fact(FactKey::ReceivedAt, instant_text(&verdict.received_at)),
+    ];
+    let d = &verdict.deadlines;
+    rows.push(fact(FactKey::AcceptedOn, date_text(&d.accepted_on)));
+    for (key, due) in [
+        (FactKey::PromisedDue, d.promised_due.as_ref()),
+        (FactKey::StatutoryDue, Some(&d.statutory_due)),
+        (
+            FactKey::StatutoryExtendedDue,
+            d.statutory_extended_due.as_ref(),
+        ),
+    ] {
+        if let Some(due) = due {
+            rows.push(fact(key, date_text(due)));
+        }
+    }
+    if verdict.outcome == Outcome::AcceptWithPledge
+        && let Some(due) = &verdict.pledge.pledge_due
+    {
+        rows.push(fact(FactKey::PledgeDue, date_text(due)));
+    }
+    rows
+}
+
+fn particulars(input: &NoticeInput<'_>, verdict: &Verdict) -> Vec<Particular> {
+    let mut rows = Vec::new();
+    for (field, state) in input.rule.fields.iter().zip(&verdict.checklist.fields) {
+        let Some(value) = input.submission.fields.0.get(&field.id) else {
+            continue;
+        };
+        if state.applies == Applies::No {
+            continue;
+        }
+        let masked = field.kind == FieldKind::IdCard;
+        let shown = match value {
+            Value::String(s) if s.trim().is_empty() => continue,
+            Value::String(s) if masked => text(mask_id(s), mask_id(s)),
+            Value::String(s) => field
+                .options
                 .iter()
-                .filter(|f| f.code == FindingCode::ApplicantIneligible)
-                .collect();
-            let capacity = capacity_for(&reasons);
-            let mut zh = text_with(
-                capacity,
-                format_args!(
-                    "不予受理告知书\n{header_zh}根据《中华人民共和国行政许可法》第三十二条，您的申请不予受理，理由如下：\n"
-                ),
-            );
-            let mut en = text_with(
-                capacity,
-                format_args!(
-                    "Notice of non-acceptance\n{header_en}Under Article 32 of the Administrative Licensing Law, the application is not accepted, for these reasons:\n"
-                ),
-            );
-            push_items(&mut zh, &mut en, &reasons);
-            Some(Notice {
-                title: Text {
-                    zh: "不予受理告知书".into(),
-                    en: "Notice of non-acceptance".into(),
-                },
-                text: Text { zh, en },
-            })
-        }
-        Outcome::CorrectionRequired => {
-            let all: Vec<&Finding> = verdict.findings.iter().collect();
-            let capacity = capacity_for(&all);
-            let mut zh = text_with(
-                capacity,
-                format_args!(
-                    "一次性告知单\n{header_zh}根据《中华人民共和国行政许可法》第三十二条，您的申请材料不齐全或者不符合法定形式。请一次性补正以下 {} 项后重新提交：\n",
-                    all.len()
-                ),
-            );
-            let mut en = text_with(
-                capacity,
-                format_args!(
-                    "One-time notice of corrections\n{header_en}Under Article 32 of the Administrative Licensing Law, the application is incomplete or not in the legal form. Please correct all {} items below at once and submit again:\n",
-                    all.len()
-                ),
-            );
-            push_items(&mut zh, &mut en, &all);
-            if verdict.pledge.would_accept
-                && let Some(due) = &verdict.pledge.pledge_due
-            {
-                let names_zh: Vec<&str> = verdict
+                .find(|o| o.id == *s)
+                .map_or_else(|| text(s.clone(), s.clone()), |o| o.label.clone()),
+            Value::Bool(true) => text("是", "yes"),
+            Value::Bool(false) => text("否", "no"),
+            Value::Number(n) => text(n.to_string(), n.to_string()),
+            _ => continue,
+        };
+        rows.push(Particular {
+            field: field.id.clone(),
+            label: field.label.clone(),
+            value: shown,
+            masked,
+        });
+    }
+    rows
+}
+
+fn materials(rule: &MatterFile, verdict: &Verdict) -> Vec<MaterialLine> {
+    rule.materials
+        .iter()
+        .zip(&verdict.checklist.materials)
+        .filter(|(_, state)| state.applies == Applies::Yes)
+        .map(|(material, state)| MaterialLine {
+            material: material.id.clone(),
+            name: material.name.clone(),
+            status: state.status,
+            status_label: material_status_label(state.status),
+        })
+        .collect()
+}
+
+fn issuer(centre: Option<&CentreProfile>) -> Issuer {
+    match centre {
+        Some(c) => Issuer {
+            configured: true,
+            office: c.office.clone(),
+            seal: text(c.seal.clone(), c.seal.clone()),
+            address: Some(c.address.clone()),
+            phone: Some(c.phone.clone()),
+        },
+        None => Issuer {
+            configured: false,
+            office: text("（办理机构名称未配置）", "(issuing office not configured)"),
+            seal: text("（加盖办理机构印章）", "(seal of the issuing office)"),
+            address: None,
+            phone: None,
+        },
+    }
+}
+
+fn item(number: usize, finding: &Finding, basis: &str) -> NoticeItem {
+    NoticeItem {
+        number: u32::try_from(number).unwrap_or(u32::MAX),
+        target: finding.target.clone(),
+        text: finding.message.clone(),
+        basis: basis.to_string(),
+    }
+}
+
+type Intro = (String, String);
+
+fn acceptance_body(notice: &mut Notice, (zh, en): Intro) {
+    notice.opening = text(
+        format!(
+            "{zh}申请材料齐全、符合法定形式。根据《中华人民共和国行政许可法》第三十二条第一款第（五）项，本机关决定予以受理。"
+        ),
+        format!(
+            "{en}is complete and in the legal form. Under Article 32(1)(5) of the Administrative Licensing Law, this office accepts it."
+        ),
+    );
+    notice.basis = ACCEPT_BASIS.into();
+    notice.closing = text(
+        "本机关将在上述期限内作出决定。依法需要听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审的，所需时间不计算在期限内，本机关将书面告知（《中华人民共和国行政许可法》第四十五条）。",
+        "This office will decide within the dates above. Time needed for a hearing, tender, auction, inspection, testing, quarantine, appraisal or expert review is not counted; you will be told in writing (Article 45 of the Administrative Licensing Law).",
+    );
+}
+
+fn pledge_body(notice: &mut Notice, (zh, en): Intro, rule: &MatterFile, verdict: &Verdict) {
+    notice.opening = text(
+        format!(
+            "{zh}主要材料齐全、符合法定形式，下列非关键材料尚需补交。你（单位）已签署《容缺受理信用承诺书》，本机关决定容缺受理。"
+        ),
+        format!(
+            "{en}has its key materials complete and in the legal form; the non-key materials below are still to come. You have signed the credit pledge, and this office accepts the application on it."
+        ),
+    );
+    notice.basis = PLEDGE_BASIS.into();
+    let pledged = &verdict.pledge.items;
+    // A 容缺受理 means the pledge was available, so every item has its due date.
+    let lines: Vec<PledgeLine> = pledged
+        .iter()
+        .filter_map(|p| Some((p, p.due.as_ref()?)))
+        .enumerate()
+        .map(|(i, (p, due))| PledgeLine {
+            number: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            material: p.material.clone(),
+            name: p.name.clone(),
+            due: due.clone(),
+            due_text: date_text(due),
+        })
+        .collect();
+    notice.items = lines
+        .iter()
+        .map(|line| NoticeItem {
+            number: line.number,
+            target: crate::verdict::Target {
+                kind: crate::verdict::TargetKind::Material,
+                id: line.material.clone(),
+            },
+            text: text(
+                format!("{}：请于{}前补交。", line.name.zh, line.due_text.zh),
+                format!("{}: supply by {}.", line.name.en, line.due_text.en),
+            ),
+            basis: rule
+                .materials
+                .iter()
+                .find(|m| m.id == line.material)
+                .map_or_else(String::new, |m| m.basis.clone()),
+        })
+        .collect();
+    notice.closing = text(
+        "请按期补齐上述材料。逾期未补齐或者承诺不实的，按《容缺受理信用承诺书》的约定处理，履约情况记入信用记录。",
+        "Supply the materials above by the dates shown. If they are late, or the pledge proves false, the terms of the credit pledge apply and the breach goes on the credit record.",
+    );
+    let due = verdict.pledge.pledge_due.clone().unwrap_or_default();
+    notice.pledge = Some(PledgeDocument {
+        title: text(
+            "容缺受理信用承诺书",
+            "Credit pledge for acceptance with materials outstanding",
+        ),
+        opening: text(
+            format!(
+                "本人（单位）申请办理{}，主要材料已齐全、符合法定形式。对下列尚未提交或者存在瑕疵的非关键材料，郑重承诺如下：",
+                verdict.matter_name.zh
+            ),
+            format!(
+                "I (we) apply for {}; the key materials are complete and in the legal form. For the non-key materials below, not yet supplied or flawed, I (we) pledge as follows:",
+                verdict.matter_name.en
+            ),
+        ),
+        due_text: {
+            let d = date_text(&due);
+            text(
+                format!("上述材料最迟于{}前全部补齐。", d.zh),
+                format!("All of the above by {}.", d.en),
+            )
+        },
+        due,
+        items: lines,
+        terms: verdict.pledge.terms.clone(),
+        promise: text(
+            "本人（单位）对所提交材料的真实性负责。如未按期补齐或者承诺不实，自愿承担相应责任，并同意将履约情况记入信用记录。",
+            "I (we) vouch for the truth of the materials submitted, accept the consequences of missing the dates or of a false pledge, and agree that whether the pledge was kept goes on the credit record.",
+        ),
+        copies: text(
+            "本承诺书一式两份，申请人和受理机关各执一份。",
+            "Made in duplicate: one copy for the applicant, one for the office.",
+        ),
+        signatures: vec![
+            text("承诺人（签字或盖章）", "Pledgor (signature or seal)"),
+            text("经办人", "Clerk"),
+        ],
+    });
+}
+
+fn correction_body(notice: &mut Notice, (zh, en): Intro, verdict: &Verdict) {
+    notice.opening = text(
+        format!(
+            "{zh}申请材料不齐全或者不符合法定形式。根据《中华人民共和国行政许可法》第三十二条第一款第（四）项，现一次性告知需要补正的全部内容："
+        ),
+        format!(
+            "{en}is incomplete or not in the legal form. Under Article 32(1)(4) of the Administrative Licensing Law, everything to supplement or correct is listed here at once:"
+        ),
+    );
+    notice.basis = CORRECTION_BASIS.into();
+    let to_correct = verdict
+        .findings
+        .iter()
+        .filter(|f| f.code != FindingCode::PledgeNotAllowed);
+    notice.items = to_correct
+        .enumerate()
+        .map(|(i, f)| item(i + 1, f, &f.basis))
+        .collect();
+    let mut closing = text(
+        "请按上述要求一次性补正后重新提交；补正后材料齐全、符合法定形式的，本机关予以受理。",
+        "Correct all of the above and submit again; once the application is complete and in the legal form, this office accepts it.",
+    );
+    if verdict.pledge.would_accept {
+        let numbers: Vec<String> = notice
+            .items
+            .iter()
+            .filter(|i| {
+                verdict
                     .pledge
                     .items
                     .iter()
-                    .map(|i| i.name.zh.as_str())
-                    .collect();
-                let names_en: Vec<&str> = verdict
-                    .pledge
-                    .items
-                    .iter()
-                    .map(|i| i.name.en.as_str())
-                    .collect();
-                // Writing to a String cannot fail.
-                let _ = writeln!(
-                    zh,
-                    "可容缺受理：以上缺失材料（{}）均可容缺。签署《容缺受理信用承诺书》后即可先行受理，须于 {due} 前补齐。",
-                    names_zh.join("、")
-                );
-                let _ = writeln!(
-                    en,
-                    "Deficiency-tolerant acceptance: all missing items ({}) may be pledged. Sign the credit pledge to be accepted now and supply them by {due}.",
-                    names_en.join("; ")
-                );
-            }
-            Some(Notice {
-                title: Text {
-                    zh: "一次性告知单".into(),
-                    en: "One-time notice of corrections".into(),
-                },
-                text: Text { zh, en },
+                    .any(|p| p.material == i.target.id)
             })
-        }
+            .map(|i| i.number.to_string())
+            .collect();
+        closing.zh.push_str(&format!(
+            "其中第{}项为可容缺材料：签署《容缺受理信用承诺书》后可先行受理，在承诺期限内补交。",
+            numbers.join("、")
+        ));
+        closing.en.push_str(&format!(
+            " Items {} may be pledged: sign the credit pledge to be accepted now and supply them within the pledge period.",
+            numbers.join(", ")
+        ));
+    }
+    notice.closing = closing;
+    notice.notes = verdict
+        .findings
+        .iter()
+        .filter(|f| f.code == FindingCode::PledgeNotAllowed)
+        .map(|f| f.message.clone())
+        .collect();
+}
+
+fn refusal_body(
+    notice: &mut Notice,
+    (zh, en): Intro,
+    centre: Option<&CentreProfile>,
+    verdict: &Verdict,
+) {
+    notice.opening = text(
+        format!(
+            "{zh}经审查，不符合受理条件。根据《中华人民共和国行政许可法》第三十二条第一款，本机关决定不予受理，理由如下："
+        ),
+        format!(
+            "{en}does not meet the conditions for acceptance. Under Article 32(1) of the Administrative Licensing Law, this office does not accept it, for these reasons:"
+        ),
+    );
+    notice.basis = REFUSAL_BASIS.into();
+    // Only the refusal reasons: what else is missing does not matter to an application that
+    // cannot be accepted at all.
+    notice.items = verdict
+        .findings
+        .iter()
+        .filter(|f| f.code == FindingCode::ApplicantIneligible)
+        .enumerate()
+        .map(|(i, f)| item(i + 1, f, REFUSAL_BASIS))
+        .collect();
+    notice.closing = text("特此通知。", "Notice is hereby given.");
+    let (body, court) = match centre {
+        Some(c) => (c.reconsideration_body.clone(), c.court.clone()),
+        None => (
+            text(
+                "（行政复议机关未配置）",
+                "(reconsideration body not configured)",
+            ),
+            text("（人民法院未配置）", "(court not configured)"),
+        ),
+    };
+    notice.rights = Some(Rights {
+        text: text(
+            format!(
+                "如不服本决定，可以自知道该决定之日起{RECONSIDERATION_DAYS_ZH}日内向{}申请行政复议，或者自知道该决定之日起{LAWSUIT_MONTHS_ZH}个月内向{}提起行政诉讼。",
+                body.zh, court.zh
+            ),
+            format!(
+                "If you disagree with this decision, you may apply to {} for administrative reconsideration within {RECONSIDERATION_DAYS} days of learning of it, or sue in {} within {LAWSUIT_MONTHS} months of learning of it.",
+                body.en, court.en
+            ),
+        ),
+        reconsideration_body: body,
+        reconsideration_days: RECONSIDERATION_DAYS,
+        court,
+        lawsuit_months: LAWSUIT_MONTHS,
+        basis: RIGHTS_BASIS.into(),
+    });
+}
+
+fn notes_on_dates(notice: &mut Notice, verdict: &Verdict, accepted: bool) {
+    if !accepted {
+        return;
+    }
+    if verdict.deadlines.promised_due.is_none() {
+        notice.notes.push(text(
+            "办理时限自材料补齐之日起计算。",
+            "The processing time runs from the day the materials are complete.",
+        ));
+    }
+    if verdict.deadlines.provisional {
+        notice.notes.push(text(
+            "部分日期所在年份的节假日安排尚未公布，上述日期为暂定日期，国务院公布安排后可能调整。",
+            "Some dates fall in a year whose holiday arrangement is not yet published: they are provisional and may move once the State Council publishes it.",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_numbers_keep_the_first_six_and_last_four() {
+        assert_eq!(mask_id("370102198506153214"), "370102********3214");
+        assert_eq!(mask_id("11010519491231002X"), "110105********002X");
+        assert_eq!(mask_id("1234567890"), "**********");
+    }
+
+    #[test]
+    fn dates_print_in_chinese_without_leading_zeros() {
+        assert_eq!(date_text("2026-03-02").zh, "2026年3月2日");
+        assert_eq!(
+            instant_text("2026-10-12T16:05:00+08:00").zh,
+            "2026年10月12日 16:05"
+        );
     }
 }

@@ -13,6 +13,9 @@ use crate::model::ApplicantKind;
 pub const MAX_SUBMISSION_BYTES: usize = 256 * 1024;
 /// Most special-procedure pauses one check accepts.
 pub const MAX_PAUSES: usize = 50;
+/// Longest clerk's note on a material, in characters: a note names a flaw ("未加盖公章"), and
+/// the verdict repeats it, so a long one would multiply the size of every answer.
+pub const MAX_NOTE_CHARS: usize = 200;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -137,6 +140,35 @@ pub enum SpecialProcedure {
     PublicNotice,
 }
 
+impl Submission {
+    /// Limits serde cannot express: the length of each clerk's note (`note_too_long`, `at` the
+    /// note).
+    pub fn validate(&self) -> Result<(), crate::Error> {
+        for (id, material) in &self.materials.0 {
+            let Some(note) = &material.note else { continue };
+            let chars = note.chars().count();
+            if chars > MAX_NOTE_CHARS {
+                return Err(crate::Error::new(
+                    crate::ErrorCode::NoteTooLong,
+                    format!(
+                        "材料备注过长（{chars} 个字符），上限为 {MAX_NOTE_CHARS} 个字符：请只写明问题，如“未加盖公章”。"
+                    ),
+                    format!(
+                        "The note on a material is too long ({chars} characters); the limit is {MAX_NOTE_CHARS}: name the flaw only, e.g. \"no official seal\"."
+                    ),
+                )
+                .at(format!("/materials/{}/note", pointer_token(id))));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A key as a JSON pointer token (RFC 6901: `~` → `~0`, `/` → `~1`).
+fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
 /// Values the caller sets over the submission: the server's own clock, the channel it saw.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -180,5 +212,29 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
             }
         }
         deserializer.deserialize_map(UniqueVisitor(PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_note(note: &str) -> Submission {
+        let json = serde_json::json!({
+            "applicant": {"kind": "natural_person"},
+            "materials": {"a/b~c": {"status": "flawed", "note": note}},
+        });
+        serde_json::from_value(json).expect("a submission")
+    }
+
+    #[test]
+    fn notes_up_to_the_limit_pass_and_longer_ones_point_at_the_note() {
+        assert!(with_note(&"章".repeat(MAX_NOTE_CHARS)).validate().is_ok());
+        let error = with_note(&"章".repeat(MAX_NOTE_CHARS + 1))
+            .validate()
+            .expect_err("too long");
+        assert_eq!(error.code, crate::ErrorCode::NoteTooLong);
+        assert_eq!(error.at.as_deref(), Some("/materials/a~1b~0c/note"));
+        assert!(error.message.zh.contains("201"));
     }
 }

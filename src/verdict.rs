@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{ApplicantKind, ClockStart, Text};
+use crate::model::{ApplicantKind, LimitClocks, Text};
 use crate::submission::{Channel, MaterialStatus};
 
 #[derive(Debug, Clone, Serialize)]
@@ -26,8 +26,8 @@ pub struct Verdict {
     pub checklist: Checklist,
     pub pledge: Pledge,
     pub deadlines: Deadlines,
-    /// The one-time notice (一次性告知单), when correction is required.
-    pub notice: Option<Notice>,
+    /// The written document for this outcome (受理 / 容缺受理 / 补正 / 不予受理通知书).
+    pub notice: Notice,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -70,6 +70,144 @@ pub enum FindingCode {
     MaterialFlawed,
     MaterialWrongForm,
     PledgeNotAllowed,
+    /// A material required only under a condition on a field not answered yet: told now, so
+    /// the one-time notice is complete (行政许可法 §32(1)(4)). Informs; does not block.
+    MaterialConditional,
+}
+
+/// Declares a stable code: an enum serialised in snake_case (exported to TypeScript under the
+/// `wasm` feature), its `as_str()` and the list of `all()` its variants, so a test can check
+/// every variant's string against its serde name.
+macro_rules! stable_code {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident => $text:literal,)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// The stable string, as serialised.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)+
+                }
+            }
+
+            /// Every variant, in declaration order.
+            pub fn all() -> &'static [Self] {
+                &[$(Self::$variant,)+]
+            }
+        }
+    };
+}
+
+stable_code! {
+    /// Why a credit pledge (容缺受理) cannot be used, in the order they are reported.
+    pub enum PledgeBlock {
+        /// The applicant is not of a kind the matter serves.
+        ApplicantIneligible => "applicant_ineligible",
+        /// An unrepaired bad-credit (失信) record.
+        BadCredit => "bad_credit",
+        /// 即办件 are never accepted on a pledge.
+        InstantMatter => "instant_matter",
+        /// A field is missing or invalid.
+        FieldProblem => "field_problem",
+        /// A key material (主件) is missing or flawed.
+        KeyMaterialProblem => "key_material_problem",
+        /// A material that may not be pledged is missing or flawed.
+        NonTolerableMaterial => "non_tolerable_material",
+        /// Nothing is outstanding that a pledge could cover.
+        NothingToPledge => "nothing_to_pledge",
+    }
+}
+
+stable_code! {
+    /// A finding's finer, stable reason.
+    pub enum FindingReason {
+        /// The applicant's kind is not served (`applicant_ineligible`).
+        ApplicantKind => "applicant_kind",
+        /// A required field is blank.
+        Required => "required",
+        /// A value of the wrong JSON type.
+        WrongType => "wrong_type",
+        BelowMin => "below_min",
+        AboveMax => "above_max",
+        /// A choice that is not among the options.
+        UnknownOption => "unknown_option",
+        NotADate => "not_a_date",
+        /// Wrong length or characters (identifiers, phones).
+        Format => "format",
+        /// An identifier's check character does not match.
+        Checksum => "checksum",
+        /// An ID number's birth date does not exist.
+        BirthDate => "birth_date",
+        /// An ID number's birth date is after the China-time day of receipt.
+        BirthDateInFuture => "birth_date_in_future",
+        TooShort => "too_short",
+        TooLong => "too_long",
+        /// The rule's regular expression does not match.
+        Pattern => "pattern",
+        /// A material is missing.
+        Missing => "missing",
+        /// A material is flawed (瑕疵).
+        Flawed => "flawed",
+        /// Original/copy not as required.
+        Form => "form",
+        /// Paper/electronic not as required.
+        Medium => "medium",
+        /// `material_conditional`: the condition's field is not answered yet.
+        ConditionUnanswered => "condition_unanswered",
+        /// `pledge_not_allowed`: the first of the pledge's block reasons.
+        ApplicantIneligible => "applicant_ineligible",
+        BadCredit => "bad_credit",
+        InstantMatter => "instant_matter",
+        FieldProblem => "field_problem",
+        KeyMaterialProblem => "key_material_problem",
+        NonTolerableMaterial => "non_tolerable_material",
+        NothingToPledge => "nothing_to_pledge",
+    }
+}
+
+stable_code! {
+    /// Whether a verdict's dates are real or hypothetical.
+    pub enum DeadlineBasis {
+        /// The application is accepted (受理 or 容缺受理): the dates are the case's own.
+        Accepted => "accepted",
+        /// The application is not accepted (补正 or 不予受理): the dates say what they would be had it
+        /// been accepted on receipt. Never print them as facts on a 补正 or 不予受理 document.
+        IfAcceptedOnReceipt => "if_accepted_on_receipt",
+    }
+}
+
+impl DeadlineBasis {
+    pub fn of(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Accept | Outcome::AcceptWithPledge => Self::Accepted,
+            Outcome::CorrectionRequired | Outcome::NotAccepted => Self::IfAcceptedOnReceipt,
+        }
+    }
+}
+
+impl From<PledgeBlock> for FindingReason {
+    fn from(block: PledgeBlock) -> Self {
+        match block {
+            PledgeBlock::ApplicantIneligible => Self::ApplicantIneligible,
+            PledgeBlock::BadCredit => Self::BadCredit,
+            PledgeBlock::InstantMatter => Self::InstantMatter,
+            PledgeBlock::FieldProblem => Self::FieldProblem,
+            PledgeBlock::KeyMaterialProblem => Self::KeyMaterialProblem,
+            PledgeBlock::NonTolerableMaterial => Self::NonTolerableMaterial,
+            PledgeBlock::NothingToPledge => Self::NothingToPledge,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -97,7 +235,7 @@ pub struct Finding {
     pub label: Text,
     /// A finer, stable reason, e.g. `checksum`, `pattern`, `bad_credit`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<&'static str>,
+    pub reason: Option<FindingReason>,
     /// Materials only: 主件.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<bool>,
@@ -119,44 +257,116 @@ pub struct Checklist {
     pub materials: Vec<MaterialState>,
 }
 
+/// Whether a field or material applies: `true`, `false`, or `"unknown"` when its condition
+/// depends on a field not answered yet. Three-valued (Kleene) logic: `all` is false if any part
+/// is false, `any` is true if any part is true, otherwise unknown parts make the whole unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applies {
+    Yes,
+    No,
+    Unknown,
+}
+
+impl Applies {
+    pub fn from_bool(holds: bool) -> Self {
+        if holds { Self::Yes } else { Self::No }
+    }
+
+    pub fn and(self, other: Self) -> Self {
+        match (self, other) {
+            (Self::No, _) | (_, Self::No) => Self::No,
+            (Self::Yes, Self::Yes) => Self::Yes,
+            _ => Self::Unknown,
+        }
+    }
+
+    pub fn or(self, other: Self) -> Self {
+        match (self, other) {
+            (Self::Yes, _) | (_, Self::Yes) => Self::Yes,
+            (Self::No, Self::No) => Self::No,
+            _ => Self::Unknown,
+        }
+    }
+}
+
+impl std::ops::Not for Applies {
+    type Output = Self;
+
+    fn not(self) -> Self {
+        match self {
+            Self::Yes => Self::No,
+            Self::No => Self::Yes,
+            Self::Unknown => Self::Unknown,
+        }
+    }
+}
+
+impl Serialize for Applies {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Yes => serializer.serialize_bool(true),
+            Self::No => serializer.serialize_bool(false),
+            Self::Unknown => serializer.serialize_str("unknown"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct FieldState {
     pub id: String,
-    /// The field's condition holds (or it has none): show it.
-    pub applies: bool,
+    /// `true`: the field's condition holds (or it has none), show it; `false`: hide it;
+    /// `"unknown"`: its condition waits for another answer, show it with `hint`.
+    #[cfg_attr(feature = "wasm", tsify(type = "boolean | \"unknown\""))]
+    pub applies: Applies,
+    /// Required now (never while `applies` is unknown).
     pub required: bool,
     /// Problem found with this field, if any.
     pub ok: bool,
+    /// When `applies` is unknown: when the field applies, in words ("如……，须填写此项。").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub hint: Option<Text>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct MaterialState {
     pub id: String,
-    /// The material's condition holds (or it has none): it is required.
-    pub applies: bool,
+    /// `true`: the material's condition holds (or it has none), it is required; `false`: not
+    /// required; `"unknown"`: required only if a field not answered yet says so (see `hint`, and
+    /// the `material_conditional` finding when it has not been handed in).
+    #[cfg_attr(feature = "wasm", tsify(type = "boolean | \"unknown\""))]
+    pub applies: Applies,
     pub key: bool,
     pub tolerable: bool,
     pub status: MaterialStatus,
+    /// No problem found (always true while `applies` is unknown: nothing is required yet).
     pub ok: bool,
+    /// When `applies` is unknown: when the material is required, in words ("如……，须提交此材料。").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub hint: Option<Text>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Pledge {
-    /// Items that are missing or flawed and could be pledged.
+    /// Items that are missing or flawed and are tolerable (容缺) by the rule, whether or not the
+    /// pledge is available for this submission.
     pub items: Vec<PledgeItem>,
     /// The applicant may pledge: no bad-credit record, and the matter is not instant.
     pub applicant_eligible: bool,
-    /// Signing the pledge would make the application acceptable now (forms offer it when true).
+    /// The pledge is available: signing it makes (or made) the application acceptable now.
+    /// Forms offer it, and messages mention it, only when true; when false, `pledge_due` and
+    /// every item's `due` are null.
     pub would_accept: bool,
     pub signed: bool,
     /// The earliest date by which a pledged item is due: supplying everything by then keeps the
-    /// pledge whatever each item's own period.
+    /// pledge whatever each item's own period. Null when the pledge is not available.
     pub pledge_due: Option<String>,
     /// Why a pledge cannot be used, as stable reason codes.
-    pub blocked_by: Vec<&'static str>,
+    pub blocked_by: Vec<PledgeBlock>,
     pub terms: Option<Text>,
 }
 
@@ -165,22 +375,32 @@ pub struct Pledge {
 pub struct PledgeItem {
     pub material: String,
     pub name: Text,
-    pub due: String,
+    /// Null when the pledge is not available (`would_accept` false): no date is promised for a
+    /// pledge that cannot be made.
+    pub due: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Deadlines {
+    /// `accepted`: the dates below are the accepted case's; `if_accepted_on_receipt` (补正,
+    /// 不予受理): the acceptance day and the due dates are hypothetical, what they would be had
+    /// the application been accepted on receipt, and are never printed as facts.
+    pub basis: DeadlineBasis,
     /// The China-time date of receipt.
     pub received_on: String,
     /// The acceptance day: window/kiosk on a rest day → next working day; online → the first
     /// working day after the day of receipt.
     pub accepted_on: String,
-    pub clock_starts: ClockStart,
-    /// Null when the clock waits for outstanding materials (补办件).
+    /// When each limit's clock starts: `{promised, statutory}`; the statutory one is always
+    /// `acceptance` (行政许可法 §42).
+    pub clock_starts: LimitClocks,
+    /// Null on a 容缺受理 whose promised clock waits for the outstanding materials (补办件).
     pub promised_due: Option<String>,
-    pub statutory_due: Option<String>,
+    /// Always a date: the statutory limit runs from acceptance, a 容缺受理 included.
+    pub statutory_due: String,
     pub statutory_extended_due: Option<String>,
+    /// The pledge's due date (see `Pledge::pledge_due`); null when the pledge is not available.
     pub pledge_due: Option<String>,
     /// Days not counted because of special procedures (特别程序).
     pub paused_days: u32,
@@ -189,11 +409,221 @@ pub struct Deadlines {
     pub provisional: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// The document a verdict is issued as: one kind per outcome, with the standard names
+/// (`DocumentKind::title`) used by every channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// 受理通知书 (行政许可法 §32(1)(5), §32(2)).
+    #[default]
+    Acceptance,
+    /// 容缺受理通知书, with the 容缺受理信用承诺书 as its own part.
+    PledgeAcceptance,
+    /// 补正材料通知书 (一次性告知书, 行政许可法 §32(1)(4)).
+    Correction,
+    /// 不予受理通知书 (行政许可法 §32(1)(1)–(2), §32(2)).
+    Refusal,
+}
+
+impl DocumentKind {
+    /// The serde name, e.g. `pledge_acceptance`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Acceptance => "acceptance",
+            Self::PledgeAcceptance => "pledge_acceptance",
+            Self::Correction => "correction",
+            Self::Refusal => "refusal",
+        }
+    }
+}
+
+/// The written document for a verdict (受理 / 容缺受理 / 补正 / 不予受理), as a structure: every
+/// channel lays it out (print, receipt) or prints `text`, which is rendered from the same parts.
+/// Field order is the order of the JSON.
+#[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Notice {
+    pub kind: DocumentKind,
     pub title: Text,
+    /// Issued under a sample centre profile: a specimen, never to be handed out.
+    pub sample: bool,
+    /// 文号.
+    pub number: DocumentNumber,
+    /// 主送: the applicant, by name from the form, or a placeholder.
+    pub addressee: Addressee,
+    pub matter: NoticeMatter,
+    /// The instant of receipt (as `received_at` of the verdict) and how it is printed.
+    pub received_at: String,
+    pub received_text: Text,
+    /// The body's first paragraph: what was decided, under which article.
+    pub opening: Text,
+    /// The article the decision rests on.
+    pub basis: String,
+    /// The numbered items: what to correct (补正), the reasons (不予受理), what is owed (容缺).
+    pub items: Vec<NoticeItem>,
+    /// Labelled facts: the matter, the time of receipt, and on acceptances the dates.
+    pub facts: Vec<NoticeFact>,
+    /// The application's details as printed (acceptances only); ID numbers masked.
+    pub particulars: Vec<Particular>,
+    /// The materials received (acceptances only).
+    pub materials: Vec<MaterialLine>,
+    /// The 容缺受理信用承诺书 (容缺受理 only).
+    pub pledge: Option<PledgeDocument>,
+    pub closing: Text,
+    /// The applicant's remedies (不予受理: 行政复议, 行政诉讼).
+    pub rights: Option<Rights>,
+    /// Remarks below the body: why no pledge is possible, provisional dates.
+    pub notes: Vec<Text>,
+    /// 落款: the issuing office, from the centre profile.
+    pub issuer: Issuer,
+    /// The document's date (`YYYY-MM-DD`) and how it is printed in the 落款.
+    pub date: String,
+    pub date_text: Text,
+    /// The signature lines under the body.
+    pub signatures: Vec<Text>,
+    /// Small print: matter, version, rules digest and engine version.
+    pub footer: String,
+    /// The whole document as plain text (CLI, SMS), rendered from the parts above.
     pub text: Text,
+}
+
+/// 文号: `prefix` + sequence + `suffix`; the sequence is assigned when the document is issued
+/// (null until then, printed as a blank).
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct DocumentNumber {
+    pub prefix: String,
+    pub year: i32,
+    pub sequence: Option<u64>,
+    pub suffix: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Addressee {
+    /// The form field the name was taken from, if the matter has one.
+    pub field: Option<String>,
+    /// The applicant's name, when the form gives it.
+    pub name: Option<String>,
+    /// What is printed: the name, or a placeholder to fill in by hand.
+    pub text: Text,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct NoticeMatter {
+    pub id: String,
+    pub name: Text,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct NoticeItem {
+    /// 1-based, as printed.
+    pub number: u32,
+    /// The field, material or applicant the item is about.
+    pub target: Target,
+    pub text: Text,
+    pub basis: String,
+}
+
+/// What a fact row shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum FactKey {
+    Matter,
+    ReceivedAt,
+    AcceptedOn,
+    PromisedDue,
+    StatutoryDue,
+    StatutoryExtendedDue,
+    PledgeDue,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct NoticeFact {
+    pub key: FactKey,
+    pub label: Text,
+    pub value: Text,
+}
+
+/// One detail of the application as printed.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Particular {
+    pub field: String,
+    pub label: Text,
+    pub value: Text,
+    /// The value is an ID number shown as its first 6 and last 4 characters.
+    pub masked: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct MaterialLine {
+    pub material: String,
+    pub name: Text,
+    pub status: MaterialStatus,
+    pub status_label: Text,
+}
+
+/// 容缺受理信用承诺书: signed by the applicant, in duplicate.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct PledgeDocument {
+    pub title: Text,
+    pub opening: Text,
+    /// What is owed and by when.
+    pub items: Vec<PledgeLine>,
+    /// Everything owed is due by this date (`YYYY-MM-DD`).
+    pub due: String,
+    pub due_text: Text,
+    /// The matter's own terms (consequences of breaking the pledge), when the rule sets them.
+    pub terms: Option<Text>,
+    pub promise: Text,
+    pub copies: Text,
+    pub signatures: Vec<Text>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct PledgeLine {
+    pub number: u32,
+    pub material: String,
+    pub name: Text,
+    pub due: String,
+    pub due_text: Text,
+}
+
+/// The applicant's remedies against a refusal.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Rights {
+    pub reconsideration_body: Text,
+    /// Days within which to apply for reconsideration (行政复议法 2023 §20).
+    pub reconsideration_days: u32,
+    pub court: Text,
+    /// Months within which to sue (行政诉讼法 §46).
+    pub lawsuit_months: u32,
+    pub text: Text,
+    pub basis: String,
+}
+
+/// 落款, from the centre profile (`configured: false`: placeholders, no profile loaded).
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Issuer {
+    pub configured: bool,
+    pub office: Text,
+    /// The seal's text, or a placeholder naming the seal to apply.
+    pub seal: Text,
+    pub address: Option<Text>,
+    pub phone: Option<String>,
 }
 
 /// A short description of a matter for lists.
@@ -214,4 +644,87 @@ pub struct VersionSummary {
     pub version: String,
     pub effective_from: String,
     pub effective_until: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each variant's `as_str()` is its serde name, and `all()` lists distinct variants.
+    fn strings_match_serde<T: Serialize + Copy + PartialEq + std::fmt::Debug>(
+        all: &[T],
+        as_str: fn(T) -> &'static str,
+    ) {
+        assert!(!all.is_empty());
+        for (i, code) in all.iter().enumerate() {
+            let json = serde_json::to_string(code).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", as_str(*code)), "{code:?}");
+            assert!(!all[..i].contains(code), "{code:?} listed twice");
+        }
+    }
+
+    #[test]
+    fn applies_is_true_false_or_unknown() {
+        let json = |a: Applies| serde_json::to_string(&a).expect("serialises");
+        assert_eq!(json(Applies::Yes), "true");
+        assert_eq!(json(Applies::No), "false");
+        assert_eq!(json(Applies::Unknown), "\"unknown\"");
+    }
+
+    #[test]
+    fn applies_follows_kleene_logic() {
+        use Applies::{No, Unknown, Yes};
+        let all = [Yes, No, Unknown];
+        for a in all {
+            for b in all {
+                let and = a.and(b);
+                let or = a.or(b);
+                assert_eq!(and, b.and(a));
+                assert_eq!(or, b.or(a));
+                assert_eq!(!and, (!a).or(!b), "De Morgan");
+            }
+        }
+        assert_eq!(Yes.and(Unknown), Unknown);
+        assert_eq!(No.and(Unknown), No);
+        assert_eq!(Yes.or(Unknown), Yes);
+        assert_eq!(No.or(Unknown), Unknown);
+        assert_eq!(!Unknown, Unknown);
+    }
+
+    #[test]
+    fn pledge_block_strings_are_serde_names() {
+        strings_match_serde(PledgeBlock::all(), PledgeBlock::as_str);
+    }
+
+    #[test]
+    fn deadline_basis_strings_are_serde_names() {
+        strings_match_serde(DeadlineBasis::all(), DeadlineBasis::as_str);
+    }
+
+    #[test]
+    fn finding_reason_strings_are_serde_names() {
+        strings_match_serde(FindingReason::all(), FindingReason::as_str);
+    }
+
+    #[test]
+    fn every_pledge_block_is_a_finding_reason_of_the_same_name() {
+        for block in PledgeBlock::all() {
+            assert_eq!(FindingReason::from(*block).as_str(), block.as_str());
+        }
+    }
+
+    #[test]
+    fn document_kind_strings_are_their_serde_names() {
+        for kind in [
+            DocumentKind::Acceptance,
+            DocumentKind::PledgeAcceptance,
+            DocumentKind::Correction,
+            DocumentKind::Refusal,
+        ] {
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::Value::from(kind.as_str())
+            );
+        }
+    }
 }

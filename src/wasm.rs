@@ -1,8 +1,8 @@
 //! The WebAssembly shell (`pkg/`, built by `scripts/build-wasm.sh`): a thin layer of
 //! argument checking and conversion over [`Engine`]. No rule logic lives here.
 //!
-//! Contract for every export: it never throws and never panics (the release profile aborts on
-//! panic, which would kill the module for the whole page). Bad input comes back as the same
+//! Contract for every export: it never throws and never panics (the `wasm-release` profile
+//! aborts on panic, which would kill the module for the whole page). Bad input comes back as the same
 //! `{"error": {...}}` value the CLI prints, with a stable code. Arguments are taken as
 //! `JsValue` and checked here, so that even a wrongly typed call from plain JavaScript gets an
 //! error value instead of an exception from the generated glue.
@@ -136,20 +136,43 @@ fn stringify_arg(value: &JsValue, name: &str) -> Result<String, Error> {
         })
 }
 
-/// Checks a submission given as JSON text: returns exactly the bytes the CLI prints for the
-/// same input (without the final newline): the verdict JSON, or the error JSON the CLI writes
-/// to stderr.
+/// JSON text given as a string, or as bytes (a `Uint8Array`, e.g. a file as read): bytes get
+/// the CLI's checks for a file, in its order: the size limit first, then UTF-8.
+fn json_text_arg(value: &JsValue, name: &str, what: &str) -> Result<String, Error> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    match value.dyn_ref::<js_sys::Uint8Array>() {
+        Some(array) => {
+            let length = array.length() as usize;
+            if length > crate::submission::MAX_SUBMISSION_BYTES {
+                return Err(crate::input_too_large(what, length));
+            }
+            crate::utf8_input(&array.to_vec(), what).map(str::to_string)
+        }
+        None => Err(bad_argument(
+            name,
+            "字符串或 Uint8Array",
+            "a string or a Uint8Array",
+        )),
+    }
+}
+
+/// Checks a submission given as JSON text (a string, or UTF-8 bytes as a `Uint8Array`):
+/// returns exactly the bytes the CLI prints for the same input (without the final newline):
+/// the verdict JSON, or the error JSON the CLI writes to stderr — for bytes that are too large
+/// or not UTF-8 too.
 #[wasm_bindgen(js_name = checkJson, unchecked_return_type = "string")]
 pub fn check_json(
     #[wasm_bindgen(js_name = matterId, unchecked_param_type = "string")] matter_id: JsValue,
-    #[wasm_bindgen(js_name = submissionJson, unchecked_param_type = "string")]
+    #[wasm_bindgen(js_name = submissionJson, unchecked_param_type = "string | Uint8Array")]
     submission_json: JsValue,
     #[wasm_bindgen(js_name = optionsJson, unchecked_optional_param_type = "string | null")]
     options_json: Option<JsValue>,
 ) -> String {
     let run = || -> Result<String, Error> {
         let matter = string_arg(&matter_id, "matterId")?;
-        let submission = string_arg(&submission_json, "submissionJson")?;
+        let submission = json_text_arg(&submission_json, "submissionJson", "submission")?;
         let options = optional_string_arg(options_json, "optionsJson")?;
         active()?.check_json(&matter, &submission, options.as_deref())
     };
@@ -285,6 +308,46 @@ pub fn rules_digest() -> String {
         Ok(engine) => engine.rules_digest().to_string(),
         Err(error) => error.to_json(),
     }
+}
+
+/// The labels of every engine concept the pages show (applicant kinds, channels, material forms
+/// and statuses, pledge blocks, document kinds) and the printed documents' headings.
+#[wasm_bindgen(js_name = labels, unchecked_return_type = "Labels")]
+pub fn labels() -> JsValue {
+    json_js(&crate::labels::labels())
+}
+
+/// Through JSON text: for values read once per page, this reuses the serde_json code the module
+/// already carries instead of adding a serde-wasm-bindgen serializer for their types.
+fn json_js<T: Serialize>(value: &T) -> JsValue {
+    let text = crate::to_pretty_json(value);
+    JSON::parse(&text).unwrap_or(JsValue::NULL)
+}
+
+/// What each material of a matter (the version `matter(id, onDate)` returns) must be handed in
+/// as, by material id, e.g. `原件1份（纸质）`.
+#[wasm_bindgen(
+    js_name = materialRequirements,
+    unchecked_return_type = "Record<string, Text> | ErrorEnvelope"
+)]
+pub fn material_requirements(
+    #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    #[wasm_bindgen(js_name = onDate, unchecked_optional_param_type = "string | null")]
+    on_date: Option<JsValue>,
+) -> JsValue {
+    let run = || -> Result<JsValue, Error> {
+        let id = string_arg(&id, "id")?;
+        let on = optional_string_arg(on_date, "onDate")?;
+        let engine = active()?;
+        let rule = engine.matter(&id, on.as_deref())?;
+        let requirements: std::collections::BTreeMap<&str, crate::model::Text> = rule
+            .materials
+            .iter()
+            .map(|m| (m.id.as_str(), Engine::requirement(m)))
+            .collect();
+        Ok(json_js(&requirements))
+    };
+    run().unwrap_or_else(|error| error_js(&error))
 }
 
 /// The engine's version, as in every verdict.

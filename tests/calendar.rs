@@ -1,6 +1,7 @@
 //! The working-day calendar, day by day, against an independent transcription of the State
 //! Council notices (tests/data/calendar_expectations.json, made by make_calendar_expectations.py
 //! from holiday-cn and the notice texts, never from rules/calendar).
+#![allow(clippy::unwrap_used)]
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use qiquan::Engine;

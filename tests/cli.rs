@@ -1,8 +1,11 @@
 //! The `qiquan` command line: its output contract and exit codes (0 verdict, 1 lint problems,
 //! 2 bad input with a structured error on stderr).
+#![allow(clippy::unwrap_used)]
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 fn qiquan(args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_qiquan"))
@@ -144,11 +147,12 @@ fn check_prints_the_verdict_and_exits_0_whatever_the_outcome() {
     assert_eq!(out.status.code(), Some(0));
     let verdict: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(verdict["outcome"], "correction_required");
+    assert_eq!(verdict["notice"]["kind"], "correction");
     assert!(
         verdict["notice"]["text"]["zh"]
             .as_str()
             .unwrap()
-            .starts_with("一次性告知单")
+            .contains("\n补正材料通知书\n")
     );
 }
 
@@ -281,5 +285,259 @@ fn rules_can_be_loaded_at_run_time() {
     );
     let out = qiquan(&["matters", "--rules", "/no/such/dir"], None);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(error_code(&out), "rules_invalid");
+    assert_eq!(error_code(&out), "io");
+}
+
+const MATTER: &str = "public_place_hygiene_license";
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("qiquan-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs with a deadline: a hang is a failure, not a stuck test run.
+fn qiquan_within(args: &[&str], seconds: u64) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qiquan"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("qiquan {args:?} still running after {seconds} s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// A copy of the shipped rules to break in one way.
+fn rules_copy(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    let status = Command::new("cp")
+        .args(["-r", "rules/matters", "rules/calendar"])
+        .arg(&dir)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    dir
+}
+
+fn assert_rules_refused(dir: &Path, code: &str) {
+    let dir = dir.to_str().unwrap();
+    for args in [
+        vec!["lint", dir],
+        vec!["matters", "--rules", dir],
+        vec![
+            "check",
+            "--matter",
+            MATTER,
+            "--submission",
+            "/dev/null",
+            "--rules",
+            dir,
+        ],
+    ] {
+        let out = qiquan_within(&args, 20);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout(&out));
+        assert_eq!(error_code(&out), code, "{args:?}");
+    }
+}
+
+#[test]
+fn a_fifo_in_the_rules_is_refused_without_hanging() {
+    let dir = rules_copy("fifo");
+    let fifo = dir.join("matters/zz.toml");
+    let status = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    assert_rules_refused(&dir, "rules_not_regular_file");
+}
+
+#[test]
+fn symlinks_out_of_the_rules_and_loops_are_refused() {
+    use std::os::unix::fs::symlink;
+    let dir = rules_copy("to-dev-zero");
+    symlink("/dev/zero", dir.join("matters/zero.toml")).unwrap();
+    assert_rules_refused(&dir, "rules_outside_dir");
+
+    let dir = rules_copy("to-root");
+    symlink("/", dir.join("matters/root")).unwrap();
+    assert_rules_refused(&dir, "rules_outside_dir");
+
+    // Two links to the directory itself: each would be walked again and again.
+    let dir = rules_copy("to-self");
+    symlink(".", dir.join("matters/again")).unwrap();
+    symlink(".", dir.join("matters/and_again")).unwrap();
+    assert_rules_refused(&dir, "rules_loop");
+
+    // Links to each other: the system's own loop error.
+    let dir = rules_copy("loop");
+    symlink("b.toml", dir.join("matters/a.toml")).unwrap();
+    symlink("a.toml", dir.join("matters/b.toml")).unwrap();
+    assert_rules_refused(&dir, "rules_loop");
+
+    // A link that stays inside (a Kubernetes ConfigMap mount is made of them) is fine.
+    let dir = rules_copy("inside");
+    std::fs::rename(dir.join("calendar"), dir.join(".data")).unwrap();
+    symlink(dir.join(".data"), dir.join("calendar")).unwrap();
+    let out = qiquan_within(&["lint", dir.to_str().unwrap()], 20);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn oversized_rule_files_are_refused() {
+    let dir = rules_copy("big-file");
+    let big = format!("# {}\n", "x".repeat(1024 * 1024));
+    std::fs::write(dir.join("matters/big.toml"), big).unwrap();
+    assert_rules_refused(&dir, "rules_file_too_large");
+
+    // Many files under the per-file limit, over the total.
+    let dir = rules_copy("big-total");
+    let chunk = format!("# {}\n", "x".repeat(1000 * 1000));
+    for i in 0..17 {
+        std::fs::write(dir.join(format!("matters/pad{i:02}.toml")), &chunk).unwrap();
+    }
+    assert_rules_refused(&dir, "rules_too_large");
+}
+
+#[test]
+fn a_closed_stdout_pipe_ends_quietly() {
+    let submission =
+        r#"{"applicant":{"kind":"natural_person"},"received_at":"2026-03-02T09:00:00+08:00"}"#;
+    for args in [
+        vec!["check", "--matter", MATTER, "--submission", "-"],
+        vec!["matters"],
+        vec!["matter", MATTER],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_qiquan"))
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // `| head -0`: the reader is gone before the first line is written.
+        drop(child.stdout.take());
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(submission.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
+
+/// The CLI's error for an input file, and the library's (which the wasm module returns) for
+/// the same text, must be the same bytes.
+fn cli_error_for_file(name: &str, bytes: &[u8]) -> (Output, serde_json::Value) {
+    let dir = temp_dir(name);
+    let path = dir.join("submission.json");
+    std::fs::write(&path, bytes).unwrap();
+    let out = qiquan(
+        &[
+            "check",
+            "--matter",
+            MATTER,
+            "--submission",
+            path.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let error: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    (out, error)
+}
+
+#[test]
+fn oversized_input_is_input_too_large_even_when_cut_inside_a_character() {
+    let limit = qiquan::submission::MAX_SUBMISSION_BYTES;
+    let engine = qiquan::Engine::embedded().unwrap();
+    // "甲" is 3 bytes: with this padding the byte at the limit falls inside one.
+    for extra in [1usize, 2, 3, 4, 1000] {
+        let prefix = r#"{"applicant":{"kind":"natural_person"},"fields":{"unit_name":""#;
+        let suffix = r#""}}"#;
+        let mut text = String::from(prefix);
+        while text.len() + suffix.len() < limit + extra {
+            text.push('甲');
+        }
+        text.push_str(suffix);
+        let (out, error) = cli_error_for_file(&format!("big-{extra}"), text.as_bytes());
+        assert_eq!(error["error"]["code"], "input_too_large", "{error}");
+        let size = format!("({} bytes)", text.len());
+        assert!(
+            error["error"]["message"]["en"]
+                .as_str()
+                .unwrap()
+                .contains(&size),
+            "{error}"
+        );
+        // The wasm module's checkJson is Engine::check_json: the same bytes.
+        let library = engine
+            .check_json(MATTER, &text, None)
+            .unwrap_err()
+            .to_json();
+        assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), library);
+    }
+    // Just at the limit: read and parsed (here a shape error, not a size error).
+    let mut text = String::from(r#"{"applicant":{"kind":"natural_person"},"x":""#);
+    text.push_str(&" ".repeat(limit - text.len() - 2));
+    text.push_str("\"}");
+    assert_eq!(text.len(), limit);
+    let (_, error) = cli_error_for_file("at-limit", text.as_bytes());
+    assert_eq!(error["error"]["code"], "invalid_submission", "{error}");
+}
+
+#[test]
+fn non_utf8_input_is_invalid_json_with_a_position() {
+    let mut bytes =
+        b"{\n  \"applicant\": {\"kind\": \"natural_person\"},\n  \"fields\": {\"unit_name\": \""
+            .to_vec();
+    bytes.extend_from_slice(&[0xe7, 0x94]); // a character cut short
+    bytes.extend_from_slice(b"\"}}\n");
+    let (_, error) = cli_error_for_file("latin1", &bytes);
+    assert_eq!(error["error"]["code"], "invalid_json", "{error}");
+    let en = error["error"]["message"]["en"].as_str().unwrap();
+    assert!(en.contains("line 3 column 28"), "{error}");
+    let zh = error["error"]["message"]["zh"].as_str().unwrap();
+    assert!(zh.contains("第 3 行第 28 列"), "{error}");
+    assert!(!zh.contains("line"), "{error}");
+}
+
+#[test]
+fn zh_messages_do_not_carry_the_parser_s_english() {
+    for input in [
+        "{}",
+        "{",
+        r#"{"applicant":{"kind":"natural_person"},"fields":{"a":1,"a":2}}"#,
+    ] {
+        let out = qiquan(
+            &["check", "--matter", MATTER, "--submission", "-"],
+            Some(input),
+        );
+        let error: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+        let zh = error["error"]["message"]["zh"].as_str().unwrap();
+        assert!(
+            !zh.bytes().any(|b| b.is_ascii_lowercase()),
+            "English in the zh message: {zh}"
+        );
+    }
 }

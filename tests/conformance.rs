@@ -1,10 +1,13 @@
 //! The runtime-neutral conformance corpus (`tests/conformance/**/*.json`), run natively.
 //!
 //! Each case names its input and hand-written expectations (`expect_outcome`, `expect_codes`,
-//! `expect_error`, `expect_due`); `<case>.expected.json` beside it holds the exact bytes the
+//! `expect_error`, `expect_due`, `expect_deadlines`, `expect_provisional`, `expect_pledge`,
+//! `expect_pledge_item_dues`, `expect_checklist`, `expect_text_absent`, `expect_text_present`,
+//! `expect_notice`); `<case>.expected.json` beside it holds the exact bytes the
 //! engine must print. The Node and Chromium runners read the same files and compare the same
 //! bytes. `QIQUAN_BLESS=1 cargo test --test conformance` rewrites the `.expected.json` files;
 //! review their diff before committing.
+#![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 
@@ -26,6 +29,61 @@ fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
+}
+
+/// `expect_notice`: `kind`, the numbered `items` as `kind:id` targets in order, the `basis`, and
+/// texts that must (`contains`) or must not (`excludes`) appear in the notice's text (zh + en).
+fn check_notice(name: &str, expected: &Value, notice: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    for key in ["kind", "basis"] {
+        if let Some(want) = expected.get(key)
+            && &notice[key] != want
+        {
+            problems.push(format!(
+                "{name}: expected notice.{key} {want}, got {}",
+                notice[key]
+            ));
+        }
+    }
+    if let Some(want) = expected.get("items") {
+        let got: Vec<Value> = notice["items"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|i| {
+                        let t = &i["target"];
+                        Value::from(format!(
+                            "{}:{}",
+                            t["kind"].as_str().unwrap_or(""),
+                            t["id"].as_str().unwrap_or("")
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if want.as_array() != Some(&got) {
+            problems.push(format!(
+                "{name}: expected notice items {want}, got {}",
+                Value::Array(got)
+            ));
+        }
+    }
+    let text = format!(
+        "{}\n{}",
+        notice["text"]["zh"].as_str().unwrap_or(""),
+        notice["text"]["en"].as_str().unwrap_or("")
+    );
+    for (key, must) in [("contains", true), ("excludes", false)] {
+        for needle in expected[key].as_array().into_iter().flatten() {
+            let needle = needle.as_str().unwrap_or("");
+            if text.contains(needle) != must {
+                let verb = if must { "lacks" } else { "contains" };
+                problems.push(format!("{name}: notice text {verb} “{needle}”"));
+            }
+        }
+    }
+    problems
 }
 
 /// Runs one case and returns the engine's output bytes, exactly as every runtime must.
@@ -108,10 +166,34 @@ fn check_expectations(name: &str, case: &Value, output: &Value) -> Vec<String> {
             }
         }
     }
+    problems.extend(check_object(name, case, output, "expect_pledge", "pledge"));
+    problems.extend(check_object(
+        name,
+        case,
+        output,
+        "expect_checklist",
+        "checklist",
+    ));
+    if let Some(dues) = case.get("expect_pledge_item_dues") {
+        let got: Vec<Value> = output["pledge"]["items"]
+            .as_array()
+            .map(|items| items.iter().map(|i| i["due"].clone()).collect())
+            .unwrap_or_default();
+        if dues.as_array() != Some(&got) {
+            problems.push(format!(
+                "{name}: expected pledge item dues {dues}, got {}",
+                Value::Array(got)
+            ));
+        }
+    }
+    problems.extend(check_texts(name, case, output));
     if let Some(due) = case.get("expect_due")
         && &output["due"] != due
     {
         problems.push(format!("{name}: expected due {due}, got {}", output["due"]));
+    }
+    if let Some(expected) = case.get("expect_notice") {
+        problems.extend(check_notice(name, expected, &output["notice"]));
     }
     if let Some(provisional) = case.get("expect_provisional") {
         let got = output
@@ -121,6 +203,56 @@ fn check_expectations(name: &str, case: &Value, output: &Value) -> Vec<String> {
             problems.push(format!(
                 "{name}: expected provisional {provisional}, got {got:?}"
             ));
+        }
+    }
+    problems
+}
+
+/// `expect_<key>`: an object whose entries must equal the output's `<section>` entries (a
+/// `/`-separated key reaches deeper, e.g. `"materials/3/applies"`).
+fn check_object(name: &str, case: &Value, output: &Value, key: &str, section: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let Some(expected) = case.get(key).and_then(Value::as_object) else {
+        return problems;
+    };
+    for (path, value) in expected {
+        let got = output[section].pointer(&format!("/{path}"));
+        if got != Some(value) {
+            problems.push(format!(
+                "{name}: expected {section}/{path} = {value}, got {got:?}"
+            ));
+        }
+    }
+    problems
+}
+
+/// Every sentence of a verdict a person reads: the findings' messages and the notice.
+fn sentences(output: &Value) -> Vec<String> {
+    let mut texts = Vec::new();
+    for finding in output["findings"].as_array().into_iter().flatten() {
+        for lang in ["zh", "en"] {
+            texts.extend(finding["message"][lang].as_str().map(str::to_string));
+        }
+    }
+    texts.push(output["notice"].to_string());
+    texts
+}
+
+/// `expect_text_absent`: strings no message or notice may contain (e.g. a pledge offer where
+/// the pledge is impossible); `expect_text_present`: strings some finding message must contain.
+fn check_texts(name: &str, case: &Value, output: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let texts = sentences(output);
+    for absent in case["expect_text_absent"].as_array().into_iter().flatten() {
+        let absent = absent.as_str().unwrap_or_default();
+        if let Some(text) = texts.iter().find(|t| t.contains(absent)) {
+            problems.push(format!("{name}: “{absent}” must not appear, but: {text}"));
+        }
+    }
+    for present in case["expect_text_present"].as_array().into_iter().flatten() {
+        let present = present.as_str().unwrap_or_default();
+        if !texts.iter().any(|t| t.contains(present)) {
+            problems.push(format!("{name}: no message says “{present}”"));
         }
     }
     problems

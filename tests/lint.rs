@@ -1,4 +1,5 @@
 //! `qiquan lint`: every mistake the issue names is reported with its code and position.
+#![allow(clippy::unwrap_used)]
 
 use qiquan::bundle::{Diagnostic, SourceFile, Validation, lint};
 
@@ -475,13 +476,17 @@ mod corpus {
         duplicate_calendar_year,
         duplicate_id,
         duplicate_version,
+        empty_text,
         instant_not_on_the_spot,
         invalid_condition,
         invalid_date,
         invalid_id,
         invalid_limit,
+        invalid_number_pattern,
+        invalid_phone,
         invalid_range,
         invalid_regex,
+        invalid_time,
         invalid_value,
         make_up_not_weekend,
         missing_key,
@@ -531,4 +536,100 @@ mod corpus {
             );
         }
     }
+}
+
+const CENTRE: &str = r#"sample = true
+office = { zh = "明川县行政审批服务局", en = "Mingchuan County Administrative Approval Bureau" }
+seal = "明川县行政审批服务局行政审批专用章"
+address = { zh = "明川县人民路 88 号", en = "88 Renmin Road, Mingchuan County" }
+phone = "0871-65550123"
+number_pattern = "明审服{kind}〔{year}〕{seq}号"
+reconsideration_body = { zh = "明川县人民政府", en = "Mingchuan County People's Government" }
+court = { zh = "明川县人民法院", en = "Mingchuan County People's Court" }
+online_cutoff = "16:30"
+"#;
+
+/// Asserts exactly one diagnostic with `code` in the centre profile, on the line holding
+/// `needle`, with and without schema validation.
+fn expect_centre(text: &str, code: &str, needle: &str) {
+    for validation in [Validation::Types, Validation::Schema] {
+        let diagnostics = run(
+            &[
+                ("matters/demo/1.toml", BASE),
+                ("calendar/2026.toml", CALENDAR),
+                ("centre.toml", text),
+            ],
+            validation,
+        );
+        let found: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.code == code).collect();
+        assert_eq!(found.len(), 1, "{code} ({validation:?}): {diagnostics:#?}");
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+        let line = text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+        assert!(
+            found[0]
+                .to_string()
+                .starts_with(&format!("centre.toml:{line}:")),
+            "{code}: {}",
+            found[0]
+        );
+    }
+}
+
+#[test]
+fn the_centre_profile_is_clean() {
+    let diagnostics = run(
+        &[
+            ("matters/demo/1.toml", BASE),
+            ("calendar/2026.toml", CALENDAR),
+            ("centre.toml", CENTRE),
+        ],
+        Validation::Schema,
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+}
+
+#[test]
+fn centre_number_pattern_without_a_sequence() {
+    let text = CENTRE.replace("〔{year}〕{seq}号", "〔{year}〕号");
+    expect_centre(&text, "invalid_number_pattern", "number_pattern");
+}
+
+#[test]
+fn centre_number_pattern_with_an_unknown_placeholder() {
+    let text = CENTRE.replace("{year}", "{yr}");
+    expect_centre(&text, "invalid_number_pattern", "number_pattern");
+}
+
+#[test]
+fn centre_cutoff_that_is_not_a_time() {
+    let text = CENTRE.replace("\"16:30\"", "\"24:30\"");
+    expect_centre(&text, "invalid_time", "online_cutoff");
+}
+
+#[test]
+fn centre_phone_that_is_not_a_phone() {
+    let text = CENTRE.replace("0871-65550123", "65550123");
+    expect_centre(&text, "invalid_phone", "phone =");
+}
+
+#[test]
+fn centre_office_without_a_name() {
+    let text = CENTRE.replace("zh = \"明川县行政审批服务局\"", "zh = \" \"");
+    expect_centre(&text, "empty_text", "office =");
+}
+
+#[test]
+fn centre_unknown_key() {
+    let text = format!("{CENTRE}fax = \"0871-65550124\"\n");
+    expect_centre(&text, "unknown_key", "fax");
+}
+
+#[test]
+fn centre_missing_court() {
+    let text: String = CENTRE
+        .lines()
+        .filter(|l| !l.starts_with("court"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    expect_centre(&text, "missing_key", "sample");
 }

@@ -582,6 +582,20 @@ fn idempotent_submission(dir: &Path, store: &Store) {
         );
     }
     assert_eq!(first["receipt"]["receipt_no"], first["number"]);
+    // The number is the notice's 文号 (the centre profile's pattern) with the sequence filled in,
+    // on the receipt's document too.
+    let notice_number = &first["verdict"]["notice"]["number"];
+    assert_eq!(notice_number["text"], first["number"]);
+    assert_eq!(notice_number["sequence"], 1);
+    assert_eq!(
+        first["number"],
+        format!(
+            "{}1{}",
+            notice_number["prefix"].as_str().expect("prefix"),
+            notice_number["suffix"].as_str().expect("suffix")
+        )
+    );
+    assert_eq!(first["receipt"]["document_number"], first["number"]);
     let found = server
         .post("/v1/applications/lookup", &json!({ "id_card": ID_CARD }))
         .json();
@@ -673,7 +687,7 @@ fn status_derived_from_received_files(dir: &Path, store: &Store) {
         json["verdict"]["findings"]
     );
     assert_eq!(json["number_kind"], "correction");
-    assert!(json["number"].as_str().expect("number").starts_with("补〔"));
+    assert!(json["number"].as_str().expect("number").contains("补〔"));
     assert!(json["receipt"].is_null(), "no 受理回执 for a correction");
     let missing: Vec<&str> = json["verdict"]["checklist"]["materials"]
         .as_array()
@@ -784,7 +798,7 @@ fn status_derived_from_received_files(dir: &Path, store: &Store) {
         decided["number"]
             .as_str()
             .expect("number")
-            .starts_with("受〔")
+            .contains("服受〔")
     );
 }
 
@@ -819,7 +833,7 @@ fn gap_free_numbers(dir: &Path, store: &Store) {
     let r = server.submit("refused", &refused).json();
     assert_eq!(r["outcome"], "not_accepted");
     assert!(
-        r["number"].as_str().expect("number").starts_with("不受〔"),
+        r["number"].as_str().expect("number").contains("不受〔"),
         "{}",
         r["number"]
     );
@@ -1264,7 +1278,7 @@ fn handover_and_receipts(dir: &Path, store: &Store) {
         .get(&format!("/v1/receipts/{}", encode(number)))
         .json();
     assert_eq!(found["valid"], true);
-    assert_eq!(found["kind"], "case");
+    assert_eq!(found["kind"], "acceptance");
     assert_eq!(found["receipt"], app["receipt"]);
     // The same receipt verifies with the existing endpoint too.
     let verified = server

@@ -2,6 +2,7 @@
 //! server prints the address it bound) and talks HTTP/1.1 to it over a plain TCP socket, so every
 //! malformed request can be sent exactly as a hostile client would.
 #![cfg(feature = "server")]
+#![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -478,16 +479,38 @@ fn check_uses_the_server_clock_and_signs_a_receipt() {
         receipt["statutory_due"],
         verdict["deadlines"]["statutory_due"]
     );
+    // The document it stands for, as the structured notice names it.
+    assert_eq!(receipt["document"], "acceptance");
+    assert_eq!(receipt["document"], verdict["notice"]["kind"]);
+    assert_eq!(receipt["document_title"], "受理通知书");
+    assert_eq!(
+        receipt["document_number"],
+        verdict["notice"]["number"]["text"]
+    );
+    assert_eq!(
+        receipt["addressee"],
+        verdict["notice"]["addressee"]["text"]["zh"]
+    );
+    assert_eq!(
+        receipt["office"],
+        verdict["notice"]["issuer"]["office"]["zh"]
+    );
+    assert_eq!(receipt["office"], "明川县行政审批服务局");
     let key = server.get("/v1/receipts/key");
     conforms(&key, "/v1/receipts/key", "get");
     let key = key.json();
     assert_eq!(receipt["key_id"], key["key_id"]);
-    let mut canonical = String::from("qiquan-receipt-v1\n");
+    let mut canonical = String::from("qiquan-receipt-v2\n");
     for name in [
         "receipt_no",
         "matter",
         "version",
         "outcome",
+        "document",
+        "document_title",
+        "document_number",
+        "addressee",
+        "office",
         "rules_digest",
         "verdict_digest",
         "accepted_on",
@@ -531,6 +554,8 @@ fn check_uses_the_server_clock_and_signs_a_receipt() {
     let body = response.json();
     assert_eq!(body["verdict"]["outcome"], "accept_with_pledge");
     assert_eq!(body["receipt"]["outcome"], "accept_with_pledge");
+    assert_eq!(body["receipt"]["document"], "pledge_acceptance");
+    assert_eq!(body["receipt"]["document_title"], "容缺受理通知书");
     assert!(body["receipt"]["pledge_due"].is_string());
     assert_eq!(
         body["receipt"]["pledge_due"],
@@ -889,11 +914,9 @@ fn bad_input_is_a_structured_4xx() {
         br#"{"submission": {"applicant": {"kind": "natural_person"}, "pledge_signed": "yes"}}"#,
     )
     .assert_error(400, "invalid_submission");
-    // A number where an enum string belongs: serde_json reports it as a syntax error, so the
-    // engine says invalid_json (see docs/server.md); either way a structured 400.
-    let wrong_enum = post(&json_type, br#"{"submission": {"applicant": {"kind": 5}}}"#);
-    assert_eq!(wrong_enum.status, 400);
-    assert!(wrong_enum.json()["error"]["code"].is_string());
+    // A number where an enum string belongs: a shape error, though serde_json calls it syntax.
+    post(&json_type, br#"{"submission": {"applicant": {"kind": 5}}}"#)
+        .assert_error(400, "invalid_submission");
     post(
         &json_type,
         br#"{"submission": {"applicant": {"kind": "natural_person"}}, "received_at": "2020-01-01T00:00:00+08:00"}"#,
@@ -1075,4 +1098,563 @@ fn graceful_shutdown_finishes_in_flight_requests() {
     let logs = server.logs();
     assert!(logs.contains("SIGTERM received"), "{logs}");
     assert!(logs.contains("all connections closed"), "{logs}");
+}
+
+// ---- Hostile clients (issue 13) ----
+
+/// Resident memory of a process, in KiB (Linux).
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+/// One keep-alive connection: requests one after another, each response read by its
+/// `Content-Length`.
+struct KeepAlive {
+    reader: BufReader<TcpStream>,
+}
+
+impl KeepAlive {
+    fn new(addr: &str) -> KeepAlive {
+        KeepAlive {
+            reader: BufReader::new(connect(addr)),
+        }
+    }
+
+    fn send(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) {
+        let mut text = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\n");
+        for (name, value) in headers {
+            text.push_str(&format!("{name}: {value}\r\n"));
+        }
+        text.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+        let stream = self.reader.get_mut();
+        stream.write_all(text.as_bytes()).unwrap();
+        stream.write_all(body).unwrap();
+    }
+
+    /// The next response, or `None` if the server closed the connection instead.
+    fn receive(&mut self) -> Option<Response> {
+        let mut status_line = String::new();
+        if self.reader.read_line(&mut status_line).ok()? == 0 {
+            return None;
+        }
+        let status = status_line.split(' ').nth(1)?.parse().ok()?;
+        let mut headers = Vec::new();
+        loop {
+            let mut line = String::new();
+            self.reader.read_line(&mut line).ok()?;
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            let (name, value) = line.split_once(':')?;
+            headers.push((name.trim().to_string(), value.trim().to_string()));
+        }
+        let length: usize = headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+            .map_or(0, |(_, v)| v.parse().unwrap());
+        let mut body = vec![0; length];
+        self.reader.read_exact(&mut body).ok()?;
+        Some(Response {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+#[test]
+fn metrics_labels_stay_bounded_under_random_methods() {
+    let server = Server::dev("random-methods");
+    let pid = server.child.id();
+    // Warm up, then measure.
+    for _ in 0..200 {
+        assert_eq!(server.get("/healthz").status, 200);
+    }
+    let before = rss_kib(pid);
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let addr = server.addr.clone();
+            let seeds: Vec<u64> = (0..2500).map(|_| next()).collect();
+            std::thread::spawn(move || {
+                let mut client = KeepAlive::new(&addr);
+                for s in seeds {
+                    // A long made-up method: each would have been a new label value.
+                    let method = format!("M{s:016X}{}", "X".repeat(200));
+                    client.send(&method, "/healthz", &[], b"");
+                    let response = client.receive().expect("an answer");
+                    assert_eq!(response.status, 405);
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    let metrics = server.get("/metrics").text();
+    assert!(
+        metrics.len() < 32 * 1024,
+        "/metrics grew to {} bytes",
+        metrics.len()
+    );
+    assert!(
+        metrics.contains("route=\"/healthz\",method=\"other\",status=\"405\"} 10000"),
+        "{metrics}"
+    );
+    assert!(!metrics.contains("method=\"M"), "{metrics}");
+    let after = rss_kib(pid);
+    assert!(
+        after < before + 16 * 1024,
+        "RSS grew from {before} KiB to {after} KiB"
+    );
+}
+
+#[test]
+fn connections_over_the_limit_are_answered_503() {
+    let server = Server::start(
+        "max-connections",
+        &["--dev", "--www", "/nonexistent", "--max-connections", "3"],
+    );
+    // Three keep-alive connections, each surely being served (it answered a request).
+    let held: Vec<KeepAlive> = (0..3)
+        .map(|_| {
+            let mut client = KeepAlive::new(&server.addr);
+            client.send("GET", "/healthz", &[], b"");
+            assert_eq!(client.receive().unwrap().status, 200);
+            client
+        })
+        .collect();
+    let mut extra = connect(&server.addr);
+    read_response(&mut extra).assert_error(503, "too_many_connections");
+    drop(held);
+    // The slots come back when the clients leave.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let mut stream = connect(&server.addr);
+        stream
+            .write_all(head("GET", "/healthz", &[], None).as_bytes())
+            .unwrap();
+        if read_response(&mut stream).status == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "slots not released");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn slow_headers_get_408_and_idle_connections_are_closed() {
+    let server = Server::start(
+        "slow-headers",
+        &["--dev", "--www", "/nonexistent", "--header-timeout", "1"],
+    );
+    let started = Instant::now();
+    let mut slow = connect(&server.addr);
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
+        .unwrap();
+    let response = read_response(&mut slow);
+    response.assert_error(408, "timeout");
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    // An idle connection (nothing sent) is closed without an answer.
+    let started = Instant::now();
+    let mut idle = connect(&server.addr);
+    let mut sink = Vec::new();
+    let _ = idle.read_to_end(&mut sink);
+    assert!(sink.is_empty(), "{}", String::from_utf8_lossy(&sink));
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    // An idle keep-alive connection after a response: closed too, without a 408.
+    let mut client = KeepAlive::new(&server.addr);
+    client.send("GET", "/healthz", &[], b"");
+    assert_eq!(client.receive().unwrap().status, 200);
+    assert!(client.receive().is_none());
+}
+
+#[test]
+fn a_client_that_does_not_read_is_dropped() {
+    let www = temp_dir("www-big");
+    // Far more than the loopback socket buffers hold.
+    let size = 64 * 1024 * 1024;
+    std::fs::write(www.join("big.bin"), vec![7u8; size]).unwrap();
+    let server = Server::start(
+        "non-reading",
+        &[
+            "--dev",
+            "--www",
+            www.to_str().unwrap(),
+            "--write-timeout",
+            "1",
+        ],
+    );
+    let mut stream = connect(&server.addr);
+    stream
+        .write_all(head("GET", "/big.bin", &[], None).as_bytes())
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(4));
+    // By now the server has given up: what is left in the buffers, then the end.
+    let started = Instant::now();
+    let mut total = 0usize;
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => total += n,
+        }
+    }
+    assert!(
+        total < size,
+        "the whole file arrived: the server never gave up"
+    );
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(server.get("/healthz").status, 200);
+    let _ = std::fs::remove_dir_all(&www);
+}
+
+#[test]
+fn every_error_is_the_json_error_contract() {
+    let www = temp_dir("www-errors");
+    std::fs::write(www.join("index.html"), "<!doctype html><title>齐全</title>").unwrap();
+    let server = Server::start("errors", &["--dev", "--www", www.to_str().unwrap()]);
+    let addr = &server.addr;
+    let raw = |bytes: &[u8]| {
+        let mut stream = connect(addr);
+        stream.write_all(bytes).unwrap();
+        read_response(&mut stream)
+    };
+    // The HTTP layer's own refusals.
+    raw(b"NOT HTTP AT ALL\r\n\r\n").assert_error(400, "malformed_request");
+    let big_header = format!(
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(20 * 1024)
+    );
+    raw(big_header.as_bytes()).assert_error(431, "headers_too_large");
+    let mut many = String::from("GET /healthz HTTP/1.1\r\nHost: x\r\n");
+    for i in 0..100 {
+        many.push_str(&format!("X-H{i}: 1\r\n"));
+    }
+    many.push_str("\r\n");
+    raw(many.as_bytes()).assert_error(431, "headers_too_large");
+    let long_uri = format!(
+        "GET /v1/matters/{} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "a".repeat(10 * 1024)
+    );
+    raw(long_uri.as_bytes()).assert_error(414, "uri_too_long");
+    // Routing.
+    server.get("/v1/").assert_error(404, "not_found");
+    server.get("/v1").assert_error(404, "not_found");
+    server
+        .get("/v1/nothing/here")
+        .assert_error(404, "not_found");
+    server
+        .get("/no-such-page.html")
+        .assert_error(404, "not_found");
+    request(addr, "POST", "/", &[], b"x").assert_error(405, "method_not_allowed");
+    request(addr, "DELETE", "/index.html", &[], b"").assert_error(405, "method_not_allowed");
+    request(addr, "PUT", "/pkg/qiquan.js", &[], b"x").assert_error(405, "method_not_allowed");
+    // Pages not built: still the JSON error.
+    let bare = Server::dev("errors-bare");
+    let page = bare.get("/");
+    let body = page.assert_error(404, "not_found");
+    assert!(
+        body["error"]["message"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("not built")
+    );
+    // Engine errors point into the request body, all from its root.
+    let response = server.post_json(
+        &check_path(),
+        &json!({"submission": {"applicant": {"kind": "natural_person"}, "fields": {"no_such_field": "1"}}}),
+    );
+    let body = response.assert_error(400, "unknown_field");
+    assert_eq!(body["error"]["at"], "/submission/fields/no_such_field");
+    // No message mixes languages: the parser's English stays out of zh.
+    for bad in [&b"{}"[..], b"{", b"[1]"] {
+        let response = request(
+            addr,
+            "POST",
+            &check_path(),
+            &[("Content-Type", "application/json")],
+            bad,
+        );
+        let zh = response.json()["error"]["message"]["zh"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            !zh.bytes().any(|b| b.is_ascii_lowercase()),
+            "English in zh: {zh}"
+        );
+    }
+    // A clerk's note is capped: the verdict repeats it.
+    let mut submission = accepted_submission();
+    submission["materials"]["identity_proof"] =
+        json!({"status": "flawed", "note": "章".repeat(5000)});
+    let response = server.post_json(&check_path(), &json!({ "submission": submission }));
+    let body = response.assert_error(400, "note_too_long");
+    assert_eq!(
+        body["error"]["at"],
+        "/submission/materials/identity_proof/note"
+    );
+    conforms(&response, "/v1/matters/{id}/check", "post");
+}
+
+#[test]
+fn a_panicking_handler_gets_a_500_json_error_and_the_server_lives_on() {
+    let dir = temp_dir("panic");
+    let log = dir.join("stderr.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qiquan"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--dev",
+            "--www",
+            "/nonexistent",
+        ])
+        .env("QIQUAN_TEST_PANIC_ROUTE", "1")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap()
+        .to_string();
+    for _ in 0..3 {
+        let response = request(&addr, "GET", "/v1/test/panic", &[], b"");
+        response.assert_error(500, "internal");
+        assert_eq!(request(&addr, "GET", "/healthz", &[], b"").status, 200);
+    }
+    assert!(child.try_wait().unwrap().is_none(), "the server died");
+    let _ = child.kill();
+    let _ = child.wait();
+    // Without the variable the route does not exist.
+    let server = Server::dev("no-panic-route");
+    server.get("/v1/test/panic").assert_error(404, "not_found");
+}
+
+#[test]
+fn release_builds_unwind_and_the_wasm_build_aborts() {
+    let manifest: toml::Table =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+    let profiles = &manifest["profile"];
+    // The server's panic layer can only catch when the native build unwinds.
+    assert_ne!(
+        profiles["release"].get("panic").and_then(|p| p.as_str()),
+        Some("abort")
+    );
+    assert_eq!(
+        profiles["wasm-release"]["inherits"].as_str(),
+        Some("release")
+    );
+    assert_eq!(profiles["wasm-release"]["panic"].as_str(), Some("abort"));
+    let script = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scripts/build-wasm.sh"
+    ))
+    .unwrap();
+    assert!(script.contains("--profile wasm-release"));
+    assert!(script.contains("wasm32-unknown-unknown/wasm-release/qiquan.wasm"));
+}
+
+#[test]
+fn security_and_cache_headers() {
+    let www = temp_dir("www-headers");
+    std::fs::write(www.join("index.html"), "<!doctype html><title>齐全</title>").unwrap();
+    std::fs::create_dir_all(www.join("assets")).unwrap();
+    std::fs::write(www.join("assets/clerk-B3xk9_Qa.js"), "export {};").unwrap();
+    let pkg = temp_dir("pkg-headers");
+    std::fs::write(pkg.join("qiquan.js"), "export {};").unwrap();
+    let server = Server::start(
+        "headers",
+        &[
+            "--dev",
+            "--www",
+            www.to_str().unwrap(),
+            "--pkg",
+            pkg.to_str().unwrap(),
+        ],
+    );
+    for path in [
+        "/",
+        "/index.html",
+        "/healthz",
+        "/v1/nothing",
+        "/pkg/qiquan.js",
+    ] {
+        let response = server.get(path);
+        let csp = response
+            .header("content-security-policy")
+            .unwrap_or_default();
+        assert!(csp.contains("default-src 'self'"), "{path}: {csp}");
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(response.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(response.header("x-frame-options"), Some("DENY"));
+        assert_eq!(response.header("referrer-policy"), Some("no-referrer"));
+    }
+    // HTML: kept but revalidated.
+    let page = server.get("/index.html");
+    assert_eq!(page.header("cache-control"), Some("no-cache"));
+    let etag = page.header("etag").unwrap().to_string();
+    let again = request(
+        &server.addr,
+        "GET",
+        "/index.html",
+        &[("If-None-Match", &etag)],
+        b"",
+    );
+    assert_eq!(again.status, 304);
+    // Hashed assets: immutable.
+    let asset = server.get("/assets/clerk-B3xk9_Qa.js");
+    assert_eq!(asset.status, 200);
+    assert_eq!(
+        asset.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    // pkg/: an ETag, revalidated; a change gives a new one.
+    let module = server.get("/pkg/qiquan.js");
+    assert_eq!(module.header("cache-control"), Some("no-cache"));
+    let etag = module.header("etag").unwrap().to_string();
+    let same = request(
+        &server.addr,
+        "GET",
+        "/pkg/qiquan.js",
+        &[("If-None-Match", &etag)],
+        b"",
+    );
+    assert_eq!(same.status, 304);
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(pkg.join("qiquan.js"), "export const changed = 1;").unwrap();
+    let changed = request(
+        &server.addr,
+        "GET",
+        "/pkg/qiquan.js",
+        &[("If-None-Match", &etag)],
+        b"",
+    );
+    assert_eq!(changed.status, 200);
+    assert_ne!(changed.header("etag"), Some(etag.as_str()));
+    // API answers are not cached.
+    assert_eq!(
+        server.get("/healthz").header("cache-control"),
+        Some("no-store")
+    );
+}
+
+#[test]
+fn the_pages_need_nothing_the_policy_forbids() {
+    // No inline script or style in the pages (the policy allows only files from this origin).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("www");
+    for page in ["index.html", "clerk.html", "kiosk.html"] {
+        let html = std::fs::read_to_string(root.join(page)).unwrap();
+        for (i, _) in html.match_indices("<script") {
+            let tag = &html[i..i + html[i..].find('>').unwrap()];
+            assert!(tag.contains("src="), "{page}: inline script {tag}");
+        }
+        assert!(!html.contains("<style"), "{page}: inline <style>");
+        assert!(!html.contains(" style="), "{page}: inline style attribute");
+        assert!(!html.contains(" on"), "{page}: inline event handler?");
+    }
+}
+
+#[test]
+fn sigterm_right_after_listening_exits_cleanly() {
+    for i in 0..10 {
+        let mut server = Server::dev(&format!("early-term-{i}"));
+        server.terminate();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = server.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "no exit after SIGTERM");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(status.success(), "run {i}: {status:?}\n{}", server.logs());
+    }
+}
+
+#[test]
+fn requests_during_sigterm_are_all_answered() {
+    let mut server = Server::dev("term-under-load");
+    let body = json!({ "submission": accepted_submission() }).to_string();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let clients: Vec<_> = (0..8)
+        .map(|_| {
+            let addr = server.addr.clone();
+            let body = body.clone();
+            std::thread::spawn(move || {
+                let mut client = KeepAlive::new(&addr);
+                let (mut sent, mut answered, mut told_to_close) = (0, 0, false);
+                while !told_to_close {
+                    client.send(
+                        "POST",
+                        &check_path(),
+                        &[("Content-Type", "application/json")],
+                        body.as_bytes(),
+                    );
+                    sent += 1;
+                    let Some(response) = client.receive() else {
+                        break;
+                    };
+                    assert_eq!(response.status, 200, "{}", response.text());
+                    answered += 1;
+                    told_to_close = response
+                        .header("connection")
+                        .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+                }
+                (sent, answered, told_to_close)
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    server.terminate();
+    let mut total = 0;
+    for client in clients {
+        let (sent, answered, told) = client.join().unwrap();
+        assert_eq!(
+            sent, answered,
+            "a request sent during shutdown got no answer"
+        );
+        assert!(told, "the connection closed without Connection: close");
+        total += answered;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(total > 8, "{total}");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "no exit after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
 }

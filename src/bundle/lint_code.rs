@@ -120,6 +120,14 @@ lint_codes! {
     InstantNotOnTheSpot = "instant_not_on_the_spot", Error;
     /// The calendar has no notice for years in which a version is in force.
     CalendarNotCovering = "calendar_not_covering", Warning;
+    /// Centre profile: a 文号 pattern without exactly one `{seq}` or with an unknown placeholder.
+    InvalidNumberPattern = "invalid_number_pattern", Error;
+    /// Centre profile: a time that is not `HH:MM` (00:00–23:59).
+    InvalidTime = "invalid_time", Error;
+    /// Centre profile: a phone that is neither a mobile number nor a landline with area code.
+    InvalidPhone = "invalid_phone", Error;
+    /// Centre profile: a text (office, address, seal, reconsideration body, court) left empty.
+    EmptyText = "empty_text", Error;
 }
 
 impl LintCode {
@@ -157,7 +165,7 @@ mod tests {
             assert_eq!(code.to_string(), code.as_str());
             assert!(seen.insert(code.as_str()), "{code} twice");
         }
-        assert_eq!(seen.len(), 33);
+        assert_eq!(seen.len(), 37);
         for severity in [Severity::Error, Severity::Warning] {
             assert_eq!(
                 serde_json::to_value(severity).unwrap(),

@@ -5,8 +5,54 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Diagnostic, LintCode, MatterVersion, Reporter, SourceFile};
+use super::report::Reporter;
+use super::{Diagnostic, LintCode, MatterVersion, SourceFile};
 use crate::calendar::{Calendar, format_date};
+
+/// Groups the versions by matter, sorted by effective date, and checks that they neither
+/// clash nor leave gaps.
+pub(super) fn group_versions(
+    versions: Vec<MatterVersion>,
+    sources: &[SourceFile],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Vec<MatterVersion>> {
+    let mut matters: BTreeMap<String, Vec<MatterVersion>> = BTreeMap::new();
+    for version in versions {
+        matters
+            .entry(version.rule.matter.clone())
+            .or_default()
+            .push(version);
+    }
+    for list in matters.values_mut() {
+        list.sort_by_key(|v| v.effective_from);
+        for pair in list.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            let clash = if a.effective_from == b.effective_from {
+                Some("生效日期相同 / two versions take effect on the same day")
+            } else if a.rule.version == b.rule.version {
+                Some("版本号重复 / the version label is used twice")
+            } else {
+                None
+            };
+            if let Some(why) = clash
+                && let Some(source) = sources.iter().find(|s| s.path == b.source)
+            {
+                let mut reporter = Reporter {
+                    source,
+                    parsed: None,
+                    out: diagnostics,
+                };
+                reporter.at(
+                    "/version",
+                    LintCode::DuplicateVersion,
+                    format!("事项 {} 的版本与 {} 冲突：{why}", b.rule.matter, a.source),
+                );
+            }
+        }
+        check_succession(list, sources, diagnostics);
+    }
+    matters
+}
 
 /// Reports at `pointer` in the file `path` (one of `sources`).
 fn report(

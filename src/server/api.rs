@@ -22,24 +22,91 @@ pub const BODY_LIMIT: usize = crate::submission::MAX_SUBMISSION_BYTES;
 /// instead of a reset connection; past it the connection is closed.
 const DRAIN_LIMIT: usize = 4 * 1024 * 1024;
 
+/// Error codes only the server sends (the engine's are [`ErrorCode`]). A public contract like
+/// the engine's: never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServerErrorCode {
+    /// No such endpoint under `/v1/`, or no such page or file.
+    NotFound,
+    /// The path exists but not for this method.
+    MethodNotAllowed,
+    /// A request body that is not `application/json`.
+    UnsupportedMediaType,
+    /// The request (headers, or the whole request with its body) took too long.
+    Timeout,
+    /// A bug: a handler panicked. Logged; the server keeps serving.
+    Internal,
+    /// The HTTP layer could not parse the request (request line, header syntax).
+    MalformedRequest,
+    /// The request line's target is too long.
+    UriTooLong,
+    /// The request headers are too large, or too many.
+    HeadersTooLarge,
+    /// The server is at its connection limit (`--max-connections`); retry later.
+    TooManyConnections,
+}
+
+impl ServerErrorCode {
+    pub const ALL: [ServerErrorCode; 9] = [
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::UnsupportedMediaType,
+        Self::Timeout,
+        Self::Internal,
+        Self::MalformedRequest,
+        Self::UriTooLong,
+        Self::HeadersTooLarge,
+        Self::TooManyConnections,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::Timeout => "timeout",
+            Self::Internal => "internal",
+            Self::MalformedRequest => "malformed_request",
+            Self::UriTooLong => "uri_too_long",
+            Self::HeadersTooLarge => "headers_too_large",
+            Self::TooManyConnections => "too_many_connections",
+        }
+    }
+}
+
+/// An error response's code: the engine's or the server's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    Engine(ErrorCode),
+    Server(ServerErrorCode),
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Engine(code) => code.as_str(),
+            Code::Server(code) => code.as_str(),
+        }
+    }
+}
+
 /// An error response: `{"error": {"code", "message": {"zh", "en"}, "at"?, "details"?}}`, the
-/// same shape the CLI and the wasm module print. Codes are the engine's [`ErrorCode`] strings,
-/// plus server-only ones (`not_found`, `method_not_allowed`, `unsupported_media_type`,
-/// `timeout`, `internal`).
+/// same shape the CLI and the wasm module print. `at` is a JSON pointer into the request body.
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: Code,
     pub message: Text,
     pub at: Option<String>,
     pub details: Vec<String>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, zh: &str, en: &str) -> Self {
+    pub fn new(status: StatusCode, code: ServerErrorCode, zh: &str, en: &str) -> Self {
         Self {
             status,
-            code,
+            code: Code::Server(code),
             message: Text {
                 zh: zh.into(),
                 en: en.into(),
@@ -52,25 +119,34 @@ impl ApiError {
     pub fn not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
-            "not_found",
+            ServerErrorCode::NotFound,
             "没有这个接口。",
             "There is no such endpoint.",
+        )
+    }
+
+    pub fn page_not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            ServerErrorCode::NotFound,
+            "没有这个网页或文件。",
+            "There is no such page or file.",
         )
     }
 
     pub fn method_not_allowed() -> Self {
         Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
-            "该接口不支持此请求方法。",
-            "This endpoint does not support that method.",
+            ServerErrorCode::MethodNotAllowed,
+            "该路径不支持此请求方法。",
+            "This path does not support that method.",
         )
     }
 
     pub fn timeout() -> Self {
         Self::new(
             StatusCode::REQUEST_TIMEOUT,
-            "timeout",
+            ServerErrorCode::Timeout,
             "请求超时，请重试。",
             "The request took too long; please retry.",
         )
@@ -79,44 +155,52 @@ impl ApiError {
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "服务器内部错误。",
-            "Internal server error.",
+            ServerErrorCode::Internal,
+            "服务器内部错误，请稍后重试。",
+            "Internal server error; please retry later.",
         )
     }
 
-    fn too_large() -> Self {
-        let mut e = Self::from(Error::new(
-            ErrorCode::InputTooLarge,
-            format!("请求过大，上限为 {BODY_LIMIT} 字节。"),
-            format!("The request body is too large; the limit is {BODY_LIMIT} bytes."),
-        ));
-        e.status = StatusCode::PAYLOAD_TOO_LARGE;
-        e
+    pub fn too_many_connections() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ServerErrorCode::TooManyConnections,
+            "服务器连接数已满，请稍后重试。",
+            "The server has too many connections; please retry shortly.",
+        )
     }
-}
 
-impl From<Error> for ApiError {
-    fn from(error: Error) -> Self {
-        let status = match error.code {
-            ErrorCode::UnknownMatter => StatusCode::NOT_FOUND,
-            ErrorCode::InputTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorCode::NoVersionInForce => StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorCode::RulesInvalid | ErrorCode::Io => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::BAD_REQUEST,
-        };
-        Self {
-            status,
-            code: error.code.as_str(),
-            message: error.message,
-            at: error.at,
-            details: error.details,
+    /// The answer for a request the HTTP layer refused before any handler saw it.
+    pub fn http_layer(status: u16) -> Self {
+        match status {
+            414 => Self::new(
+                StatusCode::URI_TOO_LONG,
+                ServerErrorCode::UriTooLong,
+                "请求地址过长。",
+                "The request target (URI) is too long.",
+            ),
+            431 => Self::new(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                ServerErrorCode::HeadersTooLarge,
+                "请求头过大或过多。",
+                "The request headers are too large or too many.",
+            ),
+            408 => Self::timeout(),
+            _ => Self::new(
+                StatusCode::BAD_REQUEST,
+                ServerErrorCode::MalformedRequest,
+                "请求格式不正确，不是有效的 HTTP 请求。",
+                "The request is not a well-formed HTTP request.",
+            ),
         }
     }
-}
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+    fn too_large(bytes: usize) -> Self {
+        Self::from(crate::input_too_large("request", bytes))
+    }
+
+    /// The body as JSON bytes.
+    pub fn body_bytes(&self) -> Vec<u8> {
         #[derive(Serialize)]
         struct Body<'a> {
             code: &'a str,
@@ -132,16 +216,63 @@ impl IntoResponse for ApiError {
         }
         let body = Envelope {
             error: Body {
-                code: self.code,
+                code: self.code.as_str(),
                 message: &self.message,
                 at: &self.at,
                 details: &self.details,
             },
         };
-        let mut response = (self.status, json_body(&body)).into_response();
+        serde_json::to_vec(&body).unwrap_or_else(|_| {
+            format!("{{\"error\":{{\"code\":\"{}\"}}}}", self.code.as_str()).into_bytes()
+        })
+    }
+
+    /// Moves `at` under `prefix`: an engine error about the submission points into the request.
+    pub fn under(mut self, prefix: &str) -> Self {
+        if let Some(at) = &self.at
+            && (at.is_empty() || at.starts_with('/'))
+        {
+            self.at = Some(format!("{prefix}{at}"));
+        }
+        self
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> Self {
+        let status = match error.code {
+            ErrorCode::UnknownMatter => StatusCode::NOT_FOUND,
+            ErrorCode::InputTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::NoVersionInForce => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::RulesInvalid | ErrorCode::Io => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        Self {
+            status,
+            code: Code::Engine(error.code),
+            message: error.message,
+            at: error.at,
+            details: error.details,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (
+            self.status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            self.body_bytes(),
+        )
+            .into_response();
         // The logging middleware reads the code; the body may hold the caller's data, the code
         // never does.
-        response.extensions_mut().insert(ErrorCodeTag(self.code));
+        response
+            .extensions_mut()
+            .insert(ErrorCodeTag(self.code.as_str()));
         response
     }
 }
@@ -189,34 +320,37 @@ fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
     } else {
         Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ServerErrorCode::UnsupportedMediaType,
             "请求体必须是 JSON（Content-Type: application/json）。",
             "The request body must be JSON (Content-Type: application/json).",
         ))
     }
 }
 
-/// Reads the body up to [`BODY_LIMIT`]; a larger one is drained (up to [`DRAIN_LIMIT`]) and
-/// refused with 413.
-async fn read_body(headers: &HeaderMap, body: Body) -> Result<String, ApiError> {
+/// Reads the body up to [`BODY_LIMIT`] into one buffer sized from `Content-Length` (never
+/// more than the limit); a larger body is drained without keeping it (up to [`DRAIN_LIMIT`])
+/// and refused with 413, and a body declared larger than that is refused at once.
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ApiError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > DRAIN_LIMIT as u64) {
-        return Err(ApiError::too_large());
+    if let Some(n) = declared.filter(|&n| n > DRAIN_LIMIT as u64) {
+        return Err(ApiError::too_large(
+            usize::try_from(n).unwrap_or(usize::MAX),
+        ));
     }
     let mut body = body;
-    let mut bytes: Vec<u8> = Vec::new();
+    let capacity = declared.map_or(8 * 1024, |n| n as usize).min(BODY_LIMIT);
+    let mut bytes: Vec<u8> = Vec::with_capacity(capacity);
     let mut total = 0usize;
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|_| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                ErrorCode::InvalidJson.as_str(),
+            ApiError::from(Error::new(
+                ErrorCode::InvalidJson,
                 "请求体读取失败。",
                 "The request body could not be read.",
-            )
+            ))
         })?;
         if let Ok(data) = frame.into_data() {
             total += data.len();
@@ -224,20 +358,16 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<String, ApiError> 
                 bytes.extend_from_slice(&data);
             } else if total > DRAIN_LIMIT {
                 break;
+            } else if !bytes.is_empty() {
+                // Over the limit: keep nothing more, and give back what was kept.
+                bytes = Vec::new();
             }
         }
     }
     if total > BODY_LIMIT {
-        return Err(ApiError::too_large());
+        return Err(ApiError::too_large(total));
     }
-    String::from_utf8(bytes).map_err(|_| {
-        Error::new(
-            ErrorCode::InvalidJson,
-            "请求体不是 UTF-8 编码的 JSON。",
-            "The request body is not UTF-8 JSON.",
-        )
-        .into()
-    })
+    Ok(bytes)
 }
 
 /// The instant now, RFC 3339 in China time (+08:00), to the second.
@@ -381,8 +511,8 @@ pub async fn check(
     // Unknown matter first: 404 whatever the body.
     state.engine.matter(&matter, None)?;
     require_json(&headers)?;
-    let text = read_body(&headers, body).await?;
-    let request: CheckRequest = crate::parse_json(&text, "request")?;
+    let bytes = read_body(&headers, body).await?;
+    let request: CheckRequest = crate::parse_json_bytes(&bytes, "request")?;
     if let Some(digest) = &request.client_verdict_digest
         && !valid_digest(digest)
     {
@@ -402,7 +532,10 @@ pub async fn check(
         received_at: Some(received_at.clone()),
         channel: None,
     };
-    let verdict = state.engine.check(&matter, &request.submission, &options)?;
+    let verdict = state
+        .engine
+        .check(&matter, &request.submission, &options)
+        .map_err(|e| ApiError::from(e).under("/submission"))?;
     let verdict_json = crate::to_pretty_json(&verdict);
     let verdict_digest = crate::verdict_digest(&verdict_json);
 
@@ -454,21 +587,12 @@ pub async fn check(
     let receipt = match verdict.outcome {
         Outcome::Accept | Outcome::AcceptWithPledge => {
             state.metrics.receipt_issued();
-            Some(state.key.sign(Receipt {
-                receipt_no: receipt::receipt_no(&verdict_digest, &received_at),
-                matter: verdict.matter.clone(),
-                version: verdict.version.clone(),
-                outcome: outcome.to_string(),
-                rules_digest: verdict.rules_digest.clone(),
-                verdict_digest: verdict_digest.clone(),
-                accepted_on: verdict.deadlines.accepted_on.clone(),
-                promised_due: verdict.deadlines.promised_due.clone(),
-                statutory_due: verdict.deadlines.statutory_due.clone(),
-                pledge_due: verdict.deadlines.pledge_due.clone(),
-                issued_at: received_at.clone(),
-                key_id: String::new(),
-                signature: String::new(),
-            }))
+            Some(state.key.sign(Receipt::for_verdict(
+                &verdict,
+                outcome,
+                &verdict_digest,
+                &received_at,
+            )))
         }
         _ => None,
     };
@@ -508,8 +632,8 @@ pub async fn verify_receipt(
     body: Body,
 ) -> Result<Response, ApiError> {
     require_json(&headers)?;
-    let text = read_body(&headers, body).await?;
-    let request: VerifyRequest = crate::parse_json(&text, "request")?;
+    let bytes = read_body(&headers, body).await?;
+    let request: VerifyRequest = crate::parse_json_bytes(&bytes, "request")?;
     let receipt = request.receipt;
     let response = match state.key.verify(&receipt) {
         Ok(()) => {
@@ -532,4 +656,33 @@ pub async fn verify_receipt(
         }
     };
     Ok(json_body(&response))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_server_code_string_is_its_serde_name_and_in_the_openapi_enum() {
+        let doc: serde_json::Value =
+            serde_json::from_str(super::super::OPENAPI_JSON).expect("openapi.json is JSON");
+        let described = &doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]
+            ["code"]["enum"];
+        let mut codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        for code in ServerErrorCode::ALL {
+            let serde = serde_json::to_value(code).expect("serializes");
+            assert_eq!(serde, code.as_str(), "{code:?}");
+            codes.push(code.as_str());
+        }
+        assert_eq!(described, &serde_json::json!(codes));
+    }
+
+    #[test]
+    fn engine_pointers_move_under_the_submission() {
+        let error = ApiError::from(Error::new(ErrorCode::UnknownField, "z", "e").at("/fields/x"));
+        assert_eq!(
+            error.under("/submission").at.as_deref(),
+            Some("/submission/fields/x")
+        );
+    }
 }

@@ -17,6 +17,28 @@ pub const OUTCOMES: [&str; 4] = [
     "not_accepted",
 ];
 
+/// The methods counted by name; every other method is counted as `other`, so a client cannot
+/// create label values (and memory) by inventing methods.
+const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"];
+
+/// A method as a metrics label: one of [`METHODS`] or `other`.
+pub fn method_label(method: &str) -> &'static str {
+    METHODS
+        .iter()
+        .find(|m| **m == method)
+        .copied()
+        .unwrap_or("other")
+}
+
+/// A status as a metrics label: the status itself for those the server sends, else its class.
+/// (hyper only lets 100–999 through; this keeps the set small whatever a handler returns.)
+fn status_label(status: u16) -> u16 {
+    match status {
+        200..=599 => status,
+        _ => 0,
+    }
+}
+
 #[derive(Default)]
 struct Histogram {
     counts: [u64; BUCKETS.len()],
@@ -26,8 +48,8 @@ struct Histogram {
 
 #[derive(Default)]
 struct Inner {
-    requests: BTreeMap<(String, String, u16), u64>,
-    latency: BTreeMap<String, Histogram>,
+    requests: BTreeMap<(&'static str, &'static str, u16), u64>,
+    latency: BTreeMap<&'static str, Histogram>,
     outcomes: BTreeMap<&'static str, u64>,
     digest_checks: BTreeMap<&'static str, u64>,
     receipts_issued: u64,
@@ -48,12 +70,14 @@ impl Metrics {
         f(&mut guard)
     }
 
-    pub fn request(&self, route: &str, method: &str, status: u16, seconds: f64) {
+    /// Counts a request. `route` is a route template or a fixed name (never a raw path), and
+    /// the method is bounded by [`method_label`], so the label sets stay small.
+    pub fn request(&self, route: &'static str, method: &str, status: u16, seconds: f64) {
+        let method = method_label(method);
+        let status = status_label(status);
         self.with(|m| {
-            *m.requests
-                .entry((route.to_string(), method.to_string(), status))
-                .or_default() += 1;
-            let h = m.latency.entry(route.to_string()).or_default();
+            *m.requests.entry((route, method, status)).or_default() += 1;
+            let h = m.latency.entry(route).or_default();
             for (i, bound) in BUCKETS.iter().enumerate() {
                 if seconds <= *bound {
                     h.counts[i] += 1;

@@ -5,6 +5,8 @@
 //! give the same answers and verify each other's receipts. See docs/server.md.
 
 pub mod api;
+pub mod conn;
+pub mod headers;
 pub mod metrics;
 pub mod receipt;
 pub mod register;
@@ -12,32 +14,35 @@ pub mod register;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 
 use crate::{Engine, Error, ErrorCode, Result};
 use api::{ApiError, CheckTag, ErrorCodeTag};
+use conn::GuardedIo;
 use metrics::Metrics;
 use receipt::ReceiptKey;
 
 /// The OpenAPI 3.1 description served at `/v1/openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("openapi.json");
 
-/// How long a client may take to send its request headers.
-const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long shutdown waits for in-flight requests before giving up on them.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+/// Largest request head (request line and headers) hyper buffers; past it the answer is 431.
+const MAX_HEAD_BYTES: usize = 16 * 1024;
+/// Most request headers; past it the answer is 431.
+const MAX_HEADERS: usize = 64;
 
 /// `qiquan serve` options.
 #[derive(Debug, Clone)]
@@ -48,27 +53,75 @@ pub struct ServeConfig {
     pub dev: bool,
     pub www: PathBuf,
     pub pkg: PathBuf,
-    /// Whole-request limit (reading the body included); past it the answer is 408.
-    pub request_timeout: Duration,
+    pub limits: Limits,
     /// JSON lines instead of text on stderr.
     pub log_json: bool,
     /// The case register (`--db`, `--data-dir`, `--data-key`); None with `--no-register`.
     pub register: Option<register::RegisterConfig>,
 }
 
-/// What every request handler shares. Immutable apart from the metrics counters.
+/// The server's limits on what a client may hold or take (see docs/server.md).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Whole-request limit (reading the body included); past it the answer is 408.
+    pub request_timeout: Duration,
+    /// Time for a client to send a request's headers (408), and for an idle keep-alive
+    /// connection to send its next request (closed).
+    pub header_timeout: Duration,
+    /// Time a response write may make no progress (a client that does not read); then the
+    /// connection is closed.
+    pub write_timeout: Duration,
+    /// Open connections at most; past it a new connection is answered 503 and closed.
+    pub max_connections: usize,
+    /// On SIGTERM: how long open connections may still send requests (answered with
+    /// `Connection: close`) before idle ones are closed.
+    pub drain: Duration,
+    /// On SIGTERM: how long requests in flight may take after the drain.
+    pub grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            request_timeout: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(10),
+            max_connections: 4096,
+            drain: Duration::from_secs(2),
+            grace: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What every request handler shares. Immutable apart from the metrics counters and the
+/// shutdown flag.
 pub struct AppState {
     pub engine: Engine,
     pub key: ReceiptKey,
     pub metrics: Metrics,
     pub request_timeout: Duration,
+    /// Set on SIGTERM: every response then says `Connection: close`.
+    pub closing: AtomicBool,
     /// The case register (applications, uploads, numbers, ledger), when enabled.
     pub register: Option<register::Register>,
 }
 
+impl AppState {
+    pub fn new(engine: Engine, key: ReceiptKey, request_timeout: Duration) -> Self {
+        Self {
+            engine,
+            key,
+            metrics: Metrics::default(),
+            request_timeout,
+            closing: AtomicBool::new(false),
+            register: None,
+        }
+    }
+}
+
 /// The whole HTTP application, for `serve` or an in-process test.
 pub fn router(state: Arc<AppState>, www: &Path, pkg: &Path) -> Router {
-    Router::new()
+    let api = Router::new()
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))
         .route("/v1/openapi.json", get(api::openapi))
@@ -79,7 +132,9 @@ pub fn router(state: Arc<AppState>, www: &Path, pkg: &Path) -> Router {
         .route("/v1/receipts/verify", post(api::verify_receipt))
         .merge(register::api::routes())
         .route("/v1", any(api_not_found))
-        .route("/v1/{*rest}", any(api_not_found))
+        .route("/v1/", any(api_not_found))
+        .route("/v1/{*rest}", any(api_not_found));
+    with_test_routes(api)
         .method_not_allowed_fallback(method_not_allowed)
         .nest_service("/pkg", static_dir(pkg, "pkg", "--pkg"))
         .fallback_service(static_dir(www, "www", "--www"))
@@ -87,7 +142,30 @@ pub fn router(state: Arc<AppState>, www: &Path, pkg: &Path) -> Router {
             ApiError::internal().into_response()
         }))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(middleware::from_fn(headers::security))
         .with_state(state)
+}
+
+/// Debug builds only, and only when `QIQUAN_TEST_PANIC_ROUTE=1`: `GET /v1/test/panic` panics,
+/// so a test can prove the panic layer answers 500 and the server keeps serving. A release
+/// build has no such route.
+#[cfg(debug_assertions)]
+fn with_test_routes(router: Router<Arc<AppState>>) -> Router<Arc<AppState>> {
+    if std::env::var_os("QIQUAN_TEST_PANIC_ROUTE").is_some_and(|v| v == "1") {
+        router.route("/v1/test/panic", get(test_panic))
+    } else {
+        router
+    }
+}
+
+#[cfg(debug_assertions)]
+async fn test_panic() -> Response {
+    panic!("test panic (QIQUAN_TEST_PANIC_ROUTE)")
+}
+
+#[cfg(not(debug_assertions))]
+fn with_test_routes(router: Router<Arc<AppState>>) -> Router<Arc<AppState>> {
+    router
 }
 
 async fn api_not_found() -> ApiError {
@@ -98,46 +176,88 @@ async fn method_not_allowed() -> ApiError {
     ApiError::method_not_allowed()
 }
 
-/// Static files from `dir`, or a clear 404 notice when it has not been built.
+/// Static files from `dir` (GET and HEAD only; other methods 405), or a 404 error saying the
+/// pages are not built. Every error is the JSON error of the API.
 fn static_dir(dir: &Path, what: &'static str, flag: &'static str) -> Router {
+    let only_get = |router: Router| {
+        router.layer(middleware::from_fn(
+            |request: Request, next: Next| async move {
+                if request.method() == axum::http::Method::GET
+                    || request.method() == axum::http::Method::HEAD
+                {
+                    next.run(request).await
+                } else {
+                    ApiError::method_not_allowed().into_response()
+                }
+            },
+        ))
+    };
     if dir.is_dir() {
-        let missing = move || async move {
-            (
-                StatusCode::NOT_FOUND,
-                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                "404 未找到 / Not found\n",
-            )
-        };
+        let missing = || async { ApiError::page_not_found() };
         // Gzip for clients that ask: a phone then fetches the wasm module at about a third of
         // its size (364 KiB instead of 1.1 MB). The API's JSON is left as it is.
-        Router::new()
+        let files = Router::new()
             .fallback_service(
                 ServeDir::new(dir)
                     .append_index_html_on_directories(true)
                     .not_found_service(any(missing)),
             )
             .layer(CompressionLayer::new())
+            .layer(middleware::from_fn_with_state(
+                Arc::new(dir.to_path_buf()),
+                headers::caching,
+            ));
+        only_get(files)
     } else {
         tracing::warn!(
             dir = %dir.display(),
             "{what} directory not found: its pages answer 404 until it is built"
         );
-        let notice = format!(
-            "404 — 网页尚未构建 / The web pages are not built.\n\n\
-             The {what} directory {} does not exist. Build it (see the README), or point {flag} at it.\n\
-             The API is at /v1/ (description: /v1/openapi.json).\n",
-            dir.display()
+        let zh = format!(
+            "网页尚未构建：{what} 目录不存在。请先构建（见 README），或用 {flag} 指定目录。API 在 /v1/。"
         );
-        Router::new().fallback(move || {
-            let notice = notice.clone();
-            async move {
-                (
-                    StatusCode::NOT_FOUND,
-                    [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                    notice,
-                )
-            }
-        })
+        let en = format!(
+            "The web pages are not built: the {what} directory does not exist. Build it (see the README), or point {flag} at it. The API is at /v1/ (description: /v1/openapi.json)."
+        );
+        only_get(Router::new().fallback(move || {
+            let error = ApiError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                api::ServerErrorCode::NotFound,
+                &zh,
+                &en,
+            );
+            async move { error }
+        }))
+    }
+}
+
+/// The routes counted by name in the metrics; a path matched by none is `static`.
+const ROUTES: [&str; 12] = [
+    "/healthz",
+    "/metrics",
+    "/v1/openapi.json",
+    "/v1/matters",
+    "/v1/matters/{id}",
+    "/v1/matters/{id}/check",
+    "/v1/receipts/key",
+    "/v1/receipts/verify",
+    "/v1",
+    "/v1/",
+    "/v1/{*rest}",
+    "/v1/test/panic",
+];
+
+/// The route template as a metrics label, from a fixed set.
+fn route_label(request: &Request) -> &'static str {
+    match request.extensions().get::<MatchedPath>() {
+        Some(path) if path.as_str().starts_with("/pkg") => "/pkg/*",
+        Some(path) => ROUTES
+            .iter()
+            .chain(register::api::ROUTES.iter())
+            .find(|r| **r == path.as_str())
+            .copied()
+            .unwrap_or("other"),
+        None => "static",
     }
 }
 
@@ -145,13 +265,9 @@ fn static_dir(dir: &Path, what: &'static str, flag: &'static str) -> Router {
 /// Logs route templates, statuses, codes and latency only: never bodies, queries or ids.
 async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let start = Instant::now();
-    let method = request.method().as_str().to_owned();
-    let route = match request.extensions().get::<MatchedPath>() {
-        Some(path) if path.as_str().starts_with("/pkg") => "/pkg/*".to_string(),
-        Some(path) => path.as_str().to_string(),
-        None => "static".to_string(),
-    };
-    let limit = register::request_limit(&route, state.request_timeout);
+    let method = metrics::method_label(request.method().as_str());
+    let route = route_label(&request);
+    let limit = register::request_limit(route, state.request_timeout);
     let mut response = match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => ApiError::timeout().into_response(),
@@ -160,7 +276,7 @@ async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Nex
     let status = response.status().as_u16();
     state
         .metrics
-        .request(&route, &method, status, elapsed.as_secs_f64());
+        .request(route, method, status, elapsed.as_secs_f64());
     let code = response.extensions().get::<ErrorCodeTag>().map(|t| t.0);
     let check = response.extensions().get::<CheckTag>();
     tracing::info!(
@@ -178,6 +294,13 @@ async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Nex
         response
             .headers_mut()
             .insert("x-qiquan-rules-digest", value);
+    }
+    if state.closing.load(Ordering::Relaxed) {
+        // Shutting down: hyper closes the connection after this response, and the client
+        // knows not to send another request on it.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
     response
 }
@@ -199,56 +322,34 @@ fn io_error(zh: &str, en: &str, e: std::io::Error) -> Error {
     Error::new(ErrorCode::Io, zh, en).detail(e.to_string())
 }
 
-/// Runs the server until SIGTERM or Ctrl-C, then finishes in-flight requests and returns.
-/// Prints `listening on http://ADDR` on stdout once the socket is bound (ADDR is the real port
-/// when `--addr` asked for port 0).
+/// Runs the server until SIGTERM or Ctrl-C, then drains and finishes in-flight requests and
+/// returns. The signal handlers are installed before the socket is bound; then it prints
+/// `listening on http://ADDR` on stdout (ADDR is the real port when `--addr` asked for port 0).
 pub fn serve(config: ServeConfig) -> Result<()> {
     init_logging(config.log_json);
     let engine = match &config.rules {
         Some(dir) => Engine::from_dir(dir)?,
         None => Engine::embedded()?.clone(),
     };
-    let key = match (&config.key, config.dev) {
-        (Some(path), _) => ReceiptKey::load(path)?,
-        (None, true) => {
-            let key = ReceiptKey::generate()?;
-            eprintln!(
-                "\n\
-                 ************************************************************************\n\
-                 * DEVELOPMENT MODE (--dev): receipts are signed with an EPHEMERAL key   *\n\
-                 * ({}).                                      *\n\
-                 * They cannot be verified after a restart or by any other replica.    *\n\
-                 * Never use --dev in production: create a key with `qiquan keygen`.    *\n\
-                 ************************************************************************\n",
-                key.key_id()
-            );
-            key
-        }
-        (None, false) => {
-            return Err(Error::new(
-                ErrorCode::Usage,
-                "缺少回执签名密钥：请用 --key FILE 指定（qiquan keygen --out FILE 生成），开发时可用 --dev。",
-                "No receipt signing key: pass --key FILE (create one with qiquan keygen --out FILE), or --dev for development.",
-            ));
-        }
-    };
+    let key = load_key(&config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| io_error("无法启动运行时。", "Cannot start the runtime.", e))?;
-    let register = match &config.register {
-        Some(register_config) => Some(runtime.block_on(register::Register::open(register_config))?),
-        None => None,
-    };
-    let state = Arc::new(AppState {
-        engine,
-        key,
-        metrics: Metrics::default(),
-        request_timeout: config.request_timeout,
-        register,
-    });
+    let mut state = AppState::new(engine, key, config.limits.request_timeout);
+    if let Some(register_config) = &config.register {
+        state.register = Some(runtime.block_on(register::Register::open(register_config))?);
+    }
+    let state = Arc::new(state);
     let app = router(state.clone(), &config.www, &config.pkg);
     runtime.block_on(async move {
+        let signal = shutdown_signal().map_err(|e| {
+            io_error(
+                "无法安装信号处理。",
+                "Cannot install the signal handlers.",
+                e,
+            )
+        })?;
         if state.register.is_some() {
             register::spawn_sweeper(state.clone());
         }
@@ -268,74 +369,136 @@ pub fn serve(config: ServeConfig) -> Result<()> {
             rules_digest = %state.engine.rules_digest(),
             key_id = %state.key.key_id(),
             dev = config.dev,
+            max_connections = config.limits.max_connections,
             "qiquan serve started"
         );
-        run(listener, app, shutdown_signal()).await;
+        run(listener, app, state, config.limits, signal).await;
         Ok(())
     })
 }
 
-/// Accepts connections until `signal` completes, then waits for in-flight requests.
+fn load_key(config: &ServeConfig) -> Result<ReceiptKey> {
+    match (&config.key, config.dev) {
+        (Some(path), _) => ReceiptKey::load(path),
+        (None, true) => {
+            let key = ReceiptKey::generate()?;
+            eprintln!(
+                "\n\
+                 ************************************************************************\n\
+                 * DEVELOPMENT MODE (--dev): receipts are signed with an EPHEMERAL key   *\n\
+                 * ({}).                                      *\n\
+                 * They cannot be verified after a restart or by any other replica.    *\n\
+                 * Never use --dev in production: create a key with `qiquan keygen`.    *\n\
+                 ************************************************************************\n",
+                key.key_id()
+            );
+            Ok(key)
+        }
+        (None, false) => Err(Error::new(
+            ErrorCode::Usage,
+            "缺少回执签名密钥：请用 --key FILE 指定（qiquan keygen --out FILE 生成），开发时可用 --dev。",
+            "No receipt signing key: pass --key FILE (create one with qiquan keygen --out FILE), or --dev for development.",
+        )),
+    }
+}
+
+/// Accepts connections until `signal` completes, then shuts down: stops accepting, lets open
+/// connections send requests for the drain period (each answered with `Connection: close`),
+/// then closes idle connections and waits up to the grace period for requests in flight.
 pub async fn run(
     listener: tokio::net::TcpListener,
     app: Router,
+    state: Arc<AppState>,
+    limits: Limits,
     signal: impl std::future::Future<Output = ()>,
 ) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
     let mut signal = std::pin::pin!(signal);
     loop {
         tokio::select! {
-            accepted = listener.accept() => {
-                let (stream, _peer): (tokio::net::TcpStream, SocketAddr) = match accepted {
-                    Ok(pair) => pair,
-                    Err(error) => {
-                        // E.g. out of file descriptors: back off instead of spinning.
-                        tracing::warn!(%error, "accept failed");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                };
-                let _ = stream.set_nodelay(true);
-                let connection = hyper::server::conn::http1::Builder::new()
-                    .timer(TokioTimer::new())
-                    .header_read_timeout(HEADER_TIMEOUT)
-                    .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
-                let connection = graceful.watch(connection);
-                tokio::spawn(async move {
-                    let _ = connection.await;
-                });
-            }
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => accept(stream, peer, &app, &slots, &graceful, limits),
+                Err(error) => {
+                    // E.g. out of file descriptors: back off instead of spinning.
+                    tracing::warn!(%error, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
             () = &mut signal => break,
         }
     }
     drop(listener);
-    tracing::info!("shutting down: finishing in-flight requests");
+    state.closing.store(true, Ordering::Relaxed);
+    let open = limits.max_connections - slots.available_permits();
+    tracing::info!(
+        open,
+        "shutting down: no longer accepting; answering open connections with Connection: close"
+    );
+    // The drain ends early once every connection has gone.
+    let drain_until = Instant::now() + limits.drain;
+    while Instant::now() < drain_until && slots.available_permits() < limits.max_connections {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     tokio::select! {
         () = graceful.shutdown() => tracing::info!("all connections closed"),
-        () = tokio::time::sleep(SHUTDOWN_GRACE) => tracing::warn!("shutdown grace period over; closing"),
+        () = tokio::time::sleep(limits.grace) => tracing::warn!("shutdown grace period over; closing"),
     }
 }
 
-/// Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
+/// Serves one accepted connection in its own task, or answers 503 when every slot is taken.
+fn accept(
+    stream: tokio::net::TcpStream,
+    _peer: SocketAddr,
+    app: &Router,
+    slots: &Arc<Semaphore>,
+    graceful: &hyper_util::server::graceful::GracefulShutdown,
+    limits: Limits,
+) {
+    let Ok(permit) = slots.clone().try_acquire_owned() else {
+        // Full: a short JSON answer if the socket takes it at once, then close.
+        let _ = stream.try_write(&conn::error_response(&ApiError::too_many_connections()));
+        tracing::warn!(
+            max_connections = limits.max_connections,
+            "connection refused: at the connection limit"
+        );
+        return;
     };
+    let _ = stream.set_nodelay(true);
+    let io = GuardedIo::new(stream, limits.write_timeout, limits.header_timeout);
+    let connection = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .max_buf_size(MAX_HEAD_BYTES)
+        .max_headers(MAX_HEADERS)
+        .serve_connection(TokioIo::new(io), TowerToHyperService::new(app.clone()));
+    let connection = graceful.watch(connection);
+    tokio::spawn(async move {
+        let _ = connection.await;
+        drop(permit);
+    });
+}
+
+/// Installs the Ctrl-C and SIGTERM handlers now, and returns the future that completes on
+/// either (installed before the socket is bound, so an early SIGTERM still shuts down cleanly).
+pub fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => tracing::info!("Ctrl-C received"),
+                _ = terminate.recv() => tracing::info!("SIGTERM received"),
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
+        })
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => tracing::info!("Ctrl-C received"),
-        () = terminate => tracing::info!("SIGTERM received"),
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("Ctrl-C received");
+        })
     }
 }

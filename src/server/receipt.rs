@@ -1,6 +1,11 @@
 //! Signed receipts (受理回执) and the key that signs them.
 //!
-//! A receipt is signed with ed25519 over its canonical form: the line `qiquan-receipt-v1`, then
+//! A receipt names the document it stands for, from the verdict's structured notice: its kind,
+//! title and 文号, the addressee and the issuing office of the centre profile (`rules/centre.toml`,
+//! or the notice's placeholder when there is none), so the receipt and the printed 受理通知书 say
+//! the same thing.
+//!
+//! A receipt is signed with ed25519 over its canonical form: the line `qiquan-receipt-v2`, then
 //! one line `name=<JSON value>` for each field in [`Receipt`] order except `signature`, each line
 //! ending in `\n`. Values are JSON strings or `null`, so the form is unambiguous and any language
 //! can rebuild it. Any replica holding the same key file verifies any other replica's receipts.
@@ -15,12 +20,13 @@ use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::verdict::Verdict;
 use crate::{Error, ErrorCode, Result};
 
 /// The `format` of a key file.
 pub const KEY_FILE_FORMAT: &str = "qiquan-receipt-key-v1";
 /// The first line of a receipt's canonical form.
-pub const CANONICAL_PREFIX: &str = "qiquan-receipt-v1";
+pub const CANONICAL_PREFIX: &str = "qiquan-receipt-v2";
 
 /// A 受理回执: what was accepted, under which rules, by when it is due, signed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,6 +39,16 @@ pub struct Receipt {
     pub version: String,
     /// `accept` or `accept_with_pledge`.
     pub outcome: String,
+    /// The document issued: `acceptance` or `pledge_acceptance` (`notice.kind`).
+    pub document: String,
+    /// Its standard name, e.g. 受理通知书.
+    pub document_title: String,
+    /// Its 文号 as printed (the sequence is a blank until a numbering service fills it).
+    pub document_number: String,
+    /// 主送: the applicant as the notice names it (or its placeholder).
+    pub addressee: String,
+    /// 落款: the issuing office from the centre profile (or its placeholder).
+    pub office: String,
     pub rules_digest: String,
     pub verdict_digest: String,
     pub accepted_on: String,
@@ -60,6 +76,11 @@ impl Receipt {
         line(&mut out, "matter", Some(&self.matter));
         line(&mut out, "version", Some(&self.version));
         line(&mut out, "outcome", Some(&self.outcome));
+        line(&mut out, "document", Some(&self.document));
+        line(&mut out, "document_title", Some(&self.document_title));
+        line(&mut out, "document_number", Some(&self.document_number));
+        line(&mut out, "addressee", Some(&self.addressee));
+        line(&mut out, "office", Some(&self.office));
         line(&mut out, "rules_digest", Some(&self.rules_digest));
         line(&mut out, "verdict_digest", Some(&self.verdict_digest));
         line(&mut out, "accepted_on", Some(&self.accepted_on));
@@ -69,6 +90,39 @@ impl Receipt {
         line(&mut out, "issued_at", Some(&self.issued_at));
         line(&mut out, "key_id", Some(&self.key_id));
         out
+    }
+}
+
+impl Receipt {
+    /// The unsigned receipt for an accepted verdict, issued at `issued_at` (RFC 3339 +08:00):
+    /// dates from its deadlines, the document from its notice.
+    pub fn for_verdict(
+        verdict: &Verdict,
+        outcome: &str,
+        verdict_digest: &str,
+        issued_at: &str,
+    ) -> Receipt {
+        let notice = &verdict.notice;
+        Receipt {
+            receipt_no: receipt_no(verdict_digest, issued_at),
+            matter: verdict.matter.clone(),
+            version: verdict.version.clone(),
+            outcome: outcome.to_string(),
+            document: notice.kind.as_str().to_string(),
+            document_title: notice.title.zh.clone(),
+            document_number: notice.number.text.clone(),
+            addressee: notice.addressee.text.zh.clone(),
+            office: notice.issuer.office.zh.clone(),
+            rules_digest: verdict.rules_digest.clone(),
+            verdict_digest: verdict_digest.to_string(),
+            accepted_on: verdict.deadlines.accepted_on.clone(),
+            promised_due: verdict.deadlines.promised_due.clone(),
+            statutory_due: Some(verdict.deadlines.statutory_due.clone()),
+            pledge_due: verdict.deadlines.pledge_due.clone(),
+            issued_at: issued_at.to_string(),
+            key_id: String::new(),
+            signature: String::new(),
+        }
     }
 }
 
@@ -276,7 +330,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0
+    if !text.len().is_multiple_of(2)
         || !text
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
@@ -299,6 +353,11 @@ mod tests {
             matter: "m".into(),
             version: "2024-01".into(),
             outcome: "accept".into(),
+            document: "acceptance".into(),
+            document_title: "受理通知书".into(),
+            document_number: "明审服受〔2026〕____号".into(),
+            addressee: "示例宾馆有限公司".into(),
+            office: "明川县行政审批服务局".into(),
             rules_digest: "sha256:aa".into(),
             verdict_digest: "sha256:00".into(),
             accepted_on: "2026-03-02".into(),

@@ -52,10 +52,18 @@ test('the form is generated from the matter and goes from 补正 to 受理 as it
     await link.click();
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-responsible_person_id');
 
+    // Not answered yet: the conditional material is shown with the engine's "如……" hint
+    // (checklist applies "unknown"), so nothing the applicant may need is left out.
+    assert.equal(await page.locator('#mg-central_ac_report').getAttribute('data-applies'), 'unknown');
+    assert.equal(await page.locator('#mg-central_ac_report').isVisible(), true);
+    assert.equal(await page.locator('#mg-central_ac_report .condition-hint').textContent(), '如“是否使用集中空调通风系统”为“是”，须提交此材料。');
+
     await fillAllFields(page);
     // The conditional material appears and disappears with the answer (checklist.applies).
     await page.check('#f-central_ac');
     assert.equal(await page.locator('#mg-central_ac_report').isVisible(), true);
+    assert.equal(await page.locator('#mg-central_ac_report').getAttribute('data-applies'), 'true');
+    assert.equal(await page.locator('#mg-central_ac_report .condition-hint').count(), 0);
     await page.check('#f-central_ac-false');
     assert.equal(await page.locator('#mg-central_ac_report').isVisible(), false);
     // uscc applies to organisations only.
@@ -151,7 +159,7 @@ test('submit: the server re-checks, issues a receipt, and its verdict wins when 
     assert.equal(await page.locator('#server-outcome [data-outcome]').getAttribute('data-outcome'), 'accept');
     // Recorded in the case register: every file uploaded, the case number on the receipt.
     const number = await page.locator('#registered').getAttribute('data-number');
-    assert.match(number, /^受〔\d{4}〕\d{5}号$/);
+    assert.match(number, /^明审服受〔\d{4}〕\d+号$/);
     assert.equal(await page.locator('#receipt [data-receipt="receipt_no"] dd').textContent(), number);
     assert.ok((await page.locator('#receipt [data-receipt="signature"] dd').textContent()).length > 20);
     for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules']) {
@@ -182,7 +190,7 @@ test('submit: the server re-checks, issues a receipt, and its verdict wins when 
     await page.locator('#no-receipt').waitFor();
     assert.equal(await page.locator('#server-outcome [data-outcome]').getAttribute('data-outcome'), 'correction_required');
     assert.match(await page.locator('#server-findings').textContent(), /法定代表人或者负责人身份证明/);
-    assert.match(await page.locator('#registered').getAttribute('data-number'), /^补〔/);
+    assert.match(await page.locator('#registered').getAttribute('data-number'), /^明审服补〔\d{4}〕\d+号$/);
     assert.deepEqual(errors.filter((e) => !/status of 4\d\d/.test(e)), []);
   } finally { await ctx.close(); }
 });

@@ -67,13 +67,13 @@ test('a key material marked flawed blocks acceptance; the one-time notice lists 
     const err = await page.locator('#me-hygiene_report').textContent();
     assert.match(err, /【主件】/);
     assert.match(err, /未加盖检测机构印章/);
-    assert.equal(await page.locator('#print').textContent(), '打印一次性告知单');
+    assert.equal(await page.locator('#print').textContent(), '打印补正材料通知书');
     await shot(page, 'clerk-flawed');
     assert.deepEqual(await axeViolations(page), []);
 
     const { text, pages } = await printToPdf(page, 'doc-one-time-notice');
     assert.ok(pages.length >= 1);
-    assert.match(text, /一次性告知单/);
+    assert.match(text, /补正材料通知书/);
     assert.match(text, /公共场所卫生检测或者评价报告/);
     assert.match(text, /未加盖检测机构印章/);
     assert.match(text, /《公共场所卫生管理条例实施细则》第二十三条第一款第四项/);
@@ -115,7 +115,7 @@ test('everything received: 受理 and the acceptance notice carries the dates', 
   } finally { await ctx.close(); }
 });
 
-test('tolerable materials missing: the signed pledge gives 容缺受理 and prints the pledge form and notice', async () => {
+test('tolerable materials missing: the signed pledge gives 容缺受理 and prints the notice and the pledge form', async () => {
   const { page, errors, ctx } = await open();
   try {
     await fillFields(page);
@@ -125,16 +125,17 @@ test('tolerable materials missing: the signed pledge gives 容缺受理 and prin
     assert.equal(await outcome(page), 'correction_required');
     await page.check('#pledge-sign');
     assert.equal(await outcome(page), 'accept_with_pledge');
-    assert.equal(await page.locator('#print').textContent(), '打印容缺受理信用承诺书');
+    assert.equal(await page.locator('#print').textContent(), '打印容缺受理通知书');
     await shot(page, 'clerk-pledge');
     assert.deepEqual(await axeViolations(page), []);
 
     const { text, pages } = await printToPdf(page, 'doc-pledge');
     assert.ok(pages.length >= 2, 'pledge form and acceptance notice on separate pages');
-    assert.match(pages[0].text.replace(/\s+/g, ''), /容缺受理信用承诺书/);
+    assert.match(pages[0].text.replace(/\s+/g, ''), /^.*容缺受理通知书/);
+    assert.match(pages.at(-1).text.replace(/\s+/g, ''), /容缺受理信用承诺书/);
     assert.match(text, /公共场所地址方位示意图、平面图和卫生设施平面布局图2026年3月9日/);
     assert.match(text, /公共场所卫生管理制度2026年3月9日/);
-    assert.match(text, /上述材料最迟于以下日期前全部补齐：2026年3月9日/);
+    assert.match(text, /上述材料最迟于2026年3月9日前全部补齐/);
     assert.match(text, /逾期未补齐的，终止办理/);
     assert.match(text, /承诺人（签字或盖章）/);
     assert.match(text, /受理通知书/);
@@ -171,7 +172,7 @@ test('English documents print in English', async () => {
     await fillFields(page);
     await receive(page, 'hygiene_report', 'flawed');
     const { text } = await printToPdf(page, 'doc-one-time-notice-en');
-    assert.match(text, /One-timenoticeofcorrections/);
+    assert.match(text, /Noticetosupplementorcorrectmaterials/);
     assert.match(text, /Hygienetestorassessmentreportofthevenue/);
   } finally { await ctx.close(); }
 });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +23,9 @@ function ruleFiles() {
   };
   walk(join(root, 'rules/matters'));
   walk(join(root, 'rules/calendar'));
+  // The centre profile (optional) sits at the top of the rules directory.
+  const centre = join(root, 'rules/centre.toml');
+  if (existsSync(centre)) out.push({ path: 'centre.toml', text: readFileSync(centre, 'utf8') });
   return out;
 }
 
@@ -127,4 +130,28 @@ test('loadRules: replaces the rules, refuses a bad bundle and keeps the old one'
   }
   assert.equal(q.resetRules().rules_digest, embedded);
   assert.equal(q.rulesDigest(), embedded);
+});
+
+test('labels: every engine concept the pages show, keyed by the exported enums', () => {
+  const l = q.labels();
+  assert.deepStrictEqual(Object.keys(l.applicant_kinds), [
+    'natural_person', 'enterprise_legal_person', 'institution_legal_person',
+    'social_organization_legal_person', 'administrative_organ', 'other_organization',
+  ]);
+  assert.deepStrictEqual(Object.keys(l.channels), ['window', 'online', 'kiosk']);
+  assert.deepStrictEqual(Object.keys(l.document_kinds), ['acceptance', 'pledge_acceptance', 'correction', 'refusal']);
+  assert.equal(l.document_kinds.refusal.zh, '不予受理通知书');
+  assert.equal(l.material_statuses.flawed.zh, '有瑕疵');
+  assert.ok(l.pledge_blocks.bad_credit.zh.includes('失信'));
+  for (const t of [l.document.particulars, l.submitted_forms.original_and_copy, l.media.paper]) {
+    assert.ok(t.zh && t.en);
+  }
+});
+
+test('materialRequirements: what each material must be handed in as, in the findings’ words', () => {
+  const def = q.matter('public_place_hygiene_license');
+  const reqs = q.materialRequirements('public_place_hygiene_license');
+  assert.deepStrictEqual(Object.keys(reqs).sort(), def.materials.map((m) => m.id).sort());
+  for (const t of Object.values(reqs)) assert.match(t.zh, /原件|复印件/);
+  assert.equal(errorCode(q.materialRequirements('no_such_matter')), 'unknown_matter');
 });

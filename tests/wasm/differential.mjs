@@ -1,5 +1,7 @@
 // Differential test, wasm half: replays target/differential/cases.jsonl (written natively by
-// `cargo run --example differential`) through pkg/ in Node and requires byte-identical output.
+// `cargo run --example differential`) through pkg/ in Node and requires byte-identical output,
+// including inputs around the 256 KiB limit and bytes that are not UTF-8 (checkJson with a
+// Uint8Array, as the CLI reads a file).
 //
 //   node tests/wasm/differential.mjs [cases.jsonl]
 import { readFileSync } from 'node:fs';
@@ -35,6 +37,12 @@ for (const line of lines) {
   let output;
   if (c.kind === 'deadline') {
     output = JSON.stringify(q.deadline(c.from, BigInt(c.days), c.unit), null, 2);
+  } else if (c.kind === 'check_bytes') {
+    // The bytes of a file, as the CLI reads them: size limit first, then UTF-8.
+    const bytes = c.submission_hex !== undefined
+      ? new Uint8Array(Buffer.from(c.submission_hex, 'hex'))
+      : new TextEncoder().encode(c.submission_text);
+    output = q.checkJson(c.matter, bytes);
   } else {
     output = q.checkJson(c.matter, c.submission_text, c.options_text ?? undefined);
   }

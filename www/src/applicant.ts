@@ -3,7 +3,7 @@ import './styles.css';
 import './upload.css';
 import { h, clear, $ } from './dom';
 import { loadEngine, nowInChina, type Engine } from './engine';
-import { initLang, onLangChange, t, tx, APPLICANT_KINDS, fmtDate, fmtDateTime } from './i18n';
+import { initLang, onLangChange, t, tx, engineLabels, fmtDate, fmtDateTime } from './i18n';
 import {
   renderHeader, renderField, materialTags, materialDetails, buildSubmission, checkStable,
   applyChecklist, renderErrorSummary, renderOutcome, renderDates, renderPledge, renderFindingsList,
@@ -127,8 +127,8 @@ function runCheck(): void {
 
 function currentSubmission() {
   const hidden = {
-    fields: new Set((S.verdict?.checklist.fields ?? []).filter((f) => !f.applies).map((f) => f.id)),
-    materials: new Set((S.verdict?.checklist.materials ?? []).filter((m) => !m.applies).map((m) => m.id)),
+    fields: new Set((S.verdict?.checklist.fields ?? []).filter((f) => f.applies === false).map((f) => f.id)),
+    materials: new Set((S.verdict?.checklist.materials ?? []).filter((m) => m.applies === false).map((m) => m.id)),
   };
   return buildSubmission({
     kind: S.kind, channel: 'online', receivedAt: S.verdict?.received_at ?? nowInChina(), values: S.values,
@@ -192,7 +192,7 @@ function renderForm(m: MatterDef): HTMLElement[] {
               type: 'radio', name: 'applicant-kind', id: rid, value: k, checked: S.kind === k,
               onchange: () => { S.kind = k; onChange(null); },
             }),
-            h('label', { for: rid }, tx(APPLICANT_KINDS[k]) || k));
+            h('label', { for: rid }, tx(engineLabels().applicant_kinds[k])));
         })))),
     h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
       h('h2', { class: 'section-title', id: 'fields-h' }, t('formInfo')),
@@ -404,6 +404,8 @@ function renderServer(): void {
           h('h3', { class: 'panel-title' }, t('receipt')),
           h('dl', { class: 'summary-list' },
             row('receiptNo', receipt.receipt_no, 'receipt_no'),
+            row('receiptDocument', `${receipt.document_title} ${receipt.document_number}`, 'document_number'),
+            row('receiptOffice', receipt.office, 'office'),
             row('acceptedOn', fmtDate(receipt.accepted_on), 'accepted_on'),
             receipt.promised_due ? row('promisedDue', fmtDate(receipt.promised_due), 'promised_due') : null,
             receipt.statutory_due ? row('statutoryDue', fmtDate(receipt.statutory_due), 'statutory_due') : null,
@@ -414,7 +416,7 @@ function renderServer(): void {
       : S.registerError ? null
       : h('div', { class: 'panel', id: 'no-receipt' },
           h('p', null, t('noReceipt')),
-          h('h3', { class: 'panel-title' }, v.notice ? tx(v.notice.title) : t('oneTimeNotice')),
+          h('h3', { class: 'panel-title' }, tx(v.notice.title)),
           h('div', { id: 'server-findings' })));
   renderOutcome($('#server-outcome', el), v, 'serverResult');
   const f = el.querySelector<HTMLElement>('#server-findings');

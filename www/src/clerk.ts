@@ -2,13 +2,13 @@
 import './styles.css';
 import { h, clear, $ } from './dom';
 import { loadEngine, nowInChina, type Engine } from './engine';
-import { initLang, onLangChange, t, tx, APPLICANT_KINDS } from './i18n';
+import { initLang, onLangChange, t, tx, engineLabels } from './i18n';
 import {
   renderHeader, renderField, materialTags, requirementText, buildSubmission, checkStable, applyChecklist,
   renderErrorSummary, renderOutcome, renderDates, renderPledge, matterIntro, type Value,
 } from './ui';
-import { printDocs, docForOutcome, type DocKind } from './print';
-import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, Submission, Verdict } from './types';
+import { printDocs, docsFor } from './print';
+import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, Submission, Text, Verdict } from './types';
 import { createApplication, newKey, RegisterFailure, type Application } from './register';
 
 type Received = 'original' | 'copy' | 'original_and_copy' | 'flawed' | 'missing';
@@ -89,12 +89,13 @@ function recordPanel(): HTMLElement | null {
     app.verdict.outcome !== S.verdict?.outcome ? h('p', { class: 'inset inset-warn' }, tx(HO.differs)) : null);
 }
 
-const RECEIVED: { id: Received; key: Parameters<typeof t>[0] }[] = [
-  { id: 'original', key: 'rcvOriginal' },
-  { id: 'copy', key: 'rcvCopy' },
-  { id: 'original_and_copy', key: 'rcvBoth' },
-  { id: 'flawed', key: 'rcvFlawed' },
-  { id: 'missing', key: 'rcvMissing' },
+/** The clerk's choices for a material, each captioned by the engine's label. */
+const RECEIVED: { id: Received; label: () => Text }[] = [
+  { id: 'original', label: () => engineLabels().submitted_forms.original },
+  { id: 'copy', label: () => engineLabels().submitted_forms.copy },
+  { id: 'original_and_copy', label: () => engineLabels().submitted_forms.original_and_copy },
+  { id: 'flawed', label: () => engineLabels().material_statuses.flawed },
+  { id: 'missing', label: () => engineLabels().material_statuses.missing },
 ];
 
 async function main(): Promise<void> {
@@ -258,8 +259,8 @@ function renderForm(m: MatterDef): HTMLElement[] {
         h('div', { class: 'form-group' },
           h('label', { class: 'label', for: 'applicant-kind' }, t('applicantKind')),
           h('select', { id: 'applicant-kind', class: 'select', onchange: (e: Event) => { S.kind = (e.target as HTMLSelectElement).value as ApplicantKind; onChange(); } },
-            Object.keys(APPLICANT_KINDS).map((k) => h('option', { value: k, selected: k === S.kind },
-              tx(APPLICANT_KINDS[k]))))),
+            Object.entries(engineLabels().applicant_kinds).map(([k, l]) => h('option', { value: k, selected: k === S.kind },
+              tx(l))))),
         h('fieldset', { class: 'fieldset form-group' },
           h('legend', { class: 'label' }, t('creditStanding')),
           h('div', { class: 'checkbox' },
@@ -285,7 +286,7 @@ function renderForm(m: MatterDef): HTMLElement[] {
                     type: 'radio', name: `m-${x.id}`, id: rid, value: r.id, checked: cur === r.id,
                     onchange: () => { S.received[x.id] = r.id; ($(`#mnw-${x.id}`)).hidden = r.id !== 'flawed'; onChange(); },
                   }),
-                  h('label', { for: rid }, t(r.key)));
+                  h('label', { for: rid }, tx(r.label())));
               })),
             h('div', { class: 'form-group note-group', id: `mnw-${x.id}`, hidden: cur !== 'flawed' },
               h('label', { class: 'label label-small', for: noteId }, t('flawNote')),
@@ -301,10 +302,6 @@ function renderForm(m: MatterDef): HTMLElement[] {
   ];
 }
 
-const PRINT_LABEL: Record<DocKind, Parameters<typeof t>[0]> = {
-  acceptance: 'printAcceptance', notice: 'printNotice', pledge: 'printPledge', refusal: 'printRefusal',
-};
-
 function update(): void {
   const v = S.verdict;
   if (!S.def || !v) return;
@@ -313,12 +310,12 @@ function update(): void {
   renderErrorSummary($('#error-summary'), v);
   renderDates($('#dates'), v, { heading: 'datesIfToday' });
   renderPledge($('#pledge-panel'), v, S.pledgeSigned, (signed) => { S.pledgeSigned = signed; onChange(); }, 'pledgeSignedClerk');
-  const docs = docForOutcome(v);
+  // The button names the document by its title from the engine (受理通知书, 补正材料通知书…).
   clear($('#print-actions'), h('button', {
     type: 'button', class: 'button', id: 'print',
-    'data-docs': docs.join(' '),
-    onclick: () => printDocs($('#print-root'), S.def!, S.verdict!, S.values),
-  }, t(PRINT_LABEL[docs[0]])),
+    'data-docs': docsFor(v).join(' '), 'data-doc-kind': v.notice.kind,
+    onclick: () => printDocs($('#print-root'), S.verdict!),
+  }, `${t('print')}${tx(v.notice.title)}`),
   ' ',
   h('button', { type: 'button', class: 'button button-secondary', id: 'record', onclick: recordApplication }, tx(HO.record)),
   recordPanel());

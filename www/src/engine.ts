@@ -1,7 +1,8 @@
 // The only door to the rules: the wasm engine built into /pkg/ by scripts/build-wasm.sh.
 // Pages never evaluate a condition or compute a date; they ask the engine and render the answer.
-import type { EngineError, MatterDef, MatterSummary, Submission, Verdict } from './types';
+import type { EngineError, Labels, MaterialDef, MatterDef, MatterSummary, Submission, Text, Verdict } from './types';
 import { isError } from './types';
+import { setEngineLabels } from './i18n';
 
 interface WasmModule {
   default: (arg?: unknown) => Promise<unknown>;
@@ -9,6 +10,8 @@ interface WasmModule {
   checkJson?: (matterId: string, submissionJson: string, optionsJson?: string) => string;
   matters: () => unknown;
   matter: (id: string, onDate?: string) => unknown;
+  labels: () => unknown;
+  materialRequirements: (matterId: string, onDate?: string) => unknown;
   verdictDigest?: (verdictJson: string) => string;
   engineVersion?: () => string;
   rulesDigest?: () => string;
@@ -17,6 +20,8 @@ interface WasmModule {
 export interface Checked { verdict: Verdict; json: string | null }
 
 export class Engine {
+  private requirements = new WeakMap<MaterialDef, Text>();
+
   constructor(private m: WasmModule) {}
 
   matters(): MatterSummary[] {
@@ -28,7 +33,14 @@ export class Engine {
   matter(id: string, onDate?: string): MatterDef {
     const r = onDate ? this.m.matter(id, onDate) : this.m.matter(id);
     if (isError(r)) throw new EngineFailure(r);
-    return r as MatterDef;
+    const def = r as MatterDef;
+    const reqs = onDate ? this.m.materialRequirements(id, onDate) : this.m.materialRequirements(id);
+    if (isError(reqs)) throw new EngineFailure(reqs);
+    for (const x of def.materials) {
+      const t = (reqs as Record<string, Text>)[x.id];
+      if (t) this.requirements.set(x, t);
+    }
+    return def;
   }
 
   /** The verdict and, when the engine offers it, the exact JSON bytes it printed (for digests). */
@@ -47,6 +59,17 @@ export class Engine {
     const r = this.m.check(matterId, submission);
     if (isError(r)) throw new EngineFailure(r);
     return { verdict: r as Verdict, json: null };
+  }
+
+  labels(): Labels {
+    return this.m.labels() as Labels;
+  }
+
+  /** What a material of a matter() definition must be handed in as, in the engine's words. */
+  requirement(material: MaterialDef): Text {
+    const t = this.requirements.get(material);
+    if (!t) throw new Error(`no requirement for material ${material.id}: load it with matter()`);
+    return t;
   }
 
   verdictDigest(json: string | null): string | null {
@@ -75,6 +98,13 @@ export class EngineFailure extends Error {
 }
 
 let loading: Promise<Engine> | null = null;
+let current: Engine | null = null;
+
+/** The loaded engine (after loadEngine resolved). */
+export function loadedEngine(): Engine {
+  if (!current) throw new Error('the engine is not loaded yet');
+  return current;
+}
 
 /** Loads /pkg/qiquan.js once. The URL is kept out of the bundle: the server serves pkg/ itself. */
 export function loadEngine(): Promise<Engine> {
@@ -83,7 +113,10 @@ export function loadEngine(): Promise<Engine> {
       const url = '/pkg/qiquan.js';
       const m = (await import(/* @vite-ignore */ url)) as WasmModule;
       await m.default();
-      return new Engine(m);
+      const engine = new Engine(m);
+      setEngineLabels(engine.labels());
+      current = engine;
+      return engine;
     })();
   }
   return loading;

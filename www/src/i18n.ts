@@ -1,6 +1,8 @@
-// The pages' own words. Every label of a matter, field, material, finding or outcome comes from
-// the engine's {zh, en} texts; this dictionary holds only the chrome around them.
-import type { Text } from './types';
+// The pages' own words. Every label of a matter, field, material, finding, outcome, document or
+// engine concept (applicant kinds, channels, material forms and statuses, pledge blocks) comes
+// from the engine's {zh, en} texts and its labels(); this dictionary holds only the chrome around
+// them.
+import type { Labels, Text } from './types';
 
 export type Lang = 'zh' | 'en';
 
@@ -117,44 +119,27 @@ const D = {
   },
   receipt: { zh: '受理回执', en: 'Receipt' },
   receiptNo: { zh: '回执编号', en: 'Receipt number' },
+  receiptDocument: { zh: '文书', en: 'Document' },
+  receiptOffice: { zh: '办理机构', en: 'Issuing office' },
   issuedAt: { zh: '签发时间', en: 'Issued at' },
   signature: { zh: '电子签名', en: 'Signature' },
   keyId: { zh: '签名密钥', en: 'Signing key' },
   noReceipt: { zh: '申请未被受理，未生成回执。请按一次性告知内容补正后重新提交。', en: 'The application was not accepted, so there is no receipt. Correct everything in the notice and submit again.' },
-  oneTimeNotice: { zh: '一次性告知', en: 'One-time notice' },
   fieldsNeeded: { zh: '申请信息', en: 'Details' },
   print: { zh: '打印', en: 'Print' },
   clerkTitle: { zh: '窗口收件', en: 'Window intake' },
   clerkLead: { zh: '逐项登记收到的材料，结果实时更新；按结果打印相应文书。', en: 'Record each material as received; the result updates live. Print the document that fits the result.' },
   received: { zh: '收取情况', en: 'Received as' },
   requirement: { zh: '要求', en: 'Required' },
-  rcvOriginal: { zh: '原件', en: 'Original' },
-  rcvCopy: { zh: '复印件', en: 'Copy' },
-  rcvBoth: { zh: '原件和复印件', en: 'Original and copy' },
-  rcvFlawed: { zh: '有瑕疵', en: 'Flawed' },
-  rcvMissing: { zh: '未收到', en: 'Missing' },
   flawNote: { zh: '瑕疵说明', en: 'What is wrong' },
   flawNoteHint: { zh: '例如：未加盖公章', en: 'e.g. not stamped' },
   pledgeSignedClerk: { zh: '申请人已签署《容缺受理信用承诺书》', en: 'The applicant has signed the credit pledge' },
-  printAcceptance: { zh: '打印受理通知书', en: 'Print acceptance notice' },
-  printNotice: { zh: '打印一次性告知单', en: 'Print one-time notice' },
-  printPledge: { zh: '打印容缺受理信用承诺书', en: 'Print credit pledge form' },
-  printRefusal: { zh: '打印不予受理通知书', en: 'Print notice of non-acceptance' },
   findings: { zh: '审查意见', en: 'Findings' },
   kioskTitle: { zh: '自助申报', en: 'Self-service' },
   notApplicable: { zh: '本项不适用', en: 'Not applicable' },
-  channelOnline: { zh: '网上', en: 'online' },
-  channelWindow: { zh: '窗口', en: 'window' },
-  channelKiosk: { zh: '自助终端', en: 'kiosk' },
   engineInfo: { zh: '审查引擎', en: 'Engine' },
   rulesDigest: { zh: '规则摘要', en: 'Rules digest' },
   none: { zh: '无', en: 'none' },
-  copiesOriginal: { zh: '原件{n}份', en: '{n} original(s)' },
-  copiesCopy: { zh: '复印件{n}份', en: '{n} copy/copies' },
-  mediumPaper: { zh: '纸质', en: 'paper' },
-  mediumElectronic: { zh: '电子', en: 'electronic' },
-  mediumEither: { zh: '纸质或电子', en: 'paper or electronic' },
-  formOriginalOrCopy: { zh: '原件或复印件', en: 'original or copy' },
 } satisfies Record<string, Text>;
 
 export type Key = keyof typeof D;
@@ -167,29 +152,21 @@ export function t(k: Key, vars?: Record<string, string | number>): string {
 
 export function both(k: Key): Text { return D[k]; }
 
-/** 服务对象 names (GB/T 39046-2020); the matter JSON gives only the ids. */
-export const APPLICANT_KINDS: Record<string, Text> = {
-  natural_person: { zh: '自然人', en: 'Natural person' },
-  enterprise_legal_person: { zh: '企业法人', en: 'Enterprise legal person' },
-  institution_legal_person: { zh: '事业法人', en: 'Public institution' },
-  social_organization_legal_person: { zh: '社会组织法人', en: 'Social organisation' },
-  administrative_organ: { zh: '行政机关', en: 'Administrative organ' },
-  other_organization: { zh: '其他组织', en: 'Other organisation' },
-};
+let labels: Labels | null = null;
 
-/** Reason codes in pledge.blocked_by, explained. Unknown codes are shown as they are. */
-export const BLOCKED_BY: Record<string, Text> = {
-  bad_credit: { zh: '申请人有未修复的失信记录，不适用容缺受理。', en: 'The applicant has an unrepaired bad-credit record; pledges are not available.' },
-  instant_matter: { zh: '即办件不适用容缺受理。', en: 'Instant matters cannot be accepted on a pledge.' },
-  field_problem: { zh: '申请信息尚未填写完整或有误。', en: 'Some details are missing or wrong.' },
-  key_material_problem: { zh: '主件缺失或有问题，主件不能容缺。', en: 'A key material is missing or flawed; key materials cannot be pledged.' },
-  non_tolerable_material: { zh: '有不可容缺的材料缺失或有问题。', en: 'A material that cannot be pledged is missing or flawed.' },
-  applicant_ineligible: { zh: '申请人不属于本事项的服务对象。', en: 'The applicant is not eligible for this service.' },
-  nothing_to_pledge: { zh: '没有需要容缺的材料。', en: 'Nothing to pledge.' },
-};
+/** Set once the engine is loaded (engine.ts). */
+export function setEngineLabels(l: Labels): void { labels = l; }
 
+/** The engine's labels (applicant kinds, channels, material forms, statuses, pledge blocks, documents). */
+export function engineLabels(): Labels {
+  if (!labels) throw new Error('engine labels are not loaded yet');
+  return labels;
+}
+
+/** Why a pledge cannot be used, in the engine's words (an unknown code is shown as it is). */
 export function blockedReason(code: string): string {
-  return BLOCKED_BY[code] ? tx(BLOCKED_BY[code]) : code;
+  const l = engineLabels().pledge_blocks[code];
+  return l ? tx(l) : code;
 }
 
 export function fmtDate(d: string | null | undefined): string {

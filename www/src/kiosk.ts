@@ -3,7 +3,7 @@ import './styles.css';
 import './kiosk.css';
 import { h, clear, $ } from './dom';
 import { loadEngine, nowInChina, type Engine } from './engine';
-import { initLang, t, tx, APPLICANT_KINDS } from './i18n';
+import { initLang, t, tx, engineLabels } from './i18n';
 import {
   renderField, materialTags, requirementText, buildSubmission, checkStable, applyChecklist,
   renderOutcome, renderDates, renderPledge, renderFindingsList, type Value,
@@ -156,7 +156,7 @@ function render(): void {
             const rid = i === 0 ? 'applicant-kind' : `applicant-kind-${k}`;
             return h('div', { class: 'radio' },
               h('input', { type: 'radio', name: 'applicant-kind', id: rid, checked: S.kind === k, onchange: () => { S.kind = k; onChange(); } }),
-              h('label', { for: rid }, tx(APPLICANT_KINDS[k])));
+              h('label', { for: rid }, tx(engineLabels().applicant_kinds[k])));
           })))),
       h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
         h('h2', { class: 'section-title', id: 'fields-h' }, K.details),

@@ -1,20 +1,30 @@
 // Engine types come from pkg/qiquan.d.ts, which tsify generates from the Rust types, so the
 // pages cannot drift from the engine. Only the server's response shapes are written here.
-import type { Verdict } from '../../pkg/qiquan';
+import type { DocumentKind, Verdict } from '../../pkg/qiquan';
 
 export type {
   ApplicantKind,
   Channel,
   ChoiceOption,
+  DeadlineBasis,
   Deadlines,
   FieldState,
   Finding,
+  FindingCode,
+  FindingReason,
+  LimitClocks,
+  DocumentKind,
+  Labels,
+  Notice,
+  PledgeDocument,
   MaterialState,
   MaterialStatus,
   MaterialSubmission,
   MatterSummary,
   Outcome,
   Pledge,
+  PledgeBlock,
+  PledgeItem,
   Submission,
   SubmittedForm,
   Text,
@@ -31,6 +41,13 @@ export interface Receipt {
   receipt_no: string;
   matter: string;
   version: string;
+  outcome: string;
+  /** The document it stands for, from verdict.notice. */
+  document: DocumentKind;
+  document_title: string;
+  document_number: string;
+  addressee: string;
+  office: string;
   rules_digest: string;
   verdict_digest: string;
   accepted_on: string;

@@ -2,7 +2,8 @@
 // never decide what applies, what is wrong or when anything is due.
 import { h, clear } from './dom';
 import { t, tx, fmtDate, fmtDateTime, getLang, setLang, blockedReason, type Key } from './i18n';
-import type { FieldDef, MatterDef, MaterialDef, Verdict, Finding, Submission, MaterialSubmission, Outcome } from './types';
+import { loadedEngine } from './engine';
+import type { FieldDef, MatterDef, MaterialDef, Verdict, Finding, Submission, MaterialSubmission, Outcome, Text } from './types';
 
 export type Value = string | number | boolean;
 
@@ -99,16 +100,9 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
 
 /* ---------- materials ---------- */
 
+/** What a material must be handed in as, in the engine's words (the findings use the same). */
 export function requirementText(m: MaterialDef): string {
-  const parts: string[] = [];
-  if (m.form === 'original_or_copy') parts.push(t('formOriginalOrCopy'));
-  else {
-    if (m.originals) parts.push(t('copiesOriginal', { n: m.originals }));
-    if (m.copies) parts.push(t('copiesCopy', { n: m.copies }));
-  }
-  const medium = m.medium === 'paper' ? t('mediumPaper') : m.medium === 'electronic' ? t('mediumElectronic') : t('mediumEither');
-  parts.push(medium);
-  return parts.join(getLang() === 'zh' ? '，' : ', ');
+  return tx(loadedEngine().requirement(m));
 }
 
 export function materialTags(m: MaterialDef): HTMLElement {
@@ -155,8 +149,8 @@ export function buildSubmission(args: {
 /** What the verdict says does not apply: those answers are not sent (they would be stale). */
 export function hiddenSets(v: Verdict | null): { fields: Set<string>; materials: Set<string> } {
   return {
-    fields: new Set((v?.checklist.fields ?? []).filter((f) => !f.applies).map((f) => f.id)),
-    materials: new Set((v?.checklist.materials ?? []).filter((m) => !m.applies).map((m) => m.id)),
+    fields: new Set((v?.checklist.fields ?? []).filter((f) => f.applies === false).map((f) => f.id)),
+    materials: new Set((v?.checklist.materials ?? []).filter((m) => m.applies === false).map((m) => m.id)),
   };
 }
 
@@ -193,16 +187,40 @@ export function findingTargetId(f: Finding): string {
   return f.target.id === 'pledge' ? 'pledge-panel' : 'applicant-kind';
 }
 
+/**
+ * The engine's "如……" hint on a field or material whose condition waits for another answer
+ * (`applies: "unknown"`): shown in the group, removed once the answer decides it.
+ */
+function setConditionHint(g: HTMLElement, hint: Text | null | undefined): void {
+  let p = g.querySelector<HTMLElement>(':scope > .condition-hint');
+  if (!hint) {
+    p?.remove();
+    return;
+  }
+  if (!p) {
+    p = h('p', { class: 'hint condition-hint', role: 'note' });
+    g.append(p);
+  }
+  p.textContent = tx(hint);
+}
+
 /** Shows/hides fields and materials as the checklist says and puts each finding next to its input. */
 export function applyChecklist(root: HTMLElement, v: Verdict, showInline: (f: Finding) => boolean): void {
   for (const fs of v.checklist.fields) {
     const g = root.querySelector<HTMLElement>(`#fg-${CSS.escape(fs.id)}`);
-    if (g) g.hidden = !fs.applies;
+    if (g) {
+      // true: applies; "unknown": shown with the engine's hint; false: hidden.
+      g.hidden = fs.applies === false;
+      g.dataset.applies = String(fs.applies);
+      setConditionHint(g, fs.hint);
+    }
   }
   for (const ms of v.checklist.materials) {
     const g = root.querySelector<HTMLElement>(`#mg-${CSS.escape(ms.id)}`);
     if (g) {
-      g.hidden = !ms.applies;
+      g.hidden = ms.applies === false;
+      g.dataset.applies = String(ms.applies);
+      setConditionHint(g, ms.hint);
       g.dataset.status = ms.status;
       g.dataset.ok = String(ms.ok);
     }
@@ -285,6 +303,8 @@ export function renderOutcome(el: HTMLElement, v: Verdict, heading: Key = 'outco
 
 export function renderDates(el: HTMLElement, v: Verdict, opts: { heading?: Key } = {}): void {
   const d = v.deadlines;
+  // The engine says whether these dates are the case's or hypothetical (if accepted on receipt).
+  el.dataset.basis = d.basis;
   const rows: [string, string, string][] = [
     ['received_at', t('receivedAt'), fmtDateTime(v.received_at)],
     ['accepted_on', t('acceptedOn'), fmtDate(d.accepted_on)],
@@ -300,7 +320,7 @@ export function renderDates(el: HTMLElement, v: Verdict, opts: { heading?: Key }
       rows.map(([k, label, val]) => h('div', { class: 'summary-row', 'data-date': k },
         h('dt', null, label), h('dd', null, val)))),
     v.channel === 'online' ? h('p', { class: 'hint' }, t('acceptedOnOnline')) : null,
-    d.clock_starts === 'materials_complete' ? h('p', { class: 'hint' }, t('clockWaits')) : null,
+    d.clock_starts.promised === 'materials_complete' && !d.promised_due ? h('p', { class: 'hint' }, t('clockWaits')) : null,
     d.provisional ? h('div', { class: 'inset inset-warn', id: 'provisional-note', role: 'note' }, t('provisional')) : null);
 }
 

@@ -24,6 +24,27 @@ use crate::server::AppState;
 /// Largest JSON body the register reads (the engine's submission limit plus the envelope).
 const JSON_LIMIT: usize = crate::submission::MAX_SUBMISSION_BYTES + 4096;
 
+/// The register's route templates, for the metrics' route label.
+pub const ROUTES: [&str; 17] = [
+    "/v1/applications",
+    "/v1/applications/lookup",
+    "/v1/applications/{id}",
+    "/v1/applications/{id}/answers",
+    "/v1/applications/{id}/events",
+    "/v1/applications/{id}/submit",
+    "/v1/applications/{id}/materials/{material}",
+    "/v1/applications/{id}/materials/{material}/flaw",
+    "/v1/receipts/{number}",
+    "/v1/handover",
+    "/v1/handover/{code}",
+    "/v1/handover/{code}/qr.svg",
+    "/v1/ledger",
+    "/v1/ledger.csv",
+    "/v1/ledger/sweep",
+    "/v1/ledger/{entry}/supply",
+    "/v1/ledger/{entry}/waive",
+];
+
 /// The register's routes (merged into the server's router).
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()

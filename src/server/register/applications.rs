@@ -12,7 +12,7 @@ use sqlx::Row;
 use super::audit::{EventKind, Recorder};
 use super::db::is_unique_violation;
 use super::error::{RegisterCode, RegisterError, RegisterResult};
-use super::numbers::{self, NumberKind};
+use super::numbers;
 use super::{Register, ledger};
 use crate::model::{FieldKind, MatterFile};
 use crate::server::AppState;
@@ -317,14 +317,6 @@ async fn uploads_of(
     Ok(out)
 }
 
-fn number_kind(outcome: Outcome) -> NumberKind {
-    match outcome {
-        Outcome::Accept | Outcome::AcceptWithPledge => NumberKind::Case,
-        Outcome::CorrectionRequired => NumberKind::Correction,
-        Outcome::NotAccepted => NumberKind::Refusal,
-    }
-}
-
 fn case_state(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Accept => "accepted",
@@ -334,32 +326,21 @@ fn case_state(outcome: Outcome) -> &'static str {
     }
 }
 
-/// The signed 受理回执 of an accepting verdict, carrying its case number; None otherwise.
+/// The signed 受理回执 of an accepting verdict, carrying its 文号 (as `receipt_no` and as the
+/// document's number); None otherwise.
 fn receipt_for(
     state: &AppState,
     verdict: &crate::Verdict,
-    number: &str,
     verdict_digest: &str,
     issued_at: &str,
 ) -> Option<Receipt> {
     if !matches!(verdict.outcome, Outcome::Accept | Outcome::AcceptWithPledge) {
         return None;
     }
-    Some(state.key.sign(Receipt {
-        receipt_no: number.to_string(),
-        matter: verdict.matter.clone(),
-        version: verdict.version.clone(),
-        outcome: outcome_str(verdict.outcome).to_string(),
-        rules_digest: verdict.rules_digest.clone(),
-        verdict_digest: verdict_digest.to_string(),
-        accepted_on: verdict.deadlines.accepted_on.clone(),
-        promised_due: verdict.deadlines.promised_due.clone(),
-        statutory_due: verdict.deadlines.statutory_due.clone(),
-        pledge_due: verdict.deadlines.pledge_due.clone(),
-        issued_at: issued_at.to_string(),
-        key_id: String::new(),
-        signature: String::new(),
-    }))
+    let outcome = outcome_str(verdict.outcome);
+    let mut receipt = Receipt::for_verdict(verdict, outcome, verdict_digest, issued_at);
+    receipt.receipt_no = verdict.notice.number.text.clone();
+    Some(state.key.sign(receipt))
 }
 
 /// Runs the engine on the server's clock, numbers the document, signs the receipt and opens
@@ -379,7 +360,15 @@ async fn decide(
         received_at: Some(received_at.clone()),
         channel: None,
     };
-    let verdict = state.engine.check(matter, &submission, &options)?;
+    let mut verdict = state.engine.check(matter, &submission, &options)?;
+    // The document's 文号: the next of its kind and year, filled into the notice (and its text)
+    // before the verdict's bytes are fixed, so the stored verdict, its digest and the receipt
+    // all carry it.
+    let kind = verdict.notice.kind.as_str();
+    let year = verdict.notice.number.year;
+    let seq = numbers::next(tx, kind, year).await?;
+    verdict.notice.numbered(u64::try_from(seq).unwrap_or(0));
+    let number = verdict.notice.number.text.clone();
     let verdict_json = crate::to_pretty_json(&verdict);
     let verdict_digest = crate::verdict_digest(&verdict_json);
     // Findings echo the clerk's notes, which may quote personal data: the readable copy is
@@ -387,15 +376,8 @@ async fn decide(
     let verdict_sealed = reg.key.seal(verdict_json.as_bytes())?;
     let mut shown: Value = serde_json::from_str(&verdict_json).map_err(RegisterError::storage)?;
     scrub(&mut shown);
-    let kind = number_kind(verdict.outcome);
-    let year: i32 = received_at
-        .get(..4)
-        .and_then(|y| y.parse().ok())
-        .unwrap_or(0);
-    let seq = numbers::next(tx, kind, year).await?;
-    let number = numbers::format_number(reg.numbers.pattern(kind), year, seq);
     let outcome = outcome_str(verdict.outcome);
-    let receipt = receipt_for(state, &verdict, &number, &verdict_digest, &received_at);
+    let receipt = receipt_for(state, &verdict, &verdict_digest, &received_at);
     let receipt_json = receipt
         .as_ref()
         .map(|r| serde_json::to_string(r).unwrap_or_default());
@@ -412,7 +394,7 @@ async fn decide(
     .bind(shown.to_string())
     .bind(verdict_digest.clone())
     .bind(number.clone())
-    .bind(kind.as_str())
+    .bind(kind)
     .bind(receipt_json)
     .bind(case_state(verdict.outcome))
     .bind(verdict_sealed)
@@ -423,7 +405,7 @@ async fn decide(
         Some(id),
         EventKind::ApplicationDecided,
         json!({
-            "outcome": outcome, "number": number, "number_kind": kind.as_str(),
+            "outcome": outcome, "number": number, "number_kind": kind,
             "version": verdict.version, "verdict_digest": verdict_digest,
             "received_at": received_at,
         }),

@@ -53,9 +53,11 @@ pub async fn open_entries(
 ) -> RegisterResult<()> {
     let ledger = params(state, &verdict.matter, Some(&verdict.received_at))?;
     for item in &verdict.pledge.items {
+        // Every item of an accepted pledge has its due date; none is owed without one.
+        let Some(due) = &item.due else { continue };
         let remind_on = state
             .engine
-            .working_days_before(&item.due, ledger.remind_before)?;
+            .working_days_before(due, ledger.remind_before)?;
         sqlx::query(
             "INSERT INTO ledger (id, application_id, material, name_zh, name_en, due, remind_on, status) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, 'owed')",
@@ -65,7 +67,7 @@ pub async fn open_entries(
         .bind(item.material.clone())
         .bind(item.name.zh.clone())
         .bind(item.name.en.clone())
-        .bind(item.due.clone())
+        .bind(due.clone())
         .bind(remind_on.clone())
         .execute(&mut **tx)
         .await?;

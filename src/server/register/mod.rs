@@ -22,7 +22,6 @@ use crypto::DataKey;
 use db::Db;
 use error::{RegisterError, RegisterResult};
 use files::FileStore;
-use numbers::NumberPatterns;
 
 use super::AppState;
 use crate::Result;
@@ -44,8 +43,6 @@ pub struct Register {
     pub db: Db,
     pub key: DataKey,
     pub files: FileStore,
-    /// The 文号 patterns. Plug the centre profile's pattern in here once it exists.
-    pub numbers: NumberPatterns,
 }
 
 impl Register {
@@ -65,12 +62,7 @@ impl Register {
             }
         };
         let db = Db::connect(&config.db).await?;
-        Ok(Register {
-            db,
-            key,
-            files,
-            numbers: NumberPatterns::default(),
-        })
+        Ok(Register { db, key, files })
     }
 }
 

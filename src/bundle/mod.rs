@@ -1,0 +1,384 @@
+//! Rules → compile: turns rule-file sources into a checked, ready-to-run bundle.
+//!
+//! The same compiler serves the embedded bundle (built into the engine and the wasm module),
+//! run-time loading (`--rules DIR`, `loadRules`) and `qiquan lint`: a bundle that would not lint
+//! clean does not load, so a running engine never holds rules that lint rejects.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use chrono::NaiveDate;
+use regex_lite::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::centre::{CENTRE_PATH, CentreProfile, check_centre};
+use crate::model::{ApplicantKind, CalendarFile, ConditionValue, MatterFile};
+
+mod calendar;
+mod condition;
+mod lint_code;
+mod matter;
+mod parse;
+mod report;
+mod versions;
+
+use calendar::compile_calendar;
+use matter::compile_matter;
+use parse::{SchemaKind, parse};
+pub(crate) use report::Reporter;
+
+pub use lint_code::{LintCode, Severity};
+
+/// One rule file: its path relative to the rules directory (`matters/…/x.toml`,
+/// `calendar/2026.toml`) and its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// A lint finding in a rule file, printed as `path:line:col: code: message` (an error) or
+/// `path:line:col: code (warning): message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub code: LintCode,
+    /// Always `code.severity()`: an error keeps the rules from loading, a warning does not.
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let marker = match self.severity {
+            Severity::Error => "",
+            Severity::Warning => " (warning)",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {}{marker}: {}",
+            self.file, self.line, self.column, self.code, self.message
+        )
+    }
+}
+
+/// A compiled condition: field references resolved to indices.
+#[derive(Debug, Clone)]
+pub(crate) enum Cond {
+    Equals(usize, ConditionValue),
+    OneOf(usize, Vec<ConditionValue>),
+    IsSet(usize, bool),
+    GreaterThan(usize, f64),
+    LessThan(usize, f64),
+    ApplicantKind(Vec<ApplicantKind>),
+    All(Vec<Cond>),
+    Any(Vec<Cond>),
+    Not(Box<Cond>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct FieldRuntime {
+    pub when: Option<Cond>,
+    pub pattern: Option<Regex>,
+}
+
+/// One version of a matter, ready to check against.
+#[derive(Debug, Clone)]
+pub struct MatterVersion {
+    pub rule: MatterFile,
+    pub source: String,
+    pub effective_from: NaiveDate,
+    pub effective_until: Option<NaiveDate>,
+    pub(crate) fields: Vec<FieldRuntime>,
+    pub(crate) material_when: Vec<Option<Cond>>,
+    pub(crate) field_index: HashMap<String, usize>,
+    pub(crate) material_index: HashMap<String, usize>,
+    /// Field and material positions in id order, so a check pairs them with a submission's
+    /// (sorted) maps in one merge walk instead of a map search per id.
+    pub(crate) fields_by_id: Vec<usize>,
+    pub(crate) materials_by_id: Vec<usize>,
+}
+
+/// A compiled rules bundle: matters (versions sorted by effective date), the calendar and the
+/// digest that identifies exactly these sources.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub(crate) matters: BTreeMap<String, Vec<MatterVersion>>,
+    pub(crate) calendar: Calendar,
+    /// The issuing centre (`centre.toml`), when the rules carry one.
+    pub(crate) centre: Option<CentreProfile>,
+    digest: String,
+}
+
+impl Bundle {
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    pub fn centre(&self) -> Option<&CentreProfile> {
+        self.centre.as_ref()
+    }
+
+    /// Compiles sources; any error makes the whole bundle invalid (warnings do not: see
+    /// [`lint`]). The `Err` holds the errors.
+    pub fn compile(sources: &[SourceFile]) -> Result<Bundle, Vec<Diagnostic>> {
+        only_errors(compile(sources, Validation::Types, None))
+    }
+
+    /// Compiles the rules embedded by build.rs: `(path, TOML text, the same as JSON)` and their
+    /// precomputed digest. The same compiler as [`Bundle::compile`]; the JSON form only spares
+    /// the TOML parse (a file whose JSON does not deserialize goes through TOML, with positions).
+    pub(crate) fn compile_embedded(
+        files: &[(&str, &str, Option<&str>)],
+        digest: &str,
+    ) -> Result<Bundle, Vec<Diagnostic>> {
+        let sources: Vec<SourceFile> = files
+            .iter()
+            .map(|(path, text, _)| SourceFile {
+                path: (*path).to_string(),
+                text: (*text).to_string(),
+            })
+            .collect();
+        let prepared = Prepared {
+            parsed: files
+                .iter()
+                .filter_map(|(path, _, json)| Some((*path, (*json)?)))
+                .collect(),
+            digest,
+        };
+        only_errors(compile(&sources, Validation::Types, Some(&prepared)))
+    }
+}
+
+fn only_errors(
+    (bundle, diagnostics): (Option<Bundle>, Vec<Diagnostic>),
+) -> Result<Bundle, Vec<Diagnostic>> {
+    bundle.ok_or_else(|| {
+        diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect()
+    })
+}
+
+/// What build.rs prepared for the embedded rules: each file's JSON form, by path, and the
+/// digest of the sources.
+struct Prepared<'a> {
+    parsed: BTreeMap<&'a str, &'a str>,
+    digest: &'a str,
+}
+
+/// How deeply to check: `Schema` adds JSON Schema validation (native lint only; the schema
+/// validator is too large to ship to phones, and the typed parse catches the same mistakes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validation {
+    Types,
+    #[cfg(feature = "schema")]
+    Schema,
+}
+
+/// `qiquan lint`: every problem in every file, in path order, warnings included (the files
+/// load when none is an error).
+pub fn lint(sources: &[SourceFile], validation: Validation) -> Vec<Diagnostic> {
+    compile(sources, validation, None).1
+}
+
+/// The digest of a set of sources: SHA-256 over the sorted (path, text) pairs.
+pub fn digest(sources: &[SourceFile]) -> String {
+    let mut sorted: Vec<&SourceFile> = sources.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    crate::digest::digest_sorted(sorted.iter().map(|s| (s.path.as_str(), s.text.as_str())))
+}
+
+enum Kind {
+    Matter,
+    Calendar,
+    Centre,
+}
+
+fn kind_of(path: &str) -> Option<Kind> {
+    if !path.ends_with(".toml") {
+        return None;
+    }
+    if path == CENTRE_PATH {
+        return Some(Kind::Centre);
+    }
+    if path.starts_with("matters/") {
+        Some(Kind::Matter)
+    } else if path.starts_with("calendar/") {
+        Some(Kind::Calendar)
+    } else {
+        None
+    }
+}
+
+/// The bundle (`None` if any diagnostic is an error) and every diagnostic, in path order.
+fn compile(
+    sources: &[SourceFile],
+    validation: Validation,
+    prepared: Option<&Prepared<'_>>,
+) -> (Option<Bundle>, Vec<Diagnostic>) {
+    let mut sorted: Vec<&SourceFile> = sources.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let mut diagnostics = Vec::new();
+    let mut versions: Vec<MatterVersion> = Vec::new();
+    let mut calendar = Calendar::default();
+    let mut calendar_years: HashMap<i32, String> = HashMap::new();
+    let mut centre = None;
+
+    for source in sorted {
+        let mut reporter = Reporter {
+            source,
+            parsed: prepared.and_then(|p| p.parsed.get(source.path.as_str()).copied()),
+            out: &mut diagnostics,
+        };
+        match kind_of(&source.path) {
+            Some(Kind::Matter) => {
+                if let Some(rule) =
+                    parse::<MatterFile>(&mut reporter, validation, SchemaKind::Matter)
+                    && let Some(version) = compile_matter(&mut reporter, rule)
+                {
+                    versions.push(version);
+                }
+            }
+            Some(Kind::Calendar) => {
+                if let Some(file) =
+                    parse::<CalendarFile>(&mut reporter, validation, SchemaKind::Calendar)
+                {
+                    compile_calendar(&mut reporter, file, &mut calendar, &mut calendar_years);
+                }
+            }
+            Some(Kind::Centre) => {
+                if let Some(profile) =
+                    parse::<CentreProfile>(&mut reporter, validation, SchemaKind::Centre)
+                {
+                    check_centre(&mut reporter, &profile);
+                    centre = Some(profile);
+                }
+            }
+            None => {}
+        }
+    }
+
+    calendar.finish();
+    let matters = versions::group_versions(versions, sources, &mut diagnostics);
+    // (Against a calendar with errors, coverage would only repeat them.)
+    let calendar_errors = diagnostics
+        .iter()
+        .any(|d| d.is_error() && kind_of(&d.file).is_some_and(|k| matches!(k, Kind::Calendar)));
+    if !calendar_errors {
+        versions::check_calendar_coverage(&matters, &calendar, sources, &mut diagnostics);
+    }
+    if matters.is_empty() && !diagnostics.iter().any(Diagnostic::is_error) {
+        let code = LintCode::NoMatters;
+        diagnostics.push(Diagnostic {
+            file: String::from("."),
+            line: 1,
+            column: 1,
+            code,
+            severity: code.severity(),
+            message: "规则目录中没有事项文件（matters/**.toml） / the rules contain no matter files (matters/**.toml)".into(),
+        });
+    }
+    diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return (None, diagnostics);
+    }
+    let bundle = Bundle {
+        matters,
+        calendar,
+        centre,
+        digest: match prepared {
+            Some(prepared) => prepared.digest.to_string(),
+            None => digest(sources),
+        },
+    };
+    (Some(bundle), diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_depends_on_path_and_text() {
+        let a = SourceFile {
+            path: "ab".into(),
+            text: "c".into(),
+        };
+        let b = SourceFile {
+            path: "a".into(),
+            text: "bc".into(),
+        };
+        assert_ne!(digest(std::slice::from_ref(&a)), digest(&[b]));
+        assert_eq!(digest(std::slice::from_ref(&a)), digest(&[a]));
+    }
+
+    #[test]
+    fn embedded_bundle_has_the_digest_of_its_sources() {
+        // build.rs precomputes it; it must be what compiling the same files computes, or the
+        // wasm module and `--rules rules` would name different bundles for the same rules.
+        let embedded = crate::Engine::embedded().expect("embedded rules compile");
+        let sources = crate::embedded_sources();
+        assert_eq!(embedded.rules_digest(), digest(&sources));
+        assert_eq!(
+            embedded.rules_digest(),
+            Bundle::compile(&sources).expect("compile").digest()
+        );
+    }
+
+    #[test]
+    fn embedded_json_forms_read_exactly_as_their_toml() {
+        fn same<T: serde::de::DeserializeOwned + Serialize>(path: &str, text: &str, json: &str) {
+            let from_toml: T = toml::from_str(text).expect(path);
+            let from_json: T = serde_json::from_str(json).expect(path);
+            assert_eq!(
+                serde_json::to_value(from_toml).unwrap(),
+                serde_json::to_value(from_json).unwrap(),
+                "{path}"
+            );
+        }
+        assert!(!crate::EMBEDDED_RULES.is_empty());
+        for (path, text, json) in crate::EMBEDDED_RULES {
+            // Every shipped file takes the fast path; None would mean build.rs gave up on it.
+            let json = json.unwrap_or_else(|| panic!("{path}: not pre-parsed by build.rs"));
+            match kind_of(path) {
+                Some(Kind::Matter) => same::<MatterFile>(path, text, json),
+                Some(Kind::Calendar) => same::<CalendarFile>(path, text, json),
+                Some(Kind::Centre) => same::<CentreProfile>(path, text, json),
+                None => panic!("{path}: neither a matter nor a calendar file"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_pre_parsed_form_that_does_not_fit_falls_back_to_toml_with_positions() {
+        let text = "matter = 1\n";
+        let files = [("matters/x.toml", text, Some("{\"matter\": 1}"))];
+        let diagnostics = Bundle::compile_embedded(&files, "sha256:x").unwrap_err();
+        let toml_path = lint(
+            &[SourceFile {
+                path: "matters/x.toml".into(),
+                text: text.into(),
+            }],
+            Validation::Types,
+        );
+        assert_eq!(diagnostics, toml_path);
+    }
+}

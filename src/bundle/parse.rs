@@ -1,0 +1,102 @@
+//! Parse: a rule file's text into its typed form (TOML, or the JSON build.rs prepared), with
+//! syntax, unknown-key and type errors located in the text.
+
+use super::report::{Reporter, first_line};
+use super::{LintCode, Validation};
+
+#[derive(Clone, Copy)]
+pub(super) enum SchemaKind {
+    Matter,
+    Calendar,
+    Centre,
+}
+
+pub(super) fn parse<T: serde::de::DeserializeOwned>(
+    reporter: &mut Reporter<'_>,
+    validation: Validation,
+    kind: SchemaKind,
+) -> Option<T> {
+    if let Some(json) = reporter.parsed
+        && validation == Validation::Types
+        && let Ok(value) = serde_json::from_str::<T>(json)
+    {
+        return Some(value);
+    }
+    let text = &reporter.source.text;
+    let table = match toml::de::DeTable::parse(text) {
+        Ok(table) => table,
+        Err(error) => {
+            let offset = error.span().map_or(0, |s| s.start);
+            reporter.at_offset(offset, LintCode::Syntax, first_line(error.message()));
+            return None;
+        }
+    };
+    #[cfg(feature = "schema")]
+    if validation == Validation::Schema && !schema_check(reporter, kind) {
+        return None;
+    }
+    let _ = (validation, kind);
+    let deserializer = toml::de::Deserializer::from(table);
+    match T::deserialize(deserializer) {
+        Ok(value) => Some(value),
+        Err(error) => {
+            let offset = error.span().map_or(0, |s| s.start);
+            let message = first_line(error.message());
+            let code = if message.starts_with("unknown field") {
+                LintCode::UnknownKey
+            } else if message.starts_with("missing field") {
+                LintCode::MissingKey
+            } else {
+                LintCode::InvalidValue
+            };
+            reporter.at_offset(offset, code, message);
+            None
+        }
+    }
+}
+
+/// Validates a file against the JSON Schema generated from `model`; reports every violation.
+#[cfg(feature = "schema")]
+fn schema_check(reporter: &mut Reporter<'_>, kind: SchemaKind) -> bool {
+    use std::sync::OnceLock;
+    static MATTER: OnceLock<jsonschema::Validator> = OnceLock::new();
+    static CALENDAR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    static CENTRE: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let validator = match kind {
+        SchemaKind::Matter => MATTER.get_or_init(|| {
+            jsonschema::validator_for(&crate::schema::matter_schema()).expect("generated schema")
+        }),
+        SchemaKind::Calendar => CALENDAR.get_or_init(|| {
+            jsonschema::validator_for(&crate::schema::calendar_schema()).expect("generated schema")
+        }),
+        SchemaKind::Centre => CENTRE.get_or_init(|| {
+            jsonschema::validator_for(&crate::schema::centre_schema()).expect("generated schema")
+        }),
+    };
+    let Ok(instance) = toml::from_str::<serde_json::Value>(&reporter.source.text) else {
+        return true; // the typed parse reports it
+    };
+    let mut ok = true;
+    for error in validator.iter_errors(&instance) {
+        ok = false;
+        let mut pointer = error.instance_path().as_str().to_string();
+        let code = match error.kind() {
+            jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
+                // Point at the offending key itself, not at its table.
+                if let Some(key) = unexpected.first() {
+                    pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                }
+                LintCode::UnknownKey
+            }
+            jsonschema::error::ValidationErrorKind::Required { .. } => LintCode::MissingKey,
+            _ => LintCode::Schema,
+        };
+        let shown = if pointer.is_empty() {
+            "/"
+        } else {
+            pointer.as_str()
+        };
+        reporter.at(&pointer, code, format!("{error} (at {shown})"));
+    }
+    ok
+}

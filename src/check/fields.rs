@@ -1,0 +1,385 @@
+//! Fields: which apply (conditions evaluated in rule order), and whether each value is valid.
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+use crate::bundle::{Cond, MatterVersion};
+use crate::calendar::parse_date;
+use crate::identifiers::{IdProblem, check_id_card, check_uscc, is_phone};
+use crate::messages::{self, Expected, IdKind};
+use crate::model::{ApplicantKind, ConditionValue, Field, FieldKind, Text};
+use crate::verdict::{
+    Applies, FieldState, Finding, FindingCode, FindingReason, Target, TargetKind,
+};
+
+/// What a later condition sees of a field.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Slot<'a> {
+    /// The field applies and has a value.
+    Answered(&'a Value),
+    /// The field applies and was left blank: not answered yet.
+    Blank,
+    /// The field does not apply: definitely unset.
+    Absent,
+    /// Whether the field applies is itself unknown.
+    Unknown,
+}
+
+/// The fields checked: each field's state, the findings, and what later conditions see.
+pub(super) struct CheckedFields<'a> {
+    pub states: Vec<FieldState>,
+    pub findings: Vec<Finding>,
+    pub slots: Vec<Slot<'a>>,
+}
+
+/// Checks the fields in rule order; a field that does not apply counts as unset for later
+/// conditions, and one whose condition is undecided leaves them undecided too.
+pub(super) fn check_fields<'a>(
+    version: &MatterVersion,
+    given: &[Option<&'a Value>],
+    kind: ApplicantKind,
+    received_on: NaiveDate,
+) -> CheckedFields<'a> {
+    let rule = &version.rule;
+    let mut checked = CheckedFields {
+        states: Vec::with_capacity(rule.fields.len()),
+        findings: Vec::new(),
+        slots: Vec::with_capacity(rule.fields.len()),
+    };
+    for ((field, runtime), given) in rule.fields.iter().zip(&version.fields).zip(given) {
+        let applies = runtime
+            .when
+            .as_ref()
+            .map_or(Applies::Yes, |c| evaluate(c, &checked.slots, kind));
+        let given = given.filter(|v| !is_blank(v));
+        let problem = match applies {
+            Applies::Yes => check_field(field, runtime.pattern.as_ref(), given, received_on),
+            Applies::No | Applies::Unknown => None,
+        };
+        let hint = match (applies, &runtime.when) {
+            (Applies::Unknown, Some(when)) => Some(messages::field_hint(
+                &messages::condition(when, &rule.fields),
+                field.required,
+            )),
+            _ => None,
+        };
+        checked.states.push(FieldState {
+            id: field.id.clone(),
+            applies,
+            required: applies == Applies::Yes && field.required,
+            ok: problem.is_none(),
+            hint,
+        });
+        checked.findings.extend(problem);
+        checked.slots.push(match applies {
+            Applies::Yes => given.map_or(Slot::Blank, Slot::Answered),
+            Applies::No => Slot::Absent,
+            Applies::Unknown => Slot::Unknown,
+        });
+    }
+    checked
+}
+
+fn is_blank(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// Evaluates a condition in three-valued logic: a comparison with a field not answered yet (or
+/// whose own condition is undecided) is unknown; `is_set` on a blank field is a plain no.
+pub(super) fn evaluate(cond: &Cond, slots: &[Slot<'_>], kind: ApplicantKind) -> Applies {
+    let compare = |i: usize, test: &dyn Fn(&Value) -> bool| match slots.get(i) {
+        Some(Slot::Answered(v)) => Applies::from_bool(test(v)),
+        Some(Slot::Blank | Slot::Unknown) => Applies::Unknown,
+        Some(Slot::Absent) | None => Applies::No,
+    };
+    match cond {
+        Cond::Equals(i, expected) => compare(*i, &|v| matches_value(v, expected)),
+        Cond::OneOf(i, options) => compare(*i, &|v| options.iter().any(|o| matches_value(v, o))),
+        Cond::IsSet(i, set) => match slots.get(*i) {
+            Some(Slot::Unknown) => Applies::Unknown,
+            Some(Slot::Answered(_)) => Applies::from_bool(*set),
+            _ => Applies::from_bool(!*set),
+        },
+        Cond::GreaterThan(i, bound) => compare(*i, &|v| v.as_f64().is_some_and(|n| n > *bound)),
+        Cond::LessThan(i, bound) => compare(*i, &|v| v.as_f64().is_some_and(|n| n < *bound)),
+        Cond::ApplicantKind(kinds) => Applies::from_bool(kinds.contains(&kind)),
+        Cond::All(items) => items
+            .iter()
+            .fold(Applies::Yes, |acc, c| acc.and(evaluate(c, slots, kind))),
+        Cond::Any(items) => items
+            .iter()
+            .fold(Applies::No, |acc, c| acc.or(evaluate(c, slots, kind))),
+        Cond::Not(inner) => !evaluate(inner, slots, kind),
+    }
+}
+
+fn matches_value(value: &Value, expected: &ConditionValue) -> bool {
+    match (value, expected) {
+        (Value::Bool(a), ConditionValue::Bool(b)) => a == b,
+        (Value::Number(a), ConditionValue::Number(b)) => a.as_f64() == Some(*b),
+        (Value::String(a), ConditionValue::Text(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn finding(field: &Field, code: FindingCode, reason: FindingReason, message: Text) -> Finding {
+    Finding {
+        code,
+        target: Target {
+            kind: TargetKind::Field,
+            id: field.id.clone(),
+        },
+        label: field.label.clone(),
+        reason: Some(reason),
+        key: None,
+        tolerable: None,
+        note: None,
+        basis: String::from(messages::FIELD_BASIS),
+        message,
+    }
+}
+
+fn invalid(field: &Field, reason: FindingReason, message: Text) -> Option<Finding> {
+    Some(finding(field, FindingCode::FieldInvalid, reason, message))
+}
+
+fn wrong_type(field: &Field, expected: Expected) -> Option<Finding> {
+    invalid(
+        field,
+        FindingReason::WrongType,
+        messages::wrong_type(&field.label, expected),
+    )
+}
+
+fn check_field(
+    field: &Field,
+    pattern: Option<&regex_lite::Regex>,
+    given: Option<&Value>,
+    received_on: NaiveDate,
+) -> Option<Finding> {
+    let Some(value) = given else {
+        return field.required.then(|| {
+            finding(
+                field,
+                FindingCode::FieldMissing,
+                FindingReason::Required,
+                messages::field_required(&field.label),
+            )
+        });
+    };
+    match field.kind {
+        FieldKind::Boolean if !value.is_boolean() => wrong_type(field, Expected::YesOrNo),
+        FieldKind::Boolean => None,
+        FieldKind::Number => match value.as_f64() {
+            Some(n) => check_number(field, n),
+            None => wrong_type(field, Expected::Number),
+        },
+        FieldKind::Choice => match value.as_str() {
+            Some(choice) if field.options.iter().any(|o| o.id == choice) => None,
+            Some(_) => invalid(
+                field,
+                FindingReason::UnknownOption,
+                messages::unknown_option(field),
+            ),
+            None => wrong_type(field, Expected::Option),
+        },
+        FieldKind::Date => match value.as_str().map(parse_date) {
+            Some(Ok(_)) => None,
+            Some(Err(_)) => invalid(
+                field,
+                FindingReason::NotADate,
+                messages::not_a_date(&field.label),
+            ),
+            None => wrong_type(field, Expected::Date),
+        },
+        FieldKind::IdCard | FieldKind::Uscc => match value.as_str() {
+            Some(s) => check_identifier(field, s, received_on),
+            None => wrong_type(field, Expected::Text),
+        },
+        FieldKind::Text | FieldKind::Phone => match value.as_str() {
+            Some(s) => check_text(field, pattern, s),
+            None => wrong_type(field, Expected::Text),
+        },
+    }
+}
+
+fn check_number(field: &Field, n: f64) -> Option<Finding> {
+    let label = &field.label;
+    if let Some(min) = field.min
+        && n < min
+    {
+        return invalid(
+            field,
+            FindingReason::BelowMin,
+            messages::below_min(label, min),
+        );
+    }
+    if let Some(max) = field.max
+        && n > max
+    {
+        return invalid(
+            field,
+            FindingReason::AboveMax,
+            messages::above_max(label, max),
+        );
+    }
+    None
+}
+
+fn check_identifier(field: &Field, s: &str, received_on: NaiveDate) -> Option<Finding> {
+    let (result, kind) = if field.kind == FieldKind::IdCard {
+        (check_id_card(s, received_on), IdKind::IdCard)
+    } else {
+        (check_uscc(s), IdKind::Uscc)
+    };
+    let label = &field.label;
+    match result {
+        Ok(()) => None,
+        Err(IdProblem::Format) => invalid(
+            field,
+            FindingReason::Format,
+            messages::id_format(label, kind),
+        ),
+        Err(IdProblem::Checksum) => {
+            invalid(field, FindingReason::Checksum, messages::id_checksum(label))
+        }
+        Err(IdProblem::BirthDate) => invalid(
+            field,
+            FindingReason::BirthDate,
+            messages::id_birth_date(label),
+        ),
+        Err(IdProblem::BirthDateInFuture) => invalid(
+            field,
+            FindingReason::BirthDateInFuture,
+            messages::id_birth_date_in_future(label),
+        ),
+    }
+}
+
+fn check_text(field: &Field, pattern: Option<&regex_lite::Regex>, s: &str) -> Option<Finding> {
+    let label = &field.label;
+    if field.kind == FieldKind::Phone && !is_phone(s) {
+        return invalid(field, FindingReason::Format, messages::phone_format(label));
+    }
+    let length = s.chars().count();
+    if let Some(min) = field.min_length
+        && length < min as usize
+    {
+        return invalid(
+            field,
+            FindingReason::TooShort,
+            messages::too_short(label, min, length),
+        );
+    }
+    if let Some(max) = field.max_length
+        && length > max as usize
+    {
+        return invalid(
+            field,
+            FindingReason::TooLong,
+            messages::too_long(label, max, length),
+        );
+    }
+    if let Some(regex) = pattern
+        && !regex.is_match(s)
+    {
+        let hint = field.pattern_hint.as_ref();
+        return invalid(
+            field,
+            FindingReason::Pattern,
+            messages::pattern(label, hint),
+        );
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ConditionValue::{Bool, Text as Str};
+    use Applies::{No, Unknown, Yes};
+
+    fn eval(cond: &Cond, slots: &[Slot<'_>]) -> Applies {
+        evaluate(cond, slots, ApplicantKind::NaturalPerson)
+    }
+
+    #[test]
+    fn conditions_on_unanswered_fields_are_unknown() {
+        let yes = Value::Bool(true);
+        let leased = Value::String("leased".into());
+        let is_true = Cond::Equals(0, Bool(true));
+        let one_of = Cond::OneOf(0, vec![Str("leased".into()), Str("owned".into())]);
+        for (slot, equals, set) in [
+            (Slot::Answered(&yes), Yes, Yes),
+            (Slot::Blank, Unknown, No),
+            (Slot::Absent, No, No),
+            (Slot::Unknown, Unknown, Unknown),
+        ] {
+            assert_eq!(eval(&is_true, &[slot]), equals, "{slot:?}: equals");
+            assert_eq!(
+                eval(&Cond::IsSet(0, true), &[slot]),
+                set,
+                "{slot:?}: is_set"
+            );
+            assert_eq!(
+                eval(&Cond::IsSet(0, false), &[slot]),
+                !set,
+                "{slot:?}: not set"
+            );
+            assert_eq!(
+                eval(&Cond::Not(Box::new(is_true.clone())), &[slot]),
+                !equals
+            );
+        }
+        assert_eq!(eval(&one_of, &[Slot::Answered(&leased)]), Yes);
+        assert_eq!(eval(&one_of, &[Slot::Answered(&yes)]), No);
+        assert_eq!(eval(&Cond::GreaterThan(0, 1.0), &[Slot::Blank]), Unknown);
+        // Kleene: a known false part decides `all`, a known true part decides `any`.
+        let kind = Cond::ApplicantKind(vec![ApplicantKind::EnterpriseLegalPerson]);
+        let blank = [Slot::Blank];
+        assert_eq!(
+            eval(&Cond::All(vec![kind.clone(), is_true.clone()]), &blank),
+            No
+        );
+        assert_eq!(
+            eval(&Cond::Any(vec![kind.clone(), is_true.clone()]), &blank),
+            Unknown
+        );
+        let natural = Cond::ApplicantKind(vec![ApplicantKind::NaturalPerson]);
+        assert_eq!(
+            eval(&Cond::Any(vec![natural.clone(), is_true.clone()]), &blank),
+            Yes
+        );
+        assert_eq!(eval(&Cond::All(vec![natural, is_true]), &blank), Unknown);
+    }
+
+    /// Conditions of real rule files in words, as the `material_conditional` finding says them.
+    #[test]
+    fn conditions_in_words() {
+        let engine = crate::Engine::embedded().expect("embedded rules");
+        let words = |matter: &str, material: &str| {
+            let version = engine.bundle().matters[matter].last().expect("a version");
+            let i = version.material_index[material];
+            let cond = version.material_when[i].as_ref().expect("a condition");
+            crate::messages::condition(cond, &version.rule.fields)
+        };
+        let not = words("individual_business_registration", "premises_proof");
+        assert_eq!(not.zh, "“经营场所类型”不为“电子商务平台提供的网络经营场所”");
+        assert_eq!(
+            not.en,
+            "“Kind of business premises” is not “Online premises provided by an e-commerce platform”"
+        );
+        let one_of = words("law_firm_establishment", "partnership_agreement");
+        assert!(
+            one_of.zh.contains("为“") && one_of.zh.contains("”或“"),
+            "{}",
+            one_of.zh
+        );
+        let boolean = words("public_place_hygiene_license", "central_ac_report");
+        assert_eq!(boolean.zh, "“是否使用集中空调通风系统”为“是”");
+    }
+}

@@ -1,0 +1,365 @@
+//! Check: one submission against the version of a matter in force on the day of receipt.
+//!
+//! The decision ([`decide::decide`], tested row by row), with its legal sources:
+//! 1. an applicant kind the matter does not serve → 不予受理 (行政许可法 §32(1)-(2): outside the
+//!    remit or not eligible);
+//! 2. any field problem, or a missing/flawed key material (主件) → 补正 with a one-time notice of
+//!    everything (行政许可法 §32(4); 退回件 when a key material is missing);
+//! 3. a missing/flawed non-key material that may not be pledged → 补正 (local 容缺 rules: core,
+//!    safety and environmental materials are never tolerated);
+//! 4. only tolerable (容缺) non-key materials missing/flawed, the matter not instant, the
+//!    applicant without a bad-credit record, and the credit pledge signed → 容缺受理 (local 容缺
+//!    受理 rules, e.g. 济南, 西安, 台州: instant matters and 失信 applicants excluded); the same but
+//!    unsigned → 补正 with the pledge offered;
+//! 5. everything in order → 受理.
+//!
+//! The pledge is offered — in findings, with due dates — only where rule 4 makes signing lead to
+//! 容缺受理. A material whose condition waits on a field not answered yet is told conditionally
+//! (一次性告知, 行政许可法 §32(1)(4)) and does not enter the decision.
+//!
+//! The steps: [`resolve`] the intake (matter, time of receipt, version in force, submitted ids),
+//! check the [`fields`] and the [`materials`], [`decide::decide`], reckon the [`deadlines`], and
+//! assemble the verdict.
+
+mod deadlines;
+mod decide;
+mod fields;
+mod materials;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde_json::Value;
+
+use crate::bundle::{Bundle, MatterVersion};
+use crate::calendar::{Pause, format_date, format_instant, parse_date};
+use crate::error::{Error, ErrorCode, Result};
+use crate::messages;
+use crate::model::{ApplicantKind, CaseType, Text};
+use crate::notice::{NoticeInput, render_notice};
+use crate::submission::{Channel, CheckOptions, MAX_PAUSES, MaterialSubmission, Submission};
+use crate::verdict::{
+    Checklist, Finding, FindingCode, FindingReason, Notice, PledgeBlock, Target, TargetKind,
+    Verdict,
+};
+
+use decide::{Facts, decide};
+
+/// China Standard Time; the engine never looks at the machine's timezone.
+const CHINA_OFFSET_SECONDS: i32 = 8 * 3600;
+/// The longest special-procedure pause accepted, in days.
+const MAX_PAUSE_DAYS: i64 = 366;
+
+fn error(code: ErrorCode, message: Text) -> Error {
+    Error::new(code, message.zh, message.en)
+}
+
+/// Parses an RFC 3339 instant and returns it in China time.
+pub(crate) fn parse_instant(instant: &str) -> Result<DateTime<FixedOffset>> {
+    let china = FixedOffset::east_opt(CHINA_OFFSET_SECONDS).expect("valid offset");
+    let parsed = DateTime::parse_from_rfc3339(instant).map_err(|_| {
+        error(
+            ErrorCode::InvalidInstant,
+            messages::invalid_instant(instant),
+        )
+        .at("/received_at")
+    })?;
+    let local = parsed.with_timezone(&china);
+    let year = chrono::Datelike::year(&local.date_naive());
+    if !(crate::calendar::MIN_YEAR..=crate::calendar::MAX_YEAR).contains(&year) {
+        return Err(crate::calendar::date_out_of_range().at("/received_at"));
+    }
+    Ok(local)
+}
+
+pub(crate) fn version_in_force(
+    versions: &[MatterVersion],
+    day: NaiveDate,
+) -> Option<&MatterVersion> {
+    versions
+        .iter()
+        .rev()
+        .find(|v| v.effective_from <= day && v.effective_until.is_none_or(|until| day <= until))
+}
+
+/// What a check works on once the submission is read: the version in force and each rule item
+/// paired with its submitted value.
+struct Intake<'a> {
+    version: &'a MatterVersion,
+    received: DateTime<FixedOffset>,
+    received_on: NaiveDate,
+    channel: Channel,
+    /// Submitted value per rule field, in rule order.
+    fields: Vec<Option<&'a Value>>,
+    /// Submitted material per rule material, in rule order.
+    materials: Vec<Option<&'a MaterialSubmission>>,
+    pauses: Vec<Pause>,
+}
+
+/// Finds the matter, the time of receipt and the version in force, and pairs the submission
+/// with the version's fields and materials (refusing ids the version does not have).
+fn resolve<'a>(
+    bundle: &'a Bundle,
+    matter_id: &str,
+    submission: &'a Submission,
+    options: &CheckOptions,
+) -> Result<Intake<'a>> {
+    let versions = bundle.matters.get(matter_id).ok_or_else(|| {
+        error(
+            ErrorCode::UnknownMatter,
+            messages::unknown_matter(matter_id),
+        )
+    })?;
+    let instant = options
+        .received_at
+        .as_deref()
+        .or(submission.received_at.as_deref())
+        .ok_or_else(|| {
+            error(
+                ErrorCode::InvalidSubmission,
+                messages::missing_received_at(),
+            )
+            .at("/received_at")
+        })?;
+    let received = parse_instant(instant)?;
+    let received_on = received.date_naive();
+    let version = version_in_force(versions, received_on).ok_or_else(|| {
+        let day = format_date(received_on);
+        error(
+            ErrorCode::NoVersionInForce,
+            messages::no_version_in_force(matter_id, &day),
+        )
+    })?;
+    let rule = &version.rule;
+    // Each field and material of the rule paired with its submitted value, in rule order. Ids
+    // are unique on both sides, so when every submitted id was paired the submission names
+    // nothing unknown and the id-by-id search (with its error) is not needed.
+    let (fields, all_fields_known) = pair_by_id(
+        &version.fields_by_id,
+        |i| rule.fields[i].id.as_str(),
+        &submission.fields.0,
+    );
+    let (materials, all_materials_known) = pair_by_id(
+        &version.materials_by_id,
+        |i| rule.materials[i].id.as_str(),
+        &submission.materials.0,
+    );
+    if !all_fields_known || !all_materials_known {
+        reject_unknown_ids(version, submission)?;
+    }
+    Ok(Intake {
+        version,
+        received,
+        received_on,
+        channel: options.channel.unwrap_or(submission.channel),
+        fields,
+        materials,
+        pauses: parse_pauses(submission)?,
+    })
+}
+
+pub(crate) fn check(
+    bundle: &Bundle,
+    matter_id: &str,
+    submission: &Submission,
+    options: &CheckOptions,
+) -> Result<Verdict> {
+    let intake = resolve(bundle, matter_id, submission, options)?;
+    let (version, rule) = (intake.version, &intake.version.rule);
+    let kind = submission.applicant.kind;
+
+    let mut findings = Vec::new();
+    let eligible = rule.applicant_kinds.contains(&kind);
+    if !eligible {
+        findings.push(ineligible_finding(
+            &rule.applicant_kinds,
+            kind,
+            &rule.legal_basis,
+        ));
+    }
+    let field_check = fields::check_fields(version, &intake.fields, kind, intake.received_on);
+    let mut material_check =
+        materials::check_materials(version, &intake.materials, &field_check.slots, kind);
+
+    let decision = decide(&Facts {
+        eligible,
+        bad_credit: submission.applicant.bad_credit,
+        instant_matter: rule.case_type == CaseType::Instant,
+        field_problem: field_check.states.iter().any(|f| !f.ok),
+        key_material_problem: material_check.key_problem,
+        non_tolerable_problem: material_check.non_tolerable_problem,
+        tolerable_problem: !material_check.pledgeable.is_empty(),
+        pledge_signed: submission.pledge_signed,
+    });
+
+    if decision.pledge_available {
+        materials::offer_pledge(&mut material_check.findings);
+    }
+    findings.extend(field_check.findings);
+    findings.extend(material_check.findings);
+    if decision.pledge_refused {
+        findings.push(pledge_refused_finding(&decision.blocked_by));
+    }
+
+    let reckoned = deadlines::reckon(
+        bundle.calendar(),
+        rule,
+        &intake,
+        &decision,
+        &material_check.pledgeable,
+    )?;
+    let pledge = deadlines::pledge(
+        rule,
+        &decision,
+        submission.pledge_signed,
+        reckoned.pledge_items,
+    );
+
+    let mut verdict = Verdict {
+        matter: rule.matter.clone(),
+        matter_name: rule.name.clone(),
+        version: rule.version.clone(),
+        rules_digest: bundle.digest().to_string(),
+        engine_version: crate::ENGINE_VERSION,
+        received_at: format_instant(&intake.received),
+        channel: intake.channel,
+        outcome: decision.outcome,
+        outcome_label: decision.outcome.label(),
+        findings,
+        checklist: Checklist {
+            fields: field_check.states,
+            materials: material_check.states,
+        },
+        pledge,
+        deadlines: reckoned.deadlines,
+        notice: Notice::default(),
+    };
+    verdict.notice = render_notice(
+        &NoticeInput {
+            centre: bundle.centre(),
+            rule,
+            submission,
+        },
+        &verdict,
+    );
+    Ok(verdict)
+}
+
+/// The submitted value for each rule item (`by_id`: item positions in id order), in rule order,
+/// and whether every submitted id found its item. One merge walk over two sorted lists.
+fn pair_by_id<'s, 'r, T>(
+    by_id: &[usize],
+    id_of: impl Fn(usize) -> &'r str,
+    submitted: &'s BTreeMap<String, T>,
+) -> (Vec<Option<&'s T>>, bool) {
+    let mut paired = vec![None; by_id.len()];
+    let mut items = by_id.iter().copied().peekable();
+    let mut all_known = true;
+    for (id, value) in submitted {
+        while items.next_if(|&i| id_of(i) < id.as_str()).is_some() {}
+        match items.next_if(|&i| id_of(i) == id.as_str()) {
+            Some(i) => paired[i] = Some(value),
+            None => all_known = false,
+        }
+    }
+    (paired, all_known)
+}
+
+fn reject_unknown_ids(version: &MatterVersion, submission: &Submission) -> Result<()> {
+    let (matter, label) = (&version.rule.matter, &version.rule.version);
+    for (kind, ids, known, code, message) in [
+        (
+            "fields",
+            submission.fields.0.keys().collect::<Vec<_>>(),
+            &version.field_index,
+            ErrorCode::UnknownField,
+            messages::unknown_field as fn(&str, &str, &str) -> Text,
+        ),
+        (
+            "materials",
+            submission.materials.0.keys().collect(),
+            &version.material_index,
+            ErrorCode::UnknownMaterial,
+            messages::unknown_material,
+        ),
+    ] {
+        let unknown: Vec<&String> = ids
+            .into_iter()
+            .filter(|id| !known.contains_key(*id))
+            .collect();
+        if let Some(first) = unknown.first() {
+            let mut error = error(code, message(matter, label, first))
+                .at(format!("/{kind}/{}", crate::calendar::clip(first)));
+            for id in unknown {
+                error = error.detail(crate::calendar::clip(id));
+            }
+            return Err(error);
+        }
+    }
+    Ok(())
+}
+
+fn parse_pauses(submission: &Submission) -> Result<Vec<Pause>> {
+    if submission.pauses.len() > MAX_PAUSES {
+        return Err(error(
+            ErrorCode::InvalidPause,
+            messages::too_many_pauses(MAX_PAUSES),
+        )
+        .at("/pauses"));
+    }
+    submission
+        .pauses
+        .iter()
+        .enumerate()
+        .map(|(i, pause)| {
+            let from = parse_date(&pause.from).map_err(|e| e.at(format!("/pauses/{i}/from")))?;
+            let to = parse_date(&pause.to).map_err(|e| e.at(format!("/pauses/{i}/to")))?;
+            if to < from || (to - from).num_days() >= MAX_PAUSE_DAYS {
+                return Err(error(
+                    ErrorCode::InvalidPause,
+                    messages::bad_pause(i + 1, MAX_PAUSE_DAYS),
+                )
+                .at(format!("/pauses/{i}")));
+            }
+            Ok(Pause { from, to })
+        })
+        .collect()
+}
+
+fn ineligible_finding(kinds: &[ApplicantKind], kind: ApplicantKind, basis: &str) -> Finding {
+    Finding {
+        code: FindingCode::ApplicantIneligible,
+        target: Target {
+            kind: TargetKind::Applicant,
+            id: String::from("kind"),
+        },
+        label: kind.label(),
+        reason: Some(FindingReason::ApplicantKind),
+        key: None,
+        tolerable: None,
+        note: None,
+        basis: basis.to_string(),
+        message: messages::ineligible(kinds, kind),
+    }
+}
+
+fn pledge_refused_finding(blocked_by: &[PledgeBlock]) -> Finding {
+    Finding {
+        code: FindingCode::PledgeNotAllowed,
+        target: Target {
+            kind: TargetKind::Applicant,
+            id: String::from("pledge"),
+        },
+        label: messages::pledge_label(),
+        reason: Some(
+            blocked_by
+                .first()
+                .map_or(FindingReason::NothingToPledge, |b| (*b).into()),
+        ),
+        key: None,
+        tolerable: None,
+        note: None,
+        basis: String::from(messages::PLEDGE_BASIS),
+        message: messages::pledge_refused(blocked_by),
+    }
+}

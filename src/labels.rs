@@ -1,0 +1,343 @@
+//! Every label a page shows for an engine concept (applicant kinds, channels, material forms,
+//! statuses, pledge blocks, document kinds) and the headings of the printed documents. The
+//! pages get them from `labels()`; they keep no dictionary of their own for these.
+
+use serde::{Serialize, Serializer};
+
+use crate::model::{ApplicantKind, MaterialForm, Medium, Text};
+use crate::submission::{Channel, MaterialStatus, SubmittedForm};
+use crate::verdict::{DocumentKind, FactKey};
+
+fn text(zh: &str, en: &str) -> Text {
+    Text {
+        zh: zh.into(),
+        en: en.into(),
+    }
+}
+
+/// A list of pairs as a JSON object, in list order.
+fn as_map<S: Serializer>(pairs: &[(String, Text)], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(pairs.iter().map(|(k, v)| (k, v)))
+}
+
+/// An enum's serde name (its variants are unit variants serialized as strings).
+fn key<K: Serialize>(k: K) -> String {
+    match serde_json::to_value(k) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// All labels, each map keyed by its enum's serde names (so TypeScript types them by the enum).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Labels {
+    #[cfg_attr(feature = "wasm", tsify(type = "Record<ApplicantKind, Text>"))]
+    #[serde(serialize_with = "as_map")]
+    pub applicant_kinds: Vec<(String, Text)>,
+    #[cfg_attr(feature = "wasm", tsify(type = "Record<Channel, Text>"))]
+    #[serde(serialize_with = "as_map")]
+    pub channels: Vec<(String, Text)>,
+    /// 材料类型 as required by a rule.
+    #[cfg_attr(feature = "wasm", tsify(type = "Record<MaterialForm, Text>"))]
+    #[serde(serialize_with = "as_map")]
+    pub material_forms: Vec<(String, Text)>,
+    /// 材料形式.
+    #[cfg_attr(feature = "wasm", tsify(type = "Record<Medium, Text>"))]
+    #[serde(serialize_with = "as_map")]
+    pub media: Vec<(String, Text)>,
+    /// What a clerk records as handed in.
+    #[cfg_attr(feature = "wasm", tsify(type = "Record<SubmittedForm, Text>"))]
+    #[serde(serialize_with = "as_map")]
+    pub submitted_forms: Vec<(String, Text)>,
+    #[cfg_attr(feature = "wasm", tsify(type = "Record<MaterialStatus, Text>"))]
+    #[serde(serialize_with = "as_map")]
+    pub material_statuses: Vec<(String, Text)>,
+    /// Why a pledge cannot be used, by `pledge.blocked_by` code.
+    #[cfg_attr(feature = "wasm", tsify(type = "Record<string, Text>"))]
+    #[serde(serialize_with = "as_map")]
+    pub pledge_blocks: Vec<(String, Text)>,
+    #[cfg_attr(feature = "wasm", tsify(type = "Record<DocumentKind, Text>"))]
+    #[serde(serialize_with = "as_map")]
+    pub document_kinds: Vec<(String, Text)>,
+    pub document: DocumentLabels,
+}
+
+/// Headings and captions of the printed documents (the words around the structure's content).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct DocumentLabels {
+    pub particulars: Text,
+    pub materials: Text,
+    pub material: Text,
+    pub status: Text,
+    pub due: Text,
+    pub basis: Text,
+    pub sample: Text,
+}
+
+pub fn labels() -> Labels {
+    use ApplicantKind::*;
+    Labels {
+        applicant_kinds: [
+            NaturalPerson,
+            EnterpriseLegalPerson,
+            InstitutionLegalPerson,
+            SocialOrganizationLegalPerson,
+            AdministrativeOrgan,
+            OtherOrganization,
+        ]
+        .into_iter()
+        .map(|k| (key(k), k.label()))
+        .collect(),
+        channels: [Channel::Window, Channel::Online, Channel::Kiosk]
+            .into_iter()
+            .map(|c| (key(c), channel_label(c)))
+            .collect(),
+        material_forms: [
+            MaterialForm::Original,
+            MaterialForm::Copy,
+            MaterialForm::OriginalAndCopy,
+            MaterialForm::OriginalOrCopy,
+        ]
+        .into_iter()
+        .map(|f| (key(f), material_form_label(f)))
+        .collect(),
+        media: [Medium::Paper, Medium::Electronic, Medium::PaperOrElectronic]
+            .into_iter()
+            .map(|m| (key(m), medium_label(m)))
+            .collect(),
+        submitted_forms: [
+            SubmittedForm::Original,
+            SubmittedForm::Copy,
+            SubmittedForm::OriginalAndCopy,
+        ]
+        .into_iter()
+        .map(|f| (key(f), submitted_form_label(f)))
+        .collect(),
+        material_statuses: [
+            MaterialStatus::Provided,
+            MaterialStatus::Flawed,
+            MaterialStatus::Missing,
+        ]
+        .into_iter()
+        .map(|s| (key(s), material_status_label(s)))
+        .collect(),
+        pledge_blocks: PLEDGE_BLOCKS
+            .iter()
+            .map(|code| (code.to_string(), pledge_block_label(code)))
+            .collect(),
+        document_kinds: [
+            DocumentKind::Acceptance,
+            DocumentKind::PledgeAcceptance,
+            DocumentKind::Correction,
+            DocumentKind::Refusal,
+        ]
+        .into_iter()
+        .map(|k| (key(k), document_title(k)))
+        .collect(),
+        document: DocumentLabels {
+            particulars: text("申请信息", "Application details"),
+            materials: text("收取材料", "Materials received"),
+            material: text("材料名称", "Material"),
+            status: text("收取情况", "Status"),
+            due: text("补交期限", "Due"),
+            basis: text("依据", "Basis"),
+            sample: text(
+                "样本 · 示例配置生成，不得作为正式文书",
+                "SPECIMEN · from a sample profile, not to be issued",
+            ),
+        },
+    }
+}
+
+pub fn channel_label(channel: Channel) -> Text {
+    match channel {
+        Channel::Window => text("窗口", "service window"),
+        Channel::Online => text("网上", "online"),
+        Channel::Kiosk => text("自助终端", "self-service kiosk"),
+    }
+}
+
+pub fn material_form_label(form: MaterialForm) -> Text {
+    match form {
+        MaterialForm::Original => text("原件", "original"),
+        MaterialForm::Copy => text("复印件", "copy"),
+        MaterialForm::OriginalAndCopy => text("原件和复印件", "original and copy"),
+        MaterialForm::OriginalOrCopy => text("原件或复印件", "original or copy"),
+    }
+}
+
+pub fn medium_label(medium: Medium) -> Text {
+    match medium {
+        Medium::Paper => text("纸质", "paper"),
+        Medium::Electronic => text("电子", "electronic"),
+        Medium::PaperOrElectronic => text("纸质或电子", "paper or electronic"),
+    }
+}
+
+pub fn submitted_form_label(form: SubmittedForm) -> Text {
+    match form {
+        SubmittedForm::Original => text("原件", "Original"),
+        SubmittedForm::Copy => text("复印件", "Copy"),
+        SubmittedForm::OriginalAndCopy => text("原件和复印件", "Original and copy"),
+    }
+}
+
+pub fn material_status_label(status: MaterialStatus) -> Text {
+    match status {
+        MaterialStatus::Provided => text("已收取", "received"),
+        MaterialStatus::Flawed => text("有瑕疵", "flawed"),
+        MaterialStatus::Missing => text("未提交", "missing"),
+    }
+}
+
+/// The `pledge.blocked_by` codes the engine emits.
+const PLEDGE_BLOCKS: [&str; 7] = [
+    "applicant_ineligible",
+    "bad_credit",
+    "instant_matter",
+    "field_problem",
+    "key_material_problem",
+    "non_tolerable_material",
+    "nothing_to_pledge",
+];
+
+pub fn pledge_block_label(code: &str) -> Text {
+    match code {
+        "bad_credit" => text(
+            "申请人有未修复的失信记录，不适用容缺受理。",
+            "The applicant has an unrepaired bad-credit record; pledges are not available.",
+        ),
+        "instant_matter" => text(
+            "即办件不适用容缺受理。",
+            "Instant matters cannot be accepted on a pledge.",
+        ),
+        "field_problem" => text(
+            "申请信息尚未填写完整或有误。",
+            "Some details are missing or wrong.",
+        ),
+        "key_material_problem" => text(
+            "主件缺失或有问题，主件不能容缺。",
+            "A key material is missing or flawed; key materials cannot be pledged.",
+        ),
+        "non_tolerable_material" => text(
+            "有不可容缺的材料缺失或有问题。",
+            "A material that cannot be pledged is missing or flawed.",
+        ),
+        "applicant_ineligible" => text(
+            "申请人不属于本事项的服务对象。",
+            "The applicant is not eligible for this service.",
+        ),
+        _ => text("没有需要容缺的材料。", "Nothing to pledge."),
+    }
+}
+
+/// The standard name of each document, used in every channel.
+pub fn document_title(kind: DocumentKind) -> Text {
+    match kind {
+        DocumentKind::Acceptance => text("受理通知书", "Notice of acceptance"),
+        DocumentKind::PledgeAcceptance => text(
+            "容缺受理通知书",
+            "Notice of acceptance with materials outstanding",
+        ),
+        DocumentKind::Correction => text(
+            "补正材料通知书",
+            "Notice to supplement or correct materials",
+        ),
+        DocumentKind::Refusal => text("不予受理通知书", "Notice of non-acceptance"),
+    }
+}
+
+/// The kind code in a document number (`{kind}` of the centre's pattern).
+pub fn document_code(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::Acceptance => "受",
+        DocumentKind::PledgeAcceptance => "容",
+        DocumentKind::Correction => "补",
+        DocumentKind::Refusal => "不受",
+    }
+}
+
+pub fn fact_label(key: FactKey) -> Text {
+    match key {
+        FactKey::Matter => text("申请事项", "Matter"),
+        FactKey::ReceivedAt => text("收件时间", "Received"),
+        FactKey::AcceptedOn => text("受理日期", "Accepted on"),
+        FactKey::PromisedDue => text("承诺办结日期", "Promised decision date"),
+        FactKey::StatutoryDue => text("法定办结期限", "Statutory deadline"),
+        FactKey::StatutoryExtendedDue => text("经批准可延长至", "Extendable with approval to"),
+        FactKey::PledgeDue => text("容缺材料补齐期限", "Pledged materials due"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pledge_block_code_has_its_own_label() {
+        let fallback = pledge_block_label("nothing_to_pledge");
+        for code in PLEDGE_BLOCKS {
+            if code != "nothing_to_pledge" {
+                assert_ne!(pledge_block_label(code), fallback, "{code}");
+            }
+        }
+    }
+
+    /// The enum values the rule format's JSON Schema lists (generated from the types).
+    #[cfg(feature = "schema")]
+    fn schema_values<T: schemars::JsonSchema>() -> Vec<String> {
+        let schema = serde_json::to_value(schemars::schema_for!(T)).unwrap();
+        let mut values = Vec::new();
+        for variant in schema["oneOf"].as_array().into_iter().flatten() {
+            for v in variant["enum"].as_array().into_iter().flatten() {
+                values.push(v.as_str().unwrap().to_string());
+            }
+            if let Some(v) = variant["const"].as_str() {
+                values.push(v.to_string());
+            }
+        }
+        for v in schema["enum"].as_array().into_iter().flatten() {
+            values.push(v.as_str().unwrap().to_string());
+        }
+        values
+    }
+
+    #[cfg(feature = "schema")]
+    #[test]
+    fn every_variant_of_the_rule_format_enums_has_a_label() {
+        let json = serde_json::to_value(labels()).unwrap();
+        for (map, values) in [
+            ("applicant_kinds", schema_values::<ApplicantKind>()),
+            ("material_forms", schema_values::<MaterialForm>()),
+            ("media", schema_values::<Medium>()),
+        ] {
+            assert!(!values.is_empty(), "{map}");
+            let keys: Vec<&String> = json[map].as_object().unwrap().keys().collect();
+            assert_eq!(keys.len(), values.len(), "{map}: {keys:?} vs {values:?}");
+            for v in &values {
+                assert!(json[map].get(v).is_some(), "{map} lacks {v}");
+            }
+        }
+    }
+
+    #[test]
+    fn label_maps_are_keyed_by_serde_names() {
+        let json = serde_json::to_value(labels()).expect("labels serialize");
+        assert_eq!(json["applicant_kinds"]["natural_person"]["zh"], "自然人");
+        assert_eq!(json["channels"]["kiosk"]["zh"], "自助终端");
+        assert_eq!(
+            json["material_forms"]["original_or_copy"]["zh"],
+            "原件或复印件"
+        );
+        assert_eq!(json["material_statuses"]["flawed"]["zh"], "有瑕疵");
+        assert_eq!(json["document_kinds"]["refusal"]["zh"], "不予受理通知书");
+        assert_eq!(
+            json["pledge_blocks"]["bad_credit"]["en"]
+                .as_str()
+                .map(|s| s.is_empty()),
+            Some(false)
+        );
+    }
+}
