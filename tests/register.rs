@@ -623,6 +623,9 @@ fn uploads_limits_and_types(dir: &Path, store: &Store) {
     assert_eq!(draft["status"], "draft");
     assert!(draft["number"].is_null());
     let id = draft["id"].as_str().expect("id");
+    server
+        .get(&format!("/v1/applications/{id}/document"))
+        .assert_error(409, "invalid_state");
 
     // hygiene_rules: at most 1024 bytes, PDF only (the test rules).
     let mut big = PDF.to_vec();
@@ -1274,6 +1277,25 @@ fn handover_and_receipts(dir: &Path, store: &Store) {
 
     let app = server.submit("receipt", &complete("window")).json();
     let number = app["number"].as_str().expect("number");
+    // The exact verdict, numbered, for printing: its digest is the recorded one.
+    let id = app["id"].as_str().expect("id");
+    let document = server
+        .get(&format!("/v1/applications/{id}/document"))
+        .json();
+    let exact = document["verdict_json"].as_str().expect("verdict_json");
+    assert_eq!(
+        qiquan::verdict_digest(exact),
+        app["verdict_digest"].as_str().expect("digest")
+    );
+    assert_eq!(document["verdict_digest"], app["verdict_digest"]);
+    assert_eq!(document["verdict"]["notice"]["number"]["text"], number);
+    assert!(
+        document["verdict"]["notice"]["text"]["zh"]
+            .as_str()
+            .expect("notice text")
+            .contains(number),
+        "the notice's text carries the 文号"
+    );
     let found = server
         .get(&format!("/v1/receipts/{}", encode(number)))
         .json();

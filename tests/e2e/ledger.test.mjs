@@ -112,6 +112,10 @@ test('window: the clerk records an application, gets its number once, and a pled
     await page.click('#record');
     await page.locator('#recorded').waitFor();
     assert.equal(await page.locator('#recorded').getAttribute('data-number'), number, 'the same record');
+    // The printed document is the recorded one: its 文号 is filled in.
+    await page.click('#print');
+    assert.match(await page.locator('#print-root').textContent(), new RegExp(number.replace(/[〔〕]/g, '.')));
+    assert.equal(await page.evaluate(() => window.__printed), 1);
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(errors, []);
     // The owed hygiene rules are in the ledger under that number.

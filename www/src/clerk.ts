@@ -9,7 +9,7 @@ import {
 } from './ui';
 import { printDocs, docsFor } from './print';
 import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, Submission, Text, Verdict } from './types';
-import { createApplication, newKey, RegisterFailure, type Application } from './register';
+import { createApplication, numberedVerdict, newKey, RegisterFailure, type Application } from './register';
 
 type Received = 'original' | 'copy' | 'original_and_copy' | 'flawed' | 'missing';
 
@@ -29,7 +29,7 @@ interface State {
   /** The submission behind `verdict`. */
   submission: Submission | null;
   /** The Idempotency-Key of the body last recorded, and what the register answered. */
-  recorded: { body: string; key: string; app: Application | null; error: string | null } | null;
+  recorded: { body: string; key: string; app: Application | null; document: Verdict | null; error: string | null } | null;
 }
 
 let S: State;
@@ -63,10 +63,11 @@ async function recordApplication(): Promise<void> {
   if (!S.def || !S.submission) return;
   const { received_at: _pageClock, ...submission } = S.submission;
   const body = JSON.stringify({ matter: S.matterId, submission });
-  if (S.recorded?.body !== body) S.recorded = { body, key: newKey(), app: null, error: null };
+  if (S.recorded?.body !== body) S.recorded = { body, key: newKey(), app: null, document: null, error: null };
   const rec = S.recorded;
   try {
     rec.app = await createApplication(body, rec.key);
+    rec.document = await numberedVerdict(rec.app.id);
     rec.error = null;
   } catch (e) {
     console.warn('register', e);
@@ -75,11 +76,17 @@ async function recordApplication(): Promise<void> {
   update();
 }
 
-function recordPanel(): HTMLElement | null {
+/** The record made of exactly the answers now on the page, if any. */
+function currentRecord(): NonNullable<State['recorded']> | null {
   const rec = S.recorded;
   if (!rec || !S.submission) return null;
   const { received_at: _pageClock, ...submission } = S.submission;
-  if (rec.body !== JSON.stringify({ matter: S.matterId, submission })) return null;
+  return rec.body === JSON.stringify({ matter: S.matterId, submission }) ? rec : null;
+}
+
+function recordPanel(): HTMLElement | null {
+  const rec = currentRecord();
+  if (!rec) return null;
   if (rec.error) return h('p', { class: 'inset inset-bad', role: 'alert', id: 'record-error' }, tx(HO.recordFailed).replace('{why}', rec.error));
   const app = rec.app;
   if (!app?.number || !app.verdict) return null;
@@ -314,7 +321,8 @@ function update(): void {
   clear($('#print-actions'), h('button', {
     type: 'button', class: 'button', id: 'print',
     'data-docs': docsFor(v).join(' '), 'data-doc-kind': v.notice.kind,
-    onclick: () => printDocs($('#print-root'), S.verdict!),
+    // Once recorded, the server's numbered document (its 文号 filled in); else the page's.
+    onclick: () => printDocs($('#print-root'), currentRecord()?.document ?? S.verdict!),
   }, `${t('print')}${tx(v.notice.title)}`),
   ' ',
   h('button', { type: 'button', class: 'button button-secondary', id: 'record', onclick: recordApplication }, tx(HO.record)),

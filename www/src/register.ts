@@ -50,6 +50,13 @@ export async function createApplication(body: string, key: string): Promise<Appl
   return res.json();
 }
 
+/** The decided verdict's exact bytes, its notice numbered (for printing the document). */
+export async function numberedVerdict(id: string): Promise<Verdict> {
+  const res = await fetch(`/v1/applications/${encodeURIComponent(id)}/document`);
+  if (!res.ok) throw await failure(res);
+  return (await res.json()).verdict as Verdict;
+}
+
 /** Decides the draft from the files the server received. */
 export async function submitDraft(id: string): Promise<Application> {
   const res = await fetch(`/v1/applications/${encodeURIComponent(id)}/submit`, { method: 'POST' });

@@ -25,11 +25,12 @@ use crate::server::AppState;
 const JSON_LIMIT: usize = crate::submission::MAX_SUBMISSION_BYTES + 4096;
 
 /// The register's route templates, for the metrics' route label.
-pub const ROUTES: [&str; 17] = [
+pub const ROUTES: [&str; 18] = [
     "/v1/applications",
     "/v1/applications/lookup",
     "/v1/applications/{id}",
     "/v1/applications/{id}/answers",
+    "/v1/applications/{id}/document",
     "/v1/applications/{id}/events",
     "/v1/applications/{id}/submit",
     "/v1/applications/{id}/materials/{material}",
@@ -52,6 +53,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/v1/applications/lookup", post(lookup))
         .route("/v1/applications/{id}", get(show))
         .route("/v1/applications/{id}/answers", get(answers))
+        .route("/v1/applications/{id}/document", get(document))
         .route("/v1/applications/{id}/events", get(events))
         .route("/v1/applications/{id}/submit", post(submit))
         .route("/v1/applications/{id}/materials/{material}", put(upload))
@@ -245,6 +247,18 @@ async fn answers(
     Ok(json_response(
         StatusCode::OK,
         &applications::answers(reg, &id).await?,
+    ))
+}
+
+async fn document(
+    State(state): State<Arc<AppState>>,
+    id: Result<Path<String>, PathRejection>,
+) -> RegisterResult<Response> {
+    let reg = register(&state)?;
+    let Path(id) = id.map_err(bad_path)?;
+    Ok(json_response(
+        StatusCode::OK,
+        &applications::document(reg, &id).await?,
     ))
 }
 

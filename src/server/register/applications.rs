@@ -500,6 +500,32 @@ pub async fn answers(reg: &Register, id: &str) -> RegisterResult<Value> {
     Ok(json!({"id": id, "matter": row.try_get::<String, _>("matter")?, "submission": submission}))
 }
 
+/// The decided verdict's exact bytes (decrypted: the stored readable copy is scrubbed), for
+/// printing the numbered document; their digest is the recorded `verdict_digest`.
+pub async fn document(reg: &Register, id: &str) -> RegisterResult<Value> {
+    let row = sqlx::query("SELECT verdict_sealed, verdict_digest FROM applications WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(&reg.db.pool)
+        .await?
+        .ok_or_else(RegisterError::application_not_found)?;
+    let Some(sealed) = row.try_get::<Option<String>, _>("verdict_sealed")? else {
+        return Err(RegisterError::new(
+            RegisterCode::InvalidState,
+            "该申请尚未作出决定，没有文书。",
+            "The application has not been decided yet, so there is no document.",
+        ));
+    };
+    let bytes = reg.key.open(&sealed)?;
+    let text = String::from_utf8(bytes).map_err(RegisterError::storage)?;
+    let verdict: Value = serde_json::from_str(&text).map_err(RegisterError::storage)?;
+    Ok(json!({
+        "id": id,
+        "verdict": verdict,
+        "verdict_json": text,
+        "verdict_digest": row.try_get::<Option<String>, _>("verdict_digest")?,
+    }))
+}
+
 /// Application ids whose ID card or phone field holds this value (by its keyed hash).
 pub async fn lookup(reg: &Register, kind: &str, value: &str) -> RegisterResult<Vec<String>> {
     let digest = reg.key.lookup(kind, value);
