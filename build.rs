@@ -94,8 +94,25 @@ fn main() {
          /// into JSON when build.rs could convert it exactly).\n\
          pub static EMBEDDED_RULES: &[(&str, &str, Option<&str>)] = &[\n",
     );
+    let wasm = std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|arch| arch == "wasm32");
     for (index, ((relative, path), text)) in files.iter().zip(&texts).enumerate() {
-        let parsed = match pre_parse(text) {
+        // The wasm module parses the TOML itself, without its comment lines (the citations):
+        // typed JSON deserializers for the whole rule format, plus the JSON text, cost more
+        // module size than the budget has room for. The digest above is of the full text.
+        let (json, toml) = if wasm {
+            let file = parsed_dir.join(format!("{index}.toml"));
+            fs::write(&file, strip_comment_lines(text)).expect("write stripped rule file");
+            (
+                None,
+                format!("include_str!({:?})", file.display().to_string()),
+            )
+        } else {
+            (
+                pre_parse(text),
+                format!("include_str!({:?})", path.display().to_string()),
+            )
+        };
+        let parsed = match json {
             Some(json) => {
                 let file = parsed_dir.join(format!("{index}.json"));
                 fs::write(&file, json).expect("write pre-parsed rule file");
@@ -103,10 +120,7 @@ fn main() {
             }
             None => String::from("None"),
         };
-        code.push_str(&format!(
-            "    ({relative:?}, include_str!({:?}), {parsed}),\n",
-            path.display().to_string()
-        ));
+        code.push_str(&format!("    ({relative:?}, {toml}, {parsed}),\n"));
     }
     code.push_str("];\n");
     code.push_str(&format!(
@@ -114,4 +128,16 @@ fn main() {
          pub const EMBEDDED_DIGEST: &str = {digest:?};\n"
     ));
     fs::write(out_dir.join("embedded_rules.rs"), code).expect("write embedded_rules.rs");
+}
+
+/// The text without its whole-line comments. A file with a multi-line string (where a line
+/// may start with `#` inside the value) is kept whole.
+fn strip_comment_lines(text: &str) -> String {
+    if text.contains("\"\"\"") || text.contains("\'\'\'") {
+        return text.to_string();
+    }
+    text.lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .map(|line| format!("{line}\n"))
+        .collect()
 }

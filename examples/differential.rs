@@ -452,7 +452,7 @@ fn field_value(rng: &mut Rng, dates: &Dates, field: &qiquan::model::Field, good:
             format!("{:04}-{m:02}-{d:02}", y.clamp(1990, 2030))
         }
         FieldKind::Date => dates.date_text(rng),
-        FieldKind::Number => {
+        FieldKind::Number | FieldKind::Integer => {
             let number = if good {
                 let v = match (field.min, field.max) {
                     (Some(lo), Some(hi)) => *rng.pick(&[lo, hi, (lo + hi) / 2.0]),
@@ -634,9 +634,24 @@ fn submission(rng: &mut Rng, dates: &Dates, matter: &MatterFile) -> (String, Opt
         } else if plan.good {
             "provided"
         } else {
-            *rng.pick(&["provided", "provided", "provided", "flawed", "missing"])
+            *rng.pick(&[
+                "provided",
+                "provided",
+                "provided",
+                "flawed",
+                "missing",
+                "shared",
+                "committed",
+            ])
         };
         let mut entry = vec![("status".to_string(), format!("\"{status}\""))];
+        if status == "shared" && rng.chance(70) {
+            let reference = text_value(rng);
+            entry.push(("reference".into(), string_literal(rng, &reference)));
+        }
+        if !plan.good && rng.chance(10) {
+            entry.push(("copies".into(), rng.range(0, 3).to_string()));
+        }
         if !plan.good && rng.chance(30) {
             let form = rng.pick(&["original", "copy", "original_and_copy"]);
             entry.push(("form".into(), format!("\"{form}\"")));

@@ -6,7 +6,7 @@ use serde::{Serialize, Serializer};
 
 use crate::model::{ApplicantKind, MaterialForm, Medium, Text};
 use crate::submission::{Channel, MaterialStatus, SubmittedForm};
-use crate::verdict::{DocumentKind, FactKey};
+use crate::verdict::{DocumentKind, FactKey, PledgeBlock};
 
 fn text(zh: &str, en: &str) -> Text {
     Text {
@@ -54,13 +54,26 @@ pub struct Labels {
     #[serde(serialize_with = "as_map")]
     pub material_statuses: Vec<(String, Text)>,
     /// Why a pledge cannot be used, by `pledge.blocked_by` code.
-    #[cfg_attr(feature = "wasm", tsify(type = "Record<string, Text>"))]
+    #[cfg_attr(feature = "wasm", tsify(type = "Record<PledgeBlock, Text>"))]
     #[serde(serialize_with = "as_map")]
     pub pledge_blocks: Vec<(String, Text)>,
     #[cfg_attr(feature = "wasm", tsify(type = "Record<DocumentKind, Text>"))]
     #[serde(serialize_with = "as_map")]
     pub document_kinds: Vec<(String, Text)>,
     pub document: DocumentLabels,
+    pub window: WindowLabels,
+}
+
+/// Captions of what the window records beside a material's status.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct WindowLabels {
+    /// 免提交: the licence number or shared-record reference.
+    pub reference: Text,
+    /// How many copies were received.
+    pub copies: Text,
+    /// 告知承诺: the applicant's choice to commit instead of providing a proof.
+    pub commit_instead: Text,
 }
 
 /// Headings and captions of the printed documents (the words around the structure's content).
@@ -119,13 +132,15 @@ pub fn labels() -> Labels {
             MaterialStatus::Provided,
             MaterialStatus::Flawed,
             MaterialStatus::Missing,
+            MaterialStatus::Shared,
+            MaterialStatus::Committed,
         ]
         .into_iter()
         .map(|s| (key(s), material_status_label(s)))
         .collect(),
-        pledge_blocks: PLEDGE_BLOCKS
+        pledge_blocks: PledgeBlock::all()
             .iter()
-            .map(|code| (code.to_string(), pledge_block_label(code)))
+            .map(|&block| (key(block), pledge_block_label(block)))
             .collect(),
         document_kinds: [
             DocumentKind::Acceptance,
@@ -146,6 +161,17 @@ pub fn labels() -> Labels {
             sample: text(
                 "样本 · 示例配置生成，不得作为正式文书",
                 "SPECIMEN · from a sample profile, not to be issued",
+            ),
+        },
+        window: WindowLabels {
+            reference: text(
+                "证照编号或共享记录编号",
+                "Licence number or shared-record reference",
+            ),
+            copies: text("收到复印件份数", "Copies received"),
+            commit_instead: text(
+                "以告知承诺代替此证明，承诺：",
+                "Commit instead of providing this proof. I commit that: ",
             ),
         },
     }
@@ -189,47 +215,45 @@ pub fn material_status_label(status: MaterialStatus) -> Text {
         MaterialStatus::Provided => text("已收取", "received"),
         MaterialStatus::Flawed => text("有瑕疵", "flawed"),
         MaterialStatus::Missing => text("未提交", "missing"),
+        MaterialStatus::Shared => text(
+            "共享获取（免提交）",
+            "obtained by data sharing (not to be submitted)",
+        ),
+        MaterialStatus::Committed => text("告知承诺", "replaced by a written commitment"),
     }
 }
 
-/// The `pledge.blocked_by` codes the engine emits.
-const PLEDGE_BLOCKS: [&str; 7] = [
-    "applicant_ineligible",
-    "bad_credit",
-    "instant_matter",
-    "field_problem",
-    "key_material_problem",
-    "non_tolerable_material",
-    "nothing_to_pledge",
-];
-
-pub fn pledge_block_label(code: &str) -> Text {
-    match code {
-        "bad_credit" => text(
+pub fn pledge_block_label(block: PledgeBlock) -> Text {
+    match block {
+        PledgeBlock::BadCredit => text(
             "申请人有未修复的失信记录，不适用容缺受理。",
             "The applicant has an unrepaired bad-credit record; pledges are not available.",
         ),
-        "instant_matter" => text(
+        PledgeBlock::InstantMatter => text(
             "即办件不适用容缺受理。",
             "Instant matters cannot be accepted on a pledge.",
         ),
-        "field_problem" => text(
+        PledgeBlock::FieldProblem => text(
             "申请信息尚未填写完整或有误。",
             "Some details are missing or wrong.",
         ),
-        "key_material_problem" => text(
+        PledgeBlock::KeyMaterialProblem => text(
             "主件缺失或有问题，主件不能容缺。",
             "A key material is missing or flawed; key materials cannot be pledged.",
         ),
-        "non_tolerable_material" => text(
+        PledgeBlock::NonTolerableMaterial => text(
             "有不可容缺的材料缺失或有问题。",
             "A material that cannot be pledged is missing or flawed.",
         ),
-        "applicant_ineligible" => text(
+        PledgeBlock::ApplicantIneligible => text(
             "申请人不属于本事项的服务对象。",
             "The applicant is not eligible for this service.",
         ),
-        _ => text("没有需要容缺的材料。", "Nothing to pledge."),
+        PledgeBlock::RefusedByFacts => text(
+            "申请依法不予受理，不适用容缺受理。",
+            "The application cannot be accepted at all, so no pledge applies.",
+        ),
+        PledgeBlock::NothingToPledge => text("没有需要容缺的材料。", "Nothing to pledge."),
     }
 }
 
@@ -276,11 +300,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_pledge_block_code_has_its_own_label() {
-        let fallback = pledge_block_label("nothing_to_pledge");
-        for code in PLEDGE_BLOCKS {
-            if code != "nothing_to_pledge" {
-                assert_ne!(pledge_block_label(code), fallback, "{code}");
+    fn every_pledge_block_has_its_own_label() {
+        let all = PledgeBlock::all();
+        for (i, block) in all.iter().enumerate() {
+            for other in &all[..i] {
+                assert_ne!(
+                    pledge_block_label(*block),
+                    pledge_block_label(*other),
+                    "{block:?}"
+                );
             }
         }
     }

@@ -4,7 +4,11 @@
 
 use crate::bundle::Cond;
 use crate::calendar::clip;
-use crate::model::{ApplicantKind, ConditionValue, Field, Material, MaterialForm, Medium, Text};
+use crate::model::{
+    ApplicantKind, ConditionValue, Field, Material, MaterialForm, MaterialGroup, Medium,
+    OriginalHandling, Refusal, SharingKind, Text,
+};
+use crate::submission::Channel;
 use crate::verdict::PledgeBlock;
 
 pub(crate) fn text(zh: impl Into<String>, en: impl Into<String>) -> Text {
@@ -116,6 +120,7 @@ pub(crate) enum Expected {
     Option,
     Date,
     Text,
+    Integer,
 }
 
 impl Expected {
@@ -126,6 +131,7 @@ impl Expected {
             Self::Option => ("列表中的一个选项", "one of the listed options"),
             Self::Date => ("日期（YYYY-MM-DD）", "a date (YYYY-MM-DD)"),
             Self::Text => ("文字", "text"),
+            Self::Integer => ("整数", "a whole number"),
         }
     }
 }
@@ -213,6 +219,29 @@ pub(crate) fn not_a_date(label: &Text) -> Text {
         ),
         format!(
             "“{}” is not a valid date; use YYYY-MM-DD, e.g. 2026-03-02.",
+            label.en
+        ),
+    )
+}
+
+pub(crate) fn date_after_receipt(label: &Text) -> Text {
+    text(
+        format!("“{}”不能晚于收件日期，请核对后重新填写。", label.zh),
+        format!(
+            "“{}” cannot be after the day of receipt; please check it.",
+            label.en
+        ),
+    )
+}
+
+pub(crate) fn too_recent(label: &Text, years: u32) -> Text {
+    text(
+        format!(
+            "“{}”须在收件日期 {years} 周年以前，请核对；不符合的，不能申请。",
+            label.zh
+        ),
+        format!(
+            "“{}” must be at least {years} full years before the day of receipt; please check it. If it is not, the applicant does not qualify.",
             label.en
         ),
     )
@@ -357,6 +386,17 @@ pub(crate) fn describe_form(material: &Material) -> Text {
         }
         Medium::PaperOrElectronic => {}
     }
+    match material.original_handling {
+        Some(OriginalHandling::Returned) => {
+            zh.push_str("，原件核验后退回");
+            en.push_str(", the original shown and returned");
+        }
+        Some(OriginalHandling::Kept) => {
+            zh.push_str("，原件留存");
+            en.push_str(", the original kept on file");
+        }
+        None => {}
+    }
     text(zh, en)
 }
 
@@ -498,6 +538,10 @@ pub(crate) fn pledge_refused(blocked_by: &[PledgeBlock]) -> Text {
             PledgeBlock::NonTolerableMaterial => (
                 "有不可容缺的材料缺失或有误。",
                 " a material that cannot be pledged is missing or flawed.",
+            ),
+            PledgeBlock::RefusedByFacts => (
+                "本申请不予受理（见拒绝理由）。",
+                " the application is not accepted (see the reason given).",
             ),
             PledgeBlock::ApplicantIneligible => (
                 "申请人不属于本事项的服务对象。",
@@ -664,4 +708,277 @@ pub(crate) fn field_hint(when: &Text, required: bool) -> Text {
             format!("May be filled in if {}.", when.en),
         )
     }
+}
+
+// ---- Refusal by facts (行政许可法 §32(1)(1)(2)) ---------------------------------------------
+
+pub(crate) fn refused(refusal: &Refusal) -> Text {
+    let (reason, refer) = (&refusal.reason, refusal.refer_to.as_ref());
+    let reason_zh = reason.zh.trim_end_matches('。');
+    let reason_en = sentence_case_after_colon(reason.en.trim_end_matches('.'));
+    match refer {
+        Some(to) => text(
+            format!("本申请不予受理：{reason_zh}。请向{}提出申请。", to.zh),
+            format!(
+                "The application is not accepted: {reason_en}. Apply to {} instead.",
+                to.en
+            ),
+        ),
+        None => text(
+            format!("本申请不予受理：{reason_zh}。"),
+            format!("The application is not accepted: {reason_en}."),
+        ),
+    }
+}
+
+/// "Licences for …" → "licences for …" after a colon; an acronym ("PRC …") is kept.
+fn sentence_case_after_colon(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second))
+            if first.is_ascii_uppercase() && second.is_ascii_lowercase() =>
+        {
+            format!("{}{}", first.to_ascii_lowercase(), &text[1..])
+        }
+        _ => text.to_string(),
+    }
+}
+
+// ---- Alternative materials -------------------------------------------------------------------
+
+/// "“A”（原件1份）或“B”（复印件1份）" / "“A” (1 original) or “B” (1 copy)".
+fn alternatives(members: &[&Material]) -> Text {
+    let zh: Vec<String> = members
+        .iter()
+        .map(|m| format!("“{}”（{}）", m.name.zh, describe_form(m).zh))
+        .collect();
+    let en: Vec<String> = members
+        .iter()
+        .map(|m| format!("“{}” ({})", m.name.en, describe_form(m).en))
+        .collect();
+    text(zh.join("或"), en.join(" or "))
+}
+
+/// How many of the alternatives: "以下任一材料" / "any one of" or "以下材料中至少 n 项".
+fn how_many(at_least: u32) -> Text {
+    if at_least <= 1 {
+        text("以下任一材料", "any one of")
+    } else {
+        text(
+            format!("以下材料中至少 {at_least} 项"),
+            format!("at least {at_least} of"),
+        )
+    }
+}
+
+pub(crate) fn group_unsatisfied(
+    group: &MaterialGroup,
+    members: &[&Material],
+    flawed: &[(Text, Option<String>)],
+) -> Text {
+    let key = members.iter().any(|m| m.key);
+    let (key_zh, key_en) = if key {
+        ("【主件】", "[key material] ")
+    } else {
+        ("", "")
+    };
+    let (list, many) = (alternatives(members), how_many(group.at_least));
+    let mut message = text(
+        format!(
+            "{key_zh}缺少“{}”。请提交{}：{}。",
+            group.name.zh, many.zh, list.zh
+        ),
+        format!(
+            "{key_en}“{}” is missing. Please provide {}: {}.",
+            group.name.en, many.en, list.en
+        ),
+    );
+    for (name, note) in flawed {
+        let note = note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        message.zh.push_str(&format!(
+            "已提交的“{}”存在问题{}。",
+            name.zh,
+            note.map(|n| format!("：{n}")).unwrap_or_default()
+        ));
+        message.en.push_str(&format!(
+            " The “{}” handed in has a flaw{}.",
+            name.en,
+            note.map(|n| format!(": {n}")).unwrap_or_default()
+        ));
+    }
+    message
+}
+
+pub(crate) fn group_conditional(group: &MaterialGroup, members: &[&Material], when: &Text) -> Text {
+    let (list, many) = (alternatives(members), how_many(group.at_least));
+    text(
+        format!(
+            "如{}，还须提交“{}”：{}：{}。",
+            when.zh, group.name.zh, many.zh, list.zh
+        ),
+        format!(
+            "If {}, “{}” must also be provided: {} {}.",
+            when.en, group.name.en, many.en, list.en
+        ),
+    )
+}
+
+// ---- 免提交: shared data, electronic licences, 告知承诺 ------------------------------------------
+
+/// The basis of a material obtained by the office itself.
+pub(crate) const SHARING_BASIS: &str = "《国务院关于在线政务服务的若干规定》第七条（可以通过数据共享获取的信息，不得要求申请人提供）、第十条、第十一条（电子证照与纸质证照具有同等法律效力）";
+
+/// The basis of a commitment replacing a proof.
+pub(crate) const COMMITMENT_BASIS: &str =
+    "《国务院办公厅关于全面推行证明事项告知承诺制的指导意见》（国办发〔2020〕42号）";
+
+/// Appends, to a missing material's message, how it need not be handed in: the office can
+/// obtain it, or (no bad-credit record) the applicant may commit instead.
+pub(crate) fn push_exemption_hints(message: &mut Text, material: &Material, bad_credit: bool) {
+    if let Some(sharing) = material
+        .sharing
+        .as_ref()
+        .filter(|s| s.by != SharingKind::None)
+    {
+        let system = sharing
+            .system
+            .clone()
+            .unwrap_or_else(|| text("共享系统", "the sharing system"));
+        message.zh.push_str(&format!(
+            "该材料可由窗口通过“{}”获取：已获取的，记录证照编号或共享记录编号即可，申请人免于提交。",
+            system.zh
+        ));
+        message.en.push_str(&format!(
+            " The office can obtain it from “{}”: once obtained, record the licence number or shared-record reference and the applicant need not provide it.",
+            system.en
+        ));
+    }
+    if material.commitment.is_some() && !bad_credit {
+        message
+            .zh
+            .push_str("也可签署告知承诺书代替该证明（告知承诺制），承诺后不再提交，事后核查。");
+        message.en.push_str(" Alternatively the applicant may sign a written commitment (告知承诺) instead of this proof: it is then never owed, and checked afterwards.");
+    }
+}
+
+pub(crate) fn not_shareable(material: &Material) -> Text {
+    let form = describe_form(material);
+    text(
+        format!(
+            "“{}”不能通过数据共享或电子证照获取，须由申请人提交{}。",
+            material.name.zh, form.zh
+        ),
+        format!(
+            "“{}” cannot be obtained by data sharing or from the electronic licence system; the applicant must provide {}.",
+            material.name.en, form.en
+        ),
+    )
+}
+
+pub(crate) fn shared_without_reference(material: &Material) -> Text {
+    text(
+        format!(
+            "“{}”记为共享获取，但未记录证照编号或共享记录编号：请补记编号，无法获取的，请申请人提交。",
+            material.name.zh
+        ),
+        format!(
+            "“{}” is recorded as obtained by sharing without a licence number or record reference: record it, or, if it cannot be obtained, ask the applicant for the material.",
+            material.name.en
+        ),
+    )
+}
+
+pub(crate) fn exempt_shared(material: &Material, system: Option<&Text>, reference: &str) -> Text {
+    let system = system
+        .cloned()
+        .unwrap_or_else(|| text("共享系统", "the sharing system"));
+    let reference = clip(reference);
+    text(
+        format!(
+            "“{}”已通过“{}”获取（编号 {reference}），免于提交。",
+            material.name.zh, system.zh
+        ),
+        format!(
+            "“{}” was obtained from “{}” (reference {reference}); the applicant need not provide it.",
+            material.name.en, system.en
+        ),
+    )
+}
+
+pub(crate) fn exempt_committed(material: &Material) -> Text {
+    text(
+        format!(
+            "“{}”以申请人书面承诺代替（告知承诺），不再提交；行政机关将事后核查，承诺不实的，依法撤销并记入信用记录。",
+            material.name.zh
+        ),
+        format!(
+            "“{}” is replaced by the applicant's written commitment (告知承诺) and will not be required; the office checks it afterwards, and a false commitment leads to revocation and a credit record.",
+            material.name.en
+        ),
+    )
+}
+
+pub(crate) fn commitment_not_offered(material: &Material) -> Text {
+    let form = describe_form(material);
+    text(
+        format!("“{}”不适用告知承诺，请提交{}。", material.name.zh, form.zh),
+        format!(
+            "“{}” cannot be replaced by a commitment; please provide {}.",
+            material.name.en, form.en
+        ),
+    )
+}
+
+pub(crate) fn commitment_bad_credit(material: &Material) -> Text {
+    let form = describe_form(material);
+    text(
+        format!(
+            "申请人有失信记录，不适用告知承诺：“{}”须提交{}。",
+            material.name.zh, form.zh
+        ),
+        format!(
+            "The applicant has a bad-credit (失信) record, which excludes commitments: “{}” must be provided as {}.",
+            material.name.en, form.en
+        ),
+    )
+}
+
+// ---- Originals and copies ----------------------------------------------------------------------
+
+pub(crate) fn too_few_copies(material: &Material, given: u32) -> Text {
+    let form = describe_form(material);
+    text(
+        format!(
+            "“{}”需提交{}，收到复印件 {given} 份，份数不足。",
+            material.name.zh, form.zh
+        ),
+        format!(
+            "“{}” must be provided as {}; {given} copies were handed in, too few.",
+            material.name.en, form.en
+        ),
+    )
+}
+
+/// A channel's name (GB/T 39046-2020 办理形式).
+fn channel_words(channel: Channel) -> (&'static str, &'static str) {
+    match channel {
+        Channel::Window => ("窗口办理", "at the window"),
+        Channel::Online => ("网上办理", "online"),
+        Channel::Kiosk => ("自助终端", "at a kiosk"),
+    }
+}
+
+pub(crate) fn electronic_not_on_channel(material: &Material, channel: Channel) -> Text {
+    let (zh, en) = channel_words(channel);
+    let form = describe_form(material);
+    text(
+        format!(
+            "“{}”{zh}时不接受电子材料，请提交纸质{}。",
+            material.name.zh, form.zh
+        ),
+        format!(
+            "“{}” is not accepted in electronic form {en}; please provide {} on paper.",
+            material.name.en, form.en
+        ),
+    )
 }

@@ -74,6 +74,109 @@ pub struct MatterFile {
     pub fields: Vec<Field>,
     /// Materials (申请材料), in display order.
     pub materials: Vec<Material>,
+    /// The rule-file format: absent or 1 for the original format; 2 for a file that uses any of
+    /// the keys below or the v2 keys of fields and materials (`refusals`, `material_groups`,
+    /// `joint`, `forwarding`, a material's `sharing`, `commitment`, `never_tolerable`,
+    /// `original_handling`, `electronic_channels`, the `integer` field type, a date field's
+    /// `not_after_receipt`/`min_years_before_receipt`). A format-1 file loads unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<u32>,
+    /// Refusals by facts (行政许可法 §32(1)(1)(2)): field values for which the office does not
+    /// accept the application at all, with the reason and, where the law says so, the authority
+    /// to apply to instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refusals: Vec<Refusal>,
+    /// Alternative materials: "A or B", "at least n of".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub material_groups: Vec<MaterialGroup>,
+    /// 联办件: the lead and co-handling departments (`case_type = "joint"` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joint: Option<Joint>,
+    /// 上报件: the forwarding deadline and the higher authority's limit (`case_type =
+    /// "forwarded"` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forwarding: Option<Forwarding>,
+    /// The centre's online cut-off time (`HH:MM`, China time): an online application received
+    /// on a working day before it counts from that day, one received after it from the next
+    /// working day. Without it, every online application counts from the next working day.
+    /// (Belongs in the centre profile once there is one; per matter until then.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online_cutoff: Option<String>,
+}
+
+/// A refusal by facts: when `when` holds (on answered fields), the application is not accepted
+/// (不予受理) with this reason.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Refusal {
+    pub id: String,
+    /// The facts that put the application outside the office's remit, or make it need no
+    /// licence; may name any field.
+    pub when: Condition,
+    /// Why, told to the applicant.
+    pub reason: Text,
+    /// The regulation and article.
+    pub basis: String,
+    /// The authority to apply to instead (行政许可法 §32(1)(2)), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refer_to: Option<Text>,
+}
+
+/// Alternative materials: the group is satisfied when at least `at_least` of its members are
+/// handed in and in order. Members are listed as materials and are not required one by one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MaterialGroup {
+    pub id: String,
+    /// What the group proves, e.g. 经营场所使用证明.
+    pub name: Text,
+    /// Member material ids (at least two).
+    pub members: Vec<String>,
+    /// How many members are needed; 1 ("A or B") by default.
+    #[serde(default = "one")]
+    pub at_least: u32,
+    /// Required only when this holds (members may not have their own `when`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    pub basis: String,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// 联办件: one lead department receives and answers; the others handle in parallel
+/// (行政许可法 §26, §42(2)).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Joint {
+    /// 牵头部门.
+    pub lead: Text,
+    /// 协办部门 (at least one).
+    pub co_handling: Vec<Text>,
+}
+
+/// 上报件: the receiving office reviews and forwards to a higher authority, which decides
+/// (行政许可法 §43).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Forwarding {
+    /// The authority that decides.
+    pub authority: Text,
+    /// The receiving office's review and forwarding deadline, from acceptance (§43: 20 days).
+    pub forward_within: TimeLimit,
+    /// The higher authority's own limit, from the day it receives the file (reported, not
+    /// counted: that day is not known at acceptance).
+    pub authority_limit: TimeLimit,
+    pub basis: String,
 }
 
 /// The 容缺 ledger's parameters (容缺台账). 化州 (化府办〔2025〕22号) keeps a ledger of owed
@@ -319,6 +422,13 @@ pub struct Field {
     /// Help shown under the field (填报须知).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<Text>,
+    /// Date fields: the date may not be after the China-time day of receipt (format 2).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_after_receipt: bool,
+    /// Date fields: the date must be at least this many whole years before the day of receipt,
+    /// e.g. 18 for an adult's date of birth (format 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_years_before_receipt: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -339,6 +449,8 @@ pub enum FieldKind {
     Uscc,
     /// Mainland mobile number or landline with area code.
     Phone,
+    /// A whole number, e.g. a head count; `min`/`max` apply (format 2).
+    Integer,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -445,6 +557,74 @@ pub struct Material {
         schemars(length(min = 1), inner(regex(pattern = r"^[a-z]+/[a-z0-9.+-]+$")))
     )]
     pub accept: Option<Vec<String>>,
+    /// Whether the office can obtain the material itself (免提交): by data sharing or from the
+    /// electronic licence system (《国务院关于在线政务服务的若干规定》§7, §10–11), or not
+    /// (`by = "none"`). Lint warns on a material issued by a department that says neither.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sharing: Option<Sharing>,
+    /// 告知承诺 (国办发〔2020〕42号): the applicant's written commitment may replace this proof
+    /// for good (checked afterwards). Never on key, never-tolerable materials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment: Option<Commitment>,
+    /// A safety or environmental material that may never be tolerated (容缺) or replaced by a
+    /// commitment; lint enforces it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub never_tolerable: bool,
+    /// What the window does with an original: shows it back (核验原件后退回) or keeps it (留存).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_handling: Option<OriginalHandling>,
+    /// The channels on which an electronic copy is accepted (GB/T 39046-2020 办理形式); when
+    /// empty, any channel the `medium` allows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub electronic_channels: Vec<crate::submission::Channel>,
+}
+
+/// How the office may obtain a material itself.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Sharing {
+    pub by: SharingKind,
+    /// The source system, e.g. 全国一体化政务服务平台电子证照库; required unless `by = "none"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<Text>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SharingKind {
+    /// 数据共享: another department's records.
+    DataSharing,
+    /// 电子证照: the electronic licence system.
+    ElectronicLicence,
+    /// Not obtainable: the applicant supplies it.
+    None,
+}
+
+/// 告知承诺 on a material.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Commitment {
+    /// The document allowing the commitment for this matter (e.g. the province's 告知承诺 list).
+    pub basis: String,
+    /// What the applicant commits to, printed on the commitment (承诺书).
+    pub terms: Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OriginalHandling {
+    /// 核验原件后退回.
+    Returned,
+    /// 原件留存.
+    Kept,
 }
 
 /// Default upload limit per material file.
@@ -508,6 +688,9 @@ pub struct CalendarFile {
     /// 调休: weekend days declared working days.
     #[serde(default)]
     pub make_up_workdays: Vec<MakeUpWorkday>,
+    /// The rule-file format (1 or 2; absent is 1). Calendar files are the same in both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

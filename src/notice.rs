@@ -531,9 +531,19 @@ fn refusal_body(
     notice.items = verdict
         .findings
         .iter()
-        .filter(|f| f.code == FindingCode::ApplicantIneligible)
+        .filter(|f| {
+            matches!(
+                f.code,
+                FindingCode::ApplicantIneligible | FindingCode::RefusedByFacts
+            )
+        })
         .enumerate()
-        .map(|(i, f)| item(i + 1, f, REFUSAL_BASIS))
+        .map(|(i, f)| match f.code {
+            // A refusal on the facts cites the rule's own article (and names the authority to
+            // apply to in its text, §32(1)(2)).
+            FindingCode::RefusedByFacts => item(i + 1, f, &f.basis),
+            _ => item(i + 1, f, REFUSAL_BASIS),
+        })
         .collect();
     notice.closing = text("特此通知。", "Notice is hereby given.");
     let (body, court) = match centre {

@@ -59,6 +59,7 @@ pub struct Applicant {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// 窗口办理
@@ -84,6 +85,13 @@ pub struct MaterialSubmission {
     /// The clerk's note on a flaw (瑕疵), e.g. "未加盖公章".
     #[serde(default)]
     pub note: Option<String>,
+    /// `status = "shared"`: the licence number (证照编号) or shared-record reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// The number of copies handed in, when the clerk counts them; checked against the rule's
+    /// `copies`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copies: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -93,6 +101,11 @@ pub enum MaterialStatus {
     Provided,
     Flawed,
     Missing,
+    /// Obtained by the office itself, by data sharing or from the electronic licence system
+    /// (免提交); give the `reference`.
+    Shared,
+    /// Replaced by the applicant's written commitment (告知承诺).
+    Committed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

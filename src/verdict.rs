@@ -24,6 +24,14 @@ pub struct Verdict {
     /// What applies to this submission, so forms can show and hide fields and materials
     /// without evaluating any rule themselves.
     pub checklist: Checklist,
+    /// Materials not demanded (免提交): obtained by the office by data sharing or from the
+    /// electronic licence system, or replaced by the applicant's 告知承诺. Listed on the
+    /// acceptance documents; never owed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exempt: Vec<Exemption>,
+    /// 联办件: the lead and co-handling departments, for the documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub joint: Option<crate::model::Joint>,
     pub pledge: Pledge,
     pub deadlines: Deadlines,
     /// The written document for this outcome (受理 / 容缺受理 / 补正 / 不予受理通知书).
@@ -73,6 +81,15 @@ pub enum FindingCode {
     /// A material required only under a condition on a field not answered yet: told now, so
     /// the one-time notice is complete (行政许可法 §32(1)(4)). Informs; does not block.
     MaterialConditional,
+    /// A rule's refusal by facts (行政许可法 §32(1)(1)(2)): not accepted, with the reason and,
+    /// where the law names one, the authority to apply to (`refer_to`).
+    RefusedByFacts,
+    /// Alternative materials (`material_groups`): not enough of them handed in; the message
+    /// names the alternatives that would satisfy the group (`alternatives`).
+    MaterialGroupUnsatisfied,
+    /// 告知承诺 chosen where it is not available (the material has none, or the applicant has a
+    /// bad-credit record): the proof is required.
+    CommitmentNotAllowed,
 }
 
 /// Declares a stable code: an enum serialised in snake_case (exported to TypeScript under the
@@ -114,6 +131,8 @@ stable_code! {
     pub enum PledgeBlock {
         /// The applicant is not of a kind the matter serves.
         ApplicantIneligible => "applicant_ineligible",
+        /// A rule's refusal by facts applies.
+        RefusedByFacts => "refused_by_facts",
         /// An unrepaired bad-credit (失信) record.
         BadCredit => "bad_credit",
         /// 即办件 are never accepted on a pledge.
@@ -143,6 +162,10 @@ stable_code! {
         /// A choice that is not among the options.
         UnknownOption => "unknown_option",
         NotADate => "not_a_date",
+        /// A date field after the China-time day of receipt (`not_after_receipt`).
+        DateAfterReceipt => "date_after_receipt",
+        /// A date field fewer than `min_years_before_receipt` years before the day of receipt.
+        TooRecent => "too_recent",
         /// Wrong length or characters (identifiers, phones).
         Format => "format",
         /// An identifier's check character does not match.
@@ -165,8 +188,25 @@ stable_code! {
         Medium => "medium",
         /// `material_conditional`: the condition's field is not answered yet.
         ConditionUnanswered => "condition_unanswered",
+        /// `refused_by_facts`: the rule's refusal (its id is the target's).
+        Refusal => "refusal",
+        /// `material_group_unsatisfied`: fewer members in order than the group needs.
+        TooFewAlternatives => "too_few_alternatives",
+        /// A material recorded as obtained by sharing that the rule does not mark shareable.
+        NotShareable => "not_shareable",
+        /// A material recorded as obtained by sharing without the licence number or record
+        /// reference.
+        SharedWithoutReference => "shared_without_reference",
+        /// `commitment_not_allowed`: the material admits no 告知承诺.
+        CommitmentNotOffered => "commitment_not_offered",
+        /// Fewer copies than the rule asks for (`copies`), when the clerk records them.
+        TooFewCopies => "too_few_copies",
+        /// An electronic material on a channel the rule does not accept it on
+        /// (`electronic_channels`).
+        ElectronicNotOnChannel => "electronic_not_on_channel",
         /// `pledge_not_allowed`: the first of the pledge's block reasons.
         ApplicantIneligible => "applicant_ineligible",
+        RefusedByFacts => "refused_by_facts",
         BadCredit => "bad_credit",
         InstantMatter => "instant_matter",
         FieldProblem => "field_problem",
@@ -200,6 +240,7 @@ impl From<PledgeBlock> for FindingReason {
     fn from(block: PledgeBlock) -> Self {
         match block {
             PledgeBlock::ApplicantIneligible => Self::ApplicantIneligible,
+            PledgeBlock::RefusedByFacts => Self::RefusedByFacts,
             PledgeBlock::BadCredit => Self::BadCredit,
             PledgeBlock::InstantMatter => Self::InstantMatter,
             PledgeBlock::FieldProblem => Self::FieldProblem,
@@ -217,6 +258,10 @@ pub enum TargetKind {
     Applicant,
     Field,
     Material,
+    /// A rule's refusal by facts (`refusals[].id`).
+    Refusal,
+    /// A group of alternative materials (`material_groups[].id`).
+    MaterialGroup,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -248,6 +293,14 @@ pub struct Finding {
     pub basis: String,
     /// What is wrong and how to fix it.
     pub message: Text,
+    /// `refused_by_facts`: the authority to apply to instead (行政许可法 §32(1)(2)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub refer_to: Option<Text>,
+    /// `material_group_unsatisfied`: the member materials, any `at_least` of which satisfy it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub alternatives: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -347,6 +400,48 @@ pub struct MaterialState {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub hint: Option<Text>,
+    /// The group of alternatives it belongs to (`material_groups[].id`): it is not required by
+    /// itself, and `ok` is the group's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub group: Option<String>,
+}
+
+/// A material not demanded (免提交).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Exemption {
+    pub material: String,
+    pub name: Text,
+    pub by: ExemptBy,
+    /// The source system (shared data, electronic licence).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub source: Option<Text>,
+    /// The licence number or shared-record reference the clerk recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub reference: Option<String>,
+    /// 告知承诺: what the applicant commits to (printed on the 承诺书).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub terms: Option<Text>,
+    pub basis: String,
+    /// One sentence for the documents, e.g. "“…”已通过…获取，免于提交。".
+    pub message: Text,
+}
+
+stable_code! {
+    /// Why a material is not demanded.
+    pub enum ExemptBy {
+        /// Obtained from another department's records (数据共享).
+        DataSharing => "data_sharing",
+        /// Obtained from the electronic licence system (电子证照).
+        ElectronicLicence => "electronic_licence",
+        /// Replaced by the applicant's written commitment (告知承诺): nothing is owed; checked
+        /// afterwards.
+        Commitment => "commitment",
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -407,6 +502,28 @@ pub struct Deadlines {
     /// True when any date used lies in a year the calendar does not cover: the dates assume
     /// Monday–Friday working days and may move when the State Council publishes that year.
     pub provisional: bool,
+    /// 上报件: the office's forwarding deadline and the higher authority's own limit, reported
+    /// separately (行政许可法 §43).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub forwarding: Option<ForwardingDeadline>,
+    /// The online cut-off time applied to an online application (`HH:MM`), when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub online_cutoff: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct ForwardingDeadline {
+    /// The authority that decides.
+    pub authority: Text,
+    /// The day by which this office reviews and forwards the file.
+    pub forward_due: String,
+    /// The authority's own limit, counted from the day it receives the file (not known at
+    /// acceptance, so no date).
+    pub authority_limit: crate::model::TimeLimit,
+    pub basis: String,
 }
 
 /// The document a verdict is issued as: one kind per outcome, with the standard names
@@ -689,6 +806,11 @@ mod tests {
         assert_eq!(Yes.or(Unknown), Yes);
         assert_eq!(No.or(Unknown), Unknown);
         assert_eq!(!Unknown, Unknown);
+    }
+
+    #[test]
+    fn exempt_by_strings_are_serde_names() {
+        strings_match_serde(ExemptBy::all(), ExemptBy::as_str);
     }
 
     #[test]

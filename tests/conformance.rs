@@ -3,7 +3,8 @@
 //! Each case names its input and hand-written expectations (`expect_outcome`, `expect_codes`,
 //! `expect_error`, `expect_due`, `expect_deadlines`, `expect_provisional`, `expect_pledge`,
 //! `expect_pledge_item_dues`, `expect_checklist`, `expect_text_absent`, `expect_text_present`,
-//! `expect_notice`); `<case>.expected.json` beside it holds the exact bytes the
+//! `expect_notice`, `expect_verdict` (JSON pointers into the output)); `<case>.expected.json`
+//! beside it holds the exact bytes the
 //! engine must print. The Node and Chromium runners read the same files and compare the same
 //! bytes. `QIQUAN_BLESS=1 cargo test --test conformance` rewrites the `.expected.json` files;
 //! review their diff before committing.
@@ -187,6 +188,7 @@ fn check_expectations(name: &str, case: &Value, output: &Value) -> Vec<String> {
         }
     }
     problems.extend(check_texts(name, case, output));
+    problems.extend(check_pointers(name, case, output));
     if let Some(due) = case.get("expect_due")
         && &output["due"] != due
     {
@@ -221,6 +223,23 @@ fn check_object(name: &str, case: &Value, output: &Value, key: &str, section: &s
             problems.push(format!(
                 "{name}: expected {section}/{path} = {value}, got {got:?}"
             ));
+        }
+    }
+    problems
+}
+
+/// `expect_verdict`: JSON pointers into the whole output and the values they must hold, e.g.
+/// `"/exempt/0/by": "electronic_licence"`, `"/findings/0/refer_to/zh": "…"`; `null` for a key
+/// that must be absent.
+fn check_pointers(name: &str, case: &Value, output: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let Some(expected) = case.get("expect_verdict").and_then(Value::as_object) else {
+        return problems;
+    };
+    for (pointer, value) in expected {
+        let got = output.pointer(pointer).unwrap_or(&Value::Null);
+        if got != value {
+            problems.push(format!("{name}: expected {pointer} = {value}, got {got}"));
         }
     }
     problems

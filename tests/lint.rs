@@ -472,22 +472,27 @@ mod corpus {
         calendar_date_outside_year,
         calendar_not_covering,
         calendar_not_covering_after,
+        case_type_details,
+        commitment_not_allowed,
         condition_forward_reference,
         duplicate_calendar_year,
         duplicate_id,
         duplicate_version,
         empty_text,
+        format_too_old,
         instant_not_on_the_spot,
         invalid_condition,
         invalid_date,
         invalid_id,
         invalid_limit,
+        invalid_material_group,
         invalid_number_pattern,
         invalid_phone,
         invalid_range,
         invalid_regex,
         invalid_time,
         invalid_value,
+        joint_limit_exceeded,
         make_up_not_weekend,
         missing_key,
         missing_options,
@@ -499,12 +504,15 @@ mod corpus {
         promised_exceeds_statutory,
         promised_exceeds_statutory_across_units,
         schema,
+        sharing_unmarked,
         syntax,
         tolerable_key_material,
+        tolerable_never_tolerable,
         tolerance_on_instant_matter,
         unknown_field_in_condition,
         unknown_key,
         unknown_option,
+        unsupported_format,
         versions_gap,
         versions_overlap,
         versions_overlap_until,
@@ -536,6 +544,190 @@ mod corpus {
             );
         }
     }
+}
+
+/// Format 2: the BASE file with `format = 2` and `extra` appended (top-level keys go before the
+/// first table, so they are inserted after `promised_limit`).
+fn v2(top: &str, tail: &str) -> String {
+    let text = format!("format = 2\n{BASE}{tail}");
+    text.replacen(
+        "promised_limit = { value = 10, unit = \"working_days\" }\n",
+        &format!("promised_limit = {{ value = 10, unit = \"working_days\" }}\n{top}"),
+        1,
+    )
+}
+
+const DEED_AND_LEASE: &str = r#"
+[[materials]]
+id = "deed"
+name = { zh = "产权证明", en = "Deed" }
+key = false
+basis = "第四条"
+
+[[materials]]
+id = "lease"
+name = { zh = "租赁合同", en = "Lease" }
+key = false
+basis = "第四条"
+"#;
+
+const GROUP: &str = r#"
+[[material_groups]]
+id = "premises"
+name = { zh = "场所证明", en = "Premises" }
+members = ["deed", "lease"]
+basis = "第四条"
+"#;
+
+#[test]
+fn format_2_features_lint_clean_when_well_formed() {
+    let text = v2(
+        "online_cutoff = \"16:00\"\n[[refusals]]\nid = \"too_big\"\nwhen = { field = \"area\", greater_than = 10000 }\nreason = { zh = \"超出本机关权限\", en = \"Beyond this office\" }\nbasis = \"第五条\"\nrefer_to = { zh = \"省级部门\", en = \"the province\" }\n",
+        &format!("{DEED_AND_LEASE}{GROUP}"),
+    );
+    assert_eq!(lint_matter(&text), vec![]);
+}
+
+#[test]
+fn a_group_member_with_its_own_condition() {
+    let members = DEED_AND_LEASE.replace(
+        "id = \"lease\"\n",
+        "id = \"lease\"\nwhen = { field = \"area\", is_set = true }\n",
+    );
+    expect(
+        &v2("", &format!("{members}{GROUP}")),
+        "invalid_material_group",
+        "members = [",
+    );
+}
+
+#[test]
+fn a_group_with_key_and_non_key_members() {
+    let members = DEED_AND_LEASE.replacen("key = false", "key = true", 1);
+    expect(
+        &v2("", &format!("{members}{GROUP}")),
+        "invalid_material_group",
+        "members = [",
+    );
+}
+
+#[test]
+fn a_group_needing_more_than_it_has() {
+    let group = GROUP.replace("basis", "at_least = 3\nbasis");
+    expect(
+        &v2("", &format!("{DEED_AND_LEASE}{group}")),
+        "invalid_material_group",
+        "[[material_groups]]",
+    );
+}
+
+#[test]
+fn a_refusal_naming_an_unknown_field() {
+    expect(
+        &v2(
+            "[[refusals]]\nid = \"r\"\nwhen = { field = \"nope\", is_set = true }\nreason = { zh = \"理由\", en = \"Reason\" }\nbasis = \"第五条\"\n",
+            "",
+        ),
+        "unknown_field_in_condition",
+        "nope",
+    );
+}
+
+#[test]
+fn a_commitment_on_a_tolerable_material() {
+    let text = v2("", "").replace(
+        "pledge_period = { value = 5, unit = \"working_days\" }\n",
+        "pledge_period = { value = 5, unit = \"working_days\" }\ncommitment = { basis = \"清单\", terms = { zh = \"承诺\", en = \"Commitment\" } }\n",
+    );
+    expect(&text, "commitment_not_allowed", "commitment = ");
+}
+
+#[test]
+fn forwarding_details_on_a_promised_matter() {
+    expect(
+        &v2(
+            "forwarding = { authority = { zh = \"省厅\", en = \"Province\" }, forward_within = { value = 20, unit = \"working_days\" }, authority_limit = { value = 10, unit = \"working_days\" }, basis = \"第六条\" }\n",
+            "",
+        ),
+        "case_type_details",
+        "forwarding = ",
+    );
+}
+
+#[test]
+fn a_joint_extension_beyond_fifteen_days() {
+    let text = v2(
+        "statutory_extension = { value = 20, unit = \"working_days\" }\njoint = { lead = { zh = \"甲\", en = \"A\" }, co_handling = [{ zh = \"乙\", en = \"B\" }] }\n",
+        "",
+    )
+    .replace("case_type = \"promised\"", "case_type = \"joint\"");
+    expect(&text, "joint_limit_exceeded", "statutory_extension");
+}
+
+#[test]
+fn receipt_relative_checks_only_on_date_fields() {
+    let text = v2("", "").replace(
+        "type = \"number\"\n",
+        "type = \"number\"\nnot_after_receipt = true\n",
+    );
+    expect(&text, "attribute_not_applicable", "[[fields]]");
+}
+
+#[test]
+fn an_online_cutoff_that_is_not_a_time() {
+    expect(
+        &v2("online_cutoff = \"25:00\"\n", ""),
+        "invalid_value",
+        "online_cutoff",
+    );
+}
+
+#[test]
+fn integer_fields_take_min_and_max_and_numeric_conditions() {
+    let text = v2(
+        "",
+        "\n[[materials]]\nid = \"staff_list\"\nname = { zh = \"人员名单\", en = \"Staff\" }\nkey = false\nwhen = { field = \"area\", greater_than = 3 }\nbasis = \"第六条\"\n",
+    )
+    .replace("type = \"number\"\n", "type = \"integer\"\nmin = 0\nmax = 10\n");
+    assert_eq!(lint_matter(&text), vec![]);
+}
+
+#[test]
+fn calendar_files_take_a_format_too() {
+    for (format, codes) in [
+        ("1", vec![]),
+        ("2", vec![]),
+        ("3", vec!["unsupported_format"]),
+    ] {
+        let calendar = format!("format = {format}\n{CALENDAR}");
+        let diagnostics = run(
+            &[
+                ("matters/demo/1.toml", BASE),
+                ("calendar/2026.toml", &calendar),
+            ],
+            Validation::Schema,
+        );
+        let got: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(got, codes, "format = {format}");
+    }
+}
+
+#[test]
+fn original_handling_on_a_copy_only_material() {
+    let text = v2("", "").replace(
+        "basis = \"第三条\"\n",
+        "basis = \"第三条\"\nform = \"copy\"\noriginal_handling = \"returned\"\n",
+    );
+    expect(&text, "attribute_not_applicable", "original_handling");
+}
+
+#[test]
+fn electronic_channels_on_a_paper_only_material() {
+    let text = v2("", "").replace(
+        "basis = \"第三条\"\n",
+        "basis = \"第三条\"\nmedium = \"paper\"\nelectronic_channels = [\"online\"]\n",
+    );
+    expect(&text, "attribute_not_applicable", "electronic_channels");
 }
 
 const CENTRE: &str = r#"sample = true

@@ -17,6 +17,7 @@ pub(super) fn compile_calendar(
     years: &mut HashMap<i32, String>,
 ) {
     let before = reporter.out.len();
+    super::v2::check_format_value(reporter, file.format);
     let year = file.year;
     if let Some(other) = years.get(&year) {
         reporter.at(
@@ -53,7 +54,7 @@ pub(super) fn compile_calendar(
             reporter.at("/year", LintCode::CalendarConflict, format!("{date} 已在另一年的通知中定义 / {date} is already defined by another year's notice"));
         }
     }
-    if reporter.out.len() > before {
+    if reporter.errors_since(before) {
         return;
     }
     calendar.add_year(year, file.notice);

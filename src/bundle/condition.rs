@@ -144,7 +144,7 @@ fn compile_comparison(
     if let Some(set) = condition.is_set {
         return Some(Cond::IsSet(index, set));
     }
-    if field.kind != FieldKind::Number {
+    if !matches!(field.kind, FieldKind::Number | FieldKind::Integer) {
         reporter.at(at, LintCode::InvalidCondition, format!("greater_than/less_than 只适用于数字字段，“{name}”不是 / greater_than/less_than need a number field; `{name}` is not one"));
         return None;
     }
@@ -166,7 +166,7 @@ fn value_fits(
 ) -> bool {
     let fits = match (field.kind, value) {
         (FieldKind::Boolean, ConditionValue::Bool(_)) => true,
-        (FieldKind::Number, ConditionValue::Number(_)) => true,
+        (FieldKind::Number | FieldKind::Integer, ConditionValue::Number(_)) => true,
         (FieldKind::Choice, ConditionValue::Text(t)) => {
             if field.options.iter().any(|o| &o.id == t) {
                 true

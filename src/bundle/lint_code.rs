@@ -128,6 +128,24 @@ lint_codes! {
     InvalidPhone = "invalid_phone", Error;
     /// Centre profile: a text (office, address, seal, reconsideration body, court) left empty.
     EmptyText = "empty_text", Error;
+    /// A `format` this engine does not read (it reads 1 and 2).
+    UnsupportedFormat = "unsupported_format", Error;
+    /// A format-2 key in a file without `format = 2`.
+    FormatTooOld = "format_too_old", Error;
+    /// A material marked `never_tolerable` (safety, environment) with `tolerable = true`.
+    TolerableNeverTolerable = "tolerable_never_tolerable", Error;
+    /// 告知承诺 on a key, never-tolerable or tolerable material.
+    CommitmentNotAllowed = "commitment_not_allowed", Error;
+    /// A material issued by a department that does not say whether it can be obtained by
+    /// data sharing or from the electronic licence system.
+    SharingUnmarked = "sharing_unmarked", Warning;
+    /// `joint`/`forwarding` missing on their case type, or present on another one.
+    CaseTypeDetails = "case_type_details", Error;
+    /// A joint matter's limit beyond 行政许可法 §42(2) (45 days, extension 15).
+    JointLimitExceeded = "joint_limit_exceeded", Error;
+    /// A material group with unknown, shared, conditional, tolerable or mixed members, or a
+    /// count that cannot be met.
+    InvalidMaterialGroup = "invalid_material_group", Error;
 }
 
 impl LintCode {
@@ -165,7 +183,7 @@ mod tests {
             assert_eq!(code.to_string(), code.as_str());
             assert!(seen.insert(code.as_str()), "{code} twice");
         }
-        assert_eq!(seen.len(), 37);
+        assert_eq!(seen.len(), 45);
         for severity in [Severity::Error, Severity::Warning] {
             assert_eq!(
                 serde_json::to_value(severity).unwrap(),

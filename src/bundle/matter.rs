@@ -12,7 +12,7 @@ use super::{Cond, FieldRuntime, LintCode, MatterVersion};
 use crate::calendar::{parse_date, working_days_span_bound};
 use crate::model::{CaseType, Field, FieldKind, LimitUnit, MatterFile, TimeLimit};
 
-fn is_identifier(id: &str) -> bool {
+pub(super) fn is_identifier(id: &str) -> bool {
     let mut chars = id.chars();
     matches!(chars.next(), Some('a'..='z'))
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
@@ -37,7 +37,7 @@ pub(super) fn surely_longer(a: TimeLimit, b: TimeLimit) -> bool {
     }
 }
 
-fn describe_zh(limit: TimeLimit) -> String {
+pub(super) fn describe_zh(limit: TimeLimit) -> String {
     match limit.unit {
         LimitUnit::WorkingDays => format!("{} 个工作日", limit.value),
         LimitUnit::NaturalDays => format!("{} 日", limit.value),
@@ -45,7 +45,7 @@ fn describe_zh(limit: TimeLimit) -> String {
     }
 }
 
-fn describe_en(limit: TimeLimit) -> String {
+pub(super) fn describe_en(limit: TimeLimit) -> String {
     match limit.unit {
         LimitUnit::WorkingDays => format!("{} working days", limit.value),
         LimitUnit::NaturalDays => format!("{} natural days", limit.value),
@@ -53,7 +53,7 @@ fn describe_en(limit: TimeLimit) -> String {
     }
 }
 
-fn check_limit(reporter: &mut Reporter<'_>, pointer: &str, limit: TimeLimit) {
+pub(super) fn check_limit(reporter: &mut Reporter<'_>, pointer: &str, limit: TimeLimit) {
     if limit.unit == LimitUnit::OnTheSpot && limit.value != 0 {
         reporter.at(
             pointer,
@@ -91,7 +91,8 @@ pub(super) fn compile_matter(
     let material_when: Vec<Option<Cond>> = (0..rule.materials.len())
         .map(|i| compile_material(reporter, &rule, i, &field_index))
         .collect();
-    if reporter.out.len() > before {
+    let v2 = super::v2::compile(reporter, &rule, &field_index, &material_index);
+    if reporter.errors_since(before) {
         return None;
     }
     let mut fields_by_id: Vec<usize> = (0..rule.fields.len()).collect();
@@ -108,6 +109,8 @@ pub(super) fn compile_matter(
         material_index,
         fields_by_id,
         materials_by_id,
+        online_cutoff: v2.online_cutoff,
+        v2,
         rule,
     })
 }
@@ -281,7 +284,18 @@ fn check_field_attributes(reporter: &mut Reporter<'_>, field: &Field, at: &str) 
             not_applicable(field, "min_length/max_length"),
         );
     }
-    if (field.min.is_some() || field.max.is_some()) && field.kind != FieldKind::Number {
+    if (field.not_after_receipt || field.min_years_before_receipt.is_some())
+        && field.kind != FieldKind::Date
+    {
+        reporter.at(
+            at,
+            LintCode::AttributeNotApplicable,
+            not_applicable(field, "not_after_receipt/min_years_before_receipt"),
+        );
+    }
+    if (field.min.is_some() || field.max.is_some())
+        && !matches!(field.kind, FieldKind::Number | FieldKind::Integer)
+    {
         reporter.at(
             at,
             LintCode::AttributeNotApplicable,

@@ -21,7 +21,10 @@ mod lint_code;
 mod matter;
 mod parse;
 mod report;
+mod v2;
 mod versions;
+
+pub use v2::FORMAT_MAX;
 
 use calendar::compile_calendar;
 use matter::compile_matter;
@@ -108,6 +111,10 @@ pub struct MatterVersion {
     /// (sorted) maps in one merge walk instead of a map search per id.
     pub(crate) fields_by_id: Vec<usize>,
     pub(crate) materials_by_id: Vec<usize>,
+    /// Format 2: refusals, material groups.
+    pub(crate) v2: v2::Compiled,
+    /// `online_cutoff`, parsed.
+    pub(crate) online_cutoff: Option<chrono::NaiveTime>,
 }
 
 /// A compiled rules bundle: matters (versions sorted by effective date), the calendar and the

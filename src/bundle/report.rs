@@ -24,6 +24,12 @@ impl Reporter<'_> {
         });
     }
 
+    /// Whether an error was reported since the diagnostics numbered `before` (warnings do
+    /// not keep a file from loading).
+    pub fn errors_since(&self, before: usize) -> bool {
+        self.out[before..].iter().any(Diagnostic::is_error)
+    }
+
     pub fn at(&mut self, pointer: &str, code: LintCode, message: String) {
         let offset = locate(&self.source.text, pointer);
         self.at_offset(offset, code, message);

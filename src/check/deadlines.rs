@@ -6,7 +6,7 @@ use crate::calendar::{Calendar, Pause, Reckoner, format_date};
 use crate::error::Result;
 use crate::model::{ClockStart, Material, MatterFile};
 use crate::submission::Channel;
-use crate::verdict::{DeadlineBasis, Deadlines, Outcome, Pledge, PledgeItem};
+use crate::verdict::{DeadlineBasis, Deadlines, ForwardingDeadline, Outcome, Pledge, PledgeItem};
 
 use super::Intake;
 use super::decide::Decision;
@@ -27,8 +27,13 @@ pub(super) fn reckon<'r>(
 ) -> Result<Reckoned<'r>> {
     let (received_on, pauses) = (intake.received_on, &intake.pauses);
     let mut reckoner = calendar.reckoner();
+    let before_cutoff = intake
+        .online_cutoff
+        .is_some_and(|cutoff| intake.received.time() < cutoff);
     let accepted_on = match intake.channel {
-        Channel::Online => reckoner.working_day_after(received_on)?,
+        // Online: from the next working day, unless received on a working day before the
+        // centre's cut-off.
+        Channel::Online if !before_cutoff => reckoner.working_day_after(received_on)?,
         _ => reckoner.working_day_on_or_after(received_on)?,
     };
     // The statutory limit runs from acceptance (行政许可法 §42); only the promised clock may
@@ -52,6 +57,15 @@ pub(super) fn reckon<'r>(
         decision.pledge_available,
     )?;
     let pledge_due = pledge_items.iter().filter_map(|(_, due)| *due).min();
+    let forwarding = match &rule.forwarding {
+        Some(f) => Some(ForwardingDeadline {
+            authority: f.authority.clone(),
+            forward_due: format_date(reckoner.due(accepted_on, f.forward_within, pauses)?),
+            authority_limit: f.authority_limit,
+            basis: f.basis.clone(),
+        }),
+        None => None,
+    };
     let provisional = reckoner.provisional() || !calendar.covers(received_on);
     Ok(Reckoned {
         deadlines: Deadlines {
@@ -65,6 +79,14 @@ pub(super) fn reckon<'r>(
             pledge_due: pledge_due.map(format_date),
             paused_days: count_paused_days(pauses, accepted_on),
             provisional,
+            forwarding,
+            online_cutoff: match intake.channel {
+                Channel::Online => intake.online_cutoff.map(|c| {
+                    use chrono::Timelike;
+                    format!("{:02}:{:02}", c.hour(), c.minute())
+                }),
+                _ => None,
+            },
         },
         pledge_items,
     })

@@ -9,6 +9,8 @@ use crate::verdict::{Outcome, PledgeBlock};
 pub(crate) struct Facts {
     /// The matter serves the applicant's kind (服务对象).
     pub eligible: bool,
+    /// A rule's refusal by facts holds (行政许可法 §32(1)(1)(2)).
+    pub refused: bool,
     /// The applicant has an unrepaired bad-credit (失信) record.
     pub bad_credit: bool,
     /// The matter is a 即办件.
@@ -40,15 +42,17 @@ pub(crate) struct Decision {
 }
 
 pub(crate) fn decide(f: &Facts) -> Decision {
+    let admissible = f.eligible && !f.refused;
     let applicant_eligible = !f.bad_credit && !f.instant_matter;
     let other_problem = f.field_problem || f.key_material_problem || f.non_tolerable_problem;
     let pledge_available =
-        f.eligible && applicant_eligible && f.tolerable_problem && !other_problem;
+        admissible && applicant_eligible && f.tolerable_problem && !other_problem;
     let any_problem = other_problem || f.tolerable_problem;
     let blocked_by = if f.tolerable_problem || f.pledge_signed {
         // In `PledgeBlock`'s order.
         let blocks = [
             !f.eligible,
+            f.refused,
             f.bad_credit,
             f.instant_matter,
             f.field_problem,
@@ -64,10 +68,10 @@ pub(crate) fn decide(f: &Facts) -> Decision {
     } else {
         Vec::new()
     };
-    let pledge_refused = f.eligible
+    let pledge_refused = admissible
         && ((f.bad_credit && f.tolerable_problem)
             || (f.pledge_signed && any_problem && !pledge_available));
-    let outcome = if !f.eligible {
+    let outcome = if !admissible {
         Outcome::NotAccepted
     } else if !any_problem {
         Outcome::Accept
@@ -92,16 +96,17 @@ mod tests {
     use PledgeBlock::{
         ApplicantIneligible as Ineligible, BadCredit, FieldProblem as Field,
         InstantMatter as Instant, KeyMaterialProblem as Key, NonTolerableMaterial as NonTolerable,
-        NothingToPledge as Nothing,
+        NothingToPledge as Nothing, RefusedByFacts as Refused,
     };
 
     /// Facts from a compact spec: each letter sets one fact.
-    /// e = eligible, c = bad credit, i = instant, f = field, k = key, n = non-tolerable,
+    /// e = eligible, r = refused by facts, c = bad credit, i = instant, f = field, k = key, n = non-tolerable,
     /// t = tolerable, s = signed.
     fn facts(spec: &str) -> Facts {
         let has = |c| spec.contains(c);
         Facts {
             eligible: has('e'),
+            refused: has('r'),
             bad_credit: has('c'),
             instant_matter: has('i'),
             field_problem: has('f'),
@@ -123,6 +128,11 @@ mod tests {
             ("t", NotAccepted, false, false, &[Ineligible]),
             ("s", NotAccepted, false, false, &[Ineligible, Nothing]),
             ("cts", NotAccepted, false, false, &[Ineligible, BadCredit]),
+            // Rule 1 also: a refusal by facts, whatever else holds.
+            ("er", NotAccepted, false, false, &[]),
+            ("ert", NotAccepted, false, false, &[Refused]),
+            ("erts", NotAccepted, false, false, &[Refused]),
+            ("rts", NotAccepted, false, false, &[Ineligible, Refused]),
             // Rule 2: a field problem or a key material problem needs correction.
             ("ef", CorrectionRequired, false, false, &[]),
             ("ek", CorrectionRequired, false, false, &[]),
@@ -168,8 +178,8 @@ mod tests {
     /// The pledge is offered only where signing it leads to 容缺受理.
     #[test]
     fn pledge_available_exactly_when_signing_accepts() {
-        for bits in 0u32..256 {
-            let spec: String = "ecifknts"
+        for bits in 0u32..512 {
+            let spec: String = "ercifknts"
                 .chars()
                 .enumerate()
                 .filter(|(i, _)| bits & (1 << i) != 0)

@@ -140,6 +140,8 @@ fn finding(field: &Field, code: FindingCode, reason: FindingReason, message: Tex
         note: None,
         basis: String::from(messages::FIELD_BASIS),
         message,
+        refer_to: None,
+        alternatives: Vec::new(),
     }
 }
 
@@ -187,8 +189,12 @@ fn check_field(
             ),
             None => wrong_type(field, Expected::Option),
         },
+        FieldKind::Integer => match value.as_f64() {
+            Some(n) if n.fract() == 0.0 => check_number(field, n),
+            Some(_) | None => wrong_type(field, Expected::Integer),
+        },
         FieldKind::Date => match value.as_str().map(parse_date) {
-            Some(Ok(_)) => None,
+            Some(Ok(date)) => check_date(field, date, received_on),
             Some(Err(_)) => invalid(
                 field,
                 FindingReason::NotADate,
@@ -228,6 +234,38 @@ fn check_number(field: &Field, n: f64) -> Option<Finding> {
         );
     }
     None
+}
+
+/// A date's place relative to the China-time day of receipt (format 2).
+fn check_date(field: &Field, date: NaiveDate, received_on: NaiveDate) -> Option<Finding> {
+    let label = &field.label;
+    if field.not_after_receipt && date > received_on {
+        return invalid(
+            field,
+            FindingReason::DateAfterReceipt,
+            messages::date_after_receipt(label),
+        );
+    }
+    let years = field.min_years_before_receipt?;
+    if whole_years_between(date, received_on) < i64::from(years) {
+        return invalid(
+            field,
+            FindingReason::TooRecent,
+            messages::too_recent(label, years),
+        );
+    }
+    None
+}
+
+/// Whole years from `from` to `to` (an age on `to` for a birth date `from`); negative when
+/// `to` is earlier. A 29 February birthday is reached on 1 March in common years.
+pub(super) fn whole_years_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    use chrono::Datelike;
+    let mut years = i64::from(to.year()) - i64::from(from.year());
+    if (to.month(), to.day()) < (from.month(), from.day()) {
+        years -= 1;
+    }
+    years
 }
 
 fn check_identifier(field: &Field, s: &str, received_on: NaiveDate) -> Option<Finding> {
@@ -355,6 +393,18 @@ mod tests {
             Yes
         );
         assert_eq!(eval(&Cond::All(vec![natural, is_true]), &blank), Unknown);
+    }
+
+    #[test]
+    fn whole_years_count_birthdays_reached() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(whole_years_between(d(2008, 3, 2), d(2026, 3, 2)), 18);
+        assert_eq!(whole_years_between(d(2008, 3, 3), d(2026, 3, 2)), 17);
+        // A 29 February birthday is reached on 1 March in a common year.
+        assert_eq!(whole_years_between(d(2008, 2, 29), d(2026, 2, 28)), 17);
+        assert_eq!(whole_years_between(d(2008, 2, 29), d(2026, 3, 1)), 18);
+        assert_eq!(whole_years_between(d(2008, 2, 29), d(2028, 2, 29)), 20);
+        assert_eq!(whole_years_between(d(2027, 1, 1), d(2026, 3, 2)), -1);
     }
 
     /// Conditions of real rule files in words, as the `material_conditional` finding says them.

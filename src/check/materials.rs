@@ -2,13 +2,17 @@
 
 use crate::bundle::MatterVersion;
 use crate::messages;
-use crate::model::{ApplicantKind, Material, MaterialForm, Medium, Text};
-use crate::submission::{MaterialStatus, MaterialSubmission, SubmittedForm, SubmittedMedium};
+use crate::model::{Material, MaterialForm, Medium, SharingKind, Text};
+use crate::submission::{
+    Applicant, Channel, MaterialStatus, MaterialSubmission, SubmittedForm, SubmittedMedium,
+};
 use crate::verdict::{
-    Applies, Finding, FindingCode, FindingReason, MaterialState, Target, TargetKind,
+    Applies, ExemptBy, Exemption, Finding, FindingCode, FindingReason, MaterialState, Target,
+    TargetKind,
 };
 
 use super::fields::{Slot, evaluate};
+use super::groups;
 
 /// The materials checked: each material's state, the findings, and the problems sorted by what
 /// they mean for the decision.
@@ -21,36 +25,84 @@ pub(super) struct CheckedMaterials<'r> {
     pub non_tolerable_problem: bool,
     /// Tolerable materials with a problem, in rule order: what a pledge would cover.
     pub pledgeable: Vec<&'r Material>,
+    /// Materials not demanded (免提交): shared data, electronic licences, 告知承诺.
+    pub exempt: Vec<Exemption>,
+}
+
+/// One material checked on its own: a problem, or an exemption (免提交), or neither.
+#[derive(Default)]
+pub(super) struct MaterialResult {
+    pub finding: Option<Finding>,
+    pub exempt: Option<Exemption>,
+}
+
+impl From<Option<Finding>> for MaterialResult {
+    fn from(finding: Option<Finding>) -> Self {
+        Self {
+            finding,
+            exempt: None,
+        }
+    }
+}
+
+/// What a material's check needs beyond the material: who applies, and how.
+#[derive(Clone, Copy)]
+pub(super) struct Context<'a> {
+    pub applicant: &'a Applicant,
+    pub channel: Channel,
 }
 
 pub(super) fn check_materials<'r>(
     version: &'r MatterVersion,
     given: &[Option<&MaterialSubmission>],
     slots: &[Slot<'_>],
-    kind: ApplicantKind,
+    context: &Context<'_>,
 ) -> CheckedMaterials<'r> {
     let rule = &version.rule;
+    let kind = context.applicant.kind;
     let mut checked = CheckedMaterials {
         states: Vec::with_capacity(rule.materials.len()),
         findings: Vec::new(),
         key_problem: false,
         non_tolerable_problem: false,
         pledgeable: Vec::new(),
+        exempt: Vec::new(),
     };
-    for ((material, when), given) in rule.materials.iter().zip(&version.material_when).zip(given) {
+    let groups = groups::check_groups(version, given, slots, context);
+    for (i, ((material, when), given)) in rule
+        .materials
+        .iter()
+        .zip(&version.material_when)
+        .zip(given)
+        .enumerate()
+    {
+        let status = given.map_or(MaterialStatus::Missing, |m| m.status);
+        if let Some(g) = version.v2.group_of[i] {
+            let group = &groups[g];
+            checked
+                .states
+                .push(groups::member_state(material, status, group));
+            if group.first_member == i {
+                groups::report(&mut checked, material.key, group);
+            }
+            continue;
+        }
         let applies = when
             .as_ref()
             .map_or(Applies::Yes, |c| evaluate(c, slots, kind));
-        let status = given.map_or(MaterialStatus::Missing, |m| m.status);
+        let result = check_material(material, *given, context);
         let (finding, hint) = match (applies, when) {
-            (Applies::Yes, _) => (check_material(material, *given), None),
+            (Applies::Yes, _) => (result.finding, None),
             (Applies::Unknown, Some(when)) => {
                 let words = messages::condition(when, &rule.fields);
-                let told = check_material(material, *given).map(|_| conditional(material, &words));
+                let told = result.finding.map(|_| conditional(material, &words));
                 (told, Some(messages::material_hint(&words)))
             }
             _ => (None, None),
         };
+        if applies == Applies::Yes {
+            checked.exempt.extend(result.exempt);
+        }
         checked.states.push(MaterialState {
             id: material.id.clone(),
             applies,
@@ -59,6 +111,7 @@ pub(super) fn check_materials<'r>(
             status,
             ok: applies != Applies::Yes || finding.is_none(),
             hint,
+            group: None,
         });
         let Some(finding) = finding else { continue };
         if applies != Applies::Yes {
@@ -91,6 +144,8 @@ fn conditional(material: &Material, when: &Text) -> Finding {
         note: None,
         basis: format!("{}；{}", material.basis, messages::CONDITIONAL_BASIS),
         message: messages::material_conditional(material, when),
+        refer_to: None,
+        alternatives: Vec::new(),
     }
 }
 
@@ -124,7 +179,7 @@ fn medium_satisfied(rule: Medium, given: SubmittedMedium) -> bool {
     }
 }
 
-fn finding(
+pub(super) fn finding(
     material: &Material,
     code: FindingCode,
     reason: FindingReason,
@@ -145,20 +200,138 @@ fn finding(
         note: note.map(str::to_string),
         basis: material.basis.clone(),
         message,
+        refer_to: None,
+        alternatives: Vec::new(),
     })
 }
 
-fn check_material(material: &Material, given: Option<&MaterialSubmission>) -> Option<Finding> {
-    let Some(given) = given.filter(|g| g.status != MaterialStatus::Missing) else {
-        let message = messages::material_missing(material);
+pub(super) fn check_material(
+    material: &Material,
+    given: Option<&MaterialSubmission>,
+    context: &Context<'_>,
+) -> MaterialResult {
+    let bad_credit = context.applicant.bad_credit;
+    let status = given.map_or(MaterialStatus::Missing, |g| g.status);
+    match (status, given) {
+        (MaterialStatus::Shared, Some(given)) => shared(material, given),
+        (MaterialStatus::Committed, _) => committed(material, bad_credit),
+        (MaterialStatus::Provided | MaterialStatus::Flawed, Some(given)) => {
+            check_handed_in(material, given, context.channel).into()
+        }
+        _ => {
+            let mut message = messages::material_missing(material);
+            messages::push_exemption_hints(&mut message, material, bad_credit);
+            finding(
+                material,
+                FindingCode::MaterialMissing,
+                FindingReason::Missing,
+                None,
+                message,
+            )
+            .into()
+        }
+    }
+}
+
+/// `status = "shared"`:免提交 when the rule marks the material obtainable and the clerk
+/// recorded the licence number or record reference.
+fn shared(material: &Material, given: &MaterialSubmission) -> MaterialResult {
+    let source = material
+        .sharing
+        .as_ref()
+        .filter(|s| s.by != SharingKind::None);
+    let reference = given
+        .reference
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    let Some(sharing) = source else {
+        let message = messages::not_shareable(material);
         return finding(
             material,
             FindingCode::MaterialMissing,
-            FindingReason::Missing,
+            FindingReason::NotShareable,
             None,
             message,
-        );
+        )
+        .into();
     };
+    let Some(reference) = reference else {
+        let message = messages::shared_without_reference(material);
+        return finding(
+            material,
+            FindingCode::MaterialMissing,
+            FindingReason::SharedWithoutReference,
+            None,
+            message,
+        )
+        .into();
+    };
+    let by = match sharing.by {
+        SharingKind::ElectronicLicence => ExemptBy::ElectronicLicence,
+        _ => ExemptBy::DataSharing,
+    };
+    MaterialResult {
+        finding: None,
+        exempt: Some(Exemption {
+            material: material.id.clone(),
+            name: material.name.clone(),
+            by,
+            source: sharing.system.clone(),
+            reference: Some(crate::calendar::clip(reference)),
+            terms: None,
+            basis: format!("{}；{}", material.basis, messages::SHARING_BASIS),
+            message: messages::exempt_shared(material, sharing.system.as_ref(), reference),
+        }),
+    }
+}
+
+/// `status = "committed"`: 告知承诺 replaces the proof for good, where the rule allows it and
+/// the applicant has no bad-credit record (国办发〔2020〕42号).
+fn committed(material: &Material, bad_credit: bool) -> MaterialResult {
+    let Some(commitment) = &material.commitment else {
+        let message = messages::commitment_not_offered(material);
+        return finding(
+            material,
+            FindingCode::CommitmentNotAllowed,
+            FindingReason::CommitmentNotOffered,
+            None,
+            message,
+        )
+        .into();
+    };
+    if bad_credit {
+        let message = messages::commitment_bad_credit(material);
+        return finding(
+            material,
+            FindingCode::CommitmentNotAllowed,
+            FindingReason::BadCredit,
+            None,
+            message,
+        )
+        .into();
+    }
+    MaterialResult {
+        finding: None,
+        exempt: Some(Exemption {
+            material: material.id.clone(),
+            name: material.name.clone(),
+            by: ExemptBy::Commitment,
+            source: None,
+            reference: None,
+            terms: Some(commitment.terms.clone()),
+            basis: format!("{}；{}", commitment.basis, messages::COMMITMENT_BASIS),
+            message: messages::exempt_committed(material),
+        }),
+    }
+}
+
+/// A material handed in: flaws, form, medium, copies.
+fn check_handed_in(
+    material: &Material,
+    given: &MaterialSubmission,
+    channel: Channel,
+) -> Option<Finding> {
     if given.status == MaterialStatus::Flawed {
         let note = given
             .note
@@ -198,6 +371,35 @@ fn check_material(material: &Material, given: Option<&MaterialSubmission>) -> Op
             message,
         );
     }
+    if given.medium == Some(SubmittedMedium::Electronic)
+        && !material.electronic_channels.is_empty()
+        && !material.electronic_channels.contains(&channel)
+    {
+        let message = messages::electronic_not_on_channel(material, channel);
+        return finding(
+            material,
+            FindingCode::MaterialWrongForm,
+            FindingReason::ElectronicNotOnChannel,
+            None,
+            message,
+        );
+    }
+    if let Some(copies) = given.copies
+        && copies < material.copies
+        && matches!(
+            material.form,
+            MaterialForm::Copy | MaterialForm::OriginalAndCopy
+        )
+    {
+        let message = messages::too_few_copies(material, copies);
+        return finding(
+            material,
+            FindingCode::MaterialWrongForm,
+            FindingReason::TooFewCopies,
+            None,
+            message,
+        );
+    }
     None
 }
 
@@ -219,6 +421,8 @@ mod tests {
             note: None,
             basis: String::new(),
             message: messages::text("缺少。", "Missing."),
+            refer_to: None,
+            alternatives: Vec::new(),
         }
     }
 

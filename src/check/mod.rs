@@ -1,8 +1,10 @@
 //! Check: one submission against the version of a matter in force on the day of receipt.
 //!
 //! The decision ([`decide::decide`], tested row by row), with its legal sources:
-//! 1. an applicant kind the matter does not serve → 不予受理 (行政许可法 §32(1)-(2): outside the
-//!    remit or not eligible);
+//! 1. an applicant kind the matter does not serve, or a rule's refusal by facts holding on the
+//!    answered fields (format 2: a matter that needs no licence, or belongs to another
+//!    authority, told where to apply) → 不予受理 (行政许可法 §32(1)(1)(2): outside the remit or
+//!    not eligible);
 //! 2. any field problem, or a missing/flawed key material (主件) → 补正 with a one-time notice of
 //!    everything (行政许可法 §32(4); 退回件 when a key material is missing);
 //! 3. a missing/flawed non-key material that may not be pledged → 补正 (local 容缺 rules: core,
@@ -12,6 +14,12 @@
 //!    受理 rules, e.g. 济南, 西安, 台州: instant matters and 失信 applicants excluded); the same but
 //!    unsigned → 补正 with the pledge offered;
 //! 5. everything in order → 受理.
+//!
+//! Not problems at all: a material the window obtained by data sharing or from the electronic
+//! licence system (《国务院关于在线政务服务的若干规定》§7, §10–11), and one replaced by the
+//! applicant's 告知承诺 (国办发〔2020〕42号; not for a 失信 applicant) — both listed in `exempt`
+//! (免提交), neither owed later. A group of alternatives is one requirement: satisfied by
+//! `at_least` members in order.
 //!
 //! The pledge is offered — in findings, with due dates — only where rule 4 makes signing lead to
 //! 容缺受理. A material whose condition waits on a field not answered yet is told conditionally
@@ -24,6 +32,7 @@
 mod deadlines;
 mod decide;
 mod fields;
+mod groups;
 mod materials;
 
 use std::collections::BTreeMap;
@@ -94,6 +103,8 @@ struct Intake<'a> {
     /// Submitted material per rule material, in rule order.
     materials: Vec<Option<&'a MaterialSubmission>>,
     pauses: Vec<Pause>,
+    /// The centre's online cut-off, for an online application.
+    online_cutoff: Option<chrono::NaiveTime>,
 }
 
 /// Finds the matter, the time of receipt and the version in force, and pairs the submission
@@ -155,6 +166,7 @@ fn resolve<'a>(
         fields,
         materials,
         pauses: parse_pauses(submission)?,
+        online_cutoff: version.online_cutoff,
     })
 }
 
@@ -178,11 +190,22 @@ pub(crate) fn check(
         ));
     }
     let field_check = fields::check_fields(version, &intake.fields, kind, intake.received_on);
-    let mut material_check =
-        materials::check_materials(version, &intake.materials, &field_check.slots, kind);
+    let refusals = refusal_findings(version, &field_check.slots, kind);
+    let refused = !refusals.is_empty();
+    findings.extend(refusals);
+    let mut material_check = materials::check_materials(
+        version,
+        &intake.materials,
+        &field_check.slots,
+        &materials::Context {
+            applicant: &submission.applicant,
+            channel: intake.channel,
+        },
+    );
 
     let decision = decide(&Facts {
         eligible,
+        refused,
         bad_credit: submission.applicant.bad_credit,
         instant_matter: rule.case_type == CaseType::Instant,
         field_problem: field_check.states.iter().any(|f| !f.ok),
@@ -230,6 +253,8 @@ pub(crate) fn check(
             fields: field_check.states,
             materials: material_check.states,
         },
+        exempt: material_check.exempt,
+        joint: rule.joint.clone(),
         pledge,
         deadlines: reckoned.deadlines,
         notice: Notice::default(),
@@ -340,7 +365,41 @@ fn ineligible_finding(kinds: &[ApplicantKind], kind: ApplicantKind, basis: &str)
         note: None,
         basis: basis.to_string(),
         message: messages::ineligible(kinds, kind),
+        refer_to: None,
+        alternatives: Vec::new(),
     }
+}
+
+/// The rule's refusals by facts whose condition holds on the answered fields (an unanswered
+/// one refuses nothing yet).
+fn refusal_findings(
+    version: &MatterVersion,
+    slots: &[fields::Slot<'_>],
+    kind: ApplicantKind,
+) -> Vec<Finding> {
+    version
+        .rule
+        .refusals
+        .iter()
+        .zip(&version.v2.refusals)
+        .filter(|(_, cond)| fields::evaluate(cond, slots, kind) == crate::verdict::Applies::Yes)
+        .map(|(refusal, _)| Finding {
+            code: FindingCode::RefusedByFacts,
+            target: Target {
+                kind: TargetKind::Refusal,
+                id: refusal.id.clone(),
+            },
+            label: refusal.reason.clone(),
+            reason: Some(FindingReason::Refusal),
+            key: None,
+            tolerable: None,
+            note: None,
+            basis: refusal.basis.clone(),
+            message: messages::refused(refusal),
+            refer_to: refusal.refer_to.clone(),
+            alternatives: Vec::new(),
+        })
+        .collect()
 }
 
 fn pledge_refused_finding(blocked_by: &[PledgeBlock]) -> Finding {
@@ -361,5 +420,7 @@ fn pledge_refused_finding(blocked_by: &[PledgeBlock]) -> Finding {
         note: None,
         basis: String::from(messages::PLEDGE_BASIS),
         message: messages::pledge_refused(blocked_by),
+        refer_to: None,
+        alternatives: Vec::new(),
     }
 }

@@ -232,7 +232,8 @@ function renderForm(m: MatterDef): HTMLElement[] {
                 ($(`#${inputId}`) as HTMLInputElement).value = '';
                 onChange(`m:${x.id}`); renderUploadState(x.id);
               },
-            }, t('removeFile'))));
+            }, t('removeFile'))),
+          x.commitment ? commitmentChoice(x.id, x.commitment.terms) : null);
       }))),
     h('section', { class: 'panel panel-pledge', id: 'pledge-panel', tabindex: '-1', hidden: true }),
     h('div', { class: 'actions' },
@@ -242,6 +243,23 @@ function renderForm(m: MatterDef): HTMLElement[] {
     h('section', { class: 'panel', id: 'handover', hidden: true, 'aria-live': 'polite' }),
     h('section', { class: 'section', id: 'server-result', 'aria-live': 'polite' }),
   ];
+}
+
+// 告知承诺 (format 2): the applicant may commit instead of uploading the proof.
+
+function commitmentChoice(id: string, terms: { zh: string; en: string }): HTMLElement {
+  const boxId = `mc-${id}`;
+  return h('div', { class: 'checkbox commitment' },
+    h('input', {
+      type: 'checkbox', id: boxId, checked: S.materials[id]?.status === 'committed',
+      onchange: (e: Event) => {
+        if ((e.target as HTMLInputElement).checked) { delete S.files[id]; delete S.fileObjs[id]; delete S.uploads[id]; S.materials[id] = { status: 'committed' }; }
+        else delete S.materials[id];
+        onChange(`m:${id}`);
+        renderUploadState(id);
+      },
+    }),
+    h('label', { for: boxId }, tx(engineLabels().window.commit_instead), tx(terms)));
 }
 
 function uploadText(id: string): string {
@@ -262,6 +280,8 @@ function renderUploadState(id: string): void {
   el.textContent = uploadText(id);
   el.dataset.upload = S.uploads[id]?.state ?? '';
   $(`#mr-${id}`).hidden = !S.files[id];
+  const committed = document.getElementById(`mc-${id}`) as HTMLInputElement | null;
+  if (committed) committed.checked = S.materials[id]?.status === 'committed';
 }
 
 /** Stores this pre-check under a short code for the window (the kiosk offers the same). */

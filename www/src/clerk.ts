@@ -11,7 +11,7 @@ import { printDocs, docsFor } from './print';
 import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, Submission, Text, Verdict } from './types';
 import { createApplication, numberedVerdict, newKey, RegisterFailure, type Application } from './register';
 
-type Received = 'original' | 'copy' | 'original_and_copy' | 'flawed' | 'missing';
+type Received = 'original' | 'copy' | 'original_and_copy' | 'flawed' | 'missing' | 'shared' | 'committed';
 
 interface State {
   engine: Engine;
@@ -23,6 +23,10 @@ interface State {
   values: Record<string, Value>;
   received: Record<string, Received>;
   notes: Record<string, string>;
+  /** The licence number or shared-record reference of a material obtained by sharing. */
+  refs: Record<string, string>;
+  /** Copies the clerk counted, where the rule asks for copies. */
+  copies: Record<string, number>;
   pledgeSigned: boolean;
   verdict: Verdict | null;
   touched: Set<string>;
@@ -96,6 +100,15 @@ function recordPanel(): HTMLElement | null {
     app.verdict.outcome !== S.verdict?.outcome ? h('p', { class: 'inset inset-warn' }, tx(HO.differs)) : null);
 }
 
+/** The receipt options a material admits: the usual five, plus sharing and 告知承诺 where the rule allows them. */
+function receivedOptions(x: MatterDef['materials'][number]): { id: Received; label: Text }[] {
+  const base = RECEIVED.map((r) => ({ id: r.id, label: r.label() }));
+  const statuses = engineLabels().material_statuses;
+  if (x.sharing && x.sharing.by !== 'none') base.push({ id: 'shared', label: statuses.shared });
+  if (x.commitment) base.push({ id: 'committed', label: statuses.committed });
+  return base;
+}
+
 /** The clerk's choices for a material, each captioned by the engine's label. */
 const RECEIVED: { id: Received; label: () => Text }[] = [
   { id: 'original', label: () => engineLabels().submitted_forms.original },
@@ -119,7 +132,7 @@ async function main(): Promise<void> {
   }
   S = {
     engine, matters: engine.matters(), matterId: '', def: null, kind: 'enterprise_legal_person', badCredit: false,
-    values: {}, received: {}, notes: {}, pledgeSigned: false, verdict: null, touched: new Set(),
+    values: {}, received: {}, notes: {}, refs: {}, copies: {}, pledgeSigned: false, verdict: null, touched: new Set(),
     submission: null, recorded: null,
   };
   onLangChange(() => { renderHeader(header, 'clerkTitle', { langToggle: true }); renderAll(); });
@@ -182,7 +195,7 @@ function selectMatter(id: string): void {
   S.matterId = id;
   S.def = id ? S.engine.matter(id) : null;
   S.kind = S.def?.applicant_kinds[0] ?? 'enterprise_legal_person';
-  S.badCredit = false; S.values = {}; S.received = {}; S.notes = {}; S.pledgeSigned = false; S.verdict = null; S.touched = new Set();
+  S.badCredit = false; S.values = {}; S.received = {}; S.notes = {}; S.refs = {}; S.copies = {}; S.pledgeSigned = false; S.verdict = null; S.touched = new Set();
   if (S.def) runCheck();
   renderAll();
 }
@@ -192,7 +205,12 @@ function materialsSubmission(): Record<string, MaterialSubmission> {
   for (const [id, r] of Object.entries(S.received)) {
     if (r === 'missing') continue;
     if (r === 'flawed') out[id] = S.notes[id]?.trim() ? { status: 'flawed', note: S.notes[id].trim() } : { status: 'flawed' };
-    else out[id] = { status: 'provided', form: r, medium: 'paper' };
+    else if (r === 'shared') out[id] = S.refs[id]?.trim() ? { status: 'shared', reference: S.refs[id].trim() } : { status: 'shared' };
+    else if (r === 'committed') out[id] = { status: 'committed' };
+    else {
+      const copies = r === 'original' ? undefined : S.copies[id];
+      out[id] = copies === undefined ? { status: 'provided', form: r, medium: 'paper' } : { status: 'provided', form: r, medium: 'paper', copies };
+    }
   }
   return out;
 }
@@ -286,15 +304,38 @@ function renderForm(m: MatterDef): HTMLElement[] {
               x.acceptance_standard ? `；${t('acceptanceStandard')}：${tx(x.acceptance_standard)}` : ''),
             h('p', { class: 'field-error', id: `me-${x.id}`, hidden: true }),
             h('div', { class: 'segmented', role: 'radiogroup', 'aria-label': `${tx(x.name)} ${t('received')}` },
-              RECEIVED.map((r, i) => {
+              receivedOptions(x).map((r, i) => {
                 const rid = i === 0 ? `m-${x.id}` : `m-${x.id}-${r.id}`;
                 return h('span', { class: 'segment' },
                   h('input', {
                     type: 'radio', name: `m-${x.id}`, id: rid, value: r.id, checked: cur === r.id,
-                    onchange: () => { S.received[x.id] = r.id; ($(`#mnw-${x.id}`)).hidden = r.id !== 'flawed'; onChange(); },
+                    onchange: () => {
+                      S.received[x.id] = r.id;
+                      ($(`#mnw-${x.id}`)).hidden = r.id !== 'flawed';
+                      const ref = document.getElementById(`mrw-${x.id}`);
+                      if (ref) ref.hidden = r.id !== 'shared';
+                      onChange();
+                    },
                   }),
-                  h('label', { for: rid }, tx(r.label())));
+                  h('label', { for: rid }, tx(r.label)));
               })),
+            x.copies ? h('div', { class: 'form-group note-group' },
+              h('label', { class: 'label label-small', for: `mcp-${x.id}` }, tx(engineLabels().window.copies)),
+              h('input', {
+                type: 'text', inputmode: 'numeric', class: 'input input-short', id: `mcp-${x.id}`,
+                value: S.copies[x.id] === undefined ? '' : String(S.copies[x.id]),
+                oninput: (e: Event) => {
+                  const raw = (e.target as HTMLInputElement).value.trim();
+                  if (/^\d{1,3}$/.test(raw)) S.copies[x.id] = Number(raw); else delete S.copies[x.id];
+                  onChange();
+                },
+              })) : null,
+            x.sharing && x.sharing.by !== 'none' ? h('div', { class: 'form-group note-group', id: `mrw-${x.id}`, hidden: cur !== 'shared' },
+              h('label', { class: 'label label-small', for: `mr-${x.id}` }, tx(engineLabels().window.reference), x.sharing.system ? `（${tx(x.sharing.system)}）` : ''),
+              h('input', {
+                type: 'text', class: 'input input-code', id: `mr-${x.id}`, value: S.refs[x.id] ?? '',
+                oninput: (e: Event) => { S.refs[x.id] = (e.target as HTMLInputElement).value; onChange(); },
+              })) : null,
             h('div', { class: 'form-group note-group', id: `mnw-${x.id}`, hidden: cur !== 'flawed' },
               h('label', { class: 'label label-small', for: noteId }, t('flawNote')),
               h('input', {

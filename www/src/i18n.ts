@@ -2,7 +2,7 @@
 // engine concept (applicant kinds, channels, material forms and statuses, pledge blocks) comes
 // from the engine's {zh, en} texts and its labels(); this dictionary holds only the chrome around
 // them.
-import type { Labels, Text } from './types';
+import type { Labels, PledgeBlock, Text } from './types';
 
 export type Lang = 'zh' | 'en';
 
@@ -163,10 +163,9 @@ export function engineLabels(): Labels {
   return labels;
 }
 
-/** Why a pledge cannot be used, in the engine's words (an unknown code is shown as it is). */
-export function blockedReason(code: string): string {
-  const l = engineLabels().pledge_blocks[code];
-  return l ? tx(l) : code;
+/** Why a pledge cannot be used, in the engine's words. */
+export function blockedReason(code: PledgeBlock): string {
+  return tx(engineLabels().pledge_blocks[code]);
 }
 
 export function fmtDate(d: string | null | undefined): string {

@@ -80,7 +80,7 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
   const input = h('input', {
     id, name: f.id, class: 'input',
     type: f.type === 'date' ? 'date' : 'text',
-    inputmode: f.type === 'number' ? 'decimal' : f.type === 'phone' ? 'tel' : null,
+    inputmode: f.type === 'number' ? 'decimal' : f.type === 'integer' ? 'numeric' : f.type === 'phone' ? 'tel' : null,
     autocomplete: f.type === 'phone' ? 'tel' : 'off',
     spellcheck: 'false',
     maxlength: f.max_length ?? null,
@@ -88,10 +88,12 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
     value: v === undefined ? '' : String(v),
   });
   if (f.type === 'id_card' || f.type === 'uscc' || f.type === 'phone') input.classList.add('input-code');
-  if (f.type === 'number') input.classList.add('input-short');
+  const numeric = f.type === 'number' || f.type === 'integer';
+  if (numeric) input.classList.add('input-short');
   input.addEventListener('input', () => {
     const raw = input.value.trim();
-    if (f.type === 'number' && raw !== '' && /^-?\d+(\.\d+)?$/.test(raw)) set(Number(raw));
+    // An integer field gets 3.5 as a number too: the engine says it must be whole.
+    if (numeric && raw !== '' && /^-?\d+(\.\d+)?$/.test(raw)) set(Number(raw));
     else set(raw);
   });
   return h('div', { class: 'form-group', id: `fg-${f.id}`, 'data-field': f.id },
@@ -184,6 +186,7 @@ function sameSet(a: Set<string>, b: Set<string>): boolean {
 export function findingTargetId(f: Finding): string {
   if (f.target.kind === 'field') return `f-${f.target.id}`;
   if (f.target.kind === 'material') return `m-${f.target.id}`;
+  if (f.target.kind === 'material_group') return `m-${f.alternatives?.[0] ?? ''}`;
   return f.target.id === 'pledge' ? 'pledge-panel' : 'applicant-kind';
 }
 
@@ -227,8 +230,11 @@ export function applyChecklist(root: HTMLElement, v: Verdict, showInline: (f: Fi
   }
   const byTarget = new Map<string, Finding[]>();
   for (const f of v.findings) {
-    if (f.target.kind === 'applicant') continue;
-    const k = `${f.target.kind}:${f.target.id}`;
+    if (f.target.kind === 'applicant' || f.target.kind === 'refusal') continue;
+    // A group of alternatives (format 2) is told at its first member.
+    const k = f.target.kind === 'material_group'
+      ? `material:${v.checklist.materials.find((m) => m.group === f.target.id)?.id ?? ''}`
+      : `${f.target.kind}:${f.target.id}`;
     byTarget.set(k, [...(byTarget.get(k) ?? []), f]);
   }
   root.querySelectorAll<HTMLElement>('.form-group[data-field], .material[data-material]').forEach((g) => {
@@ -319,6 +325,9 @@ export function renderDates(el: HTMLElement, v: Verdict, opts: { heading?: Key }
     h('dl', { class: 'summary-list' },
       rows.map(([k, label, val]) => h('div', { class: 'summary-row', 'data-date': k },
         h('dt', null, label), h('dd', null, val)))),
+    // 免提交 (format 2): each exemption in the engine's words.
+    v.exempt?.length ? h('ul', { class: 'exempt-list', id: 'exempt' },
+      v.exempt.map((e) => h('li', { 'data-exempt': e.material, 'data-by': e.by }, tx(e.message)))) : null,
     v.channel === 'online' ? h('p', { class: 'hint' }, t('acceptedOnOnline')) : null,
     d.clock_starts.promised === 'materials_complete' && !d.promised_due ? h('p', { class: 'hint' }, t('clockWaits')) : null,
     d.provisional ? h('div', { class: 'inset inset-warn', id: 'provisional-note', role: 'note' }, t('provisional')) : null);

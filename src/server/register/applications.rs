@@ -270,13 +270,17 @@ struct UploadState {
 
 /// The submission with each material's status as the server knows it: a received file is
 /// provided (or flawed, with the clerk's note); without a file, online and kiosk applications
-/// have nothing, and at the window the clerk's own record of the paper handed in stands.
+/// keep only what is the applicant's own act — a written commitment (告知承诺) — and at the
+/// window the clerk's own record of the paper handed in stands.
 fn derive_materials(
     mut submission: Submission,
     uploads: &BTreeMap<String, UploadState>,
 ) -> Submission {
     if submission.channel != Channel::Window {
-        submission.materials.0.clear();
+        submission
+            .materials
+            .0
+            .retain(|_, m| m.status == MaterialStatus::Committed);
     }
     for (material, upload) in uploads {
         submission.materials.0.insert(
@@ -290,6 +294,8 @@ fn derive_materials(
                 form: None,
                 medium: Some(SubmittedMedium::Electronic),
                 note: upload.note.clone(),
+                reference: None,
+                copies: None,
             },
         );
     }
