@@ -553,6 +553,7 @@ on_both!(pledge_kept);
 on_both!(pledge_broken_resumed_or_terminated);
 on_both!(no_plain_personal_data);
 on_both!(handover_and_receipts);
+on_both!(commitment_counts_without_a_file);
 
 /// Parallel submits with one Idempotency-Key: one record, one receipt.
 fn idempotent_submission(dir: &Path, store: &Store) {
@@ -1401,4 +1402,50 @@ fn slow_upload_outlives_the_request_timeout() {
     let mut raw = String::new();
     let _ = stream.read_to_string(&mut raw);
     assert!(raw.starts_with("HTTP/1.1 408"), "{raw}");
+}
+
+/// Online, a 告知承诺 (the applicant's own written commitment) stands without a file; a claimed
+/// "provided" without a file does not.
+fn commitment_counts_without_a_file(dir: &Path, store: &Store) {
+    let rules = test_rules(dir);
+    let server = Server::start(dir, store, &rules, "a");
+    let body = |staff_proof: &str| {
+        json!({
+            "matter": "human_resources_service_license",
+            "draft": true,
+            "submission": {
+                "applicant": { "kind": "enterprise_legal_person" },
+                "channel": "online",
+                "fields": {
+                    "institution_name": "示例人力资源有限公司",
+                    "uscc": "91110000802100433B",
+                    "full_time_staff": 5,
+                    "phone": PHONE,
+                    "online_recruitment": false
+                },
+                "materials": {
+                    "application_form": { "status": "provided" },
+                    "articles_and_rules": { "status": "provided" },
+                    "premises_lease": { "status": "provided" },
+                    "staff_proof": { "status": staff_proof }
+                }
+            }
+        })
+    };
+    let mut outcomes = Vec::new();
+    for (key, staff_proof) in [("committed", "committed"), ("claimed", "provided")] {
+        let id = server.submit(key, &body(staff_proof)).json()["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        for material in ["application_form", "articles_and_rules", "premises_lease"] {
+            let r = server.upload(&id, material, "application/pdf", PDF);
+            assert_eq!(r.status, 200, "{}", r.text());
+        }
+        let decided = server
+            .post(&format!("/v1/applications/{id}/submit"), &json!({}))
+            .json();
+        outcomes.push(decided["outcome"].as_str().unwrap_or("").to_string());
+    }
+    assert_eq!(outcomes, ["accept", "correction_required"]);
 }
