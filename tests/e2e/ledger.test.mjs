@@ -2,7 +2,7 @@
 // CSV export, supply at the window. Needs the real `qiquan serve` (the register).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, axeViolations, shot } from './_harness.mjs';
+import { startServer, launch, openPage, axeViolations, shot, fill, settle } from './_harness.mjs';
 
 const MATTER = 'public_place_hygiene_license';
 let server, browser;
@@ -90,12 +90,13 @@ test('window: the clerk records an application, gets its number once, and a pled
   if (!server.real) { t.skip('needs qiquan serve (QIQUAN_E2E_STATIC is set)'); return; }
   const { page, errors, ctx } = await openPage(browser, `${server.url}/clerk.html?matter=${MATTER}`);
   try {
-    await page.fill('#f-unit_name', '窗口登记宾馆');
-    await page.fill('#f-uscc', '91370102MA3C0A019G');
-    await page.fill('#f-responsible_person_id', '370102198506153214');
-    await page.fill('#f-phone', '13912345678');
-    await page.click('label[for="f-venue_type"]');
-    await page.fill('#f-floor_area', '300');
+    await fill(page, 'unit_name', '窗口登记宾馆');
+    await fill(page, 'uscc', '91370102MA3C0A019G');
+    await fill(page, 'responsible_person_id', '370102198506153214');
+    await fill(page, 'phone', '13912345678');
+    // A long choice list is a select (请选择): the first real option.
+    await page.selectOption('#f-venue_type', { index: 1 });
+    await fill(page, 'floor_area', '300');
     await page.click('label[for="f-central_ac-false"]');
     await page.click('label[for="m-application_form"]');
     await page.click('label[for="m-identity_proof-original_and_copy"]');
@@ -103,6 +104,7 @@ test('window: the clerk records an application, gets its number once, and a pled
     await page.click('label[for="m-hygiene_report"]');
     await page.locator('#pledge-panel:not([hidden])').waitFor();
     await page.click('label[for="pledge-sign"]');
+    await settle(page);
     assert.equal(await page.locator('#outcome [data-outcome]').getAttribute('data-outcome'), 'accept_with_pledge');
     await page.click('#record');
     await page.locator('#recorded').waitFor({ timeout: 15000 });
