@@ -56,6 +56,14 @@ if ! command -v pdftoppm >/dev/null 2>&1; then
     || { apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
 fi
 
+# PostgreSQL for the case register's tests (scripts/with-postgres.sh starts a throw-away server).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  say "apt-get install postgresql"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq postgresql >/dev/null
+fi
+
 if [ -f package-lock.json ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; }; then
   say "npm ci"
   npm ci --no-audit --no-fund

@@ -22,8 +22,10 @@ say "qiquan lint rules + schema is current"
 cargo run -q -- lint rules
 cargo run -q -- schema rules/schema --check
 
-say "native tests (unit, calendar, lint, CLI, conformance corpus, server integration)"
-cargo test
+say "native tests (unit, calendar, lint, CLI, conformance corpus, server and register integration)"
+# The register's tests run against SQLite and a real PostgreSQL, started for the run and stopped
+# after; with QIQUAN_REQUIRE_PG a PostgreSQL test that cannot reach its server fails.
+QIQUAN_REQUIRE_PG=1 scripts/with-postgres.sh cargo test
 
 say "wasm package: Node and Chromium conformance, differential test"
 scripts/test-wasm.sh

@@ -318,6 +318,27 @@ impl Reckoner<'_> {
         from_day_number(day)
     }
 
+    /// The working day `n` working days before `date` (`date` itself not counted): the day a
+    /// reminder falls due when `date` is a due date.
+    pub fn working_days_before(&mut self, date: NaiveDate, n: u32) -> Result<NaiveDate> {
+        if i64::from(n) > MAX_DAYS {
+            return Err(days_out_of_range(i64::from(n)));
+        }
+        let first = NaiveDate::from_ymd_opt(MIN_YEAR, 1, 1).map_or(0, |d| d.num_days_from_ce());
+        let mut day = date.num_days_from_ce();
+        let mut counted = 0;
+        while counted < n {
+            if day <= first {
+                return Err(date_out_of_range());
+            }
+            day -= 1;
+            if self.is_working_day(day)? {
+                counted += 1;
+            }
+        }
+        from_day_number(day)
+    }
+
     /// The last day of a period of `limit` that starts on `start` (not counted, 民法典 §201),
     /// skipping paused days.
     pub fn due(

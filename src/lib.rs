@@ -239,6 +239,19 @@ impl Engine {
     pub fn deadline(&self, from: &str, days: i64, unit: &str) -> Result<DeadlineAnswer> {
         self.bundle.calendar().deadline(from, days, unit)
     }
+
+    /// The working day `n` working days before `date` (`YYYY-MM-DD`, not counted): counting `n`
+    /// working days from the answer with [`Engine::deadline`] gives `date` back when `date` is
+    /// a working day. The 容缺 ledger's reminder day.
+    pub fn working_days_before(&self, date: &str, n: u32) -> Result<String> {
+        let date = calendar::parse_date(date)?;
+        let day = self
+            .bundle
+            .calendar()
+            .reckoner()
+            .working_days_before(date, n)?;
+        Ok(calendar::format_date(day))
+    }
 }
 
 fn rules_invalid(diagnostics: Vec<Diagnostic>) -> Error {

@@ -132,11 +132,28 @@ enum Command {
         /// Log JSON lines on stderr instead of text.
         #[arg(long)]
         log_json: bool,
+        /// The case register's database: a SQLite file (created when missing) or a
+        /// postgres://user:password@host:port/db URL (several replicas share one).
+        #[arg(long, default_value = "qiquan.db")]
+        db: String,
+        /// Uploaded files (content-addressed); shared by replicas.
+        #[arg(long, default_value = "qiquan-data")]
+        data_dir: PathBuf,
+        /// The key file that hashes and encrypts ID and phone numbers (`qiquan keygen --data`);
+        /// default DATA_DIR/data.key, created on first start.
+        #[arg(long)]
+        data_key: Option<PathBuf>,
+        /// Run without the case register (stateless revalidation only).
+        #[arg(long)]
+        no_register: bool,
     },
     /// Write a new receipt signing key file (JSON, mode 0600; never overwrites).
     Keygen {
         #[arg(long)]
         out: PathBuf,
+        /// A data key (personal-data hashing and encryption) instead of a receipt key.
+        #[arg(long)]
+        data: bool,
     },
 }
 
@@ -396,6 +413,10 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             max_connections,
             drain,
             log_json,
+            db,
+            data_dir,
+            data_key,
+            no_register,
         } => {
             let seconds = |s: u64| std::time::Duration::from_secs(s.clamp(1, 3600));
             let limits = qiquan::server::Limits {
@@ -415,9 +436,22 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                 pkg,
                 limits,
                 log_json,
+                register: (!no_register).then_some(qiquan::server::register::RegisterConfig {
+                    db,
+                    data_dir,
+                    data_key,
+                }),
             })?
         }
-        Command::Keygen { out } => {
+        Command::Keygen { out, data: true } => {
+            let key = qiquan::server::register::crypto::DataKey::create(&out)?;
+            err!(
+                "wrote {} (key id {}); keep it secret and backed up apart from the database, give the same file to every replica",
+                out.display(),
+                key.key_id()
+            );
+        }
+        Command::Keygen { out, data: false } => {
             let key = qiquan::server::receipt::keygen(&out)?;
             err!(
                 "wrote {} (key id {}); keep it secret, give the same file to every replica",

@@ -65,6 +65,10 @@ pub struct MatterFile {
     /// Free text printed on the pledge form (容缺受理信用承诺书), e.g. the consequences of breaking it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pledge_terms: Option<Text>,
+    /// What the case register's 容缺 ledger does with this matter's pledges (reminders, a broken
+    /// pledge); the defaults in [`PledgeLedger`] apply when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pledge_ledger: Option<PledgeLedger>,
     /// Form fields, in display order.
     #[serde(default)]
     pub fields: Vec<Field>,
@@ -173,6 +177,66 @@ pub struct Forwarding {
     /// counted: that day is not known at acceptance).
     pub authority_limit: TimeLimit,
     pub basis: String,
+}
+
+/// The 容缺 ledger's parameters (容缺台账). 化州 (化府办〔2025〕22号) keeps a ledger of owed
+/// materials and reminds the applicant before the due date; 台州 suspends a case whose pledge is
+/// broken and returns it when the materials do not arrive within 15 working days; 国办发〔2019〕35号
+/// puts whether a written commitment was kept on the credit record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PledgeLedger {
+    /// Remind the applicant this many working days before an item is due.
+    #[serde(default = "default_remind_before")]
+    #[cfg_attr(feature = "schema", schemars(range(max = 3650)))]
+    pub remind_before: u32,
+    /// What an item not supplied by its due date does to the case.
+    #[serde(default)]
+    pub on_broken: BrokenPledge,
+    /// `suspend` only: how long (counted from the due date) the applicant may still supply before
+    /// the case is terminated.
+    #[serde(default = "default_resume_window")]
+    pub resume_window: TimeLimit,
+    /// The local rule these parameters follow.
+    pub basis: String,
+}
+
+fn default_remind_before() -> u32 {
+    3
+}
+
+fn default_resume_window() -> TimeLimit {
+    TimeLimit {
+        value: 15,
+        unit: LimitUnit::WorkingDays,
+    }
+}
+
+impl Default for PledgeLedger {
+    /// Used when a matter file has no `[pledge_ledger]`.
+    fn default() -> Self {
+        Self {
+            remind_before: default_remind_before(),
+            on_broken: BrokenPledge::Suspend,
+            resume_window: default_resume_window(),
+            basis: "化府办〔2025〕22号（容缺台账、到期前提醒）；台州容缺受理办法（逾期中止，15个工作日内未补齐退件）".into(),
+        }
+    }
+}
+
+/// What a broken pledge does to the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BrokenPledge {
+    /// 中止: the case waits; supplied within the resume window it resumes, else it is terminated.
+    #[default]
+    Suspend,
+    /// 终止 at once (退件).
+    Terminate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -482,6 +546,17 @@ pub struct Material {
     pub acceptance_standard: Option<Text>,
     /// The regulation and article that require this material.
     pub basis: String,
+    /// Largest file the case register accepts for this material, in bytes (default 10 MiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
+    pub max_bytes: Option<u64>,
+    /// Media types the case register accepts for this material (default PDF, JPEG, PNG).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(length(min = 1), inner(regex(pattern = r"^[a-z]+/[a-z0-9.+-]+$")))
+    )]
+    pub accept: Option<Vec<String>>,
     /// Whether the office can obtain the material itself (免提交): by data sharing or from the
     /// electronic licence system (《国务院关于在线政务服务的若干规定》§7, §10–11), or not
     /// (`by = "none"`). Lint warns on a material issued by a department that says neither.
@@ -551,6 +626,11 @@ pub enum OriginalHandling {
     /// 原件留存.
     Kept,
 }
+
+/// Default upload limit per material file.
+pub const DEFAULT_MAX_BYTES: u64 = 10 * 1024 * 1024;
+/// Default media types of a material file.
+pub const DEFAULT_ACCEPT: [&str; 3] = ["application/pdf", "image/jpeg", "image/png"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]

@@ -176,6 +176,17 @@ pub(crate) fn render_notice(input: &NoticeInput<'_>, verdict: &Verdict) -> Notic
     notice
 }
 
+impl Notice {
+    /// The notice as issued under sequence number `seq` of its kind and year: the 文号 filled in
+    /// (`prefix` + `seq` + `suffix`) and the text rendered again. The case register calls this
+    /// with the number it drew; the engine never numbers documents itself.
+    pub fn numbered(&mut self, seq: u64) {
+        self.number.sequence = Some(seq);
+        self.number.text = format!("{}{seq}{}", self.number.prefix, self.number.suffix);
+        self.text = text::render(self);
+    }
+}
+
 fn short_digest(digest: &str) -> String {
     let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
     format!("sha256:{}", hex.chars().take(12).collect::<String>())

@@ -259,6 +259,29 @@ impl<V> UniqueMap<V> {
         }
     }
 
+    /// Keeps the entries for which `keep` holds, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&String, &V) -> bool) {
+        self.entries.retain(|(k, v)| keep(k, v));
+        self.reindex();
+    }
+
+    /// Sets the value of `key`, replacing the one it had.
+    pub fn set(&mut self, key: String, value: V) {
+        match self.entries.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => entry.1 = value,
+            None => {
+                self.insert(key, value);
+            }
+        }
+    }
+
+    fn reindex(&mut self) {
+        self.index = (self.entries.len() >= INDEX_FROM).then(|| {
+            let index = self.entries.iter().enumerate();
+            index.map(|(i, (k, _))| (k.clone(), i)).collect()
+        });
+    }
+
     /// Adds an entry; `false` (and nothing added) if the key is already there.
     pub fn insert(&mut self, key: String, value: V) -> bool {
         if self.get(&key).is_some() {
@@ -315,6 +338,26 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `retain` and `set` keep the lookup right on both sides of the hash-index threshold.
+    #[test]
+    fn unique_map_retain_and_set_keep_lookups_right() {
+        for n in [3, INDEX_FROM + 4] {
+            let mut map = UniqueMap::default();
+            for i in 0..n {
+                assert!(map.insert(format!("k{i}"), i));
+            }
+            map.set("k1".into(), 100);
+            map.set("new".into(), 7);
+            assert_eq!(map.get("k1"), Some(&100));
+            assert_eq!(map.len(), n + 1);
+            map.retain(|k, _| k != "k0");
+            assert_eq!(map.get("k0"), None);
+            assert_eq!(map.get("new"), Some(&7));
+            assert_eq!(map.get(&format!("k{}", n - 1)), Some(&(n - 1)));
+            assert!(!map.insert("k1".into(), 0), "still unique after retain");
+        }
+    }
 
     #[test]
     fn unique_map_refuses_duplicates_small_and_indexed() {

@@ -245,3 +245,41 @@ fn no_run_of_working_days_outlasts_its_bound() {
     // The 2026 Spring Festival (02-15…02-23) stretches 5 working days over 15 calendar days.
     assert_eq!(longest_five, 15);
 }
+
+/// The 容缺 ledger's reminder day: `working_days_before(due, n)` is a working day from which
+/// `deadline(…, n, working)` gives `due` back, for every working day of 2024–2026 and several
+/// n; and it is `n` working days back by the transcription of the notices.
+#[test]
+fn working_days_before_inverts_deadline() {
+    let engine = Engine::embedded().unwrap();
+    let calendar = engine.bundle().calendar();
+    let mut day = NaiveDate::from_ymd_opt(2024, 1, 10).unwrap();
+    let last = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+    let mut checked = 0;
+    while day <= last {
+        if calendar.is_working_day(day) {
+            let due = qiquan::calendar::format_date(day);
+            for n in [1u32, 2, 3, 5, 15] {
+                let remind = engine.working_days_before(&due, n).unwrap();
+                let remind_day = qiquan::calendar::parse_date(&remind).unwrap();
+                assert!(
+                    calendar.is_working_day(remind_day),
+                    "{remind} for {due} − {n}"
+                );
+                assert_eq!(
+                    engine.deadline(&remind, n.into(), "working").unwrap().due,
+                    due
+                );
+                checked += 1;
+            }
+        }
+        day = day.succ_opt().unwrap();
+    }
+    assert!(checked > 3000, "{checked}");
+    assert_eq!(
+        engine.working_days_before("2026-10-08", 1).unwrap(),
+        "2026-09-30",
+        "国庆 2026-10-01..07 is skipped"
+    );
+    assert!(engine.working_days_before("2026-13-01", 1).is_err());
+}

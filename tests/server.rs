@@ -15,6 +15,17 @@ use sha2::{Digest, Sha256};
 
 const MATTER: &str = "public_place_hygiene_license";
 
+/// `--db` and `--data-dir` inside `dir`: a test's server keeps its case register in its own
+/// temp directory, so a test run leaves no `qiquan.db` or `qiquan-data/` in the tree.
+fn register_in(dir: &std::path::Path) -> [String; 4] {
+    [
+        "--db".into(),
+        dir.join("qiquan.db").display().to_string(),
+        "--data-dir".into(),
+        dir.join("qiquan-data").display().to_string(),
+    ]
+}
+
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("qiquan-server-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -34,6 +45,7 @@ impl Server {
         let log = dir.join("stderr.log");
         let mut child = Command::new(env!("CARGO_BIN_EXE_qiquan"))
             .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(register_in(&dir))
             .args(args)
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).expect("log file"))
@@ -824,6 +836,7 @@ fn receipts_verify_across_replicas_and_forgeries_fail() {
 fn serve_refuses_to_start_without_a_key_and_dev_says_so() {
     let output = Command::new(env!("CARGO_BIN_EXE_qiquan"))
         .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(register_in(&temp_dir("no-key")))
         .output()
         .expect("run");
     assert_eq!(output.status.code(), Some(2));
@@ -839,6 +852,7 @@ fn serve_refuses_to_start_without_a_key_and_dev_says_so() {
             "--key",
             bad_key.to_str().unwrap(),
         ])
+        .args(register_in(bad_key.parent().unwrap()))
         .output()
         .expect("run");
     assert_eq!(output.status.code(), Some(2));
@@ -1425,6 +1439,7 @@ fn a_panicking_handler_gets_a_500_json_error_and_the_server_lives_on() {
             "--www",
             "/nonexistent",
         ])
+        .args(register_in(&dir))
         .env("QIQUAN_TEST_PANIC_ROUTE", "1")
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(&log).unwrap())

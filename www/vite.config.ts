@@ -130,6 +130,7 @@ export default defineConfig({
         index: resolve(here, 'index.html'),
         clerk: resolve(here, 'clerk.html'),
         kiosk: resolve(here, 'kiosk.html'),
+        ledger: resolve(here, 'ledger.html'),
       },
     },
   },

@@ -9,6 +9,7 @@ pub mod conn;
 pub mod headers;
 pub mod metrics;
 pub mod receipt;
+pub mod register;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -55,6 +56,8 @@ pub struct ServeConfig {
     pub limits: Limits,
     /// JSON lines instead of text on stderr.
     pub log_json: bool,
+    /// The case register (`--db`, `--data-dir`, `--data-key`); None with `--no-register`.
+    pub register: Option<register::RegisterConfig>,
 }
 
 /// The server's limits on what a client may hold or take (see docs/server.md).
@@ -99,6 +102,8 @@ pub struct AppState {
     pub request_timeout: Duration,
     /// Set on SIGTERM: every response then says `Connection: close`.
     pub closing: AtomicBool,
+    /// The case register (applications, uploads, numbers, ledger), when enabled.
+    pub register: Option<register::Register>,
 }
 
 impl AppState {
@@ -109,6 +114,7 @@ impl AppState {
             metrics: Metrics::default(),
             request_timeout,
             closing: AtomicBool::new(false),
+            register: None,
         }
     }
 }
@@ -124,6 +130,7 @@ pub fn router(state: Arc<AppState>, www: &Path, pkg: &Path) -> Router {
         .route("/v1/matters/{id}/check", post(api::check))
         .route("/v1/receipts/key", get(api::public_key))
         .route("/v1/receipts/verify", post(api::verify_receipt))
+        .merge(register::api::routes())
         .route("/v1", any(api_not_found))
         .route("/v1/", any(api_not_found))
         .route("/v1/{*rest}", any(api_not_found));
@@ -246,6 +253,7 @@ fn route_label(request: &Request) -> &'static str {
         Some(path) if path.as_str().starts_with("/pkg") => "/pkg/*",
         Some(path) => ROUTES
             .iter()
+            .chain(register::api::ROUTES.iter())
             .find(|r| **r == path.as_str())
             .copied()
             .unwrap_or("other"),
@@ -259,7 +267,8 @@ async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Nex
     let start = Instant::now();
     let method = metrics::method_label(request.method().as_str());
     let route = route_label(&request);
-    let mut response = match tokio::time::timeout(state.request_timeout, next.run(request)).await {
+    let limit = register::request_limit(route, state.request_timeout);
+    let mut response = match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => ApiError::timeout().into_response(),
     };
@@ -323,12 +332,16 @@ pub fn serve(config: ServeConfig) -> Result<()> {
         None => Engine::embedded()?.clone(),
     };
     let key = load_key(&config)?;
-    let state = Arc::new(AppState::new(engine, key, config.limits.request_timeout));
-    let app = router(state.clone(), &config.www, &config.pkg);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| io_error("无法启动运行时。", "Cannot start the runtime.", e))?;
+    let mut state = AppState::new(engine, key, config.limits.request_timeout);
+    if let Some(register_config) = &config.register {
+        state.register = Some(runtime.block_on(register::Register::open(register_config))?);
+    }
+    let state = Arc::new(state);
+    let app = router(state.clone(), &config.www, &config.pkg);
     runtime.block_on(async move {
         let signal = shutdown_signal().map_err(|e| {
             io_error(
@@ -337,6 +350,9 @@ pub fn serve(config: ServeConfig) -> Result<()> {
                 e,
             )
         })?;
+        if state.register.is_some() {
+            register::spawn_sweeper(state.clone());
+        }
         let listener = tokio::net::TcpListener::bind(&config.addr)
             .await
             .map_err(|e| {

@@ -2,7 +2,8 @@
 // else a tiny static server), Chromium through playwright-core, axe-core, screenshots.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { createReadStream, existsSync, mkdirSync, statSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, statSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -86,7 +87,9 @@ export async function startServer() {
   const port = await freePort();
   const bin = process.env.QIQUAN_E2E_STATIC === '1' ? null : findBinary();
   if (bin) {
-    const child = spawn(bin, ['serve', '--dev', '--addr', `127.0.0.1:${port}`], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The case register in a throw-away directory, not qiquan.db in the repository.
+    const data = mkdtempSync(join(tmpdir(), 'qiquan-e2e-'));
+    const child = spawn(bin, ['serve', '--dev', '--addr', `127.0.0.1:${port}`, '--db', join(data, 'qiquan.db'), '--data-dir', join(data, 'data')], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     child.stdout.on('data', (d) => { log += d; });
     child.stderr.on('data', (d) => { log += d; });

@@ -156,6 +156,35 @@ test('the en toggle switches every engine text and the page chrome', async () =>
 
 test('submit: the server re-checks, issues a receipt, and its verdict wins when it disagrees', async (t) => {
   if (!server.real) { t.skip('needs `qiquan serve --dev` (no binary with `serve` found)'); return; }
+  // Recorded in the case register: every file uploaded, the case number (文号) on the receipt.
+  {
+    const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`);
+    try {
+      await fillAllFields(page);
+      for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules']) await upload(page, m);
+      assert.equal(await outcome(page), 'accept');
+      await page.click('#submit');
+      await page.locator('#success').waitFor();
+      assert.equal(await page.locator('#success').getAttribute('data-outcome'), 'accept');
+      const number = await page.locator('#receipt [data-receipt="document_number"] dd').textContent();
+      assert.match(number, /^明审服受〔\d{4}〕\d+号$/);
+      assert.equal(await page.locator('#receipt [data-receipt="receipt_no"] dd').textContent(), number);
+      for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules']) {
+        assert.equal(await page.locator(`#ms-${m}`).getAttribute('data-upload'), 'done', m);
+      }
+      assert.match(await page.locator('#ms-hygiene_rules').textContent(), /已上传到服务器/);
+      // 提交 is done; a forced second tap: the same record and the same receipt, not a second one.
+      assert.equal(await page.locator('#submit').isDisabled(), true);
+      await page.evaluate(() => { const b = document.getElementById('submit'); b.disabled = false; b.click(); });
+      assert.equal(await page.locator('#receipt [data-receipt="document_number"] dd').textContent(), number);
+      // The printed receipt carries the 文号 (the register's numbered document).
+      await page.click('#print-receipt');
+      assert.match(await page.locator('#print-root').textContent(), /明审服受〔\d{4}〕\d+号/);
+      await shot(page, 'applicant-receipt');
+      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(errors, []);
+    } finally { await ctx.close(); }
+  }
   // A client whose verdict differs (stale rules, tampering): the server says so and wins.
   {
     const { page, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`);
@@ -183,6 +212,40 @@ test('submit: the server re-checks, issues a receipt, and its verdict wins when 
     assert.match(await page.locator('#server-findings').textContent(), /法定代表人或者负责人身份证明/);
     assert.equal(await page.locator('#submit').isDisabled(), false);
     assert.equal(await page.locator('#success').count(), 0);
+    assert.match(await page.locator('#registered').getAttribute('data-number'), /^明审服补〔\d{4}〕\d+号$/);
     assert.deepEqual(errors.filter((e) => !/status of 4\d\d/.test(e)), []);
+  } finally { await ctx.close(); }
+});
+
+test('uploads: a dropped upload is retried; a file of the wrong type is refused and nothing is receipted', async (t) => {
+  if (!server.real) { t.skip('needs `qiquan serve --dev` (no binary with `serve` found)'); return; }
+  const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`);
+  try {
+    await fillAllFields(page);
+    for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report']) await upload(page, m);
+    // Not a PDF, JPEG or PNG: the server refuses it (415) with its own message.
+    await page.setInputFiles('#m-hygiene_rules', { name: 'rules.txt', mimeType: 'text/plain', buffer: Buffer.from('plain text') });
+    let dropped = 0;
+    await page.route('**/materials/application_form', async (route) => {
+      if (dropped === 0) { dropped += 1; await route.abort('connectionreset'); } else await route.continue();
+    });
+    await page.click('#submit');
+    await page.locator('#register-error').waitFor({ timeout: 20000 });
+    assert.equal(dropped, 1, 'the first upload was dropped');
+    assert.equal(await page.locator('#ms-application_form').getAttribute('data-upload'), 'done', 'retried');
+    assert.equal(await page.locator('#ms-hygiene_rules').getAttribute('data-upload'), 'failed');
+    assert.match(await page.locator('#ms-hygiene_rules').textContent(), /上传失败：该材料只接受以下类型/);
+    assert.equal(await page.locator('#receipt').count(), 0, 'no receipt');
+    assert.match(await page.locator('#register-error').textContent(), /有材料文件未能上传/);
+    await shot(page, 'applicant-upload-refused');
+    assert.deepEqual(await axeViolations(page), []);
+    // The right file: only it is uploaded now, and the application is recorded.
+    await page.unroute('**/materials/application_form');
+    await upload(page, 'hygiene_rules');
+    await page.click('#submit');
+    await page.locator('#success').waitFor({ timeout: 20000 });
+    assert.equal(await page.locator('#success').getAttribute('data-outcome'), 'accept');
+    assert.match(await page.locator('#receipt [data-receipt="document_number"] dd').textContent(), /^明审服受〔\d{4}〕\d+号$/);
+    assert.deepEqual(errors.filter((e) => !/status of 4\d\d|ERR_CONNECTION_RESET|Failed to load resource/.test(e)), []);
   } finally { await ctx.close(); }
 });

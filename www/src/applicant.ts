@@ -1,5 +1,6 @@
 // Applicant page (online application). Renders the matter from matter(id) and the engine's verdict.
 import './styles.css';
+import './upload.css';
 import { h, clear, $ } from './dom';
 import { loadEngine, nowInChina, type Engine } from './engine';
 import { initLang, onLangChange, t, tx, engineLabels, fmtDate, fmtDateTime, getLang } from './i18n';
@@ -11,6 +12,31 @@ import {
 import { printReceipt } from './print';
 import { renderFinder } from './finder';
 import type { Text, Receipt, Finding, ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Verdict } from './types';
+import { createApplication, submitDraft, uploadWithRetry, numberedVerdict, newKey, RegisterFailure, type Application, type UploadState } from './register';
+/** The upload and registration words (kept beside the code that uses them). */
+const UP = {
+  uploading: { zh: '正在上传 {pct}%', en: 'Uploading {pct}%' },
+  retrying: { zh: '（第 {n} 次尝试）', en: ' (attempt {n})' },
+  uploaded: { zh: '已上传到服务器：{name}', en: 'Uploaded to the server: {name}' },
+  uploadFailed: { zh: '上传失败：{why}', en: 'Upload failed: {why}' },
+  unreachable: { zh: '无法连接服务器', en: 'the server could not be reached' },
+  handoverGet: { zh: '改到窗口办理：获取交接码', en: 'Continue at the window: get a hand-over code' },
+  handoverTitle: { zh: '窗口交接码', en: 'Hand-over code' },
+  handoverHint: {
+    zh: '到政务服务中心窗口出示此交接码（或二维码），工作人员据此调出您在这里填写的内容，无需重填；材料原件请随身携带。72 小时内有效。',
+    en: 'Show this code (or the QR code) at the service centre’s window: the clerk loads what you entered here, so nothing is typed again. Bring the original materials. Valid for 72 hours.',
+  },
+  handoverQr: { zh: '交接码二维码', en: 'Hand-over QR code' },
+  handoverFailed: { zh: '暂时无法生成交接码，请稍后重试。', en: 'No hand-over code just now; please try again later.' },
+  filesMissing: { zh: '有材料文件未能上传，见上方各项材料', en: 'some files could not be uploaded; see the materials above' },
+  registered: { zh: '申请已登记，文号：{number}', en: 'Application recorded, number {number}' },
+  registerFailed: {
+    zh: '服务器已复核，但申请未能登记（{why}），因此没有回执。请稍后重新提交；已上传的文件不必重传。',
+    en: 'The server re-checked, but the application could not be recorded ({why}), so there is no receipt. Submit again later; files already uploaded are not sent again.',
+  },
+};
+const say = (text: Text, vars: Record<string, string | number>) =>
+  Object.entries(vars).reduce((s, [k, v]) => s.replace(`{${k}}`, String(v)), tx(text));
 
 interface State {
   /** Null until the wasm engine has arrived (the questions may already be on screen). */
@@ -37,17 +63,37 @@ interface State {
   restored: boolean;
   /** One Idempotency-Key per application: a second tap (or a retry) gets the same receipt. */
   idemKey: string;
+  /** The chosen files themselves, uploaded on submit. */
+  fileObjs: Record<string, File>;
+  uploads: Record<string, UploadState>;
+  /** The Idempotency-Key of the application body last sent to the register (a retry reuses it). */
+  draft: { fingerprint: string; key: string } | null;
+  /** The application the register recorded, with its decision, number and receipt. */
+  app: Application | null;
+  /** The recorded decision's exact bytes with its notice numbered (for the printed receipt). */
+  appDoc: Verdict | null;
+  registerError: string | null;
 }
 
-function newKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+/** The decision that counts: the register's (from the files it received), else the re-check's. */
+function serverVerdict(): Verdict | null {
+  return S.app?.verdict ?? S.server?.verdict ?? null;
+}
+
+/**
+ * The receipt: the register's when it recorded the application; none when the register was asked
+ * and failed (files missing, unreachable); otherwise the re-check's.
+ */
+function currentReceipt(): Receipt | null {
+  if (S.app) return S.app.receipt;
+  if (S.registerError) return null;
+  return S.server?.receipt ?? null;
 }
 
 /** The server accepted the application and gave it a receipt: the form is done. */
 function accepted(): boolean {
-  const o = S.server?.verdict.outcome;
-  return !!S.server?.receipt && (o === 'accept' || o === 'accept_with_pledge');
+  const o = serverVerdict()?.outcome;
+  return !!S.server && !!currentReceipt() && (o === 'accept' || o === 'accept_with_pledge');
 }
 
 let S: State;
@@ -67,6 +113,7 @@ async function main(): Promise<void> {
     engine: null, matters: [], matterId: '', def: null, kind: 'enterprise_legal_person', values: {}, materials: {},
     files: {}, pledgeSigned: false, verdict: null, verdictJson: null, touched: new Set(), showAll: false,
     server: null, submitting: false, started: false, picking: false, restored: false, idemKey: '',
+    fileObjs: {}, uploads: {}, draft: null, app: null, appDoc: null, registerError: null,
   };
   onLangChange(() => { renderHeader(header, 'applicantTitle', { langToggle: true }); renderAll(); });
   const engineArrives = loadEngine();
@@ -133,6 +180,7 @@ function selectMatter(id: string): void {
   S.values = {}; S.materials = {}; S.files = {}; S.pledgeSigned = false;
   S.verdict = null; S.verdictJson = null; S.touched = new Set(); S.showAll = false; S.server = null;
   S.started = false; S.idemKey = ''; S.restored = false;
+  S.fileObjs = {}; S.uploads = {}; S.draft = null; S.app = null; S.appDoc = null; S.registerError = null;
   if (S.def) runCheck();
   renderAll();
 }
@@ -176,7 +224,7 @@ function onChange(id: string | null, settled = true): void {
   if (id && settled) S.touched.add(id);
   S.started = true;
   // Another answer is another application body: the next submit gets a new key.
-  S.server = null; S.idemKey = '';
+  S.server = null; S.idemKey = ''; S.app = null; S.appDoc = null; S.registerError = null;
   runCheck();
   update();
   saveDraft();
@@ -389,7 +437,10 @@ function restSections(m: MatterDef): HTMLElement[] {
               onchange: (e: Event) => {
                 const input = e.target as HTMLInputElement;
                 const f = input.files?.[0];
-                if (f) { S.files[x.id] = f.name; S.materials[x.id] = { status: 'provided', medium: 'electronic' }; }
+                if (f) {
+                  S.files[x.id] = f.name; S.fileObjs[x.id] = f; delete S.uploads[x.id];
+                  S.materials[x.id] = { status: 'provided', medium: 'electronic' };
+                }
                 onChange(`m:${x.id}`);
                 renderUploadState(x.id);
               },
@@ -399,7 +450,7 @@ function restSections(m: MatterDef): HTMLElement[] {
             h('button', {
               type: 'button', class: 'button button-link', id: `mr-${x.id}`, hidden: !fileName,
               onclick: () => {
-                delete S.files[x.id]; delete S.materials[x.id];
+                delete S.files[x.id]; delete S.materials[x.id]; delete S.fileObjs[x.id]; delete S.uploads[x.id];
                 ($(`#${inputId}`) as HTMLInputElement).value = '';
                 onChange(`m:${x.id}`); renderUploadState(x.id);
               },
@@ -408,7 +459,10 @@ function restSections(m: MatterDef): HTMLElement[] {
       }))),
     h('section', { class: 'panel panel-pledge', id: 'pledge-panel', tabindex: '-1', hidden: true }),
     h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'button', id: 'submit', onclick: submit }, t('submit'))),
+      h('button', { type: 'button', class: 'button', id: 'submit', onclick: submit }, t('submit')),
+      ' ',
+      h('button', { type: 'button', class: 'button button-secondary', id: 'handover-get', onclick: getHandover }, tx(UP.handoverGet))),
+    h('section', { class: 'panel', id: 'handover', hidden: true, 'aria-live': 'polite', tabindex: '-1' }),
     h('section', { class: 'section', id: 'server-result', 'aria-live': 'polite', tabindex: '-1' }),
   ];
 }
@@ -421,7 +475,7 @@ function commitmentChoice(id: string, terms: { zh: string; en: string }): HTMLEl
     h('input', {
       type: 'checkbox', id: boxId, checked: S.materials[id]?.status === 'committed',
       onchange: (e: Event) => {
-        if ((e.target as HTMLInputElement).checked) { delete S.files[id]; S.materials[id] = { status: 'committed' }; }
+        if ((e.target as HTMLInputElement).checked) { delete S.files[id]; delete S.fileObjs[id]; delete S.uploads[id]; S.materials[id] = { status: 'committed' }; }
         else delete S.materials[id];
         onChange(`m:${id}`);
         renderUploadState(id);
@@ -430,12 +484,81 @@ function commitmentChoice(id: string, terms: { zh: string; en: string }): HTMLEl
     h('label', { for: boxId }, tx(engineLabels().window.commit_instead), tx(terms)));
 }
 
-function renderUploadState(id: string): void {
+function uploadText(id: string): string {
   const name = S.files[id];
-  $(`#ms-${id}`).textContent = name ? `${t('provided')}：${name}` : t('notProvided');
-  $(`#mr-${id}`).hidden = !name;
+  if (!name) return t('notProvided');
+  const u = S.uploads[id];
+  if (!u) return `${t('provided')}：${name}`;
+  if (u.state === 'done') return say(UP.uploaded, { name });
+  if (u.state === 'uploading') {
+    return say(UP.uploading, { pct: u.pct }) + (u.attempt > 1 ? say(UP.retrying, { n: u.attempt }) : '');
+  }
+  return say(UP.uploadFailed, { why: u.message ? tx(u.message) : tx(UP.unreachable) });
+}
+
+function renderUploadState(id: string): void {
+  const el = document.getElementById(`ms-${id}`);
+  if (!el) return;
+  el.textContent = uploadText(id);
+  el.dataset.upload = S.uploads[id]?.state ?? '';
+  $(`#mr-${id}`).hidden = !S.files[id];
   const committed = document.getElementById(`mc-${id}`) as HTMLInputElement | null;
   if (committed) committed.checked = S.materials[id]?.status === 'committed';
+}
+
+/** Stores this pre-check under a short code for the window (the kiosk offers the same). */
+async function getHandover(): Promise<void> {
+  const box = document.getElementById('handover');
+  if (!box || !S.def) return;
+  box.hidden = false;
+  const title = h('h2', { class: 'panel-title' }, tx(UP.handoverTitle));
+  const { received_at: _clientClock, ...submission } = currentSubmission();
+  try {
+    const r = await fetch('/v1/handover', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ matter: S.matterId, submission }),
+    });
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    const code = String((await r.json()).code ?? '');
+    clear(box, title,
+      h('p', { class: 'handover-code', id: 'handover-code' }, code),
+      h('img', { class: 'handover-qr', src: `/v1/handover/${encodeURIComponent(code)}/qr.svg`, alt: `${tx(UP.handoverQr)} ${code}`, width: '160', height: '160' }),
+      h('p', null, tx(UP.handoverHint)));
+  } catch (e) {
+    console.warn('hand-over', e);
+    clear(box, title, h('p', { class: 'inset inset-bad', role: 'alert' }, tx(UP.handoverFailed)));
+  }
+  box.focus?.();
+}
+
+/**
+ * Records the application in the case register: a draft under this body's Idempotency-Key, each
+ * chosen file uploaded (progress, retries), then the server's decision from what it received.
+ */
+async function registerApplication(): Promise<void> {
+  // Without the page's clock: the server uses its own, and the same answers must give the same
+  // body (and so the same Idempotency-Key) when 提交 is tapped again.
+  const { received_at: _clientClock, ...submission } = currentSubmission();
+  const body = JSON.stringify({ matter: S.matterId, submission, draft: true });
+  const files = Object.entries(S.fileObjs).filter(([id]) => submission.materials?.[id]);
+  const fingerprint = body + files.map(([id, f]) => `|${id}:${f.name}:${f.size}:${f.lastModified}`).join('');
+  if (S.draft?.fingerprint !== fingerprint) { S.draft = { fingerprint, key: newKey() }; S.uploads = {}; }
+  S.app = null; S.appDoc = null; S.registerError = null;
+  try {
+    const draft = await createApplication(body, S.draft.key);
+    let all = true;
+    for (const [id, file] of files) {
+      if (S.uploads[id]?.state === 'done') continue;
+      all = (await uploadWithRetry(draft.id, id, file, (st) => { S.uploads[id] = st; renderUploadState(id); })) && all;
+    }
+    if (!all) { S.registerError = tx(UP.filesMissing); return; }
+    S.app = draft.status === 'decided' ? draft : await submitDraft(draft.id);
+    // The printed receipt carries the 文号: the recorded decision with its notice numbered.
+    if (S.app.number && S.app.receipt) S.appDoc = await numberedVerdict(S.app.id).catch(() => null);
+  } catch (e) {
+    console.warn('register', e);
+    S.registerError = e instanceof RegisterFailure && e.text ? tx(e.text) : tx(UP.unreachable);
+  }
 }
 
 function update(): void {
@@ -543,6 +666,7 @@ async function submit(): Promise<void> {
     const data = await res.json();
     if (!res.ok || !data?.verdict) throw new Error(data?.error?.message?.en ?? `HTTP ${res.status}`);
     S.server = data as ServerCheckResponse;
+    await registerApplication();
   } catch (e) {
     console.error(e);
     S.server = null;
@@ -563,39 +687,47 @@ function renderServer(): void {
   const r = S.server;
   if (!r) { if (!S.submitting) clear(el); return; }
   const local = S.verdict;
-  const disagrees = r.digest_match === false || (local !== null && local.outcome !== r.verdict.outcome);
+  // The recorded decision (from the files the server received) is the one that counts.
+  const v = serverVerdict() ?? r.verdict;
+  const disagrees = r.digest_match === false || (local !== null && local.outcome !== v.outcome);
   const agreement = h('div', {
     class: `inset ${disagrees ? 'inset-warn' : 'inset-ok'}`, id: 'server-agreement',
     'data-agrees': String(!disagrees),
   }, disagrees ? t('serverDisagrees') : t('serverAgrees'));
-  if (accepted() && r.receipt) {
-    clear(el, successPanel(r, r.receipt), disagrees ? agreement : null);
+  const receipt = currentReceipt();
+  if (accepted() && receipt) {
+    clear(el, successPanel(v, receipt), disagrees ? agreement : null);
     return;
   }
-  const v = r.verdict;
   clear(el,
     h('h2', { class: 'section-title' }, t('resultNotAccepted')),
     agreement,
     h('div', { id: 'server-outcome' }),
-    h('div', { class: 'panel', id: 'no-receipt' },
-      h('p', null, t('noReceipt')),
-      h('h3', { class: 'panel-title' }, tx(v.notice.title)),
-      h('div', { id: 'server-findings' })));
+    S.app?.number
+      ? h('p', { class: 'inset', id: 'registered', 'data-number': S.app.number }, say(UP.registered, { number: S.app.number }))
+      : null,
+    S.registerError
+      ? h('div', { class: 'inset inset-bad', role: 'alert', id: 'register-error' }, say(UP.registerFailed, { why: S.registerError }))
+      : h('div', { class: 'panel', id: 'no-receipt' },
+          h('p', null, t('noReceipt')),
+          h('h3', { class: 'panel-title' }, tx(v.notice.title)),
+          h('div', { id: 'server-findings' })));
   renderOutcome($('#server-outcome', el), v, 'serverResult');
   const f = el.querySelector<HTMLElement>('#server-findings');
   if (f) renderFindingsList(f, v);
 }
 
 /** 受理 / 容缺受理: the case number, what is still owed and by when, and what happens next. */
-function successPanel(r: ServerCheckResponse, rc: Receipt): HTMLElement {
-  const v = r.verdict;
+function successPanel(v: Verdict, rc: Receipt): HTMLElement {
+  // The register's 文号 when it recorded the application; else the notice's, once numbered.
+  const caseNo = S.app?.number ?? (v.notice.number.sequence != null ? rc.document_number : null);
   const owed = v.outcome === 'accept_with_pledge' ? v.pledge.items : [];
   return h('div', { class: 'success-panel', id: 'success', 'data-outcome': v.outcome },
     h('h2', { class: 'success-title', id: 'success-title' }, t('acceptedTitle')),
     h('p', { class: 'success-outcome' }, tx(v.outcome_label)),
     h('dl', { class: 'summary-list', id: 'receipt' },
       // The 文号 once the register has numbered it (a blank sequence is no number yet).
-      v.notice.number.sequence != null ? row('caseNumber', rc.document_number, 'document_number') : null,
+      caseNo ? row('caseNumber', caseNo, 'document_number') : null,
       row('receiptNo', rc.receipt_no, 'receipt_no'),
       row('receiptDocument', rc.document_title, 'document_title'),
       row('receiptOffice', rc.office, 'office'),
@@ -621,7 +753,7 @@ function successPanel(r: ServerCheckResponse, rc: Receipt): HTMLElement {
       h('p', null, tx(v.notice.closing)),
       v.notice.notes.map((n) => h('p', { class: 'hint' }, tx(n)))),
     h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'button', id: 'print-receipt', onclick: () => printReceipt($('#print-root'), v, [
+      h('button', { type: 'button', class: 'button', id: 'print-receipt', onclick: () => printReceipt($('#print-root'), S.appDoc ?? v, [
         { key: 'receipt_no', caption: t('receiptNo'), value: rc.receipt_no },
         { key: 'verify_code', caption: t('verifyCode'), value: verifyCode(rc) },
         { key: 'verify_url', caption: t('verifyLink'), value: verifyUrl(rc) },

@@ -8,7 +8,8 @@ import {
   renderErrorSummary, renderOutcome, renderDates, renderPledge, matterIntro, flushChecks, type Value,
 } from './ui';
 import { printDocs, docsFor, type DocPart } from './print';
-import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, Text, Verdict } from './types';
+import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, Submission, Text, Verdict } from './types';
+import { createApplication, numberedVerdict, newKey, RegisterFailure, type Application } from './register';
 
 type Received = 'original' | 'copy' | 'original_and_copy' | 'flawed' | 'missing' | 'shared' | 'committed';
 
@@ -29,9 +30,75 @@ interface State {
   pledgeSigned: boolean;
   verdict: Verdict | null;
   touched: Set<string>;
+  /** The submission behind `verdict`. */
+  submission: Submission | null;
+  /** The Idempotency-Key of the body last recorded, and what the register answered. */
+  recorded: { body: string; key: string; app: Application | null; document: Verdict | null; error: string | null } | null;
 }
 
 let S: State;
+
+/** The hand-over panel's words (this page's only strings outside i18n.ts, kept here with it). */
+const HO = {
+  label: { zh: '交接码（自助终端或网上预审）', en: 'Hand-over code (kiosk or online pre-check)' },
+  load: { zh: '载入', en: 'Load' },
+  loading: { zh: '正在载入……', en: 'Loading…' },
+  loaded: {
+    zh: '已载入交接码 {code}：以下为申请人填写的内容。材料栏为申请人自述“已带齐”，请逐项核对原件后再登记。',
+    en: 'Loaded hand-over code {code}: below is what the applicant entered. The materials are the applicant’s own “brought” ticks: check each original before recording it.',
+  },
+  notFound: { zh: '没有这个交接码，请核对（6 位，不含 0、O、1、I、L）。', en: 'No such hand-over code; check it (6 characters, no 0, O, 1, I, L).' },
+  failed: { zh: '无法连接服务器，交接码未载入。', en: 'Cannot reach the server; the code was not loaded.' },
+  record: { zh: '登记并取号', en: 'Record and number' },
+  recorded: { zh: '已登记，文号：{number}（{outcome}）', en: 'Recorded, number {number} ({outcome})' },
+  recordFailed: { zh: '未能登记：{why}', en: 'Not recorded: {why}' },
+  unreachable: { zh: '无法连接服务器', en: 'the server could not be reached' },
+  differs: {
+    zh: '服务器的结论与本页不同，以服务器为准，请核对后重新登记。',
+    en: 'The server’s decision differs from this page’s; the server’s stands. Check and record again.',
+  },
+};
+
+/**
+ * Records the application in the case register (channel window: the clerk's record of the paper
+ * received stands) and shows the number it got. The same answers again give the same record.
+ */
+async function recordApplication(): Promise<void> {
+  if (!S.def || !S.submission) return;
+  const { received_at: _pageClock, ...submission } = S.submission;
+  const body = JSON.stringify({ matter: S.matterId, submission });
+  if (S.recorded?.body !== body) S.recorded = { body, key: newKey(), app: null, document: null, error: null };
+  const rec = S.recorded;
+  try {
+    rec.app = await createApplication(body, rec.key);
+    rec.document = await numberedVerdict(rec.app.id);
+    rec.error = null;
+  } catch (e) {
+    console.warn('register', e);
+    rec.error = e instanceof RegisterFailure && e.text ? tx(e.text) : tx(HO.unreachable);
+  }
+  update();
+}
+
+/** The record made of exactly the answers now on the page, if any. */
+function currentRecord(): NonNullable<State['recorded']> | null {
+  const rec = S.recorded;
+  if (!rec || !S.submission) return null;
+  const { received_at: _pageClock, ...submission } = S.submission;
+  return rec.body === JSON.stringify({ matter: S.matterId, submission }) ? rec : null;
+}
+
+function recordPanel(): HTMLElement | null {
+  const rec = currentRecord();
+  if (!rec) return null;
+  if (rec.error) return h('p', { class: 'inset inset-bad', role: 'alert', id: 'record-error' }, tx(HO.recordFailed).replace('{why}', rec.error));
+  const app = rec.app;
+  if (!app?.number || !app.verdict) return null;
+  return h('div', { id: 'recorded', 'data-number': app.number },
+    h('p', { class: 'inset inset-ok', role: 'status' },
+      tx(HO.recorded).replace('{number}', app.number).replace('{outcome}', tx(app.verdict.outcome_label))),
+    app.verdict.outcome !== S.verdict?.outcome ? h('p', { class: 'inset inset-warn' }, tx(HO.differs)) : null);
+}
 
 /** The receipt options a material admits: the usual five, plus sharing and 告知承诺 where the rule allows them. */
 function receivedOptions(x: MatterDef['materials'][number]): { id: Received; label: Text }[] {
@@ -76,11 +143,62 @@ async function main(): Promise<void> {
   S = {
     engine, matters: engine.matters(), matterId: '', def: null, kind: 'enterprise_legal_person', badCredit: false,
     values: {}, received: {}, notes: {}, refs: {}, copies: {}, pledgeSigned: false, verdict: null, touched: new Set(),
+    submission: null, recorded: null,
   };
   onLangChange(() => { renderHeader(header, 'clerkTitle', { langToggle: true }); renderAll(); });
-  const fromUrl = new URLSearchParams(location.search).get('matter');
+  const params = new URLSearchParams(location.search);
+  const fromUrl = params.get('matter');
   if (fromUrl && S.matters.some((m) => m.id === fromUrl)) selectMatter(fromUrl); else renderAll();
+  const code = params.get('handover');
+  if (code) await loadHandover(code);
   document.body.dataset.ready = 'true';
+}
+
+/** The material as the applicant said they brought it, in the clerk's terms. */
+function receivedFrom(m: MatterDef['materials'][number], given: MaterialSubmission): Received {
+  if (given.status === 'flawed') return 'flawed';
+  if (given.status !== 'provided') return 'missing';
+  if (given.form) return given.form;
+  return m.form === 'copy' || m.form === 'original_and_copy' ? m.form : 'original';
+}
+
+/** Loads the answers stored under a hand-over code, so the window starts from exactly them. */
+async function loadHandover(raw: string): Promise<void> {
+  const code = raw.trim().toUpperCase();
+  const say = (text: string, bad = false) => {
+    const el = document.getElementById('handover-status');
+    if (el) { el.textContent = text; el.className = bad ? 'inset inset-bad' : 'inset'; el.hidden = false; }
+  };
+  say(tx(HO.loading));
+  let data: { matter: string; submission: Submission };
+  try {
+    const r = await fetch(`/v1/handover/${encodeURIComponent(code)}`);
+    if (r.status === 404) { say(tx(HO.notFound), true); return; }
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    data = await r.json();
+  } catch (e) {
+    console.warn('hand-over', e);
+    say(tx(HO.failed), true);
+    return;
+  }
+  if (!S.matters.some((m) => m.id === data.matter)) { say(tx(HO.notFound), true); return; }
+  selectMatter(data.matter);
+  const sub = data.submission;
+  S.kind = sub.applicant.kind;
+  S.badCredit = sub.applicant.bad_credit === true;
+  S.values = { ...(sub.fields ?? {}) } as Record<string, Value>;
+  for (const m of S.def!.materials) {
+    const given = sub.materials?.[m.id];
+    if (given) S.received[m.id] = receivedFrom(m, given);
+    if (given?.note) S.notes[m.id] = given.note;
+  }
+  S.pledgeSigned = sub.pledge_signed === true;
+  for (const id of Object.keys(S.values)) S.touched.add(id);
+  runCheck();
+  renderAll();
+  const input = document.getElementById('handover-input') as HTMLInputElement | null;
+  if (input) input.value = code;
+  say(tx(HO.loaded).replace('{code}', code));
 }
 
 function selectMatter(id: string): void {
@@ -110,11 +228,13 @@ function materialsSubmission(): Record<string, MaterialSubmission> {
 function runCheck(): void {
   if (!S.def) return;
   const receivedAt = nowInChina();
-  const run = (hidden: { fields: Set<string>; materials: Set<string> }, signed: boolean) =>
-    S.engine.check(S.matterId, buildSubmission({
+  const run = (hidden: { fields: Set<string>; materials: Set<string> }, signed: boolean) => {
+    S.submission = buildSubmission({
       kind: S.kind, badCredit: S.badCredit, channel: 'window', receivedAt, values: S.values,
       materials: materialsSubmission(), pledgeSigned: signed, hiddenFields: hidden.fields, hiddenMaterials: hidden.materials,
-    })).verdict;
+    });
+    return S.engine.check(S.matterId, S.submission).verdict;
+  };
   let v = checkStable((hd) => run(hd, S.pledgeSigned), S.verdict);
   if (S.pledgeSigned && !v.pledge.would_accept) {
     S.pledgeSigned = false;
@@ -140,6 +260,7 @@ function renderAll(): void {
             h('select', { id: 'matter-select', class: 'select', onchange: (e: Event) => selectMatter((e.target as HTMLSelectElement).value) },
               h('option', { value: '' }, `— ${t('chooseMatter')} —`),
               S.matters.map((x) => h('option', { value: x.id, selected: x.id === S.matterId }, tx(x.name))))),
+          handoverForm(),
           m ? matterIntro(m) : null),
         m ? renderForm(m) : null),
       m ? h('aside', { class: 'layout-side', 'aria-label': t('result') },
@@ -149,6 +270,20 @@ function renderAll(): void {
           h('div', { class: 'error-summary error-summary-compact', id: 'error-summary', tabindex: '-1', hidden: true }),
           h('div', { class: 'panel', id: 'dates' }))) : null));
   update();
+}
+
+function handoverForm(): HTMLElement {
+  const go = (e: Event) => {
+    e.preventDefault();
+    const input = document.getElementById('handover-input') as HTMLInputElement | null;
+    if (input?.value.trim()) void loadHandover(input.value);
+  };
+  return h('form', { class: 'form-group handover-form', id: 'handover-form', onsubmit: go },
+    h('label', { class: 'label', for: 'handover-input' }, tx(HO.label)),
+    h('div', { class: 'form-row' },
+      h('input', { type: 'text', class: 'input', id: 'handover-input', autocomplete: 'off', maxlength: '8', spellcheck: 'false', 'aria-describedby': 'handover-status' }),
+      h('button', { type: 'submit', class: 'button button-secondary', id: 'handover-load' }, tx(HO.load))),
+    h('p', { id: 'handover-status', role: 'status', hidden: true }));
 }
 
 function renderForm(m: MatterDef): HTMLElement[] {
@@ -246,26 +381,34 @@ function update(): void {
 /**
  * The button names the document by its title from the engine (受理通知书, 补正材料通知书…). When
  * several documents fit (容缺受理: the notice and the 信用承诺书), the clerk may print each alone.
+ * Once 登记并取号 has recorded these answers, the server's numbered document (its 文号 filled in)
+ * is printed; else the page's.
  */
 function renderPrintActions(v: Verdict): void {
   const el = $('#print-actions');
   const parts = docsFor(v);
-  const key = `${getLang()}|${v.notice.kind}|${parts.join(' ')}`;
+  const rec = currentRecord();
+  const recKey = rec ? `${rec.app?.number ?? ''}|${rec.error ?? ''}|${rec.app?.verdict?.outcome ?? ''}|${rec.document ? 'doc' : ''}` : '';
+  const key = `${getLang()}|${v.notice.kind}|${v.outcome}|${parts.join(' ')}|${recKey}`;
   if (el.dataset.key === key) return;
   el.dataset.key = key;
+  const doc = () => currentRecord()?.document ?? S.verdict!;
   const title = (p: DocPart) => (p === 'pledge' && v.notice.pledge ? tx(v.notice.pledge.title) : tx(v.notice.title));
   clear(el,
     h('button', {
       type: 'button', class: 'button', id: 'print',
       'data-docs': parts.join(' '), 'data-doc-kind': v.notice.kind,
-      onclick: () => { flushChecks(); printDocs($('#print-root'), S.verdict!); },
+      onclick: () => { flushChecks(); printDocs($('#print-root'), doc()); },
     }, parts.length > 1 ? `${t('printAll')}（${parts.map(title).join('、')}）` : `${t('print')}${getLang() === 'en' ? ' ' : ''}${title(parts[0])}`),
     parts.length > 1
       ? h('div', { class: 'print-one' }, parts.map((p) => h('button', {
           type: 'button', class: 'button button-secondary', id: `print-${p}`,
-          onclick: () => { flushChecks(); printDocs($('#print-root'), S.verdict!, [p]); },
+          onclick: () => { flushChecks(); printDocs($('#print-root'), doc(), [p]); },
         }, `${t('printOnly')}${title(p)}`)))
-      : null);
+      : null,
+    ' ',
+    h('button', { type: 'button', class: 'button button-secondary', id: 'record', onclick: () => { flushChecks(); void recordApplication(); } }, tx(HO.record)),
+    recordPanel());
 }
 
 main();

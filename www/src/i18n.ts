@@ -61,8 +61,8 @@ const D = {
   formInfo: { zh: '申请信息', en: 'Application details' },
   materials: { zh: '申请材料', en: 'Materials' },
   materialsLead: {
-    zh: '每项材料选择文件后即视为已提供。文件只在本机选择，不会上传到任何地方。',
-    en: 'Choosing a file marks the material as provided. Files stay on this device; nothing is uploaded.',
+    zh: '每项材料选择一个文件（PDF、JPG 或 PNG）。提交时文件上传到服务器，服务器按实际收到的文件审查。',
+    en: 'Choose one file (PDF, JPG or PNG) per material. On submitting, the files are uploaded to the server, which checks what it actually received.',
   },
   key: { zh: '主件', en: 'Key' },
   tolerable: { zh: '可容缺', en: 'May be pledged' },

@@ -9,7 +9,7 @@ import {
   renderField, materialTags, requirementText, buildSubmission, checkStable, applyChecklist,
   renderOutcome, renderDates, renderPledge, renderFindingsList, flushChecks, type Value,
 } from './ui';
-import type { ApplicantKind, FieldDef, MaterialSubmission, MatterDef, MatterSummary, Verdict } from './types';
+import type { ApplicantKind, FieldDef, MaterialSubmission, MatterDef, MatterSummary, Submission, Verdict } from './types';
 
 const K = {
   welcome: '欢迎使用政务服务自助终端',
@@ -44,6 +44,11 @@ const K = {
   slipTitle: '自助预审回执单',
   slipBring: '请携带以下材料到窗口',
   slipNote: '本回执单为自助预审结果，以窗口审核为准。',
+  handoverTitle: '窗口交接码',
+  handoverWait: '正在生成交接码……',
+  handoverHint: '请记下或拍下此交接码，到窗口出示：工作人员据此调出您刚才填写的内容，无需重填。',
+  handoverQr: '交接码二维码',
+  handoverFailed: '暂时无法生成交接码（可能处于离线状态）：请携带材料到窗口，由工作人员录入。',
 };
 
 interface State {
@@ -57,6 +62,10 @@ interface State {
   materials: Record<string, MaterialSubmission>;
   pledgeSigned: boolean;
   verdict: Verdict | null;
+  /** The submission behind `verdict`: what a hand-over code stores. */
+  submission: Submission | null;
+  /** The code issued for `submission` (JSON), so re-rendering does not ask again. */
+  handover: { key: string; code: string } | null;
 }
 
 let S: State;
@@ -76,7 +85,7 @@ async function main(): Promise<void> {
     console.error(e);
     return;
   }
-  S = { engine, matters: engine.matters(), screen: 'home', matterId: '', def: null, kind: 'natural_person', values: {}, materials: {}, pledgeSigned: false, verdict: null };
+  S = { engine, matters: engine.matters(), screen: 'home', matterId: '', def: null, kind: 'natural_person', values: {}, materials: {}, pledgeSigned: false, verdict: null, submission: null, handover: null };
   render();
   startIdleWatch();
   window.addEventListener('online', renderOfflineBanner);
@@ -102,7 +111,7 @@ function renderOfflineBanner(): void {
 
 function resetAll(): void {
   (document.getElementById('leave-dialog') as HTMLDialogElement | null)?.close();
-  S.screen = 'home'; S.matterId = ''; S.def = null; S.values = {}; S.materials = {}; S.pledgeSigned = false; S.verdict = null;
+  S.screen = 'home'; S.matterId = ''; S.def = null; S.values = {}; S.materials = {}; S.pledgeSigned = false; S.verdict = null; S.submission = null; S.handover = null;
   render();
   window.scrollTo(0, 0);
 }
@@ -122,10 +131,13 @@ function selectMatter(id: string): void {
 function runCheck(): void {
   if (!S.def) return;
   const receivedAt = nowInChina();
-  const run = (hd: { fields: Set<string>; materials: Set<string> }, signed: boolean) => S.engine.check(S.matterId, buildSubmission({
-    kind: S.kind, channel: 'kiosk', receivedAt, values: S.values, materials: S.materials, pledgeSigned: signed,
-    hiddenFields: hd.fields, hiddenMaterials: hd.materials,
-  })).verdict;
+  const run = (hd: { fields: Set<string>; materials: Set<string> }, signed: boolean) => {
+    S.submission = buildSubmission({
+      kind: S.kind, channel: 'kiosk', receivedAt, values: S.values, materials: S.materials, pledgeSigned: signed,
+      hiddenFields: hd.fields, hiddenMaterials: hd.materials,
+    });
+    return S.engine.check(S.matterId, S.submission).verdict;
+  };
   let v = checkStable((hd) => run(hd, S.pledgeSigned), S.verdict);
   if (S.pledgeSigned && !v.pledge.would_accept) { S.pledgeSigned = false; v = checkStable((hd) => run(hd, false), v); }
   S.verdict = v;
@@ -215,6 +227,7 @@ function render(): void {
       h('h2', { class: 'panel-title', id: 'findings-h' }, t('findings')),
       h('div', { id: 'findings' })),
     h('section', { class: 'panel panel-pledge', id: 'pledge-panel', hidden: true }),
+    h('section', { class: 'panel panel-handover', id: 'handover', 'aria-labelledby': 'handover-h' }),
     h('section', { class: 'panel', id: 'dates' }),
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'button button-large', id: 'print-slip', onclick: () => printSlip(v) }, K.printSlip),
@@ -225,6 +238,37 @@ function render(): void {
   renderPledge($('#pledge-panel'), v, S.pledgeSigned, (signed) => { S.pledgeSigned = signed; runCheck(); render(); });
   const sign = document.querySelector('#pledge-sign + label');
   if (sign) sign.textContent = K.pledgeSign;
+  void showHandover();
+}
+
+/* ---------- hand-over code ---------- */
+
+/** Stores the answers on the server under a short code (and its QR code) for the window. */
+async function showHandover(): Promise<void> {
+  const box = document.getElementById('handover');
+  if (!box || !S.submission) return;
+  const title = () => h('h2', { class: 'panel-title', id: 'handover-h' }, K.handoverTitle);
+  const body = JSON.stringify({ matter: S.matterId, submission: S.submission });
+  let code = S.handover?.key === body ? S.handover.code : '';
+  if (!code) {
+    clear(box, title(), h('p', { class: 'loading', role: 'status' }, K.handoverWait));
+    try {
+      const r = await fetch('/v1/handover', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      code = String((await r.json()).code ?? '');
+      if (!/^[2-9A-HJKMNP-Z]{6}$/.test(code)) throw new Error('bad code');
+      S.handover = { key: body, code };
+    } catch (e) {
+      console.warn('hand-over code', e);
+      if (box.isConnected) clear(box, title(), h('p', { class: 'inset inset-warn', role: 'status', id: 'handover-failed' }, K.handoverFailed));
+      return;
+    }
+  }
+  if (!box.isConnected) return;
+  clear(box, title(),
+    h('p', { class: 'handover-code', id: 'handover-code', 'aria-label': code.split('').join(' ') }, code),
+    h('img', { class: 'handover-qr', src: `/v1/handover/${code}/qr.svg`, alt: `${K.handoverQr} ${code}`, width: '200', height: '200' }),
+    h('p', { class: 'handover-hint' }, K.handoverHint));
 }
 
 function update(): void {
@@ -310,11 +354,14 @@ function printSlip(v: Verdict): void {
   const root = $('#print-root');
   const bring = v.findings.filter((f) => f.target.kind === 'material');
   const width = params.get('slip') === '58' ? '58' : '80';
+  const code = S.submission && S.handover?.key === JSON.stringify({ matter: S.matterId, submission: S.submission }) ? S.handover.code : '';
   clear(root, h('article', { class: `slip slip-${width}`, 'data-slip': width },
     h('h1', { class: 'slip-title' }, K.slipTitle),
     h('p', { class: 'slip-matter' }, tx(v.matter_name)),
     h('p', { class: 'slip-outcome', 'data-outcome': v.outcome }, tx(v.outcome_label)),
     h('p', { class: 'slip-time' }, fmtDateTime(v.received_at)),
+    // The hand-over code for the window, when the server gave one for these answers.
+    code ? h('p', { class: 'slip-handover', id: 'slip-handover', 'data-code': code }, `${K.handoverTitle}：${code}`) : null,
     bring.length
       ? [h('h2', { class: 'slip-h2' }, K.slipBring),
          h('ol', { class: 'slip-list' }, bring.map((f) => h('li', { 'data-code': f.code }, tx(f.message))))]

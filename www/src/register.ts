@@ -1,0 +1,107 @@
+// The case register's client (POST /v1/applications, PUT …/materials/{id}, POST …/submit): the
+// online form records its application on the server, uploads each file with progress and
+// retries, and shows the decision the server recorded. No rule logic: the server decides.
+import type { Receipt, Verdict } from './types';
+import type { Text } from './types';
+
+/** An application as the register returns it (the fields the pages use). */
+export interface Application {
+  id: string;
+  status: 'draft' | 'decided';
+  outcome: string | null;
+  number: string | null;
+  number_kind: string | null;
+  case_state: string | null;
+  case_state_label: Text;
+  verdict: Verdict | null;
+  receipt: Receipt | null;
+}
+
+export type UploadState =
+  | { state: 'uploading'; pct: number; attempt: number }
+  | { state: 'done' }
+  | { state: 'failed'; message: Text | null };
+
+/** Why a request failed: the server's {zh, en} message when it gave one. */
+export class RegisterFailure extends Error {
+  constructor(readonly status: number, readonly text: Text | null, readonly code: string | null) {
+    super(text?.en ?? `HTTP ${status}`);
+  }
+}
+
+/** A fresh Idempotency-Key: one per application body, reused on retries. */
+export function newKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function failure(res: Response): Promise<RegisterFailure> {
+  const body = await res.json().catch(() => null);
+  return new RegisterFailure(res.status, body?.error?.message ?? null, body?.error?.code ?? null);
+}
+
+/** Stores the application (a draft when the body says so); the same key returns the same record. */
+export async function createApplication(body: string, key: string): Promise<Application> {
+  const res = await fetch('/v1/applications', {
+    method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key }, body,
+  });
+  if (!res.ok) throw await failure(res);
+  return res.json();
+}
+
+/** The decided verdict's exact bytes, its notice numbered (for printing the document). */
+export async function numberedVerdict(id: string): Promise<Verdict> {
+  const res = await fetch(`/v1/applications/${encodeURIComponent(id)}/document`);
+  if (!res.ok) throw await failure(res);
+  return (await res.json()).verdict as Verdict;
+}
+
+/** Decides the draft from the files the server received. */
+export async function submitDraft(id: string): Promise<Application> {
+  const res = await fetch(`/v1/applications/${encodeURIComponent(id)}/submit`, { method: 'POST' });
+  if (!res.ok) throw await failure(res);
+  return res.json();
+}
+
+/** One upload with progress (XMLHttpRequest: fetch has no upload progress). */
+function put(id: string, material: string, file: File, onProgress: (pct: number) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('PUT', `/v1/applications/${encodeURIComponent(id)}/materials/${encodeURIComponent(material)}`);
+    xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100)); };
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) { resolve(); return; }
+      let body: { error?: { message?: Text; code?: string } } | null = null;
+      try { body = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+      reject(new RegisterFailure(xhr.status, body?.error?.message ?? null, body?.error?.code ?? null));
+    };
+    xhr.onerror = () => reject(new RegisterFailure(0, null, null));
+    xhr.ontimeout = () => reject(new RegisterFailure(0, null, null));
+    xhr.send(file);
+  });
+}
+
+/**
+ * Uploads a file, retrying a dropped connection or a server error up to `tries` times (after 1 s,
+ * 2 s, …); a refusal (4xx: too large, wrong type) is final. Reports each state.
+ */
+export async function uploadWithRetry(
+  id: string, material: string, file: File, onState: (s: UploadState) => void, tries = 3,
+): Promise<boolean> {
+  for (let attempt = 1; attempt <= tries; attempt++) {
+    onState({ state: 'uploading', pct: 0, attempt });
+    try {
+      await put(id, material, file, (pct) => onState({ state: 'uploading', pct, attempt }));
+      onState({ state: 'done' });
+      return true;
+    } catch (e) {
+      const f = e instanceof RegisterFailure ? e : new RegisterFailure(0, null, null);
+      const final = f.status >= 400 && f.status < 500;
+      if (final || attempt === tries) { onState({ state: 'failed', message: f.text }); return false; }
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+    }
+  }
+  return false;
+}
