@@ -17,6 +17,8 @@ pub struct CompactVerdict {
     /// The rule version checked against, and the rules it comes from.
     pub version: String,
     pub rules_digest: String,
+    /// The signed bundle's revision (as in the full verdict), or null.
+    pub rules_revision: Option<String>,
     pub findings: Vec<CompactFinding>,
     pub fields: Vec<CompactField>,
     pub materials: Vec<CompactMaterial>,
@@ -65,6 +67,7 @@ pub fn compact(verdict: Verdict) -> CompactVerdict {
         outcome: verdict.outcome,
         version: verdict.version,
         rules_digest: verdict.rules_digest,
+        rules_revision: verdict.rules_revision,
         findings: verdict
             .findings
             .into_iter()

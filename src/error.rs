@@ -53,11 +53,25 @@ pub enum ErrorCode {
     RulesTooLarge,
     /// A clerk's note on a material is longer than the limit (200 characters).
     NoteTooLong,
+    /// A signed bundle's envelope, manifest or file is not what the format says (docs/bundles.md).
+    BundleMalformed,
+    /// A signed bundle's manifest declares a `format` this engine does not read.
+    BundleFormatUnsupported,
+    /// No signature on the bundle is by a trusted key.
+    BundleUntrustedKey,
+    /// A signature by a trusted key does not match the manifest: forged or altered.
+    BundleSignatureInvalid,
+    /// A bundle file does not match the manifest (hash, size or path): altered or not listed.
+    BundleFileMismatch,
+    /// All of a bundle's files are present but their digest is not the manifest's `rules_digest`.
+    BundleDigestMismatch,
+    /// Bundle files were given before a bundle was opened (wasm `addBundleFiles`).
+    BundleNotOpen,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 29] = [
         Self::InvalidJson,
         Self::InvalidSubmission,
         Self::InputTooLarge,
@@ -80,6 +94,13 @@ impl ErrorCode {
         Self::RulesFileTooLarge,
         Self::RulesTooLarge,
         Self::NoteTooLong,
+        Self::BundleMalformed,
+        Self::BundleFormatUnsupported,
+        Self::BundleUntrustedKey,
+        Self::BundleSignatureInvalid,
+        Self::BundleFileMismatch,
+        Self::BundleDigestMismatch,
+        Self::BundleNotOpen,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -106,6 +127,13 @@ impl ErrorCode {
             Self::RulesFileTooLarge => "rules_file_too_large",
             Self::RulesTooLarge => "rules_too_large",
             Self::NoteTooLong => "note_too_long",
+            Self::BundleMalformed => "bundle_malformed",
+            Self::BundleFormatUnsupported => "bundle_format_unsupported",
+            Self::BundleUntrustedKey => "bundle_untrusted_key",
+            Self::BundleSignatureInvalid => "bundle_signature_invalid",
+            Self::BundleFileMismatch => "bundle_file_mismatch",
+            Self::BundleDigestMismatch => "bundle_digest_mismatch",
+            Self::BundleNotOpen => "bundle_not_open",
         }
     }
 }

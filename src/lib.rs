@@ -29,6 +29,8 @@ pub mod rules_dir;
 pub mod schema;
 #[cfg(feature = "server")]
 pub mod server;
+#[cfg(feature = "signed")]
+pub mod signed;
 pub mod submission;
 pub mod verdict;
 #[cfg(all(target_arch = "wasm32", feature = "wasm"))]
@@ -98,6 +100,20 @@ impl Engine {
         Bundle::compile_with_json_forms(sources, json_forms)
             .map(|bundle| Engine { bundle })
             .map_err(rules_invalid)
+    }
+
+    /// An engine over a compiled bundle, or the error for its diagnostics.
+    pub(crate) fn from_compiled(
+        compiled: std::result::Result<Bundle, Vec<Diagnostic>>,
+    ) -> Result<Engine> {
+        compiled
+            .map(|bundle| Engine { bundle })
+            .map_err(rules_invalid)
+    }
+
+    /// The signed bundle's revision these rules came from (`rules_revision` in verdicts).
+    pub fn rules_revision(&self) -> Option<&str> {
+        self.bundle.revision()
     }
 
     /// Reads `DIR/matters/**.toml`, `DIR/calendar/*.toml` and `DIR/centre.toml` (optional).

@@ -90,10 +90,21 @@ enum Command {
         check: bool,
     },
     /// Print a rules directory as a bundle JSON (`{"files":[{path,text,json}]}`: each file's
-    /// TOML text and its JSON form) for run-time loading.
+    /// TOML text and its JSON form) for run-time loading; with --sign, write a signed bundle
+    /// directory instead (--out DIR: bundle.json and files/<sha256>.json; docs/bundles.md).
     Bundle {
         #[arg(default_value = "rules")]
         dir: PathBuf,
+        /// Sign with this key file (`qiquan keygen --out FILE`) and write a signed bundle.
+        #[arg(long, requires_all = ["revision", "out"])]
+        sign: Option<PathBuf>,
+        /// The bundle's revision (1–128 of A-Z a-z 0-9 . _ - + :), named in every verdict.
+        #[arg(long, requires = "sign")]
+        revision: Option<String>,
+        /// The directory to write the signed bundle into (created; files are added, bundle.json
+        /// replaced last).
+        #[arg(long, requires = "sign")]
+        out: Option<PathBuf>,
     },
     /// Run the HTTP revalidation service (see docs/server.md); stops on SIGTERM or Ctrl-C.
     Serve {
@@ -223,6 +234,28 @@ fn engine(rules: Option<&Path>) -> Result<Engine, Error> {
         Some(dir) => Engine::from_dir(dir),
         None => Engine::embedded().cloned(),
     }
+}
+
+/// Writes a signed bundle: the files first, then `bundle.json` through a temporary file and a
+/// rename, so a static server never serves a manifest whose files are not there yet.
+fn write_signed_bundle(out: &Path, written: &qiquan::signed::Written) -> Result<(), Error> {
+    let io = |e: std::io::Error| {
+        Error::new(
+            ErrorCode::Io,
+            "无法写入规则包目录。",
+            "Cannot write the bundle directory.",
+        )
+        .at(out.display().to_string())
+        .detail(e.to_string())
+    };
+    let files = out.join("files");
+    std::fs::create_dir_all(&files).map_err(io)?;
+    for (sha256, bytes) in &written.files {
+        std::fs::write(files.join(format!("{sha256}.json")), bytes).map_err(io)?;
+    }
+    let temporary = out.join(".bundle.json.tmp");
+    std::fs::write(&temporary, format!("{}\n", written.envelope)).map_err(io)?;
+    std::fs::rename(&temporary, out.join("bundle.json")).map_err(io)
 }
 
 /// Most bytes counted (not kept) to report the size of an oversized input.
@@ -384,7 +417,26 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                 return Ok(ExitCode::from(1));
             }
         }
-        Command::Bundle { dir } => {
+        Command::Bundle {
+            dir,
+            sign: Some(key),
+            revision: Some(revision),
+            out: Some(out),
+        } => {
+            let sources = qiquan::read_rules_dir(&dir)?;
+            let key = qiquan::server::receipt::ReceiptKey::load(&key)?;
+            let written = qiquan::signed::build(&sources, &revision, key.signing_key())?;
+            write_signed_bundle(&out, &written)?;
+            err!(
+                "wrote {} (revision {}, {} files, {}, key id {})",
+                out.join("bundle.json").display(),
+                revision,
+                written.files.len(),
+                written.manifest.rules_digest,
+                key.key_id()
+            );
+        }
+        Command::Bundle { dir, .. } => {
             let sources = qiquan::read_rules_dir(&dir)?;
             Engine::from_sources(&sources)?;
             // Each file with its JSON form: the page module (no TOML reader) reads that.

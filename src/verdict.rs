@@ -13,6 +13,9 @@ pub struct Verdict {
     pub matter_name: Text,
     pub version: String,
     pub rules_digest: String,
+    /// The revision of the signed bundle the rules came from (its manifest's `revision`), or
+    /// null for rules built in or read from a directory.
+    pub rules_revision: Option<String>,
     pub engine_version: &'static str,
     /// The instant of receipt in China time, e.g. `2026-03-02T09:30:00+08:00`.
     pub received_at: String,
@@ -776,7 +779,7 @@ pub struct Issuer {
 }
 
 /// A short description of a matter for lists.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct MatterSummary {
     pub id: String,
@@ -787,7 +790,7 @@ pub struct MatterSummary {
     pub versions: Vec<VersionSummary>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct VersionSummary {
     pub version: String,

@@ -581,3 +581,85 @@ fn zh_messages_do_not_carry_the_parser_s_english() {
         );
     }
 }
+
+#[test]
+fn bundle_sign_writes_a_content_addressed_signed_bundle() {
+    use sha2::{Digest, Sha256};
+    let dir = temp_dir("signed-bundle");
+    let key = dir.join("bundle.key");
+    let out = dir.join("out");
+    let keygen = qiquan(&["keygen", "--out", key.to_str().unwrap()], None);
+    assert!(keygen.status.success());
+    let written = qiquan(
+        &[
+            "bundle",
+            "--sign",
+            key.to_str().unwrap(),
+            "--revision",
+            "2026-03.1",
+            "--out",
+            out.to_str().unwrap(),
+            "rules",
+        ],
+        None,
+    );
+    assert!(written.status.success(), "{written:?}");
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("bundle.json")).unwrap()).unwrap();
+    let signature = &envelope["signatures"][0];
+    assert_eq!(signature["algorithm"], "ed25519");
+    assert_eq!(signature["signature"].as_str().unwrap().len(), 128);
+    let key_file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&key).unwrap()).unwrap();
+    assert_eq!(signature["key_id"], key_file["key_id"]);
+    let manifest: serde_json::Value =
+        serde_json::from_str(envelope["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(manifest["format"], 1);
+    assert_eq!(manifest["revision"], "2026-03.1");
+    let verdict = qiquan(&["matters", "--json"], None);
+    let matters: serde_json::Value = serde_json::from_slice(&verdict.stdout).unwrap();
+    assert_eq!(manifest["matters"], matters);
+    // Every file is named by the SHA-256 of its bytes, has the listed size and is the object
+    // the unsigned `qiquan bundle` prints for that path.
+    let plain: serde_json::Value =
+        serde_json::from_slice(&qiquan(&["bundle", "rules"], None).stdout).unwrap();
+    let files = manifest["files"].as_array().unwrap();
+    assert_eq!(files.len(), plain["files"].as_array().unwrap().len());
+    for entry in files {
+        let printed = plain["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == entry["path"])
+            .unwrap();
+        let sha = entry["sha256"].as_str().unwrap();
+        let bytes = std::fs::read(out.join("files").join(format!("{sha}.json"))).unwrap();
+        let hash: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(hash, sha);
+        assert_eq!(entry["size"], bytes.len());
+        let file: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(&file, printed);
+        let is_matter = entry["path"].as_str().unwrap().starts_with("matters/");
+        assert_eq!(entry["matter"].is_string(), is_matter);
+    }
+    // A bad revision is a usage error; --sign without --out is refused by the parser.
+    let bad = qiquan(
+        &[
+            "bundle",
+            "--sign",
+            key.to_str().unwrap(),
+            "--revision",
+            "a b",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(error_code(&bad), "usage");
+    let partial = qiquan(&["bundle", "--sign", key.to_str().unwrap()], None);
+    assert_eq!(partial.status.code(), Some(2));
+}

@@ -124,11 +124,23 @@ pub struct Bundle {
     /// The issuing centre (`centre.toml`), when the rules carry one.
     pub(crate) centre: Option<CentreProfile>,
     digest: String,
+    /// The signed bundle's revision (src/signed.rs), when the rules came from one.
+    revision: Option<String>,
 }
 
 impl Bundle {
     pub fn digest(&self) -> &str {
         &self.digest
+    }
+
+    pub fn revision(&self) -> Option<&str> {
+        self.revision.as_deref()
+    }
+
+    /// The same rules, named as the signed bundle `revision` (every verdict then says so).
+    pub fn with_revision(mut self, revision: Option<String>) -> Bundle {
+        self.revision = revision;
+        self
     }
 
     pub fn calendar(&self) -> &Calendar {
@@ -181,6 +193,20 @@ impl Bundle {
         let prepared = Prepared {
             parsed: json_forms.clone(),
             digest: None,
+        };
+        only_errors(compile(sources, Validation::Types, Some(&prepared)))
+    }
+
+    /// As [`Bundle::compile_with_json_forms`], under a digest given by the caller (a signed
+    /// bundle's manifest, which may be loaded in part: the digest covers all of its files).
+    pub fn compile_with_digest(
+        sources: &[SourceFile],
+        json_forms: &BTreeMap<&str, &str>,
+        digest: &str,
+    ) -> Result<Bundle, Vec<Diagnostic>> {
+        let prepared = Prepared {
+            parsed: json_forms.clone(),
+            digest: Some(digest),
         };
         only_errors(compile(sources, Validation::Types, Some(&prepared)))
     }
@@ -331,6 +357,7 @@ fn compile(
             Some(digest) => digest.to_string(),
             None => digest(sources),
         },
+        revision: None,
     };
     (Some(bundle), diagnostics)
 }

@@ -280,6 +280,7 @@ pub(crate) fn assess<'a>(
         matter_name: rule.name.clone(),
         version: rule.version.clone(),
         rules_digest: bundle.digest().to_string(),
+        rules_revision: bundle.revision().map(str::to_string),
         engine_version: crate::ENGINE_VERSION,
         received_at: format_instant(&intake.received),
         channel: intake.channel,

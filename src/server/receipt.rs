@@ -263,6 +263,12 @@ impl ReceiptKey {
         &self.key_id
     }
 
+    /// The ed25519 key itself (`qiquan bundle --sign` signs bundles with a key file of this
+    /// format; src/signed.rs).
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.signing
+    }
+
     pub fn public_key_hex(&self) -> String {
         hex(&self.signing.verifying_key().to_bytes())
     }
@@ -315,33 +321,10 @@ pub fn keygen(path: &Path) -> Result<ReceiptKey> {
 }
 
 fn key_id(key: &VerifyingKey) -> String {
-    let hash = Sha256::digest(key.to_bytes());
-    format!("ed25519:{}", hex(&hash[..8]))
+    crate::signed::key_id(&key.to_bytes())
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(DIGITS[usize::from(byte >> 4)] as char);
-        out.push(DIGITS[usize::from(byte & 15)] as char);
-    }
-    out
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2)
-        || !text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
-        .collect()
-}
+pub(crate) use crate::signed::{hex, unhex};
 
 #[cfg(test)]
 mod tests {

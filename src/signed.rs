@@ -1,0 +1,663 @@
+//! Signed rule bundles (docs/bundles.md): a centre publishes its rules as content-addressed
+//! files and a manifest signed with ed25519; servers and browsers verify them against the
+//! public keys they trust and run exactly those rules, without a rebuild.
+//!
+//! Pure and I/O-free, for every build (native and wasm32): [`open`] verifies an envelope and
+//! returns its [`Manifest`]; [`verify_file`] / [`verify_entry`] check a file's bytes against
+//! it; [`engine`] compiles any subset of the verified files into an [`Engine`] that names the
+//! manifest's `rules_digest` and `revision`. [`build`] (builds with TOML) writes a bundle.
+//!
+//! The signature covers the bytes `qiquan-bundle-v1\n` followed by the payload (the manifest's
+//! JSON text exactly as carried in the envelope): domain-separated from receipts
+//! (`qiquan-receipt-v2`), so a receipt signature can never pass for a bundle's or back.
+
+use std::collections::{BTreeMap, HashMap};
+
+use ed25519_dalek::{Signature, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::{Engine, Error, ErrorCode, MatterSummary, Result, SourceFile};
+
+/// The manifest's `format` this engine reads.
+pub const FORMAT: u32 = 1;
+/// What the signature covers before the payload.
+pub const SIGNING_PREFIX: &str = "qiquan-bundle-v1\n";
+/// Largest envelope (`bundle.json`) read, in bytes: ~10^4 matter summaries fit.
+pub const MAX_ENVELOPE_BYTES: usize = 16 * 1024 * 1024;
+/// Largest bundle file read, in bytes (a rule file is at most 1 MiB of TOML, plus its JSON).
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+/// Most files a manifest may list.
+pub const MAX_FILES: usize = 100_000;
+/// Most signatures an envelope may carry.
+const MAX_SIGNATURES: usize = 16;
+/// Longest revision.
+const MAX_REVISION_CHARS: usize = 128;
+
+/// `bundle.json`: the manifest as a JSON string and its signatures.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    pub payload: String,
+    pub signatures: Vec<EnvelopeSignature>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvelopeSignature {
+    /// Always `ed25519` (others are skipped).
+    pub algorithm: String,
+    /// `ed25519:<first 16 hex digits of SHA-256 of the public key>`.
+    pub key_id: String,
+    /// 128 lowercase hex digits.
+    pub signature: String,
+}
+
+/// What a signed bundle holds (the envelope's payload).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Manifest {
+    pub format: u32,
+    /// The publisher's name for this bundle; every verdict from it says it (`rules_revision`).
+    pub revision: String,
+    /// The digest of all the files' texts (as `qiquan lint`/`--rules` compute it).
+    pub rules_digest: String,
+    /// The engine version that wrote the bundle.
+    pub engine: String,
+    /// The issuing office of the centre profile (zh), if the rules carry one.
+    pub centre: Option<String>,
+    /// As `qiquan matters --json` lists them: a client lists matters without loading them.
+    pub matters: Vec<MatterSummary>,
+    /// In path order.
+    pub files: Vec<ManifestFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct ManifestFile {
+    /// The rule file's path under rules/ (`matters/<id>/<version>.toml`, `calendar/2026.toml`).
+    pub path: String,
+    /// SHA-256 of the file's bytes, 64 lowercase hex digits: its name is `files/<sha256>.json`.
+    pub sha256: String,
+    pub size: u64,
+    /// The matter id of a matter file, else null (calendar, centre).
+    pub matter: Option<String>,
+}
+
+impl Manifest {
+    /// The files of one matter and every file that is no matter's (calendar, centre): what a
+    /// client loads to check that matter.
+    pub fn files_for_matter(&self, matter: &str) -> Vec<&ManifestFile> {
+        self.files
+            .iter()
+            .filter(|f| f.matter.as_deref().is_none_or(|m| m == matter))
+            .collect()
+    }
+
+    fn by_sha(&self) -> HashMap<&str, &ManifestFile> {
+        self.files.iter().map(|f| (f.sha256.as_str(), f)).collect()
+    }
+}
+
+/// A bundle file's content (`files/<sha256>.json`): the same object `qiquan bundle` prints
+/// per file. Field order is the byte order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileContent {
+    pub path: String,
+    /// The TOML text (what `rules_digest` covers).
+    pub text: String,
+    /// The JSON form the page module reads (null when the text has none).
+    pub json: Option<String>,
+}
+
+/// A file checked against its manifest entry.
+#[derive(Debug, Clone)]
+pub struct VerifiedFile {
+    pub sha256: String,
+    pub content: FileContent,
+}
+
+/// A public key a client trusts to sign bundles.
+#[derive(Debug, Clone)]
+pub struct TrustedKey {
+    key_id: String,
+    key: VerifyingKey,
+}
+
+impl TrustedKey {
+    /// From 64 hex digits (the `public_key` of a `qiquan keygen` file).
+    pub fn from_hex(text: &str) -> Result<TrustedKey> {
+        let bad = || {
+            Error::new(
+                ErrorCode::InvalidSubmission,
+                "受信任的公钥应为 64 位十六进制数字（qiquan keygen 密钥文件中的 public_key）。",
+                "A trusted public key must be 64 hex digits (the public_key of a qiquan keygen key file).",
+            )
+        };
+        let bytes: [u8; 32] = unhex(text.trim())
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(bad)?;
+        let key = VerifyingKey::from_bytes(&bytes).map_err(|_| bad())?;
+        Ok(TrustedKey {
+            key_id: key_id(&bytes),
+            key,
+        })
+    }
+
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+}
+
+/// `ed25519:<first 16 hex digits of SHA-256 of the public key>` (as receipts name their key).
+pub fn key_id(public_key: &[u8; 32]) -> String {
+    let hash = Sha256::digest(public_key);
+    format!("ed25519:{}", hex(&hash[..8]))
+}
+
+/// The bytes a signature covers.
+pub fn signed_bytes(payload: &str) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(SIGNING_PREFIX.len() + payload.len());
+    bytes.extend_from_slice(SIGNING_PREFIX.as_bytes());
+    bytes.extend_from_slice(payload.as_bytes());
+    bytes
+}
+
+fn malformed(zh: &str, en: &str) -> Error {
+    Error::new(
+        ErrorCode::BundleMalformed,
+        format!("规则包格式不正确：{zh}"),
+        format!("The bundle is malformed: {en}"),
+    )
+}
+
+fn file_mismatch(path: Option<&str>, zh: &str, en: &str) -> Error {
+    let error = Error::new(
+        ErrorCode::BundleFileMismatch,
+        format!("规则包文件与清单不符（{zh}）：文件被改动或不属于该规则包。"),
+        format!(
+            "A bundle file does not match the manifest ({en}): it was altered or is not part of this bundle."
+        ),
+    );
+    match path {
+        Some(path) => error.at(path.to_string()),
+        None => error,
+    }
+}
+
+/// Verifies an envelope (`bundle.json`'s text) against the trusted keys and returns its
+/// manifest: `bundle_untrusted_key` when no signature is by a trusted key,
+/// `bundle_signature_invalid` when one is but does not match, `bundle_malformed` /
+/// `bundle_format_unsupported` for what is not the format.
+pub fn open(envelope_json: &str, trusted: &[TrustedKey]) -> Result<Manifest> {
+    if envelope_json.len() > MAX_ENVELOPE_BYTES {
+        return Err(malformed(
+            &format!(
+                "{} 字节，上限为 {MAX_ENVELOPE_BYTES} 字节。",
+                envelope_json.len()
+            ),
+            &format!(
+                "{} bytes; the limit is {MAX_ENVELOPE_BYTES}.",
+                envelope_json.len()
+            ),
+        ));
+    }
+    let envelope: Envelope = serde_json::from_str(envelope_json).map_err(|e| {
+        malformed(
+            "应为 {\"payload\", \"signatures\"}。",
+            "it is not {\"payload\", \"signatures\"}.",
+        )
+        .detail(e.to_string())
+    })?;
+    verify_signatures(&envelope, trusted)?;
+    let manifest: Manifest = serde_json::from_str(&envelope.payload).map_err(|e| {
+        malformed(
+            "清单不是预期的 JSON。",
+            "the manifest is not the expected JSON.",
+        )
+        .detail(e.to_string())
+    })?;
+    if manifest.format != FORMAT {
+        return Err(Error::new(
+            ErrorCode::BundleFormatUnsupported,
+            format!(
+                "规则包格式 {} 不受支持（本引擎读取格式 {FORMAT}）。",
+                manifest.format
+            ),
+            format!(
+                "Bundle format {} is not supported (this engine reads format {FORMAT}).",
+                manifest.format
+            ),
+        ));
+    }
+    check_manifest(&manifest)?;
+    Ok(manifest)
+}
+
+fn verify_signatures(envelope: &Envelope, trusted: &[TrustedKey]) -> Result<()> {
+    if envelope.signatures.len() > MAX_SIGNATURES {
+        return Err(malformed("签名过多。", "too many signatures."));
+    }
+    let message = signed_bytes(&envelope.payload);
+    let mut by_trusted_key = false;
+    for signature in &envelope.signatures {
+        let Some(key) = trusted.iter().find(|k| k.key_id == signature.key_id) else {
+            continue;
+        };
+        if signature.algorithm != "ed25519" {
+            continue;
+        }
+        by_trusted_key = true;
+        let Some(bytes) = unhex(&signature.signature).and_then(|b| <[u8; 64]>::try_from(b).ok())
+        else {
+            continue;
+        };
+        if key
+            .key
+            .verify_strict(&message, &Signature::from_bytes(&bytes))
+            .is_ok()
+        {
+            return Ok(());
+        }
+    }
+    Err(if by_trusted_key {
+        Error::new(
+            ErrorCode::BundleSignatureInvalid,
+            "规则包签名与内容不符：规则包是伪造的或已被改动。",
+            "The bundle's signature does not match its manifest: it is forged or was altered.",
+        )
+    } else {
+        let keys: Vec<&str> = envelope
+            .signatures
+            .iter()
+            .map(|s| s.key_id.as_str())
+            .collect();
+        Error::new(
+            ErrorCode::BundleUntrustedKey,
+            "规则包不是由受信任的密钥签名的。",
+            "The bundle is not signed by a trusted key.",
+        )
+        .detail(format!("signed by: {}", keys.join(", ")))
+    })
+}
+
+/// What a signature cannot vouch for: the manifest's own consistency.
+fn check_manifest(manifest: &Manifest) -> Result<()> {
+    check_revision(&manifest.revision)
+        .map_err(|()| malformed("revision 不正确。", "the revision is not valid."))?;
+    if !manifest.rules_digest.starts_with("sha256:") {
+        return Err(malformed(
+            "rules_digest 应以 sha256: 开头。",
+            "rules_digest must start with sha256:.",
+        ));
+    }
+    if manifest.files.len() > MAX_FILES {
+        return Err(malformed("文件过多。", "too many files."));
+    }
+    let mut paths = std::collections::HashSet::new();
+    let mut hashes = std::collections::HashSet::new();
+    for file in &manifest.files {
+        let bad_hash = file.sha256.len() != 64
+            || !file
+                .sha256
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if bad_hash
+            || file.size > MAX_FILE_BYTES as u64
+            || !paths.insert(file.path.as_str())
+            || !hashes.insert(file.sha256.as_str())
+        {
+            return Err(malformed(
+                "文件清单有误（哈希、大小或重复）。",
+                "a file entry is not valid (hash, size or duplicate).",
+            )
+            .at(file.path.clone()));
+        }
+    }
+    Ok(())
+}
+
+/// A revision: 1 to 128 characters of `A-Z a-z 0-9 . _ - + :`.
+fn check_revision(revision: &str) -> std::result::Result<(), ()> {
+    let ok = !revision.is_empty()
+        && revision.len() <= MAX_REVISION_CHARS
+        && revision
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-+:".contains(&b));
+    if ok { Ok(()) } else { Err(()) }
+}
+
+/// Checks a file's bytes against the manifest entry it was fetched as.
+pub fn verify_entry(entry: &ManifestFile, bytes: &[u8]) -> Result<VerifiedFile> {
+    let path = Some(entry.path.as_str());
+    if bytes.len() as u64 != entry.size {
+        return Err(file_mismatch(path, "大小不符", "size differs"));
+    }
+    let sha256 = hex(&Sha256::digest(bytes));
+    if sha256 != entry.sha256 {
+        return Err(file_mismatch(path, "哈希不符", "SHA-256 differs"));
+    }
+    let content: FileContent = serde_json::from_slice(bytes).map_err(|e| {
+        malformed(
+            "文件应为 {\"path\", \"text\", \"json\"}。",
+            "a file is not {\"path\", \"text\", \"json\"}.",
+        )
+        .at(entry.path.clone())
+        .detail(e.to_string())
+    })?;
+    if content.path != entry.path {
+        return Err(file_mismatch(path, "路径不符", "path differs"));
+    }
+    Ok(VerifiedFile { sha256, content })
+}
+
+/// Checks a file's bytes against the manifest, finding its entry by hash.
+pub fn verify_file(manifest: &Manifest, bytes: &[u8]) -> Result<VerifiedFile> {
+    verify_files(manifest, &[bytes]).map(|mut files| files.remove(0))
+}
+
+/// [`verify_file`] for many files (one index of the manifest).
+pub fn verify_files(manifest: &Manifest, files: &[&[u8]]) -> Result<Vec<VerifiedFile>> {
+    let index = manifest.by_sha();
+    files
+        .iter()
+        .map(|bytes| {
+            if bytes.len() > MAX_FILE_BYTES {
+                return Err(file_mismatch(None, "过大", "too large"));
+            }
+            let sha256 = hex(&Sha256::digest(bytes));
+            let entry = index.get(sha256.as_str()).ok_or_else(|| {
+                file_mismatch(None, "清单中没有该哈希", "no entry has its SHA-256")
+            })?;
+            verify_entry(entry, bytes)
+        })
+        .collect()
+}
+
+/// The engine over verified files of a manifest (any subset: e.g. the calendar, the centre
+/// and one matter's files), named by the manifest's `rules_digest` and `revision`. When every
+/// file of the manifest is given, the digest is recomputed from the texts and must be the
+/// manifest's (`bundle_digest_mismatch`). Rules with a lint error are refused (`rules_invalid`).
+pub fn engine(manifest: &Manifest, files: &[VerifiedFile]) -> Result<Engine> {
+    let index = manifest.by_sha();
+    let mut by_path: BTreeMap<&str, &VerifiedFile> = BTreeMap::new();
+    for file in files {
+        match index.get(file.sha256.as_str()) {
+            Some(entry) if entry.path == file.content.path => {
+                by_path.insert(entry.path.as_str(), file);
+            }
+            _ => {
+                return Err(file_mismatch(
+                    Some(&file.content.path),
+                    "不在清单中",
+                    "not in the manifest",
+                ));
+            }
+        }
+    }
+    let sources: Vec<SourceFile> = by_path
+        .values()
+        .map(|f| SourceFile {
+            path: f.content.path.clone(),
+            text: f.content.text.clone(),
+        })
+        .collect();
+    if by_path.len() == manifest.files.len() {
+        let digest = crate::bundle::digest(&sources);
+        if digest != manifest.rules_digest {
+            return Err(Error::new(
+                ErrorCode::BundleDigestMismatch,
+                "规则包文件的摘要与清单中的 rules_digest 不符。",
+                "The digest of the bundle's files is not the manifest's rules_digest.",
+            )
+            .detail(format!("manifest: {}", manifest.rules_digest))
+            .detail(format!("files: {digest}")));
+        }
+    }
+    let forms: BTreeMap<&str, &str> = by_path
+        .iter()
+        .filter_map(|(path, f)| Some((*path, f.content.json.as_deref()?)))
+        .collect();
+    Engine::from_compiled(
+        crate::Bundle::compile_with_digest(&sources, &forms, &manifest.rules_digest)
+            .map(|b| b.with_revision(Some(manifest.revision.clone()))),
+    )
+}
+
+/// A written bundle: `bundle.json`'s text and each file as `(sha256, bytes)`.
+#[cfg(feature = "toml")]
+pub struct Written {
+    pub envelope: String,
+    pub manifest: Manifest,
+    pub files: Vec<(String, String)>,
+}
+
+/// Writes a signed bundle of `sources` as `revision`. Rules that do not compile (a lint error)
+/// are refused with `rules_invalid`; a revision outside `A-Z a-z 0-9 . _ - + :` (1–128) with
+/// `usage`.
+#[cfg(feature = "toml")]
+pub fn build(
+    sources: &[SourceFile],
+    revision: &str,
+    key: &ed25519_dalek::SigningKey,
+) -> Result<Written> {
+    use ed25519_dalek::Signer;
+    check_revision(revision).map_err(|()| {
+        Error::new(
+            ErrorCode::Usage,
+            "--revision 应为 1 至 128 个字符（字母、数字和 . _ - + :）。",
+            "--revision must be 1 to 128 characters of letters, digits and . _ - + :.",
+        )
+    })?;
+    let compiled = Engine::from_sources(sources)?;
+    let matter_of: HashMap<&str, &str> = compiled
+        .bundle()
+        .matters
+        .values()
+        .flatten()
+        .map(|v| (v.source.as_str(), v.rule.matter.as_str()))
+        .collect();
+    let mut sorted: Vec<&SourceFile> = sources.iter().collect();
+    crate::order::sort_by(&mut sorted, |a, b| a.path.cmp(&b.path));
+    let mut files = Vec::new();
+    let mut entries = Vec::new();
+    for source in sorted {
+        let content = FileContent {
+            path: source.path.clone(),
+            text: source.text.clone(),
+            json: crate::json_form(&source.text),
+        };
+        let bytes = serde_json::to_string(&content).map_err(|e| {
+            Error::new(ErrorCode::Io, "无法写出文件。", "Cannot write a file.")
+                .detail(e.to_string())
+        })?;
+        let sha256 = hex(&Sha256::digest(bytes.as_bytes()));
+        entries.push(ManifestFile {
+            path: source.path.clone(),
+            sha256: sha256.clone(),
+            size: bytes.len() as u64,
+            matter: matter_of.get(source.path.as_str()).map(|m| m.to_string()),
+        });
+        files.push((sha256, bytes));
+    }
+    let manifest = Manifest {
+        format: FORMAT,
+        revision: revision.to_string(),
+        rules_digest: compiled.rules_digest().to_string(),
+        engine: crate::ENGINE_VERSION.to_string(),
+        centre: compiled.bundle().centre().map(|c| c.office.zh.clone()),
+        matters: compiled.matters(),
+        files: entries,
+    };
+    let payload = serde_json::to_string(&manifest).map_err(|e| {
+        Error::new(
+            ErrorCode::Io,
+            "无法写出清单。",
+            "Cannot write the manifest.",
+        )
+        .detail(e.to_string())
+    })?;
+    let signature = key.sign(&signed_bytes(&payload));
+    let envelope = Envelope {
+        signatures: vec![EnvelopeSignature {
+            algorithm: "ed25519".into(),
+            key_id: key_id(&key.verifying_key().to_bytes()),
+            signature: hex(&signature.to_bytes()),
+        }],
+        payload,
+    };
+    Ok(Written {
+        envelope: crate::to_pretty_json(&envelope),
+        manifest,
+        files,
+    })
+}
+
+/// Lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(DIGITS[usize::from(byte >> 4)] as char);
+        out.push(DIGITS[usize::from(byte & 15)] as char);
+    }
+    out
+}
+
+/// Lowercase hex to bytes; `None` for anything else.
+pub fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2)
+        || !text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
+        .collect()
+}
+
+#[cfg(all(test, feature = "toml"))]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn key() -> ed25519_dalek::SigningKey {
+        ed25519_dalek::SigningKey::from_bytes(&[7; 32])
+    }
+
+    fn trusted() -> Vec<TrustedKey> {
+        vec![TrustedKey::from_hex(&hex(&key().verifying_key().to_bytes())).unwrap()]
+    }
+
+    fn written() -> Written {
+        build(&crate::embedded_sources(), "r1", &key()).unwrap()
+    }
+
+    fn all_files(manifest: &Manifest, written: &Written) -> Vec<VerifiedFile> {
+        let bytes: Vec<&[u8]> = written.files.iter().map(|(_, b)| b.as_bytes()).collect();
+        verify_files(manifest, &bytes).unwrap()
+    }
+
+    #[test]
+    fn a_whole_bundle_is_the_embedded_rules_under_its_revision() {
+        let written = written();
+        let manifest = open(&written.envelope, &trusted()).unwrap();
+        assert_eq!(manifest.revision, "r1");
+        let engine = engine(&manifest, &all_files(&manifest, &written)).unwrap();
+        let embedded = Engine::embedded().unwrap();
+        assert_eq!(engine.rules_digest(), embedded.rules_digest());
+        assert_eq!(engine.bundle().revision(), Some("r1"));
+        assert_eq!(
+            serde_json::to_string(&manifest.matters).unwrap(),
+            serde_json::to_string(&embedded.matters()).unwrap()
+        );
+    }
+
+    #[test]
+    fn one_matter_checks_as_with_all_files() {
+        let written = written();
+        let manifest = open(&written.envelope, &trusted()).unwrap();
+        let matter = manifest.matters[0].id.clone();
+        let wanted: Vec<&str> = manifest
+            .files_for_matter(&matter)
+            .iter()
+            .map(|f| f.sha256.as_str())
+            .collect();
+        assert!(wanted.len() < manifest.files.len());
+        let some: Vec<VerifiedFile> = all_files(&manifest, &written)
+            .into_iter()
+            .filter(|f| wanted.contains(&f.sha256.as_str()))
+            .collect();
+        let partial = engine(&manifest, &some).unwrap();
+        let whole = engine(&manifest, &all_files(&manifest, &written)).unwrap();
+        assert_eq!(partial.matters().len(), 1);
+        let submission = r#"{"applicant":{"kind":"natural_person"},"received_at":"2026-03-02T09:30:00+08:00","fields":{}}"#;
+        assert_eq!(
+            partial.check_json(&matter, submission, None).unwrap(),
+            whole.check_json(&matter, submission, None).unwrap()
+        );
+    }
+
+    #[test]
+    fn tampering_is_refused_with_its_code() {
+        let written = written();
+        let code = |r: Result<Manifest>| r.unwrap_err().code;
+        // Another key.
+        let other = ed25519_dalek::SigningKey::from_bytes(&[8; 32]);
+        let stranger = vec![TrustedKey::from_hex(&hex(&other.verifying_key().to_bytes())).unwrap()];
+        assert_eq!(
+            code(open(&written.envelope, &stranger)),
+            ErrorCode::BundleUntrustedKey
+        );
+        // An altered payload.
+        let mut envelope: Envelope = serde_json::from_str(&written.envelope).unwrap();
+        envelope.payload = envelope.payload.replace("\"r1\"", "\"r2\"");
+        let altered = serde_json::to_string(&envelope).unwrap();
+        assert_eq!(
+            code(open(&altered, &trusted())),
+            ErrorCode::BundleSignatureInvalid
+        );
+        // A receipt-style signature over the bare payload does not pass.
+        let mut envelope: Envelope = serde_json::from_str(&written.envelope).unwrap();
+        use ed25519_dalek::Signer;
+        envelope.signatures[0].signature = hex(&key().sign(envelope.payload.as_bytes()).to_bytes());
+        let bare = serde_json::to_string(&envelope).unwrap();
+        assert_eq!(
+            code(open(&bare, &trusted())),
+            ErrorCode::BundleSignatureInvalid
+        );
+        assert_eq!(code(open("{", &trusted())), ErrorCode::BundleMalformed);
+        // An altered file.
+        let manifest = open(&written.envelope, &trusted()).unwrap();
+        let (_, bytes) = &written.files[0];
+        let tampered = bytes.replacen("20", "21", 1);
+        assert_eq!(
+            verify_file(&manifest, tampered.as_bytes())
+                .unwrap_err()
+                .code,
+            ErrorCode::BundleFileMismatch
+        );
+        assert_eq!(
+            verify_entry(&manifest.files[0], tampered.as_bytes())
+                .unwrap_err()
+                .code,
+            ErrorCode::BundleFileMismatch
+        );
+    }
+
+    #[test]
+    fn a_manifest_whose_digest_is_not_its_files_is_refused() {
+        let written = written();
+        let mut manifest = open(&written.envelope, &trusted()).unwrap();
+        let files = all_files(&manifest, &written);
+        manifest.rules_digest = "sha256:00".into();
+        assert_eq!(
+            engine(&manifest, &files).unwrap_err().code,
+            ErrorCode::BundleDigestMismatch
+        );
+    }
+}
