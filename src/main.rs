@@ -157,6 +157,19 @@ enum Command {
         /// Run without the case register (stateless revalidation only).
         #[arg(long)]
         no_register: bool,
+        /// Take the rules from this signed bundle (http://…/bundle.json), polled and swapped in
+        /// when a new one verifies (docs/bundles.md).
+        #[arg(long, requires = "bundle_key")]
+        bundle_url: Option<String>,
+        /// A trusted bundle signing key: 64 hex digits or a file holding them (repeatable).
+        #[arg(long)]
+        bundle_key: Vec<String>,
+        /// Where the last good bundle is kept (and loaded from at start).
+        #[arg(long, default_value = "qiquan-bundle-cache")]
+        bundle_cache: PathBuf,
+        /// Seconds between polls of --bundle-url.
+        #[arg(long, default_value_t = 30)]
+        poll_interval: u64,
     },
     /// Write a new receipt signing key file (JSON, mode 0600; never overwrites).
     Keygen {
@@ -469,6 +482,10 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             data_dir,
             data_key,
             no_register,
+            bundle_url,
+            bundle_key,
+            bundle_cache,
+            poll_interval,
         } => {
             let seconds = |s: u64| std::time::Duration::from_secs(s.clamp(1, 3600));
             let limits = qiquan::server::Limits {
@@ -492,6 +509,12 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                     db,
                     data_dir,
                     data_key,
+                }),
+                bundle: bundle_url.map(|url| qiquan::server::bundle::BundleConfig {
+                    url,
+                    keys: bundle_key,
+                    cache: bundle_cache,
+                    interval: std::time::Duration::from_secs(poll_interval.clamp(1, 86_400)),
                 }),
             })?
         }

@@ -384,20 +384,32 @@ pub fn now_china() -> String {
 }
 
 pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
-    json_body(&serde_json::json!({
+    let engine = state.engine();
+    let mut health = serde_json::json!({
         "status": "ok",
         "engine_version": crate::ENGINE_VERSION,
-        "rules_digest": state.engine.rules_digest(),
+        "rules_digest": engine.rules_digest(),
+        "rules_revision": engine.rules_revision(),
         "key_id": state.key.key_id(),
-    }))
+    });
+    if let Some(poller) = &state.bundle {
+        health["bundle"] = poller.status_json();
+    }
+    json_body(&health)
 }
 
 pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
-    let text = state.metrics.render(
+    let engine = state.engine();
+    let mut text = state.metrics.render(
         crate::ENGINE_VERSION,
-        state.engine.rules_digest(),
+        engine.rules_digest(),
         state.key.key_id(),
     );
+    text.push_str(&super::metrics::render_rules(
+        engine.rules_digest(),
+        engine.rules_revision(),
+        state.bundle.as_deref(),
+    ));
     (
         [(
             header::CONTENT_TYPE,
@@ -420,10 +432,11 @@ pub async fn openapi() -> Response {
 }
 
 pub async fn list_matters(State(state): State<Arc<AppState>>) -> Response {
+    let engine = state.engine();
     json_body(&serde_json::json!({
         "engine_version": crate::ENGINE_VERSION,
-        "rules_digest": state.engine.rules_digest(),
-        "matters": state.engine.matters(),
+        "rules_digest": engine.rules_digest(),
+        "matters": engine.matters(),
     }))
 }
 
@@ -460,7 +473,8 @@ pub async fn get_matter(
 ) -> Result<Response, ApiError> {
     let Path(id) = id.map_err(bad_path)?;
     let Query(query) = query.map_err(|r| bad_query(r.body_text()))?;
-    let matter = state.engine.matter(&id, query.on.as_deref())?;
+    let engine = state.engine();
+    let matter = engine.matter(&id, query.on.as_deref())?;
     Ok(json_body(matter))
 }
 
@@ -508,8 +522,10 @@ pub async fn check(
     body: Body,
 ) -> Result<Response, ApiError> {
     let Path(matter) = id.map_err(bad_path)?;
+    // One engine for the whole request: a bundle swapped in meanwhile serves the next one.
+    let engine = state.engine();
     // Unknown matter first: 404 whatever the body.
-    state.engine.matter(&matter, None)?;
+    engine.matter(&matter, None)?;
     require_json(&headers)?;
     let bytes = read_body(&headers, body).await?;
     let request: CheckRequest = crate::parse_json_bytes(&bytes, "request")?;
@@ -532,8 +548,7 @@ pub async fn check(
         received_at: Some(received_at.clone()),
         channel: None,
     };
-    let verdict = state
-        .engine
+    let verdict = engine
         .check(&matter, &request.submission, &options)
         .map_err(|e| ApiError::from(e).under("/submission"))?;
     let verdict_json = crate::to_pretty_json(&verdict);
@@ -555,8 +570,7 @@ pub async fn check(
                         received_at: Some(instant.to_string()),
                         channel: None,
                     };
-                    let client_verdict = state
-                        .engine
+                    let client_verdict = engine
                         .check(&matter, &request.submission, &options)
                         .map_err(|e| {
                             let at = if request.client_received_at.is_some() {
@@ -574,7 +588,7 @@ pub async fn check(
             if !matched {
                 tracing::warn!(
                     matter = %matter,
-                    rules_digest = %state.engine.rules_digest(),
+                    rules_digest = %engine.rules_digest(),
                     "client verdict digest differs from the server's: stale rules or tampering"
                 );
             }

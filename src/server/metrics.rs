@@ -200,3 +200,41 @@ fn label(value: &str) -> String {
         .replace('"', "\\\"")
         .replace('\n', "\\n")
 }
+
+/// The active rules and, with `--bundle-url`, the bundle polls and refusals.
+pub fn render_rules(
+    rules_digest: &str,
+    rules_revision: Option<&str>,
+    poller: Option<&super::bundle::Poller>,
+) -> String {
+    let mut out = format!(
+        "# HELP qiquan_rules_info The active rules: their digest and signed bundle revision (empty when not from a bundle).\n\
+         # TYPE qiquan_rules_info gauge\n\
+         qiquan_rules_info{{rules_digest=\"{}\",rules_revision=\"{}\"}} 1\n",
+        label(rules_digest),
+        label(rules_revision.unwrap_or_default())
+    );
+    let Some(poller) = poller else {
+        return out;
+    };
+    let (polls, refused) = poller.counts();
+    out.push_str(
+        "# HELP qiquan_bundle_polls_total Polls of --bundle-url, by result.\n\
+         # TYPE qiquan_bundle_polls_total counter\n",
+    );
+    for (result, n) in polls {
+        let _ = writeln!(out, "qiquan_bundle_polls_total{{result=\"{result}\"}} {n}");
+    }
+    out.push_str(
+        "# HELP qiquan_bundle_refused_total Bundles refused (bad signature, altered file, lint error…), by error code.\n\
+         # TYPE qiquan_bundle_refused_total counter\n",
+    );
+    for (code, n) in refused {
+        let _ = writeln!(
+            out,
+            "qiquan_bundle_refused_total{{code=\"{}\"}} {n}",
+            label(code)
+        );
+    }
+    out
+}

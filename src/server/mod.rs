@@ -5,6 +5,7 @@
 //! give the same answers and verify each other's receipts. See docs/server.md.
 
 pub mod api;
+pub mod bundle;
 pub mod conn;
 pub mod headers;
 pub mod metrics;
@@ -13,8 +14,8 @@ pub mod register;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -58,6 +59,8 @@ pub struct ServeConfig {
     pub log_json: bool,
     /// The case register (`--db`, `--data-dir`, `--data-key`); None with `--no-register`.
     pub register: Option<register::RegisterConfig>,
+    /// `--bundle-url`: rules from a polled signed bundle (docs/bundles.md).
+    pub bundle: Option<bundle::BundleConfig>,
 }
 
 /// The server's limits on what a client may hold or take (see docs/server.md).
@@ -93,10 +96,12 @@ impl Default for Limits {
     }
 }
 
-/// What every request handler shares. Immutable apart from the metrics counters and the
-/// shutdown flag.
+/// What every request handler shares. Immutable apart from the metrics counters, the shutdown
+/// flag and the active engine (swapped whole when a signed bundle arrives; see [`bundle`]).
 pub struct AppState {
-    pub engine: Engine,
+    engine: RwLock<Arc<Engine>>,
+    /// `--bundle-url`: the poller's configuration and last result.
+    pub bundle: Option<Arc<bundle::Poller>>,
     pub key: ReceiptKey,
     pub metrics: Metrics,
     pub request_timeout: Duration,
@@ -109,13 +114,34 @@ pub struct AppState {
 impl AppState {
     pub fn new(engine: Engine, key: ReceiptKey, request_timeout: Duration) -> Self {
         Self {
-            engine,
+            engine: RwLock::new(Arc::new(engine)),
+            bundle: None,
             key,
             metrics: Metrics::default(),
             request_timeout,
             closing: AtomicBool::new(false),
             register: None,
         }
+    }
+}
+
+impl AppState {
+    /// The active engine. A request takes it once and uses it throughout, so a bundle swapped
+    /// in meanwhile never mixes two rule sets in one answer; requests in flight finish on the
+    /// engine they took.
+    pub fn engine(&self) -> Arc<Engine> {
+        self.engine
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Makes `engine` the active engine for every request from now on.
+    pub fn set_engine(&self, engine: Arc<Engine>) {
+        *self
+            .engine
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = engine;
     }
 }
 
@@ -290,7 +316,7 @@ async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Nex
         digest_match = check.and_then(|c| c.digest_match),
         "request"
     );
-    if let Ok(value) = HeaderValue::from_str(state.engine.rules_digest()) {
+    if let Ok(value) = HeaderValue::from_str(state.engine().rules_digest()) {
         response
             .headers_mut()
             .insert("x-qiquan-rules-digest", value);
@@ -340,6 +366,20 @@ pub fn serve(config: ServeConfig) -> Result<()> {
     if let Some(register_config) = &config.register {
         state.register = Some(runtime.block_on(register::Register::open(register_config))?);
     }
+    if let Some(bundle_config) = &config.bundle {
+        let poller = Arc::new(bundle::Poller::new(bundle_config)?);
+        // The last good bundle first (the URL may be down), then one poll before listening.
+        if let Some(cached) = poller.load_cache() {
+            state.set_engine(Arc::new(cached));
+        }
+        runtime.block_on(poller.poll(&state));
+        if state.engine().rules_revision().is_none() {
+            tracing::warn!(
+                "no signed bundle yet (URL unreachable, no cache): serving the built-in or --rules rules until one arrives"
+            );
+        }
+        state.bundle = Some(poller);
+    }
     let state = Arc::new(state);
     let app = router(state.clone(), &config.www, &config.pkg);
     runtime.block_on(async move {
@@ -352,6 +392,9 @@ pub fn serve(config: ServeConfig) -> Result<()> {
         })?;
         if state.register.is_some() {
             register::spawn_sweeper(state.clone());
+        }
+        if let Some(poller) = &state.bundle {
+            bundle::spawn(poller.clone(), state.clone());
         }
         let listener = tokio::net::TcpListener::bind(&config.addr)
             .await
@@ -366,7 +409,8 @@ pub fn serve(config: ServeConfig) -> Result<()> {
         let _ = std::io::Write::flush(&mut std::io::stdout());
         tracing::info!(
             addr = %local,
-            rules_digest = %state.engine.rules_digest(),
+            rules_digest = %state.engine().rules_digest(),
+            rules_revision = state.engine().rules_revision(),
             key_id = %state.key.key_id(),
             dev = config.dev,
             max_connections = config.limits.max_connections,

@@ -74,7 +74,8 @@ pub fn scrub(value: &mut Value) {
 /// Field ids of kind ID card or phone in any version of the matter, with the lookup kind.
 fn personal_fields(state: &AppState, matter: &str) -> BTreeMap<String, &'static str> {
     let mut out = BTreeMap::new();
-    let Ok(file) = state.engine.matter(matter, None) else {
+    let engine = state.engine();
+    let Ok(file) = engine.matter(matter, None) else {
         return out;
     };
     for field in &file.fields {
@@ -136,7 +137,7 @@ pub async fn create(
     actor: &str,
 ) -> RegisterResult<(String, bool)> {
     let request: CreateRequest = crate::parse_json(body, "request")?;
-    state.engine.matter(&request.matter, None)?;
+    state.engine().matter(&request.matter, None)?;
     let request_hash = sha256_hex(body);
     if let Some(key) = &idempotency_key
         && let Some(id) = existing(reg, key, &request_hash).await?
@@ -145,7 +146,7 @@ pub async fn create(
     }
     let protected = protect(state, reg, &request.matter, &request.submission)?;
     let id = super::new_id("app")?;
-    let mut rec = Recorder::new(actor, state.engine.rules_digest());
+    let mut rec = Recorder::new(actor, state.engine().rules_digest());
     let mut tx = reg.db.pool.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO applications (id, idempotency_key, request_hash, matter, channel, status, \
@@ -228,7 +229,7 @@ async fn existing(reg: &Register, key: &str, request_hash: &str) -> RegisterResu
 /// Decides a draft: `POST /v1/applications/{id}/submit`. Deciding twice returns the first
 /// decision.
 pub async fn submit(state: &AppState, reg: &Register, id: &str, actor: &str) -> RegisterResult<()> {
-    let mut rec = Recorder::new(actor, state.engine.rules_digest());
+    let mut rec = Recorder::new(actor, state.engine().rules_digest());
     let mut tx = reg.db.pool.begin().await?;
     let claimed = sqlx::query(
         "UPDATE applications SET status = 'deciding' WHERE id = $1 AND status = 'draft'",
@@ -368,7 +369,10 @@ async fn decide(
         received_at: Some(received_at.clone()),
         channel: None,
     };
-    let mut verdict = state.engine.check(matter, &submission, &options)?;
+    let mut verdict = state.engine().check(matter, &submission, &options)?;
+    // The events of this decision name the rules it was made under (a bundle may have been
+    // swapped in since the recorder was made).
+    rec.rules_digest.clone_from(&verdict.rules_digest);
     // The document's 文号: the next of its kind and year, filled into the notice (and its text)
     // before the verdict's bytes are fixed, so the stored verdict, its digest and the receipt
     // all carry it.
@@ -426,13 +430,13 @@ async fn decide(
 }
 
 /// The matter version an application was decided under (or the newest, for a draft).
-pub fn matter_file<'a>(
-    state: &'a AppState,
+pub fn matter_file(
+    state: &AppState,
     matter: &str,
     decided_at: Option<&str>,
-) -> RegisterResult<&'a MatterFile> {
+) -> RegisterResult<MatterFile> {
     let on = decided_at.and_then(|d| d.get(..10));
-    Ok(state.engine.matter(matter, on)?)
+    Ok(state.engine().matter(matter, on)?.clone())
 }
 
 /// An application as the API shows it (no personal data: the answers stay sealed).
@@ -616,7 +620,7 @@ pub async fn upload(
         ));
     }
     let stored = reg.files.put(body, max_bytes, content_type).await?;
-    let mut rec = Recorder::new(actor, state.engine.rules_digest());
+    let mut rec = Recorder::new(actor, state.engine().rules_digest());
     let mut tx = reg.db.pool.begin().await?;
     sqlx::query(
         "INSERT INTO uploads (application_id, material, sha256, bytes, content_type, received_at, flawed, note) \
@@ -666,7 +670,7 @@ pub async fn flaw(
     note: &str,
     actor: &str,
 ) -> RegisterResult<()> {
-    let mut rec = Recorder::new(actor, state.engine.rules_digest());
+    let mut rec = Recorder::new(actor, state.engine().rules_digest());
     let mut tx = reg.db.pool.begin().await?;
     let updated = sqlx::query(
         "UPDATE uploads SET flawed = 1, note = $3 WHERE application_id = $1 AND material = $2",

@@ -40,7 +40,10 @@ fn resume_until(state: &AppState, ledger: &PledgeLedger, due: &str) -> RegisterR
         LimitUnit::OnTheSpot => 0,
         _ => i64::from(window.value),
     };
-    Ok(state.engine.deadline(due, days, unit_str(window.unit))?.due)
+    Ok(state
+        .engine()
+        .deadline(due, days, unit_str(window.unit))?
+        .due)
 }
 
 /// Opens the entries of an `accept_with_pledge` verdict.
@@ -56,7 +59,7 @@ pub async fn open_entries(
         // Every item of an accepted pledge has its due date; none is owed without one.
         let Some(due) = &item.due else { continue };
         let remind_on = state
-            .engine
+            .engine()
             .working_days_before(due, ledger.remind_before)?;
         sqlx::query(
             "INSERT INTO ledger (id, application_id, material, name_zh, name_en, due, remind_on, status) \
@@ -249,7 +252,7 @@ pub async fn act_on_entry(
         })?;
     let application: String = row.try_get("application_id")?;
     let material: String = row.try_get("material")?;
-    let mut rec = Recorder::new(actor, state.engine.rules_digest());
+    let mut rec = Recorder::new(actor, state.engine().rules_digest());
     let mut tx = reg.db.pool.begin().await?;
     let done = if waive {
         let updated = sqlx::query(
@@ -315,7 +318,7 @@ pub async fn sweep(
         as_of: as_of.to_string(),
         ..SweepReport::default()
     };
-    let mut rec = Recorder::new(actor, state.engine.rules_digest());
+    let mut rec = Recorder::new(actor, state.engine().rules_digest());
     let mut tx = reg.db.pool.begin().await?;
     remind(&mut tx, &mut rec, as_of, &mut report).await?;
     overdue(state, &mut tx, &mut rec, as_of, &mut report).await?;

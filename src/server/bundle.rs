@@ -1,0 +1,491 @@
+//! `qiquan serve --bundle-url URL --bundle-key KEY`: the server's rules come from a signed
+//! bundle (docs/bundles.md) that it polls, verifies and swaps in whole.
+//!
+//! Each poll: `GET bundle.json` with `If-None-Match` (304: nothing to do); verify the
+//! signature against the trusted keys; fetch the files not already in the cache
+//! (`files/<sha256>.json`, relative to the URL), verify each one's hash, size and path; recompute
+//! the digest and compile (a bundle with a lint error is refused); then write the files and
+//! `bundle.json` to the cache directory and make the new engine active for every request from
+//! then on (requests in flight finish on the engine they took). A refused or unreachable bundle
+//! is logged and counted in /metrics and the active rules stay. At start the last good bundle
+//! in the cache is loaded first, so a replica restarted while the URL is down serves it.
+//!
+//! Plain `http://` only: TLS is left to a proxy in front of the bundle host (or to the network).
+//! Responses are bounded in size ([`signed::MAX_ENVELOPE_BYTES`], each file its manifest size)
+//! and every fetch times out.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{Request, StatusCode, Uri, header};
+use http_body_util::{BodyExt, Empty, Limited};
+use hyper_util::rt::TokioIo;
+
+use super::AppState;
+use crate::signed::{self, Manifest, ManifestFile, TrustedKey, VerifiedFile};
+use crate::{Engine, Error, ErrorCode, Result};
+
+/// Time limit for one HTTP fetch (connect, request, whole body).
+const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
+/// Files fetched at once.
+const PARALLEL_FETCHES: usize = 8;
+
+/// `--bundle-url`, `--bundle-key`, `--bundle-cache`, `--poll-interval`.
+#[derive(Debug, Clone)]
+pub struct BundleConfig {
+    pub url: String,
+    pub keys: Vec<String>,
+    pub cache: PathBuf,
+    pub interval: Duration,
+}
+
+/// The result of a poll, as /healthz and /metrics name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PollResult {
+    Updated,
+    NotModified,
+    Refused,
+    Unreachable,
+}
+
+impl PollResult {
+    pub const ALL: [PollResult; 4] = [
+        Self::Updated,
+        Self::NotModified,
+        Self::Refused,
+        Self::Unreachable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Updated => "updated",
+            Self::NotModified => "not_modified",
+            Self::Refused => "refused",
+            Self::Unreachable => "unreachable",
+        }
+    }
+}
+
+#[derive(Default)]
+struct Status {
+    /// The ETag of the bundle.json now active.
+    etag: Option<String>,
+    last: Option<(PollResult, Option<&'static str>, Option<String>)>,
+    polls: BTreeMap<PollResult, u64>,
+    /// Refusals by error code (a fixed set: the engine's codes).
+    refused: BTreeMap<&'static str, u64>,
+}
+
+/// Counters by label value.
+pub type Counts = Vec<(&'static str, u64)>;
+
+/// Polls one bundle URL and swaps the server's engine.
+pub struct Poller {
+    url: Uri,
+    keys: Vec<TrustedKey>,
+    cache: PathBuf,
+    pub interval: Duration,
+    status: Mutex<Status>,
+}
+
+/// Why a fetch failed: the bundle host is down or answered other than 200/304.
+struct Unreachable(String);
+
+enum Fetched {
+    NotModified,
+    Body { bytes: Bytes, etag: Option<String> },
+}
+
+fn usage(zh: &str, en: &str) -> Error {
+    Error::new(ErrorCode::Usage, zh, en)
+}
+
+/// A `--bundle-key`: 64 hex digits, or a file holding them (or a `qiquan keygen` key file, of
+/// which only `public_key` is read).
+fn trusted_key(arg: &str) -> Result<TrustedKey> {
+    if let Ok(key) = TrustedKey::from_hex(arg) {
+        return Ok(key);
+    }
+    let text = std::fs::read_to_string(arg).map_err(|e| {
+        usage(
+            "--bundle-key 应为 64 位十六进制公钥或含公钥的文件。",
+            "--bundle-key must be a 64-hex-digit public key or a file holding one.",
+        )
+        .at(arg.to_string())
+        .detail(e.to_string())
+    })?;
+    let hex = match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(json) => json["public_key"].as_str().unwrap_or_default().to_string(),
+        Err(_) => text.trim().to_string(),
+    };
+    TrustedKey::from_hex(&hex).map_err(|e| e.at(arg.to_string()))
+}
+
+impl Poller {
+    pub fn new(config: &BundleConfig) -> Result<Poller> {
+        let url: Uri = config.url.parse().map_err(|_| {
+            usage(
+                "--bundle-url 不是有效的 URL。",
+                "--bundle-url is not a valid URL.",
+            )
+        })?;
+        if url.scheme_str() != Some("http") || url.host().is_none() {
+            return Err(usage(
+                "--bundle-url 应为 http:// URL（TLS 请交给前置代理）。",
+                "--bundle-url must be an http:// URL (leave TLS to a proxy in front).",
+            ));
+        }
+        if config.keys.is_empty() {
+            return Err(usage(
+                "使用 --bundle-url 时须用 --bundle-key 指定受信任的公钥。",
+                "--bundle-url needs at least one trusted --bundle-key.",
+            ));
+        }
+        let keys = config
+            .keys
+            .iter()
+            .map(|k| trusted_key(k))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Poller {
+            url,
+            keys,
+            cache: config.cache.clone(),
+            interval: config.interval,
+            status: Mutex::new(Status::default()),
+        })
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut Status) -> R) -> R {
+        f(&mut self.status.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// `bundle` in /healthz: the URL and the last poll.
+    pub fn status_json(&self) -> serde_json::Value {
+        self.with(|s| {
+            serde_json::json!({
+                "url": self.url.to_string(),
+                "last_poll": s.last.as_ref().map(|(result, code, revision)| serde_json::json!({
+                    "result": result.as_str(),
+                    "code": code,
+                    "revision": revision,
+                })),
+            })
+        })
+    }
+
+    /// Polls and refusals by result and code, for /metrics.
+    pub fn counts(&self) -> (Counts, Counts) {
+        self.with(|s| {
+            let polls = PollResult::ALL
+                .iter()
+                .map(|r| (r.as_str(), s.polls.get(r).copied().unwrap_or(0)))
+                .collect();
+            (polls, s.refused.iter().map(|(c, n)| (*c, *n)).collect())
+        })
+    }
+
+    fn record(&self, result: PollResult, code: Option<&'static str>, revision: Option<String>) {
+        self.with(|s| {
+            *s.polls.entry(result).or_default() += 1;
+            if let Some(code) = code {
+                *s.refused.entry(code).or_default() += 1;
+            }
+            s.last = Some((result, code, revision));
+        });
+    }
+
+    /// The last good bundle from the cache directory, verified again, or `None`.
+    pub fn load_cache(&self) -> Option<Engine> {
+        let text = std::fs::read_to_string(self.cache.join("bundle.json")).ok()?;
+        let loaded = signed::open(&text, &self.keys).and_then(|manifest| {
+            let files = manifest
+                .files
+                .iter()
+                .map(|entry| self.cached_file(entry).ok_or_else(|| missing(entry)))
+                .collect::<Result<Vec<_>>>()?;
+            signed::engine(&manifest, &files)
+        });
+        match loaded {
+            Ok(engine) => {
+                tracing::info!(
+                    revision = engine.rules_revision(),
+                    rules_digest = engine.rules_digest(),
+                    cache = %self.cache.display(),
+                    "bundle loaded from the cache"
+                );
+                Some(engine)
+            }
+            Err(error) => {
+                tracing::warn!(code = error.code.as_str(), %error, "cached bundle not usable");
+                None
+            }
+        }
+    }
+
+    fn cached_file(&self, entry: &ManifestFile) -> Option<VerifiedFile> {
+        let bytes = std::fs::read(self.file_path(entry)).ok()?;
+        signed::verify_entry(entry, &bytes).ok()
+    }
+
+    fn file_path(&self, entry: &ManifestFile) -> PathBuf {
+        self.cache
+            .join("files")
+            .join(format!("{}.json", entry.sha256))
+    }
+
+    /// One poll: fetch, verify, compile, cache and swap. Never fails: the result is recorded.
+    pub async fn poll(self: &Arc<Self>, state: &AppState) -> PollResult {
+        let etag = self.with(|s| s.etag.clone());
+        let fetched = match fetch(&self.url, etag.as_deref(), signed::MAX_ENVELOPE_BYTES).await {
+            Ok(fetched) => fetched,
+            Err(Unreachable(why)) => {
+                tracing::warn!(url = %self.url, %why, "bundle URL unreachable; the active rules stay");
+                self.record(PollResult::Unreachable, None, None);
+                return PollResult::Unreachable;
+            }
+        };
+        let (bytes, etag) = match fetched {
+            Fetched::NotModified => {
+                self.record(PollResult::NotModified, None, None);
+                return PollResult::NotModified;
+            }
+            Fetched::Body { bytes, etag } => (bytes, etag),
+        };
+        match self.accept(state, &bytes).await {
+            Ok(Some(revision)) => {
+                self.with(|s| s.etag = etag);
+                self.record(PollResult::Updated, None, Some(revision));
+                PollResult::Updated
+            }
+            Ok(None) => {
+                self.with(|s| s.etag = etag);
+                self.record(PollResult::NotModified, None, None);
+                PollResult::NotModified
+            }
+            Err(Refusal::Unreachable(why)) => {
+                tracing::warn!(url = %self.url, %why, "bundle file unreachable; the active rules stay");
+                self.record(PollResult::Unreachable, None, None);
+                PollResult::Unreachable
+            }
+            Err(Refusal::Invalid(error)) => {
+                tracing::warn!(
+                    url = %self.url,
+                    code = error.code.as_str(),
+                    %error,
+                    details = ?error.details,
+                    "bundle refused; the active rules stay"
+                );
+                self.record(PollResult::Refused, Some(error.code.as_str()), None);
+                PollResult::Refused
+            }
+        }
+    }
+
+    /// Verifies `bundle.json`'s bytes and everything they name; swaps the engine. `Ok(None)`:
+    /// the bundle is the one already active.
+    async fn accept(
+        self: &Arc<Self>,
+        state: &AppState,
+        bytes: &[u8],
+    ) -> std::result::Result<Option<String>, Refusal> {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| Refusal::Invalid(not_utf8()))?
+            .to_string();
+        let manifest = signed::open(&text, &self.keys)?;
+        let active = state.engine();
+        if active.rules_revision() == Some(manifest.revision.as_str())
+            && active.rules_digest() == manifest.rules_digest
+        {
+            return Ok(None);
+        }
+        let files = self.files(&manifest).await?;
+        let manifest = Arc::new(manifest);
+        let compiled = {
+            let manifest = manifest.clone();
+            let files = files.clone();
+            tokio::task::spawn_blocking(move || signed::engine(&manifest, &files))
+                .await
+                .map_err(|e| Refusal::Unreachable(e.to_string()))??
+        };
+        self.write_cache(&text, &manifest, &files);
+        let revision = manifest.revision.clone();
+        tracing::info!(
+            revision = %revision,
+            rules_digest = %compiled.rules_digest(),
+            files = files.len(),
+            "bundle verified; now serving it"
+        );
+        state.set_engine(Arc::new(compiled));
+        Ok(Some(revision))
+    }
+
+    /// Every file of the manifest: from the cache when there and intact, else fetched.
+    async fn files(&self, manifest: &Manifest) -> std::result::Result<Vec<VerifiedFile>, Refusal> {
+        let mut files = Vec::with_capacity(manifest.files.len());
+        let mut wanted = Vec::new();
+        for entry in &manifest.files {
+            match self.cached_file(entry) {
+                Some(file) => files.push(file),
+                None => wanted.push(entry.clone()),
+            }
+        }
+        for chunk in wanted.chunks(PARALLEL_FETCHES) {
+            let mut set = tokio::task::JoinSet::new();
+            for entry in chunk {
+                let uri = self.file_uri(entry)?;
+                let entry = entry.clone();
+                set.spawn(async move {
+                    // (A file longer than its entry is read to the file limit and refused by size.)
+                    match fetch(&uri, None, signed::MAX_FILE_BYTES).await {
+                        Ok(Fetched::Body { bytes, .. }) => {
+                            signed::verify_entry(&entry, &bytes).map_err(Refusal::Invalid)
+                        }
+                        Ok(Fetched::NotModified) => {
+                            Err(Refusal::Unreachable("304 for a file".into()))
+                        }
+                        Err(Unreachable(why)) => Err(Refusal::Unreachable(why)),
+                    }
+                });
+            }
+            while let Some(joined) = set.join_next().await {
+                files.push(joined.map_err(|e| Refusal::Unreachable(e.to_string()))??);
+            }
+        }
+        Ok(files)
+    }
+
+    /// `files/<sha256>.json` relative to the bundle URL.
+    fn file_uri(&self, entry: &ManifestFile) -> std::result::Result<Uri, Refusal> {
+        let path = self.url.path();
+        let base = &path[..path.rfind('/').map_or(0, |i| i + 1)];
+        let authority = self.url.authority().map(|a| a.as_str()).unwrap_or_default();
+        format!("http://{authority}{base}files/{}.json", entry.sha256)
+            .parse()
+            .map_err(|_| Refusal::Unreachable("bad file URL".into()))
+    }
+
+    /// Writes the files, then `bundle.json` (through a rename): the cache holds the last good
+    /// bundle whole. Failures are logged; serving goes on.
+    fn write_cache(&self, envelope: &str, manifest: &Manifest, files: &[VerifiedFile]) {
+        let written = (|| -> std::io::Result<()> {
+            std::fs::create_dir_all(self.cache.join("files"))?;
+            for entry in &manifest.files {
+                let path = self.file_path(entry);
+                if path.exists() {
+                    continue;
+                }
+                if let Some(file) = files.iter().find(|f| f.sha256 == entry.sha256) {
+                    let bytes = serde_json::to_vec(&file.content)?;
+                    write_atomically(&path, &bytes)?;
+                }
+            }
+            write_atomically(&self.cache.join("bundle.json"), envelope.as_bytes())
+        })();
+        if let Err(error) = written {
+            tracing::warn!(cache = %self.cache.display(), %error, "cannot write the bundle cache");
+        }
+    }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let temporary = path.with_extension("tmp");
+    std::fs::write(&temporary, bytes)?;
+    std::fs::rename(&temporary, path)
+}
+
+enum Refusal {
+    Unreachable(String),
+    Invalid(Error),
+}
+
+impl From<Error> for Refusal {
+    fn from(error: Error) -> Self {
+        Refusal::Invalid(error)
+    }
+}
+
+fn missing(entry: &ManifestFile) -> Error {
+    Error::new(
+        ErrorCode::BundleFileMismatch,
+        "缓存中缺少规则包文件或文件已损坏。",
+        "A bundle file is missing from the cache or damaged.",
+    )
+    .at(entry.path.clone())
+}
+
+fn not_utf8() -> Error {
+    Error::new(
+        ErrorCode::BundleMalformed,
+        "规则包格式不正确：不是 UTF-8。",
+        "The bundle is malformed: it is not UTF-8.",
+    )
+}
+
+/// `GET uri` over plain HTTP/1.1, with `If-None-Match` when given; the body at most `limit`
+/// bytes; the whole exchange within [`FETCH_TIMEOUT`].
+async fn fetch(
+    uri: &Uri,
+    etag: Option<&str>,
+    limit: usize,
+) -> std::result::Result<Fetched, Unreachable> {
+    tokio::time::timeout(FETCH_TIMEOUT, fetch_inner(uri, etag, limit))
+        .await
+        .map_err(|_| Unreachable(format!("timed out after {FETCH_TIMEOUT:?}")))?
+}
+
+async fn fetch_inner(
+    uri: &Uri,
+    etag: Option<&str>,
+    limit: usize,
+) -> std::result::Result<Fetched, Unreachable> {
+    let fail = |e: &dyn std::fmt::Display| Unreachable(e.to_string());
+    let host = uri.host().unwrap_or_default();
+    let port = uri.port_u16().unwrap_or(80);
+    let stream = tokio::net::TcpStream::connect((host, port))
+        .await
+        .map_err(|e| fail(&e))?;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| fail(&e))?;
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    let mut request = Request::get(uri.path_and_query().map_or("/", |p| p.as_str()))
+        .header(header::HOST, uri.authority().map_or(host, |a| a.as_str()))
+        .header(header::USER_AGENT, "qiquan-bundle-poller");
+    if let Some(etag) = etag {
+        request = request.header(header::IF_NONE_MATCH, etag);
+    }
+    let request = request.body(Empty::<Bytes>::new()).map_err(|e| fail(&e))?;
+    let response = sender.send_request(request).await.map_err(|e| fail(&e))?;
+    match response.status() {
+        StatusCode::NOT_MODIFIED => Ok(Fetched::NotModified),
+        StatusCode::OK => {
+            let etag = response
+                .headers()
+                .get(header::ETAG)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let bytes = Limited::new(response.into_body(), limit)
+                .collect()
+                .await
+                .map_err(|e| fail(&format!("body: {e}")))?
+                .to_bytes();
+            Ok(Fetched::Body { bytes, etag })
+        }
+        status => Err(Unreachable(format!("HTTP {status}"))),
+    }
+}
+
+/// Polls every interval until the process ends.
+pub fn spawn(poller: Arc<Poller>, state: Arc<AppState>) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(poller.interval).await;
+            poller.poll(&state).await;
+        }
+    });
+}
