@@ -26,10 +26,12 @@ pub struct ErrorEnvelope {
     pub error: Error,
 }
 
-/// The answer of `loadRules` and `resetRules`.
+/// The answer of `loadRules`, `resetRules` and `addBundleFiles`.
 #[derive(Serialize, Tsify)]
 pub struct RulesLoaded {
     pub rules_digest: String,
+    /// The signed bundle's revision (`addBundleFiles`), else null.
+    pub rules_revision: Option<String>,
     /// The number of matters in the active bundle.
     pub matters: usize,
 }
@@ -410,21 +412,123 @@ pub fn load_rules(
                 .iter()
                 .filter_map(|f| Some((f.path.as_str(), f.json.as_deref()?))),
         );
-        let engine = Engine::from_json_forms(&sources, &forms)?;
-        let loaded = summary(&engine);
-        LOADED.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut slot) => {
-                *slot = Some(Rc::new(engine));
-                Ok(loaded)
+        activate(Engine::from_json_forms(&sources, &forms)?)
+    };
+    result_js(run())
+}
+
+/// Makes `engine` the active engine, or says the rules are in use.
+fn activate(engine: Engine) -> Result<RulesLoaded, Error> {
+    let loaded = summary(&engine);
+    LOADED.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut slot) => {
+            *slot = Some(Rc::new(engine));
+            Ok(loaded)
+        }
+        Err(_) => Err(Error::new(
+            ErrorCode::RulesInvalid,
+            "规则正在使用中，无法替换。",
+            "The rules are in use and cannot be replaced now.",
+        )),
+    })
+}
+
+#[cfg(feature = "signed")]
+/// The signed bundle opened with `openBundle` and the files verified against it so far.
+struct OpenBundle {
+    manifest: crate::signed::Manifest,
+    files: Vec<crate::signed::VerifiedFile>,
+}
+
+#[cfg(feature = "signed")]
+thread_local! {
+    static OPENED: RefCell<Option<OpenBundle>> = const { RefCell::new(None) };
+}
+
+#[cfg(feature = "signed")]
+/// Opens a signed bundle (`bundle.json`'s text, docs/bundles.md) against the trusted public
+/// keys (`trustedKeysJson`: a JSON array of 64-hex-digit ed25519 public keys) and returns its
+/// manifest (revision, digest, matters, files to fetch). The rules in use do not change until
+/// `addBundleFiles`. Errors: `bundle_untrusted_key`, `bundle_signature_invalid`,
+/// `bundle_malformed`, `bundle_format_unsupported`.
+#[wasm_bindgen(js_name = openBundle, unchecked_return_type = "Manifest | ErrorEnvelope")]
+pub fn open_bundle(
+    #[wasm_bindgen(js_name = bundleJson, unchecked_param_type = "string")] bundle_json: JsValue,
+    #[wasm_bindgen(js_name = trustedKeysJson, unchecked_param_type = "string")]
+    trusted_keys_json: JsValue,
+) -> JsValue {
+    let run = || -> Result<crate::signed::Manifest, Error> {
+        let text = string_arg(&bundle_json, "bundleJson")?;
+        let keys_text = string_arg(&trusted_keys_json, "trustedKeysJson")?;
+        let keys: Vec<String> = serde_json::from_str(&keys_text).map_err(|e| {
+            bad_argument(
+                "trustedKeysJson",
+                "公钥字符串的 JSON 数组",
+                "a JSON array of public keys",
+            )
+            .detail(e.to_string())
+        })?;
+        let keys = keys
+            .iter()
+            .map(|k| crate::signed::TrustedKey::from_hex(k))
+            .collect::<Result<Vec<_>, Error>>()
+            .map_err(|e| e.at("trustedKeysJson"))?;
+        let manifest = crate::signed::open(&text, &keys)?;
+        OPENED.with(|cell| {
+            if let Ok(mut slot) = cell.try_borrow_mut() {
+                *slot = Some(OpenBundle {
+                    manifest: manifest.clone(),
+                    files: Vec::new(),
+                });
             }
-            Err(_) => Err(Error::new(
-                ErrorCode::RulesInvalid,
-                "规则正在使用中，无法替换。",
-                "The rules are in use and cannot be replaced now.",
-            )),
+        });
+        Ok(manifest)
+    };
+    result_js(run())
+}
+
+#[cfg(feature = "signed")]
+/// Verifies bundle files (each `files/<sha256>.json`'s text) against the bundle opened with
+/// `openBundle` and makes the rules of every file verified so far active (e.g. the calendar,
+/// the centre and one matter's files: `manifest.files` names each file's matter). Every verdict
+/// then names the bundle's `revision`. All or nothing: on any error (`bundle_file_mismatch`,
+/// `bundle_malformed`, `bundle_digest_mismatch`, `rules_invalid`, `bundle_not_open`) no file is
+/// added and the rules in use stay.
+#[wasm_bindgen(js_name = addBundleFiles, unchecked_return_type = "RulesLoaded | ErrorEnvelope")]
+pub fn add_bundle_files(
+    #[wasm_bindgen(js_name = fileTexts, unchecked_param_type = "string[]")] file_texts: JsValue,
+) -> JsValue {
+    let run = || -> Result<RulesLoaded, Error> {
+        let texts: Vec<String> = serde_wasm_bindgen::from_value(file_texts).map_err(|e| {
+            bad_argument("fileTexts", "字符串数组", "an array of strings").detail(e.to_string())
+        })?;
+        OPENED.with(|cell| {
+            let mut slot = cell.try_borrow_mut().map_err(|_| not_open())?;
+            let open = slot.as_mut().ok_or_else(not_open)?;
+            let bytes: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
+            let verified = crate::signed::verify_files(&open.manifest, &bytes)?;
+            let mut files = open.files.clone();
+            for file in verified {
+                if !files.iter().any(|f| f.sha256 == file.sha256) {
+                    files.push(file);
+                }
+            }
+            let engine = crate::signed::engine(&open.manifest, &files)?;
+            let loaded = activate(engine)?;
+            open.files = files;
+            Ok(loaded)
         })
     };
     result_js(run())
+}
+
+#[cfg(feature = "signed")]
+fn not_open() -> Error {
+    Error::new(
+        ErrorCode::BundleNotOpen,
+        "尚未打开规则包：请先调用 openBundle。",
+        "No bundle is open: call openBundle first.",
+    )
 }
 
 /// Goes back to the rules compiled into the module.
@@ -441,6 +545,7 @@ pub fn reset_rules() -> JsValue {
 fn summary(engine: &Engine) -> RulesLoaded {
     RulesLoaded {
         rules_digest: engine.rules_digest().to_string(),
+        rules_revision: engine.rules_revision().map(str::to_string),
         matters: engine.matters().len(),
     }
 }
