@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use ed25519_dalek::{Signature, VerifyingKey};
+use ed25519_compact::{PublicKey, Signature};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -122,7 +122,7 @@ pub struct VerifiedFile {
 #[derive(Debug, Clone)]
 pub struct TrustedKey {
     key_id: String,
-    key: VerifyingKey,
+    key: PublicKey,
 }
 
 impl TrustedKey {
@@ -138,7 +138,9 @@ impl TrustedKey {
         let bytes: [u8; 32] = unhex(text.trim())
             .and_then(|b| b.try_into().ok())
             .ok_or_else(bad)?;
-        let key = VerifyingKey::from_bytes(&bytes).map_err(|_| bad())?;
+        // A canonical encoding of a curve point that is not of small order.
+        let key = PublicKey::new(bytes);
+        key.validate().map_err(|_| bad())?;
         Ok(TrustedKey {
             key_id: key_id(&bytes),
             key,
@@ -147,6 +149,14 @@ impl TrustedKey {
 
     pub fn key_id(&self) -> &str {
         &self.key_id
+    }
+
+    /// Whether `signature` is this key's ed25519 signature of `message` (RFC 8032 with strict
+    /// encodings: canonical `S`, `R` and key, neither `R` nor the key of small order).
+    pub fn verifies(&self, message: &[u8], signature: &[u8; 64]) -> bool {
+        self.key
+            .verify(message, &Signature::new(*signature))
+            .is_ok()
     }
 }
 
@@ -253,11 +263,7 @@ fn verify_signatures(envelope: &Envelope, trusted: &[TrustedKey]) -> Result<()> 
         else {
             continue;
         };
-        if key
-            .key
-            .verify_strict(&message, &Signature::from_bytes(&bytes))
-            .is_ok()
-        {
+        if key.verifies(&message, &bytes) {
             return Ok(());
         }
     }
@@ -426,7 +432,7 @@ pub fn engine(manifest: &Manifest, files: &[VerifiedFile]) -> Result<Engine> {
 }
 
 /// A written bundle: `bundle.json`'s text and each file as `(sha256, bytes)`.
-#[cfg(feature = "toml")]
+#[cfg(all(feature = "sign", feature = "toml"))]
 pub struct Written {
     pub envelope: String,
     pub manifest: Manifest,
@@ -436,7 +442,7 @@ pub struct Written {
 /// Writes a signed bundle of `sources` as `revision`. Rules that do not compile (a lint error)
 /// are refused with `rules_invalid`; a revision outside `A-Z a-z 0-9 . _ - + :` (1–128) with
 /// `usage`.
-#[cfg(feature = "toml")]
+#[cfg(all(feature = "sign", feature = "toml"))]
 pub fn build(
     sources: &[SourceFile],
     revision: &str,
@@ -540,7 +546,7 @@ pub fn unhex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-#[cfg(all(test, feature = "toml"))]
+#[cfg(all(test, feature = "sign", feature = "toml"))]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
@@ -658,6 +664,146 @@ mod tests {
         assert_eq!(
             engine(&manifest, &files).unwrap_err().code,
             ErrorCode::BundleDigestMismatch
+        );
+    }
+    /// RFC 8032 §7.1 tests 1–3 and SHA(abc): dalek (the signer) makes exactly these bytes and
+    /// the verifier of every build (ed25519-compact) accepts them, and nothing altered.
+    #[test]
+    fn rfc_8032_vectors_sign_with_dalek_and_verify_here() {
+        let vectors = [
+            (
+                "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+                "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+                "",
+                "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+            ),
+            (
+                "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+                "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
+                "72",
+                "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00",
+            ),
+            (
+                "c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
+                "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025",
+                "af82",
+                "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a",
+            ),
+            (
+                "833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42",
+                "ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf",
+                "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+                "dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b58909351fc9ac90b3ecfdfbc7c66431e0303dca179c138ac17ad9bef1177331a704",
+            ),
+        ];
+        for (seed, public, message, signature) in vectors {
+            use ed25519_dalek::Signer;
+            let signer =
+                ed25519_dalek::SigningKey::from_bytes(&unhex(seed).unwrap().try_into().unwrap());
+            assert_eq!(hex(&signer.verifying_key().to_bytes()), public);
+            let message = unhex(message).unwrap();
+            assert_eq!(hex(&signer.sign(&message).to_bytes()), signature);
+            let key = TrustedKey::from_hex(public).unwrap();
+            let signature: [u8; 64] = unhex(signature).unwrap().try_into().unwrap();
+            assert!(key.verifies(&message, &signature));
+            assert!(!key.verifies(b"another message", &signature));
+            for byte in [0, 31, 32, 63] {
+                let mut altered = signature;
+                altered[byte] ^= 1;
+                assert!(!key.verifies(&message, &altered), "byte {byte} altered");
+            }
+        }
+    }
+
+    /// What `qiquan bundle --sign` (dalek) signs, the verifier accepts: many keys, messages
+    /// around SHA-512's block and padding boundaries; dalek's `verify_strict` agrees on every
+    /// signature and on every altered one.
+    #[test]
+    fn dalek_signatures_verify_as_with_dalek_verify_strict() {
+        use ed25519_dalek::Signer;
+        for seed in 0..24u8 {
+            let signer = ed25519_dalek::SigningKey::from_bytes(&[seed.wrapping_mul(37) ^ 0x5a; 32]);
+            let public = signer.verifying_key();
+            let key = TrustedKey::from_hex(&hex(&public.to_bytes())).unwrap();
+            for len in [0, 1, 17, 111, 112, 127, 128, 129, 239, 240, 1000] {
+                let message: Vec<u8> = (0..len).map(|i| (i as u8).wrapping_mul(seed | 1)).collect();
+                let message = signed_bytes(&String::from_utf8_lossy(&message));
+                let signature = signer.sign(&message).to_bytes();
+                assert!(key.verifies(&message, &signature));
+                let mut altered = signature;
+                altered[usize::from(seed) % 64] ^= 0x80;
+                let dalek = public
+                    .verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&altered))
+                    .is_ok();
+                assert_eq!(key.verifies(&message, &altered), dalek);
+                assert!(!dalek);
+            }
+        }
+    }
+
+    /// The strict checks: a small-order or non-canonical key is refused; a non-canonical `S`
+    /// (`S + L`, the classic malleation) and a small-order `R` do not verify. A signature whose
+    /// `R` has a small-order component passes the RFC 8032 (cofactored) equation here and not
+    /// dalek's cofactorless `verify_strict`: only the key's holder can make one (`S` needs the
+    /// secret), so it forges nothing; the server and the page module use this one verifier.
+    #[test]
+    fn strict_encodings_and_the_cofactored_equation() {
+        use curve25519_dalek::{EdwardsPoint, Scalar, constants::EIGHT_TORSION};
+        use ed25519_dalek::Signer;
+        use sha2::Sha512;
+        // Small order: the identity; not canonical: y = p (the identity again, unreduced).
+        let identity = format!("01{}", "00".repeat(31));
+        let unreduced = format!("ed{}7f", "ff".repeat(30));
+        for bad in [identity.as_str(), unreduced.as_str(), "00"] {
+            assert!(TrustedKey::from_hex(bad).is_err(), "{bad}");
+        }
+        let signer = key();
+        let public = signer.verifying_key().to_bytes();
+        let key = TrustedKey::from_hex(&hex(&public)).unwrap();
+        let message = signed_bytes("{}");
+        let signature = signer.sign(&message).to_bytes();
+        // S + L.
+        let order = Scalar::ZERO - Scalar::ONE;
+        let s = Scalar::from_canonical_bytes(signature[32..].try_into().unwrap()).unwrap();
+        let mut wide = [0u8; 32];
+        let mut carry = 1u16; // S + (L - 1) + 1, unreduced
+        let (a, b) = (s.to_bytes(), order.to_bytes());
+        for i in 0..32 {
+            let sum = u16::from(a[i]) + u16::from(b[i]) + carry;
+            wide[i] = sum as u8;
+            carry = sum >> 8;
+        }
+        assert_eq!(carry, 0);
+        let mut malleated = signature;
+        malleated[32..].copy_from_slice(&wide);
+        assert!(!key.verifies(&message, &malleated));
+        // R of small order.
+        let mut small_r = signature;
+        small_r[..32].copy_from_slice(&unhex(&identity).unwrap());
+        assert!(!key.verifies(&message, &small_r));
+        // R = rB + T (T of order 8), S = r + k·a: made with the secret.
+        let secret = signer.to_scalar();
+        let r = Scalar::from_bytes_mod_order([3; 32]);
+        let big_r = (EdwardsPoint::mul_base(&r) + EIGHT_TORSION[1])
+            .compress()
+            .to_bytes();
+        let k = Scalar::from_bytes_mod_order_wide(
+            &Sha512::new()
+                .chain_update(big_r)
+                .chain_update(public)
+                .chain_update(&message)
+                .finalize()
+                .into(),
+        );
+        let mut residue = [0u8; 64];
+        residue[..32].copy_from_slice(&big_r);
+        residue[32..].copy_from_slice(&(r + k * secret).to_bytes());
+        assert!(key.verifies(&message, &residue));
+        assert!(
+            signer
+                .verifying_key()
+                .verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&residue))
+                .is_err()
         );
     }
 }
