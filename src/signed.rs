@@ -344,14 +344,18 @@ pub fn verify_entry(entry: &ManifestFile, bytes: &[u8]) -> Result<VerifiedFile> 
     if sha256 != entry.sha256 {
         return Err(file_mismatch(path, "哈希不符", "SHA-256 differs"));
     }
-    let content: FileContent = serde_json::from_slice(bytes).map_err(|e| {
-        malformed(
-            "文件应为 {\"path\", \"text\", \"json\"}。",
-            "a file is not {\"path\", \"text\", \"json\"}.",
-        )
-        .at(entry.path.clone())
-        .detail(e.to_string())
-    })?;
+    // Through `&str`: the JSON reader the rest of the engine uses (one copy in the page module).
+    let content: FileContent = std::str::from_utf8(bytes)
+        .map_err(|e| e.to_string())
+        .and_then(|text| serde_json::from_str(text).map_err(|e| e.to_string()))
+        .map_err(|detail| {
+            malformed(
+                "文件应为 {\"path\", \"text\", \"json\"}。",
+                "a file is not {\"path\", \"text\", \"json\"}.",
+            )
+            .at(entry.path.clone())
+            .detail(detail)
+        })?;
     if content.path != entry.path {
         return Err(file_mismatch(path, "路径不符", "path differs"));
     }
