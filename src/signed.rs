@@ -15,9 +15,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use ed25519_compact::{PublicKey, Signature};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
-use crate::{Engine, Error, ErrorCode, MatterSummary, Result, SourceFile};
+use crate::{Engine, Error, ErrorCode, Result, SourceFile};
 
 /// The manifest's `format` this engine reads.
 pub const FORMAT: u32 = 1;
@@ -66,8 +67,11 @@ pub struct Manifest {
     pub engine: String,
     /// The issuing office of the centre profile (zh), if the rules carry one.
     pub centre: Option<String>,
-    /// As `qiquan matters --json` lists them: a client lists matters without loading them.
-    pub matters: Vec<MatterSummary>,
+    /// As `qiquan matters --json` lists them (`MatterSummary[]`): a client lists matters
+    /// without loading them. Kept as the JSON text the signature covers and handed on as is:
+    /// the engine never reads it (only that it is an array), so it needs no reader for it.
+    #[cfg_attr(feature = "wasm", tsify(type = "MatterSummary[]"))]
+    pub matters: Box<RawValue>,
     /// In path order.
     pub files: Vec<ManifestFile>,
 }
@@ -290,6 +294,9 @@ fn verify_signatures(envelope: &Envelope, trusted: &[TrustedKey]) -> Result<()> 
 
 /// What a signature cannot vouch for: the manifest's own consistency.
 fn check_manifest(manifest: &Manifest) -> Result<()> {
+    if !manifest.matters.get().starts_with('[') {
+        return Err(malformed("matters 应为数组。", "matters must be an array."));
+    }
     check_revision(&manifest.revision)
         .map_err(|()| malformed("revision 不正确。", "the revision is not valid."))?;
     if !manifest.rules_digest.starts_with("sha256:") {
@@ -497,7 +504,14 @@ pub fn build(
         rules_digest: compiled.rules_digest().to_string(),
         engine: crate::ENGINE_VERSION.to_string(),
         centre: compiled.bundle().centre().map(|c| c.office.zh.clone()),
-        matters: compiled.matters(),
+        matters: serde_json::value::to_raw_value(&compiled.matters()).map_err(|e| {
+            Error::new(
+                ErrorCode::Io,
+                "无法写出清单。",
+                "Cannot write the manifest.",
+            )
+            .detail(e.to_string())
+        })?,
         files: entries,
     };
     let payload = serde_json::to_string(&manifest).map_err(|e| {
@@ -582,7 +596,7 @@ mod tests {
         assert_eq!(engine.rules_digest(), embedded.rules_digest());
         assert_eq!(engine.bundle().revision(), Some("r1"));
         assert_eq!(
-            serde_json::to_string(&manifest.matters).unwrap(),
+            manifest.matters.get(),
             serde_json::to_string(&embedded.matters()).unwrap()
         );
     }
@@ -591,7 +605,9 @@ mod tests {
     fn one_matter_checks_as_with_all_files() {
         let written = written();
         let manifest = open(&written.envelope, &trusted()).unwrap();
-        let matter = manifest.matters[0].id.clone();
+        let matters: Vec<crate::MatterSummary> =
+            serde_json::from_str(manifest.matters.get()).unwrap();
+        let matter = matters[0].id.clone();
         let wanted: Vec<&str> = manifest
             .files_for_matter(&matter)
             .iter()
@@ -656,6 +672,50 @@ mod tests {
                 .unwrap_err()
                 .code,
             ErrorCode::BundleFileMismatch
+        );
+    }
+
+    /// The envelope of `payload` signed with [`key`].
+    fn signed_envelope(payload: &str) -> String {
+        use ed25519_dalek::Signer;
+        serde_json::to_string(&Envelope {
+            payload: payload.to_string(),
+            signatures: vec![EnvelopeSignature {
+                algorithm: "ed25519".into(),
+                key_id: key_id(&key().verifying_key().to_bytes()),
+                signature: hex(&key().sign(&signed_bytes(payload)).to_bytes()),
+            }],
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_signed_manifest_must_still_be_the_format() {
+        let written = written();
+        let envelope: Envelope = serde_json::from_str(&written.envelope).unwrap();
+        let manifest: serde_json::Value = serde_json::from_str(&envelope.payload).unwrap();
+        let code = |change: &dyn Fn(&mut serde_json::Value)| {
+            let mut changed = manifest.clone();
+            change(&mut changed);
+            let text = signed_envelope(&changed.to_string());
+            open(&text, &trusted()).map(|_| ()).map_err(|e| e.code)
+        };
+        assert_eq!(code(&|_| {}), Ok(()));
+        assert_eq!(
+            code(&|m| m["matters"] = serde_json::json!({})),
+            Err(ErrorCode::BundleMalformed)
+        );
+        assert_eq!(
+            code(&|m| m["files"] = serde_json::json!("x")),
+            Err(ErrorCode::BundleMalformed)
+        );
+        assert_eq!(
+            code(&|m| m["revision"] = serde_json::json!("a b")),
+            Err(ErrorCode::BundleMalformed)
+        );
+        assert_eq!(
+            code(&|m| m["format"] = serde_json::json!(2)),
+            Err(ErrorCode::BundleFormatUnsupported)
         );
     }
 
