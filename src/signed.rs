@@ -11,7 +11,7 @@
 //! JSON text exactly as carried in the envelope): domain-separated from receipts
 //! (`qiquan-receipt-v2`), so a receipt signature can never pass for a bundle's or back.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use ed25519_compact::{PublicKey, Signature};
 use serde::{Deserialize, Serialize};
@@ -98,8 +98,21 @@ impl Manifest {
             .collect()
     }
 
-    fn by_sha(&self) -> HashMap<&str, &ManifestFile> {
-        self.files.iter().map(|f| (f.sha256.as_str(), f)).collect()
+    fn by_sha(&self) -> BySha<'_> {
+        let mut files: Vec<&ManifestFile> = self.files.iter().collect();
+        crate::order::sort_by(&mut files, |a, b| a.sha256.cmp(&b.sha256));
+        BySha(files)
+    }
+}
+
+/// A manifest's files sorted by SHA-256 (the engine's one sort and a binary search: no hash
+/// table instances for these types in the page module).
+struct BySha<'a>(Vec<&'a ManifestFile>);
+
+impl<'a> BySha<'a> {
+    fn get(&self, sha256: &str) -> Option<&'a ManifestFile> {
+        let at = self.0.binary_search_by(|f| f.sha256.as_str().cmp(sha256));
+        at.ok().map(|i| self.0[i])
     }
 }
 
@@ -308,27 +321,33 @@ fn check_manifest(manifest: &Manifest) -> Result<()> {
     if manifest.files.len() > MAX_FILES {
         return Err(malformed("文件过多。", "too many files."));
     }
-    let mut paths = std::collections::HashSet::new();
-    let mut hashes = std::collections::HashSet::new();
+    let bad_entry = |file: &ManifestFile| {
+        malformed(
+            "文件清单有误（哈希、大小或重复）。",
+            "a file entry is not valid (hash, size or duplicate).",
+        )
+        .at(file.path.clone())
+    };
     for file in &manifest.files {
         let bad_hash = file.sha256.len() != 64
             || !file
                 .sha256
                 .bytes()
                 .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        if bad_hash
-            || file.size > MAX_FILE_BYTES as u64
-            || !paths.insert(file.path.as_str())
-            || !hashes.insert(file.sha256.as_str())
-        {
-            return Err(malformed(
-                "文件清单有误（哈希、大小或重复）。",
-                "a file entry is not valid (hash, size or duplicate).",
-            )
-            .at(file.path.clone()));
+        if bad_hash || file.size > MAX_FILE_BYTES as u64 {
+            return Err(bad_entry(file));
         }
     }
-    Ok(())
+    // Duplicates: adjacent once sorted (stable: the later entry is named).
+    let mut by_path: Vec<&ManifestFile> = manifest.files.iter().collect();
+    crate::order::sort_by(&mut by_path, |a, b| a.path.cmp(&b.path));
+    let same_path = by_path.windows(2).find(|w| w[0].path == w[1].path);
+    let by_sha = manifest.by_sha();
+    let same_sha = by_sha.0.windows(2).find(|w| w[0].sha256 == w[1].sha256);
+    match same_path.or(same_sha) {
+        Some(pair) => Err(bad_entry(pair[1])),
+        None => Ok(()),
+    }
 }
 
 /// A revision: 1 to 128 characters of `A-Z a-z 0-9 . _ - + :`.
@@ -468,7 +487,7 @@ pub fn build(
         )
     })?;
     let compiled = Engine::from_sources(sources)?;
-    let matter_of: HashMap<&str, &str> = compiled
+    let matter_of: std::collections::HashMap<&str, &str> = compiled
         .bundle()
         .matters
         .values()
@@ -711,6 +730,14 @@ mod tests {
         );
         assert_eq!(
             code(&|m| m["revision"] = serde_json::json!("a b")),
+            Err(ErrorCode::BundleMalformed)
+        );
+        assert_eq!(
+            code(&|m| m["files"][1]["path"] = m["files"][0]["path"].clone()),
+            Err(ErrorCode::BundleMalformed)
+        );
+        assert_eq!(
+            code(&|m| m["files"][2]["sha256"] = m["files"][0]["sha256"].clone()),
             Err(ErrorCode::BundleMalformed)
         );
         assert_eq!(

@@ -499,9 +499,7 @@ pub fn add_bundle_files(
     #[wasm_bindgen(js_name = fileTexts, unchecked_param_type = "string[]")] file_texts: JsValue,
 ) -> JsValue {
     let run = || -> Result<RulesLoaded, Error> {
-        let texts: Vec<String> = serde_wasm_bindgen::from_value(file_texts).map_err(|e| {
-            bad_argument("fileTexts", "字符串数组", "an array of strings").detail(e.to_string())
-        })?;
+        let texts = string_array_arg(&file_texts, "fileTexts")?;
         OPENED.with(|cell| {
             let mut slot = cell.try_borrow_mut().map_err(|_| not_open())?;
             let open = slot.as_mut().ok_or_else(not_open)?;
@@ -520,6 +518,26 @@ pub fn add_bundle_files(
         })
     };
     result_js(run())
+}
+
+#[cfg(feature = "signed")]
+/// An array of strings, read element by element (no serde-wasm-bindgen reader in the page
+/// module for it).
+fn string_array_arg(value: &JsValue, name: &str) -> Result<Vec<String>, Error> {
+    let bad = |at: Option<u32>| {
+        let error = bad_argument(name, "字符串数组", "an array of strings");
+        match at {
+            Some(i) => error.detail(format!("element {i} is not a string")),
+            None => error,
+        }
+    };
+    if !js_sys::Array::is_array(value) {
+        return Err(bad(None));
+    }
+    let array = js_sys::Array::from(value);
+    (0..array.length())
+        .map(|i| array.get(i).as_string().ok_or_else(|| bad(Some(i))))
+        .collect()
 }
 
 #[cfg(feature = "signed")]

@@ -81,6 +81,8 @@ test('a signed bundle: one matter loaded alone checks to the CLI bytes, named by
     assert.equal(code(q.openBundle(b.envelope, JSON.stringify([b.other]))), 'bundle_untrusted_key');
     assert.equal(code(q.openBundle('{}', JSON.stringify([b.key]))), 'bundle_malformed');
     assert.equal(code(q.openBundle(b.envelope, '["nothex"]')), 'invalid_submission');
+    assert.equal(code(q.addBundleFiles('x')), 'invalid_submission');
+    assert.equal(code(q.addBundleFiles([b.file(manifest.files[0].sha256), 1])), 'invalid_submission');
     // None of that changed the active rules.
     assert.equal(JSON.parse(q.checkJson(MATTER, submission)).rules_revision, 'r1');
     assert.equal(q.resetRules().rules_revision, null);
