@@ -348,6 +348,7 @@ fn receipt_for(
     let outcome = outcome_str(verdict.outcome);
     let mut receipt = Receipt::for_verdict(verdict, outcome, verdict_digest, issued_at);
     receipt.receipt_no = verdict.notice.number.text.clone();
+    state.metrics.receipt_issued();
     Some(state.key.sign(receipt))
 }
 
