@@ -17,11 +17,15 @@ import Ajv from 'ajv';
 
 import * as q from '../pkg/qiquan.js';
 import { serve } from './serve.mjs';
+import { validateTypical } from './hand_validator.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const markdownOut = args.includes('--markdown') ? args[args.indexOf('--markdown') + 1] : null;
+// `--rows FILE`: also write the rows as JSON, for scripts/bench.sh to merge with the RATIO lines
+// of the other benchmarks into one table (bench/table.mjs).
+const rowsOut = args.includes('--rows') ? args[args.indexOf('--rows') + 1] : null;
 const criterionHome = process.env.CRITERION_HOME ?? join(root, 'bench/out/criterion');
 const fixtures = JSON.parse(readFileSync(join(root, 'bench/out/fixtures.json'), 'utf8'));
 const { typical, large } = fixtures;
@@ -147,6 +151,14 @@ const rows = [];
 function row(name, runtime, s, ratio = '', goal = '') {
   rows.push({ name, runtime, s, ratio, goal });
 }
+/**
+ * A headline ratio as one grep-able line, `RATIO name value goal<op><x>`, the format every
+ * benchmark prints; scripts/bench.sh collects them into the table (bench/table.mjs).
+ */
+function headline(name, value, goal) {
+  if (value === null || value === undefined || Number.isNaN(value)) return;
+  console.log(`RATIO ${name} ${value.toFixed(3)} goal${goal}`);
+}
 function time(ns) {
   if (ns === undefined || ns === null || Number.isNaN(ns)) return '—';
   if (ns < 1e3) return `${ns.toFixed(0)} ns`;
@@ -203,6 +215,7 @@ for (const [name, fixture] of cases) {
   const sCompact = measure(() => q.checkCompact(fixture.matter, partialJson));
   row(`checkCompact ${name} (partial)`, 'node (pkg)', sCompact, `${times(sCompact.median, nCompact?.median)} native`, '≤ 2× native');
   nodeResults[`${name}/compact`] = sCompact;
+  if (name === 'typical' && nCompact) headline('node_compact_over_native', sCompact.median / nCompact.median, '<=2');
 }
 
 /* ---------- ajv on the typical matter ---------- */
@@ -303,17 +316,60 @@ for (const state of ['complete', 'partial']) {
     state === 'partial' ? 'compact ≤ 3× a JS validator' : '');
 }
 
+/* ---------- a hand-written JS validator of the typical form ---------- */
+
+// bench/hand_validator.mjs: plain JS, the checks a channel writes by hand for this one form
+// (required fields, patterns, check digits, dates, conditional fields and materials, form and
+// medium). It must flag the same fields and materials the engine's compact check flags.
+{
+  if (validateTypical(typical.complete).length !== 0) throw new Error(`hand validator: the complete submission has problems: ${JSON.stringify(validateTypical(typical.complete))}`);
+  const compact = JSON.parse(q.checkCompact(typical.matter, JSON.stringify(typical.partial)));
+  const engineTargets = new Set((compact.findings ?? []).map((f) => f.target?.id ?? f.target).filter((t) => typeof t === 'string'));
+  const handTargets = new Set(validateTypical(typical.partial).map((p) => p.target));
+  const missed = [...engineTargets].filter((t) => !handTargets.has(t));
+  const extra = [...handTargets].filter((t) => !engineTargets.has(t));
+  if (missed.length || extra.length) {
+    console.error(`bench: the hand validator and checkCompact disagree on the partial typical submission (missed ${missed}, extra ${extra})`);
+  }
+  const partial = typical.partial;
+  const partialJson = JSON.stringify(partial);
+  const sHand = measure(() => validateTypical(partial));
+  row(`hand-written JS validator typical (partial, ${handTargets.size} problems)`, 'node (JS)', sHand);
+  const sHandText = measure(() => validateTypical(JSON.parse(partialJson)));
+  row('hand-written JS validator typical (partial), with JSON.parse', 'node (JS)', sHandText);
+  // checkCompact again, next to the validator (the same moment of a noisy host).
+  const sCompact = measure(() => q.checkCompact(typical.matter, partialJson));
+  row('checkCompact typical (partial), beside the hand validator', 'node (pkg)', sCompact,
+    `${times(sCompact.median, sHand.median)} hand JS; ${times(sCompact.median, sHandText.median)} hand JS + parse`, '≤ 3× hand JS');
+  headline('node_compact_over_hand_js', sCompact.median / sHand.median, '<=3');
+}
+
 /* ---------- scaling of check_json with the number of items ---------- */
 
 // Native, complete submissions of 10, 100 and 1,000 items: linear when the time per item stays
-// the same, i.e. each ×10 in items costs ×10 in time (goal: within ±20%, 8×–12×).
+// the same (goal: the largest per-item time within 20% of the smallest, i.e. max ÷ min ≤ 1.2).
 {
-  let previous = null;
+  const perItem = [];
+  const medians = [];
   for (const n of [10, 100, 1000]) {
     const s = native(`scaling_check_json_${n}`);
-    const ratio = previous && s ? `×${(s.median / previous.median).toFixed(1)} for ×10 items` : '';
-    row(`check_json, ${n} items (complete)`, 'native', s, ratio, previous ? '8×–12× (linear ±20%)' : '');
-    previous = s;
+    const item = s ? s.median / n : null;
+    if (item) perItem.push(item);
+    if (s) medians.push(s.median);
+    row(`check_json, ${n} items (complete)`, 'native', s, item ? `${time(item)} per item` : '');
+  }
+  if (perItem.length === 3) {
+    const spread = Math.max(...perItem) / Math.min(...perItem);
+    row('check_json per-item time, 10 / 100 / 1,000 items', 'native', null,
+      `${perItem.map(time).join(' / ')}; max ÷ min ${spread.toFixed(2)}`, '≤ 1.2 (linear ±20%)');
+    headline('check_json_per_item_max_over_min', spread, '<=1.2');
+    // The fixed cost of a check (calendar, deadlines, the notice) weighs on 10 items; the cost of
+    // one more item is the slope: 10 → 100 items and 100 → 1,000 items.
+    const slopes = [(medians[1] - medians[0]) / 90, (medians[2] - medians[1]) / 900];
+    const slopeSpread = Math.max(...slopes) / Math.min(...slopes);
+    row('check_json cost of one more item, 10→100 / 100→1,000 items', 'native', null,
+      `${slopes.map(time).join(' / ')}; max ÷ min ${slopeSpread.toFixed(2)}`, '≤ 1.2 (linear ±20%)');
+    headline('check_json_marginal_per_item_max_over_min', slopeSpread, '<=1.2');
   }
 }
 
@@ -466,4 +522,5 @@ if (markdownOut) {
   ].join('\n');
   writeFileSync(markdownOut, md);
 }
+if (rowsOut) writeFileSync(rowsOut, JSON.stringify({ header, table, machine, date: new Date().toISOString().slice(0, 10) }, null, 1));
 void sink;

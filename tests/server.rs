@@ -11,7 +11,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 const MATTER: &str = "public_place_hygiene_license";
 
@@ -441,7 +440,7 @@ fn health_matters_and_matter() {
 }
 
 #[test]
-fn check_uses_the_server_clock_and_signs_a_receipt() {
+fn check_uses_the_server_clock_and_signs_nothing() {
     let server = Server::dev("check");
     let submission = accepted_submission();
     let response = server.post_json(&check_path(), &json!({ "submission": submission }));
@@ -464,23 +463,53 @@ fn check_uses_the_server_clock_and_signs_a_receipt() {
     );
     assert_eq!(body["verdict_digest"], qiquan::verdict_digest(verdict_json));
     assert_eq!(body["digest_match"], Value::Null);
-
-    // The receipt: deterministic number, fields from the verdict, a signature anyone can check
-    // with the published public key and the documented canonical form.
-    let receipt = &body["receipt"];
-    let issued_at = receipt["issued_at"].as_str().expect("issued_at");
-    assert_eq!(issued_at, received_at);
-    let hash = Sha256::digest(format!(
-        "{}\n{issued_at}",
-        body["verdict_digest"].as_str().unwrap()
-    ));
-    let hex: String = hash[..4].iter().map(|b| format!("{b:02x}")).collect();
+    // A revalidation records nothing, so it accepts nothing: no receipt, not even null.
+    let keys: Vec<&str> = body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
     assert_eq!(
-        receipt["receipt_no"],
-        format!("QQ-{}-{hex}", issued_at[..10].replace('-', ""))
+        keys,
+        ["digest_match", "verdict", "verdict_digest", "verdict_json"]
     );
+    // The verdict's exact bytes are the engine's, as the CLI and wasm print them.
+    let engine = qiquan::Engine::embedded().expect("engine");
+    let options = json!({ "received_at": received_at }).to_string();
+    assert_eq!(
+        engine
+            .check_json(MATTER, &submission.to_string(), Some(&options))
+            .expect("check"),
+        verdict_json
+    );
+
+    // The receipt comes from the case register, when it records and accepts the application:
+    // fields from the recorded (numbered) verdict, a signature anyone can check with the
+    // published public key and the documented canonical form.
+    let response = server.post_json(
+        "/v1/applications",
+        &json!({ "matter": MATTER, "submission": submission }),
+    );
+    assert_eq!(response.status, 201, "{}", response.text());
+    let app = response.json();
+    let receipt = &app["receipt"];
+    let document = server.get(&format!(
+        "/v1/applications/{}/document",
+        app["id"].as_str().unwrap()
+    ));
+    assert_eq!(document.status, 200, "{}", document.text());
+    let document = document.json();
+    let verdict = &document["verdict"];
+    assert_eq!(verdict["outcome"], "accept");
+    assert_eq!(receipt["issued_at"], verdict["received_at"]);
+    assert_eq!(receipt["receipt_no"], app["number"]);
     assert_eq!(receipt["matter"], MATTER);
-    assert_eq!(receipt["verdict_digest"], body["verdict_digest"]);
+    assert_eq!(receipt["verdict_digest"], document["verdict_digest"]);
+    assert_eq!(
+        receipt["verdict_digest"],
+        qiquan::verdict_digest(document["verdict_json"].as_str().unwrap())
+    );
     assert_eq!(receipt["rules_digest"], verdict["rules_digest"]);
     assert_eq!(receipt["accepted_on"], verdict["deadlines"]["accepted_on"]);
     assert_eq!(
@@ -554,44 +583,36 @@ fn check_uses_the_server_clock_and_signs_a_receipt() {
         )
         .expect("signature verifies over the documented canonical form");
 
-    // Accept with a pledge: a receipt with the pledge's due date.
+    // Accept with a pledge, correction, not accepted: verdicts only, never a receipt.
     let mut pledged = accepted_submission();
     pledged["materials"]
         .as_object_mut()
         .unwrap()
         .remove("hygiene_rules");
     pledged["pledge_signed"] = json!(true);
-    let response = server.post_json(&check_path(), &json!({ "submission": pledged }));
-    conforms(&response, "/v1/matters/{id}/check", "post");
-    let body = response.json();
-    assert_eq!(body["verdict"]["outcome"], "accept_with_pledge");
-    assert_eq!(body["receipt"]["outcome"], "accept_with_pledge");
-    assert_eq!(body["receipt"]["document"], "pledge_acceptance");
-    assert_eq!(body["receipt"]["document_title"], "容缺受理通知书");
-    assert!(body["receipt"]["pledge_due"].is_string());
-    assert_eq!(
-        body["receipt"]["pledge_due"],
-        body["verdict"]["deadlines"]["pledge_due"]
+    for (submission, outcome) in [
+        (pledged, "accept_with_pledge"),
+        (
+            json!({"applicant": {"kind": "natural_person"}}),
+            "correction_required",
+        ),
+        (
+            json!({"applicant": {"kind": "administrative_organ"}}),
+            "not_accepted",
+        ),
+    ] {
+        let response = server.post_json(&check_path(), &json!({ "submission": submission }));
+        conforms(&response, "/v1/matters/{id}/check", "post");
+        let body = response.json();
+        assert_eq!(body["verdict"]["outcome"], outcome, "{body}");
+        assert!(body.get("receipt").is_none(), "{body}");
+    }
+    // One receipt in all: the register's.
+    let metrics = server.get("/metrics").text();
+    assert!(
+        metrics.contains("qiquan_receipts_issued_total 1\n"),
+        "{metrics}"
     );
-
-    // Correction required: no receipt.
-    let response = server.post_json(
-        &check_path(),
-        &json!({ "submission": {"applicant": {"kind": "natural_person"}} }),
-    );
-    conforms(&response, "/v1/matters/{id}/check", "post");
-    let body = response.json();
-    assert_eq!(body["verdict"]["outcome"], "correction_required");
-    assert_eq!(body["receipt"], Value::Null);
-
-    // Not accepted (an applicant kind the matter does not serve): no receipt.
-    let response = server.post_json(
-        &check_path(),
-        &json!({ "submission": {"applicant": {"kind": "administrative_organ"}} }),
-    );
-    let body = response.json();
-    assert_eq!(body["verdict"]["outcome"], "not_accepted", "{body}");
-    assert_eq!(body["receipt"], Value::Null);
 
     // Logs: matter, outcome, codes, latency; never the applicant's data.
     std::thread::sleep(Duration::from_millis(100));
@@ -654,7 +675,7 @@ fn digest_comparison_detects_stale_rules_and_tampering() {
         "qiquan_digest_mismatches_total 1\n",
         "qiquan_digest_checks_total{result=\"match\"} 2\n",
         "qiquan_check_outcomes_total{outcome=\"accept\"} 3\n",
-        "qiquan_receipts_issued_total 3\n",
+        "qiquan_receipts_issued_total 0\n",
         "qiquan_http_requests_total{route=\"/v1/matters/{id}/check\",method=\"POST\",status=\"200\"} 3\n",
         "qiquan_http_request_duration_seconds_bucket{route=\"/v1/matters/{id}/check\",le=\"+Inf\"} 3\n",
         "qiquan_http_request_duration_seconds_count{route=\"/v1/matters/{id}/check\"} 3\n",
@@ -756,10 +777,12 @@ fn receipts_verify_across_replicas_and_forgeries_fail() {
     let b = Server::start("replica-b", &["--key", key_arg, "--www", "/nonexistent"]);
     let other = Server::dev("replica-dev");
 
+    // A receipt from replica a's case register (a check signs none).
     let response = a.post_json(
-        &check_path(),
-        &json!({ "submission": accepted_submission() }),
+        "/v1/applications",
+        &json!({ "matter": MATTER, "submission": accepted_submission() }),
     );
+    assert_eq!(response.status, 201, "{}", response.text());
     let receipt = response.json()["receipt"].clone();
     assert_eq!(receipt["key_id"], file["key_id"]);
     let verify = |server: &Server, receipt: &Value| {

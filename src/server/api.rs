@@ -1,5 +1,6 @@
 //! The HTTP endpoints. Every rule decision is the engine's; this module only moves JSON, sets
-//! the instant of receipt from the server's clock, compares digests and signs receipts.
+//! the instant of receipt from the server's clock, compares digests and verifies receipts (the
+//! case register signs them, `register/applications.rs`).
 
 use std::sync::Arc;
 
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::receipt::{self, Receipt};
 use crate::model::Text;
-use crate::{CheckOptions, Error, ErrorCode, Outcome, Submission, Verdict};
+use crate::{CheckOptions, Error, ErrorCode, Outcome, Submission};
 
 /// Largest request body read, in bytes (the engine's own submission limit).
 pub const BODY_LIMIT: usize = crate::submission::MAX_SUBMISSION_BYTES;
@@ -488,13 +489,37 @@ struct CheckRequest {
     client_received_at: Option<String>,
 }
 
-#[derive(Serialize)]
-struct CheckResponse<'a> {
-    verdict: &'a Verdict,
-    verdict_json: &'a str,
-    verdict_digest: &'a str,
-    digest_match: Option<bool>,
-    receipt: Option<Receipt>,
+/// The check response's bytes: `{"verdict", "verdict_json", "verdict_digest", "digest_match"}`.
+/// The verdict is serialized once (its exact bytes, which the digest covers) and those bytes are
+/// spliced in twice: as they are for `verdict` (pretty-printed JSON is JSON) and as a JSON string
+/// for `verdict_json`.
+fn check_body(verdict_json: &str, verdict_digest: &str, digest_match: Option<bool>) -> Response {
+    let mut out = Vec::with_capacity(verdict_json.len() * 2 + 256);
+    out.extend_from_slice(b"{\"verdict\":");
+    out.extend_from_slice(verdict_json.as_bytes());
+    out.extend_from_slice(b",\"verdict_json\":");
+    if serde_json::to_writer(&mut out, verdict_json).is_err() {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    out.extend_from_slice(b",\"verdict_digest\":");
+    if serde_json::to_writer(&mut out, verdict_digest).is_err() {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    out.extend_from_slice(b",\"digest_match\":");
+    out.extend_from_slice(match digest_match {
+        None => b"null",
+        Some(true) => b"true",
+        Some(false) => b"false",
+    });
+    out.push(b'}');
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        out,
+    )
+        .into_response()
 }
 
 fn outcome_str(outcome: Outcome) -> &'static str {
@@ -554,75 +579,78 @@ pub async fn check(
     let verdict_json = crate::to_pretty_json(&verdict);
     let verdict_digest = crate::verdict_digest(&verdict_json);
 
-    // Recompute as the client did (its own instant) and compare digests.
     let digest_match = match &request.client_verdict_digest {
         None => None,
-        Some(client_digest) => {
-            let client_instant = request
-                .client_received_at
-                .as_deref()
-                .or(request.submission.received_at.as_deref());
-            let client_json = match client_instant {
-                None => verdict_json.clone(),
-                Some(instant) if instant == received_at => verdict_json.clone(),
-                Some(instant) => {
-                    let options = CheckOptions {
-                        received_at: Some(instant.to_string()),
-                        channel: None,
-                    };
-                    let client_verdict = engine
-                        .check(&matter, &request.submission, &options)
-                        .map_err(|e| {
-                            let at = if request.client_received_at.is_some() {
-                                "/client_received_at"
-                            } else {
-                                "/submission/received_at"
-                            };
-                            ApiError::from(e.at(at))
-                        })?;
-                    crate::to_pretty_json(&client_verdict)
-                }
-            };
-            let matched = crate::verdict_digest(&client_json) == *client_digest;
-            state.metrics.digest_check(matched);
-            if !matched {
-                tracing::warn!(
-                    matter = %matter,
-                    rules_digest = %engine.rules_digest(),
-                    "client verdict digest differs from the server's: stale rules or tampering"
-                );
-            }
-            Some(matched)
-        }
+        Some(client_digest) => Some(client_digest_matches(
+            &state,
+            &engine,
+            &matter,
+            &request,
+            &received_at,
+            &verdict_digest,
+            client_digest,
+        )?),
     };
 
+    // A revalidation, not an acceptance: no receipt is signed here. Receipts come from the case
+    // register, when an application is recorded and accepted (`POST /v1/applications`).
     let outcome = outcome_str(verdict.outcome);
     state.metrics.outcome(outcome);
-    let receipt = match verdict.outcome {
-        Outcome::Accept | Outcome::AcceptWithPledge => {
-            state.metrics.receipt_issued();
-            Some(state.key.sign(Receipt::for_verdict(
-                &verdict,
-                outcome,
-                &verdict_digest,
-                &received_at,
-            )))
-        }
-        _ => None,
-    };
-    let mut response = json_body(&CheckResponse {
-        verdict: &verdict,
-        verdict_json: &verdict_json,
-        verdict_digest: &verdict_digest,
-        digest_match,
-        receipt,
-    });
+    let mut response = check_body(&verdict_json, &verdict_digest, digest_match);
     response.extensions_mut().insert(CheckTag {
         matter: crate::calendar::clip(&matter),
         outcome,
         digest_match,
     });
     Ok(response)
+}
+
+/// Whether the client's digest is the verdict's at the client's instant (`client_received_at`,
+/// else the submission's `received_at`, else the server's). The same instant as the server's
+/// reuses the server's digest instead of checking again.
+fn client_digest_matches(
+    state: &AppState,
+    engine: &crate::Engine,
+    matter: &str,
+    request: &CheckRequest,
+    received_at: &str,
+    verdict_digest: &str,
+    client_digest: &str,
+) -> Result<bool, ApiError> {
+    let client_instant = request
+        .client_received_at
+        .as_deref()
+        .or(request.submission.received_at.as_deref())
+        .filter(|instant| *instant != received_at);
+    let matched = match client_instant {
+        None => verdict_digest == client_digest,
+        Some(instant) => {
+            let options = CheckOptions {
+                received_at: Some(instant.to_string()),
+                channel: None,
+            };
+            let client_verdict = engine
+                .check(matter, &request.submission, &options)
+                .map_err(|e| {
+                    let at = if request.client_received_at.is_some() {
+                        "/client_received_at"
+                    } else {
+                        "/submission/received_at"
+                    };
+                    ApiError::from(e.at(at))
+                })?;
+            crate::verdict_digest(&crate::to_pretty_json(&client_verdict)) == client_digest
+        }
+    };
+    state.metrics.digest_check(matched);
+    if !matched {
+        tracing::warn!(
+            matter = %matter,
+            rules_digest = %engine.rules_digest(),
+            "client verdict digest differs from the server's: stale rules or tampering"
+        );
+    }
+    Ok(matched)
 }
 
 pub async fn public_key(State(state): State<Arc<AppState>>) -> Response {

@@ -81,13 +81,11 @@ function serverVerdict(): Verdict | null {
 }
 
 /**
- * The receipt: the register's when it recorded the application; none when the register was asked
- * and failed (files missing, unreachable); otherwise the re-check's.
+ * The receipt: the register's, when it recorded and accepted the application. The re-check
+ * (`/check`) signs none; when the register failed (files missing, unreachable) there is none.
  */
 function currentReceipt(): Receipt | null {
-  if (S.app) return S.app.receipt;
-  if (S.registerError) return null;
-  return S.server?.receipt ?? null;
+  return S.app?.receipt ?? null;
 }
 
 /** The server accepted the application and gave it a receipt: the form is done. */

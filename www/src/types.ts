@@ -64,7 +64,7 @@ export interface ServerCheckResponse {
   verdict_json: string;
   verdict_digest: string;
   digest_match: boolean | null;
-  receipt: Receipt | null;
+  // No receipt: a re-check records nothing. The receipt is the case register's (POST /v1/applications).
 }
 
 export function isError(x: unknown): x is ErrorEnvelope {
