@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Builds pkg/: the engine for the web (ES module, wasm-bindgen --target web) with the rules
-# bundle compiled in, as two modules:
-#   pkg/qiquan.js + qiquan_bg.wasm          the page module (feature `wasm`): no TOML reader, the
-#                                           rules embedded once (JSON forms + digest); checks,
-#                                           matters, loadRules of a bundle with JSON forms
-#   pkg/studio/qiquan.js + qiquan_bg.wasm   the studio module (`wasm,studio`): adds `lint` and
-#                                           loading rule files as TOML
+# Builds pkg/: the engine for the web (ES module, wasm-bindgen --target web), as two modules and
+# the rules bundle the page module loads:
+#   pkg/qiquan.js + qiquan_bg.wasm          the page module (feature `wasm`): no TOML reader and
+#                                           no rules built in; checks, matters, loadRules of a
+#                                           bundle with JSON forms
+#   pkg/rules.json                          rules/ as `qiquan bundle rules` prints it: what the
+#                                           pages (www/src/rules.ts) and the tests load into it
+#   pkg/studio/qiquan.js + qiquan_bg.wasm   the studio module (`wasm,studio`): the rules built in
+#                                           (feature `embed`), `lint`, loading rule files as TOML
 # Offline and reproducible; needs the wasm32-unknown-unknown target and wasm-bindgen-cli
 # 0.2.130 (the version pinned in Cargo.toml).
 #
@@ -13,8 +15,8 @@
 #   scripts/build-wasm.sh page       # only the page module
 #
 # Env: CARGO_TARGET_DIR (default target/), QIQUAN_WASM_BUDGET (gzip -9 bytes of the page
-# module, default 300 KiB: a regression guard. Issue 17's goal is 250 KB; with rule format 2,
-# 29 rule files and input normalisation the page module measures ~290 KB — see docs/wasm.md).
+# module, default 300 KiB: a regression guard; issue 17's goal is 250 KB, see docs/wasm.md), QIQUAN_BIN (a qiquan binary
+# for `qiquan bundle`; default: cargo run --bin qiquan).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,6 +41,9 @@ if [[ "$have_bindgen" != "$want_bindgen" ]]; then
     exit 1
 fi
 
+# (The native `qiquan bundle` below runs with the caller's flags, not the wasm ones.)
+native_env=(env -u RUSTFLAGS)
+[[ -n "${RUSTFLAGS+set}" ]] && native_env=(env "RUSTFLAGS=$RUSTFLAGS")
 # Reproducible: no absolute paths of this machine in the module.
 export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$root=/qiquan --remap-path-prefix=$HOME/.cargo=/cargo"
 # Size: LLVM's inlining threshold at 100 (level 3's default is 250): 7 KB gzip smaller; the
@@ -61,6 +66,13 @@ mkdir -p pkg
 # Keep pkg/README.md (committed); everything else in pkg/ is generated.
 find pkg -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
 build_module wasm pkg
+# The rules the page module loads (it has none built in): the same files, checked by the same
+# compiler (`qiquan bundle` refuses rules that do not lint clean).
+if [[ -n "${QIQUAN_BIN:-}" ]]; then
+    "$QIQUAN_BIN" bundle rules > pkg/rules.json
+else
+    "${native_env[@]}" cargo run -q --bin qiquan -- bundle rules > pkg/rules.json
+fi
 if [[ "$which" != page ]]; then
     build_module wasm,studio pkg/studio
 fi
@@ -70,7 +82,7 @@ cat > pkg/package.json <<EOF
 {
   "name": "qiquan",
   "version": "$version",
-  "description": "齐全: completeness checks for applications to Chinese government service centres (WebAssembly engine, rules built in)",
+  "description": "齐全: completeness checks for applications to Chinese government service centres (WebAssembly engine; rules in rules.json)",
   "license": "MIT OR Apache-2.0",
   "type": "module",
   "main": "qiquan.js",
@@ -82,6 +94,7 @@ cat > pkg/package.json <<EOF
       "default": "./qiquan.js"
     },
     "./qiquan_bg.wasm": "./qiquan_bg.wasm",
+    "./rules.json": "./rules.json",
     "./studio": {
       "types": "./studio/qiquan.d.ts",
       "default": "./studio/qiquan.js"
@@ -93,6 +106,7 @@ cat > pkg/package.json <<EOF
     "qiquan.d.ts",
     "qiquan_bg.wasm",
     "qiquan_bg.wasm.d.ts",
+    "rules.json",
     "studio/",
     "README.md"
   ],

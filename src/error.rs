@@ -53,11 +53,14 @@ pub enum ErrorCode {
     RulesTooLarge,
     /// A clerk's note on a material is longer than the limit (200 characters).
     NoteTooLong,
+    /// The engine has no rules yet: the page module carries none and answers this until
+    /// `loadRules` has loaded a bundle.
+    RulesNotLoaded,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 23] = [
         Self::InvalidJson,
         Self::InvalidSubmission,
         Self::InputTooLarge,
@@ -80,6 +83,7 @@ impl ErrorCode {
         Self::RulesFileTooLarge,
         Self::RulesTooLarge,
         Self::NoteTooLong,
+        Self::RulesNotLoaded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -106,6 +110,7 @@ impl ErrorCode {
             Self::RulesFileTooLarge => "rules_file_too_large",
             Self::RulesTooLarge => "rules_too_large",
             Self::NoteTooLong => "note_too_long",
+            Self::RulesNotLoaded => "rules_not_loaded",
         }
     }
 }

@@ -34,8 +34,6 @@ pub mod verdict;
 #[cfg(all(target_arch = "wasm32", feature = "wasm"))]
 pub mod wasm;
 
-use std::sync::OnceLock;
-
 pub use bundle::{Bundle, Diagnostic, SourceFile};
 pub use calendar::DeadlineAnswer;
 pub use error::{Error, ErrorCode, Result};
@@ -45,13 +43,14 @@ pub use model::MatterFile;
 pub use submission::{CheckOptions, Submission};
 pub use verdict::{MatterSummary, Outcome, Verdict, VersionSummary};
 
+#[cfg(feature = "embed")]
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 /// The engine's version, reported in every verdict.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The rule files built into this engine (their TOML text: builds with the `toml` feature).
-#[cfg(feature = "toml")]
+#[cfg(all(feature = "toml", feature = "embed"))]
 pub fn embedded_sources() -> Vec<SourceFile> {
     EMBEDDED_RULES
         .iter()
@@ -71,11 +70,12 @@ pub struct Engine {
 impl Engine {
     /// The engine with the rules embedded at build time (linted in CI): the calendar and centre
     /// compiled once per process, each matter on first use.
+    #[cfg(feature = "embed")]
     pub fn embedded() -> Result<&'static Engine> {
-        static ENGINE: OnceLock<Result<Engine>> = OnceLock::new();
+        static ENGINE: std::sync::OnceLock<Result<Engine>> = std::sync::OnceLock::new();
         ENGINE
             .get_or_init(|| {
-                Bundle::compile_embedded(EMBEDDED_RULES, EMBEDDED_DIGEST)
+                Bundle::compile_embedded(EMBEDDED_RULES, EMBEDDED_HEADS, EMBEDDED_DIGEST)
                     .map(|bundle| Engine { bundle })
                     .map_err(rules_invalid)
             })

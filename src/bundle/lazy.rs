@@ -72,11 +72,13 @@ pub(crate) fn summary(heads: &[&MatterHead]) -> Option<MatterSummary> {
     })
 }
 
-/// One rule file kept uncompiled: its source and its JSON form.
+/// One rule file kept uncompiled: its source, its JSON form and, for a matter file, its head
+/// (the keys `matters()` lists, as JSON; read from `json` when absent).
 #[derive(Debug, Clone)]
 pub struct LazyFile {
     pub source: SourceFile,
     pub json: Option<Cow<'static, str>>,
+    pub head: Option<Cow<'static, str>>,
 }
 
 /// A matter's versions: compiled with the bundle, or its files kept until first use.
@@ -124,7 +126,8 @@ pub(crate) fn pending_slots(
     let mut groups: std::collections::BTreeMap<String, Vec<(MatterHead, LazyFile)>> =
         std::collections::BTreeMap::new();
     for file in files {
-        let head: MatterHead = serde_json::from_str(file.json.as_deref()?).ok()?;
+        let head: MatterHead =
+            serde_json::from_str(file.head.as_deref().or(file.json.as_deref())?).ok()?;
         crate::calendar::parse_date(&head.effective_from).ok()?;
         groups
             .entry(head.matter.clone())

@@ -169,10 +169,13 @@ impl Bundle {
     /// precomputed digest. The same compiler as [`Bundle::compile`]; the JSON form only spares
     /// the TOML parse (a file whose JSON does not deserialize goes through TOML, with positions).
     /// Without the `toml` feature the text is empty and the JSON form is all there is.
+    #[cfg(feature = "embed")]
     pub(crate) fn compile_embedded(
         files: &[(&'static str, &'static str, Option<&'static str>)],
+        heads: &[(&'static str, &'static str)],
         digest: &str,
     ) -> Result<Bundle, Vec<Diagnostic>> {
+        let heads = crate::order::map_of(heads.iter().copied());
         let files = files
             .iter()
             .map(|(path, text, json)| LazyFile {
@@ -181,6 +184,7 @@ impl Bundle {
                     text: (*text).to_string(),
                 },
                 json: json.map(std::borrow::Cow::Borrowed),
+                head: heads.get(path).map(|h| std::borrow::Cow::Borrowed(*h)),
             })
             .collect();
         Bundle::compile_trusted(files, digest)
@@ -426,7 +430,7 @@ fn compile(
     (Some(bundle), diagnostics)
 }
 
-#[cfg(all(test, feature = "toml"))]
+#[cfg(all(test, feature = "toml", feature = "embed"))]
 mod tests {
     use super::*;
 
@@ -510,6 +514,7 @@ mod tests {
                         text: (*text).to_string(),
                     },
                     json,
+                    head: None,
                 }
             })
             .collect()
@@ -538,6 +543,19 @@ mod tests {
             let lazily = lazy.versions(id).expect("listed").expect("compiles");
             assert_eq!(rules(lazily), rules(slot.versions().unwrap()), "{id}");
         }
+        // The embedded engine reads the heads build.rs wrote: the same list.
+        let embedded = crate::Engine::embedded().expect("embedded rules");
+        assert_eq!(
+            serde_json::to_string(&embedded.matters()).unwrap(),
+            list(&eager)
+        );
+        assert_eq!(
+            crate::EMBEDDED_HEADS.len(),
+            crate::EMBEDDED_RULES
+                .iter()
+                .filter(|(p, _, _)| p.starts_with("matters/"))
+                .count()
+        );
         let years = |b: &Bundle| serde_json::to_string(&b.calendar().covered_years()).unwrap();
         assert_eq!(years(&lazy), years(&eager));
         assert_eq!(lazy.centre().is_some(), eager.centre().is_some());
@@ -603,7 +621,7 @@ mod tests {
     fn a_pre_parsed_form_that_does_not_fit_falls_back_to_toml_with_positions() {
         let text = "matter = 1\n";
         let files = [("matters/x.toml", text, Some("{\"matter\": 1}"))];
-        let diagnostics = Bundle::compile_embedded(&files, "sha256:x").unwrap_err();
+        let diagnostics = Bundle::compile_embedded(&files, &[], "sha256:x").unwrap_err();
         let toml_path = lint(
             &[SourceFile {
                 path: "matters/x.toml".into(),
