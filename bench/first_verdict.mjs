@@ -71,7 +71,7 @@ console.log(`  floor (41-byte module): navigation → script ${ms(part('floor', 
 for (const name of ['static', 'dynamic']) {
   console.log(
     `  pkg/ (${name} import): navigation → script ${ms(part(name, 'script'))}, compile+instantiate ${ms(part(name, 'init'))}, ` +
-      `rules fetch+load ${ms(part(name, 'rules'))}, first matter() ${ms(part(name, 'matter'))}, check ${ms(part(name, 'check'))}, total ${ms(part(name, 'total'))}`,
+      `rules fetch+load ${ms(part(name, 'rules'))} (waiting for the fetch ${ms(part(name, 'rulesWait'))}, loadRules ${ms(part(name, 'rulesLoad'))}), first matter() ${ms(part(name, 'matter'))}, check ${ms(part(name, 'check'))}, total ${ms(part(name, 'total'))}`,
   );
 }
 const floor = part('floor', 'total');

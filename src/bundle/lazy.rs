@@ -174,10 +174,18 @@ fn compile_pending(id: &str, files: &[LazyFile]) -> Result<Vec<MatterVersion>, V
         }
     }
     let sources: Vec<SourceFile> = files.iter().map(|f| f.source.clone()).collect();
-    let mut matters = versions::group_versions(compiled, &sources, &mut diagnostics);
+    let matters = versions::group_versions(compiled, &sources, &mut diagnostics);
     diagnostics.retain(Diagnostic::is_error);
-    let versions = matters.remove(id).unwrap_or_default();
-    if diagnostics.is_empty() && (versions.is_empty() || !matters.is_empty()) {
+    // (A walk, not BTreeMap::remove, whose rebalancing code the page module would carry.)
+    let (mut versions, mut others) = (Vec::new(), false);
+    for (key, list) in matters {
+        if key == id {
+            versions = list;
+        } else {
+            others = true;
+        }
+    }
+    if diagnostics.is_empty() && (versions.is_empty() || others) {
         // (The files' heads named this matter; their full read did not.)
         let code = LintCode::NoMatters;
         diagnostics.push(Diagnostic {

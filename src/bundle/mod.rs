@@ -416,10 +416,12 @@ fn compile(
         return (None, diagnostics);
     }
     let bundle = Bundle {
-        matters: matters
-            .into_iter()
-            .filter_map(|(id, versions)| Some((id, MatterSlot::compiled(versions)?)))
-            .collect(),
+        // (map_of, not collect: a BTreeMap's bulk build brings its own instance of the std sort.)
+        matters: crate::order::map_of(
+            matters
+                .into_iter()
+                .filter_map(|(id, versions)| Some((id, MatterSlot::compiled(versions)?))),
+        ),
         calendar,
         centre,
         digest: match prepared.and_then(|p| p.digest) {
