@@ -41,6 +41,29 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
     }
 }
 
+/// The keys of a matter file that `matters()` lists (`MatterHead` in src/bundle/lazy.rs): the
+/// engine reads them from this small document instead of scanning every file's JSON form.
+const HEAD_KEYS: [&str; 8] = [
+    "matter",
+    "version",
+    "effective_from",
+    "effective_until",
+    "name",
+    "department",
+    "case_type",
+    "applicant_kinds",
+];
+
+fn head_of(json: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(json).ok()?;
+    let object = value.as_object()?;
+    let head: serde_json::Map<String, serde_json::Value> = HEAD_KEYS
+        .iter()
+        .filter_map(|key| Some((key.to_string(), object.get(*key)?.clone())))
+        .collect();
+    serde_json::to_string(&head).ok()
+}
+
 fn main() {
     let manifest =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -72,6 +95,11 @@ fn main() {
     );
 
     let with_toml = std::env::var_os("CARGO_FEATURE_TOML").is_some();
+    if std::env::var_os("CARGO_FEATURE_EMBED").is_none() {
+        // The page module: no rules built in (it loads a bundle at run time).
+        fs::write(out_dir.join("embedded_rules.rs"), "").expect("write embedded_rules.rs");
+        return;
+    }
     println!("cargo:rerun-if-changed=src/json_form.rs");
     let parsed_dir = out_dir.join("parsed");
     fs::create_dir_all(&parsed_dir).expect("create OUT_DIR/parsed");
@@ -80,9 +108,23 @@ fn main() {
          /// `toml` feature), the same pre-parsed into JSON when build.rs could convert it exactly).\n\
          pub static EMBEDDED_RULES: &[(&str, &str, Option<&str>)] = &[\n",
     );
+    let mut heads = String::from(
+        "/// The heads of the matter files in EMBEDDED_RULES (what `matters()` lists), by path.\n\
+         pub static EMBEDDED_HEADS: &[(&str, &str)] = &[\n",
+    );
     for (index, ((relative, path), text)) in files.iter().zip(&texts).enumerate() {
         let parsed = match json_form::json_form(text) {
             Some(json) => {
+                if relative.starts_with("matters/")
+                    && let Some(head) = head_of(&json)
+                {
+                    let file = parsed_dir.join(format!("{index}.head.json"));
+                    fs::write(&file, head).expect("write a matter file's head");
+                    heads.push_str(&format!(
+                        "    ({relative:?}, include_str!({:?})),\n",
+                        file.display().to_string()
+                    ));
+                }
                 let file = parsed_dir.join(format!("{index}.json"));
                 fs::write(&file, json).expect("write pre-parsed rule file");
                 format!("Some(include_str!({:?}))", file.display().to_string())
@@ -99,6 +141,8 @@ fn main() {
         code.push_str(&format!("    ({relative:?}, {text}, {parsed}),\n"));
     }
     code.push_str("];\n");
+    heads.push_str("];\n");
+    code.push_str(&heads);
     code.push_str(&format!(
         "/// `rules_digest` of EMBEDDED_RULES (their paths and TOML texts).\n\
          pub const EMBEDDED_DIGEST: &str = {digest:?};\n"

@@ -31,6 +31,13 @@ const fixtures = JSON.parse(readFileSync(join(root, 'bench/out/fixtures.json'), 
 const { typical, large } = fixtures;
 
 q.initSync({ module: readFileSync(join(root, 'pkg/qiquan_bg.wasm')) });
+// The page module carries no rules: the bundle scripts/build-wasm.sh wrote beside it.
+const pkgRules = readFileSync(join(root, 'pkg/rules.json'), 'utf8');
+const loadPkgRules = () => {
+  const loaded = q.loadRules(pkgRules);
+  if (loaded.error) throw new Error(`pkg/rules.json: ${JSON.stringify(loaded.error)}`);
+};
+loadPkgRules();
 
 /* ---------- statistics ---------- */
 
@@ -381,7 +388,7 @@ const embeddedJson = JSON.stringify(fixtures.embedded);
 const pCompile = await paired('compile/embedded', () => q.loadRules(embeddedJson), { samples: quick ? 15 : 50 });
 const sCompile = pCompile?.node ?? measure(() => q.loadRules(embeddedJson), { samples: quick ? 15 : 50 });
 row('loadRules (the same bundle)', 'node (pkg)', sCompile, ratioCell(pCompile, sCompile, nCompile), '≤ 2× native');
-q.resetRules();
+loadPkgRules();
 
 const d = fixtures.deadline;
 const nDeadline = native('deadline_60wd');

@@ -66,9 +66,10 @@ pub struct Calendar {
     /// of a hash per day.
     table_start: i32,
     table: Vec<Option<DayKind>>,
-    /// The holidays the law fixes in the years without a notice, by day number, sorted: set by
-    /// `finish` once every notice is in.
-    fallback: Vec<(i32, FixedHoliday)>,
+    /// The holidays the law fixes in the years without a notice, by day number, sorted:
+    /// computed the first time a day outside the notices is asked about (for the 300 years
+    /// 1900–2199 it was a fifth of the instructions of a first check, most checks never need it).
+    fallback: std::sync::OnceLock<Vec<(i32, FixedHoliday)>>,
     /// Whether any of `fallback` lies within `table`'s days (a year without a notice between
     /// two with one).
     fallback_in_table: bool,
@@ -104,24 +105,39 @@ impl Calendar {
 
     /// Adds the fixed holidays of every year from `MIN_YEAR` to `MAX_YEAR` that has no notice;
     /// called once every notice is in (a notice's own holidays replace the fixed ones).
+    /// Called once every notice is in.
     pub(crate) fn finish(&mut self) {
-        self.fallback = (MIN_YEAR..=MAX_YEAR)
-            .filter(|year| !self.years.contains_key(year))
-            .flat_map(fixed_holidays)
-            .map(|(date, holiday)| (date.num_days_from_ce(), holiday))
-            .collect();
+        self.fallback = std::sync::OnceLock::new();
         let table_end = self.table_start + i32::try_from(self.table.len()).unwrap_or(i32::MAX);
-        self.fallback_in_table = self
-            .fallback
-            .iter()
-            .any(|&(day, _)| self.table_start <= day && day < table_end);
+        // Only the years the table spans can put a fixed holiday inside it.
+        let year_of = |day: i32| NaiveDate::from_num_days_from_ce_opt(day).map(|d| d.year());
+        self.fallback_in_table = match (year_of(self.table_start), year_of(table_end)) {
+            _ if self.table.is_empty() => false,
+            (Some(first), Some(last)) => (first.max(MIN_YEAR)..=last.min(MAX_YEAR))
+                .filter(|year| !self.years.contains_key(year))
+                .flat_map(fixed_holidays)
+                .map(|(date, _)| date.num_days_from_ce())
+                .any(|day| self.table_start <= day && day < table_end),
+            _ => true,
+        };
+    }
+
+    fn fallback(&self) -> &[(i32, FixedHoliday)] {
+        self.fallback.get_or_init(|| {
+            (MIN_YEAR..=MAX_YEAR)
+                .filter(|year| !self.years.contains_key(year))
+                .flat_map(fixed_holidays)
+                .map(|(date, holiday)| (date.num_days_from_ce(), holiday))
+                .collect()
+        })
     }
 
     fn fallback_holiday(&self, day: i32) -> Option<FixedHoliday> {
-        self.fallback
+        let fallback = self.fallback();
+        fallback
             .binary_search_by_key(&day, |&(d, _)| d)
             .ok()
-            .map(|i| self.fallback[i].1)
+            .map(|i| fallback[i].1)
     }
 
     /// Records an override in the dense table, growing it at either end. Override dates come

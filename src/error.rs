@@ -67,11 +67,14 @@ pub enum ErrorCode {
     BundleDigestMismatch,
     /// Bundle files were given before a bundle was opened (wasm `addBundleFiles`).
     BundleNotOpen,
+    /// The engine has no rules yet: the page module carries none and answers this until
+    /// `loadRules` has loaded a bundle.
+    RulesNotLoaded,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 29] = [
+    pub const ALL: [ErrorCode; 30] = [
         Self::InvalidJson,
         Self::InvalidSubmission,
         Self::InputTooLarge,
@@ -101,6 +104,7 @@ impl ErrorCode {
         Self::BundleFileMismatch,
         Self::BundleDigestMismatch,
         Self::BundleNotOpen,
+        Self::RulesNotLoaded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -134,6 +138,7 @@ impl ErrorCode {
             Self::BundleFileMismatch => "bundle_file_mismatch",
             Self::BundleDigestMismatch => "bundle_digest_mismatch",
             Self::BundleNotOpen => "bundle_not_open",
+            Self::RulesNotLoaded => "rules_not_loaded",
         }
     }
 }

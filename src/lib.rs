@@ -36,8 +36,6 @@ pub mod verdict;
 #[cfg(all(target_arch = "wasm32", feature = "wasm"))]
 pub mod wasm;
 
-use std::sync::OnceLock;
-
 pub use bundle::{Bundle, Diagnostic, SourceFile};
 pub use calendar::DeadlineAnswer;
 pub use error::{Error, ErrorCode, Result};
@@ -47,13 +45,14 @@ pub use model::MatterFile;
 pub use submission::{CheckOptions, Submission};
 pub use verdict::{MatterSummary, Outcome, Verdict, VersionSummary};
 
+#[cfg(feature = "embed")]
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 /// The engine's version, reported in every verdict.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The rule files built into this engine (their TOML text: builds with the `toml` feature).
-#[cfg(feature = "toml")]
+#[cfg(all(feature = "toml", feature = "embed"))]
 pub fn embedded_sources() -> Vec<SourceFile> {
     EMBEDDED_RULES
         .iter()
@@ -71,12 +70,14 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// The engine with the rules embedded at build time, compiled once per process.
+    /// The engine with the rules embedded at build time (linted in CI): the calendar and centre
+    /// compiled once per process, each matter on first use.
+    #[cfg(feature = "embed")]
     pub fn embedded() -> Result<&'static Engine> {
-        static ENGINE: OnceLock<Result<Engine>> = OnceLock::new();
+        static ENGINE: std::sync::OnceLock<Result<Engine>> = std::sync::OnceLock::new();
         ENGINE
             .get_or_init(|| {
-                Bundle::compile_embedded(EMBEDDED_RULES, EMBEDDED_DIGEST)
+                Bundle::compile_embedded(EMBEDDED_RULES, EMBEDDED_HEADS, EMBEDDED_DIGEST)
                     .map(|bundle| Engine { bundle })
                     .map_err(rules_invalid)
             })
@@ -87,6 +88,16 @@ impl Engine {
     /// Compiles rule sources; a bundle with any lint diagnostic is refused whole.
     pub fn from_sources(sources: &[SourceFile]) -> Result<Engine> {
         Bundle::compile(sources)
+            .map(|bundle| Engine { bundle })
+            .map_err(rules_invalid)
+    }
+
+    /// Rules that were linted clean before they reached this engine (a signed bundle, linted
+    /// before signing; `digest`: theirs): the calendar and centre compile now, each matter on
+    /// first use, and a matter with an error answers `rules_invalid` when it is used (see
+    /// `bundle/lazy.rs`). Rules from anywhere else load with [`Engine::from_sources`].
+    pub fn from_linted(files: Vec<bundle::LazyFile>, digest: &str) -> Result<Engine> {
+        Bundle::compile_trusted(files, digest)
             .map(|bundle| Engine { bundle })
             .map_err(rules_invalid)
     }
@@ -195,34 +206,13 @@ impl Engine {
     }
 
     pub fn matters(&self) -> Vec<MatterSummary> {
-        self.bundle
-            .matters
-            .values()
-            .filter_map(|versions| {
-                let latest = &versions.last()?.rule;
-                Some(MatterSummary {
-                    id: latest.matter.clone(),
-                    name: latest.name.clone(),
-                    department: latest.department.clone(),
-                    case_type: latest.case_type,
-                    applicant_kinds: latest.applicant_kinds.clone(),
-                    versions: versions
-                        .iter()
-                        .map(|v| VersionSummary {
-                            version: v.rule.version.clone(),
-                            effective_from: v.rule.effective_from.clone(),
-                            effective_until: v.rule.effective_until.clone(),
-                        })
-                        .collect(),
-                })
-            })
-            .collect()
+        self.bundle.summaries().cloned().collect()
     }
 
     /// The definition a form renders: the version in force on `on` (`YYYY-MM-DD`), or the
     /// newest version when no date is given.
     pub fn matter(&self, matter_id: &str, on: Option<&str>) -> Result<&MatterFile> {
-        let versions = self.bundle.matters.get(matter_id).ok_or_else(|| {
+        let versions = self.bundle.versions(matter_id).ok_or_else(|| {
             Error::new(
                 ErrorCode::UnknownMatter,
                 format!("没有 id 为“{}”的事项。", calendar::clip(matter_id)),
@@ -231,7 +221,7 @@ impl Engine {
                     calendar::clip(matter_id)
                 ),
             )
-        })?;
+        })??;
         let version = match on {
             None => versions.last(),
             Some(day) => check::version_in_force(versions, calendar::parse_date(day)?),
@@ -270,7 +260,7 @@ impl Engine {
     }
 }
 
-fn rules_invalid(diagnostics: Vec<Diagnostic>) -> Error {
+pub(crate) fn rules_invalid(diagnostics: Vec<Diagnostic>) -> Error {
     let mut error = Error::new(
         ErrorCode::RulesInvalid,
         format!("规则文件有 {} 处错误，无法加载。", diagnostics.len()),

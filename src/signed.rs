@@ -489,9 +489,7 @@ pub fn build(
     let compiled = Engine::from_sources(sources)?;
     let matter_of: std::collections::HashMap<&str, &str> = compiled
         .bundle()
-        .matters
-        .values()
-        .flatten()
+        .compiled_versions()
         .map(|v| (v.source.as_str(), v.rule.matter.as_str()))
         .collect();
     let mut sorted: Vec<&SourceFile> = sources.iter().collect();

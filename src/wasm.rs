@@ -56,12 +56,14 @@ pub struct BundleFile {
 }
 
 thread_local! {
-    /// Rules loaded with `loadRules`; `None` means the embedded bundle.
+    /// Rules loaded with `loadRules`; `None` means the embedded bundle (none in the page module).
     static LOADED: RefCell<Option<Rc<Engine>>> = const { RefCell::new(None) };
 }
 
-/// The active engine: the loaded bundle, else the one compiled into the module.
+/// The active engine: the loaded bundle, else the one compiled into the module (the studio
+/// module; the page module has none: feature `embed`).
 enum Active {
+    #[cfg(feature = "embed")]
     Embedded(&'static Engine),
     Loaded(Rc<Engine>),
 }
@@ -70,6 +72,7 @@ impl std::ops::Deref for Active {
     type Target = Engine;
     fn deref(&self) -> &Engine {
         match self {
+            #[cfg(feature = "embed")]
             Active::Embedded(engine) => engine,
             Active::Loaded(engine) => engine,
         }
@@ -80,7 +83,14 @@ fn active() -> Result<Active, Error> {
     let loaded = LOADED.with(|cell| cell.try_borrow().ok().and_then(|slot| slot.clone()));
     match loaded {
         Some(engine) => Ok(Active::Loaded(engine)),
+        #[cfg(feature = "embed")]
         None => Engine::embedded().map(Active::Embedded),
+        #[cfg(not(feature = "embed"))]
+        None => Err(Error::new(
+            ErrorCode::RulesNotLoaded,
+            "尚未加载规则：请先调用 loadRules。",
+            "No rules are loaded yet: call loadRules first.",
+        )),
     }
 }
 
@@ -549,7 +559,8 @@ fn not_open() -> Error {
     )
 }
 
-/// Goes back to the rules compiled into the module.
+/// Goes back to the rules compiled into the module; the page module, which has none, is then
+/// without rules (`rules_not_loaded`) until the next `loadRules`.
 #[wasm_bindgen(js_name = resetRules, unchecked_return_type = "RulesLoaded | ErrorEnvelope")]
 pub fn reset_rules() -> JsValue {
     LOADED.with(|cell| {

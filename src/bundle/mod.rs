@@ -17,6 +17,7 @@ use crate::model::{ApplicantKind, CalendarFile, ConditionValue, MatterFile};
 
 mod calendar;
 mod condition;
+mod lazy;
 mod lint_code;
 mod matter;
 mod parse;
@@ -24,9 +25,11 @@ mod report;
 mod v2;
 mod versions;
 
+pub use lazy::LazyFile;
 pub use v2::FORMAT_MAX;
 
 use calendar::compile_calendar;
+use lazy::MatterSlot;
 use matter::compile_matter;
 use parse::{SchemaKind, parse};
 pub(crate) use report::Reporter;
@@ -115,11 +118,12 @@ pub struct MatterVersion {
     pub(crate) online_cutoff: Option<chrono::NaiveTime>,
 }
 
-/// A compiled rules bundle: matters (versions sorted by effective date), the calendar and the
-/// digest that identifies exactly these sources.
+/// A compiled rules bundle: matters (versions sorted by effective date; compiled with the
+/// bundle, or on first use for rules linted before they were built: `lazy.rs`), the calendar
+/// and the digest that identifies exactly these sources.
 #[derive(Debug, Clone)]
 pub struct Bundle {
-    pub(crate) matters: BTreeMap<String, Vec<MatterVersion>>,
+    matters: BTreeMap<String, MatterSlot>,
     pub(crate) calendar: Calendar,
     /// The issuing centre (`centre.toml`), when the rules carry one.
     pub(crate) centre: Option<CentreProfile>,
@@ -151,6 +155,31 @@ impl Bundle {
         self.centre.as_ref()
     }
 
+    /// The summaries `matters()` lists, by id (no matter is compiled for them).
+    pub(crate) fn summaries(&self) -> impl Iterator<Item = &crate::MatterSummary> {
+        self.matters.values().map(|slot| &slot.summary)
+    }
+
+    /// Every version of every matter (compiling any not compiled yet): `qiquan bundle --sign`.
+    #[cfg(all(feature = "sign", feature = "toml"))]
+    pub(crate) fn compiled_versions(&self) -> impl Iterator<Item = &MatterVersion> {
+        self.matters
+            .values()
+            .filter_map(|slot| slot.versions().ok())
+            .flatten()
+    }
+
+    /// A matter's versions sorted by effective date (compiled now if the bundle compiles
+    /// matters on first use): `None` for an unknown id, `rules_invalid` for a matter whose
+    /// files have errors.
+    pub(crate) fn versions(&self, matter_id: &str) -> Option<crate::Result<&[MatterVersion]>> {
+        let slot = self.matters.get(matter_id)?;
+        Some(
+            slot.versions()
+                .map_err(|errors| crate::rules_invalid(errors.to_vec())),
+        )
+    }
+
     /// Compiles sources; any error makes the whole bundle invalid (warnings do not: see
     /// [`lint`]). The `Err` holds the errors.
     pub fn compile(sources: &[SourceFile]) -> Result<Bundle, Vec<Diagnostic>> {
@@ -161,26 +190,72 @@ impl Bundle {
     /// precomputed digest. The same compiler as [`Bundle::compile`]; the JSON form only spares
     /// the TOML parse (a file whose JSON does not deserialize goes through TOML, with positions).
     /// Without the `toml` feature the text is empty and the JSON form is all there is.
+    #[cfg(feature = "embed")]
     pub(crate) fn compile_embedded(
-        files: &[(&str, &str, Option<&str>)],
+        files: &[(&'static str, &'static str, Option<&'static str>)],
+        heads: &[(&'static str, &'static str)],
         digest: &str,
     ) -> Result<Bundle, Vec<Diagnostic>> {
-        let sources: Vec<SourceFile> = files
+        let heads = crate::order::map_of(heads.iter().copied());
+        let files = files
             .iter()
-            .map(|(path, text, _)| SourceFile {
-                path: (*path).to_string(),
-                text: (*text).to_string(),
+            .map(|(path, text, json)| LazyFile {
+                source: SourceFile {
+                    path: (*path).to_string(),
+                    text: (*text).to_string(),
+                },
+                json: json.map(std::borrow::Cow::Borrowed),
+                head: heads.get(path).map(|h| std::borrow::Cow::Borrowed(*h)),
             })
             .collect();
-        let prepared = Prepared {
-            parsed: crate::order::map_of(
-                files
-                    .iter()
-                    .filter_map(|(path, _, json)| Some((*path, (*json)?))),
-            ),
-            digest: Some(digest),
+        Bundle::compile_trusted(files, digest)
+    }
+
+    /// Compiles rules that were linted clean before they were built into this engine or
+    /// signed (`digest`: theirs): the calendar and the centre profile now, each matter the
+    /// first time it is asked for (a matter with errors then answers `rules_invalid`). A file
+    /// without a readable JSON form makes it compile everything now, as [`Bundle::compile`].
+    pub fn compile_trusted(files: Vec<LazyFile>, digest: &str) -> Result<Bundle, Vec<Diagnostic>> {
+        let everything = |files: &[LazyFile]| {
+            let sources: Vec<SourceFile> = files.iter().map(|f| f.source.clone()).collect();
+            let prepared = Prepared {
+                parsed: crate::order::map_of(
+                    files
+                        .iter()
+                        .filter_map(|f| Some((f.source.path.as_str(), f.json.as_deref()?))),
+                ),
+                digest: Some(digest),
+            };
+            only_errors(compile(&sources, Validation::Types, Some(&prepared)))
         };
-        only_errors(compile(&sources, Validation::Types, Some(&prepared)))
+        let (matter_files, others): (Vec<LazyFile>, Vec<LazyFile>) = files
+            .iter()
+            .cloned()
+            .partition(|f| matches!(kind_of(&f.source.path), Some(Kind::Matter)));
+        let Some(matters) = lazy::pending_slots(matter_files).filter(|m| !m.is_empty()) else {
+            return everything(&files);
+        };
+        let sources: Vec<SourceFile> = others.iter().map(|f| f.source.clone()).collect();
+        let parsed = crate::order::map_of(
+            others
+                .iter()
+                .filter_map(|f| Some((f.source.path.as_str(), f.json.as_deref()?))),
+        );
+        let read = read_files(&sources, Validation::Types, Some(&parsed));
+        if read.diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(read
+                .diagnostics
+                .into_iter()
+                .filter(Diagnostic::is_error)
+                .collect());
+        }
+        Ok(Bundle {
+            matters,
+            calendar: read.calendar,
+            centre: read.centre,
+            digest: digest.to_string(),
+            revision: None,
+        })
     }
 
     /// Compiles sources that carry their JSON forms (`json_forms`: path → the file as JSON, as
@@ -274,12 +349,20 @@ fn kind_of(path: &str) -> Option<Kind> {
     }
 }
 
-/// The bundle (`None` if any diagnostic is an error) and every diagnostic, in path order.
-fn compile(
+/// What reading the files gives before the matters' versions are grouped.
+struct Read {
+    versions: Vec<MatterVersion>,
+    calendar: Calendar,
+    centre: Option<CentreProfile>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses and compiles each file in path order (`parsed`: JSON forms by path).
+fn read_files(
     sources: &[SourceFile],
     validation: Validation,
-    prepared: Option<&Prepared<'_>>,
-) -> (Option<Bundle>, Vec<Diagnostic>) {
+    parsed: Option<&BTreeMap<&str, &str>>,
+) -> Read {
     let mut sorted: Vec<&SourceFile> = sources.iter().collect();
     crate::order::sort_by(&mut sorted, |a, b| a.path.cmp(&b.path));
 
@@ -292,7 +375,7 @@ fn compile(
     for source in sorted {
         let mut reporter = Reporter {
             source,
-            parsed: prepared.and_then(|p| p.parsed.get(source.path.as_str()).copied()),
+            parsed: parsed.and_then(|p| p.get(source.path.as_str()).copied()),
             out: &mut diagnostics,
         };
         match kind_of(&source.path) {
@@ -322,8 +405,27 @@ fn compile(
             None => {}
         }
     }
-
     calendar.finish();
+    Read {
+        versions,
+        calendar,
+        centre,
+        diagnostics,
+    }
+}
+
+/// The bundle (`None` if any diagnostic is an error) and every diagnostic, in path order.
+fn compile(
+    sources: &[SourceFile],
+    validation: Validation,
+    prepared: Option<&Prepared<'_>>,
+) -> (Option<Bundle>, Vec<Diagnostic>) {
+    let Read {
+        versions,
+        calendar,
+        centre,
+        mut diagnostics,
+    } = read_files(sources, validation, prepared.map(|p| &p.parsed));
     let matters = versions::group_versions(versions, sources, &mut diagnostics);
     // (Against a calendar with errors, coverage would only repeat them.)
     let calendar_errors = diagnostics
@@ -350,7 +452,12 @@ fn compile(
         return (None, diagnostics);
     }
     let bundle = Bundle {
-        matters,
+        // (map_of, not collect: a BTreeMap's bulk build brings its own instance of the std sort.)
+        matters: crate::order::map_of(
+            matters
+                .into_iter()
+                .filter_map(|(id, versions)| Some((id, MatterSlot::compiled(versions)?))),
+        ),
         calendar,
         centre,
         digest: match prepared.and_then(|p| p.digest) {
@@ -362,7 +469,7 @@ fn compile(
     (Some(bundle), diagnostics)
 }
 
-#[cfg(all(test, feature = "toml"))]
+#[cfg(all(test, feature = "toml", feature = "embed"))]
 mod tests {
     use super::*;
 
@@ -401,7 +508,12 @@ mod tests {
         assert_eq!(from_json.digest(), from_toml.digest());
         // (The rules as read; the compiled parts are derived from them.)
         let rules = |b: &Bundle| {
-            let all: Vec<&MatterFile> = b.matters.values().flatten().map(|v| &v.rule).collect();
+            let all: Vec<&MatterFile> = b
+                .matters
+                .values()
+                .flat_map(|slot| slot.versions().unwrap())
+                .map(|v| &v.rule)
+                .collect();
             serde_json::to_string(&all).unwrap()
         };
         assert_eq!(rules(&from_json), rules(&from_toml));
@@ -419,6 +531,105 @@ mod tests {
             embedded.rules_digest(),
             Bundle::compile(&sources).expect("compile").digest()
         );
+    }
+
+    /// The embedded rules as [`LazyFile`]s, with `edit` applied to the JSON form of `path`.
+    fn embedded_files(path: &str, edit: impl Fn(&mut serde_json::Value)) -> Vec<LazyFile> {
+        crate::EMBEDDED_RULES
+            .iter()
+            .map(|(p, text, json)| {
+                let mut json = json.map(|j| std::borrow::Cow::Owned(j.to_string()));
+                if *p == path
+                    && let Some(form) = &json
+                {
+                    let mut value: serde_json::Value =
+                        serde_json::from_str(form).expect("a JSON form");
+                    edit(&mut value);
+                    json = Some(std::borrow::Cow::Owned(value.to_string()));
+                }
+                LazyFile {
+                    source: SourceFile {
+                        path: (*p).to_string(),
+                        text: (*text).to_string(),
+                    },
+                    json,
+                    head: None,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn matters_compiled_on_first_use_are_those_compiled_up_front() {
+        let lazy = Bundle::compile_trusted(embedded_files("", |_| ()), "sha256:x").unwrap();
+        assert!(
+            lazy.matters.values().all(|s| !s.is_compiled()),
+            "nothing compiled before it is asked for"
+        );
+        let eager = Bundle::compile(&crate::embedded_sources()).expect("compile");
+        let list = |b: &Bundle| serde_json::to_string(&b.summaries().collect::<Vec<_>>()).unwrap();
+        assert_eq!(list(&lazy), list(&eager));
+        assert!(
+            lazy.matters.values().all(|s| !s.is_compiled()),
+            "listing the matters compiles none"
+        );
+        for (id, slot) in &eager.matters {
+            let rules = |versions: &[MatterVersion]| {
+                let all: Vec<(&MatterFile, &String)> =
+                    versions.iter().map(|v| (&v.rule, &v.source)).collect();
+                serde_json::to_string(&all).unwrap()
+            };
+            let lazily = lazy.versions(id).expect("listed").expect("compiles");
+            assert_eq!(rules(lazily), rules(slot.versions().unwrap()), "{id}");
+        }
+        // The embedded engine reads the heads build.rs wrote: the same list.
+        let embedded = crate::Engine::embedded().expect("embedded rules");
+        assert_eq!(
+            serde_json::to_string(&embedded.matters()).unwrap(),
+            list(&eager)
+        );
+        assert_eq!(
+            crate::EMBEDDED_HEADS.len(),
+            crate::EMBEDDED_RULES
+                .iter()
+                .filter(|(p, _, _)| p.starts_with("matters/"))
+                .count()
+        );
+        let years = |b: &Bundle| serde_json::to_string(&b.calendar().covered_years()).unwrap();
+        assert_eq!(years(&lazy), years(&eager));
+        assert_eq!(lazy.centre().is_some(), eager.centre().is_some());
+    }
+
+    #[test]
+    fn a_matter_with_an_error_answers_rules_invalid_when_used_and_the_others_work() {
+        let (path, _, _) = crate::EMBEDDED_RULES
+            .iter()
+            .find(|(p, _, _)| p.starts_with("matters/"))
+            .unwrap();
+        let files = embedded_files(path, |v| v["statutory_limit"]["value"] = 99_999.into());
+        let bundle = Bundle::compile_trusted(files.clone(), "sha256:x").expect("loads lazily");
+        let engine = crate::Engine { bundle };
+        let id = path.split('/').nth(1).unwrap();
+        assert!(engine.matters().iter().any(|m| m.id == id));
+        let error = engine.matter(id, None).unwrap_err();
+        assert_eq!(error.code, crate::ErrorCode::RulesInvalid);
+        assert!(format!("{error:?}").contains("invalid_limit"), "{error:?}");
+        let submission = serde_json::json!({
+            "applicant": {"kind": "natural_person"},
+            "received_at": "2026-03-02T10:00:00+08:00"
+        });
+        let check = engine.check_json(id, &submission.to_string(), None);
+        assert_eq!(check.unwrap_err().code, crate::ErrorCode::RulesInvalid);
+        let other = engine.matters().into_iter().find(|m| m.id != id).unwrap();
+        assert!(engine.matter(&other.id, None).is_ok());
+        // Compiled whole, the same files are refused.
+        let sources: Vec<SourceFile> = files.iter().map(|f| f.source.clone()).collect();
+        let forms: BTreeMap<&str, &str> = files
+            .iter()
+            .map(|f| (f.source.path.as_str(), f.json.as_deref().unwrap()))
+            .collect();
+        let whole = Bundle::compile_with_json_forms(&sources, &forms).unwrap_err();
+        assert!(whole.iter().any(|d| d.code == LintCode::InvalidLimit));
     }
 
     #[test]
@@ -449,7 +660,7 @@ mod tests {
     fn a_pre_parsed_form_that_does_not_fit_falls_back_to_toml_with_positions() {
         let text = "matter = 1\n";
         let files = [("matters/x.toml", text, Some("{\"matter\": 1}"))];
-        let diagnostics = Bundle::compile_embedded(&files, "sha256:x").unwrap_err();
+        let diagnostics = Bundle::compile_embedded(&files, &[], "sha256:x").unwrap_err();
         let toml_path = lint(
             &[SourceFile {
                 path: "matters/x.toml".into(),

@@ -562,7 +562,8 @@ mod tests {
     fn conditions_in_words() {
         let engine = crate::Engine::embedded().expect("embedded rules");
         let words = |matter: &str, material: &str| {
-            let version = engine.bundle().matters[matter].last().expect("a version");
+            let versions = engine.bundle().versions(matter).expect("a matter");
+            let version = versions.expect("compiles").last().expect("a version");
             let i = version.material_index[material];
             let cond = version.material_when[i].as_ref().expect("a condition");
             crate::messages::condition(cond, &version.rule.fields)

@@ -117,12 +117,12 @@ fn resolve<'a>(
     submission: &'a Submission,
     options: &CheckOptions,
 ) -> Result<Intake<'a>> {
-    let versions = bundle.matters.get(matter_id).ok_or_else(|| {
+    let versions = bundle.versions(matter_id).ok_or_else(|| {
         error(
             ErrorCode::UnknownMatter,
             messages::unknown_matter(matter_id),
         )
-    })?;
+    })??;
     let instant = options
         .received_at
         .as_deref()

@@ -245,7 +245,9 @@ impl From<Error> for ApiError {
             ErrorCode::UnknownMatter => StatusCode::NOT_FOUND,
             ErrorCode::InputTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::NoVersionInForce => StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorCode::RulesInvalid | ErrorCode::Io => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::RulesInvalid | ErrorCode::RulesNotLoaded | ErrorCode::Io => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
             _ => StatusCode::BAD_REQUEST,
         };
         Self {

@@ -12,6 +12,14 @@ import * as studio from '../../pkg/studio/qiquan.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 q.initSync({ module: readFileSync(join(root, 'pkg/qiquan_bg.wasm')) });
+/** The page module carries no rules: load the bundle scripts/build-wasm.sh wrote beside it. */
+const pkgRules = readFileSync(join(root, 'pkg/rules.json'), 'utf8');
+function loadPkgRules() {
+  const loaded = q.loadRules(pkgRules);
+  if (loaded.error) throw new Error(`pkg/rules.json: ${JSON.stringify(loaded.error)}`);
+  return loaded;
+}
+loadPkgRules();
 studio.initSync({ module: readFileSync(join(root, 'pkg/studio/qiquan_bg.wasm')) });
 
 /** `qiquan bundle rules`: every file with its TOML text and its JSON form. */
@@ -58,6 +66,7 @@ test('no export throws, whatever it is given', () => {
     }
     m.resetRules();
   }
+  loadPkgRules();
   assert.ok(calls > 1000);
   // The page module has no TOML reader, so no lint.
   assert.equal(q.lint, undefined);
@@ -128,9 +137,11 @@ test('lint (studio module): diagnostics with file, line, column, code, message',
 });
 
 test('loadRules: replaces the rules, refuses a bad bundle and keeps the old one', () => {
+  // The page module's rules (pkg/rules.json) are the studio module's embedded rules.
   const embedded = q.rulesDigest();
   assert.equal(studio.rulesDigest(), embedded);
   const { files } = nativeBundle();
+  assert.deepStrictEqual(JSON.parse(pkgRules), { files });
   const byPath = (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   assert.deepStrictEqual(files.map(({ path, text }) => ({ path, text })).sort(byPath), ruleFiles().sort(byPath));
   for (const f of files) assert.equal(typeof f.json, 'string', f.path);
@@ -156,7 +167,12 @@ test('loadRules: replaces the rules, refuses a bad bundle and keeps the old one'
     assert.equal(errorCode(q.loadRules(bad)), 'rules_invalid', bad);
     assert.equal(q.rulesDigest(), loaded.rules_digest);
   }
-  assert.equal(q.resetRules().rules_digest, embedded);
+  // The page module has no rules of its own: reset, it has none until loadRules.
+  assert.equal(errorCode(q.resetRules()), 'rules_not_loaded');
+  assert.equal(errorCode(q.checkJson(files[0].path, '{}')), 'rules_not_loaded');
+  assert.equal(errorCode(q.matters()), 'rules_not_loaded');
+  assert.equal(errorCode(q.rulesDigest()), 'rules_not_loaded');
+  assert.equal(loadPkgRules().rules_digest, embedded);
   assert.equal(q.rulesDigest(), embedded);
 });
 

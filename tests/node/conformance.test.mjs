@@ -13,6 +13,9 @@ import { runCase, runCompact, sameBytes, lineDiff } from '../wasm/runcase.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 q.initSync({ module: readFileSync(join(root, 'pkg/qiquan_bg.wasm')) });
+/** The page module carries no rules: load the bundle scripts/build-wasm.sh wrote beside it. */
+const rulesLoaded = q.loadRules(readFileSync(join(root, 'pkg/rules.json'), 'utf8'));
+if (rulesLoaded.error) throw new Error(`pkg/rules.json: ${JSON.stringify(rulesLoaded.error)}`);
 
 /** Case files in path order, as the native runner walks them. */
 function cases(dir) {

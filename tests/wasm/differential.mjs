@@ -17,6 +17,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
 const path = process.argv[2] ?? join(targetDir, 'differential/cases.jsonl');
 q.initSync({ module: readFileSync(join(root, 'pkg/qiquan_bg.wasm')) });
+/** The page module carries no rules: load the bundle scripts/build-wasm.sh wrote beside it. */
+const rulesLoaded = q.loadRules(readFileSync(join(root, 'pkg/rules.json'), 'utf8'));
+if (rulesLoaded.error) throw new Error(`pkg/rules.json: ${JSON.stringify(rulesLoaded.error)}`);
 
 const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
 

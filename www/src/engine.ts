@@ -4,6 +4,7 @@ import type { EngineError, Labels, MaterialDef, MatterDef, MatterSummary, Submis
 import type { CompactVerdict } from '../../pkg/qiquan';
 import { isError } from './types';
 import { setEngineLabels } from './i18n';
+import { fetchRules, loadRulesInto } from './rules';
 
 interface WasmModule {
   default: (arg?: unknown) => Promise<unknown>;
@@ -17,6 +18,7 @@ interface WasmModule {
   verdictDigest?: (verdictJson: string) => string;
   engineVersion?: () => string;
   rulesDigest?: () => string;
+  loadRules: (bundleJson: string) => unknown;
 }
 
 export interface Checked { verdict: Verdict; json: string | null }
@@ -120,13 +122,25 @@ export function loadedEngine(): Engine {
   return current;
 }
 
-/** Loads /pkg/qiquan.js once. The URL is kept out of the bundle: the server serves pkg/ itself. */
+/**
+ * Loads /pkg/qiquan.js and the rules (./rules.ts) once. The URL is kept out of the bundle: the
+ * server serves pkg/ itself.
+ */
 export function loadEngine(): Promise<Engine> {
   if (!loading) {
     loading = (async () => {
       const url = '/pkg/qiquan.js';
+      const rules = fetchRules();
       const m = (await import(/* @vite-ignore */ url)) as WasmModule;
       await m.default();
+      await rules;
+      try {
+        await loadRulesInto(m);
+      } catch (e) {
+        const detail = (e as { detail?: unknown }).detail;
+        if (isError(detail)) throw new EngineFailure(detail);
+        throw e;
+      }
       const engine = new Engine(m);
       setEngineLabels(engine.labels());
       current = engine;

@@ -134,9 +134,9 @@ impl From<crate::Error> for RegisterError {
         let status = match error.code {
             crate::ErrorCode::UnknownMatter => StatusCode::NOT_FOUND,
             crate::ErrorCode::NoVersionInForce => StatusCode::UNPROCESSABLE_ENTITY,
-            crate::ErrorCode::RulesInvalid | crate::ErrorCode::Io => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            crate::ErrorCode::RulesInvalid
+            | crate::ErrorCode::RulesNotLoaded
+            | crate::ErrorCode::Io => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
         };
         Self {

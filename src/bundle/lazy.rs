@@ -1,0 +1,209 @@
+//! Matters compiled on first use. A bundle whose files were linted before it was built (the
+//! embedded rules: `qiquan lint rules` in CI; later a signed bundle, linted before signing) does
+//! not compile every matter up front: it reads each matter file's head (id, version, dates,
+//! name, department, case type, applicant kinds: what `matters()` lists) and compiles a matter's
+//! versions the first time a check or `matter()` asks for it. The calendar and the centre
+//! profile are compiled with the bundle (every check counts deadlines and writes a notice).
+//!
+//! A bundle loaded from untrusted sources (`from_sources`, `from_dir`, `loadRules`) is compiled
+//! whole, so it is refused whole on any lint error; a lazily compiled matter with an error
+//! comes back as that call's `rules_invalid`.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::matter::compile_matter;
+use super::parse::{SchemaKind, parse};
+use super::report::Reporter;
+use super::{Diagnostic, LintCode, MatterVersion, SourceFile, Validation, versions};
+use crate::model::{ApplicantKind, CaseType, MatterFile, Text};
+use crate::verdict::{MatterSummary, VersionSummary};
+
+/// What `matters()` lists of one matter file, read without compiling it (unknown keys are
+/// skipped: the full read is [`MatterFile`]'s).
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct MatterHead {
+    matter: String,
+    version: String,
+    effective_from: String,
+    #[serde(default)]
+    effective_until: Option<String>,
+    name: Text,
+    department: Text,
+    case_type: CaseType,
+    applicant_kinds: Vec<ApplicantKind>,
+}
+
+impl MatterHead {
+    pub(crate) fn of(rule: &MatterFile) -> MatterHead {
+        MatterHead {
+            matter: rule.matter.clone(),
+            version: rule.version.clone(),
+            effective_from: rule.effective_from.clone(),
+            effective_until: rule.effective_until.clone(),
+            name: rule.name.clone(),
+            department: rule.department.clone(),
+            case_type: rule.case_type,
+            applicant_kinds: rule.applicant_kinds.clone(),
+        }
+    }
+}
+
+/// The summary of a matter from its versions' heads, sorted by effective date (the newest
+/// version gives the name, department, case type and applicant kinds).
+pub(crate) fn summary(heads: &[&MatterHead]) -> Option<MatterSummary> {
+    let latest = heads.last()?;
+    Some(MatterSummary {
+        id: latest.matter.clone(),
+        name: latest.name.clone(),
+        department: latest.department.clone(),
+        case_type: latest.case_type,
+        applicant_kinds: latest.applicant_kinds.clone(),
+        versions: heads
+            .iter()
+            .map(|h| VersionSummary {
+                version: h.version.clone(),
+                effective_from: h.effective_from.clone(),
+                effective_until: h.effective_until.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// One rule file kept uncompiled: its source, its JSON form and, for a matter file, its head
+/// (the keys `matters()` lists, as JSON; read from `json` when absent).
+#[derive(Debug, Clone)]
+pub struct LazyFile {
+    pub source: SourceFile,
+    pub json: Option<Cow<'static, str>>,
+    pub head: Option<Cow<'static, str>>,
+}
+
+/// A matter's versions: compiled with the bundle, or its files kept until first use.
+#[derive(Debug, Clone)]
+pub(crate) struct MatterSlot {
+    pub summary: MatterSummary,
+    pending: Vec<LazyFile>,
+    compiled: OnceLock<Result<Vec<MatterVersion>, Vec<Diagnostic>>>,
+}
+
+impl MatterSlot {
+    pub(crate) fn compiled(versions: Vec<MatterVersion>) -> Option<MatterSlot> {
+        let heads: Vec<MatterHead> = versions.iter().map(|v| MatterHead::of(&v.rule)).collect();
+        let summary = summary(&heads.iter().collect::<Vec<_>>())?;
+        Some(MatterSlot {
+            summary,
+            pending: Vec::new(),
+            compiled: OnceLock::from(Ok(versions)),
+        })
+    }
+
+    /// Whether the versions are compiled yet.
+    #[cfg(test)]
+    pub(crate) fn is_compiled(&self) -> bool {
+        self.compiled.get().is_some()
+    }
+
+    /// The versions, sorted by effective date (compiled now if they were not), or the errors
+    /// in this matter's files.
+    pub(crate) fn versions(&self) -> Result<&[MatterVersion], &[Diagnostic]> {
+        self.compiled
+            .get_or_init(|| compile_pending(&self.summary.id, &self.pending))
+            .as_ref()
+            .map(Vec::as_slice)
+            .map_err(Vec::as_slice)
+    }
+}
+
+/// Reads the matter files' heads and groups them by matter, each slot uncompiled; `None` when
+/// a file has no JSON form or its head does not read (the caller then compiles everything, so
+/// the problem is reported as `qiquan lint` reports it).
+pub(crate) fn pending_slots(
+    files: Vec<LazyFile>,
+) -> Option<std::collections::BTreeMap<String, MatterSlot>> {
+    let mut groups: std::collections::BTreeMap<String, Vec<(MatterHead, LazyFile)>> =
+        std::collections::BTreeMap::new();
+    for file in files {
+        let head: MatterHead =
+            serde_json::from_str(file.head.as_deref().or(file.json.as_deref())?).ok()?;
+        crate::calendar::parse_date(&head.effective_from).ok()?;
+        groups
+            .entry(head.matter.clone())
+            .or_default()
+            .push((head, file));
+    }
+    let mut slots = std::collections::BTreeMap::new();
+    for (id, mut group) in groups {
+        // As the compiled versions are sorted (`versions::group_versions`): a stable sort by
+        // the date, the files in path order.
+        crate::order::sort_by_key(&mut group, |(head, _)| {
+            crate::calendar::parse_date(&head.effective_from).ok()
+        });
+        let summary = summary(&group.iter().map(|(head, _)| head).collect::<Vec<_>>())?;
+        let pending = group.into_iter().map(|(_, file)| file).collect();
+        slots.insert(
+            id,
+            MatterSlot {
+                summary,
+                pending,
+                compiled: OnceLock::new(),
+            },
+        );
+    }
+    Some(slots)
+}
+
+/// Compiles one matter's files as the whole-bundle compile does (the same parse, checks and
+/// version grouping); the errors only, sorted, when any.
+fn compile_pending(id: &str, files: &[LazyFile]) -> Result<Vec<MatterVersion>, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let mut compiled = Vec::new();
+    for file in files {
+        let mut reporter = Reporter {
+            source: &file.source,
+            parsed: file.json.as_deref(),
+            out: &mut diagnostics,
+        };
+        if let Some(rule) =
+            parse::<MatterFile>(&mut reporter, Validation::Types, SchemaKind::Matter)
+            && let Some(version) = compile_matter(&mut reporter, rule)
+        {
+            compiled.push(version);
+        }
+    }
+    let sources: Vec<SourceFile> = files.iter().map(|f| f.source.clone()).collect();
+    let matters = versions::group_versions(compiled, &sources, &mut diagnostics);
+    diagnostics.retain(Diagnostic::is_error);
+    // (A walk, not BTreeMap::remove, whose rebalancing code the page module would carry.)
+    let (mut versions, mut others) = (Vec::new(), false);
+    for (key, list) in matters {
+        if key == id {
+            versions = list;
+        } else {
+            others = true;
+        }
+    }
+    if diagnostics.is_empty() && (versions.is_empty() || others) {
+        // (The files' heads named this matter; their full read did not.)
+        let code = LintCode::NoMatters;
+        diagnostics.push(Diagnostic {
+            file: files
+                .first()
+                .map_or_else(|| ".".into(), |f| f.source.path.clone()),
+            line: 1,
+            column: 1,
+            code,
+            severity: code.severity(),
+            message: format!("事项 {id} 的文件未能编译 / the files of matter {id} did not compile"),
+        });
+    }
+    if !diagnostics.is_empty() {
+        crate::order::sort_by(&mut diagnostics, |a, b| {
+            (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column))
+        });
+        return Err(diagnostics);
+    }
+    Ok(versions)
+}
