@@ -443,7 +443,10 @@ fn health_matters_and_matter() {
 fn check_uses_the_server_clock_and_signs_nothing() {
     let server = Server::dev("check");
     let submission = accepted_submission();
-    let response = server.post_json(&check_path(), &json!({ "submission": submission }));
+    let response = server.post_json(
+        &check_path(),
+        &json!({ "submission": submission, "include_verdict_json": true }),
+    );
     assert_eq!(response.status, 200, "{}", response.text());
     conforms(&response, "/v1/matters/{id}/check", "post");
     let body = response.json();
@@ -483,6 +486,29 @@ fn check_uses_the_server_clock_and_signs_nothing() {
             .expect("check"),
         verdict_json
     );
+    // Without include_verdict_json the response carries the verdict once, its exact bytes spliced
+    // in as the `verdict` value (the digest covers them).
+    let response = server.post_json(&check_path(), &json!({ "submission": submission }));
+    assert_eq!(response.status, 200, "{}", response.text());
+    conforms(&response, "/v1/matters/{id}/check", "post");
+    let text = response.text();
+    let body: Value = serde_json::from_str(&text).expect("json");
+    let keys: Vec<&str> = body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
+    assert_eq!(keys, ["digest_match", "verdict", "verdict_digest"]);
+    let exact = engine
+        .check_json(
+            MATTER,
+            &submission.to_string(),
+            Some(&json!({ "received_at": body["verdict"]["received_at"] }).to_string()),
+        )
+        .expect("check");
+    assert!(text.starts_with(&format!("{{\"verdict\":{exact},")));
+    assert_eq!(body["verdict_digest"], qiquan::verdict_digest(&exact));
 
     // The receipt comes from the case register, when it records and accepts the application:
     // fields from the recorded (numbered) verdict, a signature anyone can check with the

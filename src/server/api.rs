@@ -489,19 +489,32 @@ struct CheckRequest {
     client_verdict_digest: Option<String>,
     #[serde(default)]
     client_received_at: Option<String>,
+    /// Add the verdict's exact bytes as the `verdict_json` string (off by default: escaping and
+    /// sending a second copy of the ~14 KB verdict was a third of a check's cost, for a field
+    /// the pages never read; `verdict_digest` always covers those bytes).
+    #[serde(default)]
+    include_verdict_json: bool,
 }
 
-/// The check response's bytes: `{"verdict", "verdict_json", "verdict_digest", "digest_match"}`.
+/// The check response's bytes: `{"verdict", ["verdict_json",] "verdict_digest", "digest_match"}`.
 /// The verdict is serialized once (its exact bytes, which the digest covers) and those bytes are
-/// spliced in twice: as they are for `verdict` (pretty-printed JSON is JSON) and as a JSON string
-/// for `verdict_json`.
-fn check_body(verdict_json: &str, verdict_digest: &str, digest_match: Option<bool>) -> Response {
-    let mut out = Vec::with_capacity(verdict_json.len() * 2 + 256);
+/// spliced in as they are for `verdict` (pretty-printed JSON is JSON) and, when asked for, as a
+/// JSON string for `verdict_json`.
+fn check_body(
+    verdict_json: &str,
+    include_verdict_json: bool,
+    verdict_digest: &str,
+    digest_match: Option<bool>,
+) -> Response {
+    let copies = if include_verdict_json { 2 } else { 1 };
+    let mut out = Vec::with_capacity(verdict_json.len() * copies + 256);
     out.extend_from_slice(b"{\"verdict\":");
     out.extend_from_slice(verdict_json.as_bytes());
-    out.extend_from_slice(b",\"verdict_json\":");
-    if serde_json::to_writer(&mut out, verdict_json).is_err() {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    if include_verdict_json {
+        out.extend_from_slice(b",\"verdict_json\":");
+        if serde_json::to_writer(&mut out, verdict_json).is_err() {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
     }
     out.extend_from_slice(b",\"verdict_digest\":");
     if serde_json::to_writer(&mut out, verdict_digest).is_err() {
@@ -598,7 +611,12 @@ pub async fn check(
     // register, when an application is recorded and accepted (`POST /v1/applications`).
     let outcome = outcome_str(verdict.outcome);
     state.metrics.outcome(outcome);
-    let mut response = check_body(&verdict_json, &verdict_digest, digest_match);
+    let mut response = check_body(
+        &verdict_json,
+        request.include_verdict_json,
+        &verdict_digest,
+        digest_match,
+    );
     response.extensions_mut().insert(CheckTag {
         matter: crate::calendar::clip(&matter),
         outcome,

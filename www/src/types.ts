@@ -61,7 +61,8 @@ export interface Receipt {
 
 export interface ServerCheckResponse {
   verdict: Verdict;
-  verdict_json: string;
+  /** Only when the request sets include_verdict_json. */
+  verdict_json?: string;
   verdict_digest: string;
   digest_match: boolean | null;
   // No receipt: a re-check records nothing. The receipt is the case register's (POST /v1/applications).
