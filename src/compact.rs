@@ -3,11 +3,18 @@
 //! the same check as the full verdict (one engine, one decision) but does not render the
 //! notice, and prints one line of JSON. `compact(verdict)` is a projection of the full verdict,
 //! so the two can never disagree (tests/conformance.rs checks it on every case).
+//!
+//! `words` fingerprints the sentences the verdict says about the answers (findings, exemptions,
+//! condition hints), which may quote what was typed (a length, a flaw note, a reference): a form
+//! that kept the last full verdict needs a new one exactly when the compact verdict changes or
+//! the day and time of receipt it shows do.
 
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
+use crate::model::Text;
 use crate::submission::MaterialStatus;
-use crate::verdict::{Applies, FindingCode, Outcome, PledgeBlock, Target, Verdict};
+use crate::verdict::{Applies, FindingCode, Normalized, Outcome, PledgeBlock, Target, Verdict};
 
 /// The compact verdict (`checkCompact`).
 #[derive(Debug, Clone, Serialize)]
@@ -23,6 +30,10 @@ pub struct CompactVerdict {
     pub fields: Vec<CompactField>,
     pub materials: Vec<CompactMaterial>,
     pub pledge: CompactPledge,
+    /// A fingerprint (16 hex digits of SHA-256) of the full verdict's sentences about the answers:
+    /// every finding's message, every exemption's message and the checklist's condition hints,
+    /// in order (`words_fingerprint`). Equal fingerprints: the same words.
+    pub words: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -40,6 +51,12 @@ pub struct CompactField {
     pub applies: Applies,
     pub required: bool,
     pub ok: bool,
+    /// The value as the engine read it, when that differs from what was typed (as in the full
+    /// verdict's checklist): the page shows it back, so a keystroke that changes it needs the
+    /// full verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional, type = "string | number"))]
+    pub normalized: Option<Normalized>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -63,7 +80,28 @@ pub struct CompactPledge {
 
 /// The compact form of a verdict (its notice is not read).
 pub fn compact(verdict: Verdict) -> CompactVerdict {
+    let words = words_fingerprint(
+        [
+            verdict.findings.iter().map(|f| Some(&f.message)).collect(),
+            verdict.exempt.iter().map(|e| Some(&e.message)).collect(),
+            verdict
+                .checklist
+                .fields
+                .iter()
+                .map(|f| f.hint.as_ref())
+                .collect(),
+            verdict
+                .checklist
+                .materials
+                .iter()
+                .map(|m| m.hint.as_ref())
+                .collect(),
+        ]
+        .iter()
+        .map(Vec::as_slice),
+    );
     CompactVerdict {
+        words,
         outcome: verdict.outcome,
         version: verdict.version,
         rules_digest: verdict.rules_digest,
@@ -85,6 +123,7 @@ pub fn compact(verdict: Verdict) -> CompactVerdict {
                 applies: f.applies,
                 required: f.required,
                 ok: f.ok,
+                normalized: f.normalized,
             })
             .collect(),
         materials: verdict
@@ -103,5 +142,65 @@ pub fn compact(verdict: Verdict) -> CompactVerdict {
             signed: verdict.pledge.signed,
             blocked_by: verdict.pledge.blocked_by,
         },
+    }
+}
+
+/// 16 hex digits of SHA-256 over lists of optional texts: each list, then each entry (absent or
+/// its zh and en, length-prefixed), so no two different sequences give the same input.
+pub fn words_fingerprint<'a>(lists: impl IntoIterator<Item = &'a [Option<&'a Text>]>) -> String {
+    let mut hasher = Sha256::new();
+    for list in lists {
+        hasher.update((list.len() as u64).to_le_bytes());
+        for text in list {
+            match text {
+                None => hasher.update([0u8]),
+                Some(t) => {
+                    hasher.update([1u8]);
+                    for part in [&t.zh, &t.en] {
+                        hasher.update((part.len() as u64).to_le_bytes());
+                        hasher.update(part.as_bytes());
+                    }
+                }
+            }
+        }
+    }
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    hasher.finalize()[..8]
+        .iter()
+        .flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xf)]])
+        .map(char::from)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(zh: &str, en: &str) -> Text {
+        Text {
+            zh: zh.to_string(),
+            en: en.to_string(),
+        }
+    }
+
+    #[test]
+    fn words_differ_with_any_text_or_its_place() {
+        let (a, b, ab) = (
+            t("缺章", "no seal"),
+            t("缺", "no"),
+            t("缺章缺", "no sealno"),
+        );
+        let of = |lists: &[&[Option<&Text>]]| words_fingerprint(lists.iter().copied());
+        let base = of(&[&[Some(&a)], &[]]);
+        assert_eq!(base.len(), 16);
+        assert_eq!(base, of(&[&[Some(&a)], &[]]));
+        assert_ne!(base, of(&[&[Some(&b)], &[]]), "another note");
+        assert_ne!(base, of(&[&[], &[Some(&a)]]), "another list");
+        assert_ne!(base, of(&[&[Some(&a), None], &[]]), "an absent hint counts");
+        assert_ne!(
+            of(&[&[Some(&ab), Some(&b)]]),
+            of(&[&[Some(&a), Some(&b)]]),
+            "lengths keep entries apart"
+        );
     }
 }

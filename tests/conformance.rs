@@ -141,7 +141,8 @@ pub fn run_compact(engine: &Engine, case: &Value) -> Option<String> {
 }
 
 /// The compact verdict is the full verdict's projection: the same outcome, findings (code and
-/// target, in order), checklist flags and pledge availability; an error is the same error.
+/// target, in order), checklist flags (and the values read differently, `normalized`), pledge
+/// availability and the fingerprint of its words; an error is the same error.
 fn check_compact(name: &str, full: &Value, compact: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     let mut same = |what: &str, a: Value, b: Value| {
@@ -161,9 +162,11 @@ fn check_compact(name: &str, full: &Value, compact: &Value) -> Vec<String> {
             items
                 .iter()
                 .map(|item| {
+                    // A key the verdict leaves out (`normalized` when nothing was read
+                    // differently) is left out of the compact form too.
                     let object: serde_json::Map<String, Value> = keys
                         .iter()
-                        .map(|k| (k.to_string(), item[*k].clone()))
+                        .filter_map(|k| item.get(*k).map(|v| (k.to_string(), v.clone())))
                         .collect();
                     Value::Object(object)
                 })
@@ -189,7 +192,7 @@ fn check_compact(name: &str, full: &Value, compact: &Value) -> Vec<String> {
         "fields",
         pick(
             &full["checklist"]["fields"],
-            &["id", "applies", "required", "ok"],
+            &["id", "applies", "required", "ok", "normalized"],
         ),
         compact["fields"].clone(),
     );
@@ -200,6 +203,34 @@ fn check_compact(name: &str, full: &Value, compact: &Value) -> Vec<String> {
             &["id", "applies", "status", "ok"],
         ),
         compact["materials"].clone(),
+    );
+    // The fingerprint of the words: recomputed from the full verdict's texts.
+    let texts = |list: &Value, key: &str| -> Vec<Option<qiquan::model::Text>> {
+        let items = list.as_array().cloned().unwrap_or_default();
+        items
+            .iter()
+            .map(|item| {
+                item.get(key)
+                    .and_then(|t| serde_json::from_value(t.clone()).ok())
+            })
+            .collect()
+    };
+    let lists = [
+        texts(&full["findings"], "message"),
+        texts(&full["exempt"], "message"),
+        texts(&full["checklist"]["fields"], "hint"),
+        texts(&full["checklist"]["materials"], "hint"),
+    ];
+    let refs: Vec<Vec<Option<&qiquan::model::Text>>> = lists
+        .iter()
+        .map(|l| l.iter().map(Option::as_ref).collect())
+        .collect();
+    same(
+        "words",
+        Value::String(qiquan::compact::words_fingerprint(
+            refs.iter().map(Vec::as_slice),
+        )),
+        compact["words"].clone(),
     );
     same(
         "pledge",

@@ -178,3 +178,28 @@ export async function fill(page, fieldId, value) {
 export async function settle(page) {
   await page.waitForFunction(() => !document.body.dataset.checking, null, { timeout: 5000 });
 }
+
+/**
+ * Counts the engine's checks a page makes: `/pkg/qiquan.js` is served as a module that re-exports
+ * the real one (`/pkg/qiquan.js?real`) with `checkJson`/`check` (the full verdict) and
+ * `checkCompact` wrapped to count their calls in `window.__checks`. Call before the page loads;
+ * read with `checkCounts(page)`. The page cannot tell: it imports the same exports.
+ */
+export async function countChecks(target) {
+  await target.route('**/pkg/qiquan.js', (route) => route.fulfill({
+    contentType: 'text/javascript',
+    body: `import init, * as real from '/pkg/qiquan.js?real';
+export * from '/pkg/qiquan.js?real';
+export default init;
+const n = () => (window.__checks ??= { full: 0, compact: 0 });
+export const checkJson = (...a) => { n().full++; return real.checkJson(...a); };
+export const check = (...a) => { n().full++; return real.check(...a); };
+export const checkCompact = real.checkCompact ? (...a) => { n().compact++; return real.checkCompact(...a); } : undefined;
+`,
+  }));
+}
+
+/** `{ full, compact }`: the checks counted since the page loaded (see countChecks). */
+export async function checkCounts(page) {
+  return page.evaluate(() => ({ full: 0, compact: 0, ...(window.__checks ?? {}) }));
+}

@@ -5,12 +5,13 @@ import { h, clear, $ } from './dom';
 import { loadEngine, nowInChina, type Engine } from './engine';
 import { initLang, onLangChange, t, tx, engineLabels, fmtDate, fmtDateTime, getLang } from './i18n';
 import {
-  renderHeader, renderField, materialTags, materialDetails, buildSubmission, checkStable,
+  renderHeader, renderField, materialTags, materialDetails, buildSubmission,
   applyChecklist, renderErrorSummary, renderOutcome, renderDates, renderPledge, renderFindingsList,
   matterIntro, focusTarget, setText, showNormalised, flushChecks, type Value,
 } from './ui';
 import { printReceipt } from './print';
 import { renderFinder } from './finder';
+import { Rechecker } from './recheck';
 import type { Text, Receipt, Finding, ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Verdict } from './types';
 import { createApplication, submitDraft, uploadWithRetry, numberedVerdict, newKey, RegisterFailure, type Application, type UploadState } from './register';
 /** The upload and registration words (kept beside the code that uses them). */
@@ -41,6 +42,8 @@ const say = (text: Text, vars: Record<string, string | number>) =>
 interface State {
   /** Null until the wasm engine has arrived (the questions may already be on screen). */
   engine: Engine | null;
+  /** Per keystroke the compact check; the full verdict when its words would change. */
+  checker: Rechecker | null;
   matters: MatterSummary[];
   matterId: string;
   def: MatterDef | null;
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
   const draft = loadDraft();
   const want = fromUrl ?? draft?.matterId ?? null;
   S = {
-    engine: null, matters: [], matterId: '', def: null, kind: 'enterprise_legal_person', values: {}, materials: {},
+    engine: null, checker: null, matters: [], matterId: '', def: null, kind: 'enterprise_legal_person', values: {}, materials: {},
     files: {}, pledgeSigned: false, verdict: null, verdictJson: null, touched: new Set(), showAll: false,
     server: null, submitting: false, started: false, picking: false, restored: false, idemKey: '',
     fileObjs: {}, uploads: {}, draft: null, app: null, appDoc: null, registerError: null,
@@ -128,6 +131,7 @@ async function main(): Promise<void> {
     return;
   }
   S.engine = engine;
+  S.checker = new Rechecker(engine);
   S.matters = engine.matters();
   if (await Promise.race([early, Promise.resolve(false)]) && S.def && S.matterId === want) {
     completeForm();
@@ -179,31 +183,29 @@ function selectMatter(id: string): void {
   S.verdict = null; S.verdictJson = null; S.touched = new Set(); S.showAll = false; S.server = null;
   S.started = false; S.idemKey = ''; S.restored = false;
   S.fileObjs = {}; S.uploads = {}; S.draft = null; S.app = null; S.appDoc = null; S.registerError = null;
+  S.checker?.reset();
   if (S.def) runCheck();
   renderAll();
 }
 
-function runCheck(): void {
-  const engine = S.engine;
-  if (!S.def || !engine) return;
+/**
+ * Re-checks the answers. `typed`: a keystroke into that field (the compact check first; the full
+ * verdict only when its words would change); otherwise the full check.
+ */
+function runCheck(typed: string | null = null): void {
+  const checker = S.checker;
+  if (!S.def || !checker) return;
   const receivedAt = nowInChina();
-  let json: string | null = null;
-  const run = (hidden: { fields: Set<string>; materials: Set<string> }, signed: boolean) => {
-    const r = engine.check(S.matterId, buildSubmission({
+  const r = checker.run({
+    matterId: S.matterId, signed: S.pledgeSigned, previous: S.verdict, typed,
+    build: (hidden, signed) => buildSubmission({
       kind: S.kind, channel: 'online', receivedAt, values: S.values, materials: S.materials,
       pledgeSigned: signed, hiddenFields: hidden.fields, hiddenMaterials: hidden.materials,
-    }));
-    json = r.json;
-    return r.verdict;
-  };
-  let v = checkStable((hidden) => run(hidden, S.pledgeSigned), S.verdict);
-  if (S.pledgeSigned && !v.pledge.would_accept) {
-    // The offer is gone (something else changed): the signature no longer applies.
-    S.pledgeSigned = false;
-    v = checkStable((hidden) => run(hidden, false), v);
-  }
-  S.verdict = v;
-  S.verdictJson = json;
+    }),
+  });
+  S.pledgeSigned = r.signed;
+  S.verdict = r.verdict;
+  S.verdictJson = r.json;
 }
 
 function currentSubmission() {
@@ -217,13 +219,13 @@ function currentSubmission() {
   });
 }
 
-function onChange(id: string | null, settled = true): void {
+function onChange(id: string | null, settled = true, keystroke = false): void {
   if (accepted()) return;
   if (id && settled) S.touched.add(id);
   S.started = true;
   // Another answer is another application body: the next submit gets a new key.
   S.server = null; S.idemKey = ''; S.app = null; S.appDoc = null; S.registerError = null;
-  runCheck();
+  runCheck(keystroke ? id : null);
   update();
   saveDraft();
 }

@@ -4,9 +4,10 @@ import { h, clear, $ } from './dom';
 import { loadEngine, nowInChina, type Engine } from './engine';
 import { initLang, onLangChange, t, tx, engineLabels, getLang } from './i18n';
 import {
-  renderHeader, renderField, materialTags, requirementText, buildSubmission, checkStable, applyChecklist,
+  renderHeader, renderField, materialTags, requirementText, buildSubmission, applyChecklist,
   renderErrorSummary, renderOutcome, renderDates, renderPledge, matterIntro, flushChecks, type Value,
 } from './ui';
+import { Rechecker } from './recheck';
 import { printDocs, docsFor, type DocPart } from './print';
 import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, Submission, Text, Verdict } from './types';
 import { createApplication, numberedVerdict, newKey, RegisterFailure, type Application } from './register';
@@ -15,6 +16,8 @@ type Received = 'original' | 'copy' | 'original_and_copy' | 'flawed' | 'missing'
 
 interface State {
   engine: Engine;
+  /** Per keystroke the compact check; the full verdict when its words would change. */
+  checker: Rechecker;
   matters: MatterSummary[];
   matterId: string;
   def: MatterDef | null;
@@ -141,7 +144,7 @@ async function main(): Promise<void> {
     return;
   }
   S = {
-    engine, matters: engine.matters(), matterId: '', def: null, kind: 'enterprise_legal_person', badCredit: false,
+    engine, checker: new Rechecker(engine), matters: engine.matters(), matterId: '', def: null, kind: 'enterprise_legal_person', badCredit: false,
     values: {}, received: {}, notes: {}, refs: {}, copies: {}, pledgeSigned: false, verdict: null, touched: new Set(),
     submission: null, recorded: null,
   };
@@ -206,6 +209,7 @@ function selectMatter(id: string): void {
   S.def = id ? S.engine.matter(id) : null;
   S.kind = S.def?.applicant_kinds[0] ?? 'enterprise_legal_person';
   S.badCredit = false; S.values = {}; S.received = {}; S.notes = {}; S.refs = {}; S.copies = {}; S.pledgeSigned = false; S.verdict = null; S.touched = new Set();
+  S.checker.reset();
   if (S.def) runCheck();
   renderAll();
 }
@@ -225,25 +229,47 @@ function materialsSubmission(): Record<string, MaterialSubmission> {
   return out;
 }
 
-function runCheck(): void {
+/**
+ * Re-checks what was recorded. `typed`: a keystroke into that field or material's note, number
+ * of copies or reference (the compact check first; the full verdict only when its words would
+ * change); otherwise the full check.
+ */
+function runCheck(typed: string | null = null): void {
   if (!S.def) return;
   const receivedAt = nowInChina();
-  const run = (hidden: { fields: Set<string>; materials: Set<string> }, signed: boolean) => {
-    S.submission = buildSubmission({
+  const r = S.checker.run({
+    matterId: S.matterId, signed: S.pledgeSigned, previous: S.verdict, typed,
+    build: (hidden, signed) => buildSubmission({
       kind: S.kind, badCredit: S.badCredit, channel: 'window', receivedAt, values: S.values,
       materials: materialsSubmission(), pledgeSigned: signed, hiddenFields: hidden.fields, hiddenMaterials: hidden.materials,
-    });
-    return S.engine.check(S.matterId, S.submission).verdict;
-  };
-  let v = checkStable((hd) => run(hd, S.pledgeSigned), S.verdict);
-  if (S.pledgeSigned && !v.pledge.would_accept) {
-    S.pledgeSigned = false;
-    v = checkStable((hd) => run(hd, false), v);
-  }
-  S.verdict = v;
+    }),
+  });
+  S.submission = r.submission;
+  S.pledgeSigned = r.signed;
+  S.verdict = r.verdict;
 }
 
-function onChange(id?: string): void { if (id) S.touched.add(id); runCheck(); update(); }
+function onChange(id?: string, _settled = true, keystroke = false): void {
+  if (id) S.touched.add(id);
+  runCheck(keystroke && id ? id : null);
+  update();
+}
+
+/**
+ * A character typed into a material's note, copies or reference: the compact check first (at
+ * once, as before issue 17; the fields' keystrokes wait for the painted frame, see afterPaint).
+ */
+function typedInMaterial(id: string): void {
+  runCheck(id);
+  update();
+}
+
+/** Before a document is printed or the answers recorded: the full verdict for exactly them. */
+function fullCheck(): void {
+  flushChecks();
+  runCheck();
+  update();
+}
 
 function renderAll(): void {
   const m = S.def;
@@ -337,14 +363,16 @@ function renderForm(m: MatterDef): HTMLElement[] {
                 oninput: (e: Event) => {
                   const raw = (e.target as HTMLInputElement).value.trim();
                   if (/^\d{1,3}$/.test(raw)) S.copies[x.id] = Number(raw); else delete S.copies[x.id];
-                  onChange();
+                  typedInMaterial(x.id);
                 },
+                onchange: fullCheck,
               })) : null,
             x.sharing && x.sharing.by !== 'none' ? h('div', { class: 'form-group note-group', id: `mrw-${x.id}`, hidden: cur !== 'shared' },
               h('label', { class: 'label label-small', for: `mr-${x.id}` }, tx(engineLabels().window.reference), x.sharing.system ? `（${tx(x.sharing.system)}）` : ''),
               h('input', {
                 type: 'text', class: 'input input-code', id: `mr-${x.id}`, value: S.refs[x.id] ?? '',
-                oninput: (e: Event) => { S.refs[x.id] = (e.target as HTMLInputElement).value; onChange(); },
+                oninput: (e: Event) => { S.refs[x.id] = (e.target as HTMLInputElement).value; typedInMaterial(x.id); },
+                onchange: fullCheck,
               })) : null,
             h('div', { class: 'form-group note-group', id: `mnw-${x.id}`, hidden: cur !== 'flawed' },
               h('label', { class: 'label label-small', for: noteId }, t('flawNote')),
@@ -355,8 +383,9 @@ function renderForm(m: MatterDef): HTMLElement[] {
                   const val = (e.target as HTMLInputElement).value;
                   S.notes[x.id] = val;
                   noteCount(x.id, val);
-                  onChange();
+                  typedInMaterial(x.id);
                 },
+                onchange: fullCheck,
               }),
               h('p', { class: 'hint char-count', id: `mnc-${x.id}` }, t('maxLength', { n: NOTE_MAX })))));
       }))),
@@ -398,16 +427,16 @@ function renderPrintActions(v: Verdict): void {
     h('button', {
       type: 'button', class: 'button', id: 'print',
       'data-docs': parts.join(' '), 'data-doc-kind': v.notice.kind,
-      onclick: () => { flushChecks(); printDocs($('#print-root'), doc()); },
+      onclick: () => { fullCheck(); printDocs($('#print-root'), doc()); },
     }, parts.length > 1 ? `${t('printAll')}（${parts.map(title).join('、')}）` : `${t('print')}${getLang() === 'en' ? ' ' : ''}${title(parts[0])}`),
     parts.length > 1
       ? h('div', { class: 'print-one' }, parts.map((p) => h('button', {
           type: 'button', class: 'button button-secondary', id: `print-${p}`,
-          onclick: () => { flushChecks(); printDocs($('#print-root'), doc(), [p]); },
+          onclick: () => { fullCheck(); printDocs($('#print-root'), doc(), [p]); },
         }, `${t('printOnly')}${title(p)}`)))
       : null,
     ' ',
-    h('button', { type: 'button', class: 'button button-secondary', id: 'record', onclick: () => { flushChecks(); void recordApplication(); } }, tx(HO.record)),
+    h('button', { type: 'button', class: 'button button-secondary', id: 'record', onclick: () => { fullCheck(); void recordApplication(); } }, tx(HO.record)),
     recordPanel());
 }
 

@@ -71,10 +71,19 @@ export class Engine {
    * when text is shown. Null when the module has no compact check.
    */
   compact(matterId: string, submission: Submission): CompactVerdict | null {
+    return this.compactChecked(matterId, submission)?.compact ?? null;
+  }
+
+  /**
+   * The compact check with its exact bytes: two checks whose bytes are equal say the same words
+   * (`words` fingerprints the full verdict's sentences). Null when the module has none.
+   */
+  compactChecked(matterId: string, submission: Submission): { compact: CompactVerdict; json: string } | null {
     if (!this.m.checkCompact) return null;
-    const parsed = JSON.parse(this.m.checkCompact(matterId, JSON.stringify(submission)));
+    const json = this.m.checkCompact(matterId, JSON.stringify(submission));
+    const parsed = JSON.parse(json);
     if (isError(parsed)) throw new EngineFailure(parsed);
-    return parsed as CompactVerdict;
+    return { compact: parsed as CompactVerdict, json };
   }
 
   labels(): Labels {

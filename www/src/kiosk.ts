@@ -6,9 +6,10 @@ import { loadEngine, nowInChina, type Engine } from './engine';
 import { initLang, t, tx, engineLabels, fmtDateTime } from './i18n';
 import { pinyinInitials, sortedByName } from './finder';
 import {
-  renderField, materialTags, requirementText, buildSubmission, checkStable, applyChecklist,
+  renderField, materialTags, requirementText, buildSubmission, applyChecklist,
   renderOutcome, renderDates, renderPledge, renderFindingsList, flushChecks, type Value,
 } from './ui';
+import { Rechecker } from './recheck';
 import type { ApplicantKind, FieldDef, MaterialSubmission, MatterDef, MatterSummary, Submission, Verdict } from './types';
 
 const K = {
@@ -53,6 +54,8 @@ const K = {
 
 interface State {
   engine: Engine;
+  /** Per keystroke the compact check; the full verdict when its words would change. */
+  checker: Rechecker;
   matters: MatterSummary[];
   screen: 'home' | 'form' | 'result';
   matterId: string;
@@ -85,7 +88,7 @@ async function main(): Promise<void> {
     console.error(e);
     return;
   }
-  S = { engine, matters: engine.matters(), screen: 'home', matterId: '', def: null, kind: 'natural_person', values: {}, materials: {}, pledgeSigned: false, verdict: null, submission: null, handover: null };
+  S = { engine, checker: new Rechecker(engine), matters: engine.matters(), screen: 'home', matterId: '', def: null, kind: 'natural_person', values: {}, materials: {}, pledgeSigned: false, verdict: null, submission: null, handover: null };
   render();
   startIdleWatch();
   window.addEventListener('online', renderOfflineBanner);
@@ -112,6 +115,7 @@ function renderOfflineBanner(): void {
 function resetAll(): void {
   (document.getElementById('leave-dialog') as HTMLDialogElement | null)?.close();
   S.screen = 'home'; S.matterId = ''; S.def = null; S.values = {}; S.materials = {}; S.pledgeSigned = false; S.verdict = null; S.submission = null; S.handover = null;
+  S.checker.reset();
   render();
   window.scrollTo(0, 0);
 }
@@ -121,6 +125,7 @@ function selectMatter(id: string): void {
   S.def = S.engine.matter(id);
   S.kind = S.def.applicant_kinds[0];
   S.values = {}; S.materials = {}; S.pledgeSigned = false; S.verdict = null;
+  S.checker.reset();
   S.screen = 'form';
   runCheck();
   render();
@@ -128,22 +133,26 @@ function selectMatter(id: string): void {
   poke();
 }
 
-function runCheck(): void {
+/**
+ * Re-checks the answers. `typed`: a keystroke into that field (the compact check first; the full
+ * verdict only when its words would change); otherwise the full check.
+ */
+function runCheck(typed: string | null = null): void {
   if (!S.def) return;
   const receivedAt = nowInChina();
-  const run = (hd: { fields: Set<string>; materials: Set<string> }, signed: boolean) => {
-    S.submission = buildSubmission({
+  const r = S.checker.run({
+    matterId: S.matterId, signed: S.pledgeSigned, previous: S.verdict, typed,
+    build: (hd, signed) => buildSubmission({
       kind: S.kind, channel: 'kiosk', receivedAt, values: S.values, materials: S.materials, pledgeSigned: signed,
       hiddenFields: hd.fields, hiddenMaterials: hd.materials,
-    });
-    return S.engine.check(S.matterId, S.submission).verdict;
-  };
-  let v = checkStable((hd) => run(hd, S.pledgeSigned), S.verdict);
-  if (S.pledgeSigned && !v.pledge.would_accept) { S.pledgeSigned = false; v = checkStable((hd) => run(hd, false), v); }
-  S.verdict = v;
+    }),
+  });
+  S.submission = r.submission;
+  S.pledgeSigned = r.signed;
+  S.verdict = r.verdict;
 }
 
-function onChange(): void { runCheck(); update(); }
+function onChange(id?: string, _settled = true, keystroke = false): void { runCheck(keystroke && id ? id : null); update(); }
 
 /* ---------- screens ---------- */
 
@@ -212,7 +221,7 @@ function render(): void {
         }))),
       h('div', { class: 'kiosk-footer' },
         h('div', { id: 'outcome' }),
-        h('button', { type: 'button', class: 'button button-large', id: 'see-result', onclick: () => { flushChecks(); S.screen = 'result'; render(); window.scrollTo(0, 0); } }, K.seeResult)));
+        h('button', { type: 'button', class: 'button button-large', id: 'see-result', onclick: () => { flushChecks(); runCheck(); S.screen = 'result'; render(); window.scrollTo(0, 0); } }, K.seeResult)));
     update();
     return;
   }

@@ -48,9 +48,10 @@ export interface FieldHooks {
   values: Record<string, Value>;
   /**
    * `settled` false: the person is still typing an identifier that is not complete yet, so its
-   * problems wait (until it is complete or the field is left).
+   * problems wait (until it is complete or the field is left). `keystroke` true: a character
+   * typed (the page may run the compact check first); false: a choice made or the field left.
    */
-  onChange: (id: string, settled?: boolean) => void;
+  onChange: (id: string, settled?: boolean, keystroke?: boolean) => void;
   /** Touch screens keep every option a large radio button (default: lists of 5+ become a select). */
   radiosOnly?: boolean;
 }
@@ -151,7 +152,7 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
     if (val === '') delete hooks.values[f.id]; else hooks.values[f.id] = val;
     const need = COMPLETE_AT[f.type];
     const settled = need === undefined || input.value.replace(/[\s-]/g, '').length >= need;
-    afterPaint(f.id, () => { showLimit(); hooks.onChange(f.id, settled); });
+    afterPaint(f.id, () => { showLimit(); hooks.onChange(f.id, settled, true); });
   });
   input.addEventListener('change', () => { flushChecks(); set(raw(), true); });
   showLimit();
@@ -245,39 +246,6 @@ export function buildSubmission(args: {
     materials,
     pledge_signed: args.pledgeSigned,
   };
-}
-
-/** What the verdict says does not apply: those answers are not sent (they would be stale). */
-export function hiddenSets(v: Verdict | null): { fields: Set<string>; materials: Set<string> } {
-  return {
-    fields: new Set((v?.checklist.fields ?? []).filter((f) => f.applies === false).map((f) => f.id)),
-    materials: new Set((v?.checklist.materials ?? []).filter((m) => m.applies === false).map((m) => m.id)),
-  };
-}
-
-/**
- * Checks until what applies stops changing: a hidden field's answer is not sent, which may in turn
- * change what applies. The engine decides every step; this only feeds its answer back.
- */
-export function checkStable(
-  run: (hidden: { fields: Set<string>; materials: Set<string> }) => Verdict,
-  previous: Verdict | null,
-): Verdict {
-  let hidden = hiddenSets(previous);
-  let v = run(hidden);
-  for (let i = 0; i < 4; i++) {
-    const next = hiddenSets(v);
-    if (sameSet(next.fields, hidden.fields) && sameSet(next.materials, hidden.materials)) break;
-    hidden = next;
-    v = run(hidden);
-  }
-  return v;
-}
-
-function sameSet(a: Set<string>, b: Set<string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const x of a) if (!b.has(x)) return false;
-  return true;
 }
 
 /* ---------- applying a verdict to the form ---------- */
