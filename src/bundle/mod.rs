@@ -271,20 +271,6 @@ impl Bundle {
         };
         only_errors(compile(sources, Validation::Types, Some(&prepared)))
     }
-
-    /// As [`Bundle::compile_with_json_forms`], under a digest given by the caller (a signed
-    /// bundle's manifest, which may be loaded in part: the digest covers all of its files).
-    pub fn compile_with_digest(
-        sources: &[SourceFile],
-        json_forms: &BTreeMap<&str, &str>,
-        digest: &str,
-    ) -> Result<Bundle, Vec<Diagnostic>> {
-        let prepared = Prepared {
-            parsed: json_forms.clone(),
-            digest: Some(digest),
-        };
-        only_errors(compile(sources, Validation::Types, Some(&prepared)))
-    }
 }
 
 fn only_errors(
