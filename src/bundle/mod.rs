@@ -232,7 +232,9 @@ impl Bundle {
             .iter()
             .cloned()
             .partition(|f| matches!(kind_of(&f.source.path), Some(Kind::Matter)));
-        let Some(matters) = lazy::pending_slots(matter_files).filter(|m| !m.is_empty()) else {
+        // (No matter file at all is a signed bundle's calendar and centre, loaded before any
+        // matter's files: they compile alone. Rules linted whole always have matters.)
+        let Some(matters) = lazy::pending_slots(matter_files) else {
             return everything(&files);
         };
         let sources: Vec<SourceFile> = others.iter().map(|f| f.source.clone()).collect();
