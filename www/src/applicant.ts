@@ -331,7 +331,7 @@ function renderMatterPick(): void {
     return;
   }
   clear(el,
-    renderFinder({ matters: S.matters, current: S.matterId, keywords: materialWords, onPick: askToSwitch }),
+    renderFinder({ matters: S.matters, current: S.matterId, keywords: materialWords, prepare: () => S.engine!.prepareAll(), onPick: askToSwitch }),
     h('div', { id: 'switch-confirm', class: 'inset inset-warn', role: 'alert', hidden: true }),
     S.def ? h('button', {
       type: 'button', class: 'button button-link', id: 'keep-matter',

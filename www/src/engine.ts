@@ -44,6 +44,11 @@ export class Engine {
     return this.rules.has(id);
   }
 
+  /** Loads every matter's rules (the finder searches their material names). */
+  prepareAll(): Promise<void> {
+    return this.rules.needAll();
+  }
+
   /** Loads a matter's rules (its files, verified) before matter() or check() asks for it. */
   async prepare(id: string): Promise<void> {
     try {

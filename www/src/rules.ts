@@ -130,5 +130,17 @@ export class Rules {
     this.loaded.add(key);
   }
 
+  /** Loads every matter's files (the finder's search by material name). */
+  async needAll(): Promise<void> {
+    const entries = this.manifest.files.filter((f) => !this.loadedFiles.has(f.sha256));
+    if (entries.length > 0) {
+      const texts = await Promise.all(entries.map((e) => fileText(this.base, e.sha256)));
+      const answer = this.m.addBundleFiles(texts) as { rules_revision?: unknown; error?: unknown };
+      if (!answer || answer.error || typeof answer.rules_revision !== 'string') refused(answer);
+      for (const e of entries) this.loadedFiles.add(e.sha256);
+    }
+    for (const m of this.manifest.matters) this.loaded.add(m.id);
+  }
+
   private loadedFiles = new Set<string>();
 }
