@@ -74,11 +74,24 @@ page_opt_level="${QIQUAN_PAGE_OPT_LEVEL:-s}"
 build_module wasm pkg "$page_opt_level"
 # The rules the page module loads (it has none built in): the same files, checked by the same
 # compiler (`qiquan bundle` refuses rules that do not lint clean).
-if [[ -n "${QIQUAN_BIN:-}" ]]; then
-    "$QIQUAN_BIN" bundle rules > pkg/rules.json
-else
-    "${native_env[@]}" cargo run -q --bin qiquan -- bundle rules > pkg/rules.json
-fi
+qiquan() {
+    if [[ -n "${QIQUAN_BIN:-}" ]]; then "$QIQUAN_BIN" "$@"; else "${native_env[@]}" cargo run -q --bin qiquan -- "$@"; fi
+}
+qiquan bundle rules > pkg/rules.json
+# The signed bundle the pages load when they are served without the server (vite dev/preview,
+# a static host; www/src/rules.ts tries /v1/rules/ first): signed with a key made for this
+# build only (its secret is thrown away) and its public key in pkg/rules/keys.json, beside it.
+# A static deployment publishes its centre's own bundle there instead (docs/bundles.md).
+key_dir="$(mktemp -d)"
+trap 'rm -rf "$key_dir"' EXIT
+qiquan keygen --out "$key_dir/key" 2> /dev/null
+revision="static-$(find rules -name '*.toml' -not -path 'rules/schema/*' | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-12)"
+qiquan bundle --sign "$key_dir/key" --revision "$revision" --out pkg/rules rules > /dev/null
+python3 - "$key_dir/key" > pkg/rules/keys.json <<'PY'
+import json, sys
+key = json.load(open(sys.argv[1]))
+print(json.dumps({"keys": [{"key_id": key["key_id"], "public_key": key["public_key"]}]}))
+PY
 if [[ "$which" != page ]]; then
     build_module wasm,studio pkg/studio 3
 fi
@@ -113,6 +126,7 @@ cat > pkg/package.json <<EOF
     "qiquan_bg.wasm",
     "qiquan_bg.wasm.d.ts",
     "rules.json",
+    "rules/",
     "studio/",
     "README.md"
   ],

@@ -113,13 +113,11 @@ impl Engine {
             .map_err(rules_invalid)
     }
 
-    /// An engine over a compiled bundle, or the error for its diagnostics.
-    pub(crate) fn from_compiled(
-        compiled: std::result::Result<Bundle, Vec<Diagnostic>>,
-    ) -> Result<Engine> {
-        compiled
-            .map(|bundle| Engine { bundle })
-            .map_err(rules_invalid)
+    /// The same rules named as the signed bundle `revision` (every verdict then says it).
+    pub fn with_revision(self, revision: Option<String>) -> Engine {
+        Engine {
+            bundle: self.bundle.with_revision(revision),
+        }
     }
 
     /// The signed bundle's revision these rules came from (`rules_revision` in verdicts).

@@ -169,6 +169,11 @@ enum Command {
         /// Where the last good bundle is kept (and loaded from at start).
         #[arg(long, default_value = "qiquan-bundle-cache")]
         bundle_cache: PathBuf,
+        /// Without --bundle-url: the key file (`qiquan keygen`) that signs the bundle of the
+        /// server's own rules the pages load (/v1/rules/); default with --dev an ephemeral key,
+        /// else the receipt key (--key).
+        #[arg(long, conflicts_with = "bundle_url")]
+        bundle_sign_key: Option<PathBuf>,
         /// Seconds between polls of --bundle-url.
         #[arg(long, default_value_t = 30)]
         poll_interval: u64,
@@ -487,6 +492,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             bundle_url,
             bundle_key,
             bundle_cache,
+            bundle_sign_key,
             poll_interval,
         } => {
             let seconds = |s: u64| std::time::Duration::from_secs(s.clamp(1, 3600));
@@ -518,6 +524,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                     cache: bundle_cache,
                     interval: std::time::Duration::from_secs(poll_interval.clamp(1, 86_400)),
                 }),
+                bundle_sign_key,
             })?
         }
         Command::Keygen { out, data: true } => {

@@ -412,9 +412,12 @@ pub fn verify_files(manifest: &Manifest, files: &[&[u8]]) -> Result<Vec<Verified
 }
 
 /// The engine over verified files of a manifest (any subset: e.g. the calendar, the centre
-/// and one matter's files), named by the manifest's `rules_digest` and `revision`. When every
-/// file of the manifest is given, the digest is recomputed from the texts and must be the
-/// manifest's (`bundle_digest_mismatch`). Rules with a lint error are refused (`rules_invalid`).
+/// and one matter's files), named by the manifest's `rules_digest` and `revision`. The
+/// manifest's rules were linted clean before they were signed and its signature is verified,
+/// so they compile as [`Engine::from_linted`] does: the calendar and the centre now, each matter
+/// on first use (a matter with an error then answers `rules_invalid`). When every file of the
+/// manifest is given (the server), the digest is recomputed from the texts and must be the
+/// manifest's (`bundle_digest_mismatch`).
 pub fn engine(manifest: &Manifest, files: &[VerifiedFile]) -> Result<Engine> {
     let index = manifest.by_sha();
     let mut by_path: BTreeMap<&str, &VerifiedFile> = BTreeMap::new();
@@ -432,14 +435,19 @@ pub fn engine(manifest: &Manifest, files: &[VerifiedFile]) -> Result<Engine> {
             }
         }
     }
-    let sources: Vec<SourceFile> = by_path
+    let lazy: Vec<crate::bundle::LazyFile> = by_path
         .values()
-        .map(|f| SourceFile {
-            path: f.content.path.clone(),
-            text: f.content.text.clone(),
+        .map(|f| crate::bundle::LazyFile {
+            source: SourceFile {
+                path: f.content.path.clone(),
+                text: f.content.text.clone(),
+            },
+            json: f.content.json.clone().map(std::borrow::Cow::Owned),
+            head: None,
         })
         .collect();
     if by_path.len() == manifest.files.len() {
+        let sources: Vec<SourceFile> = lazy.iter().map(|f| f.source.clone()).collect();
         let digest = crate::bundle::digest(&sources);
         if digest != manifest.rules_digest {
             return Err(Error::new(
@@ -451,14 +459,8 @@ pub fn engine(manifest: &Manifest, files: &[VerifiedFile]) -> Result<Engine> {
             .detail(format!("files: {digest}")));
         }
     }
-    let forms: BTreeMap<&str, &str> = by_path
-        .iter()
-        .filter_map(|(path, f)| Some((*path, f.content.json.as_deref()?)))
-        .collect();
-    Engine::from_compiled(
-        crate::Bundle::compile_with_digest(&sources, &forms, &manifest.rules_digest)
-            .map(|b| b.with_revision(Some(manifest.revision.clone()))),
-    )
+    Engine::from_linted(lazy, &manifest.rules_digest)
+        .map(|engine| engine.with_revision(Some(manifest.revision.clone())))
 }
 
 /// A written bundle: `bundle.json`'s text and each file as `(sha256, bytes)`.

@@ -335,6 +335,24 @@ fn bundle(dir: &Path, key: &Path, revision: &str, phone: &str) -> PathBuf {
     out
 }
 
+/// `/v1/rules/` serves exactly the published bundle (`site`: path → bytes) and the key.
+fn assert_served(replica: &Replica, site: &HashMap<String, Vec<u8>>, public: &str) {
+    let (status, keys) = http(&replica.addr, "GET", "/v1/rules/keys", b"");
+    assert_eq!(status, 200);
+    let keys: Value = serde_json::from_slice(&keys).unwrap();
+    assert_eq!(keys["keys"][0]["public_key"], public);
+    for (path, bytes) in site {
+        let served = match path.strip_prefix("/b/") {
+            Some("bundle.json") => "/v1/rules/bundle.json".to_string(),
+            Some(file) => format!("/v1/rules/{file}"),
+            None => continue,
+        };
+        let (status, body) = http(&replica.addr, "GET", &served, b"");
+        assert_eq!(status, 200, "{served}");
+        assert!(body == *bytes, "{served}: not the published bytes");
+    }
+}
+
 fn refused(replica: &Replica, code: &str) -> u64 {
     let needle = format!("qiquan_bundle_refused_total{{code=\"{code}\"}} ");
     replica
@@ -365,6 +383,9 @@ fn replicas_follow_signed_bundles_refuse_tampered_ones_and_survive_an_outage() {
     assert_eq!(status, 200, "{verdict}");
     assert_eq!(verdict["verdict"]["rules_revision"], "r1");
     let r1_digest = verdict["verdict"]["rules_digest"].clone();
+    // The pages get the verified bundle's exact bytes from the replica, and its keys.
+    let r1_site = site.read().unwrap().clone();
+    assert_served(&a, &r1_site, &public);
 
     // Load on both replicas; a new bundle is published in the middle of it.
     let r2 = bundle(&dir, &key, "r2", "0871-65550199");
@@ -473,6 +494,15 @@ fn replicas_follow_signed_bundles_refuse_tampered_ones_and_survive_an_outage() {
         let health = replica.health();
         assert_eq!(health["rules_digest"], verdict["verdict"]["rules_digest"]);
         assert!(replica.metrics().contains("rules_revision=\"r2\""));
+    }
+    // After the swap the pages get r2's bytes; r1's files stay fetchable from the cache.
+    let r2_site = site.read().unwrap().clone();
+    assert_served(&b, &r2_site, &public);
+    for (path, bytes) in &r1_site {
+        if let Some(name) = path.strip_prefix("/b/files/") {
+            let (status, body) = http(&b.addr, "GET", &format!("/v1/rules/files/{name}"), b"");
+            assert_eq!((status, &body), (200, bytes), "{path}");
+        }
     }
 
     // A bundle whose signature does not match its manifest: refused, r2 stays.

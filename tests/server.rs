@@ -291,9 +291,12 @@ fn accepted_submission() -> Value {
     })
 }
 
-/// The verdict digest a client computes with the embedded engine at `instant`.
+/// The verdict digest a client computes at `instant` with the embedded rules under the revision
+/// the server signed them as (the bundle a page loads from `/v1/rules/`).
 fn client_digest(submission: &Value, instant: &str) -> String {
-    let engine = qiquan::Engine::embedded().expect("engine");
+    let embedded = qiquan::Engine::embedded().expect("engine");
+    let revision = qiquan::server::rules::local_revision(embedded.rules_digest());
+    let engine = embedded.clone().with_revision(Some(revision));
     let options = json!({ "received_at": instant }).to_string();
     let verdict = engine
         .check_json(MATTER, &submission.to_string(), Some(&options))
@@ -440,6 +443,103 @@ fn health_matters_and_matter() {
 }
 
 #[test]
+fn the_pages_get_a_signed_bundle_of_the_servers_own_rules() {
+    let server = Server::dev("rules-bundle");
+    let keys = server.get("/v1/rules/keys");
+    assert_eq!(keys.status, 200, "{}", keys.text());
+    conforms(&keys, "/v1/rules/keys", "get");
+    let key = &keys.json()["keys"][0];
+    let trusted = qiquan::signed::TrustedKey::from_hex(key["public_key"].as_str().unwrap())
+        .expect("a valid key");
+    assert_eq!(key["key_id"], trusted.key_id());
+
+    let bundle = server.get("/v1/rules/bundle.json");
+    assert_eq!(bundle.status, 200, "{}", bundle.text());
+    conforms(&bundle, "/v1/rules/bundle.json", "get");
+    assert_eq!(bundle.header("cache-control"), Some("no-cache"));
+    let etag = bundle.header("etag").expect("an ETag").to_string();
+    let manifest = qiquan::signed::open(&bundle.text(), std::slice::from_ref(&trusted))
+        .expect("the envelope verifies with the served key");
+    let embedded = qiquan::Engine::embedded().expect("engine");
+    assert_eq!(manifest.rules_digest, embedded.rules_digest());
+    let revision = qiquan::server::rules::local_revision(embedded.rules_digest());
+    assert_eq!(manifest.revision, revision);
+    assert!(
+        revision.starts_with("local-") && revision.len() == 18,
+        "{revision}"
+    );
+
+    // Revalidation: the same ETag is 304 without a body; another is the bundle again.
+    let again = request(
+        &server.addr,
+        "GET",
+        "/v1/rules/bundle.json",
+        &[("If-None-Match", &etag)],
+        b"",
+    );
+    assert_eq!(again.status, 304);
+    assert_eq!(again.header("etag"), Some(etag.as_str()));
+    assert!(again.body.is_empty());
+    let other = request(
+        &server.addr,
+        "GET",
+        "/v1/rules/bundle.json",
+        &[("If-None-Match", "\"other\"")],
+        b"",
+    );
+    assert_eq!(other.status, 200);
+    assert_eq!(other.body, bundle.body);
+
+    // One matter's files: immutable, the exact bytes the manifest names.
+    let mut files = Vec::new();
+    for entry in manifest.files_for_matter(MATTER) {
+        let file = server.get(&format!("/v1/rules/files/{}.json", entry.sha256));
+        assert_eq!(file.status, 200, "{}", entry.path);
+        conforms(&file, "/v1/rules/files/{file}", "get");
+        assert_eq!(
+            file.header("cache-control"),
+            Some("public, max-age=31536000, immutable")
+        );
+        files.push(qiquan::signed::verify_entry(entry, &file.body).expect("verifies"));
+    }
+    for name in [
+        format!("{}.json", "0".repeat(64)),
+        "x.json".into(),
+        "..%2Fkey".into(),
+    ] {
+        let response = server.get(&format!("/v1/rules/files/{name}"));
+        response.assert_error(404, "not_found");
+        conforms(&response, "/v1/rules/files/{file}", "get");
+    }
+
+    // A page's engine over those files names the revision the server's verdict names, and
+    // gives the same bytes: digest_match.
+    let page = qiquan::signed::engine(&manifest, &files).expect("engine from one matter");
+    let submission = accepted_submission();
+    let instant = "2026-03-02T09:30:00+08:00";
+    let options = json!({ "received_at": instant }).to_string();
+    let verdict = page
+        .check_json(MATTER, &submission.to_string(), Some(&options))
+        .expect("check");
+    let response = server.post_json(
+        &check_path(),
+        &json!({
+            "submission": submission,
+            "client_verdict_digest": qiquan::verdict_digest(&verdict),
+            "client_received_at": instant,
+        }),
+    );
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert_eq!(
+        response.json()["verdict"]["rules_revision"],
+        revision.as_str()
+    );
+    assert_eq!(response.json()["digest_match"], true);
+    let health = server.get("/healthz").json();
+    assert_eq!(health["rules_revision"], revision.as_str());
+}
+
+#[test]
 fn check_uses_the_server_clock_and_signs_nothing() {
     let server = Server::dev("check");
     let submission = accepted_submission();
@@ -477,8 +577,11 @@ fn check_uses_the_server_clock_and_signs_nothing() {
         keys,
         ["digest_match", "verdict", "verdict_digest", "verdict_json"]
     );
-    // The verdict's exact bytes are the engine's, as the CLI and wasm print them.
-    let engine = qiquan::Engine::embedded().expect("engine");
+    // The verdict's exact bytes are the engine's, as the CLI and wasm print them (named by the
+    // revision the server signed its rules as).
+    let embedded = qiquan::Engine::embedded().expect("engine");
+    let revision = qiquan::server::rules::local_revision(embedded.rules_digest());
+    let engine = embedded.clone().with_revision(Some(revision));
     let options = json!({ "received_at": received_at }).to_string();
     assert_eq!(
         engine

@@ -232,7 +232,9 @@ impl Bundle {
             .iter()
             .cloned()
             .partition(|f| matches!(kind_of(&f.source.path), Some(Kind::Matter)));
-        let Some(matters) = lazy::pending_slots(matter_files).filter(|m| !m.is_empty()) else {
+        // (No matter file at all is a signed bundle's calendar and centre, loaded before any
+        // matter's files: they compile alone. Rules linted whole always have matters.)
+        let Some(matters) = lazy::pending_slots(matter_files) else {
             return everything(&files);
         };
         let sources: Vec<SourceFile> = others.iter().map(|f| f.source.clone()).collect();
@@ -268,20 +270,6 @@ impl Bundle {
         let prepared = Prepared {
             parsed: json_forms.clone(),
             digest: None,
-        };
-        only_errors(compile(sources, Validation::Types, Some(&prepared)))
-    }
-
-    /// As [`Bundle::compile_with_json_forms`], under a digest given by the caller (a signed
-    /// bundle's manifest, which may be loaded in part: the digest covers all of its files).
-    pub fn compile_with_digest(
-        sources: &[SourceFile],
-        json_forms: &BTreeMap<&str, &str>,
-        digest: &str,
-    ) -> Result<Bundle, Vec<Diagnostic>> {
-        let prepared = Prepared {
-            parsed: json_forms.clone(),
-            digest: Some(digest),
         };
         only_errors(compile(sources, Validation::Types, Some(&prepared)))
     }

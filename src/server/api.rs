@@ -46,10 +46,13 @@ pub enum ServerErrorCode {
     HeadersTooLarge,
     /// The server is at its connection limit (`--max-connections`); retry later.
     TooManyConnections,
+    /// `--bundle-url` and no verified bundle yet (URL unreachable, no cache): the pages'
+    /// `/v1/rules/bundle.json` answers 503 until one arrives.
+    RulesBundleUnavailable,
 }
 
 impl ServerErrorCode {
-    pub const ALL: [ServerErrorCode; 9] = [
+    pub const ALL: [ServerErrorCode; 10] = [
         Self::NotFound,
         Self::MethodNotAllowed,
         Self::UnsupportedMediaType,
@@ -59,6 +62,7 @@ impl ServerErrorCode {
         Self::UriTooLong,
         Self::HeadersTooLarge,
         Self::TooManyConnections,
+        Self::RulesBundleUnavailable,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +76,7 @@ impl ServerErrorCode {
             Self::UriTooLong => "uri_too_long",
             Self::HeadersTooLarge => "headers_too_large",
             Self::TooManyConnections => "too_many_connections",
+            Self::RulesBundleUnavailable => "rules_bundle_unavailable",
         }
     }
 }

@@ -25,6 +25,7 @@ use http_body_util::{BodyExt, Empty, Limited};
 use hyper_util::rt::TokioIo;
 
 use super::AppState;
+use super::rules::Published;
 use crate::signed::{self, Manifest, ManifestFile, TrustedKey, VerifiedFile};
 use crate::{Engine, Error, ErrorCode, Result};
 
@@ -86,6 +87,8 @@ pub type Counts = Vec<(&'static str, u64)>;
 pub struct Poller {
     url: Uri,
     keys: Vec<TrustedKey>,
+    /// The keys as given (hex), for `/v1/rules/keys`.
+    public_keys: Vec<super::rules::PublicKey>,
     cache: PathBuf,
     pub interval: Duration,
     status: Mutex<Status>,
@@ -104,10 +107,10 @@ fn usage(zh: &str, en: &str) -> Error {
 }
 
 /// A `--bundle-key`: 64 hex digits, or a file holding them (or a `qiquan keygen` key file, of
-/// which only `public_key` is read).
-fn trusted_key(arg: &str) -> Result<TrustedKey> {
+/// which only `public_key` is read); with its hex.
+fn trusted_key(arg: &str) -> Result<(TrustedKey, String)> {
     if let Ok(key) = TrustedKey::from_hex(arg) {
-        return Ok(key);
+        return Ok((key, arg.trim().to_string()));
     }
     let text = std::fs::read_to_string(arg).map_err(|e| {
         usage(
@@ -121,7 +124,8 @@ fn trusted_key(arg: &str) -> Result<TrustedKey> {
         Ok(json) => json["public_key"].as_str().unwrap_or_default().to_string(),
         Err(_) => text.trim().to_string(),
     };
-    TrustedKey::from_hex(&hex).map_err(|e| e.at(arg.to_string()))
+    let key = TrustedKey::from_hex(&hex).map_err(|e| e.at(arg.to_string()))?;
+    Ok((key, hex.trim().to_string()))
 }
 
 impl Poller {
@@ -144,14 +148,19 @@ impl Poller {
                 "--bundle-url needs at least one trusted --bundle-key.",
             ));
         }
-        let keys = config
+        let pairs = config
             .keys
             .iter()
             .map(|k| trusted_key(k))
             .collect::<Result<Vec<_>>>()?;
+        let public_keys = pairs
+            .iter()
+            .map(|(key, hex)| super::rules::PublicKey::of(key, hex))
+            .collect();
         Ok(Poller {
             url,
-            keys,
+            keys: pairs.into_iter().map(|(key, _)| key).collect(),
+            public_keys,
             cache: config.cache.clone(),
             interval: config.interval,
             status: Mutex::new(Status::default()),
@@ -197,8 +206,19 @@ impl Poller {
         });
     }
 
-    /// The last good bundle from the cache directory, verified again, or `None`.
-    pub fn load_cache(&self) -> Option<Engine> {
+    /// The trusted keys, for `/v1/rules/keys`.
+    pub fn public_keys(&self) -> Vec<super::rules::PublicKey> {
+        self.public_keys.clone()
+    }
+
+    /// Where the cache keeps the file with this SHA-256.
+    pub fn cached_path(&self, sha256: &str) -> PathBuf {
+        self.cache.join("files").join(format!("{sha256}.json"))
+    }
+
+    /// The last good bundle from the cache directory, verified again, and its bytes to serve;
+    /// or `None`.
+    pub fn load_cache(&self) -> Option<(Engine, Published)> {
         let text = std::fs::read_to_string(self.cache.join("bundle.json")).ok()?;
         let loaded = signed::open(&text, &self.keys).and_then(|manifest| {
             let files = manifest
@@ -206,17 +226,18 @@ impl Poller {
                 .iter()
                 .map(|entry| self.cached_file(entry).ok_or_else(|| missing(entry)))
                 .collect::<Result<Vec<_>>>()?;
-            signed::engine(&manifest, &files)
+            let engine = signed::engine(&manifest, &verified(&files))?;
+            Ok((engine, published(&text, &files)))
         });
         match loaded {
-            Ok(engine) => {
+            Ok((engine, published)) => {
                 tracing::info!(
                     revision = engine.rules_revision(),
                     rules_digest = engine.rules_digest(),
                     cache = %self.cache.display(),
                     "bundle loaded from the cache"
                 );
-                Some(engine)
+                Some((engine, published))
             }
             Err(error) => {
                 tracing::warn!(code = error.code.as_str(), %error, "cached bundle not usable");
@@ -225,15 +246,14 @@ impl Poller {
         }
     }
 
-    fn cached_file(&self, entry: &ManifestFile) -> Option<VerifiedFile> {
+    fn cached_file(&self, entry: &ManifestFile) -> Option<FileBytes> {
         let bytes = std::fs::read(self.file_path(entry)).ok()?;
-        signed::verify_entry(entry, &bytes).ok()
+        let file = signed::verify_entry(entry, &bytes).ok()?;
+        Some((file, Bytes::from(bytes)))
     }
 
     fn file_path(&self, entry: &ManifestFile) -> PathBuf {
-        self.cache
-            .join("files")
-            .join(format!("{}.json", entry.sha256))
+        self.cached_path(&entry.sha256)
     }
 
     /// One poll: fetch, verify, compile, cache and swap. Never fails: the result is recorded.
@@ -305,7 +325,7 @@ impl Poller {
         let manifest = Arc::new(manifest);
         let compiled = {
             let manifest = manifest.clone();
-            let files = files.clone();
+            let files = verified(&files);
             tokio::task::spawn_blocking(move || signed::engine(&manifest, &files))
                 .await
                 .map_err(|e| Refusal::Unreachable(e.to_string()))??
@@ -318,12 +338,12 @@ impl Poller {
             files = files.len(),
             "bundle verified; now serving it"
         );
-        state.set_engine(Arc::new(compiled));
+        state.set_rules(Arc::new(compiled), published(&text, &files));
         Ok(Some(revision))
     }
 
     /// Every file of the manifest: from the cache when there and intact, else fetched.
-    async fn files(&self, manifest: &Manifest) -> std::result::Result<Vec<VerifiedFile>, Refusal> {
+    async fn files(&self, manifest: &Manifest) -> std::result::Result<Vec<FileBytes>, Refusal> {
         let mut files = Vec::with_capacity(manifest.files.len());
         let mut wanted = Vec::new();
         for entry in &manifest.files {
@@ -340,9 +360,9 @@ impl Poller {
                 set.spawn(async move {
                     // (A file longer than its entry is read to the file limit and refused by size.)
                     match fetch(&uri, None, signed::MAX_FILE_BYTES).await {
-                        Ok(Fetched::Body { bytes, .. }) => {
-                            signed::verify_entry(&entry, &bytes).map_err(Refusal::Invalid)
-                        }
+                        Ok(Fetched::Body { bytes, .. }) => signed::verify_entry(&entry, &bytes)
+                            .map(|file| (file, bytes))
+                            .map_err(Refusal::Invalid),
                         Ok(Fetched::NotModified) => {
                             Err(Refusal::Unreachable("304 for a file".into()))
                         }
@@ -369,7 +389,7 @@ impl Poller {
 
     /// Writes the files, then `bundle.json` (through a rename): the cache holds the last good
     /// bundle whole. Failures are logged; serving goes on.
-    fn write_cache(&self, envelope: &str, manifest: &Manifest, files: &[VerifiedFile]) {
+    fn write_cache(&self, envelope: &str, manifest: &Manifest, files: &[FileBytes]) {
         let written = (|| -> std::io::Result<()> {
             std::fs::create_dir_all(self.cache.join("files"))?;
             for entry in &manifest.files {
@@ -377,9 +397,9 @@ impl Poller {
                 if path.exists() {
                     continue;
                 }
-                if let Some(file) = files.iter().find(|f| f.sha256 == entry.sha256) {
-                    let bytes = serde_json::to_vec(&file.content)?;
-                    write_atomically(&path, &bytes)?;
+                // The exact bytes fetched (their hash is the name).
+                if let Some((_, bytes)) = files.iter().find(|(f, _)| f.sha256 == entry.sha256) {
+                    write_atomically(&path, bytes)?;
                 }
             }
             write_atomically(&self.cache.join("bundle.json"), envelope.as_bytes())
@@ -394,6 +414,22 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let temporary = path.with_extension("tmp");
     std::fs::write(&temporary, bytes)?;
     std::fs::rename(&temporary, path)
+}
+
+/// A verified file and its exact bytes (what the cache keeps and the pages are served).
+type FileBytes = (VerifiedFile, Bytes);
+
+fn verified(files: &[FileBytes]) -> Vec<VerifiedFile> {
+    files.iter().map(|(file, _)| file.clone()).collect()
+}
+
+fn published(envelope: &str, files: &[FileBytes]) -> Published {
+    Published::new(
+        envelope.to_string(),
+        files
+            .iter()
+            .map(|(file, bytes)| (file.sha256.clone(), bytes.clone())),
+    )
 }
 
 enum Refusal {

@@ -102,7 +102,8 @@ pub async fn caching(State(dir): State<Arc<PathBuf>>, request: Request, next: Ne
     if !response.status().is_success() {
         return response;
     }
-    let policy = if is_hashed_asset(&path) {
+    // (A signed bundle's files, `pkg/rules/files/<sha256>.json`, are named by their hash too.)
+    let policy = if is_hashed_asset(&path) || path.contains("/rules/files/") {
         IMMUTABLE
     } else {
         REVALIDATE

@@ -11,6 +11,7 @@ pub mod headers;
 pub mod metrics;
 pub mod receipt;
 pub mod register;
+pub mod rules;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -61,6 +62,9 @@ pub struct ServeConfig {
     pub register: Option<register::RegisterConfig>,
     /// `--bundle-url`: rules from a polled signed bundle (docs/bundles.md).
     pub bundle: Option<bundle::BundleConfig>,
+    /// `--bundle-sign-key`: the key that signs the bundle of the server's own rules (without
+    /// `--bundle-url`); else an ephemeral one with `--dev`, else the receipt key.
+    pub bundle_sign_key: Option<PathBuf>,
 }
 
 /// The server's limits on what a client may hold or take (see docs/server.md).
@@ -100,6 +104,10 @@ impl Default for Limits {
 /// flag and the active engine (swapped whole when a signed bundle arrives; see [`bundle`]).
 pub struct AppState {
     engine: RwLock<Arc<Engine>>,
+    /// The signed bundle of the active rules, as the pages fetch it (`/v1/rules/…`).
+    published: RwLock<Option<Arc<rules::Published>>>,
+    /// The keys `/v1/rules/keys` tells the pages to trust.
+    pub rule_keys: Vec<rules::PublicKey>,
     /// `--bundle-url`: the poller's configuration and last result.
     pub bundle: Option<Arc<bundle::Poller>>,
     pub key: ReceiptKey,
@@ -115,6 +123,8 @@ impl AppState {
     pub fn new(engine: Engine, key: ReceiptKey, request_timeout: Duration) -> Self {
         Self {
             engine: RwLock::new(Arc::new(engine)),
+            published: RwLock::new(None),
+            rule_keys: Vec::new(),
             bundle: None,
             key,
             metrics: Metrics::default(),
@@ -134,6 +144,24 @@ impl AppState {
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
+    }
+
+    /// The signed bundle the pages load (the active engine's), when there is one.
+    pub fn published(&self) -> Option<Arc<rules::Published>> {
+        self.published
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Makes `engine` and the signed bundle it came from active (the bundle first, so a page
+    /// never gets a revision the server does not know yet).
+    pub fn set_rules(&self, engine: Arc<Engine>, published: rules::Published) {
+        *self
+            .published
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Arc::new(published));
+        self.set_engine(engine);
     }
 
     /// Makes `engine` the active engine for every request from now on.
@@ -157,6 +185,7 @@ pub fn router(state: Arc<AppState>, www: &Path, pkg: &Path) -> Router {
         .route("/v1/receipts/key", get(api::public_key))
         .route("/v1/receipts/verify", post(api::verify_receipt))
         .merge(register::api::routes())
+        .merge(rules::routes())
         .route("/v1", any(api_not_found))
         .route("/v1/", any(api_not_found))
         .route("/v1/{*rest}", any(api_not_found));
@@ -280,6 +309,7 @@ fn route_label(request: &Request) -> &'static str {
         Some(path) => ROUTES
             .iter()
             .chain(register::api::ROUTES.iter())
+            .chain(rules::ROUTES.iter())
             .find(|r| **r == path.as_str())
             .copied()
             .unwrap_or("other"),
@@ -353,24 +383,45 @@ fn io_error(zh: &str, en: &str, e: std::io::Error) -> Error {
 /// `listening on http://ADDR` on stdout (ADDR is the real port when `--addr` asked for port 0).
 pub fn serve(config: ServeConfig) -> Result<()> {
     init_logging(config.log_json);
-    let engine = match &config.rules {
-        Some(dir) => Engine::from_dir(dir)?,
-        None => Engine::embedded()?.clone(),
-    };
     let key = load_key(&config)?;
+    // Without --bundle-url: the server's own rules, signed at start as the bundle the pages load.
+    let local = match &config.bundle {
+        Some(_) => None,
+        None => {
+            let sources = rules::local_sources(config.rules.as_deref())?;
+            let own = bundle_signing_key(&config)?;
+            let signer = own.as_ref().unwrap_or(&key);
+            Some(rules::self_signed(&sources, signer.signing_key())?)
+        }
+    };
+    let engine = match (&local, &config.rules) {
+        (Some((engine, _, _)), _) => engine.clone(),
+        (None, Some(dir)) => Engine::from_dir(dir)?,
+        (None, None) => Engine::embedded()?.clone(),
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| io_error("无法启动运行时。", "Cannot start the runtime.", e))?;
     let mut state = AppState::new(engine, key, config.limits.request_timeout);
+    if let Some((engine, published, public)) = local {
+        tracing::info!(
+            revision = engine.rules_revision(),
+            key_id = %public.key_id,
+            "serving a bundle of the server's own rules, signed at start"
+        );
+        state.set_rules(Arc::new(engine), published);
+        state.rule_keys = vec![public];
+    }
     if let Some(register_config) = &config.register {
         state.register = Some(runtime.block_on(register::Register::open(register_config))?);
     }
     if let Some(bundle_config) = &config.bundle {
         let poller = Arc::new(bundle::Poller::new(bundle_config)?);
         // The last good bundle first (the URL may be down), then one poll before listening.
-        if let Some(cached) = poller.load_cache() {
-            state.set_engine(Arc::new(cached));
+        state.rule_keys = poller.public_keys();
+        if let Some((cached, published)) = poller.load_cache() {
+            state.set_rules(Arc::new(cached), published);
         }
         runtime.block_on(poller.poll(&state));
         if state.engine().rules_revision().is_none() {
@@ -419,6 +470,17 @@ pub fn serve(config: ServeConfig) -> Result<()> {
         run(listener, app, state, config.limits, signal).await;
         Ok(())
     })
+}
+
+/// The key that signs the bundle of the server's own rules: `--bundle-sign-key`, else with
+/// `--dev` an ephemeral one, else the receipt key (bundle and receipt signatures cover
+/// different prefixes, so one never passes for the other).
+fn bundle_signing_key(config: &ServeConfig) -> Result<Option<ReceiptKey>> {
+    match (&config.bundle_sign_key, config.dev) {
+        (Some(path), _) => ReceiptKey::load(path).map(Some),
+        (None, true) => ReceiptKey::generate().map(Some),
+        (None, false) => Ok(None),
+    }
 }
 
 fn load_key(config: &ServeConfig) -> Result<ReceiptKey> {

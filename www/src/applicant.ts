@@ -2,7 +2,7 @@
 import './styles.css';
 import './upload.css';
 import { h, clear, $ } from './dom';
-import { loadEngine, nowInChina, type Engine } from './engine';
+import { engineMessage, loadEngine, nowInChina, type Engine } from './engine';
 import { initLang, onLangChange, t, tx, engineLabels, fmtDate, fmtDateTime, getLang } from './i18n';
 import {
   renderHeader, renderField, materialTags, materialDetails, buildSubmission,
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     fileObjs: {}, uploads: {}, draft: null, app: null, appDoc: null, registerError: null,
   };
   onLangChange(() => { renderHeader(header, 'applicantTitle', { langToggle: true }); renderAll(); });
-  const engineArrives = loadEngine();
+  const engineArrives = loadEngine(want);
   // A matter in the URL (or a draft): its questions from the server while the engine loads.
   const early = want ? earlyForm(want, draft) : Promise.resolve(false);
   let engine: Engine;
@@ -125,7 +125,9 @@ async function main(): Promise<void> {
     engine = await engineArrives;
   } catch (e) {
     const slot = document.getElementById('rest-slot');
-    const failed = h('div', { class: 'inset inset-bad', role: 'alert' }, t('engineFailed'));
+    const why = engineMessage(e);
+    const failed = h('div', { class: 'inset inset-bad', role: 'alert', id: 'engine-failed' }, t('engineFailed'),
+      why ? h('p', { class: 'engine-error' }, why) : null);
     if (slot) slot.replaceWith(failed); else clear(main, failed);
     console.error(e);
     return;
@@ -136,7 +138,7 @@ async function main(): Promise<void> {
   if (await Promise.race([early, Promise.resolve(false)]) && S.def && S.matterId === want) {
     completeForm();
   } else if (want && S.matters.some((m) => m.id === want)) {
-    selectMatter(want);
+    await selectMatter(want);
     if (draft && draft.matterId === want) restoreDraft(draft);
   } else renderAll();
   document.body.dataset.ready = 'true';
@@ -174,7 +176,8 @@ function completeForm(): void {
   update();
 }
 
-function selectMatter(id: string): void {
+async function selectMatter(id: string): Promise<void> {
+  if (id && S.engine && !S.engine.has(id)) await S.engine.prepare(id); // its rules' files, verified, on first use
   flushChecks(); // a keystroke's check still waiting belongs to the form being left
   S.matterId = id;
   S.def = id && S.engine ? S.engine.matter(id) : null;
@@ -277,11 +280,11 @@ function applyDraft(d: Draft): void {
 }
 
 /** "Clear my data": the draft, the answers on the page and the language choice. */
-function clearMyData(): void {
+async function clearMyData(): Promise<void> {
   forgetDraft();
   try { localStorage.removeItem('qiquan.lang'); } catch { /* ignore */ }
   const id = S.matterId;
-  selectMatter(id);
+  await selectMatter(id);
   const note = document.getElementById('draft-status');
   if (note) note.textContent = t('dataCleared');
 }
@@ -330,7 +333,7 @@ function renderMatterPick(): void {
     return;
   }
   clear(el,
-    renderFinder({ matters: S.matters, current: S.matterId, keywords: materialWords, onPick: askToSwitch }),
+    renderFinder({ matters: S.matters, current: S.matterId, keywords: materialWords, prepare: () => S.engine!.prepareAll(), onPick: askToSwitch }),
     h('div', { id: 'switch-confirm', class: 'inset inset-warn', role: 'alert', hidden: true }),
     S.def ? h('button', {
       type: 'button', class: 'button button-link', id: 'keep-matter',
@@ -360,12 +363,12 @@ function askToSwitch(id: string): void {
   $('#switch-yes').focus();
 }
 
-function pick(id: string): void {
+async function pick(id: string): Promise<void> {
   S.picking = false;
   const url = new URL(location.href);
   url.searchParams.set('matter', id);
   history.replaceState(null, '', url);
-  selectMatter(id);
+  await selectMatter(id);
   $('#kind-h').scrollIntoView({ block: 'start' });
 }
 
@@ -582,6 +585,7 @@ function update(): void {
   showNormalised(main, v);
   renderErrorSummary($('#error-summary'), v, { show: shown });
   renderOutcome($('#outcome'), blank ? null : v, S.server ? 'serverResult' : 'outcomeNow');
+  main.dataset.rulesRevision = v.rules_revision ?? ''; // the signed bundle every verdict names
   renderProgress(v);
   const pending = done ? 0 : v.findings.filter((f) => !shown(f)).length;
   const more = $('#show-all');

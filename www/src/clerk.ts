@@ -1,7 +1,7 @@
 // Clerk's window form: record what was received, see the verdict live, print the fitting document.
 import './styles.css';
 import { h, clear, $ } from './dom';
-import { loadEngine, nowInChina, type Engine } from './engine';
+import { engineMessage, loadEngine, nowInChina, type Engine } from './engine';
 import { initLang, onLangChange, t, tx, engineLabels, getLang } from './i18n';
 import {
   renderHeader, renderField, materialTags, requirementText, buildSubmission, applyChecklist,
@@ -138,8 +138,10 @@ async function main(): Promise<void> {
   const main = $('#main');
   clear(main, h('p', { class: 'loading' }, t('loading')));
   let engine: Engine;
-  try { engine = await loadEngine(); } catch (e) {
-    clear(main, h('div', { class: 'inset inset-bad', role: 'alert' }, t('engineFailed')));
+  try { engine = await loadEngine(new URLSearchParams(location.search).get('matter')); } catch (e) {
+    const why = engineMessage(e);
+    clear(main, h('div', { class: 'inset inset-bad', role: 'alert', id: 'engine-failed' }, t('engineFailed'),
+      why ? h('p', { class: 'engine-error' }, why) : null));
     console.error(e);
     return;
   }
@@ -185,7 +187,7 @@ async function loadHandover(raw: string): Promise<void> {
     return;
   }
   if (!S.matters.some((m) => m.id === data.matter)) { say(tx(HO.notFound), true); return; }
-  selectMatter(data.matter);
+  await selectMatter(data.matter);
   const sub = data.submission;
   S.kind = sub.applicant.kind;
   S.badCredit = sub.applicant.bad_credit === true;
@@ -204,7 +206,8 @@ async function loadHandover(raw: string): Promise<void> {
   say(tx(HO.loaded).replace('{code}', code));
 }
 
-function selectMatter(id: string): void {
+async function selectMatter(id: string): Promise<void> {
+  if (id && !S.engine.has(id)) await S.engine.prepare(id); // its rules' files, verified, on first use
   S.matterId = id;
   S.def = id ? S.engine.matter(id) : null;
   S.kind = S.def?.applicant_kinds[0] ?? 'enterprise_legal_person';

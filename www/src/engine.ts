@@ -4,7 +4,7 @@ import type { EngineError, Labels, MaterialDef, MatterDef, MatterSummary, Submis
 import type { CompactVerdict } from '../../pkg/qiquan';
 import { isError } from './types';
 import { setEngineLabels } from './i18n';
-import { fetchRules, loadRulesInto } from './rules';
+import { fetchRules, Rules } from './rules';
 
 interface WasmModule {
   default: (arg?: unknown) => Promise<unknown>;
@@ -18,7 +18,8 @@ interface WasmModule {
   verdictDigest?: (verdictJson: string) => string;
   engineVersion?: () => string;
   rulesDigest?: () => string;
-  loadRules: (bundleJson: string) => unknown;
+  openBundle: (bundleJson: string, trustedKeysJson: string) => unknown;
+  addBundleFiles: (fileTexts: string[]) => unknown;
 }
 
 export interface Checked { verdict: Verdict; json: string | null }
@@ -26,12 +27,37 @@ export interface Checked { verdict: Verdict; json: string | null }
 export class Engine {
   private requirements = new WeakMap<MaterialDef, Text>();
 
-  constructor(private m: WasmModule) {}
+  constructor(private m: WasmModule, private rules: Rules) {}
 
+  /** Every matter of the bundle (from its signed manifest: no matter's files are needed). */
   matters(): MatterSummary[] {
-    const r = this.m.matters();
-    if (isError(r)) throw new EngineFailure(r);
-    return r as MatterSummary[];
+    return this.rules.manifest.matters;
+  }
+
+  /** The signed bundle's revision, as every verdict names it. */
+  revision(): string {
+    return this.rules.manifest.revision;
+  }
+
+  /** Whether a matter's rules are loaded (matter() and check() work for it now). */
+  has(id: string): boolean {
+    return this.rules.has(id);
+  }
+
+  /** Loads every matter's rules (the finder searches their material names). */
+  prepareAll(): Promise<void> {
+    return this.rules.needAll();
+  }
+
+  /** Loads a matter's rules (its files, verified) before matter() or check() asks for it. */
+  async prepare(id: string): Promise<void> {
+    try {
+      await this.rules.need(id);
+    } catch (e) {
+      const detail = (e as { detail?: unknown }).detail;
+      if (isError(detail)) throw new EngineFailure(detail);
+      throw e;
+    }
   }
 
   matter(id: string, onDate?: string): MatterDef {
@@ -116,6 +142,13 @@ export class Engine {
   }
 }
 
+/** The engine's own words for a failure (zh first), or null when it is not the engine's. */
+export function engineMessage(e: unknown): string | null {
+  if (!(e instanceof EngineFailure)) return null;
+  const { code, message } = e.detail.error;
+  return `${message.zh} ${message.en} (${code})`;
+}
+
 export class EngineFailure extends Error {
   constructor(public detail: EngineError) {
     super(`${detail.error.code}: ${detail.error.message.en}`);
@@ -132,25 +165,27 @@ export function loadedEngine(): Engine {
 }
 
 /**
- * Loads /pkg/qiquan.js and the rules (./rules.ts) once. The URL is kept out of the bundle: the
- * server serves pkg/ itself.
+ * Loads /pkg/qiquan.js and the signed rules bundle (./rules.ts) once, with the files of `matter`
+ * (the matter the page is about, if it knows it yet; others load with Engine.prepare). The URL
+ * is kept out of the bundle: the server serves pkg/ itself.
  */
-export function loadEngine(): Promise<Engine> {
+export function loadEngine(matter: string | null = null): Promise<Engine> {
   if (!loading) {
     loading = (async () => {
       const url = '/pkg/qiquan.js';
-      const rules = fetchRules();
+      const fetched = fetchRules(matter);
       const m = (await import(/* @vite-ignore */ url)) as WasmModule;
       await m.default();
-      await rules;
+      await fetched;
+      let rules: Rules;
       try {
-        await loadRulesInto(m);
+        rules = await Rules.open(m, matter);
       } catch (e) {
         const detail = (e as { detail?: unknown }).detail;
         if (isError(detail)) throw new EngineFailure(detail);
         throw e;
       }
-      const engine = new Engine(m);
+      const engine = new Engine(m, rules);
       setEngineLabels(engine.labels());
       current = engine;
       return engine;

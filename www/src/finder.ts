@@ -37,6 +37,8 @@ export interface FinderOpts {
   current: string;
   /** Extra words per matter (material names), fetched when the person first searches. */
   keywords: (id: string) => string;
+  /** Loads what keywords() needs (every matter's rules), on the first search. */
+  prepare?: () => Promise<void>;
   onPick: (id: string) => void;
 }
 
@@ -61,8 +63,13 @@ export function renderFinder(o: FinderOpts): HTMLElement {
     placeholder: t('searchPlaceholder'), 'aria-describedby': 'matter-search-hint matter-count',
     'aria-controls': 'matter-results',
   });
+  let preparing: Promise<void> | null = null;
   const show = () => {
     const q = input.value.trim().toLowerCase();
+    if (q && !preparing && o.prepare) {
+      // Material names are in each matter's rules: load them all once, then search again.
+      preparing = o.prepare().then(() => { entries = null; show(); }, () => undefined);
+    }
     if (q && !entries) entries = build();
     const all = entries ?? sortedByName(o.matters).map((m) => ({ m, hay: '', initials: '' }));
     const hits = q ? all.filter((e) => e.hay.includes(q) || e.initials.startsWith(q) || e.initials.includes(q)) : all;

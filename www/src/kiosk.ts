@@ -2,7 +2,7 @@
 import './styles.css';
 import './kiosk.css';
 import { h, clear, $ } from './dom';
-import { loadEngine, nowInChina, type Engine } from './engine';
+import { engineMessage, loadEngine, nowInChina, type Engine } from './engine';
 import { initLang, t, tx, engineLabels, fmtDateTime } from './i18n';
 import { pinyinInitials, sortedByName } from './finder';
 import {
@@ -84,7 +84,9 @@ async function main(): Promise<void> {
   clear(main, h('p', { class: 'loading' }, t('loading')));
   let engine: Engine;
   try { engine = await loadEngine(); } catch (e) {
-    clear(main, h('div', { class: 'inset inset-bad', role: 'alert' }, t('engineFailed')));
+    const why = engineMessage(e);
+    clear(main, h('div', { class: 'inset inset-bad', role: 'alert', id: 'engine-failed' }, t('engineFailed'),
+      why ? h('p', { class: 'engine-error' }, why) : null));
     console.error(e);
     return;
   }
@@ -120,7 +122,8 @@ function resetAll(): void {
   window.scrollTo(0, 0);
 }
 
-function selectMatter(id: string): void {
+async function selectMatter(id: string): Promise<void> {
+  if (id && !S.engine.has(id)) await S.engine.prepare(id); // its rules' files, verified, on first use
   S.matterId = id;
   S.def = S.engine.matter(id);
   S.kind = S.def.applicant_kinds[0];
