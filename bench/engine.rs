@@ -281,6 +281,24 @@ fn bundle_json(sources: &[SourceFile]) -> Value {
     json!({ "files": files })
 }
 
+/// The same sources as a signed bundle, as the page module loads rules (`openBundle` +
+/// `addBundleFiles`; tests/wasm/signed-rules.mjs `memoryReader`): the public key, `bundle.json`'s
+/// text and each file's text by SHA-256. Signed with a fixed key: these are benchmark inputs.
+fn signed_json(sources: &[SourceFile]) -> Value {
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let written = qiquan::signed::build(sources, "bench", &key).expect("the fixture signs");
+    let files: serde_json::Map<String, Value> = written
+        .files
+        .into_iter()
+        .map(|(sha, text)| (sha, Value::String(text)))
+        .collect();
+    json!({
+        "public_key": qiquan::signed::hex(&key.verifying_key().to_bytes()),
+        "envelope": written.envelope,
+        "files": files,
+    })
+}
+
 /// Writes what the Node and browser benchmarks load: the same sources and submissions.
 fn write_fixtures(typical: &Prepared, large: &Prepared) {
     let fixture = |p: &Prepared| {
@@ -292,6 +310,7 @@ fn write_fixtures(typical: &Prepared, large: &Prepared) {
         json!({
             "matter": p.matter.id,
             "bundle": bundle_json(&sources_for(&p.matter)),
+            "signed": signed_json(&sources_for(&p.matter)),
             "complete": p.matter.complete,
             "partial": p.matter.partial,
             "partial_findings": partial_findings,

@@ -1,5 +1,5 @@
 // A tiny static server for the browser benchmarks, on 127.0.0.1 (random port): /pkg/ → pkg/,
-// /bench/ → bench/, everything else → www/dist/ (the built web forms). Cross-origin isolated
+// /bench/ → bench/, /tests/wasm/ → tests/wasm/ (the signed-rules loader), everything else → www/dist/ (the built web forms). Cross-origin isolated
 // (COOP/COEP), so performance.now() has its fine resolution in Chromium.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -20,6 +20,7 @@ export async function serve(root) {
   const mounts = [
     ['/pkg/', join(root, 'pkg')],
     ['/bench/', join(root, 'bench')],
+    ['/tests/wasm/', join(root, 'tests/wasm')],
     ['/', join(root, 'www/dist')],
   ];
   const server = createServer(async (req, res) => {

@@ -16,6 +16,8 @@ import os from 'node:os';
 import Ajv from 'ajv';
 
 import * as q from '../pkg/qiquan.js';
+import * as studio from '../pkg/studio/qiquan.js';
+import { loadSignedRules, memoryReader } from '../tests/wasm/signed-rules.mjs';
 import { serve } from './serve.mjs';
 import { validateTypical } from './hand_validator.mjs';
 
@@ -31,13 +33,12 @@ const fixtures = JSON.parse(readFileSync(join(root, 'bench/out/fixtures.json'), 
 const { typical, large } = fixtures;
 
 q.initSync({ module: readFileSync(join(root, 'pkg/qiquan_bg.wasm')) });
-// The page module carries no rules: the bundle scripts/build-wasm.sh wrote beside it.
-const pkgRules = readFileSync(join(root, 'pkg/rules.json'), 'utf8');
-const loadPkgRules = () => {
-  const loaded = q.loadRules(pkgRules);
-  if (loaded.error) throw new Error(`pkg/rules.json: ${JSON.stringify(loaded.error)}`);
-};
+// The page module carries no rules: the signed bundle scripts/build-wasm.sh wrote beside it
+// (pkg/rules/), loaded as the pages load it.
+const loadPkgRules = () => loadSignedRules(q, (name) => readFileSync(join(root, 'pkg/rules', name), 'utf8'));
 loadPkgRules();
+// `loadRules` (unsigned rules, compiled and linted whole) is in the studio module only.
+studio.initSync({ module: readFileSync(join(root, 'pkg/studio/qiquan_bg.wasm')) });
 
 /* ---------- statistics ---------- */
 
@@ -178,8 +179,8 @@ const vsGoal = (s, goalNs) => `${times(s?.median, goalNs)} goal`;
 /* ---------- checks that every runtime agrees before timing ---------- */
 
 function loadBundle(fixture) {
-  const loaded = q.loadRules(JSON.stringify(fixture.bundle));
-  if (loaded.error) throw new Error(`loadRules: ${JSON.stringify(loaded.error)}`);
+  // The generated rules, signed by bench/engine.rs: every file, as the pages load a bundle.
+  const { loaded } = loadSignedRules(q, memoryReader(fixture.signed));
   if (loaded.rules_digest !== fixture.rules_digest) throw new Error('pkg/ and native disagree on the rules digest');
 }
 function expectOutcome(fixture, submission, outcome) {
@@ -385,9 +386,9 @@ for (const state of ['complete', 'partial']) {
 const nCompile = native('compile_embedded');
 row('compile the embedded bundle (14 matter files + 7 calendars)', 'native', nCompile);
 const embeddedJson = JSON.stringify(fixtures.embedded);
-const pCompile = await paired('compile/embedded', () => q.loadRules(embeddedJson), { samples: quick ? 15 : 50 });
-const sCompile = pCompile?.node ?? measure(() => q.loadRules(embeddedJson), { samples: quick ? 15 : 50 });
-row('loadRules (the same bundle)', 'node (pkg)', sCompile, ratioCell(pCompile, sCompile, nCompile), '≤ 2× native');
+const pCompile = await paired('compile/embedded', () => studio.loadRules(embeddedJson), { samples: quick ? 15 : 50 });
+const sCompile = pCompile?.node ?? measure(() => studio.loadRules(embeddedJson), { samples: quick ? 15 : 50 });
+row('loadRules (the same bundle; studio module)', 'node (pkg/studio)', sCompile, ratioCell(pCompile, sCompile, nCompile), '≤ 2× native');
 loadPkgRules();
 
 const d = fixtures.deadline;
@@ -449,8 +450,8 @@ async function browserRuns() {
     const page = await context.newPage();
     await page.goto(`${server.url}/bench/browser/check.html`);
     await page.waitForFunction(() => window.__ready === true);
-    const loaded = await page.evaluate((b) => window.bench.load(b), JSON.stringify(typical.bundle));
-    if (loaded.error) throw new Error(`browser loadRules: ${JSON.stringify(loaded.error)}`);
+    const loaded = await page.evaluate((b) => window.bench.load(b), typical.signed);
+    if (loaded.error) throw new Error(`browser addBundleFiles: ${JSON.stringify(loaded.error)}`);
     for (const [which, label] of [['pageCheck', 'stringify + checkJson + parse, as the page'], ['check', 'check() object API']]) {
       const args = [which, typical.matter, typical.partial];
       await page.evaluate(([w, m, s]) => window.bench.run(w, m, s, 50, 20), args); // warm-up

@@ -86,6 +86,7 @@ impl Engine {
     }
 
     /// Compiles rule sources; a bundle with any lint diagnostic is refused whole.
+    #[cfg(feature = "whole")]
     pub fn from_sources(sources: &[SourceFile]) -> Result<Engine> {
         Bundle::compile(sources)
             .map(|bundle| Engine { bundle })
@@ -104,6 +105,7 @@ impl Engine {
 
     /// Compiles rule sources read from their JSON forms (path → the file as JSON, as `qiquan
     /// bundle` writes them beside the texts); the digest is that of the texts.
+    #[cfg(feature = "whole")]
     pub fn from_json_forms(
         sources: &[SourceFile],
         json_forms: &std::collections::BTreeMap<&str, &str>,
@@ -126,7 +128,7 @@ impl Engine {
     }
 
     /// Reads `DIR/matters/**.toml`, `DIR/calendar/*.toml` and `DIR/centre.toml` (optional).
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(all(feature = "whole", not(target_arch = "wasm32")))]
     pub fn from_dir(dir: &std::path::Path) -> Result<Engine> {
         Engine::from_sources(&read_rules_dir(dir)?)
     }

@@ -11,13 +11,18 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::JSON;
-use serde::{Deserialize, Serialize};
+#[cfg(feature = "whole")]
+use serde::Deserialize;
+use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
-use crate::{Engine, Error, ErrorCode, SourceFile};
+#[cfg(feature = "whole")]
+use crate::SourceFile;
+use crate::{Engine, Error, ErrorCode};
 
 /// Largest rules bundle `loadRules` reads, in bytes of JSON.
+#[cfg(feature = "whole")]
 const MAX_BUNDLE_BYTES: usize = 16 * 1024 * 1024;
 
 /// What every failing call returns: the CLI's error JSON, as an object.
@@ -36,7 +41,8 @@ pub struct RulesLoaded {
     pub matters: usize,
 }
 
-/// A rules bundle as `qiquan bundle rules` prints it.
+/// A rules bundle as `qiquan bundle rules` prints it (studio module).
+#[cfg(feature = "whole")]
 #[derive(Deserialize, Serialize, Tsify)]
 #[serde(deny_unknown_fields)]
 pub struct RulesBundle {
@@ -46,6 +52,7 @@ pub struct RulesBundle {
 /// One file of a bundle: its path, its TOML text (what the digest covers) and its JSON form
 /// (what this module reads; the page module has no TOML reader, the studio module reads the
 /// text of a file that comes without one).
+#[cfg(feature = "whole")]
 #[derive(Deserialize, Serialize, Tsify)]
 pub struct BundleFile {
     pub path: String,
@@ -56,7 +63,8 @@ pub struct BundleFile {
 }
 
 thread_local! {
-    /// Rules loaded with `loadRules`; `None` means the embedded bundle (none in the page module).
+    /// Rules loaded with `addBundleFiles` or `loadRules`; `None` means the embedded bundle
+    /// (none in the page module).
     static LOADED: RefCell<Option<Rc<Engine>>> = const { RefCell::new(None) };
 }
 
@@ -88,8 +96,8 @@ fn active() -> Result<Active, Error> {
         #[cfg(not(feature = "embed"))]
         None => Err(Error::new(
             ErrorCode::RulesNotLoaded,
-            "尚未加载规则：请先调用 loadRules。",
-            "No rules are loaded yet: call loadRules first.",
+            "尚未加载规则：请先调用 openBundle 和 addBundleFiles。",
+            "No rules are loaded yet: call openBundle and addBundleFiles first.",
         )),
     }
 }
@@ -400,7 +408,9 @@ pub fn verdict_digest(
 /// Replaces the active rules with a bundle (`{"files":[{path,text,json}]}`, as `qiquan bundle
 /// rules` prints it; the page module needs each file's `json`, the studio module reads `text`
 /// where `json` is missing). A bundle that is malformed or does not lint clean is refused with
-/// `rules_invalid`, and the rules in use stay active.
+/// `rules_invalid`, and the rules in use stay active. Studio module only (feature `whole`): the
+/// page module loads only signed bundles (`openBundle`, `addBundleFiles`).
+#[cfg(feature = "whole")]
 #[wasm_bindgen(js_name = loadRules, unchecked_return_type = "RulesLoaded | ErrorEnvelope")]
 pub fn load_rules(
     #[wasm_bindgen(js_name = bundleJson, unchecked_param_type = "string")] bundle_json: JsValue,
@@ -559,8 +569,8 @@ fn not_open() -> Error {
     )
 }
 
-/// Goes back to the rules compiled into the module; the page module, which has none, is then
-/// without rules (`rules_not_loaded`) until the next `loadRules`.
+/// Goes back to the rules compiled into the module (studio module only).
+#[cfg(feature = "whole")]
 #[wasm_bindgen(js_name = resetRules, unchecked_return_type = "RulesLoaded | ErrorEnvelope")]
 pub fn reset_rules() -> JsValue {
     LOADED.with(|cell| {
@@ -579,6 +589,7 @@ fn summary(engine: &Engine) -> RulesLoaded {
     }
 }
 
+#[cfg(feature = "whole")]
 fn parse_bundle(text: &str) -> Result<RulesBundle, Error> {
     let refuse = |en: String, zh: String| {
         Error::new(

@@ -37,6 +37,7 @@ pub(crate) struct MatterHead {
 }
 
 impl MatterHead {
+    #[cfg(feature = "whole")]
     pub(crate) fn of(rule: &MatterFile) -> MatterHead {
         MatterHead {
             matter: rule.matter.clone(),
@@ -90,6 +91,7 @@ pub(crate) struct MatterSlot {
 }
 
 impl MatterSlot {
+    #[cfg(feature = "whole")]
     pub(crate) fn compiled(versions: Vec<MatterVersion>) -> Option<MatterSlot> {
         let heads: Vec<MatterHead> = versions.iter().map(|v| MatterHead::of(&v.rule)).collect();
         let summary = summary(&heads.iter().collect::<Vec<_>>())?;
@@ -117,18 +119,18 @@ impl MatterSlot {
     }
 }
 
-/// Reads the matter files' heads and groups them by matter, each slot uncompiled; `None` when
-/// a file has no JSON form or its head does not read (the caller then compiles everything, so
-/// the problem is reported as `qiquan lint` reports it).
+/// Reads the matter files' heads and groups them by matter, each slot uncompiled; the error of
+/// the first file that has no JSON form or whose head does not read (with feature `whole` the
+/// caller then compiles everything, so the problem is reported as `qiquan lint` reports it).
 pub(crate) fn pending_slots(
     files: Vec<LazyFile>,
-) -> Option<std::collections::BTreeMap<String, MatterSlot>> {
+) -> Result<std::collections::BTreeMap<String, MatterSlot>, Vec<Diagnostic>> {
     let mut groups: std::collections::BTreeMap<String, Vec<(MatterHead, LazyFile)>> =
         std::collections::BTreeMap::new();
     for file in files {
-        let head: MatterHead =
-            serde_json::from_str(file.head.as_deref().or(file.json.as_deref())?).ok()?;
-        crate::calendar::parse_date(&head.effective_from).ok()?;
+        let Some(head) = read_head(&file) else {
+            return Err(vec![unreadable(&file.source.path)]);
+        };
         groups
             .entry(head.matter.clone())
             .or_default()
@@ -141,7 +143,9 @@ pub(crate) fn pending_slots(
         crate::order::sort_by_key(&mut group, |(head, _)| {
             crate::calendar::parse_date(&head.effective_from).ok()
         });
-        let summary = summary(&group.iter().map(|(head, _)| head).collect::<Vec<_>>())?;
+        let Some(summary) = summary(&group.iter().map(|(head, _)| head).collect::<Vec<_>>()) else {
+            continue; // (a group has at least one file)
+        };
         let pending = group.into_iter().map(|(_, file)| file).collect();
         slots.insert(
             id,
@@ -152,7 +156,30 @@ pub(crate) fn pending_slots(
             },
         );
     }
-    Some(slots)
+    Ok(slots)
+}
+
+/// A matter file's head, from its head or else its JSON form, with a valid `effective_from`.
+fn read_head(file: &LazyFile) -> Option<MatterHead> {
+    let head: MatterHead =
+        serde_json::from_str(file.head.as_deref().or(file.json.as_deref())?).ok()?;
+    crate::calendar::parse_date(&head.effective_from).ok()?;
+    Some(head)
+}
+
+/// A matter file whose head cannot be read from its JSON form.
+fn unreadable(path: &str) -> Diagnostic {
+    let code = LintCode::Syntax;
+    Diagnostic {
+        file: path.to_string(),
+        line: 1,
+        column: 1,
+        code,
+        severity: code.severity(),
+        message: "事项文件的 JSON 形式缺失或无法读取（须由 qiquan bundle 生成） / the matter \
+                  file's JSON form is missing or cannot be read (as `qiquan bundle` writes it)"
+            .into(),
+    }
 }
 
 /// Compiles one matter's files as the whole-bundle compile does (the same parse, checks and

@@ -30,6 +30,7 @@ pub use v2::FORMAT_MAX;
 
 use calendar::compile_calendar;
 use lazy::MatterSlot;
+#[cfg(feature = "whole")]
 use matter::compile_matter;
 use parse::{SchemaKind, parse};
 pub(crate) use report::Reporter;
@@ -182,6 +183,7 @@ impl Bundle {
 
     /// Compiles sources; any error makes the whole bundle invalid (warnings do not: see
     /// [`lint`]). The `Err` holds the errors.
+    #[cfg(feature = "whole")]
     pub fn compile(sources: &[SourceFile]) -> Result<Bundle, Vec<Diagnostic>> {
         only_errors(compile(sources, Validation::Types, None))
     }
@@ -213,9 +215,12 @@ impl Bundle {
 
     /// Compiles rules that were linted clean before they were built into this engine or
     /// signed (`digest`: theirs): the calendar and the centre profile now, each matter the
-    /// first time it is asked for (a matter with errors then answers `rules_invalid`). A file
-    /// without a readable JSON form makes it compile everything now, as [`Bundle::compile`].
+    /// first time it is asked for (a matter with errors then answers `rules_invalid`). A matter
+    /// file without a readable JSON form or head makes it compile everything now, as
+    /// `Bundle::compile` (feature `whole`), so the problem is reported as `qiquan lint` reports
+    /// it; without `whole` (the page module) the file is refused (`unreadable_head`).
     pub fn compile_trusted(files: Vec<LazyFile>, digest: &str) -> Result<Bundle, Vec<Diagnostic>> {
+        #[cfg(feature = "whole")]
         let everything = |files: &[LazyFile]| {
             let sources: Vec<SourceFile> = files.iter().map(|f| f.source.clone()).collect();
             let prepared = Prepared {
@@ -234,9 +239,12 @@ impl Bundle {
             .partition(|f| matches!(kind_of(&f.source.path), Some(Kind::Matter)));
         // (No matter file at all is a signed bundle's calendar and centre, loaded before any
         // matter's files: they compile alone. Rules linted whole always have matters.)
-        let Some(matters) = lazy::pending_slots(matter_files) else {
+        #[cfg(feature = "whole")]
+        let Ok(matters) = lazy::pending_slots(matter_files) else {
             return everything(&files);
         };
+        #[cfg(not(feature = "whole"))]
+        let matters = lazy::pending_slots(matter_files)?;
         let sources: Vec<SourceFile> = others.iter().map(|f| f.source.clone()).collect();
         let parsed = crate::order::map_of(
             others
@@ -263,6 +271,7 @@ impl Bundle {
     /// Compiles sources that carry their JSON forms (`json_forms`: path → the file as JSON, as
     /// `qiquan bundle` writes it): each file is read from its JSON form (a build without the
     /// `toml` feature can read nothing else), the digest is still that of the texts.
+    #[cfg(feature = "whole")]
     pub fn compile_with_json_forms(
         sources: &[SourceFile],
         json_forms: &BTreeMap<&str, &str>,
@@ -275,6 +284,7 @@ impl Bundle {
     }
 }
 
+#[cfg(feature = "whole")]
 fn only_errors(
     (bundle, diagnostics): (Option<Bundle>, Vec<Diagnostic>),
 ) -> Result<Bundle, Vec<Diagnostic>> {
@@ -288,6 +298,7 @@ fn only_errors(
 
 /// Each file's JSON form, by path (from build.rs for the embedded rules, or from a bundle), and
 /// the digest of the sources when build.rs precomputed it.
+#[cfg(feature = "whole")]
 struct Prepared<'a> {
     parsed: BTreeMap<&'a str, &'a str>,
     digest: Option<&'a str>,
@@ -304,6 +315,7 @@ pub enum Validation {
 
 /// `qiquan lint`: every problem in every file, in path order, warnings included (the files
 /// load when none is an error).
+#[cfg(feature = "whole")]
 pub fn lint(sources: &[SourceFile], validation: Validation) -> Vec<Diagnostic> {
     compile(sources, validation, None).1
 }
@@ -339,6 +351,7 @@ fn kind_of(path: &str) -> Option<Kind> {
 
 /// What reading the files gives before the matters' versions are grouped.
 struct Read {
+    #[cfg(feature = "whole")]
     versions: Vec<MatterVersion>,
     calendar: Calendar,
     centre: Option<CentreProfile>,
@@ -355,6 +368,7 @@ fn read_files(
     crate::order::sort_by(&mut sorted, |a, b| a.path.cmp(&b.path));
 
     let mut diagnostics = Vec::new();
+    #[cfg(feature = "whole")]
     let mut versions: Vec<MatterVersion> = Vec::new();
     let mut calendar = Calendar::default();
     let mut calendar_years: HashMap<i32, String> = HashMap::new();
@@ -367,6 +381,9 @@ fn read_files(
             out: &mut diagnostics,
         };
         match kind_of(&source.path) {
+            // (Without `whole` only the calendar and the centre are read here: matter files
+            // compile on first use, `lazy.rs`.)
+            #[cfg(feature = "whole")]
             Some(Kind::Matter) => {
                 if let Some(rule) =
                     parse::<MatterFile>(&mut reporter, validation, SchemaKind::Matter)
@@ -390,11 +407,14 @@ fn read_files(
                     centre = Some(profile);
                 }
             }
+            #[cfg(not(feature = "whole"))]
+            Some(Kind::Matter) => {}
             None => {}
         }
     }
     calendar.finish();
     Read {
+        #[cfg(feature = "whole")]
         versions,
         calendar,
         centre,
@@ -403,6 +423,7 @@ fn read_files(
 }
 
 /// The bundle (`None` if any diagnostic is an error) and every diagnostic, in path order.
+#[cfg(feature = "whole")]
 fn compile(
     sources: &[SourceFile],
     validation: Validation,

@@ -3,11 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+#[cfg(feature = "whole")]
+use chrono::Datelike;
+use chrono::NaiveDate;
 
 use super::report::Reporter;
 use super::{Diagnostic, LintCode, MatterVersion, SourceFile};
-use crate::calendar::{Calendar, format_date};
+#[cfg(feature = "whole")]
+use crate::calendar::Calendar;
+use crate::calendar::format_date;
 
 /// Groups the versions by matter, sorted by effective date, and checks that they neither
 /// clash nor leave gaps.
@@ -143,6 +147,7 @@ fn gap(
 /// wholly before or after it. (An open-ended version counts up to the last notice: lint does
 /// not know today's date.) Dates in those years count only the holidays the law fixes and
 /// every deadline through them is provisional.
+#[cfg(feature = "whole")]
 pub(super) fn check_calendar_coverage(
     matters: &BTreeMap<String, Vec<MatterVersion>>,
     calendar: &Calendar,
@@ -170,6 +175,7 @@ pub(super) fn check_calendar_coverage(
 }
 
 /// The years in force that the calendar lacks (see `check_calendar_coverage`).
+#[cfg(feature = "whole")]
 fn missing_years(version: &MatterVersion, covered: &[i32]) -> Vec<i32> {
     let first = version.effective_from.year();
     let (Some(&low), Some(&high)) = (covered.first(), covered.last()) else {
@@ -189,6 +195,7 @@ fn missing_years(version: &MatterVersion, covered: &[i32]) -> Vec<i32> {
 }
 
 /// `2021`, `2021–2023`, or `2019, 2021–2022`.
+#[cfg(feature = "whole")]
 fn describe_years(years: &[i32]) -> String {
     let mut runs: Vec<(i32, i32)> = Vec::new();
     for &year in years {

@@ -9,17 +9,16 @@ import { fileURLToPath } from 'node:url';
 
 import * as q from '../../pkg/qiquan.js';
 import * as studio from '../../pkg/studio/qiquan.js';
+import { loadSignedRules, withoutRevision } from '../wasm/signed-rules.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 q.initSync({ module: readFileSync(join(root, 'pkg/qiquan_bg.wasm')) });
-/** The page module carries no rules: load the bundle scripts/build-wasm.sh wrote beside it. */
+/** The page module carries no rules: the signed bundle scripts/build-wasm.sh wrote beside it. */
+const readRules = (name) => readFileSync(join(root, 'pkg/rules', name), 'utf8');
+const loadPkgRules = () => loadSignedRules(q, readRules);
+const { revision } = loadPkgRules();
+/** The unsigned bundle the studio module loads (`qiquan bundle rules`). */
 const pkgRules = readFileSync(join(root, 'pkg/rules.json'), 'utf8');
-function loadPkgRules() {
-  const loaded = q.loadRules(pkgRules);
-  if (loaded.error) throw new Error(`pkg/rules.json: ${JSON.stringify(loaded.error)}`);
-  return loaded;
-}
-loadPkgRules();
 studio.initSync({ module: readFileSync(join(root, 'pkg/studio/qiquan_bg.wasm')) });
 
 /** `qiquan bundle rules`: every file with its TOML text and its JSON form. */
@@ -53,9 +52,9 @@ test('no export throws, whatever it is given', () => {
   const cyclic = {};
   cyclic.self = cyclic;
   junk.push(cyclic);
-  const exports = ['checkJson', 'checkCompact', 'check', 'matters', 'matter', 'deadline', 'rulesDigest', 'engineVersion', 'verdictDigest', 'loadRules', 'resetRules'];
+  const exports = ['checkJson', 'checkCompact', 'check', 'matters', 'matter', 'deadline', 'rulesDigest', 'engineVersion', 'verdictDigest', 'openBundle', 'addBundleFiles'];
   let calls = 0;
-  for (const [m, names] of [[q, exports], [studio, [...exports, 'lint']]]) {
+  for (const [m, names] of [[q, exports], [studio, [...exports, 'loadRules', 'resetRules', 'lint']]]) {
     for (const name of names) {
       for (const a of junk) {
         for (const b of [undefined, 'x', {}, 3]) {
@@ -64,8 +63,8 @@ test('no export throws, whatever it is given', () => {
         }
       }
     }
-    m.resetRules();
   }
+  studio.resetRules();
   loadPkgRules();
   assert.ok(calls > 1000);
   // The page module has no TOML reader, so no lint.
@@ -136,8 +135,11 @@ test('lint (studio module): diagnostics with file, line, column, code, message',
   assert.equal(errorCode(q.lint('nope')), 'invalid_submission');
 });
 
-test('loadRules: replaces the rules, refuses a bad bundle and keeps the old one', () => {
-  // The page module's rules (pkg/rules.json) are the studio module's embedded rules.
+test('loadRules (studio module): replaces the rules, refuses a bad bundle and keeps the old one', async () => {
+  // The page module loads only signed bundles (pkg/rules/): no loadRules, no resetRules.
+  assert.equal(q.loadRules, undefined);
+  assert.equal(q.resetRules, undefined);
+  // Its rules are the studio module's embedded rules.
   const embedded = q.rulesDigest();
   assert.equal(studio.rulesDigest(), embedded);
   const { files } = nativeBundle();
@@ -146,33 +148,35 @@ test('loadRules: replaces the rules, refuses a bad bundle and keeps the old one'
   assert.deepStrictEqual(files.map(({ path, text }) => ({ path, text })).sort(byPath), ruleFiles().sort(byPath));
   for (const f of files) assert.equal(typeof f.json, 'string', f.path);
   // The same sources give the same digest as the embedded bundle (build.rs embeds rules/).
-  const same = q.loadRules(JSON.stringify({ files }));
+  const same = studio.loadRules(JSON.stringify({ files }));
   assert.equal(same.rules_digest, embedded);
-  // The page module reads only the JSON forms: TOML text alone is refused, and the studio
-  // module reads it.
+  assert.equal(same.rules_revision, null);
+  // The studio module reads the TOML text of files given without their JSON form; its verdicts
+  // are the page module's bytes (but for the signed bundle's revision).
   const textOnly = JSON.stringify({ files: ruleFiles() });
-  const refused = q.loadRules(textOnly);
-  assert.equal(errorCode(refused), 'rules_invalid');
-  assert.match(refused.error.details.join('\n'), /does not read TOML/);
   assert.equal(studio.loadRules(textOnly).rules_digest, embedded);
-  assert.equal(studio.checkJson(q.matters()[0].id, '{"applicant":{"kind":"natural_person"}}'), q.checkJson(q.matters()[0].id, '{"applicant":{"kind":"natural_person"}}'));
-  studio.resetRules();
+  const id = q.matters()[0].id;
+  const sub = '{"applicant":{"kind":"natural_person"}}';
+  assert.equal(studio.checkJson(id, sub), withoutRevision(q.checkJson(id, sub), revision));
   const firstMatter = files.find((f) => f.path.startsWith('matters/')).path.split('/').slice(0, 2).join('/') + '/';
   const fewer = files.filter((f) => !f.path.startsWith(firstMatter));
-  const loaded = q.loadRules(JSON.stringify({ files: fewer }));
+  const loaded = studio.loadRules(JSON.stringify({ files: fewer }));
   assert.notEqual(loaded.rules_digest, embedded);
-  assert.equal(q.rulesDigest(), loaded.rules_digest);
-  assert.equal(q.matters().length, loaded.matters);
+  assert.equal(studio.rulesDigest(), loaded.rules_digest);
+  assert.equal(studio.matters().length, loaded.matters);
   for (const bad of ['nope', '{"files": 3}', '{"files": [], "x": 1}', JSON.stringify({ files: [{ path: 'matters/a/b.toml', text: 'x = ' }] })]) {
-    assert.equal(errorCode(q.loadRules(bad)), 'rules_invalid', bad);
-    assert.equal(q.rulesDigest(), loaded.rules_digest);
+    assert.equal(errorCode(studio.loadRules(bad)), 'rules_invalid', bad);
+    assert.equal(studio.rulesDigest(), loaded.rules_digest);
   }
-  // The page module has no rules of its own: reset, it has none until loadRules.
-  assert.equal(errorCode(q.resetRules()), 'rules_not_loaded');
-  assert.equal(errorCode(q.checkJson(files[0].path, '{}')), 'rules_not_loaded');
-  assert.equal(errorCode(q.matters()), 'rules_not_loaded');
-  assert.equal(errorCode(q.rulesDigest()), 'rules_not_loaded');
-  assert.equal(loadPkgRules().rules_digest, embedded);
+  assert.equal(studio.resetRules().rules_digest, embedded);
+  assert.equal(studio.rulesDigest(), embedded);
+  // A page module with no bundle loaded yet (a second instance): rules_not_loaded everywhere.
+  const fresh = await import('../../pkg/qiquan.js?fresh');
+  fresh.initSync({ module: readFileSync(join(root, 'pkg/qiquan_bg.wasm')) });
+  assert.equal(errorCode(fresh.checkJson(files[0].path, '{}')), 'rules_not_loaded');
+  assert.equal(errorCode(fresh.matters()), 'rules_not_loaded');
+  assert.equal(errorCode(fresh.rulesDigest()), 'rules_not_loaded');
+  assert.match(JSON.parse(fresh.rulesDigest()).error.message.en, /openBundle and addBundleFiles/);
   assert.equal(q.rulesDigest(), embedded);
 });
 
