@@ -13,7 +13,9 @@
 # 4. Node: the same checks through pkg/, each alternating with the same call natively
 #    (bench/native_timer.rs) for the ratio, ajv on an equivalent JSON Schema, and a hand-written
 #    JS validator of the typical form (bench/hand_validator.mjs);
-# 5. Chromium: cold start of pkg/ and the per-keystroke re-check (bench/side_by_side.mjs).
+# 5. Chromium: cold start of pkg/ and the per-keystroke re-check (bench/side_by_side.mjs);
+# 6. Chromium: the first verdict as the pages get it (the signed bundle in pkg/rules/ through
+#    www/src/rules.ts) against a tiny wasm module's, fresh contexts (bench/first_verdict.mjs).
 # Every step's output goes through `step`, which keeps the `RATIO name value goal…` lines any
 # benchmark prints; bench/table.mjs then writes the one table (side_by_side's rows, then one row
 # per RATIO line with its goal, met or not) to bench/out/table.md. A new benchmark that prints
@@ -45,11 +47,11 @@ export CRITERION_HOME="$root/bench/out/criterion"
 
 printf '== native (criterion)\n' >&2
 # Without default features: the library only (the CLI binary is not needed to bench it).
-cargo bench --quiet --bench engine --no-default-features --features toml -- "${criterion[@]}" >bench/out/criterion.log 2>&1 ||
+cargo bench --quiet --bench engine --no-default-features --features toml,embed -- "${criterion[@]}" >bench/out/criterion.log 2>&1 ||
     { cat bench/out/criterion.log >&2; exit 1; }
 
 printf '== native timer (the native half of the paired Node/native ratios)\n' >&2
-cargo build --quiet --release --example native_timer --no-default-features --features toml
+cargo build --quiet --release --example native_timer --no-default-features --features toml,embed
 export QIQUAN_NATIVE_TIMER="${CARGO_TARGET_DIR:-$root/target}/release/examples/native_timer"
 
 printf '== pkg/ (scripts/build-wasm.sh)\n' >&2
@@ -60,6 +62,11 @@ step env DURATION="$load_duration" bench/load.sh
 
 printf '== Node and Chromium\n' >&2
 step node bench/side_by_side.mjs --rows bench/out/rows.json "${quick[@]}"
+
+printf '== Chromium first verdict ÷ floor (bench/first_verdict.mjs)\n' >&2
+fv_runs=15
+[[ ${#quick[@]} -gt 0 ]] && fv_runs=7
+step node bench/first_verdict.mjs --runs "$fv_runs"
 
 printf '== the table (bench/out/table.md)\n' >&2
 grep '^RATIO ' "$steps" >bench/out/ratios.txt || true

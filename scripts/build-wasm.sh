@@ -146,8 +146,9 @@ report() {
         "$1" "$raw" "$gz" "$(awk "BEGIN{print $gz/1024}")" "$2" "$sha"
     echo "$gz"
 }
+# (sed, not head: head closing the pipe early kills report with SIGPIPE under pipefail.)
 if [[ -f pkg/studio/qiquan_bg.wasm ]]; then
-    report pkg/studio/qiquan_bg.wasm "; studio: no budget" | head -n 1
+    report pkg/studio/qiquan_bg.wasm "; studio: no budget" | sed -n 1p
 fi
 wasm="pkg/qiquan_bg.wasm"
 out="$(report "$wasm" "; budget $(awk "BEGIN{print $budget/1024}") KiB")"
