@@ -36,6 +36,8 @@ let fetching: Promise<Fetched> | null = null;
 const files = new Map<string, Promise<string>>();
 
 async function fetchFrom(source: (typeof SOURCES)[number]): Promise<Fetched | null> {
+  // The keys and the envelope in parallel (one round trip, not two, before openBundle can run).
+  const bundleRes = fetch(`${source.base}bundle.json`).catch(() => null);
   const res = await fetch(source.keys).catch(() => null);
   if (!res || !res.ok) return null;
   let keys: string[];
@@ -43,8 +45,8 @@ async function fetchFrom(source: (typeof SOURCES)[number]): Promise<Fetched | nu
     const body = (await res.json()) as { keys?: { public_key?: unknown }[] };
     keys = (body.keys ?? []).map((k) => String(k.public_key));
   } catch { return null; }
-  const bundle = await fetch(`${source.base}bundle.json`);
-  if (!bundle.ok) throw new Error(`rules: ${source.base}bundle.json answered ${bundle.status}`);
+  const bundle = await bundleRes;
+  if (!bundle || !bundle.ok) throw new Error(`rules: ${source.base}bundle.json answered ${bundle?.status ?? 'nothing'}`);
   const envelope = await bundle.text();
   // The file names, read before the signature is checked only to start their downloads early:
   // addBundleFiles verifies every byte against the manifest openBundle verified.
