@@ -458,6 +458,18 @@ pub fn engine(manifest: &Manifest, files: &[VerifiedFile]) -> Result<Engine> {
             .detail(format!("manifest: {}", manifest.rules_digest))
             .detail(format!("files: {digest}")));
         }
+        // Every file: a server about to swap. It lints the whole bundle first, as `qiquan lint`
+        // would (a bundle with a lint error is refused whole and the old rules stay), and so
+        // compiles every matter now instead of on first use.
+        #[cfg(feature = "whole")]
+        {
+            let forms: BTreeMap<&str, &str> = by_path
+                .values()
+                .filter_map(|f| Some((f.content.path.as_str(), f.content.json.as_deref()?)))
+                .collect();
+            return Engine::from_json_forms(&sources, &forms)
+                .map(|engine| engine.with_revision(Some(manifest.revision.clone())));
+        }
     }
     Engine::from_linted(lazy, &manifest.rules_digest)
         .map(|engine| engine.with_revision(Some(manifest.revision.clone())))
@@ -691,6 +703,95 @@ mod tests {
                 .unwrap_err()
                 .code,
             ErrorCode::BundleFileMismatch
+        );
+    }
+
+    #[test]
+    fn a_whole_bundle_with_a_lint_error_is_refused_whole_but_its_other_matters_load_alone() {
+        // Signed by the key holder although a matter does not lint (a tolerable key material):
+        // a server (every file) refuses the bundle; a page with only another matter's files
+        // loads it, and the broken matter answers rules_invalid when asked for.
+        let written = written();
+        let manifest = open(&written.envelope, &trusted()).unwrap();
+        let broken_entry = manifest
+            .files
+            .iter()
+            .find(|f| f.matter.is_some())
+            .unwrap()
+            .clone();
+        let broken_matter = broken_entry.matter.clone().unwrap();
+        let mut files: Vec<(String, String)> = Vec::new();
+        let mut sources = Vec::new();
+        for (sha, bytes) in &written.files {
+            let mut content: FileContent = serde_json::from_str(bytes).unwrap();
+            if *sha == broken_entry.sha256 {
+                let mut rule: serde_json::Value =
+                    serde_json::from_str(content.json.as_deref().unwrap()).unwrap();
+                let material = rule["materials"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|m| m["key"] == true)
+                    .unwrap();
+                material["tolerable"] = serde_json::Value::Bool(true);
+                content.json = Some(rule.to_string());
+                content.text.push_str("\n# changed\n");
+            }
+            sources.push(SourceFile {
+                path: content.path.clone(),
+                text: content.text.clone(),
+            });
+            let text = serde_json::to_string(&content).unwrap();
+            files.push((hex(&Sha256::digest(text.as_bytes())), text));
+        }
+        let mut payload: serde_json::Value = serde_json::from_str(
+            &serde_json::from_str::<Envelope>(&written.envelope)
+                .unwrap()
+                .payload,
+        )
+        .unwrap();
+        payload["rules_digest"] = crate::bundle::digest(&sources).into();
+        for (entry, (sha, text)) in payload["files"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .zip(&files)
+        {
+            entry["sha256"] = sha.clone().into();
+            entry["size"] = text.len().into();
+        }
+        let manifest = open(&signed_envelope(&payload.to_string()), &trusted()).unwrap();
+        let bytes: Vec<&[u8]> = files.iter().map(|(_, t)| t.as_bytes()).collect();
+        let all = verify_files(&manifest, &bytes).unwrap();
+        assert_eq!(
+            engine(&manifest, &all).unwrap_err().code,
+            ErrorCode::RulesInvalid
+        );
+        let other = manifest
+            .files
+            .iter()
+            .find_map(|f| f.matter.clone().filter(|m| *m != broken_matter))
+            .unwrap();
+        let keep = |m: &str| {
+            let wanted: Vec<&str> = manifest
+                .files_for_matter(m)
+                .iter()
+                .map(|f| f.sha256.as_str())
+                .collect();
+            all.iter()
+                .filter(|f| wanted.contains(&f.sha256.as_str()))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let page = engine(&manifest, &keep(&other)).unwrap();
+        assert!(page.matter(&other, None).is_ok());
+        let mut both = keep(&other);
+        both.extend(keep(&broken_matter));
+        let page = engine(&manifest, &both).unwrap();
+        assert!(page.matter(&other, None).is_ok());
+        assert_eq!(
+            page.matter(&broken_matter, None).unwrap_err().code,
+            ErrorCode::RulesInvalid
         );
     }
 
