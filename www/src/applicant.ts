@@ -24,8 +24,8 @@ const UP = {
   handoverGet: { zh: '改到窗口办理：获取交接码', en: 'Continue at the window: get a hand-over code' },
   handoverTitle: { zh: '窗口交接码', en: 'Hand-over code' },
   handoverHint: {
-    zh: '到政务服务中心窗口出示此交接码（或二维码），工作人员据此调出您在这里填写的内容，无需重填；材料原件请随身携带。72 小时内有效。',
-    en: 'Show this code (or the QR code) at the service centre’s window: the clerk loads what you entered here, so nothing is typed again. Bring the original materials. Valid for 72 hours.',
+    zh: '到政务服务中心窗口出示此交接码（或二维码），工作人员据此调出您在这里填写的内容，无需重填；材料原件请随身携带。{hours} 小时内有效。',
+    en: 'Show this code (or the QR code) at the service centre’s window: the clerk loads what you entered here, so nothing is typed again. Bring the original materials. Valid for {hours} hours.',
   },
   handoverQr: { zh: '交接码二维码', en: 'Hand-over QR code' },
   handoverFailed: { zh: '暂时无法生成交接码，请稍后重试。', en: 'No hand-over code just now; please try again later.' },
@@ -522,11 +522,12 @@ async function getHandover(): Promise<void> {
       body: JSON.stringify({ matter: S.matterId, submission }),
     });
     if (!r.ok) throw new Error(`HTTP ${r.status}`);
-    const code = String((await r.json()).code ?? '');
+    const answer = await r.json();
+    const code = String(answer.code ?? '');
     clear(box, title,
       h('p', { class: 'handover-code', id: 'handover-code' }, code),
       h('img', { class: 'handover-qr', src: `/v1/handover/${encodeURIComponent(code)}/qr.svg`, alt: `${tx(UP.handoverQr)} ${code}`, width: '160', height: '160' }),
-      h('p', null, tx(UP.handoverHint)));
+      h('p', null, say(UP.handoverHint, { hours: Number(answer.valid_hours) })));
   } catch (e) {
     console.warn('hand-over', e);
     clear(box, title, h('p', { class: 'inset inset-bad', role: 'alert' }, tx(UP.handoverFailed)));

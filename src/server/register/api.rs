@@ -389,7 +389,8 @@ async fn create_handover(
     let reg = register(&state)?;
     let text = read_json(&headers, body).await?;
     let request: HandoverRequest = crate::parse_json(&text, "request")?;
-    state.engine().matter(&request.matter, None)?;
+    let engine = state.engine();
+    engine.matter(&request.matter, None)?;
     let submission: Submission =
         serde_json::from_value(request.submission.clone()).map_err(|e| {
             RegisterError::from(
@@ -412,7 +413,7 @@ async fn create_handover(
         .unwrap_or_default();
     for _ in 0..8 {
         let code = handover::new_code()?;
-        let mut rec = Recorder::new(&actor(&headers), state.engine().rules_digest());
+        let mut rec = Recorder::new(&actor(&headers), engine.rules_digest());
         let mut tx = reg.db.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO handovers (code, matter, channel, answers_sealed, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -439,7 +440,12 @@ async fn create_handover(
         tx.commit().await?;
         return Ok(json_response(
             StatusCode::CREATED,
-            &json!({"code": code, "matter": request.matter, "created_at": rec.at}),
+            &json!({
+                "code": code,
+                "matter": request.matter,
+                "created_at": rec.at,
+                "valid_hours": handover::TTL_HOURS,
+            }),
         ));
     }
     Err(RegisterError::storage(
