@@ -48,6 +48,20 @@ pub use verdict::{MatterSummary, Outcome, Verdict, VersionSummary};
 #[cfg(feature = "embed")]
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
+/// A check's JSON input: the submission and the options (absent or blank: the defaults), each
+/// with its own `what` in errors.
+fn parse_check_input(
+    submission_json: &str,
+    options_json: Option<&str>,
+) -> Result<(Submission, CheckOptions)> {
+    let submission: Submission = parse_json(submission_json, "submission")?;
+    let options: CheckOptions = match options_json {
+        Some(json) if !json.trim().is_empty() => parse_json(json, "options")?,
+        _ => CheckOptions::default(),
+    };
+    Ok((submission, options))
+}
+
 /// The engine's version, reported in every verdict.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -159,11 +173,7 @@ impl Engine {
         submission_json: &str,
         options_json: Option<&str>,
     ) -> Result<String> {
-        let submission: Submission = parse_json(submission_json, "submission")?;
-        let options: CheckOptions = match options_json {
-            Some(json) if !json.trim().is_empty() => parse_json(json, "options")?,
-            _ => CheckOptions::default(),
-        };
+        let (submission, options) = parse_check_input(submission_json, options_json)?;
         let verdict = self.check(matter_id, &submission, &options)?;
         Ok(to_pretty_json(&verdict))
     }
@@ -189,11 +199,7 @@ impl Engine {
         submission_json: &str,
         options_json: Option<&str>,
     ) -> Result<String> {
-        let submission: Submission = parse_json(submission_json, "submission")?;
-        let options: CheckOptions = match options_json {
-            Some(json) if !json.trim().is_empty() => parse_json(json, "options")?,
-            _ => CheckOptions::default(),
-        };
+        let (submission, options) = parse_check_input(submission_json, options_json)?;
         let compact = self.check_compact(matter_id, &submission, &options)?;
         serde_json::to_string(&compact).map_err(|e| {
             Error::new(

@@ -181,6 +181,23 @@ fn json_text_arg(value: &JsValue, name: &str, what: &str) -> Result<String, Erro
     }
 }
 
+/// The JSON-text checks (`checkJson`, `checkCompact`): the arguments checked as the CLI
+/// checks its input, then `check` on the active engine; an error as the CLI's error JSON.
+fn checked_text(
+    matter_id: JsValue,
+    submission_json: JsValue,
+    options_json: Option<JsValue>,
+    check: fn(&Engine, &str, &str, Option<&str>) -> Result<String, Error>,
+) -> String {
+    let run = || -> Result<String, Error> {
+        let matter = string_arg(&matter_id, "matterId")?;
+        let submission = json_text_arg(&submission_json, "submissionJson", "submission")?;
+        let options = optional_string_arg(options_json, "optionsJson")?;
+        check(&*active()?, &matter, &submission, options.as_deref())
+    };
+    run().unwrap_or_else(|error| error.to_json())
+}
+
 /// Checks a submission given as JSON text (a string, or UTF-8 bytes as a `Uint8Array`):
 /// returns exactly the bytes the CLI prints for the same input (without the final newline):
 /// the verdict JSON, or the error JSON the CLI writes to stderr — for bytes that are too large
@@ -193,13 +210,7 @@ pub fn check_json(
     #[wasm_bindgen(js_name = optionsJson, unchecked_optional_param_type = "string | null")]
     options_json: Option<JsValue>,
 ) -> String {
-    let run = || -> Result<String, Error> {
-        let matter = string_arg(&matter_id, "matterId")?;
-        let submission = json_text_arg(&submission_json, "submissionJson", "submission")?;
-        let options = optional_string_arg(options_json, "optionsJson")?;
-        active()?.check_json(&matter, &submission, options.as_deref())
-    };
-    run().unwrap_or_else(|error| error.to_json())
+    checked_text(matter_id, submission_json, options_json, Engine::check_json)
 }
 
 /// The compact check for a keystroke: one line of JSON with the outcome, each finding's code and
@@ -214,13 +225,12 @@ pub fn check_compact(
     #[wasm_bindgen(js_name = optionsJson, unchecked_optional_param_type = "string | null")]
     options_json: Option<JsValue>,
 ) -> String {
-    let run = || -> Result<String, Error> {
-        let matter = string_arg(&matter_id, "matterId")?;
-        let submission = json_text_arg(&submission_json, "submissionJson", "submission")?;
-        let options = optional_string_arg(options_json, "optionsJson")?;
-        active()?.check_compact_json(&matter, &submission, options.as_deref())
-    };
-    run().unwrap_or_else(|error| error.to_json())
+    checked_text(
+        matter_id,
+        submission_json,
+        options_json,
+        Engine::check_compact_json,
+    )
 }
 
 /// Checks a submission given as an object; returns the verdict (or the error) as an object
