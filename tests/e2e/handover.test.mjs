@@ -46,8 +46,10 @@ test('kiosk → clerk: a code and QR on the kiosk, the same answers at the windo
       return img.naturalWidth;
     });
     assert.ok(qrWidth >= 200, `QR code image loaded (${qrWidth} px)`);
-    // Re-rendering the result (signing nothing new) keeps the same code.
+    // Re-rendering the result a second later (a new received_at on the page) keeps the same code:
+    // the hand-over is keyed on the answers, not on the page's clock.
     await kiosk.page.click('#edit');
+    await kiosk.page.waitForTimeout(1100);
     await kiosk.page.click('#see-result');
     await kiosk.page.locator('#handover-code').waitFor();
     assert.equal((await kiosk.page.locator('#handover-code').textContent()).trim(), code);

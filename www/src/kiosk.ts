@@ -255,12 +255,22 @@ function render(): void {
 
 /* ---------- hand-over code ---------- */
 
+/**
+ * What a hand-over stores: the matter and the answers. The page's clock is left out: the window
+ * receives the application when the clerk opens it, and a re-rendered result (a later second)
+ * keeps the code it was given.
+ */
+function handoverBody(): string {
+  const { received_at: _pageClock, ...submission } = S.submission ?? {};
+  return JSON.stringify({ matter: S.matterId, submission });
+}
+
 /** Stores the answers on the server under a short code (and its QR code) for the window. */
 async function showHandover(): Promise<void> {
   const box = document.getElementById('handover');
   if (!box || !S.submission) return;
   const title = () => h('h2', { class: 'panel-title', id: 'handover-h' }, K.handoverTitle);
-  const body = JSON.stringify({ matter: S.matterId, submission: S.submission });
+  const body = handoverBody();
   let code = S.handover?.key === body ? S.handover.code : '';
   if (!code) {
     clear(box, title(), h('p', { class: 'loading', role: 'status' }, K.handoverWait));
@@ -366,7 +376,7 @@ function printSlip(v: Verdict): void {
   const root = $('#print-root');
   const bring = v.findings.filter((f) => f.target.kind === 'material');
   const width = params.get('slip') === '58' ? '58' : '80';
-  const code = S.submission && S.handover?.key === JSON.stringify({ matter: S.matterId, submission: S.submission }) ? S.handover.code : '';
+  const code = S.submission && S.handover?.key === handoverBody() ? S.handover.code : '';
   clear(root, h('article', { class: `slip slip-${width}`, 'data-slip': width },
     h('h1', { class: 'slip-title' }, K.slipTitle),
     h('p', { class: 'slip-matter' }, tx(v.matter_name)),
