@@ -6,7 +6,7 @@
 #![cfg(feature = "server")]
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -504,6 +504,17 @@ fn replicas_follow_signed_bundles_refuse_tampered_ones_and_survive_an_outage() {
             assert_eq!((status, &body), (200, bytes), "{path}");
         }
     }
+    // The cache holds exactly the recent bundles' files (r1's and r2's), nothing else.
+    let published: BTreeSet<String> = r1_site
+        .iter()
+        .chain(r2_site.iter())
+        .filter_map(|(path, _)| path.strip_prefix("/b/files/").map(str::to_string))
+        .collect();
+    let cached: BTreeSet<String> = std::fs::read_dir(dir.join("b-cache").join("files"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(cached, published);
 
     // A bundle whose signature does not match its manifest: refused, r2 stays.
     let r3 = bundle(&dir, &key, "r3", "0871-65550177");

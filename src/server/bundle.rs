@@ -14,7 +14,7 @@
 //! Responses are bounded in size ([`signed::MAX_ENVELOPE_BYTES`], each file its manifest size)
 //! and every fetch times out.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -78,6 +78,9 @@ struct Status {
     polls: BTreeMap<PollResult, u64>,
     /// Refusals by error code (a fixed set: the engine's codes).
     refused: BTreeMap<&'static str, u64>,
+    /// The files (SHA-256) of the last bundles this process served, newest last: what the cache
+    /// keeps (`KEEP_BUNDLES`).
+    recent: VecDeque<BTreeSet<String>>,
 }
 
 /// Counters by label value.
@@ -231,6 +234,7 @@ impl Poller {
         });
         match loaded {
             Ok((engine, published)) => {
+                self.with(|s| remember(&mut s.recent, published.files.keys().cloned().collect()));
                 tracing::info!(
                     revision = engine.rules_revision(),
                     rules_digest = engine.rules_digest(),
@@ -402,12 +406,51 @@ impl Poller {
                     write_atomically(&path, bytes)?;
                 }
             }
-            write_atomically(&self.cache.join("bundle.json"), envelope.as_bytes())
+            write_atomically(&self.cache.join("bundle.json"), envelope.as_bytes())?;
+            let hashes = manifest.files.iter().map(|f| f.sha256.clone()).collect();
+            let keep = self.with(|s| {
+                remember(&mut s.recent, hashes);
+                s.recent.iter().flatten().cloned().collect::<BTreeSet<_>>()
+            });
+            prune(&self.cache.join("files"), &keep)
         })();
         if let Err(error) = written {
             tracing::warn!(cache = %self.cache.display(), %error, "cannot write the bundle cache");
         }
     }
+}
+
+/// How many bundles' files the cache keeps: the active one and the two before it, so a page that
+/// opened an earlier manifest (immutable file URLs) can still fetch its files after a swap or two.
+const KEEP_BUNDLES: usize = 3;
+
+/// Adds a bundle's files to the recent ones, forgetting the oldest beyond `KEEP_BUNDLES`.
+fn remember(recent: &mut VecDeque<BTreeSet<String>>, files: BTreeSet<String>) {
+    if recent.back() == Some(&files) {
+        return;
+    }
+    recent.push_back(files);
+    while recent.len() > KEEP_BUNDLES {
+        recent.pop_front();
+    }
+}
+
+/// Removes from the cache's `files/` every file not named `<sha256>.json` of a kept hash
+/// (an older bundle's file, or a `.tmp` left by an interrupted write): the cache stays bounded
+/// by the recent bundles instead of growing with every revision.
+fn prune(dir: &Path, keep: &BTreeSet<String>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let kept = name
+            .to_str()
+            .and_then(|n| n.strip_suffix(".json"))
+            .is_some_and(|hash| keep.contains(hash));
+        if !kept && entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -524,4 +567,43 @@ pub fn spawn(poller: Arc<Poller>, state: Arc<AppState>) {
             poller.poll(&state).await;
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(hashes: &[&str]) -> BTreeSet<String> {
+        hashes.iter().map(|h| h.to_string()).collect()
+    }
+
+    #[test]
+    fn the_cache_remembers_the_last_bundles_only() {
+        let mut recent = VecDeque::new();
+        for n in 1..=5 {
+            remember(&mut recent, set(&[&format!("r{n}")]));
+            // The same bundle again (a restart, a re-poll) is not a new one.
+            remember(&mut recent, set(&[&format!("r{n}")]));
+        }
+        let kept: Vec<_> = recent.iter().flatten().cloned().collect();
+        assert_eq!(kept, ["r3", "r4", "r5"]);
+        assert_eq!(recent.len(), KEEP_BUNDLES);
+    }
+
+    #[test]
+    fn pruning_removes_other_files_and_leftovers_only() {
+        let dir = std::env::temp_dir().join(format!("qiquan-prune-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        for name in ["aa.json", "bb.json", "cc.json", "aa.tmp", "notes.txt"] {
+            std::fs::write(dir.join(name), name).unwrap();
+        }
+        prune(&dir, &set(&["aa", "cc"])).unwrap();
+        let mut left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["aa.json", "cc.json", "sub"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
