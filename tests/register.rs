@@ -1160,6 +1160,15 @@ fn pledge_broken_resumed_or_terminated(dir: &Path, store: &Store) {
     server
         .get("/v1/ledger?due=someday")
         .assert_error(400, "invalid_request");
+    // A path parameter that is not UTF-8: the same structured error, on every route with one.
+    for path in [
+        "/v1/applications/%FF",
+        "/v1/applications/%FF/events",
+        "/v1/receipts/%FF",
+        "/v1/handover/%FF",
+    ] {
+        server.get(path).assert_error(400, "invalid_request");
+    }
     server.sweep_bad();
 }
 

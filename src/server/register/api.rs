@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use sqlx::Row;
 
@@ -110,13 +111,53 @@ fn actor(headers: &HeaderMap) -> String {
         .unwrap_or_else(|| "anonymous".into())
 }
 
-fn bad_path(rejection: PathRejection) -> RegisterError {
-    RegisterError::invalid("路径参数不正确。", "The path parameter is malformed.")
-        .at(rejection.body_text())
+/// A path parameter (or a tuple of them): a malformed one is the register's `invalid` error.
+struct PathArg<T>(T);
+
+impl<T, S> FromRequestParts<S> for PathArg<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = RegisterError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> RegisterResult<Self> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(PathArg(value)),
+            Err(rejection) => Err(RegisterError::invalid(
+                "路径参数不正确。",
+                "The path parameter is malformed.",
+            )
+            .at(rejection.body_text())),
+        }
+    }
 }
 
-fn bad_query(rejection: QueryRejection) -> RegisterError {
-    RegisterError::invalid("查询参数不正确。", "The query is malformed.").at(rejection.body_text())
+/// The query string: a malformed one is the register's `invalid` error.
+struct QueryArg<T>(T);
+
+impl<T, S> FromRequestParts<S> for QueryArg<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = RegisterError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> RegisterResult<Self> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(QueryArg(value)),
+            Err(rejection) => Err(RegisterError::invalid(
+                "查询参数不正确。",
+                "The query is malformed.",
+            )
+            .at(rejection.body_text())),
+        }
+    }
+}
+
+/// 200 with `value` as JSON.
+fn ok(value: &Value) -> RegisterResult<Response> {
+    Ok(json_response(StatusCode::OK, value))
 }
 
 async fn read_json(headers: &HeaderMap, body: Body) -> RegisterResult<String> {
@@ -220,81 +261,60 @@ async fn lookup(
         }
     };
     let ids = applications::lookup(reg, kind, value).await?;
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({ "applications": ids }),
-    ))
+    ok(&json!({ "applications": ids }))
 }
 
 async fn show(
     State(state): State<Arc<AppState>>,
-    id: Result<Path<String>, PathRejection>,
+    PathArg(id): PathArg<String>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let Path(id) = id.map_err(bad_path)?;
-    Ok(json_response(
-        StatusCode::OK,
-        &applications::view(reg, &id).await?,
-    ))
+    ok(&applications::view(reg, &id).await?)
 }
 
 async fn answers(
     State(state): State<Arc<AppState>>,
-    id: Result<Path<String>, PathRejection>,
+    PathArg(id): PathArg<String>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let Path(id) = id.map_err(bad_path)?;
-    Ok(json_response(
-        StatusCode::OK,
-        &applications::answers(reg, &id).await?,
-    ))
+    ok(&applications::answers(reg, &id).await?)
 }
 
 async fn document(
     State(state): State<Arc<AppState>>,
-    id: Result<Path<String>, PathRejection>,
+    PathArg(id): PathArg<String>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let Path(id) = id.map_err(bad_path)?;
-    Ok(json_response(
-        StatusCode::OK,
-        &applications::document(reg, &id).await?,
-    ))
+    ok(&applications::document(reg, &id).await?)
 }
 
 async fn events(
     State(state): State<Arc<AppState>>,
-    id: Result<Path<String>, PathRejection>,
+    PathArg(id): PathArg<String>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let Path(id) = id.map_err(bad_path)?;
     applications::view(reg, &id).await?;
     let events = applications::events(reg, &id).await?;
-    Ok(json_response(StatusCode::OK, &json!({ "events": events })))
+    ok(&json!({ "events": events }))
 }
 
 async fn submit(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    id: Result<Path<String>, PathRejection>,
+    PathArg(id): PathArg<String>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let Path(id) = id.map_err(bad_path)?;
     applications::submit(&state, reg, &id, &actor(&headers)).await?;
-    Ok(json_response(
-        StatusCode::OK,
-        &applications::view(reg, &id).await?,
-    ))
+    ok(&applications::view(reg, &id).await?)
 }
 
 async fn upload(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    path: Result<Path<(String, String)>, PathRejection>,
+    PathArg((id, material)): PathArg<(String, String)>,
     body: Body,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let Path((id, material)) = path.map_err(bad_path)?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -320,10 +340,7 @@ async fn upload(
         &actor(&headers),
     )
     .await?;
-    Ok(json_response(
-        StatusCode::OK,
-        &applications::view(reg, &id).await?,
-    ))
+    ok(&applications::view(reg, &id).await?)
 }
 
 #[derive(Deserialize)]
@@ -335,11 +352,10 @@ struct FlawRequest {
 async fn flaw(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    path: Result<Path<(String, String)>, PathRejection>,
+    PathArg((id, material)): PathArg<(String, String)>,
     body: Body,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let Path((id, material)) = path.map_err(bad_path)?;
     let text = read_json(&headers, body).await?;
     let request: FlawRequest = crate::parse_json(&text, "request")?;
     let mut note = serde_json::Value::String(request.note.trim().chars().take(500).collect());
@@ -355,22 +371,15 @@ async fn flaw(
     }
     applications::view(reg, &id).await?;
     applications::flaw(&state, reg, &id, &material, &note, &actor(&headers)).await?;
-    Ok(json_response(
-        StatusCode::OK,
-        &applications::view(reg, &id).await?,
-    ))
+    ok(&applications::view(reg, &id).await?)
 }
 
 async fn receipt(
     State(state): State<Arc<AppState>>,
-    number: Result<Path<String>, PathRejection>,
+    PathArg(number): PathArg<String>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let Path(number) = number.map_err(bad_path)?;
-    Ok(json_response(
-        StatusCode::OK,
-        &applications::by_number(&state, reg, &number).await?,
-    ))
+    ok(&applications::by_number(&state, reg, &number).await?)
 }
 
 #[derive(Deserialize)]
@@ -477,10 +486,9 @@ async fn handover_row(reg: &Register, code: &str) -> RegisterResult<(String, sql
 /// The code as a QR code (SVG) for the kiosk's screen and receipt printer; it holds the code only.
 async fn handover_qr(
     State(state): State<Arc<AppState>>,
-    code: Result<Path<String>, PathRejection>,
+    PathArg(code): PathArg<String>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let Path(code) = code.map_err(bad_path)?;
     let (code, _) = handover_row(reg, &code).await?;
     let qr = qrcode::QrCode::with_error_correction_level(code.as_bytes(), qrcode::EcLevel::M)
         .map_err(RegisterError::storage)?;
@@ -500,37 +508,31 @@ async fn handover_qr(
 
 async fn get_handover(
     State(state): State<Arc<AppState>>,
-    code: Result<Path<String>, PathRejection>,
+    PathArg(code): PathArg<String>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let Path(code) = code.map_err(bad_path)?;
     let (code, row) = handover_row(reg, &code).await?;
     let plain = reg.key.open(&row.try_get::<String, _>("answers_sealed")?)?;
     let mut value: Value = serde_json::from_slice(&plain).map_err(RegisterError::storage)?;
     value["code"] = json!(code);
     value["created_at"] = json!(row.try_get::<String, _>("created_at")?);
-    Ok(json_response(StatusCode::OK, &value))
+    ok(&value)
 }
 
 async fn list_ledger(
     State(state): State<Arc<AppState>>,
-    query: Result<Query<ledger::ListQuery>, QueryRejection>,
+    QueryArg(query): QueryArg<ledger::ListQuery>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let Query(query) = query.map_err(bad_query)?;
     let entries = ledger::list(reg, &query).await?;
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({ "entries": entries }),
-    ))
+    ok(&json!({ "entries": entries }))
 }
 
 async fn ledger_csv(
     State(state): State<Arc<AppState>>,
-    query: Result<Query<ledger::ListQuery>, QueryRejection>,
+    QueryArg(query): QueryArg<ledger::ListQuery>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let Query(query) = query.map_err(bad_query)?;
     let entries = ledger::list(reg, &query).await?;
     // A UTF-8 byte-order mark so spreadsheet programs read the Chinese names right.
     let csv = format!("\u{feff}{}", ledger::to_csv(&entries));
@@ -567,21 +569,17 @@ async fn sweep(
     let as_of = crate::calendar::parse_date(&request.as_of).map_err(|e| e.at("/as_of"))?;
     let as_of = crate::calendar::format_date(as_of);
     let report = ledger::sweep(&state, reg, &as_of, &actor(&headers)).await?;
-    Ok(json_response(
-        StatusCode::OK,
-        &serde_json::to_value(&report).map_err(RegisterError::storage)?,
-    ))
+    ok(&serde_json::to_value(&report).map_err(RegisterError::storage)?)
 }
 
 async fn entry_action(
     state: Arc<AppState>,
     headers: HeaderMap,
-    entry: Result<Path<String>, PathRejection>,
+    entry: String,
     body: Body,
     waive: bool,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let Path(entry) = entry.map_err(bad_path)?;
     let text = read_json(&headers, body).await?;
     let action: ledger::EntryAction = crate::parse_json(&text, "request")?;
     ledger::act_on_entry(&state, reg, &entry, waive, action, &actor(&headers)).await?;
@@ -589,16 +587,13 @@ async fn entry_action(
         .bind(entry)
         .fetch_one(&reg.db.pool)
         .await?;
-    Ok(json_response(
-        StatusCode::OK,
-        &applications::view(reg, &application).await?,
-    ))
+    ok(&applications::view(reg, &application).await?)
 }
 
 async fn supply(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    entry: Result<Path<String>, PathRejection>,
+    PathArg(entry): PathArg<String>,
     body: Body,
 ) -> RegisterResult<Response> {
     entry_action(state, headers, entry, body, false).await
@@ -607,7 +602,7 @@ async fn supply(
 async fn waive(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    entry: Result<Path<String>, PathRejection>,
+    PathArg(entry): PathArg<String>,
     body: Body,
 ) -> RegisterResult<Response> {
     entry_action(state, headers, entry, body, true).await
