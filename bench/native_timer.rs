@@ -6,7 +6,8 @@
 //! both halves see the same moments of the machine.
 //!
 //! Protocol (stdin → stdout, one line each): `CASE CALLS` → nanoseconds per call. Cases:
-//! `check_json/{typical,large}/{complete,partial}`, `compile/embedded`, `deadline/60wd`.
+//! `check_json/{typical,large}/{complete,partial}`, `check_compact_json/{typical,large}/partial`,
+//! `compile/embedded`, `deadline/60wd`.
 //! Reads the fixtures `cargo bench --bench engine` wrote (argument: path to fixtures.json).
 //!
 //! ```text
@@ -75,6 +76,17 @@ fn main() {
                 Box::new(move || {
                     black_box(case.engine.check_json(&case.matter, black_box(json), None))
                         .expect("check_json");
+                })
+            }
+            ["check_compact_json", size, "partial"] => {
+                let case = if *size == "large" { &large } else { &typical };
+                Box::new(move || {
+                    black_box(case.engine.check_compact_json(
+                        &case.matter,
+                        black_box(&case.partial),
+                        None,
+                    ))
+                    .expect("check_compact_json");
                 })
             }
             ["compile", "embedded"] => Box::new(|| {
