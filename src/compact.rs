@@ -31,7 +31,7 @@ pub struct CompactVerdict {
     pub fields: Vec<CompactField>,
     pub materials: Vec<CompactMaterial>,
     pub pledge: CompactPledge,
-    /// A fingerprint (16 hex digits of SHA-256) of the full verdict's sentences about the answers:
+    /// A fingerprint (16 hex digits of FNV-1a 64) of the full verdict's sentences about the answers:
     /// every finding's message, every exemption's message and the checklist's condition hints,
     /// in order (`words_fingerprint`). Equal fingerprints: the same words.
     pub words: String,
