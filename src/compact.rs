@@ -150,13 +150,14 @@ pub fn compact(verdict: Verdict) -> CompactVerdict {
 /// check it byte for byte on the conformance corpus and on strings that need escaping), written
 /// by hand because the compact check runs per keystroke and serde's writer was a third of it in
 /// wasm (one small copy per quote, colon, comma and key; docs/wasm.md, "Where a compact check's
-/// time goes"). Ids, keys and the fingerprint are pushed whole; what has its own serde form (the
-/// enums, a normalised number, a string that needs escaping) is written by serde_json itself.
+/// time goes"). Ids, keys, the fingerprint and the stable codes (`as_str()`, tested against
+/// their serde names) are pushed whole; what else has its own serde form (the material status,
+/// a normalised number, a string that needs escaping) is written by serde_json itself.
 pub fn to_json(compact: &CompactVerdict) -> Result<String> {
     let items = compact.findings.len() + compact.fields.len() + compact.materials.len();
     let mut out = Json(Vec::with_capacity(256 + 96 * items));
     out.raw("{\"outcome\":");
-    out.serde(&compact.outcome)?;
+    out.name(compact.outcome.as_str());
     out.raw(",\"version\":");
     out.string(&compact.version)?;
     out.raw(",\"rules_digest\":");
@@ -169,9 +170,9 @@ pub fn to_json(compact: &CompactVerdict) -> Result<String> {
     out.raw(",\"findings\":");
     out.list(&compact.findings, |out, finding| {
         out.raw("{\"code\":");
-        out.serde(&finding.code)?;
+        out.name(finding.code.as_str());
         out.raw(",\"target\":{\"kind\":");
-        out.serde(&finding.target.kind)?;
+        out.name(finding.target.kind.as_str());
         out.raw(",\"id\":");
         out.string(&finding.target.id)?;
         out.raw("}}");
@@ -231,7 +232,8 @@ pub fn to_json(compact: &CompactVerdict) -> Result<String> {
     });
     out.raw(",\"blocked_by\":");
     out.list(&compact.pledge.blocked_by, |out, block| {
-        out.string(block.as_str())
+        out.name(block.as_str());
+        Ok(())
     })?;
     out.raw("},\"words\":");
     out.string(&compact.words)?;
@@ -273,6 +275,13 @@ impl Json {
         self.raw(text);
         self.0.push(b'"');
         Ok(())
+    }
+
+    /// A stable code's name (`as_str()`, snake_case: never escaped), between quotes.
+    fn name(&mut self, name: &'static str) {
+        self.0.push(b'"');
+        self.raw(name);
+        self.0.push(b'"');
     }
 
     fn applies(&mut self, applies: Applies) {
