@@ -6,7 +6,11 @@
 //! both halves see the same moments of the machine.
 //!
 //! Protocol (stdin → stdout, one line each): `CASE CALLS` → nanoseconds per call. Cases:
-//! `check_json/{typical,large}/{complete,partial}`, `compile/embedded`, `deadline/60wd`.
+//! `check_json/{typical,large}/{complete,partial}`, `check_compact_json/{typical,large}/partial`,
+//! `compile/embedded`, `deadline/60wd`; and the parts of a compact check,
+//! `stage/{typical,large}/{parse,check_compact,words,json}` (docs/wasm.md: where a compact
+//! check's time goes): reading the submission JSON, the decision with its projection
+//! (`Engine::check_compact`), the words fingerprint alone, and writing the compact JSON.
 //! Reads the fixtures `cargo bench --bench engine` wrote (argument: path to fixtures.json).
 //!
 //! ```text
@@ -17,7 +21,7 @@ use std::hint::black_box;
 use std::io::{BufRead, Write};
 use std::time::Instant;
 
-use qiquan::{Engine, SourceFile};
+use qiquan::{CheckOptions, Engine, SourceFile, Submission};
 use serde_json::Value;
 
 struct Case {
@@ -35,6 +39,61 @@ fn case(fixture: &Value) -> Case {
         matter: fixture["matter"].as_str().expect("matter").to_string(),
         complete: fixture["complete"].to_string(),
         partial: fixture["partial"].to_string(),
+    }
+}
+
+/// One part of a compact check of the case's partial submission, timed alone.
+fn stage_run<'a>(case: &'a Case, stage: &str) -> Box<dyn Fn() + 'a> {
+    let options = CheckOptions::default();
+    let submission: Submission =
+        qiquan::parse_json(&case.partial, "submission").expect("partial parses");
+    let verdict = case
+        .engine
+        .check(&case.matter, &submission, &options)
+        .expect("check");
+    let compact = case
+        .engine
+        .check_compact(&case.matter, &submission, &options)
+        .expect("check_compact");
+    match stage {
+        "parse" => Box::new(move || {
+            black_box(qiquan::parse_json::<Submission>(
+                black_box(&case.partial),
+                "submission",
+            ))
+            .expect("parse");
+        }),
+        "check_compact" => Box::new(move || {
+            black_box(
+                case.engine
+                    .check_compact(&case.matter, black_box(&submission), &options),
+            )
+            .expect("check_compact");
+        }),
+        "words" => Box::new(move || {
+            let v = black_box(&verdict);
+            black_box(qiquan::compact::words_fingerprint(
+                [
+                    v.findings
+                        .iter()
+                        .map(|f| Some(&f.message))
+                        .collect::<Vec<_>>(),
+                    v.exempt.iter().map(|e| Some(&e.message)).collect(),
+                    v.checklist.fields.iter().map(|f| f.hint.as_ref()).collect(),
+                    v.checklist
+                        .materials
+                        .iter()
+                        .map(|m| m.hint.as_ref())
+                        .collect(),
+                ]
+                .iter()
+                .map(Vec::as_slice),
+            ));
+        }),
+        "json" => Box::new(move || {
+            black_box(qiquan::compact::to_json(black_box(&compact))).expect("json");
+        }),
+        _ => panic!("unknown stage {stage}"),
     }
 }
 
@@ -76,6 +135,21 @@ fn main() {
                     black_box(case.engine.check_json(&case.matter, black_box(json), None))
                         .expect("check_json");
                 })
+            }
+            ["check_compact_json", size, "partial"] => {
+                let case = if *size == "large" { &large } else { &typical };
+                Box::new(move || {
+                    black_box(case.engine.check_compact_json(
+                        &case.matter,
+                        black_box(&case.partial),
+                        None,
+                    ))
+                    .expect("check_compact_json");
+                })
+            }
+            ["stage", size, stage] => {
+                let case = if *size == "large" { &large } else { &typical };
+                stage_run(case, stage)
             }
             ["compile", "embedded"] => Box::new(|| {
                 black_box(Engine::from_sources(black_box(&embedded))).expect("compiles");

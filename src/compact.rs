@@ -11,6 +11,8 @@
 
 use serde::Serialize;
 
+use crate::error::{Error, ErrorCode, Result};
+
 use crate::model::Text;
 use crate::submission::MaterialStatus;
 use crate::verdict::{Applies, FindingCode, Normalized, Outcome, PledgeBlock, Target, Verdict};
@@ -29,7 +31,7 @@ pub struct CompactVerdict {
     pub fields: Vec<CompactField>,
     pub materials: Vec<CompactMaterial>,
     pub pledge: CompactPledge,
-    /// A fingerprint (16 hex digits of SHA-256) of the full verdict's sentences about the answers:
+    /// A fingerprint (16 hex digits of FNV-1a 64) of the full verdict's sentences about the answers:
     /// every finding's message, every exemption's message and the checklist's condition hints,
     /// in order (`words_fingerprint`). Equal fingerprints: the same words.
     pub words: String,
@@ -144,6 +146,169 @@ pub fn compact(verdict: Verdict) -> CompactVerdict {
     }
 }
 
+/// The compact verdict as one line of JSON: exactly `serde_json::to_string(compact)` (tests
+/// check it byte for byte on the conformance corpus and on strings that need escaping), written
+/// by hand because the compact check runs per keystroke and serde's writer was a third of it in
+/// wasm (one small copy per quote, colon, comma and key; docs/wasm.md, "Where a compact check's
+/// time goes"). Ids, keys, the fingerprint and the stable codes (`as_str()`, tested against
+/// their serde names) are pushed whole; what else has its own serde form (the material status,
+/// a normalised number, a string that needs escaping) is written by serde_json itself.
+pub fn to_json(compact: &CompactVerdict) -> Result<String> {
+    let items = compact.findings.len() + compact.fields.len() + compact.materials.len();
+    let mut out = Json(Vec::with_capacity(256 + 96 * items));
+    out.raw("{\"outcome\":");
+    out.name(compact.outcome.as_str());
+    out.raw(",\"version\":");
+    out.string(&compact.version)?;
+    out.raw(",\"rules_digest\":");
+    out.string(&compact.rules_digest)?;
+    out.raw(",\"rules_revision\":");
+    match &compact.rules_revision {
+        Some(revision) => out.string(revision)?,
+        None => out.raw("null"),
+    }
+    out.raw(",\"findings\":");
+    out.list(&compact.findings, |out, finding| {
+        out.raw("{\"code\":");
+        out.name(finding.code.as_str());
+        out.raw(",\"target\":{\"kind\":");
+        out.name(finding.target.kind.as_str());
+        out.raw(",\"id\":");
+        out.string(&finding.target.id)?;
+        out.raw("}}");
+        Ok(())
+    })?;
+    out.raw(",\"fields\":");
+    out.list(&compact.fields, |out, field| {
+        out.raw("{\"id\":");
+        out.string(&field.id)?;
+        out.raw(",\"applies\":");
+        out.applies(field.applies);
+        out.raw(if field.required {
+            ",\"required\":true"
+        } else {
+            ",\"required\":false"
+        });
+        out.raw(if field.ok {
+            ",\"ok\":true"
+        } else {
+            ",\"ok\":false"
+        });
+        if let Some(normalized) = &field.normalized {
+            out.raw(",\"normalized\":");
+            match normalized {
+                Normalized::Text(text) => out.string(text)?,
+                Normalized::Number(_) => out.serde(normalized)?,
+            }
+        }
+        out.0.push(b'}');
+        Ok(())
+    })?;
+    out.raw(",\"materials\":");
+    out.list(&compact.materials, |out, material| {
+        out.raw("{\"id\":");
+        out.string(&material.id)?;
+        out.raw(",\"applies\":");
+        out.applies(material.applies);
+        out.raw(",\"status\":");
+        out.serde(&material.status)?;
+        out.raw(if material.ok {
+            ",\"ok\":true}"
+        } else {
+            ",\"ok\":false}"
+        });
+        Ok(())
+    })?;
+    out.raw(",\"pledge\":{\"available\":");
+    out.raw(if compact.pledge.available {
+        "true"
+    } else {
+        "false"
+    });
+    out.raw(if compact.pledge.signed {
+        ",\"signed\":true"
+    } else {
+        ",\"signed\":false"
+    });
+    out.raw(",\"blocked_by\":");
+    out.list(&compact.pledge.blocked_by, |out, block| {
+        out.name(block.as_str());
+        Ok(())
+    })?;
+    out.raw("},\"words\":");
+    out.string(&compact.words)?;
+    out.0.push(b'}');
+    String::from_utf8(out.0).map_err(|e| unserializable(e.to_string()))
+}
+
+fn unserializable(detail: String) -> Error {
+    Error::new(
+        ErrorCode::InvalidJson,
+        "输出无法序列化。",
+        "The output could not be serialized.",
+    )
+    .detail(detail)
+}
+
+/// The compact JSON being written.
+struct Json(Vec<u8>);
+
+impl Json {
+    fn raw(&mut self, text: &str) {
+        self.0.extend_from_slice(text.as_bytes());
+    }
+
+    /// A value in its serde form, written by serde_json.
+    fn serde<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        value
+            .serialize(&mut serde_json::Serializer::new(&mut self.0))
+            .map_err(|e| unserializable(e.to_string()))
+    }
+
+    /// A JSON string: as is between quotes when nothing in it is escaped by serde_json (a quote,
+    /// a backslash, a control character), else by serde_json.
+    fn string(&mut self, text: &str) -> Result<()> {
+        if text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+            return self.serde(text);
+        }
+        self.0.push(b'"');
+        self.raw(text);
+        self.0.push(b'"');
+        Ok(())
+    }
+
+    /// A stable code's name (`as_str()`, snake_case: never escaped), between quotes.
+    fn name(&mut self, name: &'static str) {
+        self.0.push(b'"');
+        self.raw(name);
+        self.0.push(b'"');
+    }
+
+    fn applies(&mut self, applies: Applies) {
+        self.raw(match applies {
+            Applies::Yes => "true",
+            Applies::No => "false",
+            Applies::Unknown => "\"unknown\"",
+        });
+    }
+
+    fn list<T>(
+        &mut self,
+        items: &[T],
+        mut item: impl FnMut(&mut Self, &T) -> Result<()>,
+    ) -> Result<()> {
+        self.0.push(b'[');
+        for (i, each) in items.iter().enumerate() {
+            if i > 0 {
+                self.0.push(b',');
+            }
+            item(self, each)?;
+        }
+        self.0.push(b']');
+        Ok(())
+    }
+}
+
 /// 16 hex digits of a 64-bit FNV-1a hash over lists of optional texts: each list, then each
 /// entry (absent or its zh and en, length-prefixed), so no two different sequences give the same
 /// input. A change detector for a page's own re-checks, not a security device: FNV-1a instead of
@@ -216,6 +381,83 @@ mod tests {
             of(&[&[Some(&a), Some(&b)]]),
             "lengths keep entries apart"
         );
+    }
+
+    fn sample(text: &str, revision: Option<&str>) -> CompactVerdict {
+        use crate::verdict::TargetKind;
+        CompactVerdict {
+            outcome: Outcome::CorrectionRequired,
+            version: format!("v{text}"),
+            rules_digest: "abc".into(),
+            rules_revision: revision.map(str::to_string),
+            findings: vec![CompactFinding {
+                code: FindingCode::FieldMissing,
+                target: Target {
+                    kind: TargetKind::MaterialGroup,
+                    id: text.into(),
+                },
+            }],
+            fields: [Applies::Yes, Applies::No, Applies::Unknown]
+                .into_iter()
+                .enumerate()
+                .map(|(i, applies)| CompactField {
+                    id: format!("{text}{i}"),
+                    applies,
+                    required: i == 0,
+                    ok: i == 1,
+                    normalized: match i {
+                        0 => Some(Normalized::Text(text.into())),
+                        1 => Some(Normalized::Number(
+                            serde_json::Number::from_f64(-1.5e-7).unwrap(),
+                        )),
+                        _ => None,
+                    },
+                })
+                .collect(),
+            materials: vec![CompactMaterial {
+                id: text.into(),
+                applies: Applies::Unknown,
+                status: MaterialStatus::Missing,
+                ok: false,
+            }],
+            pledge: CompactPledge {
+                available: true,
+                signed: false,
+                blocked_by: PledgeBlock::all().to_vec(),
+            },
+            words: "0123456789abcdef".into(),
+        }
+    }
+
+    #[test]
+    fn to_json_writes_the_bytes_serde_writes() {
+        for text in [
+            "",
+            "plain",
+            "引号“”",
+            "q\"uote",
+            "back\\slash",
+            "nl\n\t\u{1}\u{1f}",
+            "\u{7f}/é",
+        ] {
+            for revision in [None, Some("r-1"), Some(text)] {
+                let mut compact = sample(text, revision);
+                assert_eq!(
+                    to_json(&compact).unwrap(),
+                    serde_json::to_string(&compact).unwrap()
+                );
+                compact.findings.clear();
+                compact.fields.clear();
+                compact.materials.clear();
+                compact.pledge.blocked_by.clear();
+                compact.pledge.available = false;
+                compact.pledge.signed = true;
+                assert_eq!(
+                    to_json(&compact).unwrap(),
+                    serde_json::to_string(&compact).unwrap()
+                );
+            }
+        }
     }
 
     #[test]

@@ -201,14 +201,7 @@ impl Engine {
     ) -> Result<String> {
         let (submission, options) = parse_check_input(submission_json, options_json)?;
         let compact = self.check_compact(matter_id, &submission, &options)?;
-        serde_json::to_string(&compact).map_err(|e| {
-            Error::new(
-                ErrorCode::InvalidJson,
-                "输出无法序列化。",
-                "The output could not be serialized.",
-            )
-            .detail(e.to_string())
-        })
+        compact::to_json(&compact)
     }
 
     pub fn matters(&self) -> Vec<MatterSummary> {

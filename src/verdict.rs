@@ -41,60 +41,6 @@ pub struct Verdict {
     pub notice: Notice,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// 受理
-    Accept,
-    /// 容缺受理
-    AcceptWithPledge,
-    /// 补正 (one-time notice)
-    CorrectionRequired,
-    /// 不予受理
-    NotAccepted,
-}
-
-impl Outcome {
-    pub fn label(self) -> Text {
-        let (zh, en) = match self {
-            Self::Accept => ("受理", "Accepted"),
-            Self::AcceptWithPledge => ("容缺受理", "Accepted on a credit pledge"),
-            Self::CorrectionRequired => ("需补正材料", "Correction required"),
-            Self::NotAccepted => ("不予受理", "Not accepted"),
-        };
-        Text {
-            zh: zh.into(),
-            en: en.into(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-#[serde(rename_all = "snake_case")]
-pub enum FindingCode {
-    ApplicantIneligible,
-    FieldMissing,
-    FieldInvalid,
-    MaterialMissing,
-    MaterialFlawed,
-    MaterialWrongForm,
-    PledgeNotAllowed,
-    /// A material required only under a condition on a field not answered yet: told now, so
-    /// the one-time notice is complete (行政许可法 §32(1)(4)). Informs; does not block.
-    MaterialConditional,
-    /// A rule's refusal by facts (行政许可法 §32(1)(1)(2)): not accepted, with the reason and,
-    /// where the law names one, the authority to apply to (`refer_to`).
-    RefusedByFacts,
-    /// Alternative materials (`material_groups`): not enough of them handed in; the message
-    /// names the alternatives that would satisfy the group (`alternatives`).
-    MaterialGroupUnsatisfied,
-    /// 告知承诺 chosen where it is not available (the material has none, or the applicant has a
-    /// bad-credit record): the proof is required.
-    CommitmentNotAllowed,
-}
-
 /// Declares a stable code: an enum serialised in snake_case (exported to TypeScript under the
 /// `wasm` feature), its `as_str()` and the list of `all()` its variants, so a test can check
 /// every variant's string against its serde name.
@@ -127,6 +73,58 @@ macro_rules! stable_code {
             }
         }
     };
+}
+
+stable_code! {
+    pub enum Outcome {
+        /// 受理
+        Accept => "accept",
+        /// 容缺受理
+        AcceptWithPledge => "accept_with_pledge",
+        /// 补正 (one-time notice)
+        CorrectionRequired => "correction_required",
+        /// 不予受理
+        NotAccepted => "not_accepted",
+    }
+}
+
+impl Outcome {
+    pub fn label(self) -> Text {
+        let (zh, en) = match self {
+            Self::Accept => ("受理", "Accepted"),
+            Self::AcceptWithPledge => ("容缺受理", "Accepted on a credit pledge"),
+            Self::CorrectionRequired => ("需补正材料", "Correction required"),
+            Self::NotAccepted => ("不予受理", "Not accepted"),
+        };
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+}
+
+stable_code! {
+    pub enum FindingCode {
+        ApplicantIneligible => "applicant_ineligible",
+        FieldMissing => "field_missing",
+        FieldInvalid => "field_invalid",
+        MaterialMissing => "material_missing",
+        MaterialFlawed => "material_flawed",
+        MaterialWrongForm => "material_wrong_form",
+        PledgeNotAllowed => "pledge_not_allowed",
+        /// A material required only under a condition on a field not answered yet: told now, so
+        /// the one-time notice is complete (行政许可法 §32(1)(4)). Informs; does not block.
+        MaterialConditional => "material_conditional",
+        /// A rule's refusal by facts (行政许可法 §32(1)(1)(2)): not accepted, with the reason and,
+        /// where the law names one, the authority to apply to (`refer_to`).
+        RefusedByFacts => "refused_by_facts",
+        /// Alternative materials (`material_groups`): not enough of them handed in; the message
+        /// names the alternatives that would satisfy the group (`alternatives`).
+        MaterialGroupUnsatisfied => "material_group_unsatisfied",
+        /// 告知承诺 chosen where it is not available (the material has none, or the applicant has a
+        /// bad-credit record): the proof is required.
+        CommitmentNotAllowed => "commitment_not_allowed",
+    }
 }
 
 stable_code! {
@@ -254,17 +252,16 @@ impl From<PledgeBlock> for FindingReason {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-#[serde(rename_all = "snake_case")]
-pub enum TargetKind {
-    Applicant,
-    Field,
-    Material,
-    /// A rule's refusal by facts (`refusals[].id`).
-    Refusal,
-    /// A group of alternative materials (`material_groups[].id`).
-    MaterialGroup,
+stable_code! {
+    pub enum TargetKind {
+        Applicant => "applicant",
+        Field => "field",
+        Material => "material",
+        /// A rule's refusal by facts (`refusals[].id`).
+        Refusal => "refusal",
+        /// A group of alternative materials (`material_groups[].id`).
+        MaterialGroup => "material_group",
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -861,6 +858,13 @@ mod tests {
     #[test]
     fn finding_reason_strings_are_serde_names() {
         strings_match_serde(FindingReason::all(), FindingReason::as_str);
+    }
+
+    #[test]
+    fn outcome_finding_code_and_target_kind_strings_are_serde_names() {
+        strings_match_serde(Outcome::all(), Outcome::as_str);
+        strings_match_serde(FindingCode::all(), FindingCode::as_str);
+        strings_match_serde(TargetKind::all(), TargetKind::as_str);
     }
 
     #[test]
