@@ -7,15 +7,15 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+mod common;
 use sha2::{Digest, Sha256};
 
 const MATTER: &str = "public_place_hygiene_license";
@@ -25,10 +25,7 @@ const INTERVAL: u64 = 1;
 const SWITCH_WITHIN: Duration = Duration::from_secs(INTERVAL + 4);
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("qiquan-bundles-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::temp_dir("bundles", name)
 }
 
 fn qiquan(args: &[&str]) {
@@ -162,26 +159,15 @@ impl Replica {
     fn start(dir: &Path, name: &str, url: &str, key: &str) -> Replica {
         let log = dir.join(format!("{name}.log"));
         let cache = dir.join(format!("{name}-cache"));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_qiquan"))
+        let mut serve = Command::new(env!("CARGO_BIN_EXE_qiquan"));
+        serve
             .args(["serve", "--addr", "127.0.0.1:0", "--dev", "--no-register"])
             .args(["--www", "/nonexistent/www", "--pkg", "/nonexistent/pkg"])
             .args(["--bundle-url", url, "--bundle-key", key])
             .arg("--bundle-cache")
             .arg(&cache)
-            .args(["--poll-interval", &INTERVAL.to_string()])
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("{line:?}: {}", std::fs::read_to_string(&log).unwrap()))
-            .to_string();
+            .args(["--poll-interval", &INTERVAL.to_string()]);
+        let (child, addr) = common::spawn_serve(serve, &log);
         Replica { child, addr, log }
     }
 
@@ -247,41 +233,16 @@ fn submission() -> Value {
 }
 
 /// One HTTP/1.1 exchange (`Connection: close`): status and body.
+/// One request with a JSON body (or none): status and body.
 fn http(addr: &str, method: &str, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        body.len()
+    let r = common::request(
+        addr,
+        method,
+        path,
+        &[("Content-Type", "application/json")],
+        body,
     );
-    stream.write_all(head.as_bytes()).unwrap();
-    stream.write_all(body).unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-    let status = head[9..12].parse().unwrap();
-    let mut body = raw[split + 4..].to_vec();
-    if head.contains("transfer-encoding: chunked") {
-        body = dechunk(&body);
-    }
-    (status, body)
-}
-
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(end) = data.windows(2).position(|w| w == b"\r\n") {
-        let size =
-            usize::from_str_radix(std::str::from_utf8(&data[..end]).unwrap().trim(), 16).unwrap();
-        if size == 0 {
-            break;
-        }
-        out.extend_from_slice(&data[end + 2..end + 2 + size]);
-        data = &data[end + 2 + size + 2..];
-    }
-    out
+    (r.status, r.body)
 }
 
 /// Waits until `done` holds, for at most `within`; the time it took.

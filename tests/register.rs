@@ -6,13 +6,16 @@
 //! (scripts/test.sh sets it), and otherwise says loudly that it did not run.
 #![cfg(feature = "server")]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 use serde_json::{Value, json};
+
+mod common;
+use common::{Response, conforms, request};
 
 const MATTER: &str = "public_place_hygiene_license";
 const ID_CARD: &str = "370102198506153214";
@@ -22,10 +25,7 @@ const RESUME_DAYS: i64 = 15;
 const REMIND_DAYS: i64 = 2;
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("qiquan-register-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    common::temp_dir("register", name)
 }
 
 fn qiquan(args: &[&str]) -> std::process::Output {
@@ -208,7 +208,8 @@ impl Server {
             );
         }
         let log = dir.join(format!("stderr-{tag}.log"));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_qiquan"))
+        let mut serve = Command::new(env!("CARGO_BIN_EXE_qiquan"));
+        serve
             .args([
                 "serve",
                 "--addr",
@@ -227,25 +228,8 @@ impl Server {
             .args(["--db", &store.arg()])
             .arg("--data-dir")
             .arg(dir.join("data"))
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).expect("log"))
-            .spawn()
-            .expect("spawn qiquan serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read address");
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| {
-                panic!(
-                    "no address: {line:?}; stderr: {}",
-                    std::fs::read_to_string(&log).unwrap_or_default()
-                )
-            })
-            .to_string();
+            .args(extra);
+        let (child, addr) = common::spawn_serve(serve, &log);
         Server { child, addr, log }
     }
 
@@ -308,125 +292,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-#[derive(Debug)]
-struct Response {
-    status: u16,
-    headers: String,
-    body: Vec<u8>,
-}
-
-impl Response {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", self.status, self.text()))
-    }
-
-    fn assert_error(&self, status: u16, code: &str) {
-        assert_eq!(self.status, status, "{}", self.text());
-        let json = self.json();
-        assert_eq!(json["error"]["code"], code, "{json}");
-        assert!(json["error"]["message"]["zh"].is_string());
-        assert!(json["error"]["message"]["en"].is_string());
-    }
-}
-
-fn request(
-    addr: &str,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> Response {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .expect("timeout");
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).expect("write head");
-    // The server may answer (413) before reading a large body; a write error is fine then.
-    let _ = stream.write_all(body);
-    let mut raw = Vec::new();
-    let _ = stream.read_to_end(&mut raw);
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no response head: {:?}", String::from_utf8_lossy(&raw)));
-    let headers = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let status = headers
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status");
-    let mut body = raw[split + 4..].to_vec();
-    if headers
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        body = dechunk(&body);
-    }
-    Response {
-        status,
-        headers,
-        body,
-    }
-}
-
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(end) = data.windows(2).position(|w| w == b"\r\n") {
-        let size =
-            usize::from_str_radix(String::from_utf8_lossy(&data[..end]).trim(), 16).unwrap_or(0);
-        if size == 0 {
-            break;
-        }
-        out.extend_from_slice(&data[end + 2..end + 2 + size]);
-        data = &data[end + 4 + size..];
-    }
-    out
-}
-
-/// Validates a response against the schema `src/server/openapi.json` gives for the route (a
-/// template), the method and the status.
-fn conforms(response: &Response, route: &str, method: &str) {
-    let doc: Value = serde_json::from_str(qiquan::server::OPENAPI_JSON).expect("openapi.json");
-    let operation = &doc["paths"][route][method];
-    assert!(operation.is_object(), "{method} {route} is not described");
-    let mut described = operation["responses"][response.status.to_string()].clone();
-    assert!(
-        described.is_object(),
-        "{method} {route} does not describe status {}",
-        response.status
-    );
-    if let Some(reference) = described["$ref"].as_str() {
-        let name = reference.rsplit('/').next().expect("ref name");
-        described = doc["components"]["responses"][name].clone();
-    }
-    let mut schema = described["content"]["application/json"]["schema"].clone();
-    schema["components"] = doc["components"].clone();
-    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let instance = response.json();
-    let errors: Vec<String> = validator
-        .iter_errors(&instance)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "{method} {route} {}: {errors:#?}",
-        response.status
-    );
 }
 
 /// A complete window application (every material handed in on paper): 受理.
@@ -1044,7 +909,11 @@ fn pledge_kept(dir: &Path, store: &Store) {
     // CSV export lists both.
     let csv = server.get("/v1/ledger.csv");
     assert_eq!(csv.status, 200);
-    assert!(csv.headers.to_ascii_lowercase().contains("text/csv"));
+    assert!(
+        csv.header("content-type")
+            .unwrap_or("")
+            .contains("text/csv")
+    );
     let text = csv.text();
     assert!(text.contains("number,matter,material,name,due"), "{text}");
     assert_eq!(text.matches("hygiene_rules").count(), 2, "{text}");
@@ -1256,7 +1125,13 @@ fn handover_and_receipts(dir: &Path, store: &Store) {
     );
     let qr = server.get(&format!("/v1/handover/{code}/qr.svg"));
     assert_eq!(qr.status, 200);
-    assert!(qr.headers.contains("image/svg+xml"), "{}", qr.headers);
+    assert!(
+        qr.header("content-type")
+            .unwrap_or("")
+            .contains("image/svg+xml"),
+        "{:?}",
+        qr.headers
+    );
     assert!(qr.text().starts_with("<?xml") && qr.text().contains("<svg"));
     server
         .get("/v1/handover/ZZZZZZ/qr.svg")
