@@ -107,11 +107,17 @@ impl Formatter for Pretty {
 /// `value` as pretty JSON, the same text as `serde_json::to_string_pretty`.
 pub(crate) fn to_string<T: ?Sized + Serialize>(value: &T) -> Result<String, String> {
     let mut out = Vec::with_capacity(4096);
-    value
-        .serialize(&mut Serializer::with_formatter(&mut out, Pretty::default()))
-        .map_err(|e| e.to_string())?;
+    to_writer(&mut out, value)?;
     // serde_json writes only UTF-8; checked all the same rather than assumed (no unsafe code).
     String::from_utf8(out).map_err(|e| e.to_string())
+}
+
+/// Appends `value` as pretty JSON (the bytes of [`to_string`]) to `out`. serde_json writes only
+/// UTF-8, so the appended bytes are UTF-8; a caller that needs a `&str` checks them itself.
+pub(crate) fn to_writer<T: ?Sized + Serialize>(out: &mut Vec<u8>, value: &T) -> Result<(), String> {
+    value
+        .serialize(&mut Serializer::with_formatter(out, Pretty::default()))
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -132,10 +138,11 @@ mod tests {
             json!({"a": 1, "b": [true, null, "x\n\"y\""], "c": {"d": {"e": []}}, "中": "文"}),
             deep,
         ] {
-            assert_eq!(
-                super::to_string(&value).unwrap(),
-                serde_json::to_string_pretty(&value).unwrap()
-            );
+            let expected = serde_json::to_string_pretty(&value).unwrap();
+            assert_eq!(super::to_string(&value).unwrap(), expected);
+            let mut appended = b"prefix".to_vec();
+            super::to_writer(&mut appended, &value).unwrap();
+            assert_eq!(&appended[6..], expected.as_bytes());
         }
     }
 }

@@ -3,6 +3,7 @@
 //! case register signs them, `register/applications.rs`).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
@@ -502,44 +503,74 @@ struct CheckRequest {
 }
 
 /// The check response's bytes: `{"verdict", ["verdict_json",] "verdict_digest", "digest_match"}`.
-/// The verdict is serialized once (its exact bytes, which the digest covers) and those bytes are
-/// spliced in as they are for `verdict` (pretty-printed JSON is JSON) and, when asked for, as a
-/// JSON string for `verdict_json`.
-fn check_body(
-    verdict_json: &str,
-    include_verdict_json: bool,
-    verdict_digest: &str,
-    digest_match: Option<bool>,
-) -> Response {
-    let copies = if include_verdict_json { 2 } else { 1 };
-    let mut out = Vec::with_capacity(verdict_json.len() * copies + 256);
-    out.extend_from_slice(b"{\"verdict\":");
-    out.extend_from_slice(verdict_json.as_bytes());
-    if include_verdict_json {
-        out.extend_from_slice(b",\"verdict_json\":");
-        if serde_json::to_writer(&mut out, verdict_json).is_err() {
+/// The verdict is serialized once, straight into the response body after `{"verdict":` (its exact
+/// bytes, which the digest covers, hashed where they lie): pretty-printed JSON is JSON. When asked
+/// for, the same bytes follow as a JSON string for `verdict_json`.
+struct CheckBody {
+    out: Vec<u8>,
+}
+
+/// What a check body starts with; the verdict's bytes follow.
+const CHECK_BODY_PREFIX: &[u8] = b"{\"verdict\":";
+
+/// The size of the last check body, so the next one's buffer is allocated once at about its size
+/// (a verdict is ~14 KB; growing from small would copy it several times).
+static LAST_CHECK_BODY: AtomicUsize = AtomicUsize::new(16 * 1024);
+
+impl CheckBody {
+    fn new(verdict: &crate::Verdict) -> Self {
+        let capacity = LAST_CHECK_BODY.load(Ordering::Relaxed) + 256;
+        let mut out = Vec::with_capacity(capacity.min(4 * BODY_LIMIT));
+        out.extend_from_slice(CHECK_BODY_PREFIX);
+        if crate::write_pretty_json(&mut out, verdict).is_err() {
+            // The bytes every shell prints for a verdict that cannot be serialized.
+            out.extend_from_slice(crate::to_pretty_json(verdict).as_bytes());
+        }
+        Self { out }
+    }
+
+    /// The verdict's exact bytes.
+    fn verdict(&self) -> &[u8] {
+        &self.out[CHECK_BODY_PREFIX.len()..]
+    }
+
+    fn finish(
+        mut self,
+        include_verdict_json: bool,
+        verdict_digest: &str,
+        digest_match: Option<bool>,
+    ) -> Response {
+        let out = &mut self.out;
+        if include_verdict_json {
+            let Ok(text) = String::from_utf8(out[CHECK_BODY_PREFIX.len()..].to_vec()) else {
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            };
+            out.extend_from_slice(b",\"verdict_json\":");
+            if serde_json::to_writer(&mut *out, &text).is_err() {
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        }
+        out.extend_from_slice(b",\"verdict_digest\":");
+        if serde_json::to_writer(&mut *out, verdict_digest).is_err() {
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
+        out.extend_from_slice(b",\"digest_match\":");
+        out.extend_from_slice(match digest_match {
+            None => b"null",
+            Some(true) => b"true",
+            Some(false) => b"false",
+        });
+        out.push(b'}');
+        LAST_CHECK_BODY.store(self.out.len(), Ordering::Relaxed);
+        (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            self.out,
+        )
+            .into_response()
     }
-    out.extend_from_slice(b",\"verdict_digest\":");
-    if serde_json::to_writer(&mut out, verdict_digest).is_err() {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    }
-    out.extend_from_slice(b",\"digest_match\":");
-    out.extend_from_slice(match digest_match {
-        None => b"null",
-        Some(true) => b"true",
-        Some(false) => b"false",
-    });
-    out.push(b'}');
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        out,
-    )
-        .into_response()
 }
 
 fn outcome_str(outcome: Outcome) -> &'static str {
@@ -596,8 +627,8 @@ pub async fn check(
     let verdict = engine
         .check(&matter, &request.submission, &options)
         .map_err(|e| ApiError::from(e).under("/submission"))?;
-    let verdict_json = crate::to_pretty_json(&verdict);
-    let verdict_digest = crate::verdict_digest(&verdict_json);
+    let body = CheckBody::new(&verdict);
+    let verdict_digest = crate::verdict_digest_bytes(body.verdict());
 
     let digest_match = match &request.client_verdict_digest {
         None => None,
@@ -616,12 +647,7 @@ pub async fn check(
     // register, when an application is recorded and accepted (`POST /v1/applications`).
     let outcome = outcome_str(verdict.outcome);
     state.metrics.outcome(outcome);
-    let mut response = check_body(
-        &verdict_json,
-        request.include_verdict_json,
-        &verdict_digest,
-        digest_match,
-    );
+    let mut response = body.finish(request.include_verdict_json, &verdict_digest, digest_match);
     response.extensions_mut().insert(CheckTag {
         matter: crate::calendar::clip(&matter),
         outcome,
@@ -664,7 +690,11 @@ fn client_digest_matches(
                     };
                     ApiError::from(e.at(at))
                 })?;
-            crate::verdict_digest(&crate::to_pretty_json(&client_verdict)) == client_digest
+            let mut bytes = Vec::with_capacity(LAST_CHECK_BODY.load(Ordering::Relaxed));
+            if crate::write_pretty_json(&mut bytes, &client_verdict).is_err() {
+                bytes = crate::to_pretty_json(&client_verdict).into_bytes();
+            }
+            crate::verdict_digest_bytes(&bytes) == client_digest
         }
     };
     state.metrics.digest_check(matched);
