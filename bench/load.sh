@@ -41,10 +41,14 @@ ADDR=$(sed -n 's#^listening on http://##p' "$WORK/out")
 
 body() { sed -n 's/^wrk.body = \[\[\(.*\)\]\]$/\1/p' "$1"; }
 # Sanity: the check answers accept (without a receipt), the submission is accepted with one.
-curl -fsS -H 'Content-Type: application/json' --data "$(body bench/check.lua)" \
-  "http://$ADDR/v1/matters/public_place_hygiene_license/check" | grep -q '"outcome": *"accept"'
-curl -fsS -H 'Content-Type: application/json' -H 'Idempotency-Key: bench-sanity' \
-  --data "$(body bench/submit.lua)" "http://$ADDR/v1/applications" | grep -q '"signature":"[0-9a-f]\{128\}"'
+# (Each answer is read whole before grep: `curl | grep -q` stops reading at the match, and curl's
+# SIGPIPE on the rest of a 14 KB answer then failed the pipeline, silently, now and then.)
+answer=$(curl -fsS -H 'Content-Type: application/json' --data "$(body bench/check.lua)" \
+  "http://$ADDR/v1/matters/public_place_hygiene_license/check")
+grep -q '"outcome": *"accept"' <<<"$answer"
+answer=$(curl -fsS -H 'Content-Type: application/json' -H 'Idempotency-Key: bench-sanity' \
+  --data "$(body bench/submit.lua)" "http://$ADDR/v1/applications")
+grep -q '"signature":"[0-9a-f]\{128\}"' <<<"$answer"
 
 declare -A RPS
 run() {
