@@ -9,7 +9,7 @@
 //! Counting follows 民法典 §201 (the start day is not counted) and §203 (a period whose last day
 //! is a rest day ends on the next working day); 行政许可法 §82 counts in working days.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -60,7 +60,8 @@ pub struct CoveredYear {
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
     years: BTreeMap<i32, String>,
-    overrides: HashMap<NaiveDate, Override>,
+    /// The notices' days, sorted by date (a binary search: no hash table instance for dates).
+    overrides: Vec<(NaiveDate, Override)>,
     /// The same overrides as a dense table of day kinds from day number `table_start` (days
     /// from the common era) on, for the per-day lookups of deadline counting: an index instead
     /// of a hash per day.
@@ -93,14 +94,26 @@ impl Calendar {
     }
 
     pub(crate) fn add_holiday(&mut self, date: NaiveDate, name: Text) {
-        self.overrides.insert(date, Override::Holiday(name));
+        self.set_override(date, Override::Holiday(name));
         self.mark(date, DayKind::Holiday);
     }
 
     pub(crate) fn add_make_up_workday(&mut self, date: NaiveDate, holiday: String) {
-        self.overrides
-            .insert(date, Override::MakeUpWorkday(holiday));
+        self.set_override(date, Override::MakeUpWorkday(holiday));
         self.mark(date, DayKind::MakeUpWorkday);
+    }
+
+    /// Sets a notice's day, replacing what an earlier call set for it.
+    fn set_override(&mut self, date: NaiveDate, day: Override) {
+        match self.overrides.binary_search_by(|(d, _)| d.cmp(&date)) {
+            Ok(i) => self.overrides[i].1 = day,
+            Err(i) => self.overrides.insert(i, (date, day)),
+        }
+    }
+
+    fn override_of(&self, date: NaiveDate) -> Option<&Override> {
+        let at = self.overrides.binary_search_by(|(d, _)| d.cmp(&date));
+        at.ok().map(|i| &self.overrides[i].1)
     }
 
     /// Adds the fixed holidays of every year from `MIN_YEAR` to `MAX_YEAR` that has no notice;
@@ -184,7 +197,7 @@ impl Calendar {
     }
 
     pub(crate) fn has_override(&self, date: NaiveDate) -> bool {
-        self.overrides.contains_key(&date)
+        self.override_of(date).is_some()
     }
 
     pub fn covered_years(&self) -> Vec<CoveredYear> {
@@ -227,7 +240,7 @@ impl Calendar {
 
     /// The holiday's name: from the notice, or the law's name in a year without a notice.
     pub fn holiday_name(&self, date: NaiveDate) -> Option<Text> {
-        match self.overrides.get(&date) {
+        match self.override_of(date) {
             Some(Override::Holiday(name)) => Some(name.clone()),
             Some(Override::MakeUpWorkday(_)) => None,
             None => self

@@ -17,6 +17,7 @@ pub mod error;
 mod identifiers;
 #[cfg(feature = "toml")]
 mod json_form;
+mod json_maps;
 pub mod labels;
 mod messages;
 pub mod model;

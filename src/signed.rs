@@ -230,7 +230,7 @@ pub fn open(envelope_json: &str, trusted: &[TrustedKey]) -> Result<Manifest> {
             ),
         ));
     }
-    let envelope: Envelope = serde_json::from_str(envelope_json).map_err(|e| {
+    let envelope: Envelope = crate::json_maps::from_str(envelope_json).map_err(|e| {
         malformed(
             "应为 {\"payload\", \"signatures\"}。",
             "it is not {\"payload\", \"signatures\"}.",
@@ -238,7 +238,7 @@ pub fn open(envelope_json: &str, trusted: &[TrustedKey]) -> Result<Manifest> {
         .detail(e.to_string())
     })?;
     verify_signatures(&envelope, trusted)?;
-    let manifest: Manifest = serde_json::from_str(&envelope.payload).map_err(|e| {
+    let manifest: Manifest = crate::json_maps::from_str(&envelope.payload).map_err(|e| {
         malformed(
             "清单不是预期的 JSON。",
             "the manifest is not the expected JSON.",
@@ -373,7 +373,7 @@ pub fn verify_entry(entry: &ManifestFile, bytes: &[u8]) -> Result<VerifiedFile> 
     // Through `&str`: the JSON reader the rest of the engine uses (one copy in the page module).
     let content: FileContent = std::str::from_utf8(bytes)
         .map_err(|e| e.to_string())
-        .and_then(|text| serde_json::from_str(text).map_err(|e| e.to_string()))
+        .and_then(|text| crate::json_maps::from_str(text).map_err(|e| e.to_string()))
         .map_err(|detail| {
             malformed(
                 "文件应为 {\"path\", \"text\", \"json\"}。",

@@ -1,7 +1,7 @@
 //! Calendar files: one year's State Council notice, checked (dates in range, no date twice,
 //! make-up days on weekends) and added to the calendar.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
@@ -14,7 +14,7 @@ pub(super) fn compile_calendar(
     reporter: &mut Reporter<'_>,
     file: CalendarFile,
     calendar: &mut Calendar,
-    years: &mut HashMap<i32, String>,
+    years: &mut BTreeMap<i32, String>,
 ) {
     let before = reporter.out.len();
     super::v2::check_format_value(reporter, file.format);
@@ -41,7 +41,7 @@ pub(super) fn compile_calendar(
         return;
     };
     let notice = Notice { year, first, last };
-    let mut seen: HashMap<NaiveDate, &'static str> = HashMap::new();
+    let mut seen = Vec::new();
     let holidays = holidays(reporter, &file, &notice, &mut seen);
     let workdays = make_up_workdays(reporter, &file, &notice, &mut seen);
     // A date may not be defined by two notices (e.g. late December in both years' files).
@@ -95,7 +95,7 @@ fn holidays(
     reporter: &mut Reporter<'_>,
     file: &CalendarFile,
     notice: &Notice,
-    seen: &mut HashMap<NaiveDate, &'static str>,
+    seen: &mut Vec<NaiveDate>,
 ) -> Vec<(NaiveDate, Text)> {
     let mut holidays = Vec::new();
     for (i, holiday) in file.holidays.iter().enumerate() {
@@ -110,7 +110,7 @@ fn holidays(
             continue;
         }
         for date in from.iter_days().take_while(|d| *d <= to) {
-            if seen.insert(date, "holiday").is_some() {
+            if !first_time(seen, date) {
                 reporter.at(
                     &at,
                     LintCode::CalendarConflict,
@@ -128,7 +128,7 @@ fn make_up_workdays(
     reporter: &mut Reporter<'_>,
     file: &CalendarFile,
     notice: &Notice,
-    seen: &mut HashMap<NaiveDate, &'static str>,
+    seen: &mut Vec<NaiveDate>,
 ) -> Vec<(NaiveDate, String)> {
     let mut workdays = Vec::new();
     for (i, day) in file.make_up_workdays.iter().enumerate() {
@@ -139,7 +139,7 @@ fn make_up_workdays(
         if !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
             reporter.at(&at, LintCode::MakeUpNotWeekend, format!("调休上班日 {date} 不是周末 / make-up working day {date} is not a Saturday or Sunday"));
         }
-        if seen.insert(date, "make_up").is_some() {
+        if !first_time(seen, date) {
             reporter.at(
                 &at,
                 LintCode::CalendarConflict,
@@ -149,4 +149,14 @@ fn make_up_workdays(
         workdays.push((date, day.for_holiday.clone()));
     }
     workdays
+}
+
+/// Whether `date` is new to `seen` (then added). A year's notice lists a few dozen days: a scan,
+/// not a hash table instance for dates in the page module.
+fn first_time(seen: &mut Vec<NaiveDate>, date: NaiveDate) -> bool {
+    let new = !seen.contains(&date);
+    if new {
+        seen.push(date);
+    }
+    new
 }

@@ -162,7 +162,7 @@ pub(crate) fn pending_slots(
 /// A matter file's head, from its head or else its JSON form, with a valid `effective_from`.
 fn read_head(file: &LazyFile) -> Option<MatterHead> {
     let head: MatterHead =
-        serde_json::from_str(file.head.as_deref().or(file.json.as_deref())?).ok()?;
+        crate::json_maps::from_str(file.head.as_deref().or(file.json.as_deref())?).ok()?;
     crate::calendar::parse_date(&head.effective_from).ok()?;
     Some(head)
 }

@@ -1,7 +1,7 @@
 //! Matter files: one version of a matter checked (ids, limits, fields, materials, conditions)
 //! and compiled into a [`MatterVersion`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use regex_lite::Regex;
@@ -159,14 +159,17 @@ fn check_header(
             "至少列出一种服务对象 / list at least one applicant kind".into(),
         );
     }
-    let mut seen_kinds = HashSet::new();
+    // (Short lists: scans, not hash table instances for these types in the page module.)
+    let mut seen_kinds = Vec::new();
     for (i, kind) in rule.applicant_kinds.iter().enumerate() {
-        if !seen_kinds.insert(kind) {
+        if seen_kinds.contains(&kind) {
             reporter.at(
                 &format!("/applicant_kinds/{i}"),
                 LintCode::DuplicateId,
                 "服务对象重复 / applicant kind listed twice".into(),
             );
+        } else {
+            seen_kinds.push(kind);
         }
     }
     (effective_from, effective_until)
@@ -326,9 +329,9 @@ fn check_options(reporter: &mut Reporter<'_>, field: &Field, at: &str) {
                 "选择型字段必须列出 options / a choice field needs options".into(),
             );
         }
-        let mut ids = HashSet::new();
+        let mut ids = Vec::new();
         for (j, option) in field.options.iter().enumerate() {
-            if !ids.insert(option.id.as_str()) {
+            if ids.contains(&option.id.as_str()) {
                 reporter.at(
                     &format!("{at}/options/{j}/id"),
                     LintCode::DuplicateId,
@@ -337,6 +340,8 @@ fn check_options(reporter: &mut Reporter<'_>, field: &Field, at: &str) {
                         option.id, option.id
                     ),
                 );
+            } else {
+                ids.push(option.id.as_str());
             }
         }
     } else if !field.options.is_empty() {

@@ -19,7 +19,7 @@ pub(super) fn parse<T: serde::de::DeserializeOwned>(
     if let Some(json) = reporter.parsed
         && validation == Validation::Types
     {
-        match serde_json::from_str::<T>(json) {
+        match crate::json_maps::from_str::<T>(json) {
             Ok(value) => return Some(value),
             // Read it again as TOML, which says where in the text the problem is.
             #[cfg(feature = "toml")]
