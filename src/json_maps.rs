@@ -1,15 +1,16 @@
-//! Rule files, bundle envelopes and manifests read with serde_json, except that a struct is read
+//! Caller JSON, rule files, bundle envelopes and manifests read with serde_json, except that a struct is read
 //! from a JSON object only. serde_json's `deserialize_struct` also accepts a struct written as an
 //! array of its fields in order, so every derived struct carried a second reader (`visit_seq`,
 //! with an element reader per field type): 41 KB of the page module (10 KB gzip). Nothing writes
 //! rule files that way (their JSON form is made from TOML tables), so here a struct asks
 //! serde_json for a map: the same code, errors and positions for an object; an array is refused
 //! (`invalid type: sequence, expected struct …`) where it used to be read field by field.
-//! Submissions and options are not read through this: their errors for an array are part of the
-//! conformance corpus (`core/not_an_object`).
+//! Submissions, options and the server's requests are read through this too (`parse_json`, which
+//! answers a whole input that is an array itself: `core/not_an_object`).
 //!
-//! [`Maps`] wraps the deserializer and everything serde passes through it (visitors, seeds,
-//! map/seq/enum access), forwarding every call unchanged but `deserialize_struct`.
+//! [`Maps`] wraps the deserializer and everything serde passes through it that can reach a
+//! struct (visitors, seeds, map/seq/enum access), forwarding every call unchanged but
+//! `deserialize_struct`.
 
 use std::fmt;
 
@@ -36,16 +37,32 @@ macro_rules! forward_deserialize {
     )*};
 }
 
+macro_rules! forward_unwrapped {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+            self.0.$method(visitor)
+        }
+    )*};
+}
+
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for Maps<D> {
     type Error = D::Error;
 
     forward_deserialize! {
+        deserialize_option deserialize_seq deserialize_map
+    }
+
+    // Visitors that are given no deserializer or access for a struct's fields (scalars, any,
+    // ignored): passed through unwrapped, so serde_json's code for them is the one instance the
+    // rest of the engine uses (`serde_json::Value`: once, not once more wrapped). (Whatever
+    // reaches a struct through `deserialize_any` — untagged enums — reads it from serde's buffered
+    // content, not from serde_json.)
+    forward_unwrapped! {
         deserialize_any deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32
         deserialize_i64 deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32
         deserialize_u64 deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char
         deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf
-        deserialize_option deserialize_unit deserialize_seq deserialize_map
-        deserialize_identifier deserialize_ignored_any
+        deserialize_unit deserialize_identifier deserialize_ignored_any
     }
 
     fn deserialize_unit_struct<V: Visitor<'de>>(

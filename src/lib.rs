@@ -357,13 +357,19 @@ pub fn utf8_input<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str> {
 
 /// Parses caller JSON with a size limit, telling malformed JSON from a wrong shape. The zh
 /// message gives the position only; the en message adds the parser's own (English) words.
+/// A struct is read from a JSON object only ([`json_maps`]; serde_json would read an array
+/// field by field): a whole input that is an array is [`not_an_object`], a nested one
+/// `invalid type: sequence, expected struct …`.
 pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<T> {
     if json.len() > submission::MAX_SUBMISSION_BYTES {
         return Err(input_too_large(what, json.len()));
     }
-    serde_json::from_str(json).map_err(|e| {
+    json_maps::from_str(json).map_err(|e| {
         use serde_json::error::Category;
         let what_zh = input_name_zh(what);
+        if let Some(at) = top_level_array(json, &e) {
+            return not_an_object(json, what, at);
+        }
         let (line, column) = (e.line(), e.column());
         // serde_json reports a wrongly typed enum (e.g. `"kind": 5`) as a syntax error; it is a
         // shape error if the text is well-formed JSON.
@@ -379,13 +385,59 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Res
         match e.classify() {
             Category::Data => shape_error(),
             Category::Syntax if well_formed() => shape_error(),
-            _ => Error::new(
-                ErrorCode::InvalidJson,
-                format!("{what_zh}不是有效的 JSON（第 {line} 行第 {column} 列）。"),
-                format!("The {what} is not valid JSON: {e}"),
-            ),
+            _ => invalid_json(what, &e),
         }
     })
+}
+
+/// Where the JSON array starts, when `e` refuses the whole text for being one (an input read
+/// as a struct is an object; serde_json places that error just before the `[`).
+fn top_level_array(json: &str, e: &serde_json::Error) -> Option<usize> {
+    let at = json.len() - json.trim_start_matches([' ', '\t', '\n', '\r']).len();
+    let refused_here = e.classify() == serde_json::error::Category::Data
+        && (e.line(), e.column()) == line_column(&json[..at]);
+    (json[at..].starts_with('[') && refused_here).then_some(at)
+}
+
+/// The line (from 1) and column (0 at a line's start, as serde_json counts) at the end of `before`.
+fn line_column(before: &str) -> (usize, usize) {
+    let line = before.matches('\n').count() + 1;
+    (line, before.len() - before.rfind('\n').map_or(0, |i| i + 1))
+}
+
+/// The answer for an input that is a JSON array where an object belongs: `invalid_submission`
+/// if the text is well-formed JSON (with the line and column of the `[`), else `invalid_json`
+/// with the syntax error's own position.
+fn not_an_object(json: &str, what: &str, at: usize) -> Error {
+    // (Parsed as a Value, which keeps the recursion limit that IgnoredAny skips.)
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(json) {
+        return invalid_json(what, &e);
+    }
+    let (line, column) = line_column(&json[..at]);
+    let column = column + 1;
+    Error::new(
+        ErrorCode::InvalidSubmission,
+        format!(
+            "{}应为 JSON 对象（{{…}}），而不是数组（第 {line} 行第 {column} 列）。",
+            input_name_zh(what)
+        ),
+        format!(
+            "The {what} does not have the expected shape: a JSON object ({{…}}) is expected, not an array (line {line} column {column})."
+        ),
+    )
+}
+
+/// `invalid_json` for a syntax error.
+fn invalid_json(what: &str, e: &serde_json::Error) -> Error {
+    let (line, column) = (e.line(), e.column());
+    Error::new(
+        ErrorCode::InvalidJson,
+        format!(
+            "{}不是有效的 JSON（第 {line} 行第 {column} 列）。",
+            input_name_zh(what)
+        ),
+        format!("The {what} is not valid JSON: {e}"),
+    )
 }
 
 /// SHA-256 of a verdict's JSON bytes, as `sha256:<hex>`: the server compares the client's.
@@ -401,3 +453,51 @@ pub fn verdict_digest_bytes(verdict_json: &[u8]) -> String {
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use rules_dir::read_rules_dir;
+
+#[cfg(test)]
+mod tests {
+    use super::{CheckOptions, ErrorCode, Submission, parse_json};
+
+    fn error(json: &str, what: &str) -> (ErrorCode, String, String) {
+        let e = match what {
+            "options" => parse_json::<CheckOptions>(json, what).unwrap_err(),
+            _ => parse_json::<Submission>(json, what).unwrap_err(),
+        };
+        (e.code, e.message.zh, e.message.en)
+    }
+
+    /// A whole input that is an array: `invalid_submission` at the `[` if well-formed, else the
+    /// syntax error (serde_json's array arm is not in the engine: structs are read from maps).
+    #[test]
+    fn an_array_is_not_an_object() {
+        let (code, zh, en) = error("[1,2,3]", "submission");
+        assert_eq!(code, ErrorCode::InvalidSubmission);
+        assert_eq!(
+            zh,
+            "申请数据应为 JSON 对象（{…}），而不是数组（第 1 行第 1 列）。"
+        );
+        assert_eq!(
+            en,
+            "The submission does not have the expected shape: a JSON object ({…}) is expected, not an array (line 1 column 1)."
+        );
+        let (code, zh, _) = error(" \n  [] ", "options");
+        assert_eq!(code, ErrorCode::InvalidSubmission);
+        assert_eq!(
+            zh,
+            "选项应为 JSON 对象（{…}），而不是数组（第 2 行第 3 列）。"
+        );
+        let (code, _, en) = error("[1,", "submission");
+        assert_eq!(code, ErrorCode::InvalidJson);
+        assert_eq!(
+            en,
+            "The submission is not valid JSON: EOF while parsing a value at line 1 column 3"
+        );
+        // Nested: serde's own words, at its position.
+        let (code, _, en) = error(r#"{"applicant": ["natural_person"]}"#, "submission");
+        assert_eq!(code, ErrorCode::InvalidSubmission);
+        assert_eq!(
+            en,
+            "The submission does not have the expected shape: invalid type: sequence, expected struct Applicant at line 1 column 14"
+        );
+    }
+}
