@@ -188,7 +188,9 @@ impl Error {
         struct Envelope<'a> {
             error: &'a Error,
         }
-        serde_json::to_string_pretty(&Envelope { error: self })
+        // (The engine's pretty writer: the same bytes as `serde_json::to_string_pretty`, and
+        // one instance of the error's serializer instead of two.)
+        crate::pretty::to_string(&Envelope { error: self })
             .unwrap_or_else(|_| format!("{{\"error\":{{\"code\":\"{}\"}}}}", self.code.as_str()))
     }
 }

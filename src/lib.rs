@@ -51,7 +51,7 @@ include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 /// A check's JSON input: the submission and the options (absent or blank: the defaults), each
 /// with its own `what` in errors.
-fn parse_check_input(
+pub(crate) fn parse_check_input(
     submission_json: &str,
     options_json: Option<&str>,
 ) -> Result<(Submission, CheckOptions)> {
@@ -277,15 +277,18 @@ pub(crate) fn rules_invalid(diagnostics: Vec<Diagnostic>) -> Error {
 
 /// Pretty JSON, as every shell prints it.
 pub fn to_pretty_json<T: serde::Serialize>(value: &T) -> String {
-    pretty::to_string(value).unwrap_or_else(|e| {
-        Error::new(
-            ErrorCode::InvalidJson,
-            "输出无法序列化。",
-            "The output could not be serialized.",
-        )
-        .detail(e)
-        .to_json()
-    })
+    pretty::to_string(value).unwrap_or_else(unserializable_json)
+}
+
+/// The error [`to_pretty_json`] prints when a value cannot be serialized (not generic: one copy).
+fn unserializable_json(e: String) -> String {
+    Error::new(
+        ErrorCode::InvalidJson,
+        "输出无法序列化。",
+        "The output could not be serialized.",
+    )
+    .detail(e)
+    .to_json()
 }
 
 /// Appends `value` as pretty JSON to `out`: the bytes [`to_pretty_json`] returns, written into

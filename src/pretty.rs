@@ -108,6 +108,11 @@ impl Formatter for Pretty {
 pub(crate) fn to_string<T: ?Sized + Serialize>(value: &T) -> Result<String, String> {
     let mut out = Vec::with_capacity(4096);
     to_writer(&mut out, value)?;
+    text(out)
+}
+
+/// The written bytes as a `String`. (Not generic: one copy for every type written.)
+fn text(out: Vec<u8>) -> Result<String, String> {
     // serde_json writes only UTF-8; checked all the same rather than assumed (no unsafe code).
     String::from_utf8(out).map_err(|e| e.to_string())
 }
@@ -117,7 +122,12 @@ pub(crate) fn to_string<T: ?Sized + Serialize>(value: &T) -> Result<String, Stri
 pub(crate) fn to_writer<T: ?Sized + Serialize>(out: &mut Vec<u8>, value: &T) -> Result<(), String> {
     value
         .serialize(&mut Serializer::with_formatter(out, Pretty::default()))
-        .map_err(|e| e.to_string())
+        .map_err(message)
+}
+
+/// A serialization error's text. (Not generic: one copy for every type written.)
+fn message(e: serde_json::Error) -> String {
+    e.to_string()
 }
 
 #[cfg(test)]

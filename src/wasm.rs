@@ -249,11 +249,8 @@ pub fn check(
             None => None,
         };
         // The same parse as `Engine::check_json`, keeping the verdict as a value.
-        let submission: crate::Submission = crate::parse_json(&submission_json, "submission")?;
-        let options: crate::CheckOptions = match options_json.as_deref() {
-            Some(json) if !json.trim().is_empty() => crate::parse_json(json, "options")?,
-            _ => crate::CheckOptions::default(),
-        };
+        let (submission, options) =
+            crate::parse_check_input(&submission_json, options_json.as_deref())?;
         active()?.check(&matter, &submission, &options)
     };
     result_js(run())
