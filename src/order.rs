@@ -43,7 +43,10 @@ fn permute<T>(items: &mut Vec<T>, order: &[usize]) {
 }
 
 /// The positions `0..n` in stable sorted order: a bottom-up merge sort through one buffer.
-fn stable_order(n: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
+pub(crate) fn stable_order(
+    n: usize,
+    compare: &mut dyn FnMut(usize, usize) -> Ordering,
+) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
     let mut buffer = order.clone();
     let mut width = 1;

@@ -125,30 +125,33 @@ impl MatterSlot {
 pub(crate) fn pending_slots(
     files: Vec<LazyFile>,
 ) -> Result<std::collections::BTreeMap<String, MatterSlot>, Vec<Diagnostic>> {
-    let mut groups: std::collections::BTreeMap<String, Vec<(MatterHead, LazyFile)>> =
-        std::collections::BTreeMap::new();
-    for file in files {
-        let Some(head) = read_head(&file) else {
+    let mut heads = Vec::with_capacity(files.len());
+    for file in &files {
+        let Some(head) = read_head(file) else {
             return Err(vec![unreadable(&file.source.path)]);
         };
-        groups
-            .entry(head.matter.clone())
-            .or_default()
-            .push((head, file));
+        heads.push(head);
     }
+    let dates: Vec<_> = (heads.iter())
+        .map(|head| crate::calendar::parse_date(&head.effective_from).ok())
+        .collect();
+    // By matter and, within one, as the compiled versions are sorted (`versions::group_versions`):
+    // a stable sort by the date, the files in path order. (Positions sorted, not a map of
+    // groups: no second BTreeMap instance in the page module.)
+    let order = crate::order::stable_order(heads.len(), &mut |a, b| {
+        (heads[a].matter.cmp(&heads[b].matter)).then_with(|| dates[a].cmp(&dates[b]))
+    });
+    let mut files: Vec<Option<LazyFile>> = files.into_iter().map(Some).collect();
     let mut slots = std::collections::BTreeMap::new();
-    for (id, mut group) in groups {
-        // As the compiled versions are sorted (`versions::group_versions`): a stable sort by
-        // the date, the files in path order.
-        crate::order::sort_by_key(&mut group, |(head, _)| {
-            crate::calendar::parse_date(&head.effective_from).ok()
-        });
-        let Some(summary) = summary(&group.iter().map(|(head, _)| head).collect::<Vec<_>>()) else {
+    for group in order.chunk_by(|&a, &b| heads[a].matter == heads[b].matter) {
+        let Some(summary) = summary(&group.iter().map(|&i| &heads[i]).collect::<Vec<_>>()) else {
             continue; // (a group has at least one file)
         };
-        let pending = group.into_iter().map(|(_, file)| file).collect();
+        let pending = (group.iter())
+            .filter_map(|&i| files.get_mut(i).and_then(Option::take))
+            .collect();
         slots.insert(
-            id,
+            heads[group[0]].matter.clone(),
             MatterSlot {
                 summary,
                 pending,

@@ -1,8 +1,6 @@
 //! Lint across a matter's versions: that they hand over from one to the next day by day, and
 //! that the calendar has the notices for the years they are in force.
 
-use std::collections::BTreeMap;
-
 #[cfg(feature = "whole")]
 use chrono::Datelike;
 use chrono::NaiveDate;
@@ -13,21 +11,29 @@ use super::{Diagnostic, LintCode, MatterVersion, SourceFile};
 use crate::calendar::Calendar;
 use crate::calendar::format_date;
 
-/// Groups the versions by matter, sorted by effective date, and checks that they neither
-/// clash nor leave gaps.
+/// Matters by id, in id order, each with its versions.
+pub(super) type Matters = Vec<(String, Vec<MatterVersion>)>;
+
+/// Groups the versions by matter (in id order), sorted by effective date, and checks that they
+/// neither clash nor leave gaps. (Positions sorted, not a map of groups: no BTreeMap instance
+/// of its own in the page module.)
 pub(super) fn group_versions(
     versions: Vec<MatterVersion>,
     sources: &[SourceFile],
     diagnostics: &mut Vec<Diagnostic>,
-) -> BTreeMap<String, Vec<MatterVersion>> {
-    let mut matters: BTreeMap<String, Vec<MatterVersion>> = BTreeMap::new();
-    for version in versions {
-        matters
-            .entry(version.rule.matter.clone())
-            .or_default()
-            .push(version);
+) -> Matters {
+    let order = crate::order::stable_order(versions.len(), &mut |a, b| {
+        versions[a].rule.matter.cmp(&versions[b].rule.matter)
+    });
+    let mut slots: Vec<Option<MatterVersion>> = versions.into_iter().map(Some).collect();
+    let mut matters: Matters = Vec::new();
+    for version in order.iter().filter_map(|&i| slots.get_mut(i)?.take()) {
+        match matters.last_mut() {
+            Some((id, list)) if *id == version.rule.matter => list.push(version),
+            _ => matters.push((version.rule.matter.clone(), vec![version])),
+        }
     }
-    for list in matters.values_mut() {
+    for (_, list) in &mut matters {
         crate::order::sort_by_key(list, |v| v.effective_from);
         for pair in list.windows(2) {
             let (a, b) = (&pair[0], &pair[1]);
@@ -149,13 +155,13 @@ fn gap(
 /// every deadline through them is provisional.
 #[cfg(feature = "whole")]
 pub(super) fn check_calendar_coverage(
-    matters: &BTreeMap<String, Vec<MatterVersion>>,
+    matters: &[(String, Vec<MatterVersion>)],
     calendar: &Calendar,
     sources: &[SourceFile],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let covered: Vec<i32> = calendar.covered_years().iter().map(|y| y.year).collect();
-    for version in matters.values().flatten() {
+    for version in matters.iter().flat_map(|(_, list)| list) {
         let missing = missing_years(version, &covered);
         if missing.is_empty() {
             continue;
