@@ -9,8 +9,6 @@
 //! Counting follows 民法典 §201 (the start day is not counted) and §203 (a period whose last day
 //! is a rest day ends on the next working day); 行政许可法 §82 counts in working days.
 
-use std::collections::BTreeMap;
-
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -57,9 +55,41 @@ pub struct CoveredYear {
     pub notice: String,
 }
 
+/// The years that have a notice, each with its file, sorted by year: a binary search (a
+/// BTreeMap was an instance of its own in the page module, for a dozen entries).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Years(Vec<(i32, String)>);
+
+impl Years {
+    fn position(&self, year: i32) -> Result<usize, usize> {
+        self.0.binary_search_by_key(&year, |&(y, _)| y)
+    }
+
+    pub(crate) fn get(&self, year: i32) -> Option<&str> {
+        let i = self.position(year).ok()?;
+        self.0.get(i).map(|(_, notice)| notice.as_str())
+    }
+
+    pub(crate) fn contains(&self, year: i32) -> bool {
+        self.position(year).is_ok()
+    }
+
+    /// Adds a year, or replaces its notice (as a map's insert).
+    pub(crate) fn insert(&mut self, year: i32, notice: String) {
+        match self.position(year) {
+            Ok(i) => {
+                if let Some(slot) = self.0.get_mut(i) {
+                    slot.1 = notice;
+                }
+            }
+            Err(i) => self.0.insert(i, (year, notice)),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
-    years: BTreeMap<i32, String>,
+    years: Years,
     /// The notices' days, sorted by date (a binary search: no hash table instance for dates).
     overrides: Vec<(NaiveDate, Override)>,
     /// The same overrides as a dense table of day kinds from day number `table_start` (days
@@ -127,7 +157,7 @@ impl Calendar {
         self.fallback_in_table = match (year_of(self.table_start), year_of(table_end)) {
             _ if self.table.is_empty() => false,
             (Some(first), Some(last)) => (first.max(MIN_YEAR)..=last.min(MAX_YEAR))
-                .filter(|year| !self.years.contains_key(year))
+                .filter(|&year| !self.years.contains(year))
                 .flat_map(fixed_holidays)
                 .map(|(date, _)| date.num_days_from_ce())
                 .any(|day| self.table_start <= day && day < table_end),
@@ -138,7 +168,7 @@ impl Calendar {
     fn fallback(&self) -> &[(i32, FixedHoliday)] {
         self.fallback.get_or_init(|| {
             (MIN_YEAR..=MAX_YEAR)
-                .filter(|year| !self.years.contains_key(year))
+                .filter(|&year| !self.years.contains(year))
                 .flat_map(fixed_holidays)
                 .map(|(date, holiday)| (date.num_days_from_ce(), holiday))
                 .collect()
@@ -201,10 +231,9 @@ impl Calendar {
     }
 
     pub fn covered_years(&self) -> Vec<CoveredYear> {
-        self.years
-            .iter()
-            .map(|(&year, notice)| CoveredYear {
-                year,
+        (self.years.0.iter())
+            .map(|(year, notice)| CoveredYear {
+                year: *year,
                 notice: notice.clone(),
             })
             .collect()
@@ -220,10 +249,10 @@ impl Calendar {
     /// late-December days (which next year's notice may still change), or the whole year when
     /// next year is covered too.
     fn covered_span(&self, year: i32) -> Option<(NaiveDate, NaiveDate)> {
-        if !self.years.contains_key(&year) {
+        if !self.years.contains(year) {
             return None;
         }
-        let last_day = if self.years.contains_key(&(year + 1)) {
+        let last_day = if self.years.contains(year + 1) {
             31
         } else {
             LATE_DECEMBER_DAY - 1

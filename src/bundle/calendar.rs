@@ -1,25 +1,23 @@
 //! Calendar files: one year's State Council notice, checked (dates in range, no date twice,
 //! make-up days on weekends) and added to the calendar.
 
-use std::collections::BTreeMap;
-
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use super::LintCode;
 use super::report::{Reporter, both};
-use crate::calendar::{Calendar, parse_date};
+use crate::calendar::{Calendar, Years, parse_date};
 use crate::model::{CalendarFile, Text};
 
 pub(super) fn compile_calendar(
     reporter: &mut Reporter<'_>,
     file: CalendarFile,
     calendar: &mut Calendar,
-    years: &mut BTreeMap<i32, String>,
+    years: &mut Years,
 ) {
     let before = reporter.out.len();
     super::v2::check_format_value(reporter, file.format);
     let year = file.year;
-    if let Some(other) = years.get(&year) {
+    if let Some(other) = years.get(year) {
         reporter.at(
             "/year",
             LintCode::DuplicateCalendarYear,

@@ -371,7 +371,7 @@ fn read_files(
     #[cfg(feature = "whole")]
     let mut versions: Vec<MatterVersion> = Vec::new();
     let mut calendar = Calendar::default();
-    let mut calendar_years: BTreeMap<i32, String> = BTreeMap::new();
+    let mut calendar_years = crate::calendar::Years::default();
     let mut centre = None;
 
     for source in sorted {
