@@ -82,6 +82,41 @@ pub struct LazyFile {
     pub head: Option<Cow<'static, str>>,
 }
 
+/// The matters' slots by id, sorted by id and each id once: a binary search (a BTreeMap was an
+/// instance of its own in the page module, for a few dozen entries built once).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Slots(Vec<(String, MatterSlot)>);
+
+impl Slots {
+    /// Slots already sorted by id, each id once (as `versions::group_versions` gives them).
+    #[cfg(feature = "whole")]
+    pub(crate) fn from_sorted(slots: Vec<(String, MatterSlot)>) -> Slots {
+        debug_assert!(slots.windows(2).all(|w| w[0].0 < w[1].0));
+        Slots(slots)
+    }
+
+    pub(crate) fn get(&self, id: &str) -> Option<&MatterSlot> {
+        let i = (self.0)
+            .binary_search_by(|(key, _)| key.as_str().cmp(id))
+            .ok()?;
+        self.0.get(i).map(|(_, slot)| slot)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &MatterSlot)> {
+        self.0.iter().map(|(id, slot)| (id.as_str(), slot))
+    }
+
+    pub(crate) fn values(&self) -> impl Iterator<Item = &MatterSlot> {
+        self.0.iter().map(|(_, slot)| slot)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// A matter's versions: compiled with the bundle, or its files kept until first use.
 #[derive(Debug, Clone)]
 pub(crate) struct MatterSlot {
@@ -122,9 +157,7 @@ impl MatterSlot {
 /// Reads the matter files' heads and groups them by matter, each slot uncompiled; the error of
 /// the first file that has no JSON form or whose head does not read (with feature `whole` the
 /// caller then compiles everything, so the problem is reported as `qiquan lint` reports it).
-pub(crate) fn pending_slots(
-    files: Vec<LazyFile>,
-) -> Result<std::collections::BTreeMap<String, MatterSlot>, Vec<Diagnostic>> {
+pub(crate) fn pending_slots(files: Vec<LazyFile>) -> Result<Slots, Vec<Diagnostic>> {
     let mut heads = Vec::with_capacity(files.len());
     for file in &files {
         let Some(head) = read_head(file) else {
@@ -142,7 +175,8 @@ pub(crate) fn pending_slots(
         (heads[a].matter.cmp(&heads[b].matter)).then_with(|| dates[a].cmp(&dates[b]))
     });
     let mut files: Vec<Option<LazyFile>> = files.into_iter().map(Some).collect();
-    let mut slots = std::collections::BTreeMap::new();
+    // (In id order: the groups follow the sorted positions.)
+    let mut slots = Vec::new();
     for group in order.chunk_by(|&a, &b| heads[a].matter == heads[b].matter) {
         let Some(summary) = summary(&group.iter().map(|&i| &heads[i]).collect::<Vec<_>>()) else {
             continue; // (a group has at least one file)
@@ -150,16 +184,16 @@ pub(crate) fn pending_slots(
         let pending = (group.iter())
             .filter_map(|&i| files.get_mut(i).and_then(Option::take))
             .collect();
-        slots.insert(
+        slots.push((
             heads[group[0]].matter.clone(),
             MatterSlot {
                 summary,
                 pending,
                 compiled: OnceLock::new(),
             },
-        );
+        ));
     }
-    Ok(slots)
+    Ok(Slots(slots))
 }
 
 /// A matter file's head, from its head or else its JSON form, with a valid `effective_from`.

@@ -29,7 +29,6 @@ pub use lazy::LazyFile;
 pub use v2::FORMAT_MAX;
 
 use calendar::compile_calendar;
-use lazy::MatterSlot;
 #[cfg(feature = "whole")]
 use matter::compile_matter;
 use parse::{SchemaKind, parse};
@@ -124,7 +123,7 @@ pub struct MatterVersion {
 /// and the digest that identifies exactly these sources.
 #[derive(Debug, Clone)]
 pub struct Bundle {
-    matters: BTreeMap<String, MatterSlot>,
+    matters: lazy::Slots,
     pub(crate) calendar: Calendar,
     /// The issuing centre (`centre.toml`), when the rules carry one.
     pub(crate) centre: Option<CentreProfile>,
@@ -461,11 +460,12 @@ fn compile(
         return (None, diagnostics);
     }
     let bundle = Bundle {
-        // (map_of, not collect: a BTreeMap's bulk build brings its own instance of the std sort.)
-        matters: crate::order::map_of(
+        // (`group_versions` gives the matters sorted by id, each once.)
+        matters: lazy::Slots::from_sorted(
             matters
                 .into_iter()
-                .filter_map(|(id, versions)| Some((id, MatterSlot::compiled(versions)?))),
+                .filter_map(|(id, versions)| Some((id, lazy::MatterSlot::compiled(versions)?)))
+                .collect(),
         ),
         calendar,
         centre,
@@ -582,7 +582,7 @@ mod tests {
             lazy.matters.values().all(|s| !s.is_compiled()),
             "listing the matters compiles none"
         );
-        for (id, slot) in &eager.matters {
+        for (id, slot) in eager.matters.iter() {
             let rules = |versions: &[MatterVersion]| {
                 let all: Vec<(&MatterFile, &String)> =
                     versions.iter().map(|v| (&v.rule, &v.source)).collect();
