@@ -4,7 +4,7 @@
 //! run-time loading (`--rules DIR`, `loadRules`) and `qiquan lint`: a bundle that would not lint
 //! clean does not load, so a running engine never holds rules that lint rejects.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -223,7 +223,7 @@ impl Bundle {
         let everything = |files: &[LazyFile]| {
             let sources: Vec<SourceFile> = files.iter().map(|f| f.source.clone()).collect();
             let prepared = Prepared {
-                parsed: crate::order::map_of(
+                parsed: JsonForms::of(
                     files
                         .iter()
                         .filter_map(|f| Some((f.source.path.as_str(), f.json.as_deref()?))),
@@ -245,7 +245,7 @@ impl Bundle {
         #[cfg(not(feature = "whole"))]
         let matters = lazy::pending_slots(matter_files)?;
         let sources: Vec<SourceFile> = others.iter().map(|f| f.source.clone()).collect();
-        let parsed = crate::order::map_of(
+        let parsed = JsonForms::of(
             others
                 .iter()
                 .filter_map(|f| Some((f.source.path.as_str(), f.json.as_deref()?))),
@@ -273,10 +273,10 @@ impl Bundle {
     #[cfg(feature = "whole")]
     pub fn compile_with_json_forms(
         sources: &[SourceFile],
-        json_forms: &BTreeMap<&str, &str>,
+        json_forms: &std::collections::BTreeMap<&str, &str>,
     ) -> Result<Bundle, Vec<Diagnostic>> {
         let prepared = Prepared {
-            parsed: json_forms.clone(),
+            parsed: JsonForms::of(json_forms.iter().map(|(&path, &form)| (path, form))),
             digest: None,
         };
         only_errors(compile(sources, Validation::Types, Some(&prepared)))
@@ -299,8 +299,30 @@ fn only_errors(
 /// the digest of the sources when build.rs precomputed it.
 #[cfg(feature = "whole")]
 struct Prepared<'a> {
-    parsed: BTreeMap<&'a str, &'a str>,
+    parsed: JsonForms<'a>,
     digest: Option<&'a str>,
+}
+
+/// Files' JSON forms by path: sorted by path, each path once (the later form given for a path
+/// wins, as a map's insert). A binary search (a BTreeMap was an instance of its own in the
+/// page module).
+struct JsonForms<'a>(Vec<(&'a str, &'a str)>);
+
+impl<'a> JsonForms<'a> {
+    fn of(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> JsonForms<'a> {
+        let pairs: Vec<(&str, &str)> = pairs.collect();
+        let path = |i: usize| pairs.get(i).map(|&(path, _)| path);
+        let order = crate::order::stable_order(pairs.len(), &mut |a, b| path(a).cmp(&path(b)));
+        let forms = (order.chunk_by(|&a, &b| path(a) == path(b)))
+            .filter_map(|run| pairs.get(*run.last()?).copied())
+            .collect();
+        JsonForms(forms)
+    }
+
+    fn get(&self, path: &str) -> Option<&'a str> {
+        let i = (self.0).binary_search_by(|&(p, _)| p.cmp(path)).ok()?;
+        self.0.get(i).map(|&(_, form)| form)
+    }
 }
 
 /// How deeply to check: `Schema` adds JSON Schema validation (native lint only; the schema
@@ -361,7 +383,7 @@ struct Read {
 fn read_files(
     sources: &[SourceFile],
     validation: Validation,
-    parsed: Option<&BTreeMap<&str, &str>>,
+    parsed: Option<&JsonForms<'_>>,
 ) -> Read {
     let mut sorted: Vec<&SourceFile> = sources.iter().collect();
     crate::order::sort_by(&mut sorted, |a, b| a.path.cmp(&b.path));
@@ -376,7 +398,7 @@ fn read_files(
     for source in sorted {
         let mut reporter = Reporter {
             source,
-            parsed: parsed.and_then(|p| p.get(source.path.as_str()).copied()),
+            parsed: parsed.and_then(|p| p.get(source.path.as_str())),
             out: &mut diagnostics,
         };
         match kind_of(&source.path) {
@@ -508,7 +530,7 @@ mod tests {
                 )
             })
             .collect();
-        let forms: BTreeMap<&str, &str> = forms
+        let forms: std::collections::BTreeMap<&str, &str> = forms
             .iter()
             .map(|(p, j)| (p.as_str(), j.as_str()))
             .collect();
@@ -633,7 +655,7 @@ mod tests {
         assert!(engine.matter(&other.id, None).is_ok());
         // Compiled whole, the same files are refused.
         let sources: Vec<SourceFile> = files.iter().map(|f| f.source.clone()).collect();
-        let forms: BTreeMap<&str, &str> = files
+        let forms: std::collections::BTreeMap<&str, &str> = files
             .iter()
             .map(|f| (f.source.path.as_str(), f.json.as_deref().unwrap()))
             .collect();
