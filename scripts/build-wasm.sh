@@ -51,6 +51,12 @@ native_env=(env -u RUSTFLAGS)
 export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$root=/qiquan --remap-path-prefix=$HOME/.cargo=/cargo"
 # (No -inline-threshold flag any more: with the page module's engine at opt-level "s" a threshold
 # of 100 *raised* inlining over "s"'s own and cost 7 KB gzip at the same speed; docs/wasm.md.)
+# (No target-feature or other codegen flag either, measured in docs/wasm.md "Issue 17: code
+# generation settings": `-C target-feature=-bulk-memory` and the like change nothing on stable,
+# since std comes prebuilt with them and LTO gives every function the union of features;
+# `-C target-cpu=mvp` breaks wasm-bindgen (it needs reference-types); `+simd128` would shut out
+# engines without wasm SIMD for 1.7 KB; `-C llvm-args=-inlinehint-threshold=N` and
+# `-inline-threshold=N` trade speed for size, and none reaches 250 KB without a slower check.)
 export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-0}"
 
 # The wasm-release profile: release settings with panic = "abort" (Cargo.toml).
