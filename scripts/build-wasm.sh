@@ -15,17 +15,17 @@
 #   scripts/build-wasm.sh page       # only the page module
 #
 # Env: CARGO_TARGET_DIR (default target/), QIQUAN_WASM_BUDGET (gzip -9 bytes of the page
-# module, default 260,000: a regression guard — issue 17's goal of 250 KB is met only with
-# QIQUAN_PAGE_OPT_LEVEL=z, at 1.6x the check time (256.5 KB at "s" after merging size3); see docs/wasm.md), QIQUAN_PAGE_OPT_LEVEL (the
-# page module's engine crate, default s; 3 is 1.25x faster and ~26 KB larger, z ~14 KB smaller
-# and 1.6x slower), QIQUAN_BIN (a qiquan binary
+# module, default 250,000: issue 17's goal), QIQUAN_PAGE_OPT_LEVEL (the page module's engine
+# crate, default s; 3 is 1.25x faster and ~26 KB larger, z ~14 KB smaller and 1.6x slower),
+# QIQUAN_PAGE_INLINE (its extra RUSTFLAGS, default the two inline thresholds below; "" for none),
+# QIQUAN_BIN (a qiquan binary
 # for `qiquan bundle`; default: cargo run --bin qiquan).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-budget="${QIQUAN_WASM_BUDGET:-260000}"
+budget="${QIQUAN_WASM_BUDGET:-250000}"
 which="${1:-all}"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 want_bindgen="0.2.130"
@@ -51,18 +51,18 @@ native_env=(env -u RUSTFLAGS)
 export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$root=/qiquan --remap-path-prefix=$HOME/.cargo=/cargo"
 # (No -inline-threshold flag any more: with the page module's engine at opt-level "s" a threshold
 # of 100 *raised* inlining over "s"'s own and cost 7 KB gzip at the same speed; docs/wasm.md.)
-# (No target-feature or other codegen flag either, measured in docs/wasm.md "Issue 17: code
+# (No target-feature flag either, measured in docs/wasm.md "Issue 17: code
 # generation settings": `-C target-feature=-bulk-memory` and the like change nothing on stable,
 # since std comes prebuilt with them and LTO gives every function the union of features;
 # `-C target-cpu=mvp` breaks wasm-bindgen (it needs reference-types); `+simd128` would shut out
-# engines without wasm SIMD for 1.7 KB; `-C llvm-args=-inlinehint-threshold=N` and
-# `-inline-threshold=N` trade speed for size, and none reaches 250 KB without a slower check.)
+# engines without wasm SIMD for 1.7 KB. The inline thresholds trade speed for size; the page
+# module's pair below was measured neutral for speed once the code cuts had it under 250 KB.)
 export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-0}"
 
 # The wasm-release profile: release settings with panic = "abort" (Cargo.toml).
-# build_module FEATURES OUT_DIR ENGINE_OPT_LEVEL
+# build_module FEATURES OUT_DIR ENGINE_OPT_LEVEL [EXTRA_RUSTFLAGS]
 build_module() {
-    CARGO_PROFILE_WASM_RELEASE_OPT_LEVEL="$3" \
+    RUSTFLAGS="$RUSTFLAGS ${4:-}" CARGO_PROFILE_WASM_RELEASE_OPT_LEVEL="$3" \
         cargo build --profile wasm-release --lib --target wasm32-unknown-unknown --no-default-features --features "$1"
     mkdir -p "$2"
     "$bindgen" --target web --remove-name-section --remove-producers-section \
@@ -77,7 +77,11 @@ find pkg -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
 # build, Cargo.toml): 274.5 -> 248.7 KB gzip -9, and the conformance corpus through checkJson
 # 1.25x the time of level 3 in Node (docs/wasm.md). The studio module (no budget) stays at 3.
 page_opt_level="${QIQUAN_PAGE_OPT_LEVEL:-s}"
-build_module wasm pkg "$page_opt_level"
+# Its inlining: LLVM's thresholds for plain calls (60; "s" uses 50) and for `#[inline]` functions
+# (200; the default 325). Measured on the merged main (docs/wasm.md, "the last settings"):
+# 248,883 -> 247,292 B gzip -9, the corpus through checkCompact 0.97-0.995x the time in Node.
+page_inline="${QIQUAN_PAGE_INLINE--C llvm-args=-inline-threshold=60 -C llvm-args=-inlinehint-threshold=200}"
+build_module wasm pkg "$page_opt_level" "$page_inline"
 # The rules the page module loads (it has none built in): the same files, checked by the same
 # compiler (`qiquan bundle` refuses rules that do not lint clean).
 qiquan() {
