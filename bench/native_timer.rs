@@ -71,24 +71,7 @@ fn stage_run<'a>(case: &'a Case, stage: &str) -> Box<dyn Fn() + 'a> {
             .expect("check_compact");
         }),
         "words" => Box::new(move || {
-            let v = black_box(&verdict);
-            black_box(qiquan::compact::words_fingerprint(
-                [
-                    v.findings
-                        .iter()
-                        .map(|f| Some(&f.message))
-                        .collect::<Vec<_>>(),
-                    v.exempt.iter().map(|e| Some(&e.message)).collect(),
-                    v.checklist.fields.iter().map(|f| f.hint.as_ref()).collect(),
-                    v.checklist
-                        .materials
-                        .iter()
-                        .map(|m| m.hint.as_ref())
-                        .collect(),
-                ]
-                .iter()
-                .map(Vec::as_slice),
-            ));
+            black_box(qiquan::compact::verdict_words(black_box(&verdict)));
         }),
         "json" => Box::new(move || {
             black_box(qiquan::compact::to_json(black_box(&compact))).expect("json");

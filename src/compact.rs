@@ -81,26 +81,7 @@ pub struct CompactPledge {
 
 /// The compact form of a verdict (its notice is not read).
 pub fn compact(verdict: Verdict) -> CompactVerdict {
-    let words = words_fingerprint(
-        [
-            verdict.findings.iter().map(|f| Some(&f.message)).collect(),
-            verdict.exempt.iter().map(|e| Some(&e.message)).collect(),
-            verdict
-                .checklist
-                .fields
-                .iter()
-                .map(|f| f.hint.as_ref())
-                .collect(),
-            verdict
-                .checklist
-                .materials
-                .iter()
-                .map(|m| m.hint.as_ref())
-                .collect(),
-        ]
-        .iter()
-        .map(Vec::as_slice),
-    );
+    let words = verdict_words(&verdict);
     CompactVerdict {
         words,
         outcome: verdict.outcome,
@@ -307,6 +288,31 @@ impl Json {
         self.0.push(b']');
         Ok(())
     }
+}
+
+/// The fingerprint of a verdict's sentences about the answers: every finding's message, every
+/// exemption's message and the checklist's condition hints (fields, then materials), in order.
+pub fn verdict_words(verdict: &Verdict) -> String {
+    words_fingerprint(
+        [
+            verdict.findings.iter().map(|f| Some(&f.message)).collect(),
+            verdict.exempt.iter().map(|e| Some(&e.message)).collect(),
+            verdict
+                .checklist
+                .fields
+                .iter()
+                .map(|f| f.hint.as_ref())
+                .collect(),
+            verdict
+                .checklist
+                .materials
+                .iter()
+                .map(|m| m.hint.as_ref())
+                .collect::<Vec<_>>(),
+        ]
+        .iter()
+        .map(Vec::as_slice),
+    )
 }
 
 /// 16 hex digits of a 64-bit FNV-1a hash over lists of optional texts: each list, then each

@@ -10,27 +10,14 @@
 //! review their diff before committing.
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use qiquan::Engine;
 use serde_json::Value;
 
-fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("conformance dir")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            cases(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json")
-            && !path.to_string_lossy().ends_with(".expected.json")
-        {
-            out.push(path);
-        }
-    }
-}
+#[path = "common/corpus.rs"]
+mod corpus;
+use corpus::cases;
 
 /// `expect_notice`: `kind`, the numbered `items` as `kind:id` targets in order, the `basis`, and
 /// texts that must (`contains`) or must not (`excludes`) appear in the notice's text (zh + en).

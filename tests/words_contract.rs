@@ -6,27 +6,14 @@
 //! the fingerprint must then be equal too.
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use qiquan::Engine;
 use serde_json::{Value, json};
 
-fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            cases(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json")
-            && !path.to_string_lossy().ends_with(".expected.json")
-        {
-            out.push(path);
-        }
-    }
-}
+#[path = "common/corpus.rs"]
+mod corpus;
+use corpus::cases;
 
 /// The submission and variations of it: each of its first fields emptied, removed, or set to
 /// long texts that differ before and after the 40 characters a message quotes; each of its first
