@@ -186,7 +186,7 @@ impl Replica {
     }
 
     fn check(&self) -> (u16, Value) {
-        let body = json!({ "submission": submission() }).to_string();
+        let body = json!({ "submission": common::accepted_submission() }).to_string();
         let (status, bytes) = http(
             &self.addr,
             "POST",
@@ -209,27 +209,6 @@ impl Drop for Replica {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn submission() -> Value {
-    json!({
-        "applicant": {"kind": "natural_person"},
-        "fields": {
-            "unit_name": "好运宾馆",
-            "responsible_person_id": "11010519491231002X",
-            "phone": "13800138000",
-            "venue_type": "hotel",
-            "floor_area": 300,
-            "central_ac": false
-        },
-        "materials": {
-            "application_form": {"status": "provided"},
-            "identity_proof": {"status": "provided"},
-            "site_plans": {"status": "provided"},
-            "hygiene_report": {"status": "provided"},
-            "hygiene_rules": {"status": "provided"}
-        }
-    })
 }
 
 /// One HTTP/1.1 exchange (`Connection: close`): status and body.
@@ -364,7 +343,7 @@ fn replicas_follow_signed_bundles_refuse_tampered_ones_and_survive_an_outage() {
             let (stop, sent, failures, seen) =
                 (stop.clone(), sent.clone(), failures.clone(), seen.clone());
             std::thread::spawn(move || {
-                let body = json!({ "submission": submission() }).to_string();
+                let body = json!({ "submission": common::accepted_submission() }).to_string();
                 let mut on_r2 = false;
                 // Bounded in count and time.
                 let until = Instant::now() + Duration::from_secs(60);

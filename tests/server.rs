@@ -118,25 +118,9 @@ fn gunzip(bytes: &[u8]) -> Vec<u8> {
 
 /// A submission the embedded rules accept (no problems at all).
 fn accepted_submission() -> Value {
-    json!({
-        "applicant": {"kind": "natural_person"},
-        "received_at": "2026-03-02T09:30:00+08:00",
-        "fields": {
-            "unit_name": "好运宾馆",
-            "responsible_person_id": "11010519491231002X",
-            "phone": "13800138000",
-            "venue_type": "hotel",
-            "floor_area": 300,
-            "central_ac": false
-        },
-        "materials": {
-            "application_form": {"status": "provided"},
-            "identity_proof": {"status": "provided"},
-            "site_plans": {"status": "provided"},
-            "hygiene_report": {"status": "provided"},
-            "hygiene_rules": {"status": "provided"}
-        }
-    })
+    let mut submission = common::accepted_submission();
+    submission["received_at"] = json!("2026-03-02T09:30:00+08:00");
+    submission
 }
 
 /// The verdict digest a client computes at `instant` with the embedded rules under the revision

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// An empty directory of its own under the system's temporary directory.
 pub fn temp_dir(prefix: &str, name: &str) -> PathBuf {
@@ -223,4 +223,27 @@ pub fn conforms(response: &Response, route: &str, method: &str) {
         "{method} {route} {}: {errors:#?}",
         response.status
     );
+}
+
+/// A submission of the hygiene licence that the shipped rules accept (no problems at all),
+/// without `received_at` (the server's clock or the test's decides it).
+pub fn accepted_submission() -> Value {
+    json!({
+        "applicant": {"kind": "natural_person"},
+        "fields": {
+            "unit_name": "好运宾馆",
+            "responsible_person_id": "11010519491231002X",
+            "phone": "13800138000",
+            "venue_type": "hotel",
+            "floor_area": 300,
+            "central_ac": false
+        },
+        "materials": {
+            "application_form": {"status": "provided"},
+            "identity_proof": {"status": "provided"},
+            "site_plans": {"status": "provided"},
+            "hygiene_report": {"status": "provided"},
+            "hygiene_rules": {"status": "provided"}
+        }
+    })
 }
