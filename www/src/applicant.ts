@@ -12,32 +12,8 @@ import {
 import { printReceipt } from './print';
 import { renderFinder } from './finder';
 import { Rechecker } from './recheck';
-import type { Text, Receipt, Finding, ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Verdict } from './types';
+import type { FactKey, Text, Receipt, Finding, ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Verdict } from './types';
 import { createApplication, submitDraft, uploadWithRetry, numberedVerdict, newKey, RegisterFailure, type Application, type UploadState } from './register';
-/** The upload and registration words (kept beside the code that uses them). */
-const UP = {
-  uploading: { zh: '正在上传 {pct}%', en: 'Uploading {pct}%' },
-  retrying: { zh: '（第 {n} 次尝试）', en: ' (attempt {n})' },
-  uploaded: { zh: '已上传到服务器：{name}', en: 'Uploaded to the server: {name}' },
-  uploadFailed: { zh: '上传失败：{why}', en: 'Upload failed: {why}' },
-  unreachable: { zh: '无法连接服务器', en: 'the server could not be reached' },
-  handoverGet: { zh: '改到窗口办理：获取交接码', en: 'Continue at the window: get a hand-over code' },
-  handoverTitle: { zh: '窗口交接码', en: 'Hand-over code' },
-  handoverHint: {
-    zh: '到政务服务中心窗口出示此交接码（或二维码），工作人员据此调出您在这里填写的内容，无需重填；材料原件请随身携带。{hours} 小时内有效。',
-    en: 'Show this code (or the QR code) at the service centre’s window: the clerk loads what you entered here, so nothing is typed again. Bring the original materials. Valid for {hours} hours.',
-  },
-  handoverQr: { zh: '交接码二维码', en: 'Hand-over QR code' },
-  handoverFailed: { zh: '暂时无法生成交接码，请稍后重试。', en: 'No hand-over code just now; please try again later.' },
-  filesMissing: { zh: '有材料文件未能上传，见上方各项材料', en: 'some files could not be uploaded; see the materials above' },
-  registered: { zh: '申请已登记，文号：{number}', en: 'Application recorded, number {number}' },
-  registerFailed: {
-    zh: '服务器已复核，但申请未能登记（{why}），因此没有回执。请稍后重新提交；已上传的文件不必重传。',
-    en: 'The server re-checked, but the application could not be recorded ({why}), so there is no receipt. Submit again later; files already uploaded are not sent again.',
-  },
-};
-const say = (text: Text, vars: Record<string, string | number>) =>
-  Object.entries(vars).reduce((s, [k, v]) => s.replace(`{${k}}`, String(v)), tx(text));
 
 interface State {
   /** Null until the wasm engine has arrived (the questions may already be on screen). */
@@ -464,7 +440,7 @@ function restSections(m: MatterDef): HTMLElement[] {
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'button', id: 'submit', onclick: submit }, t('submit')),
       ' ',
-      h('button', { type: 'button', class: 'button button-secondary', id: 'handover-get', onclick: getHandover }, tx(UP.handoverGet))),
+      h('button', { type: 'button', class: 'button button-secondary', id: 'handover-get', onclick: getHandover }, t('handoverGet'))),
     h('section', { class: 'panel', id: 'handover', hidden: true, 'aria-live': 'polite', tabindex: '-1' }),
     h('section', { class: 'section', id: 'server-result', 'aria-live': 'polite', tabindex: '-1' }),
   ];
@@ -492,11 +468,11 @@ function uploadText(id: string): string {
   if (!name) return t('notProvided');
   const u = S.uploads[id];
   if (!u) return `${t('provided')}：${name}`;
-  if (u.state === 'done') return say(UP.uploaded, { name });
+  if (u.state === 'done') return t('uploaded', { name });
   if (u.state === 'uploading') {
-    return say(UP.uploading, { pct: u.pct }) + (u.attempt > 1 ? say(UP.retrying, { n: u.attempt }) : '');
+    return t('uploading', { pct: u.pct }) + (u.attempt > 1 ? t('retrying', { n: u.attempt }) : '');
   }
-  return say(UP.uploadFailed, { why: u.message ? tx(u.message) : tx(UP.unreachable) });
+  return t('uploadFailed', { why: u.message ? tx(u.message) : t('unreachable') });
 }
 
 function renderUploadState(id: string): void {
@@ -514,7 +490,7 @@ async function getHandover(): Promise<void> {
   const box = document.getElementById('handover');
   if (!box || !S.def) return;
   box.hidden = false;
-  const title = h('h2', { class: 'panel-title' }, tx(UP.handoverTitle));
+  const title = h('h2', { class: 'panel-title' }, t('handoverTitle'));
   const { received_at: _clientClock, ...submission } = currentSubmission();
   try {
     const r = await fetch('/v1/handover', {
@@ -526,11 +502,11 @@ async function getHandover(): Promise<void> {
     const code = String(answer.code ?? '');
     clear(box, title,
       h('p', { class: 'handover-code', id: 'handover-code' }, code),
-      h('img', { class: 'handover-qr', src: `/v1/handover/${encodeURIComponent(code)}/qr.svg`, alt: `${tx(UP.handoverQr)} ${code}`, width: '160', height: '160' }),
-      h('p', null, say(UP.handoverHint, { hours: Number(answer.valid_hours) })));
+      h('img', { class: 'handover-qr', src: `/v1/handover/${encodeURIComponent(code)}/qr.svg`, alt: `${t('handoverQr')} ${code}`, width: '160', height: '160' }),
+      h('p', null, t('handoverHintOnline', { hours: Number(answer.valid_hours) })));
   } catch (e) {
     console.warn('hand-over', e);
-    clear(box, title, h('p', { class: 'inset inset-bad', role: 'alert' }, tx(UP.handoverFailed)));
+    clear(box, title, h('p', { class: 'inset inset-bad', role: 'alert' }, t('handoverFailedOnline')));
   }
   box.focus?.();
 }
@@ -555,13 +531,13 @@ async function registerApplication(): Promise<void> {
       if (S.uploads[id]?.state === 'done') continue;
       all = (await uploadWithRetry(draft.id, id, file, (st) => { S.uploads[id] = st; renderUploadState(id); })) && all;
     }
-    if (!all) { S.registerError = tx(UP.filesMissing); return; }
+    if (!all) { S.registerError = t('filesMissing'); return; }
     S.app = draft.status === 'decided' ? draft : await submitDraft(draft.id);
     // The printed receipt carries the 文号: the recorded decision with its notice numbered.
     if (S.app.number && S.app.receipt) S.appDoc = await numberedVerdict(S.app.id).catch(() => null);
   } catch (e) {
     console.warn('register', e);
-    S.registerError = e instanceof RegisterFailure && e.text ? tx(e.text) : tx(UP.unreachable);
+    S.registerError = e instanceof RegisterFailure && e.text ? tx(e.text) : t('unreachable');
   }
 }
 
@@ -709,10 +685,10 @@ function renderServer(): void {
     agreement,
     h('div', { id: 'server-outcome' }),
     S.app?.number
-      ? h('p', { class: 'inset', id: 'registered', 'data-number': S.app.number }, say(UP.registered, { number: S.app.number }))
+      ? h('p', { class: 'inset', id: 'registered', 'data-number': S.app.number }, t('registered', { number: S.app.number }))
       : null,
     S.registerError
-      ? h('div', { class: 'inset inset-bad', role: 'alert', id: 'register-error' }, say(UP.registerFailed, { why: S.registerError }))
+      ? h('div', { class: 'inset inset-bad', role: 'alert', id: 'register-error' }, t('registerFailed', { why: S.registerError }))
       : h('div', { class: 'panel', id: 'no-receipt' },
           h('p', null, t('noReceipt')),
           h('h3', { class: 'panel-title' }, tx(v.notice.title)),
@@ -724,6 +700,7 @@ function renderServer(): void {
 
 /** 受理 / 容缺受理: the case number, what is still owed and by when, and what happens next. */
 function successPanel(v: Verdict, rc: Receipt): HTMLElement {
+  const fact = (k: FactKey) => tx(engineLabels().facts[k]);
   // The register's 文号 when it recorded the application; else the notice's, once numbered.
   const caseNo = S.app?.number ?? (v.notice.number.sequence != null ? rc.document_number : null);
   const owed = v.outcome === 'accept_with_pledge' ? v.pledge.items : [];
@@ -732,16 +709,16 @@ function successPanel(v: Verdict, rc: Receipt): HTMLElement {
     h('p', { class: 'success-outcome' }, tx(v.outcome_label)),
     h('dl', { class: 'summary-list', id: 'receipt' },
       // The 文号 once the register has numbered it (a blank sequence is no number yet).
-      caseNo ? row('caseNumber', caseNo, 'document_number') : null,
-      row('receiptNo', rc.receipt_no, 'receipt_no'),
-      row('receiptDocument', rc.document_title, 'document_title'),
-      row('receiptOffice', rc.office, 'office'),
-      row('acceptedOn', fmtDate(rc.accepted_on), 'accepted_on'),
-      rc.promised_due ? row('promisedDue', fmtDate(rc.promised_due), 'promised_due') : null,
-      rc.statutory_due ? row('statutoryDue', fmtDate(rc.statutory_due), 'statutory_due') : null,
-      rc.pledge_due ? row('pledgeDue', fmtDate(rc.pledge_due), 'pledge_due') : null,
-      row('issuedAt', fmtDateTime(rc.issued_at), 'issued_at'),
-      row('verifyCode', verifyCode(rc), 'verify_code'),
+      caseNo ? row(t('caseNumber'), caseNo, 'document_number') : null,
+      row(t('receiptNo'), rc.receipt_no, 'receipt_no'),
+      row(t('receiptDocument'), rc.document_title, 'document_title'),
+      row(t('receiptOffice'), rc.office, 'office'),
+      row(fact('accepted_on'), fmtDate(rc.accepted_on), 'accepted_on'),
+      rc.promised_due ? row(fact('promised_due'), fmtDate(rc.promised_due), 'promised_due') : null,
+      rc.statutory_due ? row(fact('statutory_due'), fmtDate(rc.statutory_due), 'statutory_due') : null,
+      rc.pledge_due ? row(fact('pledge_due'), fmtDate(rc.pledge_due), 'pledge_due') : null,
+      row(t('issuedAt'), fmtDateTime(rc.issued_at), 'issued_at'),
+      row(t('verifyCode'), verifyCode(rc), 'verify_code'),
       h('div', { class: 'summary-row', 'data-receipt': 'verify_url' },
         h('dt', null, t('verifyLink')), h('dd', { class: 'wrap' }, h('a', { href: verifyUrl(rc) }, verifyUrl(rc))))),
     owed.length
@@ -815,8 +792,8 @@ async function verify(rc: Receipt): Promise<void> {
   }
 }
 
-function row(k: Parameters<typeof t>[0], val: string, key: string): HTMLElement {
-  return h('div', { class: 'summary-row', 'data-receipt': key }, h('dt', null, t(k)), h('dd', { class: key === 'verify_code' ? 'mono' : null }, val));
+function row(caption: string, val: string, key: string): HTMLElement {
+  return h('div', { class: 'summary-row', 'data-receipt': key }, h('dt', null, caption), h('dd', { class: key === 'verify_code' ? 'mono' : null }, val));
 }
 
 main();

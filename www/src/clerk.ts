@@ -41,27 +41,6 @@ interface State {
 
 let S: State;
 
-/** The hand-over panel's words (this page's only strings outside i18n.ts, kept here with it). */
-const HO = {
-  label: { zh: '交接码（自助终端或网上预审）', en: 'Hand-over code (kiosk or online pre-check)' },
-  load: { zh: '载入', en: 'Load' },
-  loading: { zh: '正在载入……', en: 'Loading…' },
-  loaded: {
-    zh: '已载入交接码 {code}：以下为申请人填写的内容。材料栏为申请人自述“已带齐”，请逐项核对原件后再登记。',
-    en: 'Loaded hand-over code {code}: below is what the applicant entered. The materials are the applicant’s own “brought” ticks: check each original before recording it.',
-  },
-  notFound: { zh: '没有这个交接码，请核对（6 位，不含 0、O、1、I、L）。', en: 'No such hand-over code; check it (6 characters, no 0, O, 1, I, L).' },
-  failed: { zh: '无法连接服务器，交接码未载入。', en: 'Cannot reach the server; the code was not loaded.' },
-  record: { zh: '登记并取号', en: 'Record and number' },
-  recorded: { zh: '已登记，文号：{number}（{outcome}）', en: 'Recorded, number {number} ({outcome})' },
-  recordFailed: { zh: '未能登记：{why}', en: 'Not recorded: {why}' },
-  unreachable: { zh: '无法连接服务器', en: 'the server could not be reached' },
-  differs: {
-    zh: '服务器的结论与本页不同，以服务器为准，请核对后重新登记。',
-    en: 'The server’s decision differs from this page’s; the server’s stands. Check and record again.',
-  },
-};
-
 /**
  * Records the application in the case register (channel window: the clerk's record of the paper
  * received stands) and shows the number it got. The same answers again give the same record.
@@ -78,7 +57,7 @@ async function recordApplication(): Promise<void> {
     rec.error = null;
   } catch (e) {
     console.warn('register', e);
-    rec.error = e instanceof RegisterFailure && e.text ? tx(e.text) : tx(HO.unreachable);
+    rec.error = e instanceof RegisterFailure && e.text ? tx(e.text) : t('unreachable');
   }
   update();
 }
@@ -94,13 +73,13 @@ function currentRecord(): NonNullable<State['recorded']> | null {
 function recordPanel(): HTMLElement | null {
   const rec = currentRecord();
   if (!rec) return null;
-  if (rec.error) return h('p', { class: 'inset inset-bad', role: 'alert', id: 'record-error' }, tx(HO.recordFailed).replace('{why}', rec.error));
+  if (rec.error) return h('p', { class: 'inset inset-bad', role: 'alert', id: 'record-error' }, t('recordFailed', { why: rec.error }));
   const app = rec.app;
   if (!app?.number || !app.verdict) return null;
   return h('div', { id: 'recorded', 'data-number': app.number },
     h('p', { class: 'inset inset-ok', role: 'status' },
-      tx(HO.recorded).replace('{number}', app.number).replace('{outcome}', tx(app.verdict.outcome_label))),
-    app.verdict.outcome !== S.verdict?.outcome ? h('p', { class: 'inset inset-warn' }, tx(HO.differs)) : null);
+      t('recorded', { number: app.number, outcome: tx(app.verdict.outcome_label) })),
+    app.verdict.outcome !== S.verdict?.outcome ? h('p', { class: 'inset inset-warn' }, t('recordDiffers')) : null);
 }
 
 /** The receipt options a material admits: the usual five, plus sharing and 告知承诺 where the rule allows them. */
@@ -174,19 +153,19 @@ async function loadHandover(raw: string): Promise<void> {
     const el = document.getElementById('handover-status');
     if (el) { el.textContent = text; el.className = bad ? 'inset inset-bad' : 'inset'; el.hidden = false; }
   };
-  say(tx(HO.loading));
+  say(t('handoverLoading'));
   let data: { matter: string; submission: Submission };
   try {
     const r = await fetch(`/v1/handover/${encodeURIComponent(code)}`);
-    if (r.status === 404) { say(tx(HO.notFound), true); return; }
+    if (r.status === 404) { say(t('handoverNotFound'), true); return; }
     if (!r.ok) throw new Error(`HTTP ${r.status}`);
     data = await r.json();
   } catch (e) {
     console.warn('hand-over', e);
-    say(tx(HO.failed), true);
+    say(t('handoverLoadFailed'), true);
     return;
   }
-  if (!S.matters.some((m) => m.id === data.matter)) { say(tx(HO.notFound), true); return; }
+  if (!S.matters.some((m) => m.id === data.matter)) { say(t('handoverNotFound'), true); return; }
   await selectMatter(data.matter);
   const sub = data.submission;
   S.kind = sub.applicant.kind;
@@ -203,7 +182,7 @@ async function loadHandover(raw: string): Promise<void> {
   renderAll();
   const input = document.getElementById('handover-input') as HTMLInputElement | null;
   if (input) input.value = code;
-  say(tx(HO.loaded).replace('{code}', code));
+  say(t('handoverLoaded', { code }));
 }
 
 async function selectMatter(id: string): Promise<void> {
@@ -308,10 +287,10 @@ function handoverForm(): HTMLElement {
     if (input?.value.trim()) void loadHandover(input.value);
   };
   return h('form', { class: 'form-group handover-form', id: 'handover-form', onsubmit: go },
-    h('label', { class: 'label', for: 'handover-input' }, tx(HO.label)),
+    h('label', { class: 'label', for: 'handover-input' }, t('handoverLabel')),
     h('div', { class: 'form-row' },
       h('input', { type: 'text', class: 'input', id: 'handover-input', autocomplete: 'off', maxlength: '8', spellcheck: 'false', 'aria-describedby': 'handover-status' }),
-      h('button', { type: 'submit', class: 'button button-secondary', id: 'handover-load' }, tx(HO.load))),
+      h('button', { type: 'submit', class: 'button button-secondary', id: 'handover-load' }, t('handoverLoad'))),
     h('p', { id: 'handover-status', role: 'status', hidden: true }));
 }
 
@@ -439,7 +418,7 @@ function renderPrintActions(v: Verdict): void {
         }, `${t('printOnly')}${title(p)}`)))
       : null,
     ' ',
-    h('button', { type: 'button', class: 'button button-secondary', id: 'record', onclick: () => { fullCheck(); void recordApplication(); } }, tx(HO.record)),
+    h('button', { type: 'button', class: 'button button-secondary', id: 'record', onclick: () => { fullCheck(); void recordApplication(); } }, t('record')),
     recordPanel());
 }
 

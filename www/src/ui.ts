@@ -1,9 +1,9 @@
 // Components shared by the three pages. They render the matter definition and the verdict; they
 // never decide what applies, what is wrong or when anything is due.
 import { h, clear } from './dom';
-import { t, tx, fmtDate, fmtDateTime, getLang, setLang, blockedReason, type Key } from './i18n';
+import { t, tx, fmtDate, fmtDateTime, getLang, setLang, blockedReason, engineLabels, type Key } from './i18n';
 import { loadedEngine } from './engine';
-import type { FieldDef, MatterDef, MaterialDef, Verdict, Finding, Submission, MaterialSubmission, Outcome, Text } from './types';
+import type { FactKey, FieldDef, MatterDef, MaterialDef, Verdict, Finding, Submission, MaterialSubmission, Outcome, Text } from './types';
 
 export type Value = string | number | boolean;
 
@@ -209,8 +209,8 @@ export function requirementText(m: MaterialDef): string {
 
 export function materialTags(m: MaterialDef): HTMLElement {
   return h('span', { class: 'tags' },
-    m.key ? h('strong', { class: 'tag tag-key' }, t('key')) : null,
-    m.tolerable ? h('span', { class: 'tag tag-tolerable' }, t('tolerable')) : null);
+    m.key ? h('strong', { class: 'tag tag-key' }, tx(engineLabels().material_tags.key)) : null,
+    m.tolerable ? h('span', { class: 'tag tag-tolerable' }, tx(engineLabels().material_tags.tolerable)) : null);
 }
 
 export function materialDetails(m: MaterialDef): HTMLElement {
@@ -321,7 +321,7 @@ export function applyChecklist(root: HTMLElement, v: Verdict, showInline: (f: Fi
     if (err) {
       err.hidden = list.length === 0;
       clear(err, list.map((f) => h('span', { class: 'error-line' },
-        h('span', { class: 'visually-hidden' }, getLang() === 'zh' ? '错误：' : 'Error: '), tx(f.message))));
+        h('span', { class: 'visually-hidden' }, t('errorPrefix')), tx(f.message))));
     }
   });
 }
@@ -445,15 +445,17 @@ export function renderDates(el: HTMLElement, v: Verdict, opts: { heading?: Key }
   el.dataset.key = key;
   // The engine says whether these dates are the case's or hypothetical (if accepted on receipt).
   el.dataset.basis = d.basis;
+  const L = engineLabels();
+  const fact = (k: FactKey) => tx(L.facts[k]);
   const rows: [string, string, string][] = [
-    ['received_at', t('receivedAt'), fmtDateTime(v.received_at)],
-    ['accepted_on', t('acceptedOn'), fmtDate(d.accepted_on)],
+    ['received_at', fact('received_at'), fmtDateTime(v.received_at)],
+    ['accepted_on', fact('accepted_on'), fmtDate(d.accepted_on)],
   ];
-  if (d.promised_due) rows.push(['promised_due', t('promisedDue'), fmtDate(d.promised_due)]);
-  if (d.statutory_due) rows.push(['statutory_due', t('statutoryDue'), fmtDate(d.statutory_due)]);
-  if (d.statutory_extended_due) rows.push(['statutory_extended_due', t('extendedDue'), fmtDate(d.statutory_extended_due)]);
-  if (d.pledge_due && (v.pledge.would_accept || v.pledge.signed)) rows.push(['pledge_due', t('pledgeDue'), fmtDate(d.pledge_due)]);
-  if (d.paused_days) rows.push(['paused_days', t('pausedDays'), String(d.paused_days)]);
+  if (d.promised_due) rows.push(['promised_due', fact('promised_due'), fmtDate(d.promised_due)]);
+  if (d.statutory_due) rows.push(['statutory_due', fact('statutory_due'), fmtDate(d.statutory_due)]);
+  if (d.statutory_extended_due) rows.push(['statutory_extended_due', fact('statutory_extended_due'), fmtDate(d.statutory_extended_due)]);
+  if (d.pledge_due && (v.pledge.would_accept || v.pledge.signed)) rows.push(['pledge_due', fact('pledge_due'), fmtDate(d.pledge_due)]);
+  if (d.paused_days) rows.push(['paused_days', tx(L.dates.paused_days), String(d.paused_days)]);
   clear(el,
     h('h2', { class: 'panel-title' }, t(opts.heading ?? 'datesIfToday')),
     h('dl', { class: 'summary-list' },
@@ -463,8 +465,8 @@ export function renderDates(el: HTMLElement, v: Verdict, opts: { heading?: Key }
     v.exempt?.length ? h('ul', { class: 'exempt-list', id: 'exempt' },
       v.exempt.map((e) => h('li', { 'data-exempt': e.material, 'data-by': e.by }, tx(e.message)))) : null,
     v.channel === 'online' ? h('p', { class: 'hint' }, t('acceptedOnOnline')) : null,
-    d.clock_starts.promised === 'materials_complete' && !d.promised_due ? h('p', { class: 'hint' }, t('clockWaits')) : null,
-    d.provisional ? h('div', { class: 'inset inset-warn', id: 'provisional-note', role: 'note' }, t('provisional')) : null);
+    d.clock_starts.promised === 'materials_complete' && !d.promised_due ? h('p', { class: 'hint' }, tx(L.dates.clock_waits)) : null,
+    d.provisional ? h('div', { class: 'inset inset-warn', id: 'provisional-note', role: 'note' }, tx(L.dates.provisional)) : null);
 }
 
 /** The pledge offer: shown when the engine says signing would make the application acceptable. */
