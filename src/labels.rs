@@ -468,7 +468,10 @@ mod tests {
         assert_eq!(json["document_kinds"]["refusal"]["zh"], "不予受理通知书");
         assert_eq!(json["facts"]["statutory_due"]["zh"], "法定办结期限");
         assert_eq!(json["ledger_statuses"]["waived"]["zh"], "免予补交");
-        assert_eq!(json["ledger_statuses"].as_object().map(|m| m.len()), Some(4));
+        assert_eq!(
+            json["ledger_statuses"].as_object().map(|m| m.len()),
+            Some(4)
+        );
         assert_eq!(
             json["pledge_blocks"]["bad_credit"]["en"]
                 .as_str()
