@@ -20,12 +20,18 @@ async function main(): Promise<void> {
   const main = $('#main');
   clear(main, h('p', { class: 'loading' }, t('loading')));
   const verifyNo = new URLSearchParams(location.search).get('verify');
-  if (verifyNo) { await verifyView(main, verifyNo); return; }
+  if (verifyNo) {
+    await verifyView(main, verifyNo);
+    return;
+  }
   const fromUrl = new URLSearchParams(location.search).get('matter');
   const draft = loadDraft();
   const want = fromUrl ?? draft?.matterId ?? null;
 
-  onLangChange(() => { renderHeader(header, 'applicantTitle', { langToggle: true }); renderAll(); });
+  onLangChange(() => {
+    renderHeader(header, 'applicantTitle', { langToggle: true });
+    renderAll();
+  });
   const engineArrives = loadEngine(want);
   // A matter in the URL (or a draft): its questions from the server while the engine loads.
   const early = want ? earlyForm(want, draft) : Promise.resolve(false);
@@ -35,16 +41,21 @@ async function main(): Promise<void> {
   } catch (e) {
     const slot = document.getElementById('rest-slot');
     const why = engineMessage(e);
-    const failed = h('div', { class: 'inset inset-bad', role: 'alert', id: 'engine-failed' }, t('engineFailed'),
-      why ? h('p', { class: 'engine-error' }, why) : null);
-    if (slot) slot.replaceWith(failed); else clear(main, failed);
+    const failed = h(
+      'div',
+      { class: 'inset inset-bad', role: 'alert', id: 'engine-failed' },
+      t('engineFailed'),
+      why ? h('p', { class: 'engine-error' }, why) : null,
+    );
+    if (slot) slot.replaceWith(failed);
+    else clear(main, failed);
     console.error(e);
     return;
   }
   S.engine = engine;
   S.checker = new Rechecker(engine);
   S.matters = engine.matters();
-  if (await Promise.race([early, Promise.resolve(false)]) && S.def && S.matterId === want) {
+  if ((await Promise.race([early, Promise.resolve(false)])) && S.def && S.matterId === want) {
     completeForm();
   } else if (want && S.matters.some((m) => m.id === want)) {
     await selectMatter(want);

@@ -22,12 +22,18 @@ interface WasmModule {
   addBundleFiles: (fileTexts: string[]) => unknown;
 }
 
-export interface Checked { verdict: Verdict; json: string | null }
+export interface Checked {
+  verdict: Verdict;
+  json: string | null;
+}
 
 export class Engine {
   private requirements = new WeakMap<MaterialDef, Text>();
 
-  constructor(private m: WasmModule, private rules: Rules) {}
+  constructor(
+    private m: WasmModule,
+    private rules: Rules,
+  ) {}
 
   /** Every matter of the bundle (from its signed manifest: no matter's files are needed). */
   matters(): MatterSummary[] {
@@ -134,11 +140,19 @@ export class Engine {
   }
 
   engineVersion(): string {
-    try { return this.m.engineVersion?.() ?? ''; } catch { return ''; }
+    try {
+      return this.m.engineVersion?.() ?? '';
+    } catch {
+      return '';
+    }
   }
 
   rulesDigest(): string {
-    try { return this.m.rulesDigest?.() ?? ''; } catch { return ''; }
+    try {
+      return this.m.rulesDigest?.() ?? '';
+    } catch {
+      return '';
+    }
   }
 }
 

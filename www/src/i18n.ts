@@ -12,30 +12,41 @@ const listeners: (() => void)[] = [];
 export function initLang(allowEn = true): Lang {
   const fromUrl = new URLSearchParams(location.search).get('lang');
   let stored: string | null = null;
-  try { stored = localStorage.getItem(LANG_KEY); } catch { /* private mode */ }
+  try {
+    stored = localStorage.getItem(LANG_KEY);
+  } catch {
+    /* private mode */
+  }
   const want = fromUrl ?? stored;
   lang = allowEn && want === 'en' ? 'en' : 'zh';
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   return lang;
 }
 
-export function getLang(): Lang { return lang; }
+export function getLang(): Lang {
+  return lang;
+}
 
 export function setLang(l: Lang): void {
   lang = l;
-  try { localStorage.setItem(LANG_KEY, l); } catch { /* ignore */ }
+  try {
+    localStorage.setItem(LANG_KEY, l);
+  } catch {
+    /* ignore */
+  }
   document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
   listeners.forEach((f) => f());
 }
 
-export function onLangChange(f: () => void): void { listeners.push(f); }
+export function onLangChange(f: () => void): void {
+  listeners.push(f);
+}
 
 /** An engine text in the current language. */
 export function tx(t: Text | null | undefined): string {
   if (!t) return '';
   return lang === 'en' ? t.en : t.zh;
 }
-
 
 export type Key = ChromeKey;
 
@@ -49,7 +60,9 @@ export function t(k: Key, vars?: Record<string, string | number>): string {
 let labels: Labels | null = null;
 
 /** Set once the engine is loaded (engine.ts). */
-export function setEngineLabels(l: Labels): void { labels = l; }
+export function setEngineLabels(l: Labels): void {
+  labels = l;
+}
 
 /** The engine's labels (applicant kinds, channels, material forms, statuses, pledge blocks, documents). */
 export function engineLabels(): Labels {
@@ -73,5 +86,7 @@ export function fmtDateTime(s: string | null | undefined): string {
   if (!s) return '—';
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(s);
   if (!m) return s;
-  return lang === 'zh' ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日 ${m[4]}:${m[5]}` : `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]} (UTC+8)`;
+  return lang === 'zh'
+    ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日 ${m[4]}:${m[5]}`
+    : `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]} (UTC+8)`;
 }

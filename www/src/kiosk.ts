@@ -6,11 +6,28 @@ import { engineMessage, loadEngine, nowInChina, type Engine } from './engine';
 import { initLang, t, tx, engineLabels, fmtDateTime } from './i18n';
 import { pinyinInitials, sortedByName } from './finder';
 import {
-  renderField, materialTags, requirementText, buildSubmission, applyChecklist,
-  renderOutcome, renderDates, renderPledge, renderFindingsList, flushChecks, type Value,
+  renderField,
+  materialTags,
+  requirementText,
+  buildSubmission,
+  applyChecklist,
+  renderOutcome,
+  renderDates,
+  renderPledge,
+  renderFindingsList,
+  flushChecks,
+  type Value,
 } from './ui';
 import { Rechecker } from './recheck';
-import type { ApplicantKind, FieldDef, MaterialSubmission, MatterDef, MatterSummary, Submission, Verdict } from './types';
+import type {
+  ApplicantKind,
+  FieldDef,
+  MaterialSubmission,
+  MatterDef,
+  MatterSummary,
+  Submission,
+  Verdict,
+} from './types';
 
 interface State {
   engine: Engine;
@@ -43,14 +60,37 @@ async function main(): Promise<void> {
   const main = $('#main');
   clear(main, h('p', { class: 'loading' }, t('loading')));
   let engine: Engine;
-  try { engine = await loadEngine(); } catch (e) {
+  try {
+    engine = await loadEngine();
+  } catch (e) {
     const why = engineMessage(e);
-    clear(main, h('div', { class: 'inset inset-bad', role: 'alert', id: 'engine-failed' }, t('engineFailed'),
-      why ? h('p', { class: 'engine-error' }, why) : null));
+    clear(
+      main,
+      h(
+        'div',
+        { class: 'inset inset-bad', role: 'alert', id: 'engine-failed' },
+        t('engineFailed'),
+        why ? h('p', { class: 'engine-error' }, why) : null,
+      ),
+    );
     console.error(e);
     return;
   }
-  S = { engine, checker: new Rechecker(engine), matters: engine.matters(), screen: 'home', matterId: '', def: null, kind: 'natural_person', values: {}, materials: {}, pledgeSigned: false, verdict: null, submission: null, handover: null };
+  S = {
+    engine,
+    checker: new Rechecker(engine),
+    matters: engine.matters(),
+    screen: 'home',
+    matterId: '',
+    def: null,
+    kind: 'natural_person',
+    values: {},
+    materials: {},
+    pledgeSigned: false,
+    verdict: null,
+    submission: null,
+    handover: null,
+  };
   render();
   startIdleWatch();
   window.addEventListener('online', renderOfflineBanner);
@@ -61,9 +101,13 @@ async function main(): Promise<void> {
 
 function registerServiceWorker(): void {
   if (!('serviceWorker' in navigator)) return;
-  navigator.serviceWorker.register('/sw.js', { scope: '/' }).then(() => navigator.serviceWorker.ready).then(() => {
-    document.body.dataset.sw = 'ready';
-  }).catch((e) => console.warn('service worker', e));
+  navigator.serviceWorker
+    .register('/sw.js', { scope: '/' })
+    .then(() => navigator.serviceWorker.ready)
+    .then(() => {
+      document.body.dataset.sw = 'ready';
+    })
+    .catch((e) => console.warn('service worker', e));
 }
 
 function renderOfflineBanner(): void {
@@ -76,7 +120,15 @@ function renderOfflineBanner(): void {
 
 function resetAll(): void {
   (document.getElementById('leave-dialog') as HTMLDialogElement | null)?.close();
-  S.screen = 'home'; S.matterId = ''; S.def = null; S.values = {}; S.materials = {}; S.pledgeSigned = false; S.verdict = null; S.submission = null; S.handover = null;
+  S.screen = 'home';
+  S.matterId = '';
+  S.def = null;
+  S.values = {};
+  S.materials = {};
+  S.pledgeSigned = false;
+  S.verdict = null;
+  S.submission = null;
+  S.handover = null;
   S.checker.reset();
   render();
   window.scrollTo(0, 0);
@@ -87,7 +139,10 @@ async function selectMatter(id: string): Promise<void> {
   S.matterId = id;
   S.def = S.engine.matter(id);
   S.kind = S.def.applicant_kinds[0];
-  S.values = {}; S.materials = {}; S.pledgeSigned = false; S.verdict = null;
+  S.values = {};
+  S.materials = {};
+  S.pledgeSigned = false;
+  S.verdict = null;
   S.checker.reset();
   S.screen = 'form';
   runCheck();
@@ -104,31 +159,66 @@ function runCheck(typed: string | null = null): void {
   if (!S.def) return;
   const receivedAt = nowInChina();
   const r = S.checker.run({
-    matterId: S.matterId, signed: S.pledgeSigned, previous: S.verdict, typed,
-    build: (hd, signed) => buildSubmission({
-      kind: S.kind, channel: 'kiosk', receivedAt, values: S.values, materials: S.materials, pledgeSigned: signed,
-      hiddenFields: hd.fields, hiddenMaterials: hd.materials,
-    }),
+    matterId: S.matterId,
+    signed: S.pledgeSigned,
+    previous: S.verdict,
+    typed,
+    build: (hd, signed) =>
+      buildSubmission({
+        kind: S.kind,
+        channel: 'kiosk',
+        receivedAt,
+        values: S.values,
+        materials: S.materials,
+        pledgeSigned: signed,
+        hiddenFields: hd.fields,
+        hiddenMaterials: hd.materials,
+      }),
   });
   S.submission = r.submission;
   S.pledgeSigned = r.signed;
   S.verdict = r.verdict;
 }
 
-function onChange(id?: string, _settled = true, keystroke = false): void { runCheck(keystroke && id ? id : null); update(); }
+function onChange(id?: string, _settled = true, keystroke = false): void {
+  runCheck(keystroke && id ? id : null);
+  update();
+}
 
 /* ---------- screens ---------- */
 
 function render(): void {
   const main = $('#main');
   if (S.screen === 'home') {
-    const tiles = h('div', { class: 'tiles', id: 'tiles' }, sortedByName(S.matters).map((m) => h('button', {
-      type: 'button', class: 'tile', 'data-matter': m.id, onclick: () => selectMatter(m.id),
-      'data-search': `${m.id} ${m.name.zh} ${m.department.zh} ${pinyinInitials(m.name.zh)}`.toLowerCase(),
-    }, h('span', { class: 'tile-name' }, tx(m.name)), h('span', { class: 'tile-sub' }, tx(m.department)))));
-    const count = h('p', { class: 'kiosk-count', id: 'tile-count', role: 'status' }, t('kioskFound', { n: S.matters.length }));
+    const tiles = h(
+      'div',
+      { class: 'tiles', id: 'tiles' },
+      sortedByName(S.matters).map((m) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'tile',
+            'data-matter': m.id,
+            onclick: () => selectMatter(m.id),
+            'data-search': `${m.id} ${m.name.zh} ${m.department.zh} ${pinyinInitials(m.name.zh)}`.toLowerCase(),
+          },
+          h('span', { class: 'tile-name' }, tx(m.name)),
+          h('span', { class: 'tile-sub' }, tx(m.department)),
+        ),
+      ),
+    );
+    const count = h(
+      'p',
+      { class: 'kiosk-count', id: 'tile-count', role: 'status' },
+      t('kioskFound', { n: S.matters.length }),
+    );
     const search = h('input', {
-      type: 'search', class: 'input', id: 'kiosk-search', autocomplete: 'off', spellcheck: 'false',
+      type: 'search',
+      class: 'input',
+      id: 'kiosk-search',
+      autocomplete: 'off',
+      spellcheck: 'false',
       oninput: () => {
         const q = search.value.trim().toLowerCase();
         let n = 0;
@@ -139,75 +229,215 @@ function render(): void {
         count.textContent = t('kioskFound', { n });
       },
     });
-    clear(main,
+    clear(
+      main,
       h('h1', { class: 'kiosk-title' }, t('kioskWelcome')),
       h('p', { class: 'kiosk-lead' }, t('kioskPick')),
-      h('div', { class: 'form-group kiosk-search' }, h('label', { class: 'label', for: 'kiosk-search' }, t('kioskSearch')), search),
-      count, tiles);
+      h(
+        'div',
+        { class: 'form-group kiosk-search' },
+        h('label', { class: 'label', for: 'kiosk-search' }, t('kioskSearch')),
+        search,
+      ),
+      count,
+      tiles,
+    );
     return;
   }
   const m = S.def!;
   if (S.screen === 'form') {
-    clear(main,
-      h('div', { class: 'kiosk-bar' },
-        h('button', { type: 'button', class: 'button button-secondary', id: 'back', onclick: askToLeave }, `‹ ${t('kioskBack')}`),
-        h('h1', { class: 'kiosk-matter' }, tx(m.name))),
-      h('section', { class: 'section', 'aria-labelledby': 'kind-h' },
+    clear(
+      main,
+      h(
+        'div',
+        { class: 'kiosk-bar' },
+        h(
+          'button',
+          { type: 'button', class: 'button button-secondary', id: 'back', onclick: askToLeave },
+          `‹ ${t('kioskBack')}`,
+        ),
+        h('h1', { class: 'kiosk-matter' }, tx(m.name)),
+      ),
+      h(
+        'section',
+        { class: 'section', 'aria-labelledby': 'kind-h' },
         h('h2', { class: 'section-title', id: 'kind-h' }, t('kioskWho')),
-        h('fieldset', { class: 'fieldset' },
+        h(
+          'fieldset',
+          { class: 'fieldset' },
           h('legend', { class: 'visually-hidden' }, t('kioskWho')),
-          h('div', { class: 'radios radios-inline' }, m.applicant_kinds.map((k, i) => {
-            const rid = i === 0 ? 'applicant-kind' : `applicant-kind-${k}`;
-            return h('div', { class: 'radio' },
-              h('input', { type: 'radio', name: 'applicant-kind', id: rid, checked: S.kind === k, onchange: () => { S.kind = k; onChange(); } }),
-              h('label', { for: rid }, tx(engineLabels().applicant_kinds[k])));
-          })))),
+          h(
+            'div',
+            { class: 'radios radios-inline' },
+            m.applicant_kinds.map((k, i) => {
+              const rid = i === 0 ? 'applicant-kind' : `applicant-kind-${k}`;
+              return h(
+                'div',
+                { class: 'radio' },
+                h('input', {
+                  type: 'radio',
+                  name: 'applicant-kind',
+                  id: rid,
+                  checked: S.kind === k,
+                  onchange: () => {
+                    S.kind = k;
+                    onChange();
+                  },
+                }),
+                h('label', { for: rid }, tx(engineLabels().applicant_kinds[k])),
+              );
+            }),
+          ),
+        ),
+      ),
       idReaderSection(m),
-      h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
+      h(
+        'section',
+        { class: 'section', 'aria-labelledby': 'fields-h' },
         h('h2', { class: 'section-title', id: 'fields-h' }, t('kioskDetails')),
-        (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange, radiosOnly: true }))),
-      h('section', { class: 'section', 'aria-labelledby': 'materials-h' },
+        (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange, radiosOnly: true })),
+      ),
+      h(
+        'section',
+        { class: 'section', 'aria-labelledby': 'materials-h' },
         h('h2', { class: 'section-title', id: 'materials-h' }, t('kioskMaterials')),
-        h('ul', { class: 'materials' }, m.materials.map((x) => {
-          const have = S.materials[x.id]?.status === 'provided';
-          return h('li', { class: 'material', id: `mg-${x.id}`, 'data-material': x.id },
-            h('fieldset', { class: 'fieldset' },
-              h('legend', { class: 'material-head' }, h('span', { class: 'material-name' }, tx(x.name)), materialTags(x)),
-              h('p', { class: 'material-meta' }, requirementText(x)),
-              h('div', { class: 'radios radios-inline' },
-                h('div', { class: 'radio' },
-                  h('input', { type: 'radio', name: `m-${x.id}`, id: `m-${x.id}`, checked: have, onchange: () => { S.materials[x.id] = { status: 'provided' }; onChange(); } }),
-                  h('label', { for: `m-${x.id}` }, t('kioskHave'))),
-                h('div', { class: 'radio' },
-                  h('input', { type: 'radio', name: `m-${x.id}`, id: `m-${x.id}-no`, checked: !have, onchange: () => { delete S.materials[x.id]; onChange(); } }),
-                  h('label', { for: `m-${x.id}-no` }, t('kioskHaveNot'))))));
-        }))),
-      h('div', { class: 'kiosk-footer' },
+        h(
+          'ul',
+          { class: 'materials' },
+          m.materials.map((x) => {
+            const have = S.materials[x.id]?.status === 'provided';
+            return h(
+              'li',
+              { class: 'material', id: `mg-${x.id}`, 'data-material': x.id },
+              h(
+                'fieldset',
+                { class: 'fieldset' },
+                h(
+                  'legend',
+                  { class: 'material-head' },
+                  h('span', { class: 'material-name' }, tx(x.name)),
+                  materialTags(x),
+                ),
+                h('p', { class: 'material-meta' }, requirementText(x)),
+                h(
+                  'div',
+                  { class: 'radios radios-inline' },
+                  h(
+                    'div',
+                    { class: 'radio' },
+                    h('input', {
+                      type: 'radio',
+                      name: `m-${x.id}`,
+                      id: `m-${x.id}`,
+                      checked: have,
+                      onchange: () => {
+                        S.materials[x.id] = { status: 'provided' };
+                        onChange();
+                      },
+                    }),
+                    h('label', { for: `m-${x.id}` }, t('kioskHave')),
+                  ),
+                  h(
+                    'div',
+                    { class: 'radio' },
+                    h('input', {
+                      type: 'radio',
+                      name: `m-${x.id}`,
+                      id: `m-${x.id}-no`,
+                      checked: !have,
+                      onchange: () => {
+                        delete S.materials[x.id];
+                        onChange();
+                      },
+                    }),
+                    h('label', { for: `m-${x.id}-no` }, t('kioskHaveNot')),
+                  ),
+                ),
+              ),
+            );
+          }),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'kiosk-footer' },
         h('div', { id: 'outcome' }),
-        h('button', { type: 'button', class: 'button button-large', id: 'see-result', onclick: () => { flushChecks(); runCheck(); S.screen = 'result'; render(); window.scrollTo(0, 0); } }, t('kioskSeeResult'))));
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-large',
+            id: 'see-result',
+            onclick: () => {
+              flushChecks();
+              runCheck();
+              S.screen = 'result';
+              render();
+              window.scrollTo(0, 0);
+            },
+          },
+          t('kioskSeeResult'),
+        ),
+      ),
+    );
     update();
     return;
   }
   const v = S.verdict!;
-  clear(main,
-    h('div', { class: 'kiosk-bar' },
-      h('button', { type: 'button', class: 'button button-secondary', id: 'edit', onclick: () => { S.screen = 'form'; render(); } }, `‹ ${t('kioskEdit')}`),
-      h('h1', { class: 'kiosk-matter' }, tx(m.name))),
+  clear(
+    main,
+    h(
+      'div',
+      { class: 'kiosk-bar' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button button-secondary',
+          id: 'edit',
+          onclick: () => {
+            S.screen = 'form';
+            render();
+          },
+        },
+        `‹ ${t('kioskEdit')}`,
+      ),
+      h('h1', { class: 'kiosk-matter' }, tx(m.name)),
+    ),
     h('div', { id: 'outcome' }),
     h('p', { class: 'kiosk-lead' }, t('kioskResultLead')),
-    h('section', { class: 'panel', 'aria-labelledby': 'findings-h' },
+    h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'findings-h' },
       h('h2', { class: 'panel-title', id: 'findings-h' }, t('findings')),
-      h('div', { id: 'findings' })),
+      h('div', { id: 'findings' }),
+    ),
     h('section', { class: 'panel panel-pledge', id: 'pledge-panel', hidden: true }),
     h('section', { class: 'panel panel-handover', id: 'handover', 'aria-labelledby': 'handover-h' }),
     h('section', { class: 'panel', id: 'dates' }),
-    h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'button button-large', id: 'print-slip', onclick: () => printSlip(v) }, t('kioskPrintSlip')),
-      h('button', { type: 'button', class: 'button button-large button-secondary', id: 'done', onclick: resetAll }, `${t('kioskDone')}，${t('kioskHome')}`)));
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        { type: 'button', class: 'button button-large', id: 'print-slip', onclick: () => printSlip(v) },
+        t('kioskPrintSlip'),
+      ),
+      h(
+        'button',
+        { type: 'button', class: 'button button-large button-secondary', id: 'done', onclick: resetAll },
+        `${t('kioskDone')}，${t('kioskHome')}`,
+      ),
+    ),
+  );
   renderOutcome($('#outcome'), v);
   renderFindingsList($('#findings'), v);
   renderDates($('#dates'), v);
-  renderPledge($('#pledge-panel'), v, S.pledgeSigned, (signed) => { S.pledgeSigned = signed; runCheck(); render(); });
+  renderPledge($('#pledge-panel'), v, S.pledgeSigned, (signed) => {
+    S.pledgeSigned = signed;
+    runCheck();
+    render();
+  });
   const sign = document.querySelector('#pledge-sign + label');
   if (sign) sign.textContent = t('kioskPledgeSign');
   void showHandover();
@@ -242,15 +472,29 @@ async function showHandover(): Promise<void> {
       S.handover = { key: body, code };
     } catch (e) {
       console.warn('hand-over code', e);
-      if (box.isConnected) clear(box, title(), h('p', { class: 'inset inset-warn', role: 'status', id: 'handover-failed' }, t('kioskHandoverFailed')));
+      if (box.isConnected)
+        clear(
+          box,
+          title(),
+          h('p', { class: 'inset inset-warn', role: 'status', id: 'handover-failed' }, t('kioskHandoverFailed')),
+        );
       return;
     }
   }
   if (!box.isConnected) return;
-  clear(box, title(),
+  clear(
+    box,
+    title(),
     h('p', { class: 'handover-code', id: 'handover-code', 'aria-label': code.split('').join(' ') }, code),
-    h('img', { class: 'handover-qr', src: `/v1/handover/${code}/qr.svg`, alt: `${t('handoverQr')} ${code}`, width: '200', height: '200' }),
-    h('p', { class: 'handover-hint' }, t('kioskHandoverHint')));
+    h('img', {
+      class: 'handover-qr',
+      src: `/v1/handover/${code}/qr.svg`,
+      alt: `${t('handoverQr')} ${code}`,
+      width: '200',
+      height: '200',
+    }),
+    h('p', { class: 'handover-hint' }, t('kioskHandoverHint')),
+  );
 }
 
 function update(): void {
@@ -269,15 +513,46 @@ function hasAnswers(): boolean {
 
 /** "‹ 返回" with answers on the form asks first: they would be wiped. */
 function askToLeave(): void {
-  if (!hasAnswers()) { resetAll(); return; }
+  if (!hasAnswers()) {
+    resetAll();
+    return;
+  }
   let dlg = document.getElementById('leave-dialog') as HTMLDialogElement | null;
   if (!dlg) {
-    dlg = h('dialog', { class: 'idle-dialog', id: 'leave-dialog', 'aria-labelledby': 'leave-title', 'aria-describedby': 'leave-body' },
+    dlg = h(
+      'dialog',
+      { class: 'idle-dialog', id: 'leave-dialog', 'aria-labelledby': 'leave-title', 'aria-describedby': 'leave-body' },
       h('h2', { id: 'leave-title' }, t('kioskLeaveTitle')),
       h('p', { id: 'leave-body' }, t('kioskLeaveBody')),
-      h('div', { class: 'actions' },
-        h('button', { type: 'button', class: 'button button-large', id: 'leave-no', autofocus: true, onclick: () => dlg!.close() }, t('kioskLeaveNo')),
-        h('button', { type: 'button', class: 'button button-large button-warning', id: 'leave-yes', onclick: () => { dlg!.close(); resetAll(); } }, t('kioskLeaveYes'))));
+      h(
+        'div',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-large',
+            id: 'leave-no',
+            autofocus: true,
+            onclick: () => dlg!.close(),
+          },
+          t('kioskLeaveNo'),
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-large button-warning',
+            id: 'leave-yes',
+            onclick: () => {
+              dlg!.close();
+              resetAll();
+            },
+          },
+          t('kioskLeaveYes'),
+        ),
+      ),
+    );
     document.body.append(dlg);
   }
   dlg.showModal();
@@ -294,7 +569,11 @@ function idReaderSection(m: MatterDef): HTMLElement | null {
   if (!idField) return null;
   const status = h('p', { class: 'hint', id: 'id-reader-status', role: 'status' });
   const input = h('input', {
-    type: 'text', class: 'input', id: 'id-reader', autocomplete: 'off', spellcheck: 'false',
+    type: 'text',
+    class: 'input',
+    id: 'id-reader',
+    autocomplete: 'off',
+    spellcheck: 'false',
     'aria-describedby': 'id-reader-hint id-reader-status',
     onkeydown: (e: Event) => {
       if ((e as KeyboardEvent).key !== 'Enter') return;
@@ -303,11 +582,15 @@ function idReaderSection(m: MatterDef): HTMLElement | null {
       input.value = '';
     },
   });
-  return h('section', { class: 'section id-reader', 'aria-labelledby': 'id-reader-h' },
+  return h(
+    'section',
+    { class: 'section id-reader', 'aria-labelledby': 'id-reader-h' },
     h('h2', { class: 'section-title', id: 'id-reader-h' }, t('kioskIdReader')),
     h('p', { class: 'hint', id: 'id-reader-hint' }, t('kioskIdReaderHint')),
     h('label', { class: 'visually-hidden', for: 'id-reader' }, t('kioskIdReader')),
-    input, status);
+    input,
+    status,
+  );
 }
 
 function nameFieldFor(m: MatterDef, idField: FieldDef): FieldDef | undefined {
@@ -317,9 +600,12 @@ function nameFieldFor(m: MatterDef, idField: FieldDef): FieldDef | undefined {
 }
 
 function readIdCard(m: MatterDef, idField: FieldDef, raw: string, status: HTMLElement): void {
-  const text = raw.replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0));
+  const text = raw.replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
   const id = /\d{17}[\dXx]/.exec(text)?.[0]?.toUpperCase();
-  if (!id) { status.textContent = t('kioskIdUnread'); return; }
+  if (!id) {
+    status.textContent = t('kioskIdUnread');
+    return;
+  }
   const name = (text.match(/[\p{Script=Han}·]+/gu) ?? []).join('');
   S.values[idField.id] = id;
   const nf = nameFieldFor(m, idField);
@@ -337,21 +623,35 @@ function printSlip(v: Verdict): void {
   const bring = v.findings.filter((f) => f.target.kind === 'material');
   const width = params.get('slip') === '58' ? '58' : '80';
   const code = S.submission && S.handover?.key === handoverBody() ? S.handover.code : '';
-  clear(root, h('article', { class: `slip slip-${width}`, 'data-slip': width },
-    h('h1', { class: 'slip-title' }, t('kioskSlipTitle')),
-    h('p', { class: 'slip-matter' }, tx(v.matter_name)),
-    h('p', { class: 'slip-outcome', 'data-outcome': v.outcome }, tx(v.outcome_label)),
-    h('p', { class: 'slip-time' }, fmtDateTime(v.received_at)),
-    // The hand-over code for the window, when the server gave one for these answers.
-    code ? h('p', { class: 'slip-handover', id: 'slip-handover', 'data-code': code }, `${t('handoverTitle')}：${code}`) : null,
-    bring.length
-      ? [h('h2', { class: 'slip-h2' }, t('kioskSlipBring')),
-         h('ol', { class: 'slip-list' }, bring.map((f) => h('li', { 'data-code': f.code }, tx(f.message))))]
-      : null,
-    v.outcome === 'accept' || v.outcome === 'accept_with_pledge'
-      ? h('p', { class: 'slip-dates' }, tx(v.notice.opening))
-      : null,
-    h('p', { class: 'slip-note' }, t('kioskSlipNote'))));
+  clear(
+    root,
+    h(
+      'article',
+      { class: `slip slip-${width}`, 'data-slip': width },
+      h('h1', { class: 'slip-title' }, t('kioskSlipTitle')),
+      h('p', { class: 'slip-matter' }, tx(v.matter_name)),
+      h('p', { class: 'slip-outcome', 'data-outcome': v.outcome }, tx(v.outcome_label)),
+      h('p', { class: 'slip-time' }, fmtDateTime(v.received_at)),
+      // The hand-over code for the window, when the server gave one for these answers.
+      code
+        ? h('p', { class: 'slip-handover', id: 'slip-handover', 'data-code': code }, `${t('handoverTitle')}：${code}`)
+        : null,
+      bring.length
+        ? [
+            h('h2', { class: 'slip-h2' }, t('kioskSlipBring')),
+            h(
+              'ol',
+              { class: 'slip-list' },
+              bring.map((f) => h('li', { 'data-code': f.code }, tx(f.message))),
+            ),
+          ]
+        : null,
+      v.outcome === 'accept' || v.outcome === 'accept_with_pledge'
+        ? h('p', { class: 'slip-dates' }, tx(v.notice.opening))
+        : null,
+      h('p', { class: 'slip-note' }, t('kioskSlipNote')),
+    ),
+  );
   document.body.classList.add('printing-slip');
   window.print();
   document.body.classList.remove('printing-slip');
@@ -381,7 +681,10 @@ function poke(e?: Event): void {
   window.clearTimeout(warnTimer);
   if (S.screen === 'home' && !S.def) return;
   warnTimer = window.setTimeout(showWarning, IDLE_MS - WARN_MS);
-  idleTimer = window.setTimeout(() => { hideWarning(); resetAll(); }, IDLE_MS);
+  idleTimer = window.setTimeout(() => {
+    hideWarning();
+    resetAll();
+  }, IDLE_MS);
 }
 
 function showWarning(): void {
@@ -404,6 +707,5 @@ function hideWarning(): void {
   const dlg = document.getElementById('idle-dialog') as HTMLDialogElement | null;
   if (dlg?.open) dlg.close();
 }
-
 
 main();

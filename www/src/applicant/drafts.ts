@@ -5,13 +5,20 @@ import type { ApplicantKind } from '../types';
 
 const DRAFT_KEY = 'qiquan.draft.v1';
 
-export interface Draft { matterId: string; kind: ApplicantKind; values: Record<string, Value>; pledgeSigned: boolean }
+export interface Draft {
+  matterId: string;
+  kind: ApplicantKind;
+  values: Record<string, Value>;
+  pledgeSigned: boolean;
+}
 
 export function loadDraft(): Draft | null {
   try {
     const d = JSON.parse(localStorage.getItem(DRAFT_KEY) ?? 'null') as Draft | null;
     return d && typeof d.matterId === 'string' && d.values && typeof d.values === 'object' ? d : null;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 let draftTimer = 0;
@@ -24,13 +31,19 @@ export function saveDraft(): void {
       if (!S.def || accepted() || !S.started) return;
       const d: Draft = { matterId: S.matterId, kind: S.kind, values: S.values, pledgeSigned: S.pledgeSigned };
       localStorage.setItem(DRAFT_KEY, JSON.stringify(d));
-    } catch { /* private mode or full: nothing kept */ }
+    } catch {
+      /* private mode or full: nothing kept */
+    }
   }, 250);
 }
 
 export function forgetDraft(): void {
   window.clearTimeout(draftTimer);
-  try { localStorage.removeItem(DRAFT_KEY); } catch { /* ignore */ }
+  try {
+    localStorage.removeItem(DRAFT_KEY);
+  } catch {
+    /* ignore */
+  }
 }
 
 export function applyDraft(d: Draft): void {

@@ -3,8 +3,16 @@
 import { h, clear, $ } from '../dom';
 import { t, tx, engineLabels } from '../i18n';
 import {
-  renderField, applyChecklist, renderErrorSummary, renderOutcome, renderDates, renderPledge,
-  matterIntro, setText, showNormalised, flushChecks,
+  renderField,
+  applyChecklist,
+  renderErrorSummary,
+  renderOutcome,
+  renderDates,
+  renderPledge,
+  matterIntro,
+  setText,
+  showNormalised,
+  flushChecks,
 } from '../ui';
 import { renderFinder } from '../finder';
 import type { Finding, MatterDef, Verdict } from '../types';
@@ -34,10 +42,24 @@ export async function selectMatter(id: string): Promise<void> {
   S.matterId = id;
   S.def = id && S.engine ? S.engine.matter(id) : null;
   S.kind = S.def?.applicant_kinds[0] ?? 'enterprise_legal_person';
-  S.values = {}; S.materials = {}; S.files = {}; S.pledgeSigned = false;
-  S.verdict = null; S.verdictJson = null; S.touched = new Set(); S.showAll = false; S.server = null;
-  S.started = false; S.idemKey = ''; S.restored = false;
-  S.fileObjs = {}; S.uploads = {}; S.draft = null; S.app = null; S.appDoc = null; S.registerError = null;
+  S.values = {};
+  S.materials = {};
+  S.files = {};
+  S.pledgeSigned = false;
+  S.verdict = null;
+  S.verdictJson = null;
+  S.touched = new Set();
+  S.showAll = false;
+  S.server = null;
+  S.started = false;
+  S.idemKey = '';
+  S.restored = false;
+  S.fileObjs = {};
+  S.uploads = {};
+  S.draft = null;
+  S.app = null;
+  S.appDoc = null;
+  S.registerError = null;
   S.checker?.reset();
   if (S.def) runCheck();
   renderAll();
@@ -48,7 +70,11 @@ export function onChange(id: string | null, settled = true, keystroke = false): 
   if (id && settled) S.touched.add(id);
   S.started = true;
   // Another answer is another application body: the next submit gets a new key.
-  S.server = null; S.idemKey = ''; S.app = null; S.appDoc = null; S.registerError = null;
+  S.server = null;
+  S.idemKey = '';
+  S.app = null;
+  S.appDoc = null;
+  S.registerError = null;
   runCheck(keystroke ? id : null);
   update();
   saveDraft();
@@ -63,7 +89,11 @@ export function restoreDraft(d: Draft): void {
 /** "Clear my data": the draft, the answers on the page and the language choice. */
 async function clearMyData(): Promise<void> {
   forgetDraft();
-  try { localStorage.removeItem('qiquan.lang'); } catch { /* ignore */ }
+  try {
+    localStorage.removeItem('qiquan.lang');
+  } catch {
+    /* ignore */
+  }
   const id = S.matterId;
   await selectMatter(id);
   const note = document.getElementById('draft-status');
@@ -73,26 +103,55 @@ async function clearMyData(): Promise<void> {
 export function renderAll(): void {
   const main = $('#main');
   const m = S.def;
-  clear(main,
-    h('div', { class: 'page-head' },
+  clear(
+    main,
+    h(
+      'div',
+      { class: 'page-head' },
       h('h1', { class: 'page-title' }, t('applicantTitle')),
-      h('p', { class: 'lead' }, t('applicantLead'))),
+      h('p', { class: 'lead' }, t('applicantLead')),
+    ),
     h('div', { class: 'error-summary', id: 'error-summary', tabindex: '-1', hidden: true }),
-    h('div', { class: 'layout' },
-      h('div', { class: 'layout-main' },
-        h('section', { class: 'section', 'aria-labelledby': 'matter-h', id: 'matter-section' },
+    h(
+      'div',
+      { class: 'layout' },
+      h(
+        'div',
+        { class: 'layout-main' },
+        h(
+          'section',
+          { class: 'section', 'aria-labelledby': 'matter-h', id: 'matter-section' },
           h('h2', { class: 'section-title', id: 'matter-h' }, t('matter')),
-          h('div', { id: 'matter-pick' })),
-        m ? renderForm(m) : null),
-      m ? h('aside', { class: 'layout-side', 'aria-label': t('result') },
-        h('div', { class: 'sticky' },
-          // Compact, and in view: sticky beside the form on a desktop, a bar at the bottom on a phone.
-          h('div', { id: 'outcome', class: 'result-bar' }),
-          h('button', {
-            type: 'button', class: 'button button-secondary', id: 'show-all', hidden: true,
-            onclick: () => { S.showAll = true; update(); $('#error-summary').focus(); },
-          }),
-          h('div', { class: 'panel', id: 'dates' }))) : null));
+          h('div', { id: 'matter-pick' }),
+        ),
+        m ? renderForm(m) : null,
+      ),
+      m
+        ? h(
+            'aside',
+            { class: 'layout-side', 'aria-label': t('result') },
+            h(
+              'div',
+              { class: 'sticky' },
+              // Compact, and in view: sticky beside the form on a desktop, a bar at the bottom on a phone.
+              h('div', { id: 'outcome', class: 'result-bar' }),
+              h('button', {
+                type: 'button',
+                class: 'button button-secondary',
+                id: 'show-all',
+                hidden: true,
+                onclick: () => {
+                  S.showAll = true;
+                  update();
+                  $('#error-summary').focus();
+                },
+              }),
+              h('div', { class: 'panel', id: 'dates' }),
+            ),
+          )
+        : null,
+    ),
+  );
   renderMatterPick();
   update();
 }
@@ -101,23 +160,57 @@ export function renderAll(): void {
 function renderMatterPick(): void {
   const el = $('#matter-pick');
   if (S.def && !S.picking) {
-    clear(el,
-      h('div', { class: 'matter-chosen' },
+    clear(
+      el,
+      h(
+        'div',
+        { class: 'matter-chosen' },
         h('p', { class: 'matter-chosen-name', id: 'matter-name' }, tx(S.def.name)),
-        h('button', {
-          type: 'button', class: 'button button-secondary', id: 'change-matter',
-          onclick: () => { S.picking = true; renderMatterPick(); $('#matter-search').focus(); },
-        }, t('changeMatter'))),
-      h('details', { class: 'matter-details' }, h('summary', null, t('aboutMatter')), matterIntro(S.def)));
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-secondary',
+            id: 'change-matter',
+            onclick: () => {
+              S.picking = true;
+              renderMatterPick();
+              $('#matter-search').focus();
+            },
+          },
+          t('changeMatter'),
+        ),
+      ),
+      h('details', { class: 'matter-details' }, h('summary', null, t('aboutMatter')), matterIntro(S.def)),
+    );
     return;
   }
-  clear(el,
-    renderFinder({ matters: S.matters, current: S.matterId, keywords: materialWords, prepare: () => S.engine!.prepareAll(), onPick: askToSwitch }),
+  clear(
+    el,
+    renderFinder({
+      matters: S.matters,
+      current: S.matterId,
+      keywords: materialWords,
+      prepare: () => S.engine!.prepareAll(),
+      onPick: askToSwitch,
+    }),
     h('div', { id: 'switch-confirm', class: 'inset inset-warn', role: 'alert', hidden: true }),
-    S.def ? h('button', {
-      type: 'button', class: 'button button-link', id: 'keep-matter',
-      onclick: () => { S.picking = false; renderMatterPick(); },
-    }, t('keepMatter')) : null);
+    S.def
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-link',
+            id: 'keep-matter',
+            onclick: () => {
+              S.picking = false;
+              renderMatterPick();
+            },
+          },
+          t('keepMatter'),
+        )
+      : null,
+  );
 }
 
 /** Material names of a matter, so "营业执照" finds the matters that ask for one. */
@@ -125,20 +218,50 @@ function materialWords(id: string): string {
   try {
     const def = S.engine!.matter(id);
     return def.materials.map((x) => `${x.name.zh} ${x.name.en}`).join(' ');
-  } catch { return ''; }
+  } catch {
+    return '';
+  }
 }
 
 /** Switching matter discards the answers: ask first when there are any. */
 function askToSwitch(id: string): void {
-  if (id === S.matterId) { S.picking = false; renderMatterPick(); return; }
-  if (!S.started || accepted()) { pick(id); return; }
+  if (id === S.matterId) {
+    S.picking = false;
+    renderMatterPick();
+    return;
+  }
+  if (!S.started || accepted()) {
+    pick(id);
+    return;
+  }
   const box = $('#switch-confirm');
   box.hidden = false;
-  clear(box,
+  clear(
+    box,
     h('p', null, t('switchConfirm')),
-    h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'button button-warning', id: 'switch-yes', onclick: () => pick(id) }, t('switchYes')),
-      h('button', { type: 'button', class: 'button button-secondary', id: 'switch-no', onclick: () => { box.hidden = true; clear(box); } }, t('switchNo'))));
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        { type: 'button', class: 'button button-warning', id: 'switch-yes', onclick: () => pick(id) },
+        t('switchYes'),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button button-secondary',
+          id: 'switch-no',
+          onclick: () => {
+            box.hidden = true;
+            clear(box);
+          },
+        },
+        t('switchNo'),
+      ),
+    ),
+  );
   $('#switch-yes').focus();
 }
 
@@ -167,46 +290,90 @@ function renderForm(m: MatterDef): HTMLElement[] {
 }
 
 function draftNote(): HTMLElement {
-  return h('div', { class: 'draft-note', id: 'draft-note' },
-      h('p', { class: 'hint', id: 'draft-status', role: 'status' }, S.restored ? t('draftRestored') : ''),
-      h('p', { class: 'hint' }, t('draftSaved')),
-      h('button', { type: 'button', class: 'button button-link', id: 'clear-data', onclick: clearMyData }, t('clearData')));
+  return h(
+    'div',
+    { class: 'draft-note', id: 'draft-note' },
+    h('p', { class: 'hint', id: 'draft-status', role: 'status' }, S.restored ? t('draftRestored') : ''),
+    h('p', { class: 'hint' }, t('draftSaved')),
+    h(
+      'button',
+      { type: 'button', class: 'button button-link', id: 'clear-data', onclick: clearMyData },
+      t('clearData'),
+    ),
+  );
 }
 
 function kindSection(m: MatterDef): HTMLElement {
   const kinds = m.applicant_kinds;
-  return h('section', { class: 'section', 'aria-labelledby': 'kind-h' },
-      h('h2', { class: 'section-title', id: 'kind-h' }, t('applicantKind')),
-      h('fieldset', { class: 'fieldset' },
-        h('legend', { class: 'visually-hidden' }, t('applicantKind')),
-        h('div', { class: 'radios radios-inline' }, kinds.map((k, i) => {
+  return h(
+    'section',
+    { class: 'section', 'aria-labelledby': 'kind-h' },
+    h('h2', { class: 'section-title', id: 'kind-h' }, t('applicantKind')),
+    h(
+      'fieldset',
+      { class: 'fieldset' },
+      h('legend', { class: 'visually-hidden' }, t('applicantKind')),
+      h(
+        'div',
+        { class: 'radios radios-inline' },
+        kinds.map((k, i) => {
           const rid = i === 0 ? 'applicant-kind' : `applicant-kind-${k}`;
-          return h('div', { class: 'radio' },
+          return h(
+            'div',
+            { class: 'radio' },
             h('input', {
-              type: 'radio', name: 'applicant-kind', id: rid, value: k, checked: S.kind === k,
-              onchange: () => { S.kind = k; onChange(null); },
+              type: 'radio',
+              name: 'applicant-kind',
+              id: rid,
+              value: k,
+              checked: S.kind === k,
+              onchange: () => {
+                S.kind = k;
+                onChange(null);
+              },
             }),
-            h('label', { for: rid }, tx(engineLabels().applicant_kinds[k])));
-        }))));
+            h('label', { for: rid }, tx(engineLabels().applicant_kinds[k])),
+          );
+        }),
+      ),
+    ),
+  );
 }
 
 function fieldsSection(m: MatterDef): HTMLElement {
-  return h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
+  return h(
+    'section',
+    { class: 'section', 'aria-labelledby': 'fields-h' },
     h('h2', { class: 'section-title', id: 'fields-h' }, t('formInfo')),
-    (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange })));
+    (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange })),
+  );
 }
 
 function restSections(m: MatterDef): HTMLElement[] {
   return [
-    h('section', { class: 'section', 'aria-labelledby': 'materials-h' },
+    h(
+      'section',
+      { class: 'section', 'aria-labelledby': 'materials-h' },
       h('h2', { class: 'section-title', id: 'materials-h' }, t('materials')),
       h('p', { class: 'hint' }, t('materialsLead')),
-      h('ul', { class: 'materials' }, m.materials.map((x) => materialItem(x, onChange)))),
+      h(
+        'ul',
+        { class: 'materials' },
+        m.materials.map((x) => materialItem(x, onChange)),
+      ),
+    ),
     h('section', { class: 'panel panel-pledge', id: 'pledge-panel', tabindex: '-1', hidden: true }),
-    h('div', { class: 'actions' },
+    h(
+      'div',
+      { class: 'actions' },
       h('button', { type: 'button', class: 'button', id: 'submit', onclick: () => submit(update) }, t('submit')),
       ' ',
-      h('button', { type: 'button', class: 'button button-secondary', id: 'handover-get', onclick: getHandover }, t('handoverGet'))),
+      h(
+        'button',
+        { type: 'button', class: 'button button-secondary', id: 'handover-get', onclick: getHandover },
+        t('handoverGet'),
+      ),
+    ),
     h('section', { class: 'panel', id: 'handover', hidden: true, 'aria-live': 'polite', tabindex: '-1' }),
     h('section', { class: 'section', id: 'server-result', 'aria-live': 'polite', tabindex: '-1' }),
   ];
@@ -226,8 +393,9 @@ export function update(): void {
   const blank = !S.started && !S.server;
   // Like GOV.UK: a problem is shown once the person has answered that question (or submitted);
   // nothing is shown as a problem once the application has been accepted.
-  const shown = (f: Finding) => !done && (S.showAll || f.target.kind === 'applicant' ||
-    S.touched.has(f.target.id) || S.touched.has(`m:${f.target.id}`));
+  const shown = (f: Finding) =>
+    !done &&
+    (S.showAll || f.target.kind === 'applicant' || S.touched.has(f.target.id) || S.touched.has(`m:${f.target.id}`));
   main.classList.toggle('is-accepted', done);
   applyChecklist(main, v, shown);
   showNormalised(main, v);
@@ -240,10 +408,17 @@ export function update(): void {
   more.hidden = pending === 0 || blank;
   setText(more, t('showAllProblems', { n: pending }));
   renderDates($('#dates'), v, { heading: v.deadlines.basis === 'accepted' ? 'datesOfCase' : 'datesIfToday' });
-  renderPledge($('#pledge-panel'), v, S.pledgeSigned, S.server ? null : (signed) => {
-    S.pledgeSigned = signed;
-    onChange(null);
-  });
+  renderPledge(
+    $('#pledge-panel'),
+    v,
+    S.pledgeSigned,
+    S.server
+      ? null
+      : (signed) => {
+          S.pledgeSigned = signed;
+          onChange(null);
+        },
+  );
   if (done) $('#pledge-panel').hidden = true;
   lockForm(done);
   renderServer();
@@ -254,14 +429,18 @@ function renderProgress(v: Verdict): void {
   const fields = v.checklist.fields.filter((f) => f.applies === true && (f.required || S.values[f.id] !== undefined));
   const mats = v.checklist.materials.filter((m) => m.applies === true);
   const total = fields.length + mats.length;
-  const done = fields.filter((f) => f.ok && S.values[f.id] !== undefined).length +
+  const done =
+    fields.filter((f) => f.ok && S.values[f.id] !== undefined).length +
     mats.filter((m) => m.ok && m.status === 'provided').length;
   const box = $('#outcome');
   let p = box.querySelector<HTMLElement>('.progress');
   if (!p) {
-    p = h('div', { class: 'progress', id: 'progress' },
+    p = h(
+      'div',
+      { class: 'progress', id: 'progress' },
       h('progress', { max: '1', value: '0', 'aria-labelledby': 'progress-text' }),
-      h('span', { id: 'progress-text' }));
+      h('span', { id: 'progress-text' }),
+    );
     box.append(p);
   }
   const bar = p.querySelector('progress')!;

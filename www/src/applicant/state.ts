@@ -3,7 +3,15 @@
 import { nowInChina, type Engine } from '../engine';
 import { buildSubmission, type Value } from '../ui';
 import type { Rechecker } from '../recheck';
-import type { Receipt, ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, ServerCheckResponse, Verdict } from '../types';
+import type {
+  Receipt,
+  ApplicantKind,
+  MaterialSubmission,
+  MatterDef,
+  MatterSummary,
+  ServerCheckResponse,
+  Verdict,
+} from '../types';
 import type { Application, UploadState } from '../register';
 
 export interface State {
@@ -47,10 +55,32 @@ export interface State {
 
 /** The page's one application (filled in place: every module sees the same object). */
 export const S: State = {
-  engine: null, checker: null, matters: [], matterId: '', def: null, kind: 'enterprise_legal_person', values: {}, materials: {},
-  files: {}, pledgeSigned: false, verdict: null, verdictJson: null, touched: new Set(), showAll: false,
-  server: null, submitting: false, started: false, picking: false, restored: false, idemKey: '',
-  fileObjs: {}, uploads: {}, draft: null, app: null, appDoc: null, registerError: null,
+  engine: null,
+  checker: null,
+  matters: [],
+  matterId: '',
+  def: null,
+  kind: 'enterprise_legal_person',
+  values: {},
+  materials: {},
+  files: {},
+  pledgeSigned: false,
+  verdict: null,
+  verdictJson: null,
+  touched: new Set(),
+  showAll: false,
+  server: null,
+  submitting: false,
+  started: false,
+  picking: false,
+  restored: false,
+  idemKey: '',
+  fileObjs: {},
+  uploads: {},
+  draft: null,
+  app: null,
+  appDoc: null,
+  registerError: null,
 };
 
 /** The decision that counts: the register's (from the files it received), else the re-check's. */
@@ -81,11 +111,21 @@ export function runCheck(typed: string | null = null): void {
   if (!S.def || !checker) return;
   const receivedAt = nowInChina();
   const r = checker.run({
-    matterId: S.matterId, signed: S.pledgeSigned, previous: S.verdict, typed,
-    build: (hidden, signed) => buildSubmission({
-      kind: S.kind, channel: 'online', receivedAt, values: S.values, materials: S.materials,
-      pledgeSigned: signed, hiddenFields: hidden.fields, hiddenMaterials: hidden.materials,
-    }),
+    matterId: S.matterId,
+    signed: S.pledgeSigned,
+    previous: S.verdict,
+    typed,
+    build: (hidden, signed) =>
+      buildSubmission({
+        kind: S.kind,
+        channel: 'online',
+        receivedAt,
+        values: S.values,
+        materials: S.materials,
+        pledgeSigned: signed,
+        hiddenFields: hidden.fields,
+        hiddenMaterials: hidden.materials,
+      }),
   });
   S.pledgeSigned = r.signed;
   S.verdict = r.verdict;
@@ -98,7 +138,13 @@ export function currentSubmission() {
     materials: new Set((S.verdict?.checklist.materials ?? []).filter((m) => m.applies === false).map((m) => m.id)),
   };
   return buildSubmission({
-    kind: S.kind, channel: 'online', receivedAt: S.verdict?.received_at ?? nowInChina(), values: S.values,
-    materials: S.materials, pledgeSigned: S.pledgeSigned, hiddenFields: hidden.fields, hiddenMaterials: hidden.materials,
+    kind: S.kind,
+    channel: 'online',
+    receivedAt: S.verdict?.received_at ?? nowInChina(),
+    values: S.values,
+    materials: S.materials,
+    pledgeSigned: S.pledgeSigned,
+    hiddenFields: hidden.fields,
+    hiddenMaterials: hidden.materials,
   });
 }

@@ -12,7 +12,10 @@ import { uploadFiles } from './uploads';
 export async function submit(update: () => void): Promise<void> {
   flushChecks();
   if (!S.def || !S.verdict || S.submitting) return;
-  if (accepted()) { focusTarget('server-result'); return; }
+  if (accepted()) {
+    focusTarget('server-result');
+    return;
+  }
   S.showAll = true;
   runCheck();
   update();
@@ -59,12 +62,20 @@ async function registerApplication(): Promise<void> {
   const body = JSON.stringify({ matter: S.matterId, submission, draft: true });
   const files = Object.entries(S.fileObjs).filter(([id]) => submission.materials?.[id]);
   const fingerprint = body + files.map(([id, f]) => `|${id}:${f.name}:${f.size}:${f.lastModified}`).join('');
-  if (S.draft?.fingerprint !== fingerprint) { S.draft = { fingerprint, key: newKey() }; S.uploads = {}; }
-  S.app = null; S.appDoc = null; S.registerError = null;
+  if (S.draft?.fingerprint !== fingerprint) {
+    S.draft = { fingerprint, key: newKey() };
+    S.uploads = {};
+  }
+  S.app = null;
+  S.appDoc = null;
+  S.registerError = null;
   try {
     const draft = await createApplication(body, S.draft.key);
     const all = await uploadFiles(draft.id, files);
-    if (!all) { S.registerError = t('filesMissing'); return; }
+    if (!all) {
+      S.registerError = t('filesMissing');
+      return;
+    }
     S.app = draft.status === 'decided' ? draft : await submitDraft(draft.id);
     // The printed receipt carries the 文号: the recorded decision with its notice numbered.
     if (S.app.number && S.app.receipt) S.appDoc = await numberedVerdict(S.app.id).catch(() => null);
@@ -82,12 +93,14 @@ export function lockForm(done: boolean): void {
   if (lockedAs === state && document.getElementById('submit')?.dataset.locked === state) return;
   lockedAs = state;
   const main = $('#main');
-  main.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLButtonElement>(
-    '.layout-main input, .layout-main select, .layout-main button',
-  ).forEach((el) => {
-    if (el.id === 'matter-select' || el.closest('#server-result')) return;
-    el.disabled = done;
-  });
+  main
+    .querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLButtonElement>(
+      '.layout-main input, .layout-main select, .layout-main button',
+    )
+    .forEach((el) => {
+      if (el.id === 'matter-select' || el.closest('#server-result')) return;
+      el.disabled = done;
+    });
   const submitBtn = document.getElementById('submit') as HTMLButtonElement | null;
   if (submitBtn) {
     submitBtn.disabled = done || S.submitting;

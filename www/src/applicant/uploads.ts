@@ -14,57 +14,100 @@ export type OnChange = (id: string | null) => void;
 export function materialItem(x: MatterDef['materials'][number], onChange: OnChange): HTMLElement {
   const inputId = `m-${x.id}`;
   const fileName = S.files[x.id];
-  return h('li', { class: 'material', id: `mg-${x.id}`, 'data-material': x.id },
-    h('div', { class: 'material-head' },
-      h('label', { class: 'material-name', for: inputId }, tx(x.name)), materialTags(x)),
+  return h(
+    'li',
+    { class: 'material', id: `mg-${x.id}`, 'data-material': x.id },
+    h(
+      'div',
+      { class: 'material-head' },
+      h('label', { class: 'material-name', for: inputId }, tx(x.name)),
+      materialTags(x),
+    ),
     materialDetails(x),
     x.form && x.form !== 'copy'
       ? h('p', { class: 'hint upload-original', 'data-upload-original': '' }, tx(engineLabels().upload_original))
       : null,
     h('p', { class: 'field-error', id: `me-${x.id}`, hidden: true }),
-    h('div', { class: 'upload' },
+    h(
+      'div',
+      { class: 'upload' },
       h('input', {
-        type: 'file', id: inputId, class: 'file-input visually-hidden-focusable', 'aria-describedby': `me-${x.id} ms-${x.id}`,
+        type: 'file',
+        id: inputId,
+        class: 'file-input visually-hidden-focusable',
+        'aria-describedby': `me-${x.id} ms-${x.id}`,
         'aria-label': `${t('chooseFile')}：${tx(x.name)}`,
         onchange: (e: Event) => {
           const input = e.target as HTMLInputElement;
           const f = input.files?.[0];
           if (f) {
-            S.files[x.id] = f.name; S.fileObjs[x.id] = f; delete S.uploads[x.id];
+            S.files[x.id] = f.name;
+            S.fileObjs[x.id] = f;
+            delete S.uploads[x.id];
             S.materials[x.id] = { status: 'provided', medium: 'electronic' };
           }
           onChange(`m:${x.id}`);
           renderUploadState(x.id);
         },
       }),
-      h('label', { class: 'button button-secondary button-upload', for: inputId, 'aria-hidden': 'true' }, t('chooseFile')),
-      h('span', { class: 'upload-state', id: `ms-${x.id}` }, fileName ? `${t('provided')}：${fileName}` : t('notProvided')),
-      h('button', {
-        type: 'button', class: 'button button-link', id: `mr-${x.id}`, hidden: !fileName,
-        onclick: () => {
-          delete S.files[x.id]; delete S.materials[x.id]; delete S.fileObjs[x.id]; delete S.uploads[x.id];
-          ($(`#${inputId}`) as HTMLInputElement).value = '';
-          onChange(`m:${x.id}`); renderUploadState(x.id);
+      h(
+        'label',
+        { class: 'button button-secondary button-upload', for: inputId, 'aria-hidden': 'true' },
+        t('chooseFile'),
+      ),
+      h(
+        'span',
+        { class: 'upload-state', id: `ms-${x.id}` },
+        fileName ? `${t('provided')}：${fileName}` : t('notProvided'),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button button-link',
+          id: `mr-${x.id}`,
+          hidden: !fileName,
+          onclick: () => {
+            delete S.files[x.id];
+            delete S.materials[x.id];
+            delete S.fileObjs[x.id];
+            delete S.uploads[x.id];
+            ($(`#${inputId}`) as HTMLInputElement).value = '';
+            onChange(`m:${x.id}`);
+            renderUploadState(x.id);
+          },
         },
-      }, t('removeFile'))),
-    x.commitment ? commitmentChoice(x.id, x.commitment.terms, onChange) : null);
+        t('removeFile'),
+      ),
+    ),
+    x.commitment ? commitmentChoice(x.id, x.commitment.terms, onChange) : null,
+  );
 }
 
 // 告知承诺 (format 2): the applicant may commit instead of uploading the proof.
 
 function commitmentChoice(id: string, terms: { zh: string; en: string }, onChange: OnChange): HTMLElement {
   const boxId = `mc-${id}`;
-  return h('div', { class: 'checkbox commitment' },
+  return h(
+    'div',
+    { class: 'checkbox commitment' },
     h('input', {
-      type: 'checkbox', id: boxId, checked: S.materials[id]?.status === 'committed',
+      type: 'checkbox',
+      id: boxId,
+      checked: S.materials[id]?.status === 'committed',
       onchange: (e: Event) => {
-        if ((e.target as HTMLInputElement).checked) { delete S.files[id]; delete S.fileObjs[id]; delete S.uploads[id]; S.materials[id] = { status: 'committed' }; }
-        else delete S.materials[id];
+        if ((e.target as HTMLInputElement).checked) {
+          delete S.files[id];
+          delete S.fileObjs[id];
+          delete S.uploads[id];
+          S.materials[id] = { status: 'committed' };
+        } else delete S.materials[id];
         onChange(`m:${id}`);
         renderUploadState(id);
       },
     }),
-    h('label', { for: boxId }, tx(engineLabels().window.commit_instead), tx(terms)));
+    h('label', { for: boxId }, tx(engineLabels().window.commit_instead), tx(terms)),
+  );
 }
 
 function uploadText(id: string): string {
@@ -94,7 +137,11 @@ export async function uploadFiles(draftId: string, files: [string, File][]): Pro
   let all = true;
   for (const [id, file] of files) {
     if (S.uploads[id]?.state === 'done') continue;
-    all = (await uploadWithRetry(draftId, id, file, (st) => { S.uploads[id] = st; renderUploadState(id); })) && all;
+    all =
+      (await uploadWithRetry(draftId, id, file, (st) => {
+        S.uploads[id] = st;
+        renderUploadState(id);
+      })) && all;
   }
   return all;
 }
