@@ -423,7 +423,7 @@ async fn create_handover(
     for _ in 0..8 {
         let code = handover::new_code()?;
         let mut rec = Recorder::new(&actor(&headers), engine.rules_digest());
-        let mut tx = reg.db.pool.begin().await?;
+        let mut tx = reg.db.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO handovers (code, matter, channel, answers_sealed, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -446,7 +446,7 @@ async fn create_handover(
             json!({"code": code, "matter": request.matter}),
         )
         .await?;
-        tx.commit().await?;
+        reg.db.commit(tx).await?;
         return Ok(json_response(
             StatusCode::CREATED,
             &json!({

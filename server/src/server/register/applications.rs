@@ -164,7 +164,7 @@ pub(crate) async fn create(
     let protected = protect(state, reg, &request.matter, &request.submission)?;
     let id = super::new_id("app")?;
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
-    let mut tx = reg.db.pool.begin().await?;
+    let mut tx = reg.db.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO applications (id, idempotency_key, request_hash, matter, channel, status, \
          answers, answers_sealed, created_at, created_by) \
@@ -222,7 +222,7 @@ pub(crate) async fn create(
         )
         .await?;
     }
-    tx.commit().await?;
+    reg.db.commit(tx).await?;
     Ok((id, true))
 }
 
@@ -252,7 +252,7 @@ pub(crate) async fn submit(
     actor: &str,
 ) -> RegisterResult<()> {
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
-    let mut tx = reg.db.pool.begin().await?;
+    let mut tx = reg.db.begin().await?;
     let claimed = sqlx::query(
         "UPDATE applications SET status = 'deciding' WHERE id = $1 AND status = 'draft'",
     )
@@ -279,7 +279,7 @@ pub(crate) async fn submit(
     let matter: String = row.try_get("matter")?;
     let submission = open_answers(reg, &row.try_get::<String, _>("answers_sealed")?)?;
     decide(state, reg, &mut tx, &mut rec, id, &matter, submission).await?;
-    tx.commit().await?;
+    reg.db.commit(tx).await?;
     Ok(())
 }
 
@@ -644,7 +644,7 @@ pub(crate) async fn upload(
     }
     let stored = reg.files.put(body, max_bytes, content_type).await?;
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
-    let mut tx = reg.db.pool.begin().await?;
+    let mut tx = reg.db.begin().await?;
     sqlx::query(
         "INSERT INTO uploads (application_id, material, sha256, bytes, content_type, received_at, flawed, note) \
          VALUES ($1, $2, $3, $4, $5, $6, 0, NULL) \
@@ -680,7 +680,7 @@ pub(crate) async fn upload(
         let today = super::today_china();
         ledger::supply(state, &mut tx, &mut rec, id, material, &today, "upload").await?;
     }
-    tx.commit().await?;
+    reg.db.commit(tx).await?;
     Ok(())
 }
 
@@ -694,7 +694,7 @@ pub(crate) async fn flaw(
     actor: &str,
 ) -> RegisterResult<()> {
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
-    let mut tx = reg.db.pool.begin().await?;
+    let mut tx = reg.db.begin().await?;
     let updated = sqlx::query(
         "UPDATE uploads SET flawed = 1, note = $3 WHERE application_id = $1 AND material = $2",
     )
@@ -718,7 +718,7 @@ pub(crate) async fn flaw(
     )
     .await?;
     ledger::reopen(&mut tx, &mut rec, id, material).await?;
-    tx.commit().await?;
+    reg.db.commit(tx).await?;
     Ok(())
 }
 

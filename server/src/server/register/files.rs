@@ -37,6 +37,18 @@ impl FileStore {
                 .detail(e.to_string())
             })?;
         }
+        // Temporary files left by a killed process: nothing refers to them.
+        let mut cleaned = 0;
+        if let Ok(entries) = std::fs::read_dir(data_dir.join("tmp")) {
+            for entry in entries.flatten() {
+                if std::fs::remove_file(entry.path()).is_ok() {
+                    cleaned += 1;
+                }
+            }
+        }
+        if cleaned > 0 {
+            tracing::info!(cleaned, "orphaned upload temp files removed");
+        }
         Ok(Self {
             root: data_dir.to_path_buf(),
         })
@@ -114,6 +126,10 @@ impl FileStore {
                 format!("The file's content is not the declared type {content_type}."),
             ));
         }
+        // tokio's File writes in the background: a write's error (ENOSPC) surfaces only at the
+        // next write or at flush, never at sync_all. Flush first, or a truncated file would be
+        // acknowledged.
+        file.flush().await.map_err(RegisterError::storage)?;
         file.sync_all().await.map_err(RegisterError::storage)?;
         drop(file);
         let sha256 = hex(&hasher.finalize());
@@ -130,11 +146,25 @@ impl FileStore {
                 .await
                 .map_err(RegisterError::storage)?;
         }
+        // The rename is durable only once its directory (and a new directory's parent) is.
+        if let Some(dir) = target.parent() {
+            sync_dir(dir).await?;
+            sync_dir(&self.root.join("files")).await?;
+        }
         Ok(Stored {
             sha256,
             bytes: total,
         })
     }
+}
+
+/// fsync of a directory: its entries (a rename, a new file) survive a power cut.
+async fn sync_dir(dir: &Path) -> RegisterResult<()> {
+    let dir = dir.to_path_buf();
+    tokio::task::spawn_blocking(move || std::fs::File::open(&dir)?.sync_all())
+        .await
+        .map_err(RegisterError::storage)?
+        .map_err(RegisterError::storage)
 }
 
 pub(crate) fn too_large(max_bytes: u64) -> RegisterError {

@@ -253,7 +253,7 @@ pub(crate) async fn act_on_entry(
     let application: String = row.try_get("application_id")?;
     let material: String = row.try_get("material")?;
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
-    let mut tx = reg.db.pool.begin().await?;
+    let mut tx = reg.db.begin().await?;
     let done = if waive {
         let updated = sqlx::query(
             "UPDATE ledger SET status = 'waived', closed_on = $2 WHERE id = $1 AND status IN ('owed', 'overdue')",
@@ -292,7 +292,7 @@ pub(crate) async fn act_on_entry(
             "This entry is already supplied or waived.",
         ));
     }
-    tx.commit().await?;
+    reg.db.commit(tx).await?;
     Ok(())
 }
 
@@ -319,11 +319,11 @@ pub(crate) async fn sweep(
         ..SweepReport::default()
     };
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
-    let mut tx = reg.db.pool.begin().await?;
+    let mut tx = reg.db.begin().await?;
     remind(&mut tx, &mut rec, as_of, &mut report).await?;
     overdue(state, &mut tx, &mut rec, as_of, &mut report).await?;
     terminate(&mut tx, &mut rec, as_of, &mut report).await?;
-    tx.commit().await?;
+    reg.db.commit(tx).await?;
     Ok(report)
 }
 

@@ -11,6 +11,7 @@ pub(crate) mod db;
 pub(crate) mod error;
 pub(crate) mod files;
 pub(crate) mod handover;
+pub(crate) mod health;
 pub(crate) mod ledger;
 pub(crate) mod numbers;
 
