@@ -27,8 +27,17 @@ use common::Response;
 const MATTER: &str = "public_place_hygiene_license";
 /// Concurrent clients per scenario.
 const CLIENTS: usize = 6;
-const PDF: &[u8] =
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+/// A minimal PDF that parses (header, object, xref, trailer), its object naming `tag`.
+fn pdf(tag: &str) -> Vec<u8> {
+    let head = "%PDF-1.4\n";
+    let object = format!("1 0 obj << /Type /Catalog /Tag ({tag}) >> endobj\n");
+    let xref = head.len() + object.len();
+    format!(
+        "{head}{object}xref\n0 2\n0000000000 65535 f \n{:010} 00000 n \ntrailer << /Size 2 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        head.len()
+    )
+    .into_bytes()
+}
 
 // ---------------------------------------------------------------------------------------------
 // Skips
@@ -526,8 +535,7 @@ fn client(
             .insert(id.clone(), (view["number"].clone(), entries));
         if n % 3 == 2 {
             // A draft: upload a file (different bytes per upload).
-            let mut pdf = PDF.to_vec();
-            pdf.extend_from_slice(format!("% {key}\n").as_bytes());
+            let pdf = pdf(&key);
             let Some(r) = try_call(
                 &addr,
                 "PUT",
@@ -611,7 +619,7 @@ fn check(server: &Server, acked: &Acked, test: &str) -> Result<(), String> {
             .join(sha.get(..2).unwrap_or_default())
             .join(sha);
         let whole = std::fs::read(&file)
-            .is_ok_and(|bytes| bytes.starts_with(PDF) && bytes.ends_with(b"\n"));
+            .is_ok_and(|bytes| bytes.starts_with(b"%PDF-1.4\n") && bytes.ends_with(b"%%EOF\n"));
         if !kept || !whole {
             lost.push(format!("{id}/{material}: file {sha} lost"));
         }
@@ -940,8 +948,15 @@ fn postgres_stopped_and_restarted() {
     let took = start.elapsed();
     load.wait_for(20);
     pg.ctl_start().expect("PostgreSQL starts again");
+    // Served again without a restart of the server.
+    let recovered = wait_health(&server, 200, Duration::from_secs(15));
     load.wait_for(40);
     let acked = load.finish();
+    assert!(
+        recovered,
+        "{test}: not healthy again; answers {:?}",
+        acked.answers
+    );
     assert_eq!(r.status, 503, "{test}: {}", r.text());
     assert!(
         took < Duration::from_secs(6),
@@ -952,7 +967,7 @@ fn postgres_stopped_and_restarted() {
         "{test}: answers {:?}",
         acked.answers
     );
-    // Served again without a restart: a write now succeeds.
+    // A write now succeeds.
     let r = try_call(
         &server.addr(),
         "POST",

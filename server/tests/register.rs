@@ -334,7 +334,10 @@ fn pledged() -> Value {
     body
 }
 
-const PDF: &[u8] = b"%PDF-1.4\n% a test file\n";
+/// A minimal PDF that parses: header, an object, the cross-reference table, trailer, %%EOF.
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer << /Size 2 /Root 1 0 R >>\nstartxref\n45\n%%EOF\n";
+/// A 1×1 PNG: signature, IHDR, IEND (the server checks the header's dimensions and the end).
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\0IEND\xaeB`\x82";
 
 fn deadline(rules: &Path, from: &str, days: i64) -> String {
     let out = qiquan(&[
@@ -471,7 +474,20 @@ fn idempotent_submission(dir: &Path, store: &Store) {
     other["submission"]["fields"]["floor_area"] = json!(900);
     server
         .submit("same-key-1", &other)
-        .assert_error(409, "idempotency_conflict");
+        .assert_error(422, "idempotency_conflict");
+    // The same request written differently (spacing, key order) is the same request.
+    let spaced = serde_json::to_string_pretty(&body).expect("json");
+    let r = server.call(
+        "POST",
+        "/v1/applications",
+        &[
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", "same-key-1"),
+        ],
+        spaced.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["id"], first["id"]);
     server
         .submit("bad key!", &body)
         .assert_error(400, "invalid_idempotency_key");
@@ -499,7 +515,7 @@ fn uploads_limits_and_types(dir: &Path, store: &Store) {
     server
         .upload(id, "hygiene_rules", "application/pdf", &big)
         .assert_error(413, "file_too_large");
-    let png = b"\x89PNG\r\n\x1a\n0000";
+    let png = PNG;
     server
         .upload(id, "hygiene_rules", "image/png", png)
         .assert_error(415, "file_type_not_accepted");
@@ -616,6 +632,15 @@ fn status_derived_from_received_files(dir: &Path, store: &Store) {
             &json!({"note": "x"}),
         )
         .assert_error(404, "material_not_received");
+    // A note longer than the engine takes is refused when written, not stored to block the
+    // decision later (the limit is 200 characters).
+    let refused = server
+        .post(
+            &format!("/v1/applications/{id}/materials/hygiene_report/flaw"),
+            &json!({ "note": "印".repeat(201) }),
+        )
+        .assert_error(400, "note_too_long");
+    assert_eq!(refused["error"]["at"], "/note");
     let decided = server
         .post(&format!("/v1/applications/{id}/submit"), &json!({}))
         .json();

@@ -155,9 +155,10 @@ pub(crate) async fn create(
 ) -> RegisterResult<(String, bool)> {
     let request: CreateRequest = qiquan::parse_json(body, "request")?;
     state.engine().matter(&request.matter, None)?;
-    let request_hash = sha256_hex(body);
+    let request_hash = request_digest(&request)?;
+    let raw_hash = sha256_hex(body);
     if let Some(key) = &idempotency_key
-        && let Some(id) = existing(reg, key, &request_hash).await?
+        && let Some(id) = existing(reg, key, &request_hash, &raw_hash).await?
     {
         return Ok((id, false));
     }
@@ -185,7 +186,7 @@ pub(crate) async fn create(
         (Err(e), Some(key)) if is_unique_violation(&e) => {
             drop(tx);
             // A concurrent request with the same key won: answer with its record.
-            return existing(reg, key, &request_hash)
+            return existing(reg, key, &request_hash, &raw_hash)
                 .await?
                 .map(|id| (id, false))
                 .ok_or_else(|| RegisterError::storage("idempotency key vanished"));
@@ -226,14 +227,38 @@ pub(crate) async fn create(
     Ok((id, true))
 }
 
-async fn existing(reg: &Register, key: &str, request_hash: &str) -> RegisterResult<Option<String>> {
+/// What an Idempotency-Key is bound to: the request's meaning (the parsed request written out
+/// again), so the same request sent with other spacing or key order is the same request.
+/// Marked `c14n:` to tell it from the raw-bytes digests stored before.
+fn request_digest(request: &CreateRequest) -> RegisterResult<String> {
+    let canonical = serde_json::to_string(&json!({
+        "matter": request.matter,
+        "draft": request.draft,
+        "submission": request.submission,
+    }))
+    .map_err(RegisterError::storage)?;
+    Ok(format!("c14n:{}", sha256_hex(&canonical)))
+}
+
+async fn existing(
+    reg: &Register,
+    key: &str,
+    request_hash: &str,
+    raw_hash: &str,
+) -> RegisterResult<Option<String>> {
     let row = sqlx::query("SELECT id, request_hash FROM applications WHERE idempotency_key = $1")
         .bind(key.to_string())
         .fetch_optional(&reg.db.pool)
         .await?;
     let Some(row) = row else { return Ok(None) };
     let hash: String = row.try_get("request_hash")?;
-    if hash != request_hash {
+    // Rows stored before the canonical digest hold the raw bytes' digest.
+    let same = if hash.starts_with("c14n:") {
+        hash == request_hash
+    } else {
+        hash == raw_hash
+    };
+    if !same {
         return Err(RegisterError::new(
             RegisterCode::IdempotencyConflict,
             "该 Idempotency-Key 已用于另一份不同的申请；每份申请请用新的键。",

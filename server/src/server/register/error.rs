@@ -30,6 +30,8 @@ pub(crate) enum RegisterCode {
     InvalidRequest,
     UnsupportedMediaType,
     Storage,
+    /// An upload arrived slower than the minimum rate, stalled, or passed its deadline.
+    UploadTooSlow,
     /// The write's commit failed (disk full, I/O error): nothing of it was kept.
     NotStored,
     /// The database file was deleted or replaced under the running server: writes refused.
@@ -56,6 +58,7 @@ impl RegisterCode {
             Self::InvalidRequest => "invalid_request",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Storage => "storage",
+            Self::UploadTooSlow => "upload_too_slow",
             Self::NotStored => "not_stored",
             Self::DatabaseReplaced => "database_replaced",
             Self::DatabaseUnavailable => "database_unavailable",
@@ -70,10 +73,11 @@ impl RegisterCode {
             | Self::HandoverNotFound
             | Self::ReceiptNotFound
             | Self::LedgerEntryNotFound => StatusCode::NOT_FOUND,
-            Self::IdempotencyConflict | Self::AlreadyDecided | Self::InvalidState => {
-                StatusCode::CONFLICT
-            }
+            Self::AlreadyDecided | Self::InvalidState => StatusCode::CONFLICT,
+            // The IETF Idempotency-Key draft: a key reused with another request is 422.
+            Self::IdempotencyConflict => StatusCode::UNPROCESSABLE_ENTITY,
             Self::FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UploadTooSlow => StatusCode::REQUEST_TIMEOUT,
             Self::FileTypeNotAccepted | Self::UnsupportedMediaType => {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
@@ -256,6 +260,7 @@ mod tests {
             RegisterCode::InvalidRequest,
             RegisterCode::UnsupportedMediaType,
             RegisterCode::Storage,
+            RegisterCode::UploadTooSlow,
             RegisterCode::NotStored,
             RegisterCode::DatabaseReplaced,
             RegisterCode::DatabaseUnavailable,

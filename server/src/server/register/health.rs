@@ -13,6 +13,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 pub(crate) enum Fault {
     /// The last write's commit failed (disk full, I/O error, database unreachable).
     CommitFailed,
+    /// PostgreSQL does not answer (the probe's connection failed).
+    DatabaseUnreachable,
     /// The SQLite file the server opened was deleted or replaced under it.
     DatabaseReplaced,
 }
@@ -40,6 +42,7 @@ impl FileId {
 #[derive(Debug, Default)]
 pub(crate) struct Health {
     commit_failed: AtomicBool,
+    unreachable: AtomicBool,
     replaced: AtomicBool,
     failed_commits: AtomicU64,
     /// The SQLite file and its identity when opened; None for PostgreSQL.
@@ -74,6 +77,20 @@ impl Health {
         false
     }
 
+    pub(crate) fn set_reachable(&self, reachable: bool) {
+        if self.unreachable.swap(!reachable, Ordering::AcqRel) == reachable {
+            if reachable {
+                tracing::info!("the register database answers again");
+            } else {
+                tracing::error!("the register database does not answer: requests refused with 503");
+            }
+        }
+    }
+
+    pub(crate) fn unreachable(&self) -> bool {
+        self.unreachable.load(Ordering::Acquire)
+    }
+
     pub(crate) fn commit_failed(&self) {
         self.failed_commits.fetch_add(1, Ordering::Relaxed);
         self.commit_failed.store(true, Ordering::Release);
@@ -88,6 +105,9 @@ impl Health {
         let mut out = Vec::new();
         if self.commit_failed.load(Ordering::Acquire) {
             out.push(Fault::CommitFailed);
+        }
+        if self.unreachable() {
+            out.push(Fault::DatabaseUnreachable);
         }
         if self.replaced.load(Ordering::Acquire) || !self.file_intact() {
             out.push(Fault::DatabaseReplaced);
