@@ -989,3 +989,85 @@ fn postgres_stopped_and_restarted() {
     drop(pg);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Uploads cannot hold the server: a declared oversize body is refused from its header, a
+/// stalled one is cut off, and a file that only starts like a PDF is refused.
+#[test]
+fn uploads_cannot_stall_the_server() {
+    let test = "uploads_cannot_stall_the_server";
+    let dir = temp_dir(test);
+    let server = Server::start(
+        &dir,
+        Store::Sqlite(dir.join("register.db")),
+        dir.join("data"),
+    );
+    let mut draft = application(2);
+    draft["draft"] = json!(true);
+    let r = try_call(
+        &server.addr(),
+        "POST",
+        "/v1/applications",
+        &[("Content-Type", "application/json")],
+        draft.to_string().as_bytes(),
+    )
+    .expect("answered");
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["id"].as_str().expect("id").to_string();
+    let path = format!("/v1/applications/{id}/materials/application_form");
+    let open = |length: u64, first: &[u8]| {
+        let mut stream = TcpStream::connect(server.addr()).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(40)))
+            .expect("timeout");
+        let head = format!(
+            "PUT {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/pdf\r\nContent-Length: {length}\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).expect("head");
+        stream.write_all(first).expect("first bytes");
+        stream
+    };
+    let answer = |mut stream: TcpStream| {
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        String::from_utf8_lossy(&raw).into_owned()
+    };
+    // 11 MiB declared against the default 10 MiB limit: refused before any byte is sent.
+    let start = Instant::now();
+    let raw = answer(open(11 * 1024 * 1024, b""));
+    assert!(raw.starts_with("HTTP/1.1 413"), "{raw}");
+    assert!(raw.contains("file_too_large"), "{raw}");
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    // Ten bytes, then silence: cut off at the stall limit (15 s), not the upload timeout.
+    let start = Instant::now();
+    let raw = answer(open(1000, b"%PDF-1.4\n%"));
+    let took = start.elapsed();
+    assert!(raw.starts_with("HTTP/1.1 408"), "{raw}");
+    assert!(raw.contains("upload_too_slow"), "{raw}");
+    assert!(took < Duration::from_secs(25), "{took:?}");
+    // Magic bytes only: not a PDF.
+    let r = try_call(
+        &server.addr(),
+        "PUT",
+        &path,
+        &[("Content-Type", "application/pdf")],
+        b"%PDF-1.4\n% not really\n",
+    )
+    .expect("answered");
+    assert_eq!(r.status, 415, "{}", r.text());
+    // A whole PDF is taken.
+    let r = try_call(
+        &server.addr(),
+        "PUT",
+        &path,
+        &[("Content-Type", "application/pdf")],
+        &pdf("whole"),
+    )
+    .expect("answered");
+    assert_eq!(r.status, 200, "{}", r.text());
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
