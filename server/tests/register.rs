@@ -340,6 +340,11 @@ const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\nxref\n0 2\n0
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\0IEND\xaeB`\x82";
 
 fn deadline(rules: &Path, from: &str, days: i64) -> String {
+    deadline_answer(rules, from, days).0
+}
+
+/// `qiquan deadline`'s date and whether it says the date is provisional.
+fn deadline_answer(rules: &Path, from: &str, days: i64) -> (String, bool) {
     let out = qiquan(&[
         "deadline",
         "--from",
@@ -356,11 +361,11 @@ fn deadline(rules: &Path, from: &str, days: i64) -> String {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .next()
-        .unwrap_or("")
-        .to_string()
+    let text = String::from_utf8_lossy(&out.stdout);
+    (
+        text.lines().next().unwrap_or("").to_string(),
+        text.contains("provisional"),
+    )
 }
 
 fn day_after(date: &str) -> String {
@@ -982,7 +987,7 @@ fn pledge_broken_resumed_or_terminated(dir: &Path, store: &Store) {
     let overdue = listed(&server, "due=overdue");
     assert_eq!(overdue.len(), 2);
     assert_eq!(listed(&server, "status=overdue").len(), 2);
-    let resume_until = deadline(&rules, &due, RESUME_DAYS);
+    let (resume_until, provisional) = deadline_answer(&rules, &due, RESUME_DAYS);
     for app in [&resumed, &terminated] {
         let id = app["id"].as_str().expect("id");
         let now = server.get(&format!("/v1/applications/{id}")).json();
@@ -991,6 +996,12 @@ fn pledge_broken_resumed_or_terminated(dir: &Path, store: &Store) {
             now["resume_until"],
             resume_until.as_str(),
             "= qiquan deadline --from due --days 15"
+        );
+        // Stored as firm or provisional as the engine says (a date in a year without a
+        // holiday notice is provisional).
+        assert_eq!(
+            now["resume_until_provisional"], provisional,
+            "{resume_until}"
         );
         assert_eq!(now["ledger"][0]["status"], "overdue");
         assert_eq!(now["ledger"][0]["overdue_on"], day_after(&due).as_str());

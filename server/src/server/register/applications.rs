@@ -533,7 +533,7 @@ pub(crate) async fn view(reg: &Register, id: &str) -> RegisterResult<Value> {
     let row = sqlx::query(
         "SELECT id, matter, channel, status, created_at, created_by, decided_at, outcome, version, \
          rules_digest, verdict, verdict_digest, number, number_kind, receipt, case_state, \
-         resume_until FROM applications WHERE id = $1",
+         resume_until, resume_until_provisional FROM applications WHERE id = $1",
     )
     .bind(id.to_string())
     .fetch_optional(&reg.db.pool)
@@ -582,6 +582,8 @@ pub(crate) async fn view(reg: &Register, id: &str) -> RegisterResult<Value> {
         "case_state": text("case_state")?,
         "case_state_label": ledger::case_state_label(&text("case_state")?.unwrap_or_default()),
         "resume_until": text("resume_until")?,
+        // The engine's word: the date runs into a year whose holiday notice is not yet known.
+        "resume_until_provisional": row.try_get::<i64, _>("resume_until_provisional")? != 0,
         "verdict_digest": text("verdict_digest")?,
         "verdict": parsed(text("verdict")?),
         "receipt": parsed(text("receipt")?),

@@ -18,11 +18,18 @@ use qiquan::{Error, ErrorCode, Result};
 pub(crate) type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// The embedded migrations, in order: (version, name, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "0001_register",
-    include_str!("../../../migrations/0001_register.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "0001_register",
+        include_str!("../../../migrations/0001_register.sql"),
+    ),
+    (
+        2,
+        "0002_resume_provisional",
+        include_str!("../../../migrations/0002_resume_provisional.sql"),
+    ),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Backend {

@@ -33,17 +33,20 @@ fn unit_str(unit: LimitUnit) -> &'static str {
 }
 
 /// The last day a suspended case may still be resumed: the resume window counted from the due
-/// date, by the engine.
-fn resume_until(state: &AppState, ledger: &PledgeLedger, due: &str) -> RegisterResult<String> {
+/// date, by the engine; and whether the engine calls it provisional (reckoned into a year whose
+/// holiday notice is not yet known).
+fn resume_until(
+    state: &AppState,
+    ledger: &PledgeLedger,
+    due: &str,
+) -> RegisterResult<(String, bool)> {
     let window = ledger.resume_window;
     let days = match window.unit {
         LimitUnit::OnTheSpot => 0,
         _ => i64::from(window.value),
     };
-    Ok(state
-        .engine()
-        .deadline(due, days, unit_str(window.unit))?
-        .due)
+    let answer = state.engine().deadline(due, days, unit_str(window.unit))?;
+    Ok((answer.due, answer.provisional))
 }
 
 /// Opens the entries of an `accept_with_pledge` verdict.
@@ -170,16 +173,19 @@ async fn set_case_state(
     application: &str,
     from: &str,
     to: &str,
-    resume_until: Option<String>,
+    resume_until: Option<(String, bool)>,
 ) -> RegisterResult<bool> {
+    let provisional = resume_until.as_ref().map(|(_, p)| i64::from(*p));
     let updated = sqlx::query(
-        "UPDATE applications SET case_state = $3, resume_until = COALESCE($4, resume_until) \
+        "UPDATE applications SET case_state = $3, resume_until = COALESCE($4, resume_until), \
+         resume_until_provisional = COALESCE($5, resume_until_provisional) \
          WHERE id = $1 AND case_state = $2",
     )
     .bind(application.to_string())
     .bind(from.to_string())
     .bind(to.to_string())
-    .bind(resume_until)
+    .bind(resume_until.map(|(date, _)| date))
+    .bind(provisional)
     .execute(&mut **tx)
     .await?;
     Ok(updated.rows_affected() == 1)
@@ -433,7 +439,12 @@ async fn overdue(
                 tx,
                 Some(&application),
                 kind,
-                json!({"on": overdue_on, "resume_until": until, "basis": ledger.basis}),
+                json!({
+                    "on": overdue_on,
+                    "resume_until": until.as_ref().map(|(date, _)| date),
+                    "resume_until_provisional": until.as_ref().is_some_and(|(_, p)| *p),
+                    "basis": ledger.basis
+                }),
             )
             .await?;
             if kind == EventKind::CaseSuspended {
