@@ -555,7 +555,15 @@ fn uploads_limits_and_types(dir: &Path, store: &Store) {
     // Content-addressed on disk.
     let sha = materials[1]["sha256"].as_str().expect("sha256");
     let stored = dir.join("data/files").join(&sha[..2]).join(sha);
-    assert_eq!(std::fs::read(&stored).expect("stored file"), exact);
+    // Sealed at rest with the data key: the plain bytes are not on disk.
+    let on_disk = std::fs::read(&stored).expect("stored file");
+    assert!(on_disk.starts_with(b"qqseal1\n"));
+    assert_eq!(
+        on_disk.len(),
+        8 + 19 + exact.len() + 16,
+        "one chunk and its tag"
+    );
+    assert!(!on_disk.windows(9).any(|w| w == b"%PDF-1.4\n"));
     let kinds = event_kinds(&server, id);
     assert_eq!(
         kinds.iter().filter(|k| *k == "material_received").count(),

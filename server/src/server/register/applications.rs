@@ -710,7 +710,10 @@ pub(crate) async fn upload(
             format!("This material accepts only: {}.", accepted.join(", ")),
         ));
     }
-    let stored = reg.files.put(body, max_bytes, content_type).await?;
+    let stored = reg
+        .files
+        .put(body, max_bytes, content_type, &reg.key)
+        .await?;
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
     let mut tx = reg.db.begin().await?;
     sqlx::query(

@@ -1,4 +1,5 @@
-//! Uploaded files, stored content-addressed: `<data-dir>/files/<first 2 hex>/<sha256 hex>`.
+//! Uploaded files, stored content-addressed: `<data-dir>/files/<first 2 hex>/<sha256 hex>` (the
+//! digest of the plain bytes), sealed at rest with the data key ([`super::crypto::FileSealer`]).
 //! A file is streamed to a temporary file (hashed and counted as it arrives, refused past its
 //! limit — at once when the declared Content-Length says so — and refused when it arrives slower
 //! than [`MIN_RATE`] or stalls), its content checked past the magic bytes ([`content_ok`]),
@@ -14,6 +15,7 @@ use http_body_util::BodyExt;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
+use super::crypto::{DataKey, FILE_CHUNK};
 use super::error::{RegisterCode, RegisterError, RegisterResult};
 use crate::server::receipt::hex;
 
@@ -70,6 +72,7 @@ impl FileStore {
         body: Body,
         max_bytes: u64,
         content_type: &str,
+        key: &DataKey,
     ) -> RegisterResult<Stored> {
         // A declared size above the limit is refused from the header, before a byte is read.
         if body.size_hint().lower() > max_bytes {
@@ -79,7 +82,7 @@ impl FileStore {
             .root
             .join("tmp")
             .join(hex(&rand_bytes().map_err(RegisterError::storage)?));
-        let result = self.write(&temp, body, max_bytes, content_type).await;
+        let result = self.write(&temp, body, max_bytes, content_type, key).await;
         if result.is_err() {
             let _ = tokio::fs::remove_file(&temp).await;
         }
@@ -92,10 +95,17 @@ impl FileStore {
         mut body: Body,
         max_bytes: u64,
         content_type: &str,
+        key: &DataKey,
     ) -> RegisterResult<Stored> {
         let mut file = tokio::fs::File::create(temp)
             .await
             .map_err(RegisterError::storage)?;
+        // Sealed at rest as it arrives: no plain byte reaches the disk.
+        let mut sealer = key.file_sealer()?;
+        file.write_all(&sealer.header())
+            .await
+            .map_err(RegisterError::storage)?;
+        let mut pending: Vec<u8> = Vec::with_capacity(2 * FILE_CHUNK);
         let mut hasher = Sha256::new();
         let mut total: u64 = 0;
         let mut head: Vec<u8> = Vec::with_capacity(4096);
@@ -129,10 +139,20 @@ impl FileStore {
                 tail.drain(..tail.len() - TAIL);
             }
             hasher.update(&data);
-            file.write_all(&data)
-                .await
-                .map_err(RegisterError::storage)?;
+            pending.extend_from_slice(&data);
+            // A chunk goes out once more follows it (the last is marked as such).
+            while pending.len() > FILE_CHUNK {
+                let sealed = sealer.seal(&pending[..FILE_CHUNK], false)?;
+                pending.drain(..FILE_CHUNK);
+                file.write_all(&sealed)
+                    .await
+                    .map_err(RegisterError::storage)?;
+            }
         }
+        let sealed = sealer.seal(&pending, true)?;
+        file.write_all(&sealed)
+            .await
+            .map_err(RegisterError::storage)?;
         if total == 0 {
             return Err(RegisterError::invalid(
                 "上传的文件是空的。",
