@@ -13,6 +13,7 @@ use super::audit::{EventKind, Recorder};
 use super::db::is_unique_violation;
 use super::error::{RegisterCode, RegisterError, RegisterResult};
 use super::numbers;
+use super::states::{ApplicationStatus, CaseState};
 use super::{Register, ledger};
 use crate::server::AppState;
 use crate::server::receipt::{Receipt, hex};
@@ -168,7 +169,7 @@ pub(crate) async fn create(
     let inserted = sqlx::query(
         "INSERT INTO applications (id, idempotency_key, request_hash, matter, channel, status, \
          answers, answers_sealed, created_at, created_by) \
-         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9)",
+         VALUES ($1, $2, $3, $4, $5, $10, $6, $7, $8, $9)",
     )
     .bind(id.clone())
     .bind(idempotency_key.clone())
@@ -179,6 +180,7 @@ pub(crate) async fn create(
     .bind(protected.sealed)
     .bind(rec.at.clone())
     .bind(actor.to_string())
+    .bind(ApplicationStatus::Draft.as_str())
     .execute(&mut *tx)
     .await;
     match (inserted, &idempotency_key) {
@@ -253,12 +255,12 @@ pub(crate) async fn submit(
 ) -> RegisterResult<()> {
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
     let mut tx = reg.db.pool.begin().await?;
-    let claimed = sqlx::query(
-        "UPDATE applications SET status = 'deciding' WHERE id = $1 AND status = 'draft'",
-    )
-    .bind(id.to_string())
-    .execute(&mut *tx)
-    .await?;
+    let claimed = sqlx::query("UPDATE applications SET status = $2 WHERE id = $1 AND status = $3")
+        .bind(id.to_string())
+        .bind(ApplicationStatus::Deciding.as_str())
+        .bind(ApplicationStatus::Draft.as_str())
+        .execute(&mut *tx)
+        .await?;
     if claimed.rows_affected() == 0 {
         drop(tx);
         return match sqlx::query_scalar::<_, String>(
@@ -348,15 +350,6 @@ async fn uploads_of(
     Ok(out)
 }
 
-fn case_state(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Accept => "accepted",
-        Outcome::AcceptWithPledge => "pledged",
-        Outcome::CorrectionRequired => "correction_notified",
-        Outcome::NotAccepted => "refused",
-    }
-}
-
 /// The signed 受理回执 of an accepting verdict, carrying its 文号 (as `receipt_no` and as the
 /// document's number); None otherwise.
 fn receipt_for(
@@ -417,7 +410,7 @@ async fn decide(
         .as_ref()
         .map(|r| serde_json::to_string(r).unwrap_or_default());
     sqlx::query(
-        "UPDATE applications SET status = 'decided', decided_at = $2, outcome = $3, version = $4, \
+        "UPDATE applications SET status = $13, decided_at = $2, outcome = $3, version = $4, \
          rules_digest = $5, verdict = $6, verdict_digest = $7, number = $8, number_kind = $9, \
          receipt = $10, case_state = $11, verdict_sealed = $12 WHERE id = $1",
     )
@@ -431,8 +424,9 @@ async fn decide(
     .bind(number.clone())
     .bind(kind)
     .bind(receipt_json)
-    .bind(case_state(verdict.outcome))
+    .bind(CaseState::of_outcome(verdict.outcome).as_str())
     .bind(verdict_sealed)
+    .bind(ApplicationStatus::Decided.as_str())
     .execute(&mut **tx)
     .await?;
     rec.record(

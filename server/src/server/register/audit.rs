@@ -2,52 +2,28 @@
 //! which rules), written in the same transaction as the change itself. Nothing updates or
 //! deletes an event.
 
-use serde::Serialize;
-
 use super::error::RegisterResult;
 
-/// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum EventKind {
-    ApplicationCreated,
-    ApplicationDecided,
-    MaterialReceived,
-    MaterialFlawed,
-    PledgeItemOwed,
-    PledgeReminderDue,
-    PledgeItemSupplied,
-    PledgeItemWaived,
-    PledgeItemOverdue,
-    /// Credit record (国办发〔2019〕35号): a written commitment not kept.
-    PledgeBroken,
-    /// Credit record: every pledged item supplied in time.
-    PledgeKept,
-    CaseSuspended,
-    CaseResumed,
-    CaseTerminated,
-    HandoverCreated,
-}
-
-impl EventKind {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::ApplicationCreated => "application_created",
-            Self::ApplicationDecided => "application_decided",
-            Self::MaterialReceived => "material_received",
-            Self::MaterialFlawed => "material_flawed",
-            Self::PledgeItemOwed => "pledge_item_owed",
-            Self::PledgeReminderDue => "pledge_reminder_due",
-            Self::PledgeItemSupplied => "pledge_item_supplied",
-            Self::PledgeItemWaived => "pledge_item_waived",
-            Self::PledgeItemOverdue => "pledge_item_overdue",
-            Self::PledgeBroken => "pledge_broken",
-            Self::PledgeKept => "pledge_kept",
-            Self::CaseSuspended => "case_suspended",
-            Self::CaseResumed => "case_resumed",
-            Self::CaseTerminated => "case_terminated",
-            Self::HandoverCreated => "handover_created",
-        }
+super::states::stable_names! {
+    /// `events.kind`: what happened.
+    EventKind {
+        ApplicationCreated = "application_created",
+        ApplicationDecided = "application_decided",
+        MaterialReceived = "material_received",
+        MaterialFlawed = "material_flawed",
+        PledgeItemOwed = "pledge_item_owed",
+        PledgeReminderDue = "pledge_reminder_due",
+        PledgeItemSupplied = "pledge_item_supplied",
+        PledgeItemWaived = "pledge_item_waived",
+        PledgeItemOverdue = "pledge_item_overdue",
+        /// Credit record (国办发〔2019〕35号): a written commitment not kept.
+        PledgeBroken = "pledge_broken",
+        /// Credit record: every pledged item supplied in time.
+        PledgeKept = "pledge_kept",
+        CaseSuspended = "case_suspended",
+        CaseResumed = "case_resumed",
+        CaseTerminated = "case_terminated",
+        HandoverCreated = "handover_created",
     }
 }
 

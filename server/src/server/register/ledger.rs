@@ -15,6 +15,7 @@ use sqlx::Row;
 use super::Register;
 use super::audit::{EventKind, Recorder};
 use super::error::{RegisterCode, RegisterError, RegisterResult};
+use super::states::{CaseState, LedgerStatus};
 use crate::server::AppState;
 use qiquan::Verdict;
 use qiquan::model::{BrokenPledge, LimitUnit, PledgeLedger};
@@ -63,7 +64,7 @@ pub(crate) async fn open_entries(
             .working_days_before(due, ledger.remind_before)?;
         sqlx::query(
             "INSERT INTO ledger (id, application_id, material, name_zh, name_en, due, remind_on, status) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'owed')",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(super::new_id("led")?)
         .bind(application.to_string())
@@ -72,6 +73,7 @@ pub(crate) async fn open_entries(
         .bind(item.name.en.clone())
         .bind(due.clone())
         .bind(remind_on.clone())
+        .bind(LedgerStatus::Owed.as_str())
         .execute(&mut **tx)
         .await?;
         rec.record(
@@ -97,12 +99,15 @@ pub(crate) async fn supply(
     how: &str,
 ) -> RegisterResult<bool> {
     let updated = sqlx::query(
-        "UPDATE ledger SET status = 'supplied', closed_on = $3 \
-         WHERE application_id = $1 AND material = $2 AND status IN ('owed', 'overdue')",
+        "UPDATE ledger SET status = $4, closed_on = $3 \
+         WHERE application_id = $1 AND material = $2 AND status IN ($5, $6)",
     )
     .bind(application.to_string())
     .bind(material.to_string())
     .bind(on.to_string())
+    .bind(LedgerStatus::Supplied.as_str())
+    .bind(LedgerStatus::Owed.as_str())
+    .bind(LedgerStatus::Overdue.as_str())
     .execute(&mut **tx)
     .await?;
     if updated.rows_affected() == 0 {
@@ -129,9 +134,11 @@ async fn settle(
     on: &str,
 ) -> RegisterResult<()> {
     let open: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM ledger WHERE application_id = $1 AND status IN ('owed', 'overdue')",
+        "SELECT COUNT(*) FROM ledger WHERE application_id = $1 AND status IN ($2, $3)",
     )
     .bind(application.to_string())
+    .bind(LedgerStatus::Owed.as_str())
+    .bind(LedgerStatus::Overdue.as_str())
     .fetch_one(&mut **tx)
     .await?;
     if open > 0 {
@@ -142,23 +149,27 @@ async fn settle(
         .fetch_one(&mut **tx)
         .await?;
     let case_state: Option<String> = row.try_get("case_state")?;
+    let case_state = case_state.map(CaseState::try_from).transpose()?;
     let until: Option<String> = row.try_get("resume_until")?;
-    let (next, kind) = match (case_state.as_deref(), until) {
-        (Some("pledged"), _) => ("pledge_kept", EventKind::PledgeKept),
-        (Some("suspended"), Some(until)) if on <= until.as_str() => {
-            ("resumed", EventKind::CaseResumed)
-        }
-        (Some("suspended"), _) => ("terminated", EventKind::CaseTerminated),
+    let (from, next, kind) = match (case_state, until) {
+        (Some(CaseState::Pledged), _) => (
+            CaseState::Pledged,
+            CaseState::PledgeKept,
+            EventKind::PledgeKept,
+        ),
+        (Some(CaseState::Suspended), Some(until)) if on <= until.as_str() => (
+            CaseState::Suspended,
+            CaseState::Resumed,
+            EventKind::CaseResumed,
+        ),
+        (Some(CaseState::Suspended), _) => (
+            CaseState::Suspended,
+            CaseState::Terminated,
+            EventKind::CaseTerminated,
+        ),
         _ => return Ok(()),
     };
-    set_case_state(
-        tx,
-        application,
-        case_state.as_deref().unwrap_or(""),
-        next,
-        None,
-    )
-    .await?;
+    set_case_state(tx, application, from, next, None).await?;
     rec.record(tx, Some(application), kind, json!({"on": on}))
         .await?;
     let _ = state;
@@ -168,8 +179,8 @@ async fn settle(
 async fn set_case_state(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     application: &str,
-    from: &str,
-    to: &str,
+    from: CaseState,
+    to: CaseState,
     resume_until: Option<String>,
 ) -> RegisterResult<bool> {
     let updated = sqlx::query(
@@ -177,8 +188,8 @@ async fn set_case_state(
          WHERE id = $1 AND case_state = $2",
     )
     .bind(application.to_string())
-    .bind(from.to_string())
-    .bind(to.to_string())
+    .bind(from.as_str())
+    .bind(to.as_str())
     .bind(resume_until)
     .execute(&mut **tx)
     .await?;
@@ -193,15 +204,24 @@ pub(crate) async fn reopen(
     material: &str,
 ) -> RegisterResult<()> {
     let updated = sqlx::query(
-        "UPDATE ledger SET status = 'owed', closed_on = NULL \
-         WHERE application_id = $1 AND material = $2 AND status = 'supplied'",
+        "UPDATE ledger SET status = $3, closed_on = NULL \
+         WHERE application_id = $1 AND material = $2 AND status = $4",
     )
     .bind(application.to_string())
     .bind(material.to_string())
+    .bind(LedgerStatus::Owed.as_str())
+    .bind(LedgerStatus::Supplied.as_str())
     .execute(&mut **tx)
     .await?;
     if updated.rows_affected() == 1 {
-        set_case_state(tx, application, "pledge_kept", "pledged", None).await?;
+        set_case_state(
+            tx,
+            application,
+            CaseState::PledgeKept,
+            CaseState::Pledged,
+            None,
+        )
+        .await?;
         rec.record(
             tx,
             Some(application),
@@ -256,10 +276,13 @@ pub(crate) async fn act_on_entry(
     let mut tx = reg.db.pool.begin().await?;
     let done = if waive {
         let updated = sqlx::query(
-            "UPDATE ledger SET status = 'waived', closed_on = $2 WHERE id = $1 AND status IN ('owed', 'overdue')",
+            "UPDATE ledger SET status = $3, closed_on = $2 WHERE id = $1 AND status IN ($4, $5)",
         )
         .bind(entry.to_string())
         .bind(on.clone())
+        .bind(LedgerStatus::Waived.as_str())
+        .bind(LedgerStatus::Owed.as_str())
+        .bind(LedgerStatus::Overdue.as_str())
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 1 {
@@ -334,10 +357,11 @@ async fn remind(
     report: &mut SweepReport,
 ) -> RegisterResult<()> {
     let rows = sqlx::query(
-        "SELECT id, application_id, material, due, remind_on FROM ledger WHERE status = 'owed' \
+        "SELECT id, application_id, material, due, remind_on FROM ledger WHERE status = $2 \
          AND reminded_on IS NULL AND remind_on <= $1 AND due >= $1 ORDER BY due, id",
     )
     .bind(as_of.to_string())
+    .bind(LedgerStatus::Owed.as_str())
     .fetch_all(&mut **tx)
     .await?;
     for row in rows {
@@ -383,9 +407,10 @@ async fn overdue(
     let rows = sqlx::query(
         "SELECT l.id, l.application_id, l.material, l.due, a.matter, a.decided_at, a.case_state \
          FROM ledger l JOIN applications a ON a.id = l.application_id \
-         WHERE l.status = 'owed' AND l.due < $1 ORDER BY l.due, l.id",
+         WHERE l.status = $2 AND l.due < $1 ORDER BY l.due, l.id",
     )
     .bind(as_of.to_string())
+    .bind(LedgerStatus::Owed.as_str())
     .fetch_all(&mut **tx)
     .await?;
     for row in rows {
@@ -393,11 +418,15 @@ async fn overdue(
         let application: String = row.try_get("application_id")?;
         let due: String = row.try_get("due")?;
         let overdue_on = day_after(&due)?;
-        let updated = sqlx::query("UPDATE ledger SET status = 'overdue', overdue_on = $2 WHERE id = $1 AND status = 'owed'")
-            .bind(id.clone())
-            .bind(overdue_on.clone())
-            .execute(&mut **tx)
-            .await?;
+        let updated = sqlx::query(
+            "UPDATE ledger SET status = $3, overdue_on = $2 WHERE id = $1 AND status = $4",
+        )
+        .bind(id.clone())
+        .bind(overdue_on.clone())
+        .bind(LedgerStatus::Overdue.as_str())
+        .bind(LedgerStatus::Owed.as_str())
+        .execute(&mut **tx)
+        .await?;
         if updated.rows_affected() == 0 {
             continue;
         }
@@ -415,13 +444,13 @@ async fn overdue(
         let ledger = params(state, &matter, decided_at.as_deref())?;
         let (next, kind, until) = match ledger.on_broken {
             BrokenPledge::Suspend => (
-                "suspended",
+                CaseState::Suspended,
                 EventKind::CaseSuspended,
                 Some(resume_until(state, &ledger, &due)?),
             ),
-            BrokenPledge::Terminate => ("terminated", EventKind::CaseTerminated, None),
+            BrokenPledge::Terminate => (CaseState::Terminated, EventKind::CaseTerminated, None),
         };
-        if set_case_state(tx, &application, "pledged", next, until.clone()).await? {
+        if set_case_state(tx, &application, CaseState::Pledged, next, until.clone()).await? {
             rec.record(
                 tx,
                 Some(&application),
@@ -453,15 +482,16 @@ async fn terminate(
     report: &mut SweepReport,
 ) -> RegisterResult<()> {
     let rows = sqlx::query(
-        "SELECT id, resume_until FROM applications WHERE case_state = 'suspended' AND resume_until < $1 ORDER BY id",
+        "SELECT id, resume_until FROM applications WHERE case_state = $2 AND resume_until < $1 ORDER BY id",
     )
     .bind(as_of.to_string())
+    .bind(CaseState::Suspended.as_str())
     .fetch_all(&mut **tx)
     .await?;
     for row in rows {
         let id: String = row.try_get("id")?;
         let until: String = row.try_get("resume_until")?;
-        if set_case_state(tx, &id, "suspended", "terminated", None).await? {
+        if set_case_state(tx, &id, CaseState::Suspended, CaseState::Terminated, None).await? {
             rec.record(
                 tx,
                 Some(&id),
@@ -481,31 +511,31 @@ const ENTRY_COLUMNS: &str = "l.id, l.application_id, l.material, l.name_zh, l.na
 
 /// The words for an entry's status, for the clerk's list.
 fn status_label(status: &str) -> Value {
-    let (zh, en) = match status {
-        "owed" => ("待补交", "Owed"),
-        "supplied" => ("已补交", "Supplied"),
-        "overdue" => ("已逾期", "Overdue"),
-        "waived" => ("免予补交", "Waived"),
-        _ => ("", ""),
+    let (zh, en) = match LedgerStatus::parse(status) {
+        Some(LedgerStatus::Owed) => ("待补交", "Owed"),
+        Some(LedgerStatus::Supplied) => ("已补交", "Supplied"),
+        Some(LedgerStatus::Overdue) => ("已逾期", "Overdue"),
+        Some(LedgerStatus::Waived) => ("免予补交", "Waived"),
+        None => ("", ""),
     };
     json!({ "zh": zh, "en": en })
 }
 
 /// The words for a case's state.
 pub(crate) fn case_state_label(state: &str) -> Value {
-    let (zh, en) = match state {
-        "accepted" => ("已受理", "Accepted"),
-        "pledged" => ("容缺受理，待补交", "Accepted on a pledge; items owed"),
-        "pledge_kept" => ("已补齐，承诺已履行", "All supplied; pledge kept"),
-        "suspended" => ("逾期未补齐，已中止办理", "Overdue; the case is suspended"),
-        "resumed" => ("已补齐，恢复办理", "Supplied; the case resumed"),
-        "terminated" => (
+    let (zh, en) = match CaseState::parse(state) {
+        Some(CaseState::Accepted) => ("已受理", "Accepted"),
+        Some(CaseState::Pledged) => ("容缺受理，待补交", "Accepted on a pledge; items owed"),
+        Some(CaseState::PledgeKept) => ("已补齐，承诺已履行", "All supplied; pledge kept"),
+        Some(CaseState::Suspended) => ("逾期未补齐，已中止办理", "Overdue; the case is suspended"),
+        Some(CaseState::Resumed) => ("已补齐，恢复办理", "Supplied; the case resumed"),
+        Some(CaseState::Terminated) => (
             "逾期未补齐，已终止办理",
             "Not supplied; the case is terminated",
         ),
-        "correction_notified" => ("已一次性告知补正", "Correction notified"),
-        "refused" => ("不予受理", "Not accepted"),
-        _ => ("", ""),
+        Some(CaseState::CorrectionNotified) => ("已一次性告知补正", "Correction notified"),
+        Some(CaseState::Refused) => ("不予受理", "Not accepted"),
+        None => ("", ""),
     };
     json!({ "zh": zh, "en": en })
 }
@@ -567,7 +597,7 @@ pub(crate) async fn list(reg: &Register, query: &ListQuery) -> RegisterResult<Ve
     let mut conditions: Vec<String> = Vec::new();
     let mut binds: Vec<String> = Vec::new();
     if let Some(status) = &query.status {
-        if !["owed", "supplied", "overdue", "waived"].contains(&status.as_str()) {
+        if LedgerStatus::parse(status).is_none() {
             return Err(RegisterError::invalid(
                 "status 只能是 owed、supplied、overdue 或 waived。",
                 "status must be owed, supplied, overdue or waived.",
@@ -580,17 +610,24 @@ pub(crate) async fn list(reg: &Register, query: &ListQuery) -> RegisterResult<Ve
     match query.due.as_deref() {
         None => {}
         Some("today") => {
+            binds.push(LedgerStatus::Owed.as_str().to_string());
             binds.push(as_of.clone());
-            conditions.push(format!("l.status = 'owed' AND l.due = ${}", binds.len()));
+            let n = binds.len();
+            conditions.push(format!("l.status = ${} AND l.due = ${n}", n - 1));
         }
         Some("soon") => {
+            binds.push(LedgerStatus::Owed.as_str().to_string());
             binds.push(as_of.clone());
             let n = binds.len();
             conditions.push(format!(
-                "l.status = 'owed' AND l.remind_on <= ${n} AND l.due > ${n}"
+                "l.status = ${} AND l.remind_on <= ${n} AND l.due > ${n}",
+                n - 1
             ));
         }
-        Some("overdue") => conditions.push("l.status = 'overdue'".into()),
+        Some("overdue") => {
+            binds.push(LedgerStatus::Overdue.as_str().to_string());
+            conditions.push(format!("l.status = ${}", binds.len()));
+        }
         Some(_) => {
             return Err(RegisterError::invalid(
                 "due 只能是 today（今日到期）、soon（即将到期）或 overdue（已逾期）。",

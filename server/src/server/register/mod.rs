@@ -13,6 +13,7 @@ pub(crate) mod files;
 pub(crate) mod handover;
 pub(crate) mod ledger;
 pub(crate) mod numbers;
+pub(crate) mod states;
 
 use std::path::PathBuf;
 use std::sync::Arc;
