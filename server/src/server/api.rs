@@ -380,19 +380,6 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ApiError>
     Ok(bytes)
 }
 
-/// The instant now, RFC 3339 in China time (+08:00), to the second.
-pub(crate) fn now_china() -> String {
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let utc = chrono::DateTime::from_timestamp(since.as_secs() as i64, 0).unwrap_or_default();
-    let china = chrono::FixedOffset::east_opt(8 * 3600)
-        .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset"));
-    utc.with_timezone(&china)
-        .format("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
-}
-
 pub(crate) async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     let engine = state.engine();
     let mut health = serde_json::json!({
@@ -620,7 +607,7 @@ pub(crate) async fn check(
     }
 
     // The server's clock decides the instant of receipt, whatever the client says.
-    let received_at = now_china();
+    let received_at = crate::server::clock::now_china();
     let options = CheckOptions {
         received_at: Some(received_at.clone()),
         channel: None,

@@ -6,6 +6,7 @@
 
 pub(crate) mod api;
 pub(crate) mod bundle;
+pub(crate) mod clock;
 pub(crate) mod conn;
 pub(crate) mod headers;
 pub(crate) mod metrics;

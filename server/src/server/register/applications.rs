@@ -12,6 +12,7 @@ use sqlx::Row;
 use super::audit::{EventKind, Recorder};
 use super::db::is_unique_violation;
 use super::error::{RegisterCode, RegisterError, RegisterResult};
+use super::lifecycle::{ApplicationEvent, application_step};
 use super::numbers;
 use super::states::{ApplicationStatus, CaseState};
 use super::{Register, ledger};
@@ -255,10 +256,13 @@ pub(crate) async fn submit(
 ) -> RegisterResult<()> {
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
     let mut tx = reg.db.pool.begin().await?;
+    let (from, event) = (ApplicationStatus::Draft, ApplicationEvent::Claim);
+    let claiming = application_step(from, event).map(|(next, _)| next);
+    let claiming = claiming.ok_or_else(|| RegisterError::storage("no claim from draft"))?;
     let claimed = sqlx::query("UPDATE applications SET status = $2 WHERE id = $1 AND status = $3")
         .bind(id.to_string())
-        .bind(ApplicationStatus::Deciding.as_str())
-        .bind(ApplicationStatus::Draft.as_str())
+        .bind(claiming.as_str())
+        .bind(from.as_str())
         .execute(&mut *tx)
         .await?;
     if claimed.rows_affected() == 0 {
@@ -380,7 +384,7 @@ async fn decide(
     submission: Submission,
 ) -> RegisterResult<()> {
     let submission = derive_materials(submission, &uploads_of(tx, id).await?);
-    let received_at = crate::server::api::now_china();
+    let received_at = crate::server::clock::now_china();
     let options = CheckOptions {
         received_at: Some(received_at.clone()),
         channel: None,
@@ -409,6 +413,9 @@ async fn decide(
     let receipt_json = receipt
         .as_ref()
         .map(|r| serde_json::to_string(r).unwrap_or_default());
+    let (decided, effects) =
+        application_step(ApplicationStatus::Deciding, ApplicationEvent::Decide)
+            .ok_or_else(|| RegisterError::storage("no decision from deciding"))?;
     sqlx::query(
         "UPDATE applications SET status = $13, decided_at = $2, outcome = $3, version = $4, \
          rules_digest = $5, verdict = $6, verdict_digest = $7, number = $8, number_kind = $9, \
@@ -426,20 +433,22 @@ async fn decide(
     .bind(receipt_json)
     .bind(CaseState::of_outcome(verdict.outcome).as_str())
     .bind(verdict_sealed)
-    .bind(ApplicationStatus::Decided.as_str())
+    .bind(decided.as_str())
     .execute(&mut **tx)
     .await?;
-    rec.record(
-        tx,
-        Some(id),
-        EventKind::ApplicationDecided,
-        json!({
-            "outcome": outcome, "number": number, "number_kind": kind,
-            "version": verdict.version, "verdict_digest": verdict_digest,
-            "received_at": received_at,
-        }),
-    )
-    .await?;
+    for effect in effects {
+        rec.record(
+            tx,
+            Some(id),
+            *effect,
+            json!({
+                "outcome": outcome, "number": number, "number_kind": kind,
+                "version": verdict.version, "verdict_digest": verdict_digest,
+                "received_at": received_at,
+            }),
+        )
+        .await?;
+    }
     if verdict.outcome == Outcome::AcceptWithPledge {
         ledger::open_entries(state, tx, rec, id, &verdict).await?;
     }
@@ -671,7 +680,7 @@ pub(crate) async fn upload(
     .fetch_one(&mut *tx)
     .await?;
     if decided_at.is_some() && flawed == 0 {
-        let today = super::today_china();
+        let today = crate::server::clock::today_china();
         ledger::supply(state, &mut tx, &mut rec, id, material, &today, "upload").await?;
     }
     tx.commit().await?;

@@ -38,7 +38,7 @@ pub(crate) struct Recorder {
 impl Recorder {
     pub(crate) fn new(actor: &str, rules_digest: &str) -> Self {
         Self {
-            at: now_micros(),
+            at: crate::server::clock::now_micros(),
             actor: actor.to_string(),
             rules_digest: rules_digest.to_string(),
             ord: 0,
@@ -69,21 +69,5 @@ impl Recorder {
         .execute(&mut **tx)
         .await?;
         Ok(())
-    }
-}
-
-/// The instant now in China time with microseconds, so events sort by time.
-pub(crate) fn now_micros() -> String {
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let utc = chrono::DateTime::from_timestamp(since.as_secs() as i64, since.subsec_nanos())
-        .unwrap_or_default();
-    match chrono::FixedOffset::east_opt(8 * 3600) {
-        Some(china) => utc
-            .with_timezone(&china)
-            .format("%Y-%m-%dT%H:%M:%S%.6f%:z")
-            .to_string(),
-        None => utc.to_rfc3339(),
     }
 }

@@ -15,6 +15,7 @@ use sqlx::Row;
 use super::Register;
 use super::audit::{EventKind, Recorder};
 use super::error::{RegisterCode, RegisterError, RegisterResult};
+use super::lifecycle::{CaseEvent, CaseFacts, EntryEvent, OPEN_ENTRIES, case_step, entry_step};
 use super::states::{CaseState, LedgerStatus};
 use crate::server::AppState;
 use qiquan::Verdict;
@@ -87,6 +88,98 @@ pub(crate) async fn open_entries(
     Ok(())
 }
 
+/// An entry's id and status, by application and material.
+async fn entry_of(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    application: &str,
+    material: &str,
+) -> RegisterResult<Option<(String, LedgerStatus)>> {
+    let row =
+        sqlx::query("SELECT id, status FROM ledger WHERE application_id = $1 AND material = $2")
+            .bind(application.to_string())
+            .bind(material.to_string())
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some(row) = row else { return Ok(None) };
+    let status = LedgerStatus::try_from(row.try_get::<String, _>("status")?)?;
+    Ok(Some((row.try_get("id")?, status)))
+}
+
+/// Applies `event` to an entry in `status` on day `on`: stores what [`entry_step`] returns,
+/// conditional on the old status (a concurrent writer changes it once). Returns the event to
+/// record, None when the event does not apply or another writer came first.
+async fn step_entry(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &str,
+    status: LedgerStatus,
+    event: EntryEvent,
+    on: &str,
+) -> RegisterResult<Option<EventKind>> {
+    let Some((next, kind)) = entry_step(status, event) else {
+        return Ok(None);
+    };
+    // A closed entry carries the day it closed; an open one none. Overdue entries keep the day
+    // they fell overdue.
+    let closed_on =
+        matches!(next, LedgerStatus::Supplied | LedgerStatus::Waived).then(|| on.to_string());
+    let overdue_on = (next == LedgerStatus::Overdue).then(|| on.to_string());
+    let updated = sqlx::query(
+        "UPDATE ledger SET status = $2, closed_on = $3, overdue_on = COALESCE($4, overdue_on) \
+         WHERE id = $1 AND status = $5",
+    )
+    .bind(id.to_string())
+    .bind(next.as_str())
+    .bind(closed_on)
+    .bind(overdue_on)
+    .bind(status.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok((updated.rows_affected() == 1).then_some(kind))
+}
+
+/// Applies `event` to the case of `application`: stores what [`case_step`] returns,
+/// conditional on the old state, and records its events (`detail` gives each one's detail).
+/// Returns the new state, None when nothing changed.
+#[allow(clippy::too_many_arguments)]
+async fn step_case(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    rec: &mut Recorder,
+    application: &str,
+    state: CaseState,
+    event: CaseEvent,
+    facts: CaseFacts<'_>,
+    resume_until: impl FnOnce(CaseState) -> RegisterResult<Option<String>>,
+    detail: impl Fn(EventKind, Option<&str>) -> Value,
+) -> RegisterResult<Option<CaseState>> {
+    let Some((next, effects)) = case_step(state, event, facts) else {
+        return Ok(None);
+    };
+    let until = resume_until(next)?;
+    let updated = sqlx::query(
+        "UPDATE applications SET case_state = $3, resume_until = COALESCE($4, resume_until) \
+         WHERE id = $1 AND case_state = $2",
+    )
+    .bind(application.to_string())
+    .bind(state.as_str())
+    .bind(next.as_str())
+    .bind(until.clone())
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(None);
+    }
+    for kind in effects {
+        rec.record(
+            tx,
+            Some(application),
+            *kind,
+            detail(*kind, until.as_deref()),
+        )
+        .await?;
+    }
+    Ok(Some(next))
+}
+
 /// Closes the owed or overdue entry of a material, supplied on `on` (`how`: upload, window).
 /// Returns false when the material has no open entry.
 pub(crate) async fn supply(
@@ -98,25 +191,16 @@ pub(crate) async fn supply(
     on: &str,
     how: &str,
 ) -> RegisterResult<bool> {
-    let updated = sqlx::query(
-        "UPDATE ledger SET status = $4, closed_on = $3 \
-         WHERE application_id = $1 AND material = $2 AND status IN ($5, $6)",
-    )
-    .bind(application.to_string())
-    .bind(material.to_string())
-    .bind(on.to_string())
-    .bind(LedgerStatus::Supplied.as_str())
-    .bind(LedgerStatus::Owed.as_str())
-    .bind(LedgerStatus::Overdue.as_str())
-    .execute(&mut **tx)
-    .await?;
-    if updated.rows_affected() == 0 {
+    let Some((id, status)) = entry_of(tx, application, material).await? else {
         return Ok(false);
-    }
+    };
+    let Some(kind) = step_entry(tx, &id, status, EntryEvent::Supply, on).await? else {
+        return Ok(false);
+    };
     rec.record(
         tx,
         Some(application),
-        EventKind::PledgeItemSupplied,
+        kind,
         json!({"material": material, "on": on, "how": how}),
     )
     .await?;
@@ -133,67 +217,49 @@ async fn settle(
     application: &str,
     on: &str,
 ) -> RegisterResult<()> {
+    let [owed, overdue] = OPEN_ENTRIES;
     let open: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM ledger WHERE application_id = $1 AND status IN ($2, $3)",
     )
     .bind(application.to_string())
-    .bind(LedgerStatus::Owed.as_str())
-    .bind(LedgerStatus::Overdue.as_str())
+    .bind(owed.as_str())
+    .bind(overdue.as_str())
     .fetch_one(&mut **tx)
     .await?;
     if open > 0 {
         return Ok(());
     }
-    let row = sqlx::query("SELECT case_state, resume_until FROM applications WHERE id = $1")
-        .bind(application.to_string())
-        .fetch_one(&mut **tx)
-        .await?;
-    let case_state: Option<String> = row.try_get("case_state")?;
-    let case_state = case_state.map(CaseState::try_from).transpose()?;
-    let until: Option<String> = row.try_get("resume_until")?;
-    let (from, next, kind) = match (case_state, until) {
-        (Some(CaseState::Pledged), _) => (
-            CaseState::Pledged,
-            CaseState::PledgeKept,
-            EventKind::PledgeKept,
-        ),
-        (Some(CaseState::Suspended), Some(until)) if on <= until.as_str() => (
-            CaseState::Suspended,
-            CaseState::Resumed,
-            EventKind::CaseResumed,
-        ),
-        (Some(CaseState::Suspended), _) => (
-            CaseState::Suspended,
-            CaseState::Terminated,
-            EventKind::CaseTerminated,
-        ),
-        _ => return Ok(()),
-    };
-    set_case_state(tx, application, from, next, None).await?;
-    rec.record(tx, Some(application), kind, json!({"on": on}))
-        .await?;
-    let _ = state;
-    Ok(())
-}
-
-async fn set_case_state(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    application: &str,
-    from: CaseState,
-    to: CaseState,
-    resume_until: Option<String>,
-) -> RegisterResult<bool> {
-    let updated = sqlx::query(
-        "UPDATE applications SET case_state = $3, resume_until = COALESCE($4, resume_until) \
-         WHERE id = $1 AND case_state = $2",
+    let row = sqlx::query(
+        "SELECT matter, decided_at, case_state, resume_until FROM applications WHERE id = $1",
     )
     .bind(application.to_string())
-    .bind(from.as_str())
-    .bind(to.as_str())
-    .bind(resume_until)
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
-    Ok(updated.rows_affected() == 1)
+    let case_state: Option<String> = row.try_get("case_state")?;
+    let Some(case_state) = case_state.map(CaseState::try_from).transpose()? else {
+        return Ok(());
+    };
+    let until: Option<String> = row.try_get("resume_until")?;
+    let matter: String = row.try_get("matter")?;
+    let decided_at: Option<String> = row.try_get("decided_at")?;
+    let ledger = params(state, &matter, decided_at.as_deref())?;
+    let facts = CaseFacts {
+        on,
+        resume_until: until.as_deref(),
+        on_broken: ledger.on_broken,
+    };
+    step_case(
+        tx,
+        rec,
+        application,
+        case_state,
+        CaseEvent::AllClosed,
+        facts,
+        |_| Ok(None),
+        |_, _| json!({"on": on}),
+    )
+    .await?;
+    Ok(())
 }
 
 /// A supplied file found flawed: its entry is owed again.
@@ -203,33 +269,35 @@ pub(crate) async fn reopen(
     application: &str,
     material: &str,
 ) -> RegisterResult<()> {
-    let updated = sqlx::query(
-        "UPDATE ledger SET status = $3, closed_on = NULL \
-         WHERE application_id = $1 AND material = $2 AND status = $4",
+    let Some((id, status)) = entry_of(tx, application, material).await? else {
+        return Ok(());
+    };
+    let Some(kind) = step_entry(tx, &id, status, EntryEvent::FoundFlawed, "").await? else {
+        return Ok(());
+    };
+    let facts = CaseFacts {
+        on: "",
+        resume_until: None,
+        on_broken: BrokenPledge::Suspend,
+    };
+    step_case(
+        tx,
+        rec,
+        application,
+        CaseState::PledgeKept,
+        CaseEvent::ItemReopened,
+        facts,
+        |_| Ok(None),
+        |_, _| Value::Null,
     )
-    .bind(application.to_string())
-    .bind(material.to_string())
-    .bind(LedgerStatus::Owed.as_str())
-    .bind(LedgerStatus::Supplied.as_str())
-    .execute(&mut **tx)
     .await?;
-    if updated.rows_affected() == 1 {
-        set_case_state(
-            tx,
-            application,
-            CaseState::PledgeKept,
-            CaseState::Pledged,
-            None,
-        )
-        .await?;
-        rec.record(
-            tx,
-            Some(application),
-            EventKind::PledgeItemOwed,
-            json!({"material": material, "reopened": true}),
-        )
-        .await?;
-    }
+    rec.record(
+        tx,
+        Some(application),
+        kind,
+        json!({"material": material, "reopened": true}),
+    )
+    .await?;
     Ok(())
 }
 
@@ -257,7 +325,7 @@ pub(crate) async fn act_on_entry(
         Some(on) => qiquan::calendar::format_date(
             qiquan::calendar::parse_date(&on).map_err(|e| e.at("/on"))?,
         ),
-        None => super::today_china(),
+        None => crate::server::clock::today_china(),
     };
     let row = sqlx::query("SELECT application_id, material, status FROM ledger WHERE id = $1")
         .bind(entry.to_string())
@@ -274,28 +342,20 @@ pub(crate) async fn act_on_entry(
     let material: String = row.try_get("material")?;
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
     let mut tx = reg.db.pool.begin().await?;
+    let status = LedgerStatus::try_from(row.try_get::<String, _>("status")?)?;
     let done = if waive {
-        let updated = sqlx::query(
-            "UPDATE ledger SET status = $3, closed_on = $2 WHERE id = $1 AND status IN ($4, $5)",
-        )
-        .bind(entry.to_string())
-        .bind(on.clone())
-        .bind(LedgerStatus::Waived.as_str())
-        .bind(LedgerStatus::Owed.as_str())
-        .bind(LedgerStatus::Overdue.as_str())
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() == 1 {
+        let waived = step_entry(&mut tx, entry, status, EntryEvent::Waive, &on).await?;
+        if let Some(kind) = waived {
             rec.record(
                 &mut tx,
                 Some(&application),
-                EventKind::PledgeItemWaived,
+                kind,
                 json!({"material": material, "on": on, "note": action.note}),
             )
             .await?;
             settle(state, &mut tx, &mut rec, &application, &on).await?;
         }
-        updated.rows_affected() == 1
+        waived.is_some()
     } else {
         supply(
             state,
@@ -405,7 +465,7 @@ async fn overdue(
     report: &mut SweepReport,
 ) -> RegisterResult<()> {
     let rows = sqlx::query(
-        "SELECT l.id, l.application_id, l.material, l.due, a.matter, a.decided_at, a.case_state \
+        "SELECT l.id, l.application_id, l.material, l.due, l.status, a.matter, a.decided_at, a.case_state \
          FROM ledger l JOIN applications a ON a.id = l.application_id \
          WHERE l.status = $2 AND l.due < $1 ORDER BY l.due, l.id",
     )
@@ -418,58 +478,53 @@ async fn overdue(
         let application: String = row.try_get("application_id")?;
         let due: String = row.try_get("due")?;
         let overdue_on = day_after(&due)?;
-        let updated = sqlx::query(
-            "UPDATE ledger SET status = $3, overdue_on = $2 WHERE id = $1 AND status = $4",
-        )
-        .bind(id.clone())
-        .bind(overdue_on.clone())
-        .bind(LedgerStatus::Overdue.as_str())
-        .bind(LedgerStatus::Owed.as_str())
-        .execute(&mut **tx)
-        .await?;
-        if updated.rows_affected() == 0 {
+        let status = LedgerStatus::try_from(row.try_get::<String, _>("status")?)?;
+        let Some(kind) = step_entry(tx, &id, status, EntryEvent::DuePassed, &overdue_on).await?
+        else {
             continue;
-        }
+        };
         let material: String = row.try_get("material")?;
         rec.record(
             tx,
             Some(&application),
-            EventKind::PledgeItemOverdue,
+            kind,
             json!({"material": material, "due": due, "overdue_on": overdue_on, "as_of": as_of}),
         )
         .await?;
         report.overdue.push(id);
+        let case_state: Option<String> = row.try_get("case_state")?;
+        let Some(case_state) = case_state.map(CaseState::try_from).transpose()? else {
+            continue;
+        };
         let matter: String = row.try_get("matter")?;
         let decided_at: Option<String> = row.try_get("decided_at")?;
         let ledger = params(state, &matter, decided_at.as_deref())?;
-        let (next, kind, until) = match ledger.on_broken {
-            BrokenPledge::Suspend => (
-                CaseState::Suspended,
-                EventKind::CaseSuspended,
-                Some(resume_until(state, &ledger, &due)?),
-            ),
-            BrokenPledge::Terminate => (CaseState::Terminated, EventKind::CaseTerminated, None),
+        let facts = CaseFacts {
+            on: &overdue_on,
+            resume_until: None,
+            on_broken: ledger.on_broken,
         };
-        if set_case_state(tx, &application, CaseState::Pledged, next, until.clone()).await? {
-            rec.record(
-                tx,
-                Some(&application),
-                EventKind::PledgeBroken,
-                json!({"material": material, "due": due, "on": overdue_on, "basis": ledger.basis}),
-            )
-            .await?;
-            rec.record(
-                tx,
-                Some(&application),
-                kind,
-                json!({"on": overdue_on, "resume_until": until, "basis": ledger.basis}),
-            )
-            .await?;
-            if kind == EventKind::CaseSuspended {
-                report.suspended.push(application);
-            } else {
-                report.terminated.push(application);
-            }
+        let next = step_case(
+            tx,
+            rec,
+            &application,
+            case_state,
+            CaseEvent::ItemOverdue,
+            facts,
+            |next| match next {
+                CaseState::Suspended => resume_until(state, &ledger, &due).map(Some),
+                _ => Ok(None),
+            },
+            |kind, until| match kind {
+                EventKind::PledgeBroken => json!({"material": material, "due": due, "on": overdue_on, "basis": ledger.basis}),
+                _ => json!({"on": overdue_on, "resume_until": until, "basis": ledger.basis}),
+            },
+        )
+        .await?;
+        match next {
+            Some(CaseState::Suspended) => report.suspended.push(application),
+            Some(_) => report.terminated.push(application),
+            None => {}
         }
     }
     Ok(())
@@ -491,14 +546,24 @@ async fn terminate(
     for row in rows {
         let id: String = row.try_get("id")?;
         let until: String = row.try_get("resume_until")?;
-        if set_case_state(tx, &id, CaseState::Suspended, CaseState::Terminated, None).await? {
-            rec.record(
-                tx,
-                Some(&id),
-                EventKind::CaseTerminated,
-                json!({"on": day_after(&until)?, "resume_until": until, "as_of": as_of}),
-            )
-            .await?;
+        let on = day_after(&until)?;
+        let facts = CaseFacts {
+            on: &on,
+            resume_until: Some(&until),
+            on_broken: BrokenPledge::Suspend,
+        };
+        let next = step_case(
+            tx,
+            rec,
+            &id,
+            CaseState::Suspended,
+            CaseEvent::ResumeWindowPassed,
+            facts,
+            |_| Ok(None),
+            |_, _| json!({"on": on, "resume_until": until, "as_of": as_of}),
+        )
+        .await?;
+        if next.is_some() {
             report.terminated.push(id);
         }
     }
@@ -592,7 +657,7 @@ pub(crate) async fn list(reg: &Register, query: &ListQuery) -> RegisterResult<Ve
         Some(day) => qiquan::calendar::format_date(
             qiquan::calendar::parse_date(day).map_err(|e| e.at("as_of"))?,
         ),
-        None => super::today_china(),
+        None => crate::server::clock::today_china(),
     };
     let mut conditions: Vec<String> = Vec::new();
     let mut binds: Vec<String> = Vec::new();
