@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use tower_http::compression::CompressionLayer;
 
 use super::AppState;
-use super::api::{ApiError, ServerErrorCode};
+use super::error::{ApiError, ServerErrorCode};
 use super::headers::{IMMUTABLE, REVALIDATE};
 use qiquan::signed::{self, TrustedKey};
 use qiquan::{Engine, Result, SourceFile};

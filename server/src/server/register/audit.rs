@@ -52,7 +52,7 @@ impl Recorder {
         kind: EventKind,
         mut detail: serde_json::Value,
     ) -> RegisterResult<()> {
-        super::applications::scrub(&mut detail);
+        super::privacy::scrub(&mut detail);
         self.ord += 1;
         sqlx::query(
             "INSERT INTO events (id, application_id, at, ord, actor, kind, detail, rules_digest) \

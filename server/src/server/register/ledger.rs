@@ -23,7 +23,7 @@ use qiquan::model::{BrokenPledge, LimitUnit, PledgeLedger};
 
 /// The matter's ledger parameters (the defaults when its file has none).
 fn params(state: &AppState, matter: &str, on: Option<&str>) -> RegisterResult<PledgeLedger> {
-    let file = super::applications::matter_file(state, matter, on)?;
+    let file = super::matters::matter_file(state, matter, on)?;
     Ok(file.pledge_ledger.clone().unwrap_or_default())
 }
 

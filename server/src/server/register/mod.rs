@@ -13,7 +13,9 @@ pub(crate) mod files;
 pub(crate) mod handover;
 pub(crate) mod ledger;
 pub(crate) mod lifecycle;
+pub(crate) mod matters;
 pub(crate) mod numbers;
+pub(crate) mod privacy;
 pub(crate) mod states;
 
 use std::path::PathBuf;
