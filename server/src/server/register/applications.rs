@@ -416,7 +416,9 @@ pub(crate) async fn view(reg: &Register, id: &str) -> RegisterResult<Value> {
         "number": text("number")?,
         "number_kind": text("number_kind")?,
         "case_state": text("case_state")?,
-        "case_state_label": ledger::case_state_label(&text("case_state")?.unwrap_or_default()),
+        "case_state_label": ledger::case_state_label(
+            text("case_state")?.map(CaseState::try_from).transpose()?,
+        ),
         "resume_until": text("resume_until")?,
         "verdict_digest": text("verdict_digest")?,
         "verdict": parsed(text("verdict")?),

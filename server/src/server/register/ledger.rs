@@ -8,7 +8,7 @@
 //! as the matter file says); a suspended case whose items do not arrive within the resume window
 //! is terminated. Every date comes from the engine's calendar; every change is an event.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sqlx::Row;
 
@@ -19,6 +19,7 @@ use super::lifecycle::{CaseEvent, CaseFacts, EntryEvent, OPEN_ENTRIES, case_step
 use super::states::{CaseState, LedgerStatus};
 use crate::server::AppState;
 use qiquan::Verdict;
+use qiquan::model::Text;
 use qiquan::model::{BrokenPledge, LimitUnit, PledgeLedger};
 
 /// The matter's ledger parameters (the defaults when its file has none).
@@ -575,20 +576,26 @@ const ENTRY_COLUMNS: &str = "l.id, l.application_id, l.material, l.name_zh, l.na
     a.case_state, a.resume_until";
 
 /// The words for an entry's status, for the clerk's list.
-fn status_label(status: &str) -> Value {
-    let (zh, en) = match LedgerStatus::parse(status) {
-        Some(LedgerStatus::Owed) => ("待补交", "Owed"),
-        Some(LedgerStatus::Supplied) => ("已补交", "Supplied"),
-        Some(LedgerStatus::Overdue) => ("已逾期", "Overdue"),
-        Some(LedgerStatus::Waived) => ("免予补交", "Waived"),
-        None => ("", ""),
+fn status_label(status: LedgerStatus) -> Text {
+    let (zh, en) = match status {
+        LedgerStatus::Owed => ("待补交", "Owed"),
+        LedgerStatus::Supplied => ("已补交", "Supplied"),
+        LedgerStatus::Overdue => ("已逾期", "Overdue"),
+        LedgerStatus::Waived => ("免予补交", "Waived"),
     };
-    json!({ "zh": zh, "en": en })
+    text(zh, en)
 }
 
-/// The words for a case's state.
-pub(crate) fn case_state_label(state: &str) -> Value {
-    let (zh, en) = match CaseState::parse(state) {
+fn text(zh: &str, en: &str) -> Text {
+    Text {
+        zh: zh.to_string(),
+        en: en.to_string(),
+    }
+}
+
+/// The words for a case's state (blank for a case not yet decided).
+pub(crate) fn case_state_label(state: Option<CaseState>) -> Text {
+    let (zh, en) = match state {
         Some(CaseState::Accepted) => ("已受理", "Accepted"),
         Some(CaseState::Pledged) => ("容缺受理，待补交", "Accepted on a pledge; items owed"),
         Some(CaseState::PledgeKept) => ("已补齐，承诺已履行", "All supplied; pledge kept"),
@@ -602,42 +609,96 @@ pub(crate) fn case_state_label(state: &str) -> Value {
         Some(CaseState::Refused) => ("不予受理", "Not accepted"),
         None => ("", ""),
     };
-    json!({ "zh": zh, "en": en })
+    text(zh, en)
 }
 
-fn entry_json(row: &sqlx::any::AnyRow) -> Result<Value, sqlx::Error> {
-    let text = |name: &str| row.try_get::<Option<String>, _>(name);
-    let status = text("status")?.unwrap_or_default();
-    let case_state = text("case_state")?.unwrap_or_default();
-    Ok(json!({
-        "status_label": status_label(&status),
-        "case_state_label": case_state_label(&case_state),
-        "id": text("id")?,
-        "application": text("application_id")?,
-        "number": text("number")?,
-        "matter": text("matter")?,
-        "material": text("material")?,
-        "name": {"zh": text("name_zh")?, "en": text("name_en")?},
-        "due": text("due")?,
-        "remind_on": text("remind_on")?,
-        "status": text("status")?,
-        "reminded_on": text("reminded_on")?,
-        "overdue_on": text("overdue_on")?,
-        "closed_on": text("closed_on")?,
-        "case_state": text("case_state")?,
-        "resume_until": text("resume_until")?,
-    }))
+/// One row of [`ENTRY_COLUMNS`]: a ledger entry joined with its application.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: String,
+    application_id: String,
+    material: String,
+    name_zh: String,
+    name_en: String,
+    due: String,
+    remind_on: String,
+    /// Decoded below: sqlx's Any driver reads TEXT only as a string.
+    status: String,
+    reminded_on: Option<String>,
+    overdue_on: Option<String>,
+    closed_on: Option<String>,
+    number: Option<String>,
+    matter: String,
+    case_state: Option<String>,
+    resume_until: Option<String>,
 }
 
-pub(crate) async fn entries_of(reg: &Register, application: &str) -> RegisterResult<Vec<Value>> {
-    let rows = sqlx::query(&format!(
+/// A ledger entry as the API shows it (`LedgerEntry` in the OpenAPI document).
+#[derive(Debug, Serialize)]
+pub(crate) struct LedgerEntry {
+    pub(crate) id: String,
+    pub(crate) application: String,
+    pub(crate) number: Option<String>,
+    pub(crate) matter: String,
+    pub(crate) material: String,
+    pub(crate) name: Text,
+    pub(crate) due: String,
+    pub(crate) remind_on: String,
+    pub(crate) status: LedgerStatus,
+    pub(crate) status_label: Text,
+    pub(crate) reminded_on: Option<String>,
+    pub(crate) overdue_on: Option<String>,
+    pub(crate) closed_on: Option<String>,
+    pub(crate) case_state: Option<CaseState>,
+    pub(crate) case_state_label: Text,
+    pub(crate) resume_until: Option<String>,
+}
+
+impl TryFrom<EntryRow> for LedgerEntry {
+    type Error = RegisterError;
+    fn try_from(row: EntryRow) -> RegisterResult<LedgerEntry> {
+        let case_state = row.case_state.map(CaseState::try_from).transpose()?;
+        let status = LedgerStatus::try_from(row.status)?;
+        Ok(LedgerEntry {
+            status_label: status_label(status),
+            case_state_label: case_state_label(case_state),
+            id: row.id,
+            application: row.application_id,
+            number: row.number,
+            matter: row.matter,
+            material: row.material,
+            name: Text {
+                zh: row.name_zh,
+                en: row.name_en,
+            },
+            due: row.due,
+            remind_on: row.remind_on,
+            status,
+            reminded_on: row.reminded_on,
+            overdue_on: row.overdue_on,
+            closed_on: row.closed_on,
+            case_state,
+            resume_until: row.resume_until,
+        })
+    }
+}
+
+fn entries(rows: Vec<EntryRow>) -> RegisterResult<Vec<LedgerEntry>> {
+    rows.into_iter().map(LedgerEntry::try_from).collect()
+}
+
+pub(crate) async fn entries_of(
+    reg: &Register,
+    application: &str,
+) -> RegisterResult<Vec<LedgerEntry>> {
+    let rows = sqlx::query_as::<_, EntryRow>(&format!(
         "SELECT {ENTRY_COLUMNS} FROM ledger l JOIN applications a ON a.id = l.application_id \
          WHERE l.application_id = $1 ORDER BY l.due, l.material"
     ))
     .bind(application.to_string())
     .fetch_all(&reg.db.pool)
     .await?;
-    Ok(rows.iter().map(entry_json).collect::<Result<_, _>>()?)
+    entries(rows)
 }
 
 /// `GET /v1/ledger` filters.
@@ -652,7 +713,7 @@ pub(crate) struct ListQuery {
     pub(crate) as_of: Option<String>,
 }
 
-pub(crate) async fn list(reg: &Register, query: &ListQuery) -> RegisterResult<Vec<Value>> {
+pub(crate) async fn list(reg: &Register, query: &ListQuery) -> RegisterResult<Vec<LedgerEntry>> {
     let as_of = match &query.as_of {
         Some(day) => qiquan::calendar::format_date(
             qiquan::calendar::parse_date(day).map_err(|e| e.at("as_of"))?,
@@ -710,16 +771,15 @@ pub(crate) async fn list(reg: &Register, query: &ListQuery) -> RegisterResult<Ve
         "SELECT {ENTRY_COLUMNS} FROM ledger l JOIN applications a ON a.id = l.application_id \
          {filter} ORDER BY l.due, a.number, l.material LIMIT 10000"
     );
-    let mut q = sqlx::query(&sql);
+    let mut q = sqlx::query_as::<_, EntryRow>(&sql);
     for bind in binds {
         q = q.bind(bind);
     }
-    let rows = q.fetch_all(&reg.db.pool).await?;
-    Ok(rows.iter().map(entry_json).collect::<Result<_, _>>()?)
+    entries(q.fetch_all(&reg.db.pool).await?)
 }
 
 /// The entries as CSV (RFC 4180), with a header row; for the clerk's spreadsheet.
-pub(crate) fn to_csv(entries: &[Value]) -> String {
+pub(crate) fn to_csv(entries: &[LedgerEntry]) -> String {
     const COLUMNS: [&str; 13] = [
         "number",
         "matter",
@@ -737,18 +797,23 @@ pub(crate) fn to_csv(entries: &[Value]) -> String {
     ];
     let mut out = COLUMNS.join(",");
     out.push_str("\r\n");
-    for entry in entries {
-        let cells: Vec<String> = COLUMNS
-            .iter()
-            .map(|c| {
-                let value = if *c == "name" {
-                    &entry["name"]["zh"]
-                } else {
-                    &entry[*c]
-                };
-                csv_cell(value.as_str().unwrap_or(""))
-            })
-            .collect();
+    for e in entries {
+        let cells = [
+            e.number.as_deref().unwrap_or(""),
+            &e.matter,
+            &e.material,
+            &e.name.zh,
+            &e.due,
+            &e.remind_on,
+            e.status.as_str(),
+            e.reminded_on.as_deref().unwrap_or(""),
+            e.overdue_on.as_deref().unwrap_or(""),
+            e.closed_on.as_deref().unwrap_or(""),
+            e.case_state.map_or("", CaseState::as_str),
+            e.resume_until.as_deref().unwrap_or(""),
+            &e.application,
+        ];
+        let cells: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
     }

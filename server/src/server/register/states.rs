@@ -37,10 +37,10 @@ macro_rules! stable_names {
         }
 
         impl TryFrom<String> for $name {
-            type Error = super::error::RegisterError;
+            type Error = $crate::server::register::states::UnknownName;
             fn try_from(text: String) -> Result<Self, Self::Error> {
                 $name::parse(&text).ok_or_else(|| {
-                    super::error::RegisterError::storage(format!(
+                    $crate::server::register::states::UnknownName(format!(
                         concat!("unknown ", stringify!($name), " {:?}"),
                         text
                     ))
@@ -56,6 +56,25 @@ macro_rules! stable_names {
     };
 }
 pub(crate) use stable_names;
+
+/// A stored name no enum knows: the database holds something the code does not (a CHECK
+/// constraint was bypassed, or an older binary reads a newer database).
+#[derive(Debug)]
+pub(crate) struct UnknownName(pub(crate) String);
+
+impl std::fmt::Display for UnknownName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UnknownName {}
+
+impl From<UnknownName> for super::error::RegisterError {
+    fn from(error: UnknownName) -> Self {
+        super::error::RegisterError::storage(error)
+    }
+}
 
 stable_names! {
     /// `applications.status`: where the register is with deciding an application.
