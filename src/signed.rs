@@ -4,7 +4,7 @@
 //!
 //! Pure and I/O-free, for every build (native and wasm32): [`open`] verifies an envelope and
 //! returns its [`Manifest`]; [`verify_file`] / [`verify_entry`] check a file's bytes against
-//! it; [`engine`] compiles any subset of the verified files into an [`Engine`] that names the
+//! it; [`Engine::from_signed`] compiles any subset of the verified files into an [`Engine`] that names the
 //! manifest's `rules_digest` and `revision`. [`build`] (builds with TOML) writes a bundle.
 //!
 //! The signature covers the bytes `qiquan-bundle-v1\n` followed by the payload (the manifest's
@@ -409,14 +409,26 @@ pub fn verify_files(manifest: &Manifest, files: &[&[u8]]) -> Result<Vec<Verified
         .collect()
 }
 
-/// The engine over verified files of a manifest (any subset: e.g. the calendar, the centre
-/// and one matter's files), named by the manifest's `rules_digest` and `revision`. The
-/// manifest's rules were linted clean before they were signed and its signature is verified,
-/// so they compile as [`Engine::from_linted`] does: the calendar and the centre now, each matter
-/// on first use (a matter with an error then answers `rules_invalid`). When every file of the
-/// manifest is given (the server), the digest is recomputed from the texts and must be the
-/// manifest's (`bundle_digest_mismatch`).
+impl Engine {
+    /// The engine over verified files of a manifest (any subset: e.g. the calendar, the centre
+    /// and one matter's files), named by the manifest's `rules_digest` and `revision`. The
+    /// manifest's rules were linted clean before they were signed and its signature is verified,
+    /// so they compile as [`Engine::from_linted`] does: the calendar and the centre now, each matter
+    /// on first use (a matter with an error then answers `rules_invalid`). When every file of the
+    /// manifest is given (the server), the digest is recomputed from the texts and must be the
+    /// manifest's (`bundle_digest_mismatch`).
+    pub fn from_signed(manifest: &Manifest, files: &[VerifiedFile]) -> Result<Engine> {
+        from_signed_files(manifest, files)
+    }
+}
+
+/// Kept for callers of the first signed-bundle API; new code calls [`Engine::from_signed`].
+#[deprecated(note = "use Engine::from_signed")]
 pub fn engine(manifest: &Manifest, files: &[VerifiedFile]) -> Result<Engine> {
+    from_signed_files(manifest, files)
+}
+
+fn from_signed_files(manifest: &Manifest, files: &[VerifiedFile]) -> Result<Engine> {
     let index = manifest.by_sha();
     let mut known: Vec<&VerifiedFile> = Vec::with_capacity(files.len());
     for file in files {

@@ -87,7 +87,7 @@ pub(crate) fn self_signed(
     let manifest = signed::open(&written.envelope, std::slice::from_ref(&trusted))?;
     let bytes: Vec<&[u8]> = written.files.iter().map(|(_, b)| b.as_bytes()).collect();
     let files = signed::verify_files(&manifest, &bytes)?;
-    let engine = signed::engine(&manifest, &files)?;
+    let engine = qiquan::Engine::from_signed(&manifest, &files)?;
     let published = Published::new(
         written.envelope.clone(),
         written
