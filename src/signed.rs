@@ -637,7 +637,7 @@ mod tests {
         let written = written();
         let manifest = open(&written.envelope, &trusted()).unwrap();
         assert_eq!(manifest.revision, "r1");
-        let engine = engine(&manifest, &all_files(&manifest, &written)).unwrap();
+        let engine = Engine::from_signed(&manifest, &all_files(&manifest, &written)).unwrap();
         let embedded = Engine::embedded().unwrap();
         assert_eq!(engine.rules_digest(), embedded.rules_digest());
         assert_eq!(engine.bundle().revision(), Some("r1"));
@@ -664,8 +664,8 @@ mod tests {
             .into_iter()
             .filter(|f| wanted.contains(&f.sha256.as_str()))
             .collect();
-        let partial = engine(&manifest, &some).unwrap();
-        let whole = engine(&manifest, &all_files(&manifest, &written)).unwrap();
+        let partial = Engine::from_signed(&manifest, &some).unwrap();
+        let whole = Engine::from_signed(&manifest, &all_files(&manifest, &written)).unwrap();
         assert_eq!(partial.matters().len(), 1);
         let submission = r#"{"applicant":{"kind":"natural_person"},"received_at":"2026-03-02T09:30:00+08:00","fields":{}}"#;
         assert_eq!(
@@ -779,7 +779,7 @@ mod tests {
         let bytes: Vec<&[u8]> = files.iter().map(|(_, t)| t.as_bytes()).collect();
         let all = verify_files(&manifest, &bytes).unwrap();
         assert_eq!(
-            engine(&manifest, &all).unwrap_err().code,
+            Engine::from_signed(&manifest, &all).unwrap_err().code,
             ErrorCode::RulesInvalid
         );
         let other = manifest
@@ -798,11 +798,11 @@ mod tests {
                 .cloned()
                 .collect::<Vec<_>>()
         };
-        let page = engine(&manifest, &keep(&other)).unwrap();
+        let page = Engine::from_signed(&manifest, &keep(&other)).unwrap();
         assert!(page.matter(&other, None).is_ok());
         let mut both = keep(&other);
         both.extend(keep(&broken_matter));
-        let page = engine(&manifest, &both).unwrap();
+        let page = Engine::from_signed(&manifest, &both).unwrap();
         assert!(page.matter(&other, None).is_ok());
         assert_eq!(
             page.matter(&broken_matter, None).unwrap_err().code,
@@ -869,7 +869,7 @@ mod tests {
         let files = all_files(&manifest, &written);
         manifest.rules_digest = "sha256:00".into();
         assert_eq!(
-            engine(&manifest, &files).unwrap_err().code,
+            Engine::from_signed(&manifest, &files).unwrap_err().code,
             ErrorCode::BundleDigestMismatch
         );
     }
