@@ -370,7 +370,7 @@ async fn flaw(
         .map_err(|e| RegisterError::from(e.at("/note")))?;
     let mut note = serde_json::Value::String(request.note.trim().to_string());
     // A flaw note is about the paper, not the person: numbers that look personal are dropped.
-    applications::scrub(&mut note);
+    super::privacy::scrub(&mut note);
     let note = note.as_str().unwrap_or("").to_string();
     if note.is_empty() {
         return Err(RegisterError::invalid(

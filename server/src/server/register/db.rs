@@ -18,7 +18,7 @@ use qiquan::{Error, ErrorCode, Result};
 pub(crate) type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// The embedded migrations, in order: (version, name, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[
+pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,
         "0001_register",
@@ -26,8 +26,13 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         2,
-        "0002_resume_provisional",
-        include_str!("../../../migrations/0002_resume_provisional.sql"),
+        "0002_checked_states",
+        include_str!("../../../migrations/0002_checked_states.sql"),
+    ),
+    (
+        3,
+        "0003_resume_provisional",
+        include_str!("../../../migrations/0003_resume_provisional.sql"),
     ),
 ];
 
