@@ -674,8 +674,14 @@ fn full_disk_under_database(test: &str, server: &mut Server, disk: &Tmpfs) {
     load.wait_for(30);
     disk.fill();
     load.wait_for(60);
-    // A failed commit is seen: the register says it is unhealthy.
+    // A failed commit is seen: the register says it is unhealthy, and counts it.
     let unhealthy = wait_health(server, 503, Duration::from_secs(10));
+    let metrics = server.get("/metrics").text();
+    let counted = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("qiquan_register_failed_commits_total "))
+        .and_then(|n| n.trim().parse::<u64>().ok())
+        .is_some_and(|n| n > 0);
     disk.free();
     load.wait_for(60);
     // Space back: writes succeed again without a restart, and health returns.
@@ -695,6 +701,9 @@ fn full_disk_under_database(test: &str, server: &mut Server, disk: &Tmpfs) {
     }
     if !recovered {
         problems.push("not healthy again after space returned".to_string());
+    }
+    if !counted {
+        problems.push("qiquan_register_failed_commits_total did not count the failures".into());
     }
     assert!(
         problems.is_empty(),
