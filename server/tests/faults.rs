@@ -883,6 +883,37 @@ fn sqlite_file_lost(test: &str, replace: bool) {
     );
     assert!(unhealthy, "{test}: /healthz did not answer 503");
     drop(server);
+    if !replace {
+        // Started again on the empty database a missing file becomes, the server refuses: its
+        // 文号 counters would start again at 1.
+        let out = Command::new(env!("CARGO_BIN_EXE_qiquan"))
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--www",
+                "/nonexistent",
+                "--pkg",
+                "/nonexistent",
+            ])
+            .arg("--key")
+            .arg(dir.join("receipt.key"))
+            .arg("--data-key")
+            .arg(dir.join("data.key"))
+            .arg("--rules")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules"))
+            .arg("--db")
+            .arg(&db)
+            .arg("--data-dir")
+            .arg(dir.join("data"))
+            .output()
+            .expect("run qiquan serve");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && stderr.contains("register.id"),
+            "{test}: restarted on an empty database: {stderr}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 

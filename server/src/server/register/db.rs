@@ -34,6 +34,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0003_resume_provisional",
         include_str!("../../../migrations/0003_resume_provisional.sql"),
     ),
+    (
+        4,
+        "0004_register_meta",
+        include_str!("../../../migrations/0004_register_meta.sql"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,6 +198,34 @@ impl Db {
                 .await;
         }
         result
+    }
+}
+
+impl Db {
+    /// The register's id in the database, created when there is none (the first start).
+    /// `claim` is the id to store if none is; the stored one is returned either way.
+    pub(crate) async fn register_id(&self, claim: &str) -> Result<(String, bool)> {
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT value FROM register_meta WHERE name = 'register_id'")
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
+        if let Some(id) = existing {
+            return Ok((id, false));
+        }
+        sqlx::query(
+            "INSERT INTO register_meta (name, value) VALUES ('register_id', $1) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(claim.to_string())
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let id: String =
+            sqlx::query_scalar("SELECT value FROM register_meta WHERE name = 'register_id'")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_error)?;
+        Ok((id, true))
     }
 }
 
