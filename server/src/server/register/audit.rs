@@ -27,6 +27,10 @@ pub(crate) enum EventKind {
     CaseResumed,
     CaseTerminated,
     HandoverCreated,
+    /// A clerk opened a hand-over code (it opens once).
+    HandoverOpened,
+    /// Personal data was read (decrypted answers, an ID-number lookup): who, what, why.
+    PersonalDataRead,
 }
 
 impl EventKind {
@@ -47,6 +51,8 @@ impl EventKind {
             Self::CaseResumed => "case_resumed",
             Self::CaseTerminated => "case_terminated",
             Self::HandoverCreated => "handover_created",
+            Self::HandoverOpened => "handover_opened",
+            Self::PersonalDataRead => "personal_data_read",
         }
     }
 }
