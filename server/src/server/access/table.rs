@@ -231,6 +231,25 @@ mod tests {
         }
     }
 
+    /// Every row but the dev issuer's and the debug panic route is an operation of the OpenAPI
+    /// document (which then carries its x-roles).
+    #[test]
+    fn every_row_is_described() {
+        let doc: serde_json::Value =
+            serde_json::from_str(crate::server::OPENAPI_JSON).expect("openapi.json is JSON");
+        for rule in TABLE {
+            if rule.path.starts_with("/dev-issuer/") || rule.path == "/v1/test/panic" {
+                continue;
+            }
+            assert!(
+                doc["paths"][rule.path][rule.method.to_ascii_lowercase()].is_object(),
+                "{} {} is not in openapi.json",
+                rule.method,
+                rule.path
+            );
+        }
+    }
+
     #[test]
     fn rows_are_unique() {
         for (i, a) in TABLE.iter().enumerate() {

@@ -314,7 +314,10 @@ async fn lookup(
     body: Body,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    state.access.limits.lookup.check(&caller.client_key())?;
+    if let Err(limited) = state.access.limits.lookup.check(&caller.client_key()) {
+        // Its own response: 429 with Retry-After.
+        return Ok(limited.into_response());
+    }
     let text = read_json(&headers, body).await?;
     let query: LookupRequest = qiquan::parse_json(&text, "request")?;
     let why = access::reason(query.reason.as_deref())?;
@@ -529,7 +532,10 @@ async fn receipt(
     QueryArg(query): QueryArg<ReceiptQuery>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    state.access.limits.receipts.check(&caller.client_key())?;
+    if let Err(limited) = state.access.limits.receipts.check(&caller.client_key()) {
+        // Its own response: 429 with Retry-After.
+        return Ok(limited.into_response());
+    }
     let normal = |c: &str| -> String {
         c.chars()
             .filter(char::is_ascii_alphanumeric)
@@ -686,7 +692,10 @@ async fn get_handover(
     PathArg(code): PathArg<String>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    state.access.limits.handover.check(&caller.client_key())?;
+    if let Err(limited) = state.access.limits.handover.check(&caller.client_key()) {
+        // Its own response: 429 with Retry-After.
+        return Ok(limited.into_response());
+    }
     let (code, row) = handover_row(reg, &code).await?;
     let mut rec = Recorder::new(&actor(&headers), state.engine().rules_digest());
     let mut tx = reg.db.pool.begin().await?;
