@@ -31,6 +31,9 @@ say "native tests (unit, calendar, lint, CLI, conformance corpus, server and reg
 # after; with QIQUAN_REQUIRE_PG a PostgreSQL test that cannot reach its server fails.
 QIQUAN_REQUIRE_PG=1 scripts/with-postgres.sh cargo test
 
+say "API fuzzing with schemathesis from /v1/openapi.json, with and without credentials (0 5xx)"
+scripts/test-api-fuzz.sh
+
 say "wasm package: Node and Chromium conformance, differential test"
 scripts/test-wasm.sh
 
