@@ -78,7 +78,7 @@ export async function signIn(who: string): Promise<boolean> {
     } | null;
     sessionStorage.removeItem(PENDING);
     const sameState = pending !== null && pending.state === url.searchParams.get('state');
-    history.replaceState(null, '', pending?.back ?? url.pathname);
+    history.replaceState(null, '', url.pathname);
     if (pending && sameState) {
       const res = await fetch(config.token_endpoint, {
         method: 'POST',
@@ -95,6 +95,11 @@ export async function signIn(who: string): Promise<boolean> {
       if (res.ok && body?.access_token) {
         const s: Stored = { token: body.access_token, expires: Date.now() + (body.expires_in ?? 300) * 1000 };
         sessionStorage.setItem(TOKEN, JSON.stringify(s));
+        if (pending.back !== url.pathname) {
+          // Back to the page as it was asked for (its query read when the module loaded).
+          location.replace(pending.back);
+          return new Promise(() => undefined);
+        }
         return true;
       }
     }
