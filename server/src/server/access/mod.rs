@@ -211,6 +211,46 @@ async fn capability_matches(state: &AppState, id: &str, secret: &str) -> Result<
         .is_some_and(|h| capability::same(&capability::hash(secret), &h)))
 }
 
+/// What capability a request showed, for the route's application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shown {
+    Nothing,
+    /// The capability of the application in the path.
+    ThisApplication,
+    /// A capability, but not this application's (or the route names none).
+    Other,
+}
+
+/// The answer to one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    Allow,
+    /// 401: nothing that identifies the caller.
+    Unauthenticated,
+    /// 403: a known caller without a role the route declares.
+    Forbidden,
+    /// 404: a capability that is not this application's, where only it could have helped.
+    NotFound,
+}
+
+/// Who may pass: a pure function of the route's roles, the verified staff roles (None: no
+/// staff credential) and the capability shown.
+pub(crate) fn decide(allow: &[Role], staff: Option<&[Role]>, shown: Shown) -> Decision {
+    let applicant_route = allow.contains(&Role::Applicant);
+    if allow.contains(&Role::Public)
+        || staff.is_some_and(|roles| roles.iter().any(|r| allow.contains(r)))
+        || (applicant_route && shown == Shown::ThisApplication)
+    {
+        Decision::Allow
+    } else if applicant_route && shown == Shown::Other {
+        Decision::NotFound
+    } else if staff.is_none() && shown == Shown::Nothing {
+        Decision::Unauthenticated
+    } else {
+        Decision::Forbidden
+    }
+}
+
 /// The access check of every routed request: finds the route's row (none: 403), establishes the
 /// caller, allows or refuses (401 no credential, 403 wrong role, 404 a capability that is not
 /// this application's), and puts the verified actor on the request.
@@ -245,31 +285,29 @@ pub(crate) async fn enforce(
             Err(e) => return e.into_response(),
         };
     }
-    let staff_allowed = rule.allow.iter().any(|r| caller.has(*r));
     let capability = header_str(request.headers(), CAPABILITY_HEADER).map(str::to_string);
-    if rule.allow.contains(&Role::Applicant)
-        && let Some(secret) = &capability
-        && let Some(id) = path_id(rule.path, request.uri().path())
-    {
-        match capability_matches(&state, &id, secret).await {
-            Ok(true) => caller.applicant_of = Some(id),
-            Ok(false) if !staff_allowed => {
-                // Another application's capability, or none that exists: as if there were no
-                // such application.
-                return RegisterError::application_not_found().into_response();
+    let shown = match (&capability, path_id(rule.path, request.uri().path())) {
+        (None, _) => Shown::Nothing,
+        (Some(secret), Some(id)) if rule.allow.contains(&Role::Applicant) => {
+            match capability_matches(&state, &id, secret).await {
+                Ok(true) => {
+                    caller.applicant_of = Some(id);
+                    Shown::ThisApplication
+                }
+                Ok(false) => Shown::Other,
+                Err(response) => return response,
             }
-            Ok(false) => {}
-            Err(response) => return response,
         }
-    }
-    let allowed =
-        rule.allow.contains(&Role::Public) || staff_allowed || caller.applicant_of.is_some();
-    if !allowed {
-        return if caller.staff.is_none() && capability.is_none() {
-            AccessError::unauthenticated().into_response()
-        } else {
-            AccessError::forbidden().into_response()
-        };
+        (Some(_), _) => Shown::Other,
+    };
+    let roles = caller.staff.as_ref().map(|s| s.roles.as_slice());
+    match decide(rule.allow, roles, shown) {
+        Decision::Allow => {}
+        Decision::Unauthenticated => return AccessError::unauthenticated().into_response(),
+        Decision::Forbidden => return AccessError::forbidden().into_response(),
+        // Another application's capability, or one that exists nowhere: as if there were no
+        // such application.
+        Decision::NotFound => return RegisterError::application_not_found().into_response(),
     }
     let headers = request.headers_mut();
     headers.remove(ACTOR_HEADER);
@@ -495,6 +533,40 @@ mod tests {
         assert!(channel_for(&kiosk, Some("window")).is_err());
         assert_eq!(clerk().actor(), "clerk:alice@W01");
         assert_eq!(anyone.actor(), "anonymous");
+    }
+
+    #[test]
+    fn decisions() {
+        use Decision::*;
+        use Role::*;
+        use Shown::*;
+        let app: &[Role] = &[Applicant, Clerk];
+        let clerk: &[Role] = &[Clerk];
+        type Row<'a> = (&'a [Role], Option<&'a [Role]>, Shown, Decision);
+        let rows: &[Row] = &[
+            (&[Public], None, Nothing, Allow),
+            (&[Public, Kiosk], Some(&[Supervisor]), Other, Allow),
+            (clerk, None, Nothing, Unauthenticated),
+            (clerk, Some(&[]), Nothing, Forbidden),
+            (clerk, Some(&[Supervisor]), Nothing, Forbidden),
+            (clerk, Some(&[Auditor, Clerk]), Nothing, Allow),
+            (clerk, None, ThisApplication, Forbidden),
+            (clerk, None, Other, Forbidden),
+            (app, None, ThisApplication, Allow),
+            (app, None, Other, NotFound),
+            (app, None, Nothing, Unauthenticated),
+            (app, Some(&[Clerk]), Other, Allow),
+            (app, Some(&[Kiosk]), Other, NotFound),
+            (app, Some(&[Kiosk]), Nothing, Forbidden),
+            (&[Supervisor], Some(&[Admin]), Nothing, Forbidden),
+        ];
+        for (allow, staff, shown, want) in rows {
+            assert_eq!(
+                decide(allow, *staff, *shown),
+                *want,
+                "{allow:?} {staff:?} {shown:?}"
+            );
+        }
     }
 
     #[test]
