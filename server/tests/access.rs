@@ -74,6 +74,7 @@ const DECLARED: &[(&str, &str, &[&str])] = &[
     ("get", "/v1/ledger", &["clerk", "supervisor"]),
     ("get", "/v1/ledger.csv", &["clerk", "supervisor"]),
     ("post", "/v1/ledger/sweep", &["supervisor"]),
+    ("get", "/v1/audit/events", &["auditor"]),
     (
         "post",
         "/v1/ledger/{entry}/supply",
@@ -599,6 +600,26 @@ fn claims_follow_the_caller() {
     assert_eq!(read["actor"], "auditor:dev-auditor");
     assert_eq!(read["detail"]["what"], "answers");
     assert_eq!(read["detail"]["reason"], "审计抽查");
+    // The trail across applications: the same read, and the lookups (which name no application).
+    let trail = request(
+        &addr,
+        "GET",
+        "/v1/audit/events?kind=personal_data_read",
+        &[("Authorization", &auditor)],
+        b"",
+    );
+    assert_eq!(trail.status, 200, "{}", trail.text());
+    let trail = trail.json();
+    assert_eq!(trail["events"][0]["actor"], "auditor:dev-auditor");
+    assert_eq!(trail["events"][0]["detail"]["reason"], "审计抽查");
+    request(
+        &addr,
+        "GET",
+        "/v1/audit/events",
+        &[("Authorization", &clerk)],
+        b"",
+    )
+    .assert_error(403, "forbidden");
 }
 
 /// Hand-over codes: a clerk opens one once; wrong guesses are limited per clerk.

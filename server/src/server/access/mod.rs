@@ -17,6 +17,7 @@ pub(crate) mod limit;
 pub(crate) mod oidc;
 pub(crate) mod proxy;
 pub(crate) mod table;
+pub(crate) mod trail;
 
 use std::net::IpAddr;
 use std::sync::{Arc, OnceLock};
@@ -35,7 +36,7 @@ use error::{AccessCode, AccessError};
 use table::Role;
 
 /// The access module's own routes.
-pub(crate) const ROUTES: [&str; 1] = ["/v1/auth/config"];
+pub(crate) const ROUTES: [&str; 2] = ["/v1/auth/config", "/v1/audit/events"];
 
 /// The header an applicant sends its capability in.
 pub(crate) const CAPABILITY_HEADER: &str = "x-qiquan-capability";
@@ -407,7 +408,9 @@ async fn auth_config(State(state): State<Arc<AppState>>) -> Response {
 
 /// The access module's routes, and the dev issuer's when it is on.
 pub(crate) fn routes(dev_issuer: bool) -> Router<Arc<AppState>> {
-    let router = Router::new().route(ROUTES[0], get(auth_config));
+    let router = Router::new()
+        .route(ROUTES[0], get(auth_config))
+        .route(ROUTES[1], get(trail::events));
     if dev_issuer {
         router.merge(dev_issuer::routes())
     } else {

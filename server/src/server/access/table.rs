@@ -146,6 +146,8 @@ pub(crate) const TABLE: &[Rule] = &[
     rule("GET", "/v1/ledger", &[Clerk, Supervisor], false),
     rule("GET", "/v1/ledger.csv", &[Clerk, Supervisor], false),
     rule("POST", "/v1/ledger/sweep", &[Supervisor], false),
+    // The audit trail across applications (scrubbed details): read-only.
+    rule("GET", "/v1/audit/events", &[Auditor], false),
     rule(
         "POST",
         "/v1/ledger/{entry}/supply",
