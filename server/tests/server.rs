@@ -349,7 +349,7 @@ fn the_pages_get_a_signed_bundle_of_the_servers_own_rules() {
 
     // A page's engine over those files names the revision the server's verdict names, and
     // gives the same bytes: digest_match.
-    let page = qiquan::signed::engine(&manifest, &files).expect("engine from one matter");
+    let page = qiquan::Engine::from_signed(&manifest, &files).expect("engine from one matter");
     let submission = accepted_submission();
     let instant = "2026-03-02T09:30:00+08:00";
     let options = json!({ "received_at": instant }).to_string();

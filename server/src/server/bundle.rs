@@ -229,7 +229,7 @@ impl Poller {
                 .iter()
                 .map(|entry| self.cached_file(entry).ok_or_else(|| missing(entry)))
                 .collect::<Result<Vec<_>>>()?;
-            let engine = signed::engine(&manifest, &verified(&files))?;
+            let engine = qiquan::Engine::from_signed(&manifest, &verified(&files))?;
             Ok((engine, published(&text, &files)))
         });
         match loaded {
@@ -330,7 +330,7 @@ impl Poller {
         let compiled = {
             let manifest = manifest.clone();
             let files = verified(&files);
-            tokio::task::spawn_blocking(move || signed::engine(&manifest, &files))
+            tokio::task::spawn_blocking(move || qiquan::Engine::from_signed(&manifest, &files))
                 .await
                 .map_err(|e| Refusal::Unreachable(e.to_string()))??
         };

@@ -7,7 +7,9 @@
 pub(crate) mod access;
 pub(crate) mod api;
 pub(crate) mod bundle;
+pub(crate) mod clock;
 pub(crate) mod conn;
+pub(crate) mod error;
 pub(crate) mod headers;
 pub(crate) mod metrics;
 pub(crate) mod receipt;
@@ -33,8 +35,9 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 
-use api::{ApiError, CheckTag, ErrorCodeTag};
+use api::CheckTag;
 use conn::GuardedIo;
+use error::{ApiError, ErrorCodeTag};
 use metrics::Metrics;
 use qiquan::{Engine, Error, ErrorCode, Result};
 use receipt::ReceiptKey;
@@ -289,7 +292,7 @@ fn static_dir(dir: &Path, what: &'static str, flag: &'static str) -> Router {
         only_get(Router::new().fallback(move || {
             let error = ApiError::new(
                 axum::http::StatusCode::NOT_FOUND,
-                api::ServerErrorCode::NotFound,
+                error::ServerErrorCode::NotFound,
                 &zh,
                 &en,
             );

@@ -503,7 +503,7 @@ async fn flaw(
     let request: FlawRequest = qiquan::parse_json(&text, "request")?;
     let mut note = serde_json::Value::String(request.note.trim().chars().take(500).collect());
     // A flaw note is about the paper, not the person: numbers that look personal are dropped.
-    applications::scrub(&mut note);
+    super::privacy::scrub(&mut note);
     let note = note.as_str().unwrap_or("").to_string();
     if note.is_empty() {
         return Err(RegisterError::invalid(
@@ -771,7 +771,7 @@ async fn sweep(
     let reg = register(&state)?;
     let text = read_json(&headers, body).await?;
     let request: SweepRequest = qiquan::parse_json(&text, "request")?;
-    let today = super::today_china();
+    let today = crate::server::clock::today_china();
     let as_of = match request.as_of {
         None => today,
         Some(given) => {

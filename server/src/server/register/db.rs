@@ -10,7 +10,7 @@ use sqlx::pool::PoolConnection;
 use qiquan::{Error, ErrorCode, Result};
 
 /// The embedded migrations, in order: (version, name, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[
+pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,
         "0001_register",
@@ -18,8 +18,13 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         2,
-        "0002_access",
-        include_str!("../../../migrations/0002_access.sql"),
+        "0002_checked_states",
+        include_str!("../../../migrations/0002_checked_states.sql"),
+    ),
+    (
+        3,
+        "0003_access",
+        include_str!("../../../migrations/0003_access.sql"),
     ),
 ];
 
