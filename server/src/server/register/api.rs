@@ -466,14 +466,16 @@ async fn refuse_replacing_decided(reg: &Register, id: &str, material: &str) -> R
             .bind(id.to_string())
             .fetch_optional(&reg.db.pool)
             .await?;
-    if status.as_deref() != Some("decided") {
+    if status.as_deref() != Some(super::states::ApplicationStatus::Decided.as_str()) {
         return Ok(());
     }
     let open: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM ledger WHERE application_id = $1 AND material = $2 AND status IN ('owed', 'overdue')",
+        "SELECT COUNT(*) FROM ledger WHERE application_id = $1 AND material = $2 AND status IN ($3, $4)",
     )
     .bind(id.to_string())
     .bind(material.to_string())
+    .bind(super::states::LedgerStatus::Owed.as_str())
+    .bind(super::states::LedgerStatus::Overdue.as_str())
     .fetch_one(&reg.db.pool)
     .await?;
     if open > 0 {
