@@ -21,9 +21,14 @@ port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 url="http://127.0.0.1:$port"
-for _ in $(seq 100); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-token="$(curl -fs -X POST -d 'grant_type=password&username=lead' "$url/dev-issuer/token" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"
+for _ in $(seq 100); do
+  python3 -c "import urllib.request as u; u.urlopen('$url/healthz', timeout=1)" 2>/dev/null && break
+  sleep 0.1
+done
+token="$(python3 -c "
+import json, urllib.request as u
+r = u.urlopen(u.Request('$url/dev-issuer/token', data=b'grant_type=password&username=lead'))
+print(json.load(r)['access_token'])")"
 run() {
   "$st" run "$url/v1/openapi.json" --checks not_a_server_error --phases fuzzing,stateful \
     --max-time "$seconds" -w 1 "$@"
