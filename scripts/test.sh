@@ -17,6 +17,9 @@ say "prettier --check (www/src, tests/**/*.mjs) + no import circle in www/src"
 npm run --silent fmt:check
 node scripts/check-imports.mjs www/src
 
+say "no import circle between the Rust files of one folder (the server crate)"
+python3 scripts/check-rust-circles.py server/src
+
 say "cargo clippy -D warnings (native, and the wasm build)"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p qiquan --target wasm32-unknown-unknown --no-default-features --features wasm --lib -- -D warnings
