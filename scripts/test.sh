@@ -36,6 +36,9 @@ say "native tests (unit, calendar, lint, CLI, conformance corpus, server and reg
 # PostgreSQL stopped, kill -9) fails with QIQUAN_REQUIRE_FAULTS when a fault cannot be produced.
 QIQUAN_REQUIRE_PG=1 QIQUAN_REQUIRE_FAULTS=1 scripts/with-postgres.sh cargo test
 
+say "API fuzzing with schemathesis from /v1/openapi.json, with and without credentials (0 5xx)"
+scripts/test-api-fuzz.sh
+
 say "wasm package: Node and Chromium conformance, differential test"
 scripts/test-wasm.sh
 

@@ -257,7 +257,8 @@ impl Store {
 
 struct Server {
     child: Child,
-    addr: Arc<RwLock<String>>,
+    /// The address and a staff bearer token (the dev issuer's keys change with each start).
+    addr: Arc<RwLock<(String, String)>>,
     dir: PathBuf,
     store: Store,
     data_dir: PathBuf,
@@ -286,9 +287,10 @@ impl Server {
             ]);
         }
         let (child, addr) = Self::spawn(dir, &store, &data_dir, 0);
+        let bearer = staff_bearer(&addr);
         Server {
             child,
-            addr: Arc::new(RwLock::new(addr)),
+            addr: Arc::new(RwLock::new((addr, bearer))),
             dir: dir.to_path_buf(),
             store,
             data_dir,
@@ -316,7 +318,8 @@ impl Server {
             .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules"))
             .args(["--db", &store.arg()])
             .arg("--data-dir")
-            .arg(data_dir);
+            .arg(data_dir)
+            .arg("--dev-issuer");
         common::spawn_serve(serve, &dir.join(format!("stderr-{n}.log")))
     }
 
@@ -327,15 +330,28 @@ impl Server {
         let (child, addr) = Self::spawn(&self.dir, &self.store, &self.data_dir, self.starts);
         self.starts += 1;
         self.child = child;
-        *self.addr.write().expect("addr") = addr;
+        let bearer = staff_bearer(&addr);
+        *self.addr.write().expect("addr") = (addr, bearer);
     }
 
     fn addr(&self) -> String {
-        self.addr.read().expect("addr").clone()
+        self.addr.read().expect("addr").0.clone()
+    }
+
+    fn bearer(&self) -> String {
+        self.addr.read().expect("addr").1.clone()
     }
 
     fn get(&self, path: &str) -> Response {
-        try_call(&self.addr(), "GET", path, &[], b"").expect("GET answered")
+        let bearer = self.bearer();
+        try_call(
+            &self.addr(),
+            "GET",
+            path,
+            &[("Authorization", &bearer)],
+            b"",
+        )
+        .expect("GET answered")
     }
 
     fn health(&self) -> u16 {
@@ -348,6 +364,11 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `Bearer <token>` of a staff member (clerk and supervisor) from the dev issuer.
+fn staff_bearer(addr: &str) -> String {
+    format!("Bearer {}", common::dev_token(addr, "lead"))
 }
 
 /// One request; None when the server did not answer (killed, not listening).
@@ -493,7 +514,7 @@ impl Load {
 }
 
 fn client(
-    addr: &RwLock<String>,
+    addr: &RwLock<(String, String)>,
     tag: &str,
     t: usize,
     stop: &AtomicBool,
@@ -503,7 +524,7 @@ fn client(
     let mut n = t;
     while !stop.load(Ordering::Relaxed) {
         n += 1;
-        let addr = addr.read().expect("addr").clone();
+        let (addr, bearer) = addr.read().expect("addr").clone();
         let key = format!("{tag}-{n}");
         let body = application(n).to_string();
         let answer = try_call(
@@ -513,6 +534,7 @@ fn client(
             &[
                 ("Content-Type", "application/json"),
                 ("Idempotency-Key", &key),
+                ("Authorization", &bearer),
             ],
             body.as_bytes(),
         );
@@ -540,7 +562,10 @@ fn client(
                 &addr,
                 "PUT",
                 &format!("/v1/applications/{id}/materials/application_form"),
-                &[("Content-Type", "application/pdf")],
+                &[
+                    ("Content-Type", "application/pdf"),
+                    ("Authorization", &bearer),
+                ],
                 &pdf,
             ) else {
                 continue;
@@ -982,7 +1007,10 @@ fn postgres_stopped_and_restarted() {
         &server.addr(),
         "POST",
         "/v1/applications",
-        &[("Content-Type", "application/json")],
+        &[
+            ("Content-Type", "application/json"),
+            ("Authorization", &server.bearer()),
+        ],
         application(0).to_string().as_bytes(),
     )
     .expect("answered");
@@ -1013,7 +1041,10 @@ fn postgres_stopped_and_restarted() {
         &server.addr(),
         "POST",
         "/v1/applications",
-        &[("Content-Type", "application/json")],
+        &[
+            ("Content-Type", "application/json"),
+            ("Authorization", &server.bearer()),
+        ],
         application(0).to_string().as_bytes(),
     )
     .expect("answered");
@@ -1048,20 +1079,24 @@ fn uploads_cannot_stall_the_server() {
         &server.addr(),
         "POST",
         "/v1/applications",
-        &[("Content-Type", "application/json")],
+        &[
+            ("Content-Type", "application/json"),
+            ("Authorization", &server.bearer()),
+        ],
         draft.to_string().as_bytes(),
     )
     .expect("answered");
     assert_eq!(r.status, 201, "{}", r.text());
     let id = r.json()["id"].as_str().expect("id").to_string();
     let path = format!("/v1/applications/{id}/materials/application_form");
+    let bearer = server.bearer();
     let open = |length: u64, first: &[u8]| {
         let mut stream = TcpStream::connect(server.addr()).expect("connect");
         stream
             .set_read_timeout(Some(Duration::from_secs(40)))
             .expect("timeout");
         let head = format!(
-            "PUT {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/pdf\r\nContent-Length: {length}\r\n\r\n"
+            "PUT {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/pdf\r\nAuthorization: {bearer}\r\nContent-Length: {length}\r\n\r\n"
         );
         stream.write_all(head.as_bytes()).expect("head");
         stream.write_all(first).expect("first bytes");
@@ -1094,7 +1129,10 @@ fn uploads_cannot_stall_the_server() {
         &server.addr(),
         "PUT",
         &path,
-        &[("Content-Type", "application/pdf")],
+        &[
+            ("Content-Type", "application/pdf"),
+            ("Authorization", &server.bearer()),
+        ],
         b"%PDF-1.4\n% not really\n",
     )
     .expect("answered");
@@ -1104,7 +1142,10 @@ fn uploads_cannot_stall_the_server() {
         &server.addr(),
         "PUT",
         &path,
-        &[("Content-Type", "application/pdf")],
+        &[
+            ("Content-Type", "application/pdf"),
+            ("Authorization", &server.bearer()),
+        ],
         &pdf("whole"),
     )
     .expect("answered");

@@ -166,12 +166,15 @@ pub(crate) async fn metrics(State(state): State<Arc<AppState>>) -> Response {
 }
 
 pub(crate) async fn openapi() -> Response {
+    /// The document with each operation's `x-roles` from the access table.
+    static DOC: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| super::access::openapi_with_roles(super::OPENAPI_JSON));
     (
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        super::OPENAPI_JSON,
+        DOC.as_str(),
     )
         .into_response()
 }

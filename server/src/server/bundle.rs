@@ -98,9 +98,9 @@ pub(crate) struct Poller {
 }
 
 /// Why a fetch failed: the bundle host is down or answered other than 200/304.
-struct Unreachable(String);
+pub(crate) struct Unreachable(pub(crate) String);
 
-enum Fetched {
+pub(crate) enum Fetched {
     NotModified,
     Body { bytes: Bytes, etag: Option<String> },
 }
@@ -505,7 +505,7 @@ fn not_utf8() -> Error {
 
 /// `GET uri` over plain HTTP/1.1, with `If-None-Match` when given; the body at most `limit`
 /// bytes; the whole exchange within [`FETCH_TIMEOUT`].
-async fn fetch(
+pub(crate) async fn fetch(
     uri: &Uri,
     etag: Option<&str>,
     limit: usize,

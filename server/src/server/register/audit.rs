@@ -24,6 +24,11 @@ super::states::stable_names! {
         CaseResumed = "case_resumed",
         CaseTerminated = "case_terminated",
         HandoverCreated = "handover_created",
+        /// A clerk opened a hand-over code (it opens once).
+        HandoverOpened = "handover_opened",
+        /// Personal data was read (decrypted answers, a document, an ID or phone lookup): who,
+        /// what, why.
+        PersonalDataRead = "personal_data_read",
     }
 }
 

@@ -31,13 +31,18 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         3,
-        "0003_resume_provisional",
-        include_str!("../../../migrations/0003_resume_provisional.sql"),
+        "0003_access",
+        include_str!("../../../migrations/0003_access.sql"),
     ),
     (
         4,
-        "0004_register_meta",
-        include_str!("../../../migrations/0004_register_meta.sql"),
+        "0004_resume_provisional",
+        include_str!("../../../migrations/0004_resume_provisional.sql"),
+    ),
+    (
+        5,
+        "0005_register_meta",
+        include_str!("../../../migrations/0005_register_meta.sql"),
     ),
 ];
 
