@@ -295,9 +295,12 @@ def applicant_flow(browser, url):
 
     search = browser.find("#matter-search")
     search.send_keys("卫生许可")
-    wait(browser, "return !!document.querySelector(arguments[0])", 10, "the matter in the list", f'[data-pick-matter="{MATTER}"]')
+    # The list narrows as the search is typed (every matter is listed before): wait until ours
+    # is the one found, then pick it.
+    wait(browser, "const all = document.querySelectorAll('[data-pick-matter]');"
+                  "return all.length === 1 && all[0].dataset.pickMatter === arguments[0]", 10, "the matter found", MATTER)
     browser.find(f'[data-pick-matter="{MATTER}"]').click()
-    wait(browser, "return !!document.querySelector('#f-unit_name')", 10, "the matter's form")
+    wait(browser, "return document.body.dataset.ready === 'true' && !!document.querySelector('#f-unit_name')", 20, "the matter's form")
     fill("unit_name", "东城区某某宾馆")
     fill("uscc", "91110000802100433B")
     fill("responsible_person_id", "11010519491231002X")
