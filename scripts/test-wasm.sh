@@ -36,7 +36,7 @@ step "Chromium: conformance corpus"
 node tests/wasm/browser.mjs
 
 step "differential: native vs wasm"
-cargo run -q --example differential
+cargo run -q -p qiquan --example differential
 node tests/wasm/differential.mjs
 
 step "JavaScriptCore and SpiderMonkey shells: conformance corpus and a differential slice"

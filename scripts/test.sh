@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints, rule-file lint, native tests, the wasm runtimes (Node,
 # Chromium, the JavaScriptCore and SpiderMonkey shells, the glue-free core module in Python
-# wasmtime) on the shared conformance corpus, the server (tests/server.rs, part of cargo test),
-# the web forms in Chromium, the conformance page and the applicant flow in WebKit and Firefox,
-# and a short run of each fuzz target.
+# wasmtime) on the shared conformance corpus, the server (server/tests/server.rs, part of cargo
+# test), the web forms in Chromium, the conformance page and the applicant flow in WebKit and
+# Firefox, and a short run of each fuzz target.
 # Installs what it needs first (scripts/setup.sh), so it works on a fresh machine and in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,14 +16,14 @@ say "cargo fmt --check"
 cargo fmt --all -- --check
 
 say "cargo clippy -D warnings (native, and the wasm build)"
-cargo clippy --all-targets -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --no-default-features --features wasm --lib -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --no-default-features --features wasm,studio --lib -- -D warnings
-cargo clippy --target wasm32-unknown-unknown -p qiquan-core --lib -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p qiquan --target wasm32-unknown-unknown --no-default-features --features wasm --lib -- -D warnings
+cargo clippy -p qiquan --target wasm32-unknown-unknown --no-default-features --features wasm,studio --lib -- -D warnings
+cargo clippy -p qiquan-core --target wasm32-unknown-unknown --lib -- -D warnings
 
 say "qiquan lint rules + schema is current"
-cargo run -q -- lint rules
-cargo run -q -- schema rules/schema --check
+cargo run -q -p qiquan-server -- lint rules
+cargo run -q -p qiquan-server -- schema rules/schema --check
 
 say "native tests (unit, calendar, lint, CLI, conformance corpus, server and register integration)"
 # The register's tests run against SQLite and a real PostgreSQL, started for the run and stopped

@@ -158,7 +158,7 @@ def find_binary():
     for _, f in sorted(found, reverse=True):
         if subprocess.run([f, "serve", "--help"], capture_output=True).returncode == 0:
             return f
-    raise SystemExit("browsers: no qiquan binary with `serve` (cargo build --bin qiquan, or QIQUAN_BIN)")
+    raise SystemExit("browsers: no qiquan binary with `serve` (cargo build -p qiquan-server, or QIQUAN_BIN)")
 
 
 def start_qiquan():

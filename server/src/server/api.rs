@@ -15,11 +15,11 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::receipt::{self, Receipt};
-use crate::model::Text;
-use crate::{CheckOptions, Error, ErrorCode, Outcome, Submission};
+use qiquan::model::Text;
+use qiquan::{CheckOptions, Error, ErrorCode, Outcome, Submission};
 
 /// Largest request body read, in bytes (the engine's own submission limit).
-pub const BODY_LIMIT: usize = crate::submission::MAX_SUBMISSION_BYTES;
+pub(crate) const BODY_LIMIT: usize = qiquan::submission::MAX_SUBMISSION_BYTES;
 /// An oversized body is read and dropped up to this many bytes, so the client sees the 413
 /// instead of a reset connection; past it the connection is closed.
 const DRAIN_LIMIT: usize = 4 * 1024 * 1024;
@@ -28,7 +28,7 @@ const DRAIN_LIMIT: usize = 4 * 1024 * 1024;
 /// the engine's: never rename one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ServerErrorCode {
+pub(crate) enum ServerErrorCode {
     /// No such endpoint under `/v1/`, or no such page or file.
     NotFound,
     /// The path exists but not for this method.
@@ -53,7 +53,8 @@ pub enum ServerErrorCode {
 }
 
 impl ServerErrorCode {
-    pub const ALL: [ServerErrorCode; 10] = [
+    #[cfg(test)]
+    pub(crate) const ALL: [ServerErrorCode; 10] = [
         Self::NotFound,
         Self::MethodNotAllowed,
         Self::UnsupportedMediaType,
@@ -66,7 +67,7 @@ impl ServerErrorCode {
         Self::RulesBundleUnavailable,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
@@ -84,13 +85,13 @@ impl ServerErrorCode {
 
 /// An error response's code: the engine's or the server's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Code {
+pub(crate) enum Code {
     Engine(ErrorCode),
     Server(ServerErrorCode),
 }
 
 impl Code {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Code::Engine(code) => code.as_str(),
             Code::Server(code) => code.as_str(),
@@ -101,16 +102,16 @@ impl Code {
 /// An error response: `{"error": {"code", "message": {"zh", "en"}, "at"?, "details"?}}`, the
 /// same shape the CLI and the wasm module print. `at` is a JSON pointer into the request body.
 #[derive(Debug)]
-pub struct ApiError {
-    pub status: StatusCode,
-    pub code: Code,
-    pub message: Text,
-    pub at: Option<String>,
-    pub details: Vec<String>,
+pub(crate) struct ApiError {
+    pub(crate) status: StatusCode,
+    pub(crate) code: Code,
+    pub(crate) message: Text,
+    pub(crate) at: Option<String>,
+    pub(crate) details: Vec<String>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: ServerErrorCode, zh: &str, en: &str) -> Self {
+    pub(crate) fn new(status: StatusCode, code: ServerErrorCode, zh: &str, en: &str) -> Self {
         Self {
             status,
             code: Code::Server(code),
@@ -123,7 +124,7 @@ impl ApiError {
         }
     }
 
-    pub fn not_found() -> Self {
+    pub(crate) fn not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
             ServerErrorCode::NotFound,
@@ -132,7 +133,7 @@ impl ApiError {
         )
     }
 
-    pub fn page_not_found() -> Self {
+    pub(crate) fn page_not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
             ServerErrorCode::NotFound,
@@ -141,7 +142,7 @@ impl ApiError {
         )
     }
 
-    pub fn method_not_allowed() -> Self {
+    pub(crate) fn method_not_allowed() -> Self {
         Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
             ServerErrorCode::MethodNotAllowed,
@@ -150,7 +151,7 @@ impl ApiError {
         )
     }
 
-    pub fn timeout() -> Self {
+    pub(crate) fn timeout() -> Self {
         Self::new(
             StatusCode::REQUEST_TIMEOUT,
             ServerErrorCode::Timeout,
@@ -159,7 +160,7 @@ impl ApiError {
         )
     }
 
-    pub fn internal() -> Self {
+    pub(crate) fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             ServerErrorCode::Internal,
@@ -168,7 +169,7 @@ impl ApiError {
         )
     }
 
-    pub fn too_many_connections() -> Self {
+    pub(crate) fn too_many_connections() -> Self {
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
             ServerErrorCode::TooManyConnections,
@@ -178,7 +179,7 @@ impl ApiError {
     }
 
     /// The answer for a request the HTTP layer refused before any handler saw it.
-    pub fn http_layer(status: u16) -> Self {
+    pub(crate) fn http_layer(status: u16) -> Self {
         match status {
             414 => Self::new(
                 StatusCode::URI_TOO_LONG,
@@ -203,11 +204,11 @@ impl ApiError {
     }
 
     fn too_large(bytes: usize) -> Self {
-        Self::from(crate::input_too_large("request", bytes))
+        Self::from(qiquan::input_too_large("request", bytes))
     }
 
     /// The body as JSON bytes.
-    pub fn body_bytes(&self) -> Vec<u8> {
+    pub(crate) fn body_bytes(&self) -> Vec<u8> {
         #[derive(Serialize)]
         struct Body<'a> {
             code: &'a str,
@@ -235,7 +236,7 @@ impl ApiError {
     }
 
     /// Moves `at` under `prefix`: an engine error about the submission points into the request.
-    pub fn under(mut self, prefix: &str) -> Self {
+    pub(crate) fn under(mut self, prefix: &str) -> Self {
         if let Some(at) = &self.at
             && (at.is_empty() || at.starts_with('/'))
         {
@@ -288,14 +289,14 @@ impl IntoResponse for ApiError {
 
 /// The error code of a response, for the access log.
 #[derive(Clone, Copy)]
-pub struct ErrorCodeTag(pub &'static str);
+pub(crate) struct ErrorCodeTag(pub &'static str);
 
 /// What the check handler did, for the access log (no personal data).
 #[derive(Clone)]
-pub struct CheckTag {
-    pub matter: String,
-    pub outcome: &'static str,
-    pub digest_match: Option<bool>,
+pub(crate) struct CheckTag {
+    pub(crate) matter: String,
+    pub(crate) outcome: &'static str,
+    pub(crate) digest_match: Option<bool>,
 }
 
 fn json_body<T: Serialize>(value: &T) -> Response {
@@ -380,7 +381,7 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ApiError>
 }
 
 /// The instant now, RFC 3339 in China time (+08:00), to the second.
-pub fn now_china() -> String {
+pub(crate) fn now_china() -> String {
     let since = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
@@ -392,11 +393,11 @@ pub fn now_china() -> String {
         .to_string()
 }
 
-pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+pub(crate) async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     let engine = state.engine();
     let mut health = serde_json::json!({
         "status": "ok",
-        "engine_version": crate::ENGINE_VERSION,
+        "engine_version": qiquan::ENGINE_VERSION,
         "rules_digest": engine.rules_digest(),
         "rules_revision": engine.rules_revision(),
         "key_id": state.key.key_id(),
@@ -407,10 +408,10 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     json_body(&health)
 }
 
-pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+pub(crate) async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     let engine = state.engine();
     let mut text = state.metrics.render(
-        crate::ENGINE_VERSION,
+        qiquan::ENGINE_VERSION,
         engine.rules_digest(),
         state.key.key_id(),
     );
@@ -429,7 +430,7 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
         .into_response()
 }
 
-pub async fn openapi() -> Response {
+pub(crate) async fn openapi() -> Response {
     (
         [(
             header::CONTENT_TYPE,
@@ -440,10 +441,10 @@ pub async fn openapi() -> Response {
         .into_response()
 }
 
-pub async fn list_matters(State(state): State<Arc<AppState>>) -> Response {
+pub(crate) async fn list_matters(State(state): State<Arc<AppState>>) -> Response {
     let engine = state.engine();
     json_body(&serde_json::json!({
-        "engine_version": crate::ENGINE_VERSION,
+        "engine_version": qiquan::ENGINE_VERSION,
         "rules_digest": engine.rules_digest(),
         "matters": engine.matters(),
     }))
@@ -451,7 +452,7 @@ pub async fn list_matters(State(state): State<Arc<AppState>>) -> Response {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MatterQuery {
+pub(crate) struct MatterQuery {
     on: Option<String>,
 }
 
@@ -475,7 +476,7 @@ fn bad_path(rejection: PathRejection) -> ApiError {
     e
 }
 
-pub async fn get_matter(
+pub(crate) async fn get_matter(
     State(state): State<Arc<AppState>>,
     id: Result<Path<String>, PathRejection>,
     query: Result<Query<MatterQuery>, QueryRejection>,
@@ -518,13 +519,13 @@ const CHECK_BODY_PREFIX: &[u8] = b"{\"verdict\":";
 static LAST_CHECK_BODY: AtomicUsize = AtomicUsize::new(16 * 1024);
 
 impl CheckBody {
-    fn new(verdict: &crate::Verdict) -> Self {
+    fn new(verdict: &qiquan::Verdict) -> Self {
         let capacity = LAST_CHECK_BODY.load(Ordering::Relaxed) + 256;
         let mut out = Vec::with_capacity(capacity.min(4 * BODY_LIMIT));
         out.extend_from_slice(CHECK_BODY_PREFIX);
-        if crate::write_pretty_json(&mut out, verdict).is_err() {
+        if qiquan::write_pretty_json(&mut out, verdict).is_err() {
             // The bytes every shell prints for a verdict that cannot be serialized.
-            out.extend_from_slice(crate::to_pretty_json(verdict).as_bytes());
+            out.extend_from_slice(qiquan::to_pretty_json(verdict).as_bytes());
         }
         Self { out }
     }
@@ -591,7 +592,7 @@ fn valid_digest(digest: &str) -> bool {
     })
 }
 
-pub async fn check(
+pub(crate) async fn check(
     State(state): State<Arc<AppState>>,
     id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
@@ -604,7 +605,7 @@ pub async fn check(
     engine.matter(&matter, None)?;
     require_json(&headers)?;
     let bytes = read_body(&headers, body).await?;
-    let request: CheckRequest = crate::parse_json_bytes(&bytes, "request")?;
+    let request: CheckRequest = qiquan::parse_json_bytes(&bytes, "request")?;
     if let Some(digest) = &request.client_verdict_digest
         && !valid_digest(digest)
     {
@@ -628,7 +629,7 @@ pub async fn check(
         .check(&matter, &request.submission, &options)
         .map_err(|e| ApiError::from(e).under("/submission"))?;
     let body = CheckBody::new(&verdict);
-    let verdict_digest = crate::verdict_digest_bytes(body.verdict());
+    let verdict_digest = qiquan::verdict_digest_bytes(body.verdict());
 
     let digest_match = match &request.client_verdict_digest {
         None => None,
@@ -649,7 +650,7 @@ pub async fn check(
     state.metrics.outcome(outcome);
     let mut response = body.finish(request.include_verdict_json, &verdict_digest, digest_match);
     response.extensions_mut().insert(CheckTag {
-        matter: crate::calendar::clip(&matter),
+        matter: qiquan::calendar::clip(&matter),
         outcome,
         digest_match,
     });
@@ -661,7 +662,7 @@ pub async fn check(
 /// reuses the server's digest instead of checking again.
 fn client_digest_matches(
     state: &AppState,
-    engine: &crate::Engine,
+    engine: &qiquan::Engine,
     matter: &str,
     request: &CheckRequest,
     received_at: &str,
@@ -691,10 +692,10 @@ fn client_digest_matches(
                     ApiError::from(e.at(at))
                 })?;
             let mut bytes = Vec::with_capacity(LAST_CHECK_BODY.load(Ordering::Relaxed));
-            if crate::write_pretty_json(&mut bytes, &client_verdict).is_err() {
-                bytes = crate::to_pretty_json(&client_verdict).into_bytes();
+            if qiquan::write_pretty_json(&mut bytes, &client_verdict).is_err() {
+                bytes = qiquan::to_pretty_json(&client_verdict).into_bytes();
             }
-            crate::verdict_digest_bytes(&bytes) == client_digest
+            qiquan::verdict_digest_bytes(&bytes) == client_digest
         }
     };
     state.metrics.digest_check(matched);
@@ -708,7 +709,7 @@ fn client_digest_matches(
     Ok(matched)
 }
 
-pub async fn public_key(State(state): State<Arc<AppState>>) -> Response {
+pub(crate) async fn public_key(State(state): State<Arc<AppState>>) -> Response {
     json_body(&serde_json::json!({
         "algorithm": "ed25519",
         "key_id": state.key.key_id(),
@@ -723,14 +724,14 @@ struct VerifyRequest {
     receipt: Receipt,
 }
 
-pub async fn verify_receipt(
+pub(crate) async fn verify_receipt(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     require_json(&headers)?;
     let bytes = read_body(&headers, body).await?;
-    let request: VerifyRequest = crate::parse_json_bytes(&bytes, "request")?;
+    let request: VerifyRequest = qiquan::parse_json_bytes(&bytes, "request")?;
     let receipt = request.receipt;
     let response = match state.key.verify(&receipt) {
         Ok(()) => {

@@ -26,8 +26,8 @@ use hyper_util::rt::TokioIo;
 
 use super::AppState;
 use super::rules::Published;
-use crate::signed::{self, Manifest, ManifestFile, TrustedKey, VerifiedFile};
-use crate::{Engine, Error, ErrorCode, Result};
+use qiquan::signed::{self, Manifest, ManifestFile, TrustedKey, VerifiedFile};
+use qiquan::{Engine, Error, ErrorCode, Result};
 
 /// Time limit for one HTTP fetch (connect, request, whole body).
 const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
@@ -36,16 +36,16 @@ const PARALLEL_FETCHES: usize = 8;
 
 /// `--bundle-url`, `--bundle-key`, `--bundle-cache`, `--poll-interval`.
 #[derive(Debug, Clone)]
-pub struct BundleConfig {
-    pub url: String,
-    pub keys: Vec<String>,
-    pub cache: PathBuf,
-    pub interval: Duration,
+pub(crate) struct BundleConfig {
+    pub(crate) url: String,
+    pub(crate) keys: Vec<String>,
+    pub(crate) cache: PathBuf,
+    pub(crate) interval: Duration,
 }
 
 /// The result of a poll, as /healthz and /metrics name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum PollResult {
+pub(crate) enum PollResult {
     Updated,
     NotModified,
     Refused,
@@ -53,14 +53,14 @@ pub enum PollResult {
 }
 
 impl PollResult {
-    pub const ALL: [PollResult; 4] = [
+    pub(crate) const ALL: [PollResult; 4] = [
         Self::Updated,
         Self::NotModified,
         Self::Refused,
         Self::Unreachable,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Updated => "updated",
             Self::NotModified => "not_modified",
@@ -84,16 +84,16 @@ struct Status {
 }
 
 /// Counters by label value.
-pub type Counts = Vec<(&'static str, u64)>;
+pub(crate) type Counts = Vec<(&'static str, u64)>;
 
 /// Polls one bundle URL and swaps the server's engine.
-pub struct Poller {
+pub(crate) struct Poller {
     url: Uri,
     keys: Vec<TrustedKey>,
     /// The keys as given (hex), for `/v1/rules/keys`.
     public_keys: Vec<super::rules::PublicKey>,
     cache: PathBuf,
-    pub interval: Duration,
+    pub(crate) interval: Duration,
     status: Mutex<Status>,
 }
 
@@ -132,7 +132,7 @@ fn trusted_key(arg: &str) -> Result<(TrustedKey, String)> {
 }
 
 impl Poller {
-    pub fn new(config: &BundleConfig) -> Result<Poller> {
+    pub(crate) fn new(config: &BundleConfig) -> Result<Poller> {
         let url: Uri = config.url.parse().map_err(|_| {
             usage(
                 "--bundle-url 不是有效的 URL。",
@@ -175,7 +175,7 @@ impl Poller {
     }
 
     /// `bundle` in /healthz: the URL and the last poll.
-    pub fn status_json(&self) -> serde_json::Value {
+    pub(crate) fn status_json(&self) -> serde_json::Value {
         self.with(|s| {
             serde_json::json!({
                 "url": self.url.to_string(),
@@ -189,7 +189,7 @@ impl Poller {
     }
 
     /// Polls and refusals by result and code, for /metrics.
-    pub fn counts(&self) -> (Counts, Counts) {
+    pub(crate) fn counts(&self) -> (Counts, Counts) {
         self.with(|s| {
             let polls = PollResult::ALL
                 .iter()
@@ -210,18 +210,18 @@ impl Poller {
     }
 
     /// The trusted keys, for `/v1/rules/keys`.
-    pub fn public_keys(&self) -> Vec<super::rules::PublicKey> {
+    pub(crate) fn public_keys(&self) -> Vec<super::rules::PublicKey> {
         self.public_keys.clone()
     }
 
     /// Where the cache keeps the file with this SHA-256.
-    pub fn cached_path(&self, sha256: &str) -> PathBuf {
+    pub(crate) fn cached_path(&self, sha256: &str) -> PathBuf {
         self.cache.join("files").join(format!("{sha256}.json"))
     }
 
     /// The last good bundle from the cache directory, verified again, and its bytes to serve;
     /// or `None`.
-    pub fn load_cache(&self) -> Option<(Engine, Published)> {
+    pub(crate) fn load_cache(&self) -> Option<(Engine, Published)> {
         let text = std::fs::read_to_string(self.cache.join("bundle.json")).ok()?;
         let loaded = signed::open(&text, &self.keys).and_then(|manifest| {
             let files = manifest
@@ -261,7 +261,7 @@ impl Poller {
     }
 
     /// One poll: fetch, verify, compile, cache and swap. Never fails: the result is recorded.
-    pub async fn poll(self: &Arc<Self>, state: &AppState) -> PollResult {
+    pub(crate) async fn poll(self: &Arc<Self>, state: &AppState) -> PollResult {
         let etag = self.with(|s| s.etag.clone());
         let fetched = match fetch(&self.url, etag.as_deref(), signed::MAX_ENVELOPE_BYTES).await {
             Ok(fetched) => fetched,
@@ -560,7 +560,7 @@ async fn fetch_inner(
 }
 
 /// Polls every interval until the process ends.
-pub fn spawn(poller: Arc<Poller>, state: Arc<AppState>) {
+pub(crate) fn spawn(poller: Arc<Poller>, state: Arc<AppState>) {
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(poller.interval).await;

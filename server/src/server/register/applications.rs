@@ -14,23 +14,23 @@ use super::db::is_unique_violation;
 use super::error::{RegisterCode, RegisterError, RegisterResult};
 use super::numbers;
 use super::{Register, ledger};
-use crate::model::{FieldKind, MatterFile};
 use crate::server::AppState;
 use crate::server::receipt::{Receipt, hex};
-use crate::submission::{Channel, MaterialStatus, MaterialSubmission, SubmittedMedium};
-use crate::{CheckOptions, Outcome, Submission};
+use qiquan::model::{FieldKind, MatterFile};
+use qiquan::submission::{Channel, MaterialStatus, MaterialSubmission, SubmittedMedium};
+use qiquan::{CheckOptions, Outcome, Submission};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CreateRequest {
-    pub matter: String,
-    pub submission: Submission,
+pub(crate) struct CreateRequest {
+    pub(crate) matter: String,
+    pub(crate) submission: Submission,
     /// Store only; decide later with `POST /v1/applications/{id}/submit` (after uploading).
     #[serde(default)]
-    pub draft: bool,
+    pub(crate) draft: bool,
 }
 
-pub fn outcome_str(outcome: Outcome) -> &'static str {
+pub(crate) fn outcome_str(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Accept => "accept",
         Outcome::AcceptWithPledge => "accept_with_pledge",
@@ -71,7 +71,7 @@ fn may_hold_personal(text: &str) -> bool {
 }
 
 /// Replaces ID card and phone numbers in every string of `value` with `[redacted]`.
-pub fn scrub(value: &mut Value) {
+pub(crate) fn scrub(value: &mut Value) {
     match value {
         Value::String(text) => {
             // One pass: `replace_all` borrows when nothing matches.
@@ -107,13 +107,13 @@ fn personal_fields(state: &AppState, matter: &str) -> BTreeMap<String, &'static 
 
 /// What is stored of the answers: a redacted copy (personal data replaced), the sealed full
 /// copy, and the lookup hashes by field.
-pub struct Protected {
-    pub answers: String,
-    pub sealed: String,
-    pub index: Vec<(String, String)>,
+pub(crate) struct Protected {
+    pub(crate) answers: String,
+    pub(crate) sealed: String,
+    pub(crate) index: Vec<(String, String)>,
 }
 
-pub fn protect(
+pub(crate) fn protect(
     state: &AppState,
     reg: &Register,
     matter: &str,
@@ -140,20 +140,20 @@ pub fn protect(
     })
 }
 
-pub fn sha256_hex(text: &str) -> String {
+pub(crate) fn sha256_hex(text: &str) -> String {
     format!("sha256:{}", hex(&Sha256::digest(text.as_bytes())))
 }
 
 /// Creates an application (and decides it unless a draft). Returns the id and whether it was
 /// created now (false: the idempotency key named an existing one).
-pub async fn create(
+pub(crate) async fn create(
     state: &AppState,
     reg: &Register,
     idempotency_key: Option<String>,
     body: &str,
     actor: &str,
 ) -> RegisterResult<(String, bool)> {
-    let request: CreateRequest = crate::parse_json(body, "request")?;
+    let request: CreateRequest = qiquan::parse_json(body, "request")?;
     state.engine().matter(&request.matter, None)?;
     let request_hash = sha256_hex(body);
     if let Some(key) = &idempotency_key
@@ -245,7 +245,12 @@ async fn existing(reg: &Register, key: &str, request_hash: &str) -> RegisterResu
 
 /// Decides a draft: `POST /v1/applications/{id}/submit`. Deciding twice returns the first
 /// decision.
-pub async fn submit(state: &AppState, reg: &Register, id: &str, actor: &str) -> RegisterResult<()> {
+pub(crate) async fn submit(
+    state: &AppState,
+    reg: &Register,
+    id: &str,
+    actor: &str,
+) -> RegisterResult<()> {
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
     let mut tx = reg.db.pool.begin().await?;
     let claimed = sqlx::query(
@@ -278,7 +283,7 @@ pub async fn submit(state: &AppState, reg: &Register, id: &str, actor: &str) -> 
     Ok(())
 }
 
-pub fn open_answers(reg: &Register, sealed: &str) -> RegisterResult<Submission> {
+pub(crate) fn open_answers(reg: &Register, sealed: &str) -> RegisterResult<Submission> {
     let plain = reg.key.open(sealed)?;
     serde_json::from_slice(&plain).map_err(RegisterError::storage)
 }
@@ -356,7 +361,7 @@ fn case_state(outcome: Outcome) -> &'static str {
 /// document's number); None otherwise.
 fn receipt_for(
     state: &AppState,
-    verdict: &crate::Verdict,
+    verdict: &qiquan::Verdict,
     verdict_digest: &str,
     issued_at: &str,
 ) -> Option<Receipt> {
@@ -399,8 +404,8 @@ async fn decide(
     let seq = numbers::next(tx, kind, year).await?;
     verdict.notice.numbered(u64::try_from(seq).unwrap_or(0));
     let number = verdict.notice.number.text.clone();
-    let verdict_json = crate::to_pretty_json(&verdict);
-    let verdict_digest = crate::verdict_digest(&verdict_json);
+    let verdict_json = qiquan::to_pretty_json(&verdict);
+    let verdict_digest = qiquan::verdict_digest(&verdict_json);
     // Findings echo the clerk's notes, which may quote personal data: the readable copy is
     // scrubbed, the exact bytes (whose digest the receipt carries) are sealed.
     let verdict_sealed = reg.key.seal(verdict_json.as_bytes())?;
@@ -448,7 +453,7 @@ async fn decide(
 }
 
 /// The matter version an application was decided under (or the newest, for a draft).
-pub fn matter_file(
+pub(crate) fn matter_file(
     state: &AppState,
     matter: &str,
     decided_at: Option<&str>,
@@ -458,7 +463,7 @@ pub fn matter_file(
 }
 
 /// An application as the API shows it (no personal data: the answers stay sealed).
-pub async fn view(reg: &Register, id: &str) -> RegisterResult<Value> {
+pub(crate) async fn view(reg: &Register, id: &str) -> RegisterResult<Value> {
     let row = sqlx::query(
         "SELECT id, matter, channel, status, created_at, created_by, decided_at, outcome, version, \
          rules_digest, verdict, verdict_digest, number, number_kind, receipt, case_state, \
@@ -520,7 +525,7 @@ pub async fn view(reg: &Register, id: &str) -> RegisterResult<Value> {
 }
 
 /// The decrypted answers, for the clerk's documents.
-pub async fn answers(reg: &Register, id: &str) -> RegisterResult<Value> {
+pub(crate) async fn answers(reg: &Register, id: &str) -> RegisterResult<Value> {
     let row = sqlx::query("SELECT matter, answers_sealed FROM applications WHERE id = $1")
         .bind(id.to_string())
         .fetch_optional(&reg.db.pool)
@@ -532,7 +537,7 @@ pub async fn answers(reg: &Register, id: &str) -> RegisterResult<Value> {
 
 /// The decided verdict's exact bytes (decrypted: the stored readable copy is scrubbed), for
 /// printing the numbered document; their digest is the recorded `verdict_digest`.
-pub async fn document(reg: &Register, id: &str) -> RegisterResult<Value> {
+pub(crate) async fn document(reg: &Register, id: &str) -> RegisterResult<Value> {
     let row = sqlx::query("SELECT verdict_sealed, verdict_digest FROM applications WHERE id = $1")
         .bind(id.to_string())
         .fetch_optional(&reg.db.pool)
@@ -557,7 +562,7 @@ pub async fn document(reg: &Register, id: &str) -> RegisterResult<Value> {
 }
 
 /// Application ids whose ID card or phone field holds this value (by its keyed hash).
-pub async fn lookup(reg: &Register, kind: &str, value: &str) -> RegisterResult<Vec<String>> {
+pub(crate) async fn lookup(reg: &Register, kind: &str, value: &str) -> RegisterResult<Vec<String>> {
     let digest = reg.key.lookup(kind, value);
     let ids = sqlx::query_scalar::<_, String>(
         "SELECT DISTINCT application_id FROM personal_index WHERE digest = $1 ORDER BY application_id",
@@ -569,7 +574,7 @@ pub async fn lookup(reg: &Register, kind: &str, value: &str) -> RegisterResult<V
 }
 
 /// The audit trail of an application, oldest first.
-pub async fn events(reg: &Register, id: &str) -> RegisterResult<Vec<Value>> {
+pub(crate) async fn events(reg: &Register, id: &str) -> RegisterResult<Vec<Value>> {
     let rows = sqlx::query(
         "SELECT at, ord, actor, kind, detail, rules_digest FROM events WHERE application_id = $1 \
          ORDER BY at, ord",
@@ -592,7 +597,7 @@ pub async fn events(reg: &Register, id: &str) -> RegisterResult<Vec<Value>> {
 
 /// Stores a received file for a material; on a decided application it supplies the pledged
 /// item, if any.
-pub async fn upload(
+pub(crate) async fn upload(
     state: &AppState,
     reg: &Register,
     id: &str,
@@ -616,16 +621,16 @@ pub async fn upload(
         .ok_or_else(|| {
             RegisterError::new(
                 RegisterCode::UnknownMaterial,
-                format!("该事项没有材料“{}”。", crate::calendar::clip(material)),
+                format!("该事项没有材料“{}”。", qiquan::calendar::clip(material)),
                 format!(
                     "This matter has no material “{}”.",
-                    crate::calendar::clip(material)
+                    qiquan::calendar::clip(material)
                 ),
             )
         })?;
-    let max_bytes = rule.max_bytes.unwrap_or(crate::model::DEFAULT_MAX_BYTES);
+    let max_bytes = rule.max_bytes.unwrap_or(qiquan::model::DEFAULT_MAX_BYTES);
     let accepted: Vec<String> = rule.accept.clone().unwrap_or_else(|| {
-        crate::model::DEFAULT_ACCEPT
+        qiquan::model::DEFAULT_ACCEPT
             .iter()
             .map(|s| s.to_string())
             .collect()
@@ -680,7 +685,7 @@ pub async fn upload(
 }
 
 /// The clerk marks a received file flawed (瑕疵) with a note.
-pub async fn flaw(
+pub(crate) async fn flaw(
     state: &AppState,
     reg: &Register,
     id: &str,
@@ -718,7 +723,11 @@ pub async fn flaw(
 }
 
 /// A stored document by its number, with the receipt's signature checked.
-pub async fn by_number(state: &AppState, reg: &Register, number: &str) -> RegisterResult<Value> {
+pub(crate) async fn by_number(
+    state: &AppState,
+    reg: &Register,
+    number: &str,
+) -> RegisterResult<Value> {
     let row = sqlx::query(
         "SELECT id, number_kind, outcome, matter, decided_at, receipt FROM applications WHERE number = $1",
     )

@@ -7,7 +7,7 @@ use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 use sqlx::pool::PoolConnection;
 
-use crate::{Error, ErrorCode, Result};
+use qiquan::{Error, ErrorCode, Result};
 
 /// The embedded migrations, in order: (version, name, SQL).
 const MIGRATIONS: &[(i64, &str, &str)] = &[(
@@ -17,16 +17,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[(
 )];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
+pub(crate) enum Backend {
     Sqlite,
     Postgres,
 }
 
 /// A connected, migrated database.
 #[derive(Clone)]
-pub struct Db {
-    pub pool: AnyPool,
-    pub backend: Backend,
+pub(crate) struct Db {
+    pub(crate) pool: AnyPool,
+    pub(crate) backend: Backend,
 }
 
 fn db_error(e: impl std::fmt::Display) -> Error {
@@ -40,7 +40,7 @@ fn db_error(e: impl std::fmt::Display) -> Error {
 
 /// `--db` as a connection URL: a PostgreSQL URL as it is, anything else a SQLite file path
 /// (created when missing).
-pub fn url_of(db: &str) -> (Backend, String) {
+pub(crate) fn url_of(db: &str) -> (Backend, String) {
     if db.starts_with("postgres://") || db.starts_with("postgresql://") {
         (Backend::Postgres, db.to_string())
     } else if db.starts_with("sqlite:") {
@@ -51,7 +51,7 @@ pub fn url_of(db: &str) -> (Backend, String) {
 }
 
 impl Db {
-    pub async fn connect(db: &str) -> Result<Db> {
+    pub(crate) async fn connect(db: &str) -> Result<Db> {
         sqlx::any::install_default_drivers();
         let (backend, url) = url_of(db);
         // SQLite takes one writer at a time anyway: one connection queues the requests in this
@@ -166,7 +166,7 @@ fn statements(sql: &str) -> Vec<String> {
 }
 
 /// A database URL without its password, for messages and logs.
-pub fn redact_url(db: &str) -> String {
+pub(crate) fn redact_url(db: &str) -> String {
     match (db.find("://"), db.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let credentials = &db[scheme + 3..at];
@@ -186,7 +186,7 @@ pub fn redact_url(db: &str) -> String {
 
 /// True when the error is a unique-constraint violation (the idempotency key, a number or a
 /// hand-over code taken by a concurrent request).
-pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
     error
         .as_database_error()
         .is_some_and(|e| e.is_unique_violation())

@@ -15,9 +15,9 @@ use sqlx::Row;
 use super::Register;
 use super::audit::{EventKind, Recorder};
 use super::error::{RegisterCode, RegisterError, RegisterResult};
-use crate::Verdict;
-use crate::model::{BrokenPledge, LimitUnit, PledgeLedger};
 use crate::server::AppState;
+use qiquan::Verdict;
+use qiquan::model::{BrokenPledge, LimitUnit, PledgeLedger};
 
 /// The matter's ledger parameters (the defaults when its file has none).
 fn params(state: &AppState, matter: &str, on: Option<&str>) -> RegisterResult<PledgeLedger> {
@@ -47,7 +47,7 @@ fn resume_until(state: &AppState, ledger: &PledgeLedger, due: &str) -> RegisterR
 }
 
 /// Opens the entries of an `accept_with_pledge` verdict.
-pub async fn open_entries(
+pub(crate) async fn open_entries(
     state: &AppState,
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     rec: &mut Recorder,
@@ -87,7 +87,7 @@ pub async fn open_entries(
 
 /// Closes the owed or overdue entry of a material, supplied on `on` (`how`: upload, window).
 /// Returns false when the material has no open entry.
-pub async fn supply(
+pub(crate) async fn supply(
     state: &AppState,
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     rec: &mut Recorder,
@@ -186,7 +186,7 @@ async fn set_case_state(
 }
 
 /// A supplied file found flawed: its entry is owed again.
-pub async fn reopen(
+pub(crate) async fn reopen(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     rec: &mut Recorder,
     application: &str,
@@ -216,16 +216,16 @@ pub async fn reopen(
 /// Window supply or waiver of one entry by its id.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EntryAction {
+pub(crate) struct EntryAction {
     /// The day it happened (default: today, China time).
     #[serde(default)]
-    pub on: Option<String>,
+    pub(crate) on: Option<String>,
     /// Why (waivers) or what was handed in.
     #[serde(default)]
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
-pub async fn act_on_entry(
+pub(crate) async fn act_on_entry(
     state: &AppState,
     reg: &Register,
     entry: &str,
@@ -234,9 +234,9 @@ pub async fn act_on_entry(
     actor: &str,
 ) -> RegisterResult<()> {
     let on = match action.on {
-        Some(on) => {
-            crate::calendar::format_date(crate::calendar::parse_date(&on).map_err(|e| e.at("/on"))?)
-        }
+        Some(on) => qiquan::calendar::format_date(
+            qiquan::calendar::parse_date(&on).map_err(|e| e.at("/on"))?,
+        ),
         None => super::today_china(),
     };
     let row = sqlx::query("SELECT application_id, material, status FROM ledger WHERE id = $1")
@@ -298,17 +298,17 @@ pub async fn act_on_entry(
 
 /// What a sweep changed.
 #[derive(Debug, Default, serde::Serialize)]
-pub struct SweepReport {
-    pub as_of: String,
-    pub reminders: Vec<String>,
-    pub overdue: Vec<String>,
-    pub suspended: Vec<String>,
-    pub terminated: Vec<String>,
+pub(crate) struct SweepReport {
+    pub(crate) as_of: String,
+    pub(crate) reminders: Vec<String>,
+    pub(crate) overdue: Vec<String>,
+    pub(crate) suspended: Vec<String>,
+    pub(crate) terminated: Vec<String>,
 }
 
 /// Applies the ledger's rules as of a date, idempotently: each change happens once whoever
 /// sweeps (several replicas may), because every update is conditional on the old status.
-pub async fn sweep(
+pub(crate) async fn sweep(
     state: &AppState,
     reg: &Register,
     as_of: &str,
@@ -366,11 +366,11 @@ async fn remind(
 
 /// The day after `date` (`YYYY-MM-DD`): the first day an item due on `date` is overdue.
 fn day_after(date: &str) -> RegisterResult<String> {
-    let day = crate::calendar::parse_date(date)?;
+    let day = qiquan::calendar::parse_date(date)?;
     let next = day
         .succ_opt()
         .ok_or_else(|| RegisterError::storage("date overflow"))?;
-    Ok(crate::calendar::format_date(next))
+    Ok(qiquan::calendar::format_date(next))
 }
 
 async fn overdue(
@@ -492,7 +492,7 @@ fn status_label(status: &str) -> Value {
 }
 
 /// The words for a case's state.
-pub fn case_state_label(state: &str) -> Value {
+pub(crate) fn case_state_label(state: &str) -> Value {
     let (zh, en) = match state {
         "accepted" => ("已受理", "Accepted"),
         "pledged" => ("容缺受理，待补交", "Accepted on a pledge; items owed"),
@@ -534,7 +534,7 @@ fn entry_json(row: &sqlx::any::AnyRow) -> Result<Value, sqlx::Error> {
     }))
 }
 
-pub async fn entries_of(reg: &Register, application: &str) -> RegisterResult<Vec<Value>> {
+pub(crate) async fn entries_of(reg: &Register, application: &str) -> RegisterResult<Vec<Value>> {
     let rows = sqlx::query(&format!(
         "SELECT {ENTRY_COLUMNS} FROM ledger l JOIN applications a ON a.id = l.application_id \
          WHERE l.application_id = $1 ORDER BY l.due, l.material"
@@ -548,19 +548,19 @@ pub async fn entries_of(reg: &Register, application: &str) -> RegisterResult<Vec
 /// `GET /v1/ledger` filters.
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct ListQuery {
+pub(crate) struct ListQuery {
     /// owed, supplied, overdue or waived.
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
     /// today (owed, due on `as_of`), soon (owed, reminder due, due after `as_of`) or overdue.
-    pub due: Option<String>,
+    pub(crate) due: Option<String>,
     /// The day the filters are relative to (default: today, China time).
-    pub as_of: Option<String>,
+    pub(crate) as_of: Option<String>,
 }
 
-pub async fn list(reg: &Register, query: &ListQuery) -> RegisterResult<Vec<Value>> {
+pub(crate) async fn list(reg: &Register, query: &ListQuery) -> RegisterResult<Vec<Value>> {
     let as_of = match &query.as_of {
-        Some(day) => crate::calendar::format_date(
-            crate::calendar::parse_date(day).map_err(|e| e.at("as_of"))?,
+        Some(day) => qiquan::calendar::format_date(
+            qiquan::calendar::parse_date(day).map_err(|e| e.at("as_of"))?,
         ),
         None => super::today_china(),
     };
@@ -617,7 +617,7 @@ pub async fn list(reg: &Register, query: &ListQuery) -> RegisterResult<Vec<Value
 }
 
 /// The entries as CSV (RFC 4180), with a header row; for the clerk's spreadsheet.
-pub fn to_csv(entries: &[Value]) -> String {
+pub(crate) fn to_csv(entries: &[Value]) -> String {
     const COLUMNS: [&str; 13] = [
         "number",
         "matter",

@@ -20,51 +20,51 @@ use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::verdict::Verdict;
-use crate::{Error, ErrorCode, Result};
+use qiquan::verdict::Verdict;
+use qiquan::{Error, ErrorCode, Result};
 
 /// The `format` of a key file.
-pub const KEY_FILE_FORMAT: &str = "qiquan-receipt-key-v1";
+pub(crate) const KEY_FILE_FORMAT: &str = "qiquan-receipt-key-v1";
 /// The first line of a receipt's canonical form.
-pub const CANONICAL_PREFIX: &str = "qiquan-receipt-v2";
+pub(crate) const CANONICAL_PREFIX: &str = "qiquan-receipt-v2";
 
 /// A 受理回执: what was accepted, under which rules, by when it is due, signed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Receipt {
+pub(crate) struct Receipt {
     /// `QQ-YYYYMMDD-<8 hex>`: the China date of receipt and a hash of the verdict digest and the
     /// instant, so the same verdict at the same instant always gets the same number.
-    pub receipt_no: String,
-    pub matter: String,
-    pub version: String,
+    pub(crate) receipt_no: String,
+    pub(crate) matter: String,
+    pub(crate) version: String,
     /// `accept` or `accept_with_pledge`.
-    pub outcome: String,
+    pub(crate) outcome: String,
     /// The document issued: `acceptance` or `pledge_acceptance` (`notice.kind`).
-    pub document: String,
+    pub(crate) document: String,
     /// Its standard name, e.g. 受理通知书.
-    pub document_title: String,
+    pub(crate) document_title: String,
     /// Its 文号 as printed (the sequence is a blank until a numbering service fills it).
-    pub document_number: String,
+    pub(crate) document_number: String,
     /// 主送: the applicant as the notice names it (or its placeholder).
-    pub addressee: String,
+    pub(crate) addressee: String,
     /// 落款: the issuing office from the centre profile (or its placeholder).
-    pub office: String,
-    pub rules_digest: String,
-    pub verdict_digest: String,
-    pub accepted_on: String,
-    pub promised_due: Option<String>,
-    pub statutory_due: Option<String>,
-    pub pledge_due: Option<String>,
+    pub(crate) office: String,
+    pub(crate) rules_digest: String,
+    pub(crate) verdict_digest: String,
+    pub(crate) accepted_on: String,
+    pub(crate) promised_due: Option<String>,
+    pub(crate) statutory_due: Option<String>,
+    pub(crate) pledge_due: Option<String>,
     /// The server's instant of receipt, RFC 3339 in +08:00.
-    pub issued_at: String,
-    pub key_id: String,
+    pub(crate) issued_at: String,
+    pub(crate) key_id: String,
     /// ed25519 signature over the canonical form, 128 lowercase hex digits.
-    pub signature: String,
+    pub(crate) signature: String,
 }
 
 impl Receipt {
     /// The bytes the signature covers.
-    pub fn canonical(&self) -> String {
+    pub(crate) fn canonical(&self) -> String {
         fn line(out: &mut String, name: &str, value: Option<&str>) {
             out.push_str(name);
             out.push('=');
@@ -96,7 +96,7 @@ impl Receipt {
 impl Receipt {
     /// The unsigned receipt for an accepted verdict, issued at `issued_at` (RFC 3339 +08:00):
     /// dates from its deadlines, the document from its notice.
-    pub fn for_verdict(
+    pub(crate) fn for_verdict(
         verdict: &Verdict,
         outcome: &str,
         verdict_digest: &str,
@@ -127,7 +127,7 @@ impl Receipt {
 }
 
 /// The receipt number for a verdict digest and an instant (`issued_at`, RFC 3339 +08:00).
-pub fn receipt_no(verdict_digest: &str, issued_at: &str) -> String {
+pub(crate) fn receipt_no(verdict_digest: &str, issued_at: &str) -> String {
     let day: String = issued_at.chars().take(10).filter(|c| *c != '-').collect();
     let hash = Sha256::digest(format!("{verdict_digest}\n{issued_at}").as_bytes());
     format!("QQ-{day}-{}", hex(&hash[..4]))
@@ -135,7 +135,7 @@ pub fn receipt_no(verdict_digest: &str, issued_at: &str) -> String {
 
 /// Why a receipt does not verify: a stable code and a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Invalid {
+pub(crate) enum Invalid {
     /// Signed by another key (or claims to be).
     UnknownKey,
     /// The signature is not 128 hex digits.
@@ -145,7 +145,7 @@ pub enum Invalid {
 }
 
 impl Invalid {
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Self::UnknownKey => "unknown_key",
             Self::MalformedSignature => "malformed_signature",
@@ -153,7 +153,7 @@ impl Invalid {
         }
     }
 
-    pub fn message(self) -> (&'static str, &'static str) {
+    pub(crate) fn message(self) -> (&'static str, &'static str) {
         match self {
             Self::UnknownKey => (
                 "回执不是由本服务的密钥签发的。",
@@ -172,7 +172,7 @@ impl Invalid {
 }
 
 /// The key that signs receipts.
-pub struct ReceiptKey {
+pub(crate) struct ReceiptKey {
     signing: SigningKey,
     key_id: String,
 }
@@ -188,14 +188,14 @@ struct KeyFile {
 }
 
 impl ReceiptKey {
-    pub fn from_seed(seed: [u8; 32]) -> Self {
+    pub(crate) fn from_seed(seed: [u8; 32]) -> Self {
         let signing = SigningKey::from_bytes(&seed);
         let key_id = key_id(&signing.verifying_key());
         Self { signing, key_id }
     }
 
     /// A new random key from the operating system's generator.
-    pub fn generate() -> Result<Self> {
+    pub(crate) fn generate() -> Result<Self> {
         let mut seed = [0u8; 32];
         getrandom::fill(&mut seed).map_err(|e| {
             Error::new(
@@ -209,7 +209,7 @@ impl ReceiptKey {
     }
 
     /// Reads a key file written by [`ReceiptKey::to_key_file`].
-    pub fn load(path: &Path) -> Result<Self> {
+    pub(crate) fn load(path: &Path) -> Result<Self> {
         let bad = |en: &str| {
             Error::new(
                 ErrorCode::Io,
@@ -245,7 +245,7 @@ impl ReceiptKey {
     }
 
     /// The key file's JSON text (contains the secret).
-    pub fn to_key_file(&self) -> String {
+    pub(crate) fn to_key_file(&self) -> String {
         let file = KeyFile {
             format: KEY_FILE_FORMAT.into(),
             algorithm: "ed25519".into(),
@@ -259,29 +259,29 @@ impl ReceiptKey {
     }
 
     /// `ed25519:<first 16 hex digits of SHA-256 of the public key>`.
-    pub fn key_id(&self) -> &str {
+    pub(crate) fn key_id(&self) -> &str {
         &self.key_id
     }
 
     /// The ed25519 key itself (`qiquan bundle --sign` signs bundles with a key file of this
     /// format; src/signed.rs).
-    pub fn signing_key(&self) -> &SigningKey {
+    pub(crate) fn signing_key(&self) -> &SigningKey {
         &self.signing
     }
 
-    pub fn public_key_hex(&self) -> String {
+    pub(crate) fn public_key_hex(&self) -> String {
         hex(&self.signing.verifying_key().to_bytes())
     }
 
     /// Fills in `key_id` and `signature`.
-    pub fn sign(&self, mut receipt: Receipt) -> Receipt {
+    pub(crate) fn sign(&self, mut receipt: Receipt) -> Receipt {
         receipt.key_id = self.key_id.clone();
         let signature = self.signing.sign(receipt.canonical().as_bytes());
         receipt.signature = hex(&signature.to_bytes());
         receipt
     }
 
-    pub fn verify(&self, receipt: &Receipt) -> std::result::Result<(), Invalid> {
+    pub(crate) fn verify(&self, receipt: &Receipt) -> std::result::Result<(), Invalid> {
         if receipt.key_id != self.key_id {
             return Err(Invalid::UnknownKey);
         }
@@ -297,7 +297,7 @@ impl ReceiptKey {
 }
 
 /// Writes a new key file; refuses to overwrite an existing one.
-pub fn keygen(path: &Path) -> Result<ReceiptKey> {
+pub(crate) fn keygen(path: &Path) -> Result<ReceiptKey> {
     let key = ReceiptKey::generate()?;
     let io = |e: std::io::Error| {
         Error::new(
@@ -321,10 +321,10 @@ pub fn keygen(path: &Path) -> Result<ReceiptKey> {
 }
 
 fn key_id(key: &VerifyingKey) -> String {
-    crate::signed::key_id(&key.to_bytes())
+    qiquan::signed::key_id(&key.to_bytes())
 }
 
-pub(crate) use crate::signed::{hex, unhex};
+pub(crate) use qiquan::signed::{hex, unhex};
 
 #[cfg(test)]
 mod tests {

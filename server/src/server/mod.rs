@@ -4,14 +4,14 @@
 //! an accepted application. Stateless: any number of replicas with the same rules and key file
 //! give the same answers and verify each other's receipts. See docs/server.md.
 
-pub mod api;
-pub mod bundle;
-pub mod conn;
-pub mod headers;
-pub mod metrics;
-pub mod receipt;
-pub mod register;
-pub mod rules;
+pub(crate) mod api;
+pub(crate) mod bundle;
+pub(crate) mod conn;
+pub(crate) mod headers;
+pub(crate) mod metrics;
+pub(crate) mod receipt;
+pub(crate) mod register;
+pub(crate) mod rules;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -32,14 +32,14 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 
-use crate::{Engine, Error, ErrorCode, Result};
 use api::{ApiError, CheckTag, ErrorCodeTag};
 use conn::GuardedIo;
 use metrics::Metrics;
+use qiquan::{Engine, Error, ErrorCode, Result};
 use receipt::ReceiptKey;
 
 /// The OpenAPI 3.1 description served at `/v1/openapi.json`.
-pub const OPENAPI_JSON: &str = include_str!("openapi.json");
+pub(crate) const OPENAPI_JSON: &str = include_str!("openapi.json");
 
 /// Largest request head (request line and headers) hyper buffers; past it the answer is 431.
 const MAX_HEAD_BYTES: usize = 16 * 1024;
@@ -48,43 +48,43 @@ const MAX_HEADERS: usize = 64;
 
 /// `qiquan serve` options.
 #[derive(Debug, Clone)]
-pub struct ServeConfig {
-    pub addr: String,
-    pub rules: Option<PathBuf>,
-    pub key: Option<PathBuf>,
-    pub dev: bool,
-    pub www: PathBuf,
-    pub pkg: PathBuf,
-    pub limits: Limits,
+pub(crate) struct ServeConfig {
+    pub(crate) addr: String,
+    pub(crate) rules: Option<PathBuf>,
+    pub(crate) key: Option<PathBuf>,
+    pub(crate) dev: bool,
+    pub(crate) www: PathBuf,
+    pub(crate) pkg: PathBuf,
+    pub(crate) limits: Limits,
     /// JSON lines instead of text on stderr.
-    pub log_json: bool,
+    pub(crate) log_json: bool,
     /// The case register (`--db`, `--data-dir`, `--data-key`); None with `--no-register`.
-    pub register: Option<register::RegisterConfig>,
+    pub(crate) register: Option<register::RegisterConfig>,
     /// `--bundle-url`: rules from a polled signed bundle (docs/bundles.md).
-    pub bundle: Option<bundle::BundleConfig>,
+    pub(crate) bundle: Option<bundle::BundleConfig>,
     /// `--bundle-sign-key`: the key that signs the bundle of the server's own rules (without
     /// `--bundle-url`); else an ephemeral one with `--dev`, else the receipt key.
-    pub bundle_sign_key: Option<PathBuf>,
+    pub(crate) bundle_sign_key: Option<PathBuf>,
 }
 
 /// The server's limits on what a client may hold or take (see docs/server.md).
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Whole-request limit (reading the body included); past it the answer is 408.
-    pub request_timeout: Duration,
+    pub(crate) request_timeout: Duration,
     /// Time for a client to send a request's headers (408), and for an idle keep-alive
     /// connection to send its next request (closed).
-    pub header_timeout: Duration,
+    pub(crate) header_timeout: Duration,
     /// Time a response write may make no progress (a client that does not read); then the
     /// connection is closed.
-    pub write_timeout: Duration,
+    pub(crate) write_timeout: Duration,
     /// Open connections at most; past it a new connection is answered 503 and closed.
-    pub max_connections: usize,
+    pub(crate) max_connections: usize,
     /// On SIGTERM: how long open connections may still send requests (answered with
     /// `Connection: close`) before idle ones are closed.
-    pub drain: Duration,
+    pub(crate) drain: Duration,
     /// On SIGTERM: how long requests in flight may take after the drain.
-    pub grace: Duration,
+    pub(crate) grace: Duration,
 }
 
 impl Default for Limits {
@@ -102,25 +102,25 @@ impl Default for Limits {
 
 /// What every request handler shares. Immutable apart from the metrics counters, the shutdown
 /// flag and the active engine (swapped whole when a signed bundle arrives; see [`bundle`]).
-pub struct AppState {
+pub(crate) struct AppState {
     engine: RwLock<Arc<Engine>>,
     /// The signed bundle of the active rules, as the pages fetch it (`/v1/rules/…`).
     published: RwLock<Option<Arc<rules::Published>>>,
     /// The keys `/v1/rules/keys` tells the pages to trust.
-    pub rule_keys: Vec<rules::PublicKey>,
+    pub(crate) rule_keys: Vec<rules::PublicKey>,
     /// `--bundle-url`: the poller's configuration and last result.
-    pub bundle: Option<Arc<bundle::Poller>>,
-    pub key: ReceiptKey,
-    pub metrics: Metrics,
-    pub request_timeout: Duration,
+    pub(crate) bundle: Option<Arc<bundle::Poller>>,
+    pub(crate) key: ReceiptKey,
+    pub(crate) metrics: Metrics,
+    pub(crate) request_timeout: Duration,
     /// Set on SIGTERM: every response then says `Connection: close`.
-    pub closing: AtomicBool,
+    pub(crate) closing: AtomicBool,
     /// The case register (applications, uploads, numbers, ledger), when enabled.
-    pub register: Option<register::Register>,
+    pub(crate) register: Option<register::Register>,
 }
 
 impl AppState {
-    pub fn new(engine: Engine, key: ReceiptKey, request_timeout: Duration) -> Self {
+    pub(crate) fn new(engine: Engine, key: ReceiptKey, request_timeout: Duration) -> Self {
         Self {
             engine: RwLock::new(Arc::new(engine)),
             published: RwLock::new(None),
@@ -139,7 +139,7 @@ impl AppState {
     /// The active engine. A request takes it once and uses it throughout, so a bundle swapped
     /// in meanwhile never mixes two rule sets in one answer; requests in flight finish on the
     /// engine they took.
-    pub fn engine(&self) -> Arc<Engine> {
+    pub(crate) fn engine(&self) -> Arc<Engine> {
         self.engine
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -147,7 +147,7 @@ impl AppState {
     }
 
     /// The signed bundle the pages load (the active engine's), when there is one.
-    pub fn published(&self) -> Option<Arc<rules::Published>> {
+    pub(crate) fn published(&self) -> Option<Arc<rules::Published>> {
         self.published
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -156,7 +156,7 @@ impl AppState {
 
     /// Makes `engine` and the signed bundle it came from active (the bundle first, so a page
     /// never gets a revision the server does not know yet).
-    pub fn set_rules(&self, engine: Arc<Engine>, published: rules::Published) {
+    pub(crate) fn set_rules(&self, engine: Arc<Engine>, published: rules::Published) {
         *self
             .published
             .write()
@@ -165,7 +165,7 @@ impl AppState {
     }
 
     /// Makes `engine` the active engine for every request from now on.
-    pub fn set_engine(&self, engine: Arc<Engine>) {
+    pub(crate) fn set_engine(&self, engine: Arc<Engine>) {
         *self
             .engine
             .write()
@@ -174,7 +174,7 @@ impl AppState {
 }
 
 /// The whole HTTP application, for `serve` or an in-process test.
-pub fn router(state: Arc<AppState>, www: &Path, pkg: &Path) -> Router {
+pub(crate) fn router(state: Arc<AppState>, www: &Path, pkg: &Path) -> Router {
     let api = Router::new()
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))
@@ -381,7 +381,7 @@ fn io_error(zh: &str, en: &str, e: std::io::Error) -> Error {
 /// Runs the server until SIGTERM or Ctrl-C, then drains and finishes in-flight requests and
 /// returns. The signal handlers are installed before the socket is bound; then it prints
 /// `listening on http://ADDR` on stdout (ADDR is the real port when `--addr` asked for port 0).
-pub fn serve(config: ServeConfig) -> Result<()> {
+pub(crate) fn serve(config: ServeConfig) -> Result<()> {
     init_logging(config.log_json);
     let key = load_key(&config)?;
     // Without --bundle-url: the server's own rules, signed at start as the bundle the pages load.
@@ -511,7 +511,7 @@ fn load_key(config: &ServeConfig) -> Result<ReceiptKey> {
 /// Accepts connections until `signal` completes, then shuts down: stops accepting, lets open
 /// connections send requests for the drain period (each answered with `Connection: close`),
 /// then closes idle connections and waits up to the grace period for requests in flight.
-pub async fn run(
+pub(crate) async fn run(
     listener: tokio::net::TcpListener,
     app: Router,
     state: Arc<AppState>,
@@ -587,7 +587,7 @@ fn accept(
 
 /// Installs the Ctrl-C and SIGTERM handlers now, and returns the future that completes on
 /// either (installed before the socket is bound, so an early SIGTERM still shuts down cleanly).
-pub fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+pub(crate) fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -3,16 +3,16 @@
 //! for replicas) with an append-only audit trail. The rules stay in the engine: the register
 //! stores what the engine decided and asks it for every date. See docs/server.md.
 
-pub mod api;
-pub mod applications;
-pub mod audit;
-pub mod crypto;
-pub mod db;
-pub mod error;
-pub mod files;
-pub mod handover;
-pub mod ledger;
-pub mod numbers;
+pub(crate) mod api;
+pub(crate) mod applications;
+pub(crate) mod audit;
+pub(crate) mod crypto;
+pub(crate) mod db;
+pub(crate) mod error;
+pub(crate) mod files;
+pub(crate) mod handover;
+pub(crate) mod ledger;
+pub(crate) mod numbers;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,29 +24,29 @@ use error::{RegisterError, RegisterResult};
 use files::FileStore;
 
 use super::AppState;
-use crate::Result;
+use qiquan::Result;
 
 /// `qiquan serve` register options.
 #[derive(Debug, Clone)]
-pub struct RegisterConfig {
+pub(crate) struct RegisterConfig {
     /// A SQLite file path or a `postgres://` URL.
-    pub db: String,
+    pub(crate) db: String,
     /// Uploaded files (content-addressed) and, unless `data_key` is given, the data key.
-    pub data_dir: PathBuf,
+    pub(crate) data_dir: PathBuf,
     /// The data key file (`qiquan keygen --data`); default `<data_dir>/data.key`, created on
     /// first start.
-    pub data_key: Option<PathBuf>,
+    pub(crate) data_key: Option<PathBuf>,
 }
 
 /// The open register.
-pub struct Register {
-    pub db: Db,
-    pub key: DataKey,
-    pub files: FileStore,
+pub(crate) struct Register {
+    pub(crate) db: Db,
+    pub(crate) key: DataKey,
+    pub(crate) files: FileStore,
 }
 
 impl Register {
-    pub async fn open(config: &RegisterConfig) -> Result<Register> {
+    pub(crate) async fn open(config: &RegisterConfig) -> Result<Register> {
         let files = FileStore::open(&config.data_dir)?;
         let key = match &config.data_key {
             Some(path) => DataKey::load(path)?,
@@ -68,10 +68,10 @@ impl Register {
 
 /// Uploads stream up to `max_bytes` (10 MiB by default) from phones on slow links: they get
 /// this long, not `--request-timeout`.
-pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
+pub(crate) const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// The whole-request limit for a route template.
-pub fn request_limit(route: &str, default: Duration) -> Duration {
+pub(crate) fn request_limit(route: &str, default: Duration) -> Duration {
     if route == "/v1/applications/{id}/materials/{material}" {
         default.max(UPLOAD_TIMEOUT)
     } else {
@@ -80,21 +80,21 @@ pub fn request_limit(route: &str, default: Duration) -> Duration {
 }
 
 /// `<prefix>_<20 random hex digits>`.
-pub fn new_id(prefix: &str) -> RegisterResult<String> {
+pub(crate) fn new_id(prefix: &str) -> RegisterResult<String> {
     let mut bytes = [0u8; 10];
     getrandom::fill(&mut bytes).map_err(RegisterError::storage)?;
     Ok(format!("{prefix}_{}", crate::server::receipt::hex(&bytes)))
 }
 
 /// Today in China time, `YYYY-MM-DD`: the server's clock, read only at the edges.
-pub fn today_china() -> String {
+pub(crate) fn today_china() -> String {
     crate::server::api::now_china().chars().take(10).collect()
 }
 
 /// Sweeps the ledger with the server's date at start-up and then every hour (a sweep is
 /// idempotent, so hourly catches the new day soon after midnight whenever the server started),
 /// and deletes expired hand-over codes.
-pub fn spawn_sweeper(state: Arc<AppState>) {
+pub(crate) fn spawn_sweeper(state: Arc<AppState>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {

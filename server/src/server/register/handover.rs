@@ -5,16 +5,16 @@ use super::error::RegisterResult;
 
 /// 31 characters that cannot be mistaken for one another when read aloud or typed: no 0/O,
 /// 1/I/L.
-pub const ALPHABET: &[u8; 31] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+pub(crate) const ALPHABET: &[u8; 31] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 /// Characters in a code: 31^6 ≈ 887 million codes.
-pub const CODE_LEN: usize = 6;
+pub(crate) const CODE_LEN: usize = 6;
 /// How long a code works: the applicant goes from the kiosk to the window the same day or soon
 /// after; the stored answers (personal data) are then deleted.
-pub const TTL_HOURS: i64 = 72;
+pub(crate) const TTL_HOURS: i64 = 72;
 
 /// The `created_at` before which a code has expired, as of now (same format as `created_at`,
 /// so the two compare as text).
-pub fn expiry_cutoff() -> String {
+pub(crate) fn expiry_cutoff() -> String {
     let now = super::audit::now_micros();
     chrono::DateTime::parse_from_rfc3339(&now)
         .map(|t| {
@@ -26,7 +26,7 @@ pub fn expiry_cutoff() -> String {
 }
 
 /// Deletes expired codes and their answers; returns how many.
-pub async fn purge(pool: &sqlx::AnyPool) -> Result<u64, sqlx::Error> {
+pub(crate) async fn purge(pool: &sqlx::AnyPool) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("DELETE FROM handovers WHERE created_at < $1")
         .bind(expiry_cutoff())
         .execute(pool)
@@ -35,7 +35,7 @@ pub async fn purge(pool: &sqlx::AnyPool) -> Result<u64, sqlx::Error> {
 }
 
 /// A random code (rejection sampling, so every character is equally likely).
-pub fn new_code() -> RegisterResult<String> {
+pub(crate) fn new_code() -> RegisterResult<String> {
     let mut code = String::with_capacity(CODE_LEN);
     while code.len() < CODE_LEN {
         let mut bytes = [0u8; 16];
@@ -51,7 +51,7 @@ pub fn new_code() -> RegisterResult<String> {
 }
 
 /// A code as typed: upper-cased, spaces and dashes dropped; None when it cannot be a code.
-pub fn normalize(code: &str) -> Option<String> {
+pub(crate) fn normalize(code: &str) -> Option<String> {
     let code: String = code
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')

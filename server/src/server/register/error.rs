@@ -5,13 +5,13 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::model::Text;
 use crate::server::api::ErrorCodeTag;
+use qiquan::model::Text;
 
 /// Every error code the register answers with (engine errors keep the engine's codes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum RegisterCode {
+pub(crate) enum RegisterCode {
     ApplicationNotFound,
     UnknownMaterial,
     MaterialNotReceived,
@@ -20,6 +20,9 @@ pub enum RegisterCode {
     LedgerEntryNotFound,
     InvalidIdempotencyKey,
     IdempotencyConflict,
+    /// Published in the OpenAPI document; nothing answers it yet (a decided application's files
+    /// are still replaceable: the access-control work refuses that with this code).
+    #[allow(dead_code)]
     AlreadyDecided,
     InvalidState,
     FileTooLarge,
@@ -30,7 +33,7 @@ pub enum RegisterCode {
 }
 
 impl RegisterCode {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::ApplicationNotFound => "application_not_found",
             Self::UnknownMaterial => "unknown_material",
@@ -73,17 +76,17 @@ impl RegisterCode {
 
 /// An error answer.
 #[derive(Debug)]
-pub struct RegisterError {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub message: Text,
-    pub at: Option<String>,
+pub(crate) struct RegisterError {
+    pub(crate) status: StatusCode,
+    pub(crate) code: &'static str,
+    pub(crate) message: Text,
+    pub(crate) at: Option<String>,
 }
 
-pub type RegisterResult<T> = std::result::Result<T, RegisterError>;
+pub(crate) type RegisterResult<T> = std::result::Result<T, RegisterError>;
 
 impl RegisterError {
-    pub fn new(code: RegisterCode, zh: impl Into<String>, en: impl Into<String>) -> Self {
+    pub(crate) fn new(code: RegisterCode, zh: impl Into<String>, en: impl Into<String>) -> Self {
         Self {
             status: code.status(),
             code: code.as_str(),
@@ -95,12 +98,12 @@ impl RegisterError {
         }
     }
 
-    pub fn at(mut self, at: impl Into<String>) -> Self {
+    pub(crate) fn at(mut self, at: impl Into<String>) -> Self {
         self.at = Some(at.into());
         self
     }
 
-    pub fn application_not_found() -> Self {
+    pub(crate) fn application_not_found() -> Self {
         Self::new(
             RegisterCode::ApplicationNotFound,
             "没有这个申请，请核对申请编号。",
@@ -108,12 +111,12 @@ impl RegisterError {
         )
     }
 
-    pub fn invalid(zh: impl Into<String>, en: impl Into<String>) -> Self {
+    pub(crate) fn invalid(zh: impl Into<String>, en: impl Into<String>) -> Self {
         Self::new(RegisterCode::InvalidRequest, zh, en)
     }
 
     /// A database or file-store failure. The detail goes to the log, never to the client.
-    pub fn storage(detail: impl std::fmt::Display) -> Self {
+    pub(crate) fn storage(detail: impl std::fmt::Display) -> Self {
         tracing::error!(error = %detail, "register storage failure");
         Self::new(
             RegisterCode::Storage,
@@ -129,14 +132,14 @@ impl From<sqlx::Error> for RegisterError {
     }
 }
 
-impl From<crate::Error> for RegisterError {
-    fn from(error: crate::Error) -> Self {
+impl From<qiquan::Error> for RegisterError {
+    fn from(error: qiquan::Error) -> Self {
         let status = match error.code {
-            crate::ErrorCode::UnknownMatter => StatusCode::NOT_FOUND,
-            crate::ErrorCode::NoVersionInForce => StatusCode::UNPROCESSABLE_ENTITY,
-            crate::ErrorCode::RulesInvalid
-            | crate::ErrorCode::RulesNotLoaded
-            | crate::ErrorCode::Io => StatusCode::INTERNAL_SERVER_ERROR,
+            qiquan::ErrorCode::UnknownMatter => StatusCode::NOT_FOUND,
+            qiquan::ErrorCode::NoVersionInForce => StatusCode::UNPROCESSABLE_ENTITY,
+            qiquan::ErrorCode::RulesInvalid
+            | qiquan::ErrorCode::RulesNotLoaded
+            | qiquan::ErrorCode::Io => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
         };
         Self {

@@ -16,7 +16,7 @@ use tokio::time::Sleep;
 
 use super::api::ApiError;
 
-pub struct GuardedIo {
+pub(crate) struct GuardedIo {
     inner: TcpStream,
     write_timeout: Duration,
     /// hyper's header-read timeout, which starts when it waits for a request head: at the
@@ -32,7 +32,7 @@ pub struct GuardedIo {
 }
 
 impl GuardedIo {
-    pub fn new(inner: TcpStream, write_timeout: Duration, header_timeout: Duration) -> Self {
+    pub(crate) fn new(inner: TcpStream, write_timeout: Duration, header_timeout: Duration) -> Self {
         Self {
             inner,
             write_timeout,
@@ -161,7 +161,7 @@ fn http_layer_error(buf: &[u8]) -> Option<u16> {
 }
 
 /// A complete HTTP/1.1 answer carrying the error's JSON body, closing the connection.
-pub fn error_response(error: &ApiError) -> Vec<u8> {
+pub(crate) fn error_response(error: &ApiError) -> Vec<u8> {
     let body = error.body_bytes();
     let mut out = format!(
         "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\

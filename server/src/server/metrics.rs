@@ -10,7 +10,7 @@ const BUCKETS: [f64; 14] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
-pub const OUTCOMES: [&str; 4] = [
+pub(crate) const OUTCOMES: [&str; 4] = [
     "accept",
     "accept_with_pledge",
     "correction_required",
@@ -22,7 +22,7 @@ pub const OUTCOMES: [&str; 4] = [
 const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"];
 
 /// A method as a metrics label: one of [`METHODS`] or `other`.
-pub fn method_label(method: &str) -> &'static str {
+pub(crate) fn method_label(method: &str) -> &'static str {
     METHODS
         .iter()
         .find(|m| **m == method)
@@ -57,7 +57,7 @@ struct Inner {
 }
 
 #[derive(Default)]
-pub struct Metrics {
+pub(crate) struct Metrics {
     inner: Mutex<Inner>,
 }
 
@@ -72,7 +72,7 @@ impl Metrics {
 
     /// Counts a request. `route` is a route template or a fixed name (never a raw path), and
     /// the method is bounded by [`method_label`], so the label sets stay small.
-    pub fn request(&self, route: &'static str, method: &str, status: u16, seconds: f64) {
+    pub(crate) fn request(&self, route: &'static str, method: &str, status: u16, seconds: f64) {
         let method = method_label(method);
         let status = status_label(status);
         self.with(|m| {
@@ -88,24 +88,24 @@ impl Metrics {
         });
     }
 
-    pub fn outcome(&self, outcome: &'static str) {
+    pub(crate) fn outcome(&self, outcome: &'static str) {
         self.with(|m| *m.outcomes.entry(outcome).or_default() += 1);
     }
 
-    pub fn digest_check(&self, matched: bool) {
+    pub(crate) fn digest_check(&self, matched: bool) {
         let key = if matched { "match" } else { "mismatch" };
         self.with(|m| *m.digest_checks.entry(key).or_default() += 1);
     }
 
-    pub fn receipt_issued(&self) {
+    pub(crate) fn receipt_issued(&self) {
         self.with(|m| m.receipts_issued += 1);
     }
 
-    pub fn receipt_verified(&self, result: &'static str) {
+    pub(crate) fn receipt_verified(&self, result: &'static str) {
         self.with(|m| *m.receipt_verifications.entry(result).or_default() += 1);
     }
 
-    pub fn render(&self, engine_version: &str, rules_digest: &str, key_id: &str) -> String {
+    pub(crate) fn render(&self, engine_version: &str, rules_digest: &str, key_id: &str) -> String {
         self.with(|m| {
             let mut out = String::new();
             let _ = writeln!(
@@ -202,7 +202,7 @@ fn label(value: &str) -> String {
 }
 
 /// The active rules and, with `--bundle-url`, the bundle polls and refusals.
-pub fn render_rules(
+pub(crate) fn render_rules(
     rules_digest: &str,
     rules_revision: Option<&str>,
     poller: Option<&super::bundle::Poller>,

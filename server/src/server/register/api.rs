@@ -19,14 +19,14 @@ use super::audit::{EventKind, Recorder};
 use super::db::is_unique_violation;
 use super::error::{RegisterCode, RegisterError, RegisterResult};
 use super::{Register, applications, handover, ledger};
-use crate::Submission;
 use crate::server::AppState;
+use qiquan::Submission;
 
 /// Largest JSON body the register reads (the engine's submission limit plus the envelope).
-const JSON_LIMIT: usize = crate::submission::MAX_SUBMISSION_BYTES + 4096;
+const JSON_LIMIT: usize = qiquan::submission::MAX_SUBMISSION_BYTES + 4096;
 
 /// The register's route templates, for the metrics' route label.
-pub const ROUTES: [&str; 18] = [
+pub(crate) const ROUTES: [&str; 18] = [
     "/v1/applications",
     "/v1/applications/lookup",
     "/v1/applications/{id}",
@@ -48,7 +48,7 @@ pub const ROUTES: [&str; 18] = [
 ];
 
 /// The register's routes (merged into the server's router).
-pub fn routes() -> Router<Arc<AppState>> {
+pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/v1/applications", post(create))
         .route("/v1/applications/lookup", post(lookup))
@@ -179,15 +179,15 @@ async fn read_json(headers: &HeaderMap, body: Body) -> RegisterResult<String> {
         ));
     }
     let bytes = axum::body::to_bytes(body, JSON_LIMIT).await.map_err(|_| {
-        RegisterError::from(crate::Error::new(
-            crate::ErrorCode::InputTooLarge,
+        RegisterError::from(qiquan::Error::new(
+            qiquan::ErrorCode::InputTooLarge,
             format!("请求过大，上限为 {JSON_LIMIT} 字节。"),
             format!("The request body is too large; the limit is {JSON_LIMIT} bytes."),
         ))
     })?;
     String::from_utf8(bytes.to_vec()).map_err(|_| {
-        RegisterError::from(crate::Error::new(
-            crate::ErrorCode::InvalidJson,
+        RegisterError::from(qiquan::Error::new(
+            qiquan::ErrorCode::InvalidJson,
             "请求体不是 UTF-8 编码的 JSON。",
             "The request body is not UTF-8 JSON.",
         ))
@@ -249,7 +249,7 @@ async fn lookup(
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
     let text = read_json(&headers, body).await?;
-    let query: LookupRequest = crate::parse_json(&text, "request")?;
+    let query: LookupRequest = qiquan::parse_json(&text, "request")?;
     let (kind, value) = match (&query.id_card, &query.phone) {
         (Some(v), None) => ("id_card", v),
         (None, Some(v)) => ("phone", v),
@@ -357,7 +357,7 @@ async fn flaw(
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
     let text = read_json(&headers, body).await?;
-    let request: FlawRequest = crate::parse_json(&text, "request")?;
+    let request: FlawRequest = qiquan::parse_json(&text, "request")?;
     let mut note = serde_json::Value::String(request.note.trim().chars().take(500).collect());
     // A flaw note is about the paper, not the person: numbers that look personal are dropped.
     applications::scrub(&mut note);
@@ -397,14 +397,14 @@ async fn create_handover(
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
     let text = read_json(&headers, body).await?;
-    let request: HandoverRequest = crate::parse_json(&text, "request")?;
+    let request: HandoverRequest = qiquan::parse_json(&text, "request")?;
     let engine = state.engine();
     engine.matter(&request.matter, None)?;
     let submission: Submission =
         serde_json::from_value(request.submission.clone()).map_err(|e| {
             RegisterError::from(
-                crate::Error::new(
-                    crate::ErrorCode::InvalidSubmission,
+                qiquan::Error::new(
+                    qiquan::ErrorCode::InvalidSubmission,
                     "submission 不是有效的申请数据。",
                     "submission is not a valid submission.",
                 )
@@ -565,9 +565,9 @@ async fn sweep(
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
     let text = read_json(&headers, body).await?;
-    let request: SweepRequest = crate::parse_json(&text, "request")?;
-    let as_of = crate::calendar::parse_date(&request.as_of).map_err(|e| e.at("/as_of"))?;
-    let as_of = crate::calendar::format_date(as_of);
+    let request: SweepRequest = qiquan::parse_json(&text, "request")?;
+    let as_of = qiquan::calendar::parse_date(&request.as_of).map_err(|e| e.at("/as_of"))?;
+    let as_of = qiquan::calendar::format_date(as_of);
     let report = ledger::sweep(&state, reg, &as_of, &actor(&headers)).await?;
     ok(&serde_json::to_value(&report).map_err(RegisterError::storage)?)
 }
@@ -581,7 +581,7 @@ async fn entry_action(
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
     let text = read_json(&headers, body).await?;
-    let action: ledger::EntryAction = crate::parse_json(&text, "request")?;
+    let action: ledger::EntryAction = qiquan::parse_json(&text, "request")?;
     ledger::act_on_entry(&state, reg, &entry, waive, action, &actor(&headers)).await?;
     let application: String = sqlx::query_scalar("SELECT application_id FROM ledger WHERE id = $1")
         .bind(entry)

@@ -16,13 +16,13 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::server::receipt::hex;
-use crate::{Error, ErrorCode, Result};
+use qiquan::{Error, ErrorCode, Result};
 
-pub const DATA_KEY_FORMAT: &str = "qiquan-data-key-v1";
+pub(crate) const DATA_KEY_FORMAT: &str = "qiquan-data-key-v1";
 const SEALED_PREFIX: &str = "xc20p1:";
 
 /// The keys that hash and seal personal data.
-pub struct DataKey {
+pub(crate) struct DataKey {
     hmac_key: [u8; 32],
     encryption_key: [u8; 32],
     key_id: String,
@@ -62,7 +62,7 @@ fn unhex32(text: &str) -> Option<[u8; 32]> {
 }
 
 impl DataKey {
-    pub fn from_keys(hmac_key: [u8; 32], encryption_key: [u8; 32]) -> Self {
+    pub(crate) fn from_keys(hmac_key: [u8; 32], encryption_key: [u8; 32]) -> Self {
         let mut hasher = Sha256::new();
         hasher.update(b"qiquan-data-key-id\n");
         hasher.update(hmac_key);
@@ -75,16 +75,16 @@ impl DataKey {
         }
     }
 
-    pub fn generate() -> Result<Self> {
+    pub(crate) fn generate() -> Result<Self> {
         Ok(Self::from_keys(random()?, random()?))
     }
 
-    pub fn key_id(&self) -> &str {
+    pub(crate) fn key_id(&self) -> &str {
         &self.key_id
     }
 
     /// The key file's JSON text (contains the secrets).
-    pub fn to_key_file(&self) -> String {
+    pub(crate) fn to_key_file(&self) -> String {
         let file = KeyFile {
             format: DATA_KEY_FORMAT.into(),
             key_id: self.key_id.clone(),
@@ -97,7 +97,7 @@ impl DataKey {
     }
 
     /// Reads a key file.
-    pub fn load(path: &Path) -> Result<Self> {
+    pub(crate) fn load(path: &Path) -> Result<Self> {
         let bad = |en: &str| {
             Error::new(
                 ErrorCode::Io,
@@ -135,7 +135,7 @@ impl DataKey {
 
     /// Writes a new key file (mode 0600); never overwrites. Atomic: written beside the target
     /// and hard-linked into place, so two processes starting at once read the same key.
-    pub fn create(path: &Path) -> Result<Self> {
+    pub(crate) fn create(path: &Path) -> Result<Self> {
         let key = Self::generate()?;
         let io = |e: std::io::Error| {
             Error::new(
@@ -165,7 +165,7 @@ impl DataKey {
     }
 
     /// Loads the key file, creating it first when it does not exist.
-    pub fn load_or_create(path: &Path) -> Result<Self> {
+    pub(crate) fn load_or_create(path: &Path) -> Result<Self> {
         if !path.exists() {
             match Self::create(path) {
                 Ok(key) => return Ok(key),
@@ -179,7 +179,7 @@ impl DataKey {
 
     /// The lookup hash of a value of a kind (`id_card`, `phone`), normalised first (spaces and
     /// dashes dropped, `x` upper-cased) so the same number always hashes alike.
-    pub fn lookup(&self, kind: &str, value: &str) -> String {
+    pub(crate) fn lookup(&self, kind: &str, value: &str) -> String {
         let normal: String = value
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '-')
@@ -195,7 +195,7 @@ impl DataKey {
     }
 
     /// `xc20p1:<hex of nonce ‖ ciphertext>`.
-    pub fn seal(&self, plain: &[u8]) -> Result<String> {
+    pub(crate) fn seal(&self, plain: &[u8]) -> Result<String> {
         let cipher = XChaCha20Poly1305::new((&self.encryption_key).into());
         let nonce_bytes = random::<24>()?;
         let sealed = cipher
@@ -207,7 +207,7 @@ impl DataKey {
         Ok(out)
     }
 
-    pub fn open(&self, sealed: &str) -> Result<Vec<u8>> {
+    pub(crate) fn open(&self, sealed: &str) -> Result<Vec<u8>> {
         let fail = || {
             Error::new(
                 ErrorCode::Io,

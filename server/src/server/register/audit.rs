@@ -9,7 +9,7 @@ use super::error::RegisterResult;
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum EventKind {
+pub(crate) enum EventKind {
     ApplicationCreated,
     ApplicationDecided,
     MaterialReceived,
@@ -30,7 +30,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::ApplicationCreated => "application_created",
             Self::ApplicationDecided => "application_decided",
@@ -52,15 +52,15 @@ impl EventKind {
 }
 
 /// Writes the events of one transaction: one instant, an order within it, one actor.
-pub struct Recorder {
-    pub at: String,
-    pub actor: String,
-    pub rules_digest: String,
+pub(crate) struct Recorder {
+    pub(crate) at: String,
+    pub(crate) actor: String,
+    pub(crate) rules_digest: String,
     ord: i64,
 }
 
 impl Recorder {
-    pub fn new(actor: &str, rules_digest: &str) -> Self {
+    pub(crate) fn new(actor: &str, rules_digest: &str) -> Self {
         Self {
             at: now_micros(),
             actor: actor.to_string(),
@@ -69,7 +69,7 @@ impl Recorder {
         }
     }
 
-    pub async fn record(
+    pub(crate) async fn record(
         &mut self,
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         application: Option<&str>,
@@ -97,7 +97,7 @@ impl Recorder {
 }
 
 /// The instant now in China time with microseconds, so events sort by time.
-pub fn now_micros() -> String {
+pub(crate) fn now_micros() -> String {
     let since = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();

@@ -21,22 +21,22 @@ use axum::response::{IntoResponse, Response};
 
 /// The pages' policy. `default-src 'self'` covers scripts, styles, fonts, images and workers
 /// from this origin; `data:` images for the empty favicon (`<link rel="icon" href="data:,">`).
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
+pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
      script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
      font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
      object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Longest request target (path and query) answered; past it 414.
-pub const MAX_URI_BYTES: usize = 8 * 1024;
+pub(crate) const MAX_URI_BYTES: usize = 8 * 1024;
 
 /// Cache policy of content-hashed assets.
-pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+pub(crate) const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Cache policy of everything else served from disk: keep, but ask every time.
-pub const REVALIDATE: &str = "no-cache";
+pub(crate) const REVALIDATE: &str = "no-cache";
 
 /// Adds the security headers to every response, and `no-store` to API answers that set no
 /// cache policy of their own.
-pub async fn security(request: Request, next: Next) -> Response {
+pub(crate) async fn security(request: Request, next: Next) -> Response {
     let too_long = request
         .uri()
         .path_and_query()
@@ -62,7 +62,7 @@ pub async fn security(request: Request, next: Next) -> Response {
 
 /// A vite build asset with a content hash: `/assets/NAME-HASH.EXT`, HASH 8 characters of
 /// `[A-Za-z0-9_-]`.
-pub fn is_hashed_asset(path: &str) -> bool {
+pub(crate) fn is_hashed_asset(path: &str) -> bool {
     let Some(name) = path.strip_prefix("/assets/") else {
         return false;
     };
@@ -78,7 +78,11 @@ pub fn is_hashed_asset(path: &str) -> bool {
 /// Cache headers for a static directory: immutable for hashed assets, else `no-cache` with a
 /// weak `ETag` from the file's size and modification time (the same for the gzip and the plain
 /// form), and 304 when the client's `If-None-Match` matches.
-pub async fn caching(State(dir): State<Arc<PathBuf>>, request: Request, next: Next) -> Response {
+pub(crate) async fn caching(
+    State(dir): State<Arc<PathBuf>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path().to_string();
     let etag = file_for(&dir, &path).and_then(|file| etag(&file));
     if let Some(tag) = &etag {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 fn qiquan(args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_qiquan"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -163,7 +163,7 @@ fn check_prints_the_verdict_and_exits_0_whatever_the_outcome() {
 #[test]
 fn check_output_is_byte_identical_to_the_library() {
     let submission = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
         "/tests/conformance/core/tolerable_missing_signed.json"
     ))
     .unwrap();
@@ -190,7 +190,7 @@ fn check_output_is_byte_identical_to_the_library() {
 fn check_compact_prints_one_line_without_prose() {
     let case: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
             "/tests/conformance/core/tolerable_missing_signed.json"
         ))
         .unwrap(),
@@ -341,7 +341,7 @@ fn temp_dir(name: &str) -> PathBuf {
 fn qiquan_within(args: &[&str], seconds: u64) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_qiquan"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -365,7 +365,7 @@ fn rules_copy(name: &str) -> PathBuf {
     let status = Command::new("cp")
         .args(["-r", "rules/matters", "rules/calendar"])
         .arg(&dir)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .status()
         .unwrap();
     assert!(status.success());
@@ -465,7 +465,7 @@ fn a_closed_stdout_pipe_ends_quietly() {
     ] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_qiquan"))
             .args(&args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -662,4 +662,30 @@ fn bundle_sign_writes_a_content_addressed_signed_bundle() {
     assert_eq!(error_code(&bad), "usage");
     let partial = qiquan(&["bundle", "--sign", key.to_str().unwrap()], None);
     assert_eq!(partial.status.code(), Some(2));
+}
+
+/// `qiquan lint` exits 0 on warnings alone, 1 with `--deny-warnings`; both print them.
+#[test]
+fn the_cli_fails_on_warnings_only_when_told() {
+    let case = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/lint/calendar_not_covering"
+    );
+    let run = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_qiquan"))
+            .arg("lint")
+            .args(extra)
+            .arg(case)
+            .output()
+            .unwrap()
+    };
+    for (extra, status) in [(&[][..], 0), (&["--deny-warnings"][..], 1)] {
+        let out = run(extra);
+        assert_eq!(out.status.code(), Some(status), "{extra:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains(": calendar_not_covering (warning): "),
+            "{text}"
+        );
+    }
 }

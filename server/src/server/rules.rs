@@ -23,21 +23,21 @@ use tower_http::compression::CompressionLayer;
 use super::AppState;
 use super::api::{ApiError, ServerErrorCode};
 use super::headers::{IMMUTABLE, REVALIDATE};
-use crate::signed::{self, TrustedKey};
-use crate::{Engine, Result, SourceFile};
+use qiquan::signed::{self, TrustedKey};
+use qiquan::{Engine, Result, SourceFile};
 
 /// A verified signed bundle as served: the envelope's bytes, its ETag, and each file's exact
 /// bytes by SHA-256.
 #[derive(Debug)]
-pub struct Published {
-    pub envelope: Bytes,
-    pub etag: String,
-    pub files: BTreeMap<String, Bytes>,
+pub(crate) struct Published {
+    pub(crate) envelope: Bytes,
+    pub(crate) etag: String,
+    pub(crate) files: BTreeMap<String, Bytes>,
 }
 
 impl Published {
     /// `envelope` and the files as `(sha256, bytes)`.
-    pub fn new(
+    pub(crate) fn new(
         envelope: impl Into<Bytes>,
         files: impl IntoIterator<Item = (String, Bytes)>,
     ) -> Self {
@@ -53,13 +53,13 @@ impl Published {
 
 /// A public key the pages are told to trust, as `/v1/rules/keys` lists it.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct PublicKey {
-    pub key_id: String,
-    pub public_key: String,
+pub(crate) struct PublicKey {
+    pub(crate) key_id: String,
+    pub(crate) public_key: String,
 }
 
 impl PublicKey {
-    pub fn of(key: &TrustedKey, hex: &str) -> PublicKey {
+    pub(crate) fn of(key: &TrustedKey, hex: &str) -> PublicKey {
         PublicKey {
             key_id: key.key_id().to_string(),
             public_key: hex.to_string(),
@@ -69,18 +69,18 @@ impl PublicKey {
 
 /// The revision of a bundle the server signs of its own rules: `local-` and the first 12 hex
 /// digits of the rules' digest.
-pub fn local_revision(rules_digest: &str) -> String {
+pub(crate) fn local_revision(rules_digest: &str) -> String {
     let hex = rules_digest.strip_prefix("sha256:").unwrap_or(rules_digest);
     format!("local-{}", &hex[..hex.len().min(12)])
 }
 
 /// Signs `sources` with `key` as `local-<digest>` and returns the engine over that bundle (the
 /// same path a browser takes: verified, then compiled) and what to serve.
-pub fn self_signed(
+pub(crate) fn self_signed(
     sources: &[SourceFile],
     key: &ed25519_dalek::SigningKey,
 ) -> Result<(Engine, Published, PublicKey)> {
-    let revision = local_revision(&crate::bundle::digest(sources));
+    let revision = local_revision(&qiquan::bundle::digest(sources));
     let written = signed::build(sources, &revision, key)?;
     let public = signed::hex(&key.verifying_key().to_bytes());
     let trusted = TrustedKey::from_hex(&public)?;
@@ -100,15 +100,15 @@ pub fn self_signed(
 
 /// The rule sources the server checks with when it polls no bundle: `--rules DIR` or the
 /// built-in ones.
-pub fn local_sources(dir: Option<&Path>) -> Result<Vec<SourceFile>> {
+pub(crate) fn local_sources(dir: Option<&Path>) -> Result<Vec<SourceFile>> {
     match dir {
-        Some(dir) => crate::read_rules_dir(dir),
-        None => Ok(crate::embedded_sources()),
+        Some(dir) => qiquan::read_rules_dir(dir),
+        None => Ok(qiquan::embedded_sources()),
     }
 }
 
 /// The three routes, gzip for clients that ask.
-pub fn routes() -> Router<Arc<AppState>> {
+pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/v1/rules/keys", get(keys))
         .route("/v1/rules/bundle.json", get(bundle))
@@ -117,7 +117,7 @@ pub fn routes() -> Router<Arc<AppState>> {
 }
 
 /// Route templates for the metrics.
-pub const ROUTES: [&str; 3] = [
+pub(crate) const ROUTES: [&str; 3] = [
     "/v1/rules/keys",
     "/v1/rules/bundle.json",
     "/v1/rules/files/{file}",

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod server;
+
 /// mimalloc instead of glibc's malloc: after a storm of connections that each held a request
 /// body, glibc kept the storm's peak resident (~600 MB after 2,000 stalled bodies) for reuse,
 /// while mimalloc gives freed pages back to the system (docs/server.md, "Storm").
@@ -444,7 +446,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             out: Some(out),
         } => {
             let sources = qiquan::read_rules_dir(&dir)?;
-            let key = qiquan::server::receipt::ReceiptKey::load(&key)?;
+            let key = server::receipt::ReceiptKey::load(&key)?;
             let written = qiquan::signed::build(&sources, &revision, key.signing_key())?;
             write_signed_bundle(&out, &written)?;
             err!(
@@ -496,15 +498,15 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             poll_interval,
         } => {
             let seconds = |s: u64| std::time::Duration::from_secs(s.clamp(1, 3600));
-            let limits = qiquan::server::Limits {
+            let limits = server::Limits {
                 request_timeout: seconds(request_timeout),
                 header_timeout: seconds(header_timeout),
                 write_timeout: seconds(write_timeout),
                 max_connections: max_connections.clamp(1, 1_000_000),
                 drain: std::time::Duration::from_secs(drain.min(60)),
-                ..qiquan::server::Limits::default()
+                ..server::Limits::default()
             };
-            qiquan::server::serve(qiquan::server::ServeConfig {
+            server::serve(server::ServeConfig {
                 addr,
                 rules,
                 key,
@@ -513,12 +515,12 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                 pkg,
                 limits,
                 log_json,
-                register: (!no_register).then_some(qiquan::server::register::RegisterConfig {
+                register: (!no_register).then_some(server::register::RegisterConfig {
                     db,
                     data_dir,
                     data_key,
                 }),
-                bundle: bundle_url.map(|url| qiquan::server::bundle::BundleConfig {
+                bundle: bundle_url.map(|url| server::bundle::BundleConfig {
                     url,
                     keys: bundle_key,
                     cache: bundle_cache,
@@ -528,7 +530,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             })?
         }
         Command::Keygen { out, data: true } => {
-            let key = qiquan::server::register::crypto::DataKey::create(&out)?;
+            let key = server::register::crypto::DataKey::create(&out)?;
             err!(
                 "wrote {} (key id {}); keep it secret and backed up apart from the database, give the same file to every replica",
                 out.display(),
@@ -536,7 +538,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             );
         }
         Command::Keygen { out, data: false } => {
-            let key = qiquan::server::receipt::keygen(&out)?;
+            let key = server::receipt::keygen(&out)?;
             err!(
                 "wrote {} (key id {}); keep it secret, give the same file to every replica",
                 out.display(),

@@ -4,7 +4,6 @@
 //!
 //! Without QIQUAN_TEST_PG_URL the PostgreSQL half fails when CI or QIQUAN_REQUIRE_PG is set
 //! (scripts/test.sh sets it), and otherwise says loudly that it did not run.
-#![cfg(feature = "server")]
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -43,6 +42,7 @@ fn test_rules(dir: &Path) -> PathBuf {
     let status = Command::new("cp")
         .args(["-r", "rules"])
         .arg(&rules)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .status()
         .expect("cp rules");
     assert!(status.success());

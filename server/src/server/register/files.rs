@@ -14,22 +14,22 @@ use crate::server::receipt::hex;
 
 /// A stored file.
 #[derive(Debug, Clone)]
-pub struct Stored {
+pub(crate) struct Stored {
     pub sha256: String,
-    pub bytes: u64,
+    pub(crate) bytes: u64,
 }
 
 /// The content-addressed store.
-pub struct FileStore {
+pub(crate) struct FileStore {
     root: PathBuf,
 }
 
 impl FileStore {
-    pub fn open(data_dir: &Path) -> crate::Result<Self> {
+    pub(crate) fn open(data_dir: &Path) -> qiquan::Result<Self> {
         for sub in ["files", "tmp"] {
             std::fs::create_dir_all(data_dir.join(sub)).map_err(|e| {
-                crate::Error::new(
-                    crate::ErrorCode::Io,
+                qiquan::Error::new(
+                    qiquan::ErrorCode::Io,
                     "无法创建数据目录。",
                     "Cannot create the data directory.",
                 )
@@ -42,13 +42,13 @@ impl FileStore {
         })
     }
 
-    pub fn path_of(&self, sha256: &str) -> PathBuf {
+    pub(crate) fn path_of(&self, sha256: &str) -> PathBuf {
         self.root.join("files").join(&sha256[..2]).join(sha256)
     }
 
     /// Streams `body` into the store; refuses more than `max_bytes` and content that does not
     /// look like `content_type`.
-    pub async fn put(
+    pub(crate) async fn put(
         &self,
         body: Body,
         max_bytes: u64,
@@ -137,7 +137,7 @@ impl FileStore {
     }
 }
 
-pub fn too_large(max_bytes: u64) -> RegisterError {
+pub(crate) fn too_large(max_bytes: u64) -> RegisterError {
     RegisterError::new(
         RegisterCode::FileTooLarge,
         format!("文件过大：该材料的上限为 {max_bytes} 字节，请压缩或分页后重传。"),
@@ -155,7 +155,7 @@ fn rand_bytes() -> Result<[u8; 12], getrandom::Error> {
 
 /// The file starts as `content_type` says (magic numbers); types without a known signature
 /// pass.
-pub fn looks_like(content_type: &str, head: &[u8]) -> bool {
+pub(crate) fn looks_like(content_type: &str, head: &[u8]) -> bool {
     match content_type {
         "application/pdf" => head.starts_with(b"%PDF-"),
         "image/jpeg" => head.starts_with(&[0xFF, 0xD8, 0xFF]),

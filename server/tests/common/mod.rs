@@ -1,6 +1,6 @@
 //! What the server tests share: a `qiquan serve` child on a loopback port, a plain HTTP/1.1
 //! client (one request per connection, so nothing a client library does hides what the server
-//! sends), and the check of a response against `src/server/openapi.json`.
+//! sends), and the check of a response against `server/src/server/openapi.json`.
 //!
 //! Each test binary uses part of it (`mod common;`).
 #![allow(dead_code)]
@@ -14,7 +14,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 /// An empty directory of its own under the system's temporary directory.
-pub fn temp_dir(prefix: &str, name: &str) -> PathBuf {
+pub(crate) fn temp_dir(prefix: &str, name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("qiquan-{prefix}-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -23,7 +23,7 @@ pub fn temp_dir(prefix: &str, name: &str) -> PathBuf {
 
 /// Starts `serve` (a `qiquan serve … --addr 127.0.0.1:0` command), its stderr to `log`; the
 /// child and the address it printed on its first line (`listening on http://…`).
-pub fn spawn_serve(mut serve: Command, log: &Path) -> (Child, String) {
+pub(crate) fn spawn_serve(mut serve: Command, log: &Path) -> (Child, String) {
     let mut child = serve
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(log).expect("log file"))
@@ -47,31 +47,31 @@ pub fn spawn_serve(mut serve: Command, log: &Path) -> (Child, String) {
 }
 
 #[derive(Debug)]
-pub struct Response {
+pub(crate) struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
 impl Response {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", self.status, self.text()))
     }
 
     /// A structured error with this status and code, its message in both languages.
-    pub fn assert_error(&self, status: u16, code: &str) -> Value {
+    pub(crate) fn assert_error(&self, status: u16, code: &str) -> Value {
         assert_eq!(self.status, status, "{}", self.text());
         let body = self.json();
         assert_eq!(body["error"]["code"], code, "{body}");
@@ -81,7 +81,7 @@ impl Response {
     }
 }
 
-pub fn connect(addr: &str) -> TcpStream {
+pub(crate) fn connect(addr: &str) -> TcpStream {
     let stream = TcpStream::connect(addr).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
@@ -90,7 +90,12 @@ pub fn connect(addr: &str) -> TcpStream {
 }
 
 /// A request head (`Connection: close`), with `Content-Length: length` when given.
-pub fn head(method: &str, path: &str, headers: &[(&str, &str)], length: Option<usize>) -> String {
+pub(crate) fn head(
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    length: Option<usize>,
+) -> String {
     let mut text = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
     for (name, value) in headers {
         text.push_str(&format!("{name}: {value}\r\n"));
@@ -104,7 +109,7 @@ pub fn head(method: &str, path: &str, headers: &[(&str, &str)], length: Option<u
 
 /// One request on a connection of its own (`Connection: close`). A `Content-Length` is sent
 /// unless the headers say `Transfer-Encoding` or it is a GET without a body.
-pub fn request(
+pub(crate) fn request(
     addr: &str,
     method: &str,
     path: &str,
@@ -125,7 +130,7 @@ pub fn request(
 }
 
 /// Reads until the server closes the connection; the body de-chunked.
-pub fn read_response(stream: &mut TcpStream) -> Response {
+pub(crate) fn read_response(stream: &mut TcpStream) -> Response {
     let mut raw = Vec::new();
     let mut buf = [0u8; 65536];
     loop {
@@ -166,7 +171,7 @@ pub fn read_response(stream: &mut TcpStream) -> Response {
 }
 
 /// A chunked body's bytes (chunk extensions ignored).
-pub fn dechunk(mut data: &[u8]) -> Vec<u8> {
+pub(crate) fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     while let Some(end) = data.windows(2).position(|w| w == b"\r\n") {
         let size = usize::from_str_radix(
@@ -187,13 +192,14 @@ pub fn dechunk(mut data: &[u8]) -> Vec<u8> {
     out
 }
 
-pub fn openapi() -> Value {
-    serde_json::from_str(qiquan::server::OPENAPI_JSON).expect("openapi.json is JSON")
+pub(crate) fn openapi() -> Value {
+    serde_json::from_str(include_str!("../../src/server/openapi.json"))
+        .expect("openapi.json is JSON")
 }
 
 /// Validates `response` against the schema the description gives for `route` (a template),
 /// `method` and the response's status.
-pub fn conforms(response: &Response, route: &str, method: &str) {
+pub(crate) fn conforms(response: &Response, route: &str, method: &str) {
     let doc = openapi();
     let operation = &doc["paths"][route][method];
     assert!(operation.is_object(), "{method} {route} is not described");
@@ -227,7 +233,7 @@ pub fn conforms(response: &Response, route: &str, method: &str) {
 
 /// A submission of the hygiene licence that the shipped rules accept (no problems at all),
 /// without `received_at` (the server's clock or the test's decides it).
-pub fn accepted_submission() -> Value {
+pub(crate) fn accepted_submission() -> Value {
     json!({
         "applicant": {"kind": "natural_person"},
         "fields": {
@@ -246,4 +252,24 @@ pub fn accepted_submission() -> Value {
             "hygiene_rules": {"status": "provided"}
         }
     })
+}
+
+/// The revision the server gives its own bundle of the built-in rules: `local-` and the first 12
+/// hex digits of the rules digest (docs/bundles.md).
+pub(crate) fn local_revision(rules_digest: &str) -> String {
+    let hex = rules_digest.strip_prefix("sha256:").unwrap_or(rules_digest);
+    format!("local-{}", &hex[..hex.len().min(12)])
+}
+
+/// Now in China time, `YYYY-MM-DDTHH:MM:SS+08:00`, read from this machine's clock (the test's
+/// own reading, to compare with the server's).
+pub(crate) fn now_china() -> String {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970");
+    let utc = chrono::DateTime::from_timestamp(since.as_secs() as i64, 0).expect("timestamp");
+    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("offset");
+    utc.with_timezone(&china)
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
 }

@@ -1,7 +1,6 @@
 //! `qiquan serve` end to end: each test starts the real binary on a loopback port (port 0; the
 //! server prints the address it bound) and talks HTTP/1.1 to it over a plain TCP socket, so every
 //! malformed request can be sent exactly as a hostile client would.
-#![cfg(feature = "server")]
 #![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -127,7 +126,7 @@ fn accepted_submission() -> Value {
 /// the server signed them as (the bundle a page loads from `/v1/rules/`).
 fn client_digest(submission: &Value, instant: &str) -> String {
     let embedded = qiquan::Engine::embedded().expect("engine");
-    let revision = qiquan::server::rules::local_revision(embedded.rules_digest());
+    let revision = common::local_revision(embedded.rules_digest());
     let engine = embedded.clone().with_revision(Some(revision));
     let options = json!({ "received_at": instant }).to_string();
     let verdict = engine
@@ -194,7 +193,8 @@ fn health_matters_and_matter() {
     // The full rule-file schema holds too.
     let rule_schema: Value = serde_json::from_str(
         &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/schema/matter.schema.json"),
+            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+                .join("rules/schema/matter.schema.json"),
         )
         .expect("matter schema"),
     )
@@ -256,7 +256,7 @@ fn the_pages_get_a_signed_bundle_of_the_servers_own_rules() {
         .expect("the envelope verifies with the served key");
     let embedded = qiquan::Engine::embedded().expect("engine");
     assert_eq!(manifest.rules_digest, embedded.rules_digest());
-    let revision = qiquan::server::rules::local_revision(embedded.rules_digest());
+    let revision = common::local_revision(embedded.rules_digest());
     assert_eq!(manifest.revision, revision);
     assert!(
         revision.starts_with("local-") && revision.len() == 18,
@@ -347,7 +347,7 @@ fn check_uses_the_server_clock_and_signs_nothing() {
     let verdict = &body["verdict"];
     assert_eq!(verdict["outcome"], "accept");
     // The client's received_at (2026-03-02) is not the instant of receipt: the server's clock is.
-    let now = qiquan::server::api::now_china();
+    let now = common::now_china();
     let received_at = verdict["received_at"].as_str().expect("received_at");
     assert_ne!(received_at, "2026-03-02T09:30:00+08:00");
     assert_eq!(&received_at[..10], &now[..10]);
@@ -374,7 +374,7 @@ fn check_uses_the_server_clock_and_signs_nothing() {
     // The verdict's exact bytes are the engine's, as the CLI and wasm print them (named by the
     // revision the server signed its rules as).
     let embedded = qiquan::Engine::embedded().expect("engine");
-    let revision = qiquan::server::rules::local_revision(embedded.rules_digest());
+    let revision = common::local_revision(embedded.rules_digest());
     let engine = embedded.clone().with_revision(Some(revision));
     let options = json!({ "received_at": received_at }).to_string();
     assert_eq!(
@@ -613,7 +613,7 @@ fn digest_comparison_detects_stale_rules_and_tampering() {
 
     // Stale rules: a server with changed rules disagrees with the client's digest.
     let rules = temp_dir("stale-rules");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("rules");
     std::fs::create_dir_all(rules.join("matters").join(MATTER)).unwrap();
     std::fs::create_dir_all(rules.join("calendar")).unwrap();
     for entry in std::fs::read_dir(root.join("calendar")).unwrap() {
@@ -1415,11 +1415,13 @@ fn a_panicking_handler_gets_a_500_json_error_and_the_server_lives_on() {
 
 #[test]
 fn release_builds_unwind_and_the_wasm_build_aborts() {
-    let manifest: toml::Table =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
-            .unwrap()
-            .parse()
-            .unwrap();
+    let manifest: toml::Table = std::fs::read_to_string(concat!(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
+        "/Cargo.toml"
+    ))
+    .unwrap()
+    .parse()
+    .unwrap();
     let profiles = &manifest["profile"];
     // The server's panic layer can only catch when the native build unwinds.
     assert_ne!(
@@ -1432,7 +1434,7 @@ fn release_builds_unwind_and_the_wasm_build_aborts() {
     );
     assert_eq!(profiles["wasm-release"]["panic"].as_str(), Some("abort"));
     let script = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
         "/scripts/build-wasm.sh"
     ))
     .unwrap();
@@ -1532,7 +1534,7 @@ fn security_and_cache_headers() {
 #[test]
 fn the_pages_need_nothing_the_policy_forbids() {
     // No inline script or style in the pages (the policy allows only files from this origin).
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("www");
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("www");
     for page in ["index.html", "clerk.html", "kiosk.html"] {
         let html = std::fs::read_to_string(root.join(page)).unwrap();
         for (i, _) in html.match_indices("<script") {
