@@ -348,6 +348,8 @@ def main():
     )
     if not names:
         print("FAIL: no conformance cases ran")
+    passed = len(names) - len(failed) + abi_checked - len(abi_failures)
+    print(f"{passed} passed, {len(failed) + len(abi_failures) + (0 if names else 1)} failed")
     sys.exit(0 if names and not failed and not abi_failures else 1)
 
 

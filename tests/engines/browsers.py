@@ -244,6 +244,18 @@ class Firefox:
             self.m.cleanup()
 
 
+def act(browser, css, action):
+    """`action(element)` on the element `css` names, found again when the page re-rendered it
+    between the find and the action (a stale element reference)."""
+    for attempt in range(5):
+        try:
+            return action(browser.find(css))
+        except Exception as e:  # noqa: BLE001 - both drivers' stale-element errors
+            if "stale" not in type(e).__name__.lower() and "stale" not in str(e).lower() or attempt == 4:
+                raise
+            time.sleep(0.2)
+
+
 def wait(browser, script, timeout, what, *args):
     until = time.time() + timeout
     while True:
@@ -288,18 +300,17 @@ def applicant_flow(browser, url):
         wait(browser, "return !document.body.dataset.checking", 10, "the check after typing")
 
     def fill(field, value):
-        element = browser.find(f"#f-{field}")
-        element.clear()
-        element.send_keys(value)
+        act(browser, f"#f-{field}", lambda e: e.clear())
+        settle()
+        act(browser, f"#f-{field}", lambda e: e.send_keys(value))
         settle()
 
-    search = browser.find("#matter-search")
-    search.send_keys("卫生许可")
+    act(browser, "#matter-search", lambda e: e.send_keys("卫生许可"))
     # The list narrows as the search is typed (every matter is listed before): wait until ours
     # is the one found, then pick it.
     wait(browser, "const all = document.querySelectorAll('[data-pick-matter]');"
                   "return all.length === 1 && all[0].dataset.pickMatter === arguments[0]", 10, "the matter found", MATTER)
-    browser.find(f'[data-pick-matter="{MATTER}"]').click()
+    act(browser, f'[data-pick-matter="{MATTER}"]', lambda e: e.click())
     wait(browser, "return document.body.dataset.ready === 'true' && !!document.querySelector('#f-unit_name')", 20, "the matter's form")
     fill("unit_name", "东城区某某宾馆")
     fill("uscc", "91110000802100433B")
@@ -322,7 +333,7 @@ def applicant_flow(browser, url):
     label = browser.js("return document.querySelector('#outcome-label').textContent")
     if label != "受理":
         raise AssertionError(f"outcome label {label!r}, expected 受理")
-    browser.find("#submit").click()
+    act(browser, "#submit", lambda e: e.click())
     wait(browser, "return !!document.querySelector('#success')", 30, "the receipt after 提交")
     success = browser.js("return document.querySelector('#success').dataset.outcome")
     number = browser.js("const e = document.querySelector('#receipt [data-receipt=\"document_number\"] dd'); return e && e.textContent")
