@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, lints, rule-file lint, native tests, the wasm runtimes (Node,
-# Chromium, the JavaScriptCore and SpiderMonkey shells, the glue-free core module in Python
-# wasmtime) on the shared conformance corpus, the server (server/tests/server.rs, part of cargo
-# test), the web forms in Chromium, the conformance page and the applicant flow in WebKit and
-# Firefox, and a short run of each fuzz target.
+# Runs every test: formatting (Rust and TypeScript), import circles in www/src, lints, rule-file
+# lint, native tests, the wasm runtimes (Node, Chromium, the JavaScriptCore and SpiderMonkey
+# shells, the glue-free core module in Python wasmtime) on the shared conformance corpus, the
+# server (server/tests/server.rs, part of cargo test), the web forms in Chromium, the conformance
+# page and the applicant flow in WebKit and Firefox, and a short run of each fuzz target.
 # Installs what it needs first (scripts/setup.sh), so it works on a fresh machine and in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,10 @@ scripts/setup.sh
 
 say "cargo fmt --check"
 cargo fmt --all -- --check
+
+say "prettier --check (www/src, tests/**/*.mjs) + no import circle in www/src"
+npm run --silent fmt:check
+node scripts/check-imports.mjs www/src
 
 say "cargo clippy -D warnings (native, and the wasm build)"
 cargo clippy --workspace --all-targets -- -D warnings
