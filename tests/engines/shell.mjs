@@ -101,5 +101,7 @@ if (names.length === 0) failures.push('no conformance cases ran');
 if (lines.length === 0) failures.push('no differential cases ran');
 for (const f of failures.slice(0, 20)) print(`FAIL ${f}`);
 if (failures.length > 20) print(`… and ${failures.length - 20} more failures`);
-print(`${label}: conformance ${corpusPassed} passed, ${names.length - corpusPassed} failed (${compactCount} with the compact check too); differential slice ${diffPassed} passed, ${lines.length - diffPassed} failed`);
+print(
+  `${label}: conformance ${corpusPassed} passed, ${names.length - corpusPassed} failed (${compactCount} with the compact check too); differential slice ${diffPassed} passed, ${lines.length - diffPassed} failed`,
+);
 print(`${corpusPassed + diffPassed} passed, ${failures.length} failed`);

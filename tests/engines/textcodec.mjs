@@ -73,11 +73,12 @@ class Utf8Decoder {
 
   decode(input) {
     if (input === undefined) return '';
-    const bytes = input instanceof Uint8Array
-      ? input
-      : ArrayBuffer.isView(input)
-        ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength)
-        : new Uint8Array(input);
+    const bytes =
+      input instanceof Uint8Array
+        ? input
+        : ArrayBuffer.isView(input)
+          ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength)
+          : new Uint8Array(input);
     const units = [];
     let out = '';
     const flush = () => {

@@ -19,7 +19,8 @@ const randomText = () => {
     else if (r === 1) units.push(0x80 + (next() % 0x780));
     else if (r === 2) units.push(0x4e00 + (next() % 0x5000));
     else if (r === 3) units.push(0xd800 + (next() % 0x400), 0xdc00 + (next() % 0x400));
-    else if (r === 4) units.push(0xd800 + (next() % 0x800)); // a lone surrogate
+    else if (r === 4)
+      units.push(0xd800 + (next() % 0x800)); // a lone surrogate
     else units.push(0xe000 + (next() % 0x2000));
   }
   return String.fromCharCode(...units);
@@ -45,7 +46,8 @@ test('the shim decodes as Node does, valid or not', () => {
   const ours = new Utf8Decoder('utf-8');
   const oursFatal = new Utf8Decoder('utf-8', { fatal: true });
   for (let i = 0; i < 3000; i++) {
-    const bytes = i % 2 ? new TextEncoder().encode(randomText()) : Uint8Array.from({ length: next() % 24 }, () => next() % 256);
+    const bytes =
+      i % 2 ? new TextEncoder().encode(randomText()) : Uint8Array.from({ length: next() % 24 }, () => next() % 256);
     assert.equal(ours.decode(bytes), node.decode(bytes), String(bytes));
     let expected;
     try {
