@@ -290,7 +290,7 @@ pub fn add_bundle_files(files: (usize, usize)) -> Result<String, Error> {
                 all.push(file);
             }
         }
-        let engine = qiquan::signed::engine(&open.manifest, &all)?;
+        let engine = Engine::from_signed(&open.manifest, &all)?;
         let loaded = qiquan::to_pretty_json(&RulesLoaded {
             rules_digest: engine.rules_digest(),
             rules_revision: engine.rules_revision(),
