@@ -175,6 +175,8 @@ stable_code! {
         BirthDate => "birth_date",
         /// An ID number's birth date is after the China-time day of receipt.
         BirthDateInFuture => "birth_date_in_future",
+        /// An ID number whose first two digits name no province (GB/T 2260).
+        Region => "region",
         TooShort => "too_short",
         TooLong => "too_long",
         /// The rule's regular expression does not match.
@@ -198,6 +200,9 @@ stable_code! {
         /// A material recorded as obtained by sharing without the licence number or record
         /// reference.
         SharedWithoutReference => "shared_without_reference",
+        /// The office could not obtain a shareable material (`sharing_failed`): the applicant
+        /// hands it in.
+        SharingFailed => "sharing_failed",
         /// `commitment_not_allowed`: the material admits no 告知承诺.
         CommitmentNotOffered => "commitment_not_offered",
         /// Fewer copies than the rule asks for (`copies`), when the clerk records them.
@@ -446,6 +451,9 @@ pub struct Exemption {
     pub material: String,
     pub name: Text,
     pub by: ExemptBy,
+    /// Obtained already (`obtained`, with the `reference`), still to be obtained by the office
+    /// (`to_obtain`), or replaced by a commitment (`committed`).
+    pub state: ExemptState,
     /// The source system (shared data, electronic licence).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
@@ -461,6 +469,20 @@ pub struct Exemption {
     pub basis: String,
     /// One sentence for the documents, e.g. "“…”已通过…获取，免于提交。".
     pub message: Text,
+}
+
+stable_code! {
+    /// Where a material not demanded (免提交) stands.
+    pub enum ExemptState {
+        /// The office obtains it itself (data sharing, electronic licence) and has not yet
+        /// recorded the reference: never the applicant's to hand in (国务院关于在线政务服务的若干规定
+        /// §7) unless the clerk records `sharing_failed`.
+        ToObtain => "to_obtain",
+        /// The office obtained it; `reference` is the licence number or shared record.
+        Obtained => "obtained",
+        /// Replaced by the applicant's written commitment (告知承诺).
+        Committed => "committed",
+    }
 }
 
 stable_code! {
@@ -687,6 +709,8 @@ pub enum FactKey {
     Matter,
     ReceivedAt,
     AcceptedOn,
+    /// 上报件: the day by which this office forwards the file (行政许可法 §43).
+    ForwardDue,
     PromisedDue,
     StatutoryDue,
     StatutoryExtendedDue,
@@ -734,6 +758,8 @@ pub struct PledgeDocument {
     pub due_text: Text,
     /// The matter's own terms (consequences of breaking the pledge), when the rule sets them.
     pub terms: Option<Text>,
+    /// What a broken pledge does, from the rule the 容缺 ledger applies (`[pledge_ledger]`).
+    pub consequence: Text,
     pub promise: Text,
     pub copies: Text,
     pub signatures: Vec<Text>,

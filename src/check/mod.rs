@@ -220,10 +220,15 @@ pub(crate) fn assess<'a>(
         findings.push(ineligible_finding(
             &rule.applicant_kinds,
             kind,
-            &rule.legal_basis,
+            &eligibility_basis(&rule.legal_basis),
         ));
     }
     let mut field_check = fields::check_fields(version, &intake.fields, kind, intake.received_on);
+    // A field problem cites the matter's own basis for its form (设定依据), not 行政许可法 §31,
+    // which is about truthfulness, not completeness.
+    for finding in &mut field_check.findings {
+        finding.basis.clone_from(&rule.legal_basis);
+    }
     for (state, read) in field_check.states.iter_mut().zip(&normalised) {
         state.normalized = read.as_ref().and_then(Normalized::from_value);
     }
@@ -387,6 +392,20 @@ fn parse_pauses(submission: &Submission) -> Result<Vec<Pause>> {
             Ok(Pause { from, to })
         })
         .collect()
+}
+
+/// The matter's own articles (who may apply): its legal basis without the 行政许可法 articles on
+/// procedure and time limits, which say nothing about who is eligible.
+fn eligibility_basis(legal_basis: &str) -> String {
+    let own: Vec<&str> = legal_basis
+        .split('；')
+        .filter(|part| !part.starts_with("《中华人民共和国行政许可法》"))
+        .collect();
+    if own.is_empty() {
+        legal_basis.to_string()
+    } else {
+        own.join("；")
+    }
 }
 
 fn ineligible_finding(kinds: &[ApplicantKind], kind: ApplicantKind, basis: &str) -> Finding {
