@@ -14,8 +14,10 @@ use crate::model::{
     TimeLimit,
 };
 
-/// The newest format this engine reads.
+/// The newest matter-file format this engine reads.
 pub const FORMAT_MAX: u32 = 3;
+/// The newest calendar-file format (format 3 added nothing to calendars).
+pub(super) const CALENDAR_FORMAT_MAX: u32 = 2;
 
 /// 行政许可法 §42(2): joint handling (§26) takes at most 45 days, extendable by 15; days are
 /// working days (§82).
@@ -126,14 +128,18 @@ fn first_v2_key(rule: &MatterFile) -> Option<(String, &'static str)> {
 }
 
 /// Whether a file's `format` (absent: 1) is one this engine reads; reports it if not.
-pub(super) fn check_format_value(reporter: &mut Reporter<'_>, format: Option<u32>) -> bool {
+pub(super) fn check_format_value(
+    reporter: &mut Reporter<'_>,
+    format: Option<u32>,
+    max: u32,
+) -> bool {
     let format = format.unwrap_or(1);
-    let known = (1..=FORMAT_MAX).contains(&format);
+    let known = (1..=max).contains(&format);
     if !known {
         reporter.at(
             "/format",
             LintCode::UnsupportedFormat,
-            format!("规则文件格式 {format} 不受支持：本引擎读取格式 1 至 3 / rule-file format {format} is not supported: this engine reads formats 1 to 3"),
+            format!("规则文件格式 {format} 不受支持：本引擎读取格式 1 至 {max} / rule-file format {format} is not supported: this engine reads formats 1 to {max}"),
         );
     }
     known
@@ -142,7 +148,7 @@ pub(super) fn check_format_value(reporter: &mut Reporter<'_>, format: Option<u32
 /// `format`: 1 (or absent) or 2; a format-2 key needs `format = 2`.
 fn check_format(reporter: &mut Reporter<'_>, rule: &MatterFile) {
     let format = rule.format.unwrap_or(1);
-    if !check_format_value(reporter, rule.format) {
+    if !check_format_value(reporter, rule.format, FORMAT_MAX) {
         return;
     }
     let newer = match format {
