@@ -12,6 +12,7 @@
 //! - A 补正 or 不予受理 document prints no deadline: nothing has been accepted, so no clock runs.
 //!   A pledge is offered only when signing it would lead to 容缺受理 (`pledge.would_accept`).
 
+mod precheck;
 mod text;
 
 use serde_json::Value;
@@ -23,7 +24,7 @@ use crate::submission::{MaterialStatus, Submission};
 use crate::verdict::{
     Addressee, Applies, DocumentKind, DocumentNumber, ExemptState, Exemption, FactKey, Finding,
     FindingCode, Issuer, MaterialLine, Normalized, Notice, NoticeFact, NoticeItem, NoticeMatter,
-    Outcome, Particular, PledgeDocument, PledgeLine, Rights, Verdict,
+    Outcome, Particular, PledgeDocument, PledgeLine, Precheck, Rights, Verdict,
 };
 
 /// Form fields that name the applicant, by priority, for a rule file that does not name its
@@ -101,6 +102,12 @@ pub(crate) struct NoticeInput<'a> {
     pub centre: Option<&'a CentreProfile>,
     pub rule: &'a MatterFile,
     pub submission: &'a Submission,
+}
+
+/// The kiosk's 自助预审回执 (kiosk channel only).
+pub(crate) fn render_precheck(input: &NoticeInput<'_>, verdict: &Verdict) -> Option<Precheck> {
+    (verdict.channel == crate::submission::Channel::Kiosk)
+        .then(|| precheck::render(input.rule, verdict))
 }
 
 pub(crate) fn render_notice(input: &NoticeInput<'_>, verdict: &Verdict) -> Notice {

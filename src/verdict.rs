@@ -39,6 +39,38 @@ pub struct Verdict {
     pub deadlines: Deadlines,
     /// The written document for this outcome (受理 / 容缺受理 / 补正 / 不予受理通知书).
     pub notice: Notice,
+    /// Kiosk only: the 自助预审回执 the kiosk prints instead of a decision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub precheck: Option<Precheck>,
+}
+
+/// The kiosk's slip (自助预审回执): a pre-check, not a decision.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Precheck {
+    pub title: Text,
+    /// What the pre-check found, and what happens at the window.
+    pub result: Text,
+    /// Every material that applies: what to bring (originals are checked at the window), or
+    /// why it need not be brought; `missing` when it is still missing or wrong.
+    pub bring: Vec<PrecheckLine>,
+    /// Everything still to put right, numbered (as the one-time notice would list it).
+    pub items: Vec<NoticeItem>,
+    pub note: Text,
+    /// The caption of the hand-over QR code the server prints (the code is the server's).
+    pub handover: Text,
+    /// The slip as plain text.
+    pub text: Text,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct PrecheckLine {
+    pub material: String,
+    pub name: Text,
+    pub bring: Text,
+    pub missing: bool,
 }
 
 /// Declares a stable code: an enum serialised in snake_case (exported to TypeScript under the

@@ -46,7 +46,7 @@ use crate::centre::CentreProfile;
 use crate::error::{Error, ErrorCode, Result};
 use crate::messages;
 use crate::model::{ApplicantKind, CaseType, Text};
-use crate::notice::{NoticeInput, render_notice};
+use crate::notice::{NoticeInput, render_notice, render_precheck};
 use crate::submission::{Channel, CheckOptions, MAX_PAUSES, MaterialSubmission, Submission};
 use crate::verdict::Normalized;
 use crate::verdict::{
@@ -179,14 +179,13 @@ pub(crate) fn check(
     options: &CheckOptions,
 ) -> Result<Verdict> {
     let (mut verdict, rule) = assess(bundle, matter_id, submission, options)?;
-    verdict.notice = render_notice(
-        &NoticeInput {
-            centre: bundle.centre(),
-            rule,
-            submission,
-        },
-        &verdict,
-    );
+    let input = NoticeInput {
+        centre: bundle.centre(),
+        rule,
+        submission,
+    };
+    verdict.notice = render_notice(&input, &verdict);
+    verdict.precheck = render_precheck(&input, &verdict);
     Ok(verdict)
 }
 
@@ -301,6 +300,7 @@ pub(crate) fn assess<'a>(
         pledge,
         deadlines: reckoned.deadlines,
         notice: Notice::default(),
+        precheck: None,
     };
     Ok((verdict, rule))
 }
