@@ -60,8 +60,6 @@ pub struct Precheck {
     pub note: Text,
     /// The caption of the hand-over QR code the server prints (the code is the server's).
     pub handover: Text,
-    /// The slip as plain text.
-    pub text: Text,
 }
 
 #[derive(Debug, Clone, Serialize)]

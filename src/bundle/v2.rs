@@ -3,6 +3,9 @@
 //! handling, integer and receipt-relative date fields), their lints, and the `format` check
 //! that keeps a format-1 file loading unchanged.
 
+// Without `whole` (the page module) the lint-only checks below are left out.
+#![cfg_attr(not(feature = "whole"), allow(unused_imports, dead_code))]
+
 use std::collections::HashMap;
 
 use super::condition::compile_condition;
@@ -51,8 +54,13 @@ pub(super) fn compile(
     materials: &HashMap<String, usize>,
 ) -> Compiled {
     check_format(reporter, rule);
-    check_material_keys(reporter, rule);
-    check_case_type(reporter, rule);
+    // Lint-only checks (nothing compiled from them) run where rules are linted (`whole`); the
+    // page module loads only signed bundles, linted before signing (its size budget, docs/wasm.md).
+    #[cfg(feature = "whole")]
+    {
+        check_material_keys(reporter, rule);
+        check_case_type(reporter, rule);
+    }
     let refusals = compile_refusals(reporter, rule, fields);
     let mut compiled = Compiled {
         refusals,
@@ -155,20 +163,24 @@ fn check_format(reporter: &mut Reporter<'_>, rule: &MatterFile) {
         1 => first_v2_key(rule).map(|(at, name)| (at, name, 2)),
         _ => None,
     };
-    if let Some((at, name, needs)) =
-        newer.or_else(|| (format < 3).then(|| first_v3_key(rule)).flatten())
-    {
+    // Format 3 is checked where rules are linted (`whole`): the page module loads only signed
+    // bundles, linted before signing.
+    #[cfg(feature = "whole")]
+    let newer = newer.or_else(|| (format < 3).then(|| first_v3_key(rule)).flatten());
+    if let Some((at, name, needs)) = newer {
         reporter.at(
             &at,
             LintCode::FormatTooOld,
             format!("“{name}”属于规则文件格式 {needs}：在文件开头写 format = {needs} / `{name}` belongs to rule-file format {needs}: write format = {needs} at the top of the file"),
         );
     }
+    #[cfg(feature = "whole")]
     if format >= 3 {
         check_addressee(reporter, rule);
     }
 }
 
+#[cfg(feature = "whole")]
 /// The first format-3 key a file uses, as a JSON pointer, its name and the format (3).
 fn first_v3_key(rule: &MatterFile) -> Option<(String, &'static str, u32)> {
     if rule.addressee.is_some() {
@@ -189,6 +201,7 @@ fn first_v3_key(rule: &MatterFile) -> Option<(String, &'static str, u32)> {
     ))
 }
 
+#[cfg(feature = "whole")]
 /// Format 3: every document names its addressee, from the field `addressee` names; contact
 /// fields name fields the matter has.
 fn check_addressee(reporter: &mut Reporter<'_>, rule: &MatterFile) {
@@ -211,6 +224,7 @@ fn check_addressee(reporter: &mut Reporter<'_>, rule: &MatterFile) {
     }
 }
 
+#[cfg(feature = "whole")]
 /// Per material: sharing marked either way, commitments and tolerance kept off what may never
 /// be tolerated.
 fn check_material_keys(reporter: &mut Reporter<'_>, rule: &MatterFile) {
@@ -243,6 +257,7 @@ fn check_material_keys(reporter: &mut Reporter<'_>, rule: &MatterFile) {
     }
 }
 
+#[cfg(feature = "whole")]
 /// 联办件 and 上报件: their details present exactly on their case type; §42(2)'s joint limit.
 fn check_case_type(reporter: &mut Reporter<'_>, rule: &MatterFile) {
     let v2 = rule.format.unwrap_or(1) >= 2;
@@ -284,6 +299,7 @@ fn check_case_type(reporter: &mut Reporter<'_>, rule: &MatterFile) {
     }
 }
 
+#[cfg(feature = "whole")]
 fn check_joint_limits(reporter: &mut Reporter<'_>, rule: &MatterFile) {
     for (at, limit, most) in [
         ("/statutory_limit", Some(rule.statutory_limit), JOINT_LIMIT),

@@ -235,7 +235,7 @@ pub(super) fn check_material(
             .into()
         }
         // Never demanded: the office obtains it (《国务院关于在线政务服务的若干规定》§7).
-        (_, _, Some(sharing)) => to_obtain(material, sharing),
+        (_, _, Some(sharing)) => sharing_exemption(material, sharing, None),
         _ => {
             let mut message = messages::material_missing(material);
             messages::push_exemption_hints(&mut message, material, bad_credit);
@@ -266,20 +266,36 @@ fn exempt_by(sharing: &Sharing) -> ExemptBy {
     }
 }
 
-/// A shareable material not (yet) obtained: the office's to obtain, never the applicant's.
-fn to_obtain(material: &Material, sharing: &Sharing) -> MaterialResult {
+/// A shareable material, obtained (with its reference) or still the office's to obtain: never
+/// the applicant's.
+fn sharing_exemption(
+    material: &Material,
+    sharing: &Sharing,
+    reference: Option<&str>,
+) -> MaterialResult {
+    let system = sharing.system.as_ref();
+    let (state, message) = match reference {
+        Some(r) => (
+            ExemptState::Obtained,
+            messages::exempt_shared(material, system, r),
+        ),
+        None => (
+            ExemptState::ToObtain,
+            messages::exempt_to_obtain(material, system),
+        ),
+    };
     MaterialResult {
         finding: None,
         exempt: Some(Exemption {
             material: material.id.clone(),
             name: material.name.clone(),
             by: exempt_by(sharing),
-            state: ExemptState::ToObtain,
+            state,
             source: sharing.system.clone(),
-            reference: None,
+            reference: reference.map(crate::calendar::clip),
             terms: None,
             basis: format!("{}；{}", material.basis, messages::SHARING_BASIS),
-            message: messages::exempt_to_obtain(material, sharing.system.as_ref()),
+            message,
         }),
     }
 }
@@ -304,23 +320,7 @@ fn shared(material: &Material, given: &MaterialSubmission) -> MaterialResult {
         )
         .into();
     };
-    let Some(reference) = reference else {
-        return to_obtain(material, sharing);
-    };
-    MaterialResult {
-        finding: None,
-        exempt: Some(Exemption {
-            material: material.id.clone(),
-            name: material.name.clone(),
-            by: exempt_by(sharing),
-            state: ExemptState::Obtained,
-            source: sharing.system.clone(),
-            reference: Some(crate::calendar::clip(reference)),
-            terms: None,
-            basis: format!("{}；{}", material.basis, messages::SHARING_BASIS),
-            message: messages::exempt_shared(material, sharing.system.as_ref(), reference),
-        }),
-    }
+    sharing_exemption(material, sharing, reference)
 }
 
 /// `status = "committed"`: 告知承诺 replaces the proof for good, where the rule allows it and

@@ -3,7 +3,7 @@
 //! missing, and carries the place of the hand-over QR code the server prints. Only a window
 //! decides (行政许可法 §32: the office accepts or refuses, in writing).
 
-use crate::model::{MatterFile, Text};
+use crate::model::MatterFile;
 use crate::verdict::{
     Applies, ExemptState, FindingCode, NoticeItem, Outcome, Precheck, PrecheckLine, Verdict,
 };
@@ -67,7 +67,7 @@ pub(crate) fn render(rule: &MatterFile, verdict: &Verdict) -> Precheck {
         .enumerate()
         .map(|(i, f)| super::item(i + 1, f, &f.basis))
         .collect();
-    let mut slip = Precheck {
+    Precheck {
         title: text("自助预审回执", "Self-service pre-check slip"),
         result,
         bring,
@@ -77,34 +77,5 @@ pub(crate) fn render(rule: &MatterFile, verdict: &Verdict) -> Precheck {
             "This slip is a pre-check, not a decision: bring it and the originals above to the window, where the hand-over code retrieves your answers.",
         ),
         handover: text("窗口交接码（二维码）", "Hand-over code (QR)"),
-        text: text("", ""),
-    };
-    slip.text = plain(&slip);
-    slip
-}
-
-fn plain(slip: &Precheck) -> Text {
-    let one = |pick: fn(&Text) -> &String, missing: &str| {
-        let mut lines = vec![pick(&slip.title).clone(), pick(&slip.result).clone()];
-        for line in &slip.bring {
-            let flag = if line.missing { missing } else { "" };
-            lines.push(format!(
-                "- {}：{}{flag}",
-                pick(&line.name),
-                pick(&line.bring)
-            ));
-        }
-        for item in &slip.items {
-            lines.push(format!("{}. {}", item.number, pick(&item.text)));
-        }
-        lines.push(pick(&slip.note).clone());
-        lines.push(pick(&slip.handover).clone());
-        let mut out = lines.join("\n");
-        out.push('\n');
-        out
-    };
-    Text {
-        zh: one(|t| &t.zh, "（尚缺）"),
-        en: one(|t| &t.en, " (still missing)"),
     }
 }
