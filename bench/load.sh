@@ -24,7 +24,7 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 if [ -z "${QIQUAN_BIN:-}" ]; then
   export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
-  cargo build --release --bin qiquan
+  cargo build --release -p qiquan-server --bin qiquan
   QIQUAN_BIN="$CARGO_TARGET_DIR/release/qiquan"
 fi
 BIN=$QIQUAN_BIN

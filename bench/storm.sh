@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
-cargo build --release --bin qiquan
+cargo build --release -p qiquan-server --bin qiquan
 # ~3,000 sockets on each side.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 exec node bench/storm.mjs "$CARGO_TARGET_DIR/release/qiquan"

@@ -47,11 +47,11 @@ export CRITERION_HOME="$root/bench/out/criterion"
 
 printf '== native (criterion)\n' >&2
 # Without default features: the library only (the CLI binary is not needed to bench it).
-cargo bench --quiet --bench engine --no-default-features --features toml,embed,sign -- "${criterion[@]}" >bench/out/criterion.log 2>&1 ||
+cargo bench -p qiquan --quiet --bench engine --no-default-features --features toml,embed,sign -- "${criterion[@]}" >bench/out/criterion.log 2>&1 ||
     { cat bench/out/criterion.log >&2; exit 1; }
 
 printf '== native timer (the native half of the paired Node/native ratios)\n' >&2
-cargo build --quiet --release --example native_timer --no-default-features --features toml,embed
+cargo build -p qiquan --quiet --release --example native_timer --no-default-features --features toml,embed
 export QIQUAN_NATIVE_TIMER="${CARGO_TARGET_DIR:-$root/target}/release/examples/native_timer"
 
 printf '== pkg/ (scripts/build-wasm.sh)\n' >&2

@@ -63,7 +63,7 @@ export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-0}"
 # build_module FEATURES OUT_DIR ENGINE_OPT_LEVEL [EXTRA_RUSTFLAGS]
 build_module() {
     RUSTFLAGS="$RUSTFLAGS ${4:-}" CARGO_PROFILE_WASM_RELEASE_OPT_LEVEL="$3" \
-        cargo build --profile wasm-release --lib --target wasm32-unknown-unknown --no-default-features --features "$1"
+        cargo build -p qiquan --profile wasm-release --lib --target wasm32-unknown-unknown --no-default-features --features "$1"
     mkdir -p "$2"
     "$bindgen" --target web --remove-name-section --remove-producers-section \
         --out-dir "$2" --out-name qiquan \
@@ -85,7 +85,7 @@ build_module wasm pkg "$page_opt_level" "$page_inline"
 # The rules the page module loads (it has none built in): the same files, checked by the same
 # compiler (`qiquan bundle` refuses rules that do not lint clean).
 qiquan() {
-    if [[ -n "${QIQUAN_BIN:-}" ]]; then "$QIQUAN_BIN" "$@"; else "${native_env[@]}" cargo run -q --bin qiquan -- "$@"; fi
+    if [[ -n "${QIQUAN_BIN:-}" ]]; then "$QIQUAN_BIN" "$@"; else "${native_env[@]}" cargo run -q -p qiquan-server --bin qiquan -- "$@"; fi
 }
 qiquan bundle rules > pkg/rules.json
 # The signed bundle the pages load when they are served without the server (vite dev/preview,

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build-wasm.sh
 npm run --silent www:build
-cargo build --release --bin qiquan
+cargo build --release -p qiquan-server --bin qiquan
 
 addr="${QIQUAN_ADDR:-127.0.0.1:8080}"
 if [ -n "${QIQUAN_KEY:-}" ]; then

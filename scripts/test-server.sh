@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Server tests: unit tests of src/server/ (receipt signing, key files, the register's pieces),
-# tests/server.rs, which starts the real `qiquan serve` binary on loopback ports and exercises
+# Server tests: unit tests of server/src/server/ (receipt signing, key files, the register's pieces),
+# server/tests/server.rs, which starts the real `qiquan serve` binary on loopback ports and exercises
 # every endpoint and every bad-input case, and hostile clients (limits, timeouts, shutdown under
-# load), and tests/register.rs (the case register on SQLite and PostgreSQL;
+# load), and server/tests/register.rs (the case register on SQLite and PostgreSQL;
 # scripts/with-postgres.sh installs and starts PostgreSQL). The load tests (bench/load.sh,
 # bench/register.sh) and the storm (bench/storm.sh) are measurements, run by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo test --features server --lib server::
-cargo test --features server --test server
+cargo test -p qiquan-server --bin qiquan server::
+cargo test -p qiquan-server --test server
 # The case register, on SQLite and on a throw-away PostgreSQL.
-QIQUAN_REQUIRE_PG=1 scripts/with-postgres.sh cargo test --features server --test register
+QIQUAN_REQUIRE_PG=1 scripts/with-postgres.sh cargo test -p qiquan-server --test register

@@ -34,5 +34,5 @@ step "Chromium: conformance corpus"
 node tests/wasm/browser.mjs
 
 step "differential: native vs wasm"
-cargo run -q --example differential
+cargo run -q -p qiquan --example differential
 node tests/wasm/differential.mjs

@@ -31,7 +31,7 @@ if [[ -z "${QIQUAN_BIN:-}" && "${QIQUAN_E2E_STATIC:-}" != 1 ]]; then
     done
     if [[ -z "$have" ]]; then
         echo "test-www: building the qiquan binary (cargo build)" >&2
-        cargo build --quiet --bin qiquan
+        cargo build --quiet -p qiquan-server --bin qiquan
     fi
 fi
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, lints, rule-file lint, native tests, the wasm runtimes (Node and
-# Chromium) on the shared conformance corpus, the server (tests/server.rs, part of cargo test),
+# Runs every test: formatting (Rust and TypeScript), import circles in www/src, lints, rule-file lint, native tests, the wasm runtimes (Node and
+# Chromium) on the shared conformance corpus, the server (server/tests/server.rs, part of cargo test),
 # the web forms in Chromium, and a short run of each fuzz target.
 # Installs what it needs first (scripts/setup.sh), so it works on a fresh machine and in CI.
 set -euo pipefail
@@ -13,14 +13,18 @@ scripts/setup.sh
 say "cargo fmt --check"
 cargo fmt --all -- --check
 
+say "prettier --check (www/src, tests/**/*.mjs) + no import circle in www/src"
+npm run --silent fmt:check
+node scripts/check-imports.mjs www/src
+
 say "cargo clippy -D warnings (native, and the wasm build)"
-cargo clippy --all-targets -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --no-default-features --features wasm --lib -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --no-default-features --features wasm,studio --lib -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p qiquan --target wasm32-unknown-unknown --no-default-features --features wasm --lib -- -D warnings
+cargo clippy -p qiquan --target wasm32-unknown-unknown --no-default-features --features wasm,studio --lib -- -D warnings
 
 say "qiquan lint rules + schema is current"
-cargo run -q -- lint rules
-cargo run -q -- schema rules/schema --check
+cargo run -q -p qiquan-server -- lint rules
+cargo run -q -p qiquan-server -- schema rules/schema --check
 
 say "native tests (unit, calendar, lint, CLI, conformance corpus, server and register integration)"
 # The register's tests run against SQLite and a real PostgreSQL, started for the run and stopped

@@ -502,8 +502,9 @@ pub fn parse_date(text: &str) -> Result<NaiveDate> {
     Ok(date)
 }
 
-/// Shortens echoed input so an error message stays readable.
-pub(crate) fn clip(text: &str) -> String {
+/// Shortens echoed input so an error message stays readable (40 characters and an ellipsis): the
+/// engine's messages and the server's quote a caller's value through it.
+pub fn clip(text: &str) -> String {
     const MAX: usize = 40;
     if text.chars().count() <= MAX {
         text.to_string()

@@ -64,6 +64,63 @@ pub struct Labels {
     /// What handing in an 原件 means when the material is uploaded (not brought to a window).
     pub upload_original: Text,
     pub window: WindowLabels,
+    /// The rows of a verdict's dates (the same words as the notice's facts).
+    #[cfg_attr(feature = "wasm", tsify(type = "Record<FactKey, Text>"))]
+    #[serde(serialize_with = "as_map")]
+    pub facts: Vec<(String, Text)>,
+    pub material_tags: MaterialTags,
+    /// What the dates of a verdict mean when they are not plain dates.
+    pub dates: DateLabels,
+    /// The states of an item owed under a pledge (the 容缺 ledger).
+    #[cfg_attr(feature = "wasm", tsify(type = "Record<LedgerStatus, Text>"))]
+    #[serde(serialize_with = "as_map")]
+    pub ledger_statuses: Vec<(String, Text)>,
+}
+
+/// The tags beside a material's name.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct MaterialTags {
+    /// 主件: missing or flawed always blocks acceptance.
+    pub key: Text,
+    /// 可容缺: may be owed under a credit pledge.
+    pub tolerable: Text,
+}
+
+/// Notes on a verdict's dates.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct DateLabels {
+    /// `deadlines.provisional`: a date lies in a year without the State Council's notice.
+    pub provisional: Text,
+    /// A promised clock that starts when the materials are complete (no `promised_due` yet).
+    pub clock_waits: Text,
+    /// `deadlines.paused_days`.
+    pub paused_days: Text,
+}
+
+/// The state of an item owed under a pledge, as the case register keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum LedgerStatus {
+    Owed,
+    Overdue,
+    Supplied,
+    Waived,
+}
+
+impl LedgerStatus {
+    pub const ALL: [LedgerStatus; 4] = [Self::Owed, Self::Overdue, Self::Supplied, Self::Waived];
+
+    pub fn label(self) -> Text {
+        match self {
+            Self::Owed => text("待补交", "Owed"),
+            Self::Overdue => text("已逾期", "Overdue"),
+            Self::Supplied => text("已补交", "Supplied"),
+            Self::Waived => text("免予补交", "Waived"),
+        }
+    }
 }
 
 /// Captions of what the window records beside a material's status.
@@ -187,6 +244,40 @@ pub fn labels() -> Labels {
                 "Commit instead of providing this proof. I commit that: ",
             ),
         },
+        facts: [
+            FactKey::Matter,
+            FactKey::ReceivedAt,
+            FactKey::AcceptedOn,
+            FactKey::PromisedDue,
+            FactKey::StatutoryDue,
+            FactKey::StatutoryExtendedDue,
+            FactKey::PledgeDue,
+        ]
+        .into_iter()
+        .map(|k| (key(k), fact_label(k)))
+        .collect(),
+        material_tags: MaterialTags {
+            key: text("主件", "Key"),
+            tolerable: text("可容缺", "May be pledged"),
+        },
+        dates: DateLabels {
+            provisional: text(
+                "暂定日期：其中部分日期所在年份的节假日安排尚未公布，暂按周一至周五工作、扣除法定节日（元旦、春节、清明、劳动节、端午、中秋、国庆）计算，未计调休，国务院公布安排后可能调整。",
+                "Provisional: some dates fall in a year whose holiday arrangement has not been published yet. They count Monday–Friday less the statutory holidays (New Year, Spring Festival, Qingming, Labour Day, Dragon Boat, Mid-Autumn, National Day), without make-up working days, and may move once the State Council publishes the arrangement.",
+            ),
+            clock_waits: text(
+                "办理时限自材料补齐之日起计算。",
+                "The processing time runs from the day the materials are complete.",
+            ),
+            paused_days: text(
+                "特别程序不计入时限的天数",
+                "Days not counted (special procedures)",
+            ),
+        },
+        ledger_statuses: LedgerStatus::ALL
+            .into_iter()
+            .map(|s| (key(s), s.label()))
+            .collect(),
     }
 }
 
@@ -378,6 +469,12 @@ mod tests {
         );
         assert_eq!(json["material_statuses"]["flawed"]["zh"], "有瑕疵");
         assert_eq!(json["document_kinds"]["refusal"]["zh"], "不予受理通知书");
+        assert_eq!(json["facts"]["statutory_due"]["zh"], "法定办结期限");
+        assert_eq!(json["ledger_statuses"]["waived"]["zh"], "免予补交");
+        assert_eq!(
+            json["ledger_statuses"].as_object().map(|m| m.len()),
+            Some(4)
+        );
         assert_eq!(
             json["pledge_blocks"]["bad_credit"]["en"]
                 .as_str()

@@ -28,8 +28,6 @@ mod pretty;
 pub mod rules_dir;
 #[cfg(feature = "schema")]
 pub mod schema;
-#[cfg(feature = "server")]
-pub mod server;
 #[cfg(feature = "signed")]
 pub mod signed;
 pub mod submission;

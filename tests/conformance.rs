@@ -8,6 +8,9 @@
 //! engine must print. The Node and Chromium runners read the same files and compare the same
 //! bytes. `QIQUAN_BLESS=1 cargo test --test conformance` rewrites the `.expected.json` files;
 //! review their diff before committing.
+//!
+//! Each case is a test of its own named by its path (libtest-mimic, `harness = false` in
+//! Cargo.toml): `cargo test --test conformance -- pledge/` runs one directory, `--list` lists them.
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
@@ -398,60 +401,74 @@ fn brief(output: &Value) -> String {
     }
 }
 
-#[test]
-fn conformance_corpus() {
+/// One test per case, named by its path under `tests/conformance/` (`pledge/…`), so
+/// `cargo test --test conformance -- pledge/` runs the pledge cases and a failure names its case.
+fn main() -> std::process::ExitCode {
+    let args = libtest_mimic::Arguments::from_args();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance");
     let mut paths = Vec::new();
     cases(&root, &mut paths);
     assert!(!paths.is_empty(), "no conformance cases found");
-    let engine = Engine::embedded().expect("embedded rules compile");
     let bless = std::env::var_os("QIQUAN_BLESS").is_some();
-    let mut failures = Vec::new();
-    for path in &paths {
-        let name = path.strip_prefix(&root).unwrap().display().to_string();
-        let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap())
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let output = run_case(engine, &case);
-        let parsed: Value = serde_json::from_str(&output).expect("engine output is JSON");
-        failures.extend(check_expectations(&name, &case, &parsed));
-        if let Some(compact) = run_compact(engine, &case) {
-            let compact_value: Value = serde_json::from_str(&compact).expect("compact is JSON");
-            failures.extend(check_compact(&name, &parsed, &compact_value));
-            let compact_path = path.with_extension("compact.expected.json");
-            if bless {
-                std::fs::write(&compact_path, format!("{compact}\n")).unwrap();
-            } else {
-                match std::fs::read_to_string(&compact_path) {
-                    Ok(expected) if expected.strip_suffix('\n') == Some(compact.as_str()) => {}
-                    _ => failures.push(format!(
-                        "{name}: compact output differs from {} (or it is missing):\n{compact}",
-                        compact_path.display()
-                    )),
+    let trials = paths
+        .into_iter()
+        .map(|path| {
+            let name = path.strip_prefix(&root).unwrap().display().to_string();
+            libtest_mimic::Trial::test(name.clone(), move || {
+                let failures = conformance_case(&name, &path, bless);
+                if failures.is_empty() {
+                    Ok(())
+                } else {
+                    Err(failures.join("\n\n").into())
                 }
+            })
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit_code()
+}
+
+/// Runs one case: its hand-written expectations, the compact check and the exact bytes (or,
+/// with `bless`, rewrites the expected files). Returns what failed.
+fn conformance_case(name: &str, path: &Path, bless: bool) -> Vec<String> {
+    let engine = Engine::embedded().expect("embedded rules compile");
+    let mut failures = Vec::new();
+    let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let output = run_case(engine, &case);
+    let parsed: Value = serde_json::from_str(&output).expect("engine output is JSON");
+    failures.extend(check_expectations(name, &case, &parsed));
+    if let Some(compact) = run_compact(engine, &case) {
+        let compact_value: Value = serde_json::from_str(&compact).expect("compact is JSON");
+        failures.extend(check_compact(name, &parsed, &compact_value));
+        let compact_path = path.with_extension("compact.expected.json");
+        if bless {
+            std::fs::write(&compact_path, format!("{compact}\n")).unwrap();
+        } else {
+            match std::fs::read_to_string(&compact_path) {
+                Ok(expected) if expected.strip_suffix('\n') == Some(compact.as_str()) => {}
+                _ => failures.push(format!(
+                    "{name}: compact output differs from {} (or it is missing):\n{compact}",
+                    compact_path.display()
+                )),
             }
         }
-        let expected_path = path.with_extension("expected.json");
-        if bless {
-            std::fs::write(&expected_path, format!("{output}\n")).unwrap();
-            continue;
-        }
-        match std::fs::read_to_string(&expected_path) {
-            Ok(expected) if expected.strip_suffix('\n').unwrap_or(&expected) == output => {}
-            Ok(expected) => failures.push(format!(
-                "{name}: output differs from {}:\n{}",
-                expected_path.display(),
-                pretty_assertions::StrComparison::new(expected.trim_end(), &output)
-            )),
-            Err(_) => failures.push(format!(
-                "{name}: no {} (run QIQUAN_BLESS=1 cargo test --test conformance)",
-                expected_path.display()
-            )),
-        }
     }
-    println!(
-        "conformance: {} cases, {} failures",
-        paths.len(),
-        failures.len()
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    let expected_path = path.with_extension("expected.json");
+    if bless {
+        std::fs::write(&expected_path, format!("{output}\n")).unwrap();
+        return failures;
+    }
+    match std::fs::read_to_string(&expected_path) {
+        Ok(expected) if expected.strip_suffix('\n').unwrap_or(&expected) == output => {}
+        Ok(expected) => failures.push(format!(
+            "{name}: output differs from {}:\n{}",
+            expected_path.display(),
+            pretty_assertions::StrComparison::new(expected.trim_end(), &output)
+        )),
+        Err(_) => failures.push(format!(
+            "{name}: no {} (run QIQUAN_BLESS=1 cargo test --test conformance)",
+            expected_path.display()
+        )),
+    }
+    failures
 }

@@ -363,32 +363,6 @@ fn warnings_load_errors_do_not() {
     assert!(qiquan::Engine::from_sources(&broken).is_err());
 }
 
-/// `qiquan lint` exits 0 on warnings alone, 1 with `--deny-warnings`; both print them.
-#[test]
-fn the_cli_fails_on_warnings_only_when_told() {
-    let case = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/lint/calendar_not_covering"
-    );
-    let run = |extra: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_qiquan"))
-            .arg("lint")
-            .args(extra)
-            .arg(case)
-            .output()
-            .unwrap()
-    };
-    for (extra, status) in [(&[][..], 0), (&["--deny-warnings"][..], 1)] {
-        let out = run(extra);
-        assert_eq!(out.status.code(), Some(status), "{extra:?}");
-        let text = String::from_utf8(out.stdout).unwrap();
-        assert!(
-            text.contains(": calendar_not_covering (warning): "),
-            "{text}"
-        );
-    }
-}
-
 /// The lint-code corpus: `tests/lint/<case>/` is a rules directory (`matters/`, `calendar/`,
 /// a README.md saying what is wrong) and `expected.txt` the diagnostics `qiquan lint
 /// tests/lint/<case>` prints, without their messages (`path:line:col: code`, `… code

@@ -15,20 +15,29 @@ export const RESULTS = join(REPO, 'test-results');
 mkdirSync(RESULTS, { recursive: true });
 
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
-  '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
 };
 
 /** Candidate `qiquan` binaries, newest build first; QIQUAN_BIN wins. */
 function findBinary() {
   const env = process.env.QIQUAN_BIN;
   if (env) return existsSync(env) ? env : null;
-  const dirs = [process.env.CARGO_TARGET_DIR, '/work/tgt-www', '/work/tgt-server', join(REPO, 'target')].filter(Boolean);
+  const dirs = [process.env.CARGO_TARGET_DIR, '/work/tgt-www', '/work/tgt-server', join(REPO, 'target')].filter(
+    Boolean,
+  );
   const found = [];
-  for (const d of dirs) for (const p of ['release', 'debug']) {
-    const f = join(d, p, 'qiquan');
-    if (existsSync(f)) found.push([statSync(f).mtimeMs, f]);
-  }
+  for (const d of dirs)
+    for (const p of ['release', 'debug']) {
+      const f = join(d, p, 'qiquan');
+      if (existsSync(f)) found.push([statSync(f).mtimeMs, f]);
+    }
   found.sort((a, b) => b[0] - a[0]);
   for (const [, f] of found) {
     const r = spawnSync(f, ['serve', '--help'], { encoding: 'utf8' });
@@ -40,14 +49,22 @@ function findBinary() {
 async function freePort() {
   return new Promise((res) => {
     const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => res(p));
+    });
   });
 }
 
 async function waitFor(url, ms = 20000) {
   const until = Date.now() + ms;
   while (Date.now() < until) {
-    try { const r = await fetch(url); if (r.ok) return; } catch { /* not yet */ }
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      /* not yet */
+    }
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error(`server did not answer at ${url}`);
@@ -58,17 +75,24 @@ function staticServer(port) {
     const url = decodeURIComponent((req.url ?? '/').split('?')[0]);
     if (url.startsWith('/v1/')) {
       res.writeHead(503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 'no_server', message: { zh: '静态测试服务器', en: 'static test server' } } }));
+      res.end(
+        JSON.stringify({ error: { code: 'no_server', message: { zh: '静态测试服务器', en: 'static test server' } } }),
+      );
       return;
     }
-    const [base, rel] = url.startsWith('/pkg/') ? [PKG, url.slice(5)] : [DIST, url === '/' ? 'index.html' : url.slice(1)];
+    const [base, rel] = url.startsWith('/pkg/')
+      ? [PKG, url.slice(5)]
+      : [DIST, url === '/' ? 'index.html' : url.slice(1)];
     const file = normalize(join(base, rel));
     if (!file.startsWith(base) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+    });
     createReadStream(file).pipe(res);
   });
   return new Promise((res) => server.listen(port, '127.0.0.1', () => res(server)));
@@ -79,20 +103,42 @@ function staticServer(port) {
  * the qiquan binary (the submit flow needs it).
  */
 export async function startServer() {
-  if (!existsSync(join(DIST, 'index.html'))) throw new Error('www/dist is missing: run scripts/test-www.sh (vite build)');
+  if (!existsSync(join(DIST, 'index.html')))
+    throw new Error('www/dist is missing: run scripts/test-www.sh (vite build)');
   if (!existsSync(join(PKG, 'qiquan.js'))) throw new Error('pkg/ is missing: run scripts/build-wasm.sh');
   if (process.env.QIQUAN_E2E_URL) {
-    return { url: process.env.QIQUAN_E2E_URL.replace(/\/$/, ''), real: process.env.QIQUAN_E2E_REAL === '1', stop: async () => {} };
+    return {
+      url: process.env.QIQUAN_E2E_URL.replace(/\/$/, ''),
+      real: process.env.QIQUAN_E2E_REAL === '1',
+      stop: async () => {},
+    };
   }
   const port = await freePort();
   const bin = process.env.QIQUAN_E2E_STATIC === '1' ? null : findBinary();
   if (bin) {
     // The case register in a throw-away directory, not qiquan.db in the repository.
     const data = mkdtempSync(join(tmpdir(), 'qiquan-e2e-'));
-    const child = spawn(bin, ['serve', '--dev', '--addr', `127.0.0.1:${port}`, '--db', join(data, 'qiquan.db'), '--data-dir', join(data, 'data')], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      bin,
+      [
+        'serve',
+        '--dev',
+        '--addr',
+        `127.0.0.1:${port}`,
+        '--db',
+        join(data, 'qiquan.db'),
+        '--data-dir',
+        join(data, 'data'),
+      ],
+      { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let log = '';
-    child.stdout.on('data', (d) => { log += d; });
-    child.stderr.on('data', (d) => { log += d; });
+    child.stdout.on('data', (d) => {
+      log += d;
+    });
+    child.stderr.on('data', (d) => {
+      log += d;
+    });
     const url = `http://127.0.0.1:${port}`;
     try {
       await waitFor(`${url}/v1/matters`);
@@ -101,7 +147,14 @@ export async function startServer() {
       child.kill();
       throw new Error(`${e.message}\n${log}`);
     }
-    return { url, real: true, bin, stop: async () => { child.kill(); } };
+    return {
+      url,
+      real: true,
+      bin,
+      stop: async () => {
+        child.kill();
+      },
+    };
   }
   const server = await staticServer(port);
   return { url: `http://127.0.0.1:${port}`, real: false, stop: () => new Promise((r) => server.close(r)) };
@@ -110,8 +163,15 @@ export async function startServer() {
 export async function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -119,13 +179,26 @@ export async function launch() {
  * A new page whose console errors are collected and whose window.print only counts calls.
  * `now`: pin the page's clock (Date) to this instant; timers still run.
  */
-export async function openPage(browser, url, { now, clock = false, viewport = { width: 1280, height: 900 }, context } = {}) {
-  const ctx = context ?? await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', deviceScaleFactor: 1 });
+export async function openPage(
+  browser,
+  url,
+  { now, clock = false, viewport = { width: 1280, height: 900 }, context } = {},
+) {
+  const ctx =
+    context ??
+    (await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', deviceScaleFactor: 1 }));
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.addInitScript(() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.addInitScript(() => {
+    window.__printed = 0;
+    window.print = () => {
+      window.__printed += 1;
+    };
+  });
   if (now) await page.clock.setFixedTime(new Date(now));
   // Fake timers the test moves itself (page.clock.pauseAt / runFor), for timeouts.
   else if (clock) await page.clock.install();
@@ -144,7 +217,12 @@ export async function axeViolations(page) {
   const result = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
   });
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
@@ -156,7 +234,8 @@ export async function shot(page, name, fullPage = true) {
 /** Text of a PDF (pdfjs-dist), one string per page, plus each page's size in points. */
 export async function pdfText(buffer) {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(buffer), useSystemFonts: false, isEvalSupported: false }).promise;
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(buffer), useSystemFonts: false, isEvalSupported: false })
+    .promise;
   const pages = [];
   for (let i = 1; i <= doc.numPages; i++) {
     const p = await doc.getPage(i);
@@ -186,9 +265,10 @@ export async function settle(page) {
  * read with `checkCounts(page)`. The page cannot tell: it imports the same exports.
  */
 export async function countChecks(target) {
-  await target.route('**/pkg/qiquan.js', (route) => route.fulfill({
-    contentType: 'text/javascript',
-    body: `import init, * as real from '/pkg/qiquan.js?real';
+  await target.route('**/pkg/qiquan.js', (route) =>
+    route.fulfill({
+      contentType: 'text/javascript',
+      body: `import init, * as real from '/pkg/qiquan.js?real';
 export * from '/pkg/qiquan.js?real';
 export default init;
 const n = () => (window.__checks ??= { full: 0, compact: 0 });
@@ -196,7 +276,8 @@ export const checkJson = (...a) => { n().full++; return real.checkJson(...a); };
 export const check = (...a) => { n().full++; return real.check(...a); };
 export const checkCompact = real.checkCompact ? (...a) => { n().compact++; return real.checkCompact(...a); } : undefined;
 `,
-  }));
+    }),
+  );
 }
 
 /** `{ full, compact }`: the checks counted since the page loaded (see countChecks). */

@@ -9,18 +9,29 @@ const MATTER = 'public_place_hygiene_license';
 const NOW = '2026-03-02T09:30:00+08:00';
 let server, browser;
 
-before(async () => { server = await startServer(); browser = await launch(); });
-after(async () => { await browser?.close(); await server?.stop(); });
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
 
 const outcome = (page) => page.locator('#outcome [data-outcome]').getAttribute('data-outcome');
-const upload = (page, id) => page.setInputFiles(`#m-${id}`, { name: `${id}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 test') });
+const upload = (page, id) =>
+  page.setInputFiles(`#m-${id}`, {
+    name: `${id}.pdf`,
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4 test'),
+  });
 
 async function fillAllFields(page) {
   await fill(page, 'unit_name', '东城区某某宾馆');
   await fill(page, 'uscc', '91110000802100433B');
   await fill(page, 'responsible_person_id', '11010519491231002X');
   await fill(page, 'phone', '13800138000');
-  await page.selectOption('#f-venue_type', { index: 1 });            // first option: 宾馆、旅店、招待所
+  await page.selectOption('#f-venue_type', { index: 1 }); // first option: 宾馆、旅店、招待所
   await fill(page, 'floor_area', '120');
   await page.check('#f-central_ac-false');
 }
@@ -53,7 +64,13 @@ test('the form is generated from the matter and goes from 补正 to 受理 as it
     const link = page.locator('#error-summary a[href="#f-responsible_person_id"]');
     const msg = await link.textContent();
     assert.ok(msg.length > 4, msg);
-    assert.equal(await page.locator('#fe-responsible_person_id').innerText().then((s) => s.includes(msg)), true);
+    assert.equal(
+      await page
+        .locator('#fe-responsible_person_id')
+        .innerText()
+        .then((s) => s.includes(msg)),
+      true,
+    );
     assert.equal(await page.locator('#f-responsible_person_id').getAttribute('aria-invalid'), 'true');
     await link.click();
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-responsible_person_id');
@@ -62,7 +79,10 @@ test('the form is generated from the matter and goes from 补正 to 受理 as it
     // (checklist applies "unknown"), so nothing the applicant may need is left out.
     assert.equal(await page.locator('#mg-central_ac_report').getAttribute('data-applies'), 'unknown');
     assert.equal(await page.locator('#mg-central_ac_report').isVisible(), true);
-    assert.equal(await page.locator('#mg-central_ac_report .condition-hint').textContent(), '如“是否使用集中空调通风系统”为“是”，须提交此材料。');
+    assert.equal(
+      await page.locator('#mg-central_ac_report .condition-hint').textContent(),
+      '如“是否使用集中空调通风系统”为“是”，须提交此材料。',
+    );
 
     await fillAllFields(page);
     // The conditional material appears and disappears with the answer (checklist.applies).
@@ -96,7 +116,9 @@ test('the form is generated from the matter and goes from 补正 to 受理 as it
     await shot(page, 'applicant-accept');
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('only tolerable materials missing: the pledge is offered and signing gives 容缺受理', async () => {
@@ -107,7 +129,10 @@ test('only tolerable materials missing: the pledge is offered and signing gives 
     assert.equal(await outcome(page), 'correction_required');
     const panel = page.locator('#pledge-panel');
     await panel.waitFor();
-    assert.deepEqual(await panel.locator('[data-pledge-item]').evaluateAll((rows) => rows.map((r) => r.dataset.pledgeItem)), ['site_plans', 'hygiene_rules']);
+    assert.deepEqual(
+      await panel.locator('[data-pledge-item]').evaluateAll((rows) => rows.map((r) => r.dataset.pledgeItem)),
+      ['site_plans', 'hygiene_rules'],
+    );
     assert.equal(await page.locator('#pledge-due').textContent(), '2026年3月10日');
     assert.match(await panel.textContent(), /逾期未补齐的，终止办理/);
     await shot(page, 'applicant-pledge-offer');
@@ -121,16 +146,22 @@ test('only tolerable materials missing: the pledge is offered and signing gives 
     assert.equal(await outcome(page), 'correction_required');
     assert.equal(await page.locator('#pledge-panel').isVisible(), false);
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('dates in a year without a published holiday notice are marked provisional', async () => {
-  const { page, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`, { now: '2026-12-18T10:00:00+08:00' });
+  const { page, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`, {
+    now: '2026-12-18T10:00:00+08:00',
+  });
   try {
     const note = page.locator('#provisional-note');
     await note.waitFor();
     assert.match(await note.textContent(), /暂定日期/);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('the en toggle switches every engine text and the page chrome', async () => {
@@ -151,17 +182,23 @@ test('the en toggle switches every engine text and the page chrome', async () =>
     await page.click('#lang-toggle');
     assert.equal(await page.locator('#error-summary-title').textContent(), '有以下问题需要处理');
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('submit: the server re-checks, issues a receipt, and its verdict wins when it disagrees', async (t) => {
-  if (!server.real) { t.skip('needs `qiquan serve --dev` (no binary with `serve` found)'); return; }
+  if (!server.real) {
+    t.skip('needs `qiquan serve --dev` (no binary with `serve` found)');
+    return;
+  }
   // Recorded in the case register: every file uploaded, the case number (文号) on the receipt.
   {
     const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`);
     try {
       await fillAllFields(page);
-      for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules']) await upload(page, m);
+      for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules'])
+        await upload(page, m);
       assert.equal(await outcome(page), 'accept');
       await page.click('#submit');
       await page.locator('#success').waitFor();
@@ -175,7 +212,11 @@ test('submit: the server re-checks, issues a receipt, and its verdict wins when 
       assert.match(await page.locator('#ms-hygiene_rules').textContent(), /已上传到服务器/);
       // 提交 is done; a forced second tap: the same record and the same receipt, not a second one.
       assert.equal(await page.locator('#submit').isDisabled(), true);
-      await page.evaluate(() => { const b = document.getElementById('submit'); b.disabled = false; b.click(); });
+      await page.evaluate(() => {
+        const b = document.getElementById('submit');
+        b.disabled = false;
+        b.click();
+      });
       assert.equal(await page.locator('#receipt [data-receipt="document_number"] dd').textContent(), number);
       // The printed receipt carries the 文号 (the register's numbered document).
       await page.click('#print-receipt');
@@ -183,14 +224,17 @@ test('submit: the server re-checks, issues a receipt, and its verdict wins when 
       await shot(page, 'applicant-receipt');
       assert.deepEqual(await axeViolations(page), []);
       assert.deepEqual(errors, []);
-    } finally { await ctx.close(); }
+    } finally {
+      await ctx.close();
+    }
   }
   // A client whose verdict differs (stale rules, tampering): the server says so and wins.
   {
     const { page, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`);
     try {
       await fillAllFields(page);
-      for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules']) await upload(page, m);
+      for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules'])
+        await upload(page, m);
       await page.route('**/v1/matters/*/check', async (route) => {
         const body = JSON.parse(route.request().postData());
         body.client_verdict_digest = 'sha256:' + '0'.repeat(64);
@@ -199,7 +243,9 @@ test('submit: the server re-checks, issues a receipt, and its verdict wins when 
       await page.click('#submit');
       await page.locator('#server-agreement[data-agrees="false"]').waitFor();
       assert.match(await page.locator('#server-agreement').textContent(), /以服务器结果为准/);
-    } finally { await ctx.close(); }
+    } finally {
+      await ctx.close();
+    }
   }
   // An incomplete application: no receipt, the server's one-time notice instead, and 提交 stays open.
   const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`);
@@ -208,26 +254,44 @@ test('submit: the server re-checks, issues a receipt, and its verdict wins when 
     for (const m of ['application_form', 'site_plans', 'hygiene_report', 'hygiene_rules']) await upload(page, m);
     await page.click('#submit');
     await page.locator('#no-receipt').waitFor();
-    assert.equal(await page.locator('#server-outcome [data-outcome]').getAttribute('data-outcome'), 'correction_required');
+    assert.equal(
+      await page.locator('#server-outcome [data-outcome]').getAttribute('data-outcome'),
+      'correction_required',
+    );
     assert.match(await page.locator('#server-findings').textContent(), /法定代表人或者负责人身份证明/);
     assert.equal(await page.locator('#submit').isDisabled(), false);
     assert.equal(await page.locator('#success').count(), 0);
     assert.match(await page.locator('#registered').getAttribute('data-number'), /^明审服补〔\d{4}〕\d+号$/);
-    assert.deepEqual(errors.filter((e) => !/status of 4\d\d/.test(e)), []);
-  } finally { await ctx.close(); }
+    assert.deepEqual(
+      errors.filter((e) => !/status of 4\d\d/.test(e)),
+      [],
+    );
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('uploads: a dropped upload is retried; a file of the wrong type is refused and nothing is receipted', async (t) => {
-  if (!server.real) { t.skip('needs `qiquan serve --dev` (no binary with `serve` found)'); return; }
+  if (!server.real) {
+    t.skip('needs `qiquan serve --dev` (no binary with `serve` found)');
+    return;
+  }
   const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`);
   try {
     await fillAllFields(page);
     for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report']) await upload(page, m);
     // Not a PDF, JPEG or PNG: the server refuses it (415) with its own message.
-    await page.setInputFiles('#m-hygiene_rules', { name: 'rules.txt', mimeType: 'text/plain', buffer: Buffer.from('plain text') });
+    await page.setInputFiles('#m-hygiene_rules', {
+      name: 'rules.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('plain text'),
+    });
     let dropped = 0;
     await page.route('**/materials/application_form', async (route) => {
-      if (dropped === 0) { dropped += 1; await route.abort('connectionreset'); } else await route.continue();
+      if (dropped === 0) {
+        dropped += 1;
+        await route.abort('connectionreset');
+      } else await route.continue();
     });
     await page.click('#submit');
     await page.locator('#register-error').waitFor({ timeout: 20000 });
@@ -245,7 +309,15 @@ test('uploads: a dropped upload is retried; a file of the wrong type is refused 
     await page.click('#submit');
     await page.locator('#success').waitFor({ timeout: 20000 });
     assert.equal(await page.locator('#success').getAttribute('data-outcome'), 'accept');
-    assert.match(await page.locator('#receipt [data-receipt="document_number"] dd').textContent(), /^明审服受〔\d{4}〕\d+号$/);
-    assert.deepEqual(errors.filter((e) => !/status of 4\d\d|ERR_CONNECTION_RESET|Failed to load resource/.test(e)), []);
-  } finally { await ctx.close(); }
+    assert.match(
+      await page.locator('#receipt [data-receipt="document_number"] dd').textContent(),
+      /^明审服受〔\d{4}〕\d+号$/,
+    );
+    assert.deepEqual(
+      errors.filter((e) => !/status of 4\d\d|ERR_CONNECTION_RESET|Failed to load resource/.test(e)),
+      [],
+    );
+  } finally {
+    await ctx.close();
+  }
 });

@@ -10,8 +10,14 @@ const MATTER = 'public_place_hygiene_license';
 const NOW = '2026-03-02T09:30:00+08:00'; // a Monday, at the window: accepted the same day
 let server, browser;
 
-before(async () => { server = await startServer(); browser = await launch(); });
-after(async () => { await browser?.close(); await server?.stop(); });
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
 
 const outcome = (page) => page.locator('#outcome [data-outcome]').getAttribute('data-outcome');
 
@@ -39,7 +45,10 @@ async function printToPdf(page, name) {
   const before = await page.evaluate(() => window.__printed);
   await page.click('#print');
   assert.equal(await page.evaluate(() => window.__printed), before + 1, 'window.print was called');
-  const dom = await page.locator('#print-root').innerText().catch(() => '');
+  const dom = await page
+    .locator('#print-root')
+    .innerText()
+    .catch(() => '');
   const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
   writeFileSync(join(RESULTS, `${name}.pdf`), pdf);
   const pages = await pdfText(pdf);
@@ -50,7 +59,14 @@ async function printToPdf(page, name) {
   await page.emulateMedia({ media: 'print' });
   await shot(page, `${name}-print`);
   await page.emulateMedia({ media: 'screen' });
-  return { pages, text: pages.map((p) => p.text).join('\n').replace(/\s+/g, ''), dom };
+  return {
+    pages,
+    text: pages
+      .map((p) => p.text)
+      .join('\n')
+      .replace(/\s+/g, ''),
+    dom,
+  };
 }
 
 test('a key material marked flawed blocks acceptance; the one-time notice lists every item with its basis', async () => {
@@ -81,7 +97,9 @@ test('a key material marked flawed blocks acceptance; the one-time notice lists 
     assert.match(text, /2026年3月2日09:30/);
     assert.match(text, /经办人/);
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('everything received: 受理 and the acceptance notice carries the dates', async () => {
@@ -112,7 +130,9 @@ test('everything received: 受理 and the acceptance notice carries the dates', 
     assert.match(text, /东城区某某宾馆/);
     assert.doesNotMatch(text, /容缺/);
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('tolerable materials missing: the signed pledge gives 容缺受理 and prints the notice and the pledge form', async () => {
@@ -143,7 +163,9 @@ test('tolerable materials missing: the signed pledge gives 容缺受理 and prin
     assert.match(text, /受理通知书/);
     assert.match(text, /容缺材料补齐期限2026年3月9日/);
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('bad credit: no pledge; an ineligible applicant gets 不予受理 and its notice', async () => {
@@ -164,7 +186,9 @@ test('bad credit: no pledge; an ineligible applicant gets 不予受理 and its n
     assert.match(text, /不予受理通知书/);
     assert.match(text, /行政复议/);
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('English documents print in English', async () => {
@@ -176,5 +200,7 @@ test('English documents print in English', async () => {
     const { text } = await printToPdf(page, 'doc-one-time-notice-en');
     assert.match(text, /Noticetosupplementorcorrectmaterials/);
     assert.match(text, /Hygienetestorassessmentreportofthevenue/);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });

@@ -22,7 +22,10 @@ before(async () => {
   server = await startServer();
   browser = await launch();
 });
-after(async () => { await browser?.close(); await server?.stop(); });
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
 
 const outcome = (page) => page.locator('#outcome [data-outcome]').getAttribute('data-outcome');
 const flat = (s) => s.replace(/\s+/g, '');
@@ -48,8 +51,11 @@ async function receive(page, ids) {
 }
 
 const ALL = {
-  application_form: 'original', identity_proof: 'original_and_copy', site_plans: 'original',
-  hygiene_report: 'original', hygiene_rules: 'original',
+  application_form: 'original',
+  identity_proof: 'original_and_copy',
+  site_plans: 'original',
+  hygiene_report: 'original',
+  hygiene_rules: 'original',
 };
 
 /** Prints, saves the PDF and a PNG per page, and returns each page's text without spaces. */
@@ -106,14 +112,20 @@ test('受理通知书: addressee, 文号, dates, 落款 from the centre profile,
     assert.ok(!text.includes(ID), 'the full ID number is never printed');
     assert.doesNotMatch(text, /行政复议|容缺/);
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('容缺受理通知书 and 信用承诺书: what is owed, by when, and the terms', async () => {
   const { page, errors, ctx } = await open();
   try {
     await fillFields(page);
-    await receive(page, { application_form: 'original', identity_proof: 'original_and_copy', hygiene_report: 'original' });
+    await receive(page, {
+      application_form: 'original',
+      identity_proof: 'original_and_copy',
+      hygiene_report: 'original',
+    });
     await page.check('#pledge-sign');
     assert.equal(await outcome(page), 'accept_with_pledge');
     assert.equal(await page.locator('#print').textContent(), '全部打印（容缺受理通知书、容缺受理信用承诺书）');
@@ -132,14 +144,20 @@ test('容缺受理通知书 and 信用承诺书: what is owed, by when, and the 
     assert.match(pledge, /一式两份/);
     assert.ok(!pages.join('').includes(ID));
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('补正材料通知书 with the pledge blocked: every item, no pledge offer, no due dates', async () => {
   const { page, errors, ctx } = await open();
   try {
     await fillFields(page);
-    await receive(page, { application_form: 'original', identity_proof: 'original_and_copy', hygiene_report: 'original' });
+    await receive(page, {
+      application_form: 'original',
+      identity_proof: 'original_and_copy',
+      hygiene_report: 'original',
+    });
     await page.check('#bad-credit');
     assert.equal(await outcome(page), 'correction_required');
     assert.equal(await page.locator('#print').textContent(), '打印补正材料通知书');
@@ -153,14 +171,20 @@ test('补正材料通知书 with the pledge blocked: every item, no pledge offer
     assert.doesNotMatch(text, /可先行受理|可容缺/, 'no pledge is offered when it cannot be used');
     assert.doesNotMatch(text, /2026年3月9日|2026年3月16日|受理日期|办结日期/, 'nothing accepted: no dates');
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('不予受理通知书: only the refusal reason, §32 as basis, the rights naming the bodies', async () => {
   const { page, errors, ctx } = await open();
   try {
     await fillFields(page, { phone: false });
-    await receive(page, { application_form: 'original', identity_proof: 'original_and_copy', hygiene_report: 'original' });
+    await receive(page, {
+      application_form: 'original',
+      identity_proof: 'original_and_copy',
+      hygiene_report: 'original',
+    });
     await page.selectOption('#applicant-kind', 'administrative_organ');
     assert.equal(await outcome(page), 'not_accepted');
     assert.equal(await page.locator('#print').textContent(), '打印不予受理通知书');
@@ -176,5 +200,7 @@ test('不予受理通知书: only the refusal reason, §32 as basis, the rights 
     assert.match(text, /六十日内向明川县人民政府申请行政复议/);
     assert.match(text, /六个月内向明川县人民法院提起行政诉讼/);
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });

@@ -8,8 +8,14 @@ import { startServer, launch, openPage, axeViolations, shot } from './_harness.m
 const MATTER = 'public_place_hygiene_license';
 let server, browser;
 
-before(async () => { server = await startServer(); browser = await launch(); });
-after(async () => { await browser?.close(); await server?.stop(); });
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
 
 const outcome = (page) => page.locator('#outcome [data-outcome]').getAttribute('data-outcome');
 const FIELDS = {
@@ -30,7 +36,10 @@ async function kioskAnswers(page) {
 }
 
 test('kiosk → clerk: a code and QR on the kiosk, the same answers at the window', async (t) => {
-  if (!server.real) { t.skip('needs qiquan serve (QIQUAN_E2E_STATIC is set)'); return; }
+  if (!server.real) {
+    t.skip('needs qiquan serve (QIQUAN_E2E_STATIC is set)');
+    return;
+  }
   const kiosk = await openPage(browser, `${server.url}/kiosk.html`, { viewport: { width: 1280, height: 1024 } });
   let code, kioskOutcome;
   try {
@@ -42,7 +51,11 @@ test('kiosk → clerk: a code and QR on the kiosk, the same answers at the windo
     code = (await codeEl.textContent()).trim();
     assert.match(code, /^[2-9A-HJKMNP-Z]{6}$/);
     const qrWidth = await kiosk.page.locator('.handover-qr').evaluate(async (img) => {
-      if (!img.complete) await new Promise((r) => { img.onload = r; img.onerror = r; });
+      if (!img.complete)
+        await new Promise((r) => {
+          img.onload = r;
+          img.onerror = r;
+        });
       return img.naturalWidth;
     });
     assert.ok(qrWidth >= 200, `QR code image loaded (${qrWidth} px)`);
@@ -56,7 +69,9 @@ test('kiosk → clerk: a code and QR on the kiosk, the same answers at the windo
     await shot(kiosk.page, 'kiosk-handover');
     assert.deepEqual(await axeViolations(kiosk.page), []);
     assert.deepEqual(kiosk.errors, []);
-  } finally { await kiosk.ctx.close(); }
+  } finally {
+    await kiosk.ctx.close();
+  }
 
   // The clerk opens the code from a link (the QR scanner or a typed URL) …
   const clerk = await openPage(browser, `${server.url}/clerk.html?handover=${code}`);
@@ -69,13 +84,19 @@ test('kiosk → clerk: a code and QR on the kiosk, the same answers at the windo
     }
     assert.equal(await page.locator('#f-central_ac-false').isChecked(), true);
     assert.equal(await page.locator('#m-application_form').isChecked(), true, 'brought → received (original)');
-    assert.equal(await page.locator('#m-identity_proof-original_and_copy').isChecked(), true, 'the form the material needs');
+    assert.equal(
+      await page.locator('#m-identity_proof-original_and_copy').isChecked(),
+      true,
+      'the form the material needs',
+    );
     assert.equal(await page.locator('#m-site_plans-missing').isChecked(), true, 'not brought → missing');
-    assert.equal(await outcome(page), kioskOutcome, 'the window reaches the kiosk\'s verdict');
+    assert.equal(await outcome(page), kioskOutcome, "the window reaches the kiosk's verdict");
     await shot(page, 'clerk-handover');
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(clerk.errors, []);
-  } finally { await clerk.ctx.close(); }
+  } finally {
+    await clerk.ctx.close();
+  }
 
   // … or types it (any case), and a wrong code says so.
   const typed = await openPage(browser, `${server.url}/clerk.html`);
@@ -89,11 +110,16 @@ test('kiosk → clerk: a code and QR on the kiosk, the same answers at the windo
     await page.click('#handover-load');
     await page.locator('#handover-status', { hasText: code }).waitFor();
     assert.equal(await page.locator('#f-unit_name').inputValue(), FIELDS.unit_name);
-  } finally { await typed.ctx.close(); }
+  } finally {
+    await typed.ctx.close();
+  }
 });
 
 test('online: the applicant page gives a code too, and the window loads it', async (t) => {
-  if (!server.real) { t.skip('needs qiquan serve (QIQUAN_E2E_STATIC is set)'); return; }
+  if (!server.real) {
+    t.skip('needs qiquan serve (QIQUAN_E2E_STATIC is set)');
+    return;
+  }
   const online = await openPage(browser, `${server.url}/?matter=${MATTER}`);
   let code;
   try {
@@ -105,11 +131,15 @@ test('online: the applicant page gives a code too, and the window loads it', asy
     assert.match(code, /^[2-9A-HJKMNP-Z]{6}$/);
     assert.deepEqual(await axeViolations(online.page), []);
     assert.deepEqual(online.errors, []);
-  } finally { await online.ctx.close(); }
+  } finally {
+    await online.ctx.close();
+  }
   const clerk = await openPage(browser, `${server.url}/clerk.html?handover=${code}`);
   try {
     await clerk.page.locator('#handover-status', { hasText: code }).waitFor({ timeout: 15000 });
     assert.equal(await clerk.page.locator('#f-unit_name').inputValue(), FIELDS.unit_name);
     assert.equal(await clerk.page.locator('#f-phone').inputValue(), FIELDS.phone);
-  } finally { await clerk.ctx.close(); }
+  } finally {
+    await clerk.ctx.close();
+  }
 });

@@ -10,11 +10,22 @@ const MATTER = 'public_place_hygiene_license';
 const NOW = '2026-03-02T09:30:00+08:00';
 let server, browser;
 
-before(async () => { server = await startServer(); browser = await launch(); });
-after(async () => { await browser?.close(); await server?.stop(); });
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
 
 async function open(path, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', serviceWorkers: 'block' });
+  const context = await browser.newContext({
+    viewport,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    serviceWorkers: 'block',
+  });
   await countChecks(context);
   return openPage(browser, `${server.url}${path}`, { now: NOW, context });
 }
@@ -29,7 +40,11 @@ async function key(page, selector, ch) {
 /** Every word the form shows from the verdict (outcome, problems, values read, dates, pledge). */
 async function words(page) {
   return page.evaluate(() => {
-    const text = (sel) => [...document.querySelectorAll(sel)].filter((e) => !e.closest('[hidden]') && !e.hidden).map((e) => e.textContent).join(' | ');
+    const text = (sel) =>
+      [...document.querySelectorAll(sel)]
+        .filter((e) => !e.closest('[hidden]') && !e.hidden)
+        .map((e) => e.textContent)
+        .join(' | ');
     return {
       outcome: text('#outcome .outcome'),
       summary: text('#error-summary'),
@@ -103,7 +118,9 @@ test('applicant: a keystroke that changes no words asks for no full verdict; one
     assert.equal(await page.locator('#fn-phone').textContent(), '已识别为：13800138000');
     await fullWordsSame(page, 'a value read differently');
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('clerk: a flaw note is quoted by its finding, so each character gets the full verdict and the message shows it', async () => {
@@ -135,7 +152,9 @@ test('clerk: a flaw note is quoted by its finding, so each character gets the fu
     assert.ok((await checkCounts(page)).full > after.full, 'print asks for the full verdict');
     assert.match(await page.locator('#print-root').innerText(), /东城区某某宾馆/);
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('kiosk: typing asks for compact checks; the result screen gets the full verdict', async () => {
@@ -152,7 +171,9 @@ test('kiosk: typing asks for compact checks; the result screen gets the full ver
     assert.ok(after.compact >= at.compact + 1);
     await page.click('#see-result');
     assert.ok((await checkCounts(page)).full > after.full, 'the result screen asks for the full verdict');
-    assert.ok(await page.locator('#findings li').count() > 0);
+    assert.ok((await page.locator('#findings li').count()) > 0);
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });

@@ -6,8 +6,14 @@ import { startServer, launch, openPage, axeViolations, shot, fill, settle } from
 const MATTER = 'public_place_hygiene_license';
 let server, browser;
 
-before(async () => { server = await startServer(); browser = await launch(); });
-after(async () => { await browser?.close(); await server?.stop(); });
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
 
 const outcome = (page) => page.locator('#outcome [data-outcome]').getAttribute('data-outcome');
 const KIOSK_VIEW = { width: 1280, height: 1024 };
@@ -20,7 +26,8 @@ async function smallTargets(page) {
     for (const el of els) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
-      if (r.height < 48 || r.width < 48) out.push(`${el.tagName}#${el.id || ''}.${el.className} ${Math.round(r.width)}×${Math.round(r.height)}`);
+      if (r.height < 48 || r.width < 48)
+        out.push(`${el.tagName}#${el.id || ''}.${el.className} ${Math.round(r.width)}×${Math.round(r.height)}`);
     }
     return out;
   });
@@ -55,7 +62,9 @@ test('kiosk: large touch targets, zh-CN, checks as materials are ticked', async 
     await shot(page, 'kiosk-result');
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('kiosk: keeps checking offline, and reloads offline from the service worker', async () => {
@@ -64,18 +73,23 @@ test('kiosk: keeps checking offline, and reloads offline from the service worker
     await page.waitForSelector('body[data-sw="ready"]', { timeout: 15000 });
     // Let the service worker take control (first load is not controlled until a reload or claim()).
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15000 });
-    await page.waitForFunction(async () => {
-      const keys = await caches.keys();
-      for (const k of keys) {
-        const c = await caches.open(k);
-        if (await c.match('/pkg/qiquan_bg.wasm')) return true;
-      }
-      return false;
-    }, null, { timeout: 15000 });
+    await page.waitForFunction(
+      async () => {
+        const keys = await caches.keys();
+        for (const k of keys) {
+          const c = await caches.open(k);
+          if (await c.match('/pkg/qiquan_bg.wasm')) return true;
+        }
+        return false;
+      },
+      null,
+      { timeout: 15000 },
+    );
     await ctx.setOffline(true);
     await page.click(`.tile[data-matter="${MATTER}"]`);
     assert.equal(await page.locator('#offline-banner').isVisible(), true);
-    for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules']) await page.click(`label[for="m-${m}"]`);
+    for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules'])
+      await page.click(`label[for="m-${m}"]`);
     assert.equal(await outcome(page), 'correction_required'); // fields still empty
     await fill(page, 'unit_name', '离线测试宾馆');
     assert.match(await page.locator('#outcome-label').textContent(), /需补正材料/);
@@ -89,14 +103,22 @@ test('kiosk: keeps checking offline, and reloads offline from the service worker
     await page.click('label[for="m-application_form"]');
     assert.equal(await outcome(page), 'correction_required');
     await ctx.setOffline(false);
-    assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(e)), []);
-  } finally { await ctx.close(); }
+    assert.deepEqual(
+      errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(e)),
+      [],
+    );
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('kiosk: an idle timeout clears personal data and returns home', async () => {
   // The real 120 s timeout on a fake clock: time moves only when the test says, so a slow
   // machine cannot fire the reset before the test has looked at the warning.
-  const { page, ctx } = await openPage(browser, `${server.url}/kiosk.html?idle=120`, { viewport: KIOSK_VIEW, clock: true });
+  const { page, ctx } = await openPage(browser, `${server.url}/kiosk.html?idle=120`, {
+    viewport: KIOSK_VIEW,
+    clock: true,
+  });
   try {
     await page.clock.pauseAt(new Date(Date.now() + 60_000));
     await page.click(`.tile[data-matter="${MATTER}"]`);
@@ -123,5 +145,7 @@ test('kiosk: an idle timeout clears personal data and returns home', async () =>
     // Opening the matter again starts from an empty form.
     await page.click(`.tile[data-matter="${MATTER}"]`);
     assert.equal(await page.inputValue('#f-unit_name'), '');
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });

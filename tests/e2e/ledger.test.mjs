@@ -7,8 +7,14 @@ import { startServer, launch, openPage, axeViolations, shot, fill, settle } from
 const MATTER = 'public_place_hygiene_license';
 let server, browser;
 
-before(async () => { server = await startServer(); browser = await launch(); });
-after(async () => { await browser?.close(); await server?.stop(); });
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
 
 /** A window application missing the tolerable hygiene rules, pledge signed: 容缺受理. */
 async function pledged(key) {
@@ -19,9 +25,24 @@ async function pledged(key) {
     body: JSON.stringify({
       matter: MATTER,
       submission: {
-        applicant: { kind: 'enterprise_legal_person' }, channel: 'window', pledge_signed: true,
-        fields: { unit_name: '台账测试宾馆', uscc: '91370102MA3C0A019G', responsible_person_id: '370102198506153214', phone: '13912345678', venue_type: 'hotel', floor_area: 1200, central_ac: false },
-        materials: { application_form: material('original'), identity_proof: material('original_and_copy'), site_plans: material('original'), hygiene_report: material('original') },
+        applicant: { kind: 'enterprise_legal_person' },
+        channel: 'window',
+        pledge_signed: true,
+        fields: {
+          unit_name: '台账测试宾馆',
+          uscc: '91370102MA3C0A019G',
+          responsible_person_id: '370102198506153214',
+          phone: '13912345678',
+          venue_type: 'hotel',
+          floor_area: 1200,
+          central_ac: false,
+        },
+        materials: {
+          application_form: material('original'),
+          identity_proof: material('original_and_copy'),
+          site_plans: material('original'),
+          hygiene_report: material('original'),
+        },
       },
     }),
   });
@@ -36,7 +57,10 @@ const dayAfter = (d) => new Date(Date.parse(`${d}T00:00:00Z`) + 86400_000).toISO
 const rows = (page) => page.locator('#ledger-table tbody tr');
 
 test('ledger: due today, supplied at the window, overdue and suspended, CSV', async (t) => {
-  if (!server.real) { t.skip('needs qiquan serve (QIQUAN_E2E_STATIC is set)'); return; }
+  if (!server.real) {
+    t.skip('needs qiquan serve (QIQUAN_E2E_STATIC is set)');
+    return;
+  }
   const first = await pledged(`e2e-ledger-${Date.now()}-a`);
   const second = await pledged(`e2e-ledger-${Date.now()}-b`);
   const due = first.ledger[0].due;
@@ -64,11 +88,15 @@ test('ledger: due today, supplied at the window, overdue and suspended, CSV', as
     await page.locator(`tr[data-entry="${first.ledger[0].id}"][data-status="supplied"]`).waitFor();
     assert.match(await page.locator(`tr[data-entry="${first.ledger[0].id}"]`).textContent(), /已补齐，承诺已履行/);
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 
   // The day after the due date the other is overdue and its case suspended.
   const sweep = await fetch(`${server.url}/v1/ledger/sweep`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ as_of: dayAfter(due) }),
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ as_of: dayAfter(due) }),
   });
   assert.equal(sweep.status, 200);
   const over = await openPage(browser, `${server.url}/ledger.html?due=overdue&as_of=${dayAfter(due)}`);
@@ -83,11 +111,16 @@ test('ledger: due today, supplied at the window, overdue and suspended, CSV', as
     await over.page.click('#lang-toggle');
     await over.page.locator('#ledger-table', { hasText: 'Overdue; the case is suspended' }).waitFor();
     assert.deepEqual(over.errors, []);
-  } finally { await over.ctx.close(); }
+  } finally {
+    await over.ctx.close();
+  }
 });
 
 test('window: the clerk records an application, gets its number once, and a pledge lands in the ledger', async (t) => {
-  if (!server.real) { t.skip('needs qiquan serve (QIQUAN_E2E_STATIC is set)'); return; }
+  if (!server.real) {
+    t.skip('needs qiquan serve (QIQUAN_E2E_STATIC is set)');
+    return;
+  }
   const { page, errors, ctx } = await openPage(browser, `${server.url}/clerk.html?matter=${MATTER}`);
   try {
     await fill(page, 'unit_name', '窗口登记宾馆');
@@ -109,7 +142,7 @@ test('window: the clerk records an application, gets its number once, and a pled
     await page.click('#record');
     await page.locator('#recorded').waitFor({ timeout: 15000 });
     const number = await page.locator('#recorded').getAttribute('data-number');
-    assert.match(number, /^明审服容〔\d{4}〕\d+号$/, "容缺受理 has its own series");
+    assert.match(number, /^明审服容〔\d{4}〕\d+号$/, '容缺受理 has its own series');
     assert.match(await page.locator('#recorded').textContent(), /容缺受理/);
     await page.click('#record');
     await page.locator('#recorded').waitFor();
@@ -122,6 +155,11 @@ test('window: the clerk records an application, gets its number once, and a pled
     assert.deepEqual(errors, []);
     // The owed hygiene rules are in the ledger under that number.
     const ledger = await (await fetch(`${server.url}/v1/ledger?status=owed`)).json();
-    assert.ok(ledger.entries.some((e) => e.number === number && e.material === 'hygiene_rules'), JSON.stringify(ledger));
-  } finally { await ctx.close(); }
+    assert.ok(
+      ledger.entries.some((e) => e.number === number && e.material === 'hygiene_rules'),
+      JSON.stringify(ledger),
+    );
+  } finally {
+    await ctx.close();
+  }
 });

@@ -11,8 +11,14 @@ const WIDE = { width: 1920, height: 1080 };
 const DESKTOP = { width: 1280, height: 900 };
 let server, browser;
 
-before(async () => { server = await startServer(); browser = await launch(); });
-after(async () => { await browser?.close(); await server?.stop(); });
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
 
 const outcome = (page) => page.locator('#outcome [data-outcome]').getAttribute('data-outcome');
 const inView = async (page, sel) => {
@@ -24,7 +30,10 @@ async function axeClean(page, state) {
   assert.deepEqual(await axeViolations(page), [], `axe: ${state}`);
 }
 
-for (const [name, viewport] of [['desktop', DESKTOP], ['wide', WIDE]]) {
+for (const [name, viewport] of [
+  ['desktop', DESKTOP],
+  ['wide', WIDE],
+]) {
   test(`clerk (${name}): result and print stay in view; the clerk picks the document; notes capped at 200`, async () => {
     const { page, errors, ctx } = await openPage(browser, `${server.url}/clerk.html?matter=${MATTER}`, { viewport });
     try {
@@ -35,7 +44,11 @@ for (const [name, viewport] of [['desktop', DESKTOP], ['wide', WIDE]]) {
       await page.selectOption('#f-venue_type', { index: 1 });
       await fill(page, 'floor_area', '120');
       await page.check('#f-central_ac-false');
-      for (const [m, how] of [['application_form', ''], ['identity_proof', '-original_and_copy'], ['hygiene_report', '']]) {
+      for (const [m, how] of [
+        ['application_form', ''],
+        ['identity_proof', '-original_and_copy'],
+        ['hygiene_report', ''],
+      ]) {
         await page.locator(`label[for="m-${m}${how}"]`).scrollIntoViewIfNeeded();
         await page.click(`label[for="m-${m}${how}"]`);
         assert.ok(await inView(page, '#outcome .outcome'), `outcome in view after ${m}`);
@@ -49,11 +62,15 @@ for (const [name, viewport] of [['desktop', DESKTOP], ['wide', WIDE]]) {
       // Two documents fit: all at once, or each alone.
       assert.match(await page.locator('#print').textContent(), /全部打印/);
       await page.click('#print-pledge');
-      assert.deepEqual(await page.locator('#print-root [data-doc]').evaluateAll((d) => d.map((x) => x.dataset.doc)), ['pledge']);
+      assert.deepEqual(await page.locator('#print-root [data-doc]').evaluateAll((d) => d.map((x) => x.dataset.doc)), [
+        'pledge',
+      ]);
       await page.click('#print-notice');
-      assert.deepEqual(await page.locator('#print-root [data-doc]').evaluateAll((d) => d.map((x) => x.dataset.doc)), ['pledge_acceptance']);
+      assert.deepEqual(await page.locator('#print-root [data-doc]').evaluateAll((d) => d.map((x) => x.dataset.doc)), [
+        'pledge_acceptance',
+      ]);
       await page.click('#print');
-      assert.equal((await page.locator('#print-root [data-doc]').count()), 2);
+      assert.equal(await page.locator('#print-root [data-doc]').count(), 2);
       assert.equal(await page.evaluate(() => window.__printed), 3);
       await shot(page, `clerk-${name}-pledge`, false);
       await axeClean(page, 'clerk pledge');
@@ -65,7 +82,9 @@ for (const [name, viewport] of [['desktop', DESKTOP], ['wide', WIDE]]) {
       assert.match(await page.locator('#mnc-hygiene_report').textContent(), /200 个字的上限/);
       await axeClean(page, 'clerk flaw note');
       assert.deepEqual(errors, []);
-    } finally { await ctx.close(); }
+    } finally {
+      await ctx.close();
+    }
   });
 }
 
@@ -74,7 +93,9 @@ test('kiosk (1920×1080): every matter on the home screen, with search; ‹ 返�
   try {
     const tiles = page.locator('.tile');
     const n = await tiles.count();
-    const matters = await page.evaluate(async () => (await (await fetch('/v1/matters')).json()).length ?? null).catch(() => null);
+    const matters = await page
+      .evaluate(async () => (await (await fetch('/v1/matters')).json()).length ?? null)
+      .catch(() => null);
     if (typeof matters === 'number') assert.equal(n, matters);
     for (let i = 0; i < n; i++) assert.equal(await tiles.nth(i).isVisible(), true, `tile ${i} visible`);
     await shot(page, 'kiosk-wide-home');
@@ -115,15 +136,17 @@ test('kiosk (1920×1080): every matter on the home screen, with search; ‹ 返�
     const slip = page.locator('#print-root .slip');
     assert.equal(await slip.getAttribute('data-slip'), '80');
     assert.equal(await slip.locator('.slip-outcome').textContent(), '需补正材料');
-    assert.ok(await slip.locator('.slip-list li').count() >= 3);
+    assert.ok((await slip.locator('.slip-list li').count()) >= 3);
     const pdf = await page.pdf({ preferCSSPageSize: true });
     const pages = await pdfText(pdf);
-    assert.ok(Math.abs(pages[0].width - 80 / 25.4 * 72) < 2, `slip width ${pages[0].width}pt`);
+    assert.ok(Math.abs(pages[0].width - (80 / 25.4) * 72) < 2, `slip width ${pages[0].width}pt`);
     assert.match(pages.map((p) => p.text).join(''), /需补正材料/);
     await page.emulateMedia({ media: 'print' });
     await shot(page, 'kiosk-slip-print');
     await page.emulateMedia({ media: 'screen' });
     await axeClean(page, 'kiosk result');
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });

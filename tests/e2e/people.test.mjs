@@ -11,11 +11,22 @@ const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 let server, browser;
 
-before(async () => { server = await startServer(); browser = await launch(); });
-after(async () => { await browser?.close(); await server?.stop(); });
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
 
 const outcome = (page) => page.locator('#outcome [data-outcome]').getAttribute('data-outcome');
-const upload = (page, id) => page.setInputFiles(`#m-${id}`, { name: `${id}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 test') });
+const upload = (page, id) =>
+  page.setInputFiles(`#m-${id}`, {
+    name: `${id}.pdf`,
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4 test'),
+  });
 const noSideways = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 async function axeClean(page, state) {
@@ -32,7 +43,10 @@ async function fillAll(page) {
   await page.check('#f-central_ac-false');
 }
 
-for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+for (const [name, viewport] of [
+  ['phone', PHONE],
+  ['desktop', DESKTOP],
+]) {
   test(`${name}: blank form is neutral, the result stays in view, ID errors wait until complete or left`, async () => {
     const { page, errors, ctx } = await openPage(browser, `${server.url}/`, { viewport });
     try {
@@ -56,7 +70,7 @@ for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
       }
       // Typing an ID number: no error while incomplete; shown once the field is left.
       await page.locator('#f-responsible_person_id').pressSequentially('1101051949');
-    await settle(page);
+      await settle(page);
       assert.equal(await page.locator('#fe-responsible_person_id').isVisible(), false);
       assert.equal(await page.locator('#error-summary').isVisible(), false);
       await page.locator('#f-responsible_person_id').blur();
@@ -65,25 +79,38 @@ for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
       assert.equal(await summary.getAttribute('role'), 'alert');
       assert.equal(await summary.isVisible(), true);
       // The live region is the same node after another keystroke (updated in place, not rebuilt).
-      await page.evaluate(() => { window.__region = document.querySelector('#outcome [role="status"]'); });
+      await page.evaluate(() => {
+        window.__region = document.querySelector('#outcome [role="status"]');
+      });
       await page.locator('#f-unit_name').pressSequentially('某');
-    await settle(page);
-      assert.equal(await page.evaluate(() => window.__region === document.querySelector('#outcome [role="status"]')), true);
+      await settle(page);
+      assert.equal(
+        await page.evaluate(() => window.__region === document.querySelector('#outcome [role="status"]')),
+        true,
+      );
       assert.equal(await noSideways(page), true);
       await shot(page, `people-${name}-typing`, false);
       await axeClean(page, 'typing with an error');
       assert.deepEqual(errors, []);
-    } finally { await ctx.close(); }
+    } finally {
+      await ctx.close();
+    }
   });
 
   test(`${name}: an accepted application looks accepted; 提交 once; the receipt prints`, async (t) => {
-    if (!server.real) { t.skip('needs `qiquan serve --dev`'); return; }
+    if (!server.real) {
+      t.skip('needs `qiquan serve --dev`');
+      return;
+    }
     const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`, { viewport });
     try {
       const keys = [];
-      page.on('request', (r) => { if (r.url().endsWith('/check')) keys.push(r.headers()['idempotency-key']); });
+      page.on('request', (r) => {
+        if (r.url().endsWith('/check')) keys.push(r.headers()['idempotency-key']);
+      });
       await fillAll(page);
-      for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules']) await upload(page, m);
+      for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules'])
+        await upload(page, m);
       assert.equal(await outcome(page), 'accept');
       await page.click('#submit');
       const success = page.locator('#success');
@@ -94,7 +121,8 @@ for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
       assert.match(no, /\S{6,}/);
       // The case number (文号) only once numbered: without the case register the sequence is blank.
       const numbered = await page.locator('#receipt [data-receipt="document_number"]').count();
-      if (numbered) assert.doesNotMatch(await page.locator('#receipt [data-receipt="document_number"] dd').textContent(), /_/);
+      if (numbered)
+        assert.doesNotMatch(await page.locator('#receipt [data-receipt="document_number"] dd').textContent(), /_/);
       // A short verification code, not the 128-hex signature.
       const code = await page.locator('#receipt [data-receipt="verify_code"] dd').textContent();
       assert.ok(code.length < 40, code);
@@ -107,7 +135,11 @@ for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
       assert.equal(await page.locator('text=如今天受理').count(), 0);
       // 提交 is done: disabled, and a forced second tap gives the same receipt with the same key.
       assert.equal(await page.locator('#submit').isDisabled(), true);
-      await page.evaluate(() => { const b = document.getElementById('submit'); b.disabled = false; b.click(); });
+      await page.evaluate(() => {
+        const b = document.getElementById('submit');
+        b.disabled = false;
+        b.click();
+      });
       assert.equal(await page.locator('#receipt [data-receipt="receipt_no"] dd').textContent(), no);
       assert.equal(keys.length, 1, `requests: ${keys.length}`);
       assert.ok(keys[0] && keys[0].length >= 16, `idempotency-key ${keys[0]}`);
@@ -136,19 +168,26 @@ for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
         await axeClean(page, 'verify view');
       }
       // Without the case register the look-up answers 404 (shown as the server's reason).
-      assert.deepEqual(errors.filter((e) => !/status of 404/.test(e)), []);
-    } finally { await ctx.close(); }
+      assert.deepEqual(
+        errors.filter((e) => !/status of 404/.test(e)),
+        [],
+      );
+    } finally {
+      await ctx.close();
+    }
   });
 }
 
-test('finding one\'s matter: by name, pinyin initials and material; grouped, in pinyin order; switching asks', async () => {
+test("finding one's matter: by name, pinyin initials and material; grouped, in pinyin order; switching asks", async () => {
   const { page, errors, ctx } = await openPage(browser, `${server.url}/`, { viewport: PHONE });
   try {
     const picks = () => page.locator('[data-pick-matter]').evaluateAll((b) => b.map((x) => x.dataset.pickMatter));
     const all = await picks();
     assert.ok(all.length >= 10, `${all.length} matters`);
     // Grouped by department, each group in pinyin order of the Chinese names.
-    const groups = await page.locator('.finder-group').evaluateAll((gs) => gs.map((g) => [...g.querySelectorAll('[data-pick-matter]')].map((b) => b.textContent)));
+    const groups = await page
+      .locator('.finder-group')
+      .evaluateAll((gs) => gs.map((g) => [...g.querySelectorAll('[data-pick-matter]')].map((b) => b.textContent)));
     const coll = new Intl.Collator('zh-u-co-pinyin');
     for (const g of groups) assert.deepEqual(g, [...g].sort(coll.compare));
     await shot(page, 'people-phone-finder', false);
@@ -187,7 +226,9 @@ test('finding one\'s matter: by name, pinyin initials and material; grouped, in 
     assert.equal(await page.locator('#f-unit_name').count(), 0);
     assert.equal(await outcome(page), 'blank');
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('phone: typed as people type (the engine reads it), drafts kept on the device and cleared, progress, English chrome', async () => {
@@ -201,7 +242,8 @@ test('phone: typed as people type (the engine reads it), drafts kept on the devi
     assert.equal(await page.locator('#fn-phone').textContent(), '已识别为：13800138000');
     assert.equal(await page.locator('#fn-floor_area').textContent(), '已识别为：1200');
     assert.equal(await page.locator('#fn-responsible_person_id').textContent(), '已识别为：11010519491231002X');
-    for (const f of ['phone', 'floor_area', 'responsible_person_id']) assert.equal(await page.locator(`#fe-${f}`).isVisible(), false, f);
+    for (const f of ['phone', 'floor_area', 'responsible_person_id'])
+      assert.equal(await page.locator(`#fe-${f}`).isVisible(), false, f);
     // A length limit is said, not silently applied.
     assert.equal(await page.locator('#fl-unit_name').textContent(), '最多 100 个字');
     await fill(page, 'unit_name', '某'.repeat(120));
@@ -232,25 +274,38 @@ test('phone: typed as people type (the engine reads it), drafts kept on the devi
     // English: the title, footer and chrome translated, Latin text in a Latin face.
     await page.click('#lang-toggle');
     assert.equal(await page.title(), 'Apply online · Government Service Centre');
-    assert.match(await page.locator('.site-footer').textContent(), /every rule and result comes from the checking engine/);
+    assert.match(
+      await page.locator('.site-footer').textContent(),
+      /every rule and result comes from the checking engine/,
+    );
     const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
     assert.ok(!/^"?PingFang/.test(font), font);
     await shot(page, 'people-phone-en', false);
     await axeClean(page, 'english');
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('phone: the questions come before the engine; typing then keeps its place when the checks arrive', async (t) => {
-  if (!server.real) { t.skip('needs `qiquan serve --dev` for GET /v1/matters/{id}'); return; }
+  if (!server.real) {
+    t.skip('needs `qiquan serve --dev` for GET /v1/matters/{id}');
+    return;
+  }
   const ctx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', serviceWorkers: 'block' });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   try {
     let release;
-    const held = new Promise((r) => { release = r; });
-    await page.route('**/pkg/qiquan_bg.wasm', async (route) => { await held; await route.continue(); });
+    const held = new Promise((r) => {
+      release = r;
+    });
+    await page.route('**/pkg/qiquan_bg.wasm', async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.goto(`${server.url}/?matter=${MATTER}`);
     await page.waitForSelector('body[data-early="true"]');
     assert.equal(await page.evaluate(() => document.body.dataset.ready), undefined);
@@ -269,12 +324,20 @@ test('phone: the questions come before the engine; typing then keeps its place w
     assert.equal(await page.locator('#applicant-kind').count(), 1);
     await axeClean(page, 'engine arrived after typing');
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('phone: 容缺受理 shows what is still owed and by when', async (t) => {
-  if (!server.real) { t.skip('needs `qiquan serve --dev`'); return; }
-  const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`, { viewport: PHONE, now: '2026-03-02T09:30:00+08:00' });
+  if (!server.real) {
+    t.skip('needs `qiquan serve --dev`');
+    return;
+  }
+  const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`, {
+    viewport: PHONE,
+    now: '2026-03-02T09:30:00+08:00',
+  });
   try {
     await fillAll(page);
     for (const m of ['application_form', 'identity_proof', 'hygiene_report']) await upload(page, m);
@@ -283,7 +346,10 @@ test('phone: 容缺受理 shows what is still owed and by when', async (t) => {
     await page.click('#submit');
     await page.locator('#success').waitFor();
     assert.equal(await page.locator('#success').getAttribute('data-outcome'), 'accept_with_pledge');
-    assert.deepEqual(await page.locator('#still-owed [data-owed]').evaluateAll((r) => r.map((x) => x.dataset.owed)), ['site_plans', 'hygiene_rules']);
+    assert.deepEqual(await page.locator('#still-owed [data-owed]').evaluateAll((r) => r.map((x) => x.dataset.owed)), [
+      'site_plans',
+      'hygiene_rules',
+    ]);
     assert.match(await page.locator('#still-owed').textContent(), /\d{4}年\d+月\d+日/);
     assert.equal(await page.locator('#pledge-panel').isVisible(), false);
     assert.equal(await noSideways(page), true);
@@ -291,5 +357,7 @@ test('phone: 容缺受理 shows what is still owed and by when', async (t) => {
     await shot(page, 'people-phone-pledge-accepted', false);
     await axeClean(page, 'pledge accepted');
     assert.deepEqual(errors, []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });

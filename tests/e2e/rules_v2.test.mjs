@@ -6,15 +6,23 @@ import { startServer, launch, openPage, axeViolations, shot, fill } from './_har
 const NOW = '2026-03-02T09:30:00+08:00'; // a Monday
 let server, browser;
 
-before(async () => { server = await startServer(); browser = await launch(); });
-after(async () => { await browser?.close(); await server?.stop(); });
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
 
 const outcome = (page) => page.locator('#outcome [data-outcome]').getAttribute('data-outcome');
 const receive = (page, id, how) =>
   page.click(how === 'original' ? `label[for="m-${id}"]` : `label[for="m-${id}-${how}"]`);
 
 test('clerk: a group of alternatives, a licence obtained by sharing, and counted copies', async () => {
-  const { page, ctx } = await openPage(browser, `${server.url}/clerk.html?matter=publication_retail_license`, { now: NOW });
+  const { page, ctx } = await openPage(browser, `${server.url}/clerk.html?matter=publication_retail_license`, {
+    now: NOW,
+  });
   try {
     await fill(page, 'business_name', '示例书店');
     await page.check('#f-business_scope');
@@ -41,7 +49,9 @@ test('clerk: a group of alternatives, a licence obtained by sharing, and counted
     assert.equal(await outcome(page), 'accept');
     await shot(page, 'clerk-v2');
     assert.deepEqual(await axeViolations(page), []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('applicant: 告知承诺 replaces a proof', async () => {
@@ -55,5 +65,7 @@ test('applicant: 告知承诺 replaces a proof', async () => {
     assert.equal(await page.locator('#mg-staff_proof').getAttribute('data-status'), 'committed');
     assert.equal(await page.locator('#mg-staff_proof').getAttribute('data-ok'), 'true');
     assert.deepEqual(await axeViolations(page), []);
-  } finally { await ctx.close(); }
+  } finally {
+    await ctx.close();
+  }
 });

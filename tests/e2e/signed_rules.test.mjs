@@ -10,12 +10,21 @@ const MATTER = 'public_place_hygiene_license';
 const NOW = '2026-03-02T09:30:00+08:00';
 let server, browser;
 
-before(async () => { server = await startServer(); browser = await launch(); });
-after(async () => { await browser?.close(); await server?.stop(); });
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
 
 /** Where the page gets the bundle: the server's own, or the one build-wasm.sh signed (static). */
 async function bundleAt(ctx) {
-  for (const [keys, base] of [['/v1/rules/keys', '/v1/rules/'], ['/pkg/rules/keys.json', '/pkg/rules/']]) {
+  for (const [keys, base] of [
+    ['/v1/rules/keys', '/v1/rules/'],
+    ['/pkg/rules/keys.json', '/pkg/rules/'],
+  ]) {
     const res = await ctx.request.get(`${server.url}${keys}`);
     if (res.ok()) {
       const envelope = await (await ctx.request.get(`${server.url}${base}bundle.json`)).json();
@@ -26,21 +35,32 @@ async function bundleAt(ctx) {
 }
 
 const fileOf = (url) => /\/rules\/files\/([0-9a-f]{64})\.json$/.exec(new URL(url).pathname)?.[1];
-const newContext = () => browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+const newContext = () =>
+  browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
 
 test('a page loads only its matter’s files, others on demand, and its verdicts name the revision', async () => {
   const ctx = await newContext();
   try {
     const { manifest } = await bundleAt(ctx);
     const fetched = [];
-    ctx.on('request', (r) => { const sha = fileOf(r.url()); if (sha) fetched.push(sha); });
+    ctx.on('request', (r) => {
+      const sha = fileOf(r.url());
+      if (sha) fetched.push(sha);
+    });
     const { page, errors } = await openPage(browser, `${server.url}/?matter=${MATTER}`, { now: NOW, context: ctx });
-    const need = (id) => manifest.files.filter((f) => f.matter === null || f.matter === id).map((f) => f.sha256).sort();
+    const need = (id) =>
+      manifest.files
+        .filter((f) => f.matter === null || f.matter === id)
+        .map((f) => f.sha256)
+        .sort();
     assert.deepEqual([...new Set(fetched)].sort(), need(MATTER));
     assert.ok(need(MATTER).length < manifest.files.length);
     await fill(page, 'unit_name', '东城区某某宾馆');
     await page.waitForFunction(() => document.querySelector('[data-rules-revision]')?.dataset.rulesRevision);
-    assert.equal(await page.locator('[data-rules-revision]').first().getAttribute('data-rules-revision'), manifest.revision);
+    assert.equal(
+      await page.locator('[data-rules-revision]').first().getAttribute('data-rules-revision'),
+      manifest.revision,
+    );
     // (Served without the server, /v1/ answers 503: the pages fall back to pkg/rules/.)
     assert.deepEqual(server.real ? errors : errors.filter((e) => !e.includes('status of 503')), []);
     await page.close();
@@ -52,7 +72,9 @@ test('a page loads only its matter’s files, others on demand, and its verdicts
     assert.deepEqual([...new Set(fetched)].sort(), need(null));
     // (Picked from the list: a search would load every matter's files, for their material names.)
     await finder.click(`[data-pick-matter="${other.id}"]`);
-    await finder.waitForFunction(() => document.querySelector('[data-rules-revision]')?.dataset.rulesRevision !== undefined);
+    await finder.waitForFunction(
+      () => document.querySelector('[data-rules-revision]')?.dataset.rulesRevision !== undefined,
+    );
     assert.deepEqual([...new Set(fetched)].sort(), need(other.id));
   } finally {
     await ctx.close();
@@ -78,10 +100,17 @@ test('a tampered bundle file is refused with the engine’s message and nothing 
     assert.match(text, /规则包文件与清单不符/);
     assert.match(text, /bundle_file_mismatch/);
     // Nothing was checked with it: no outcome, no revision.
-    const named = await page.evaluate(() => [...document.querySelectorAll('[data-rules-revision]')].map((e) => e.dataset.rulesRevision).filter(Boolean));
+    const named = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-rules-revision]')].map((e) => e.dataset.rulesRevision).filter(Boolean),
+    );
     assert.deepEqual(named, []);
-    const outcomes = await page.evaluate(() => [...document.querySelectorAll('[data-outcome]')].map((e) => e.dataset.outcome));
-    assert.ok(outcomes.every((o) => o === 'blank'), outcomes.join());
+    const outcomes = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-outcome]')].map((e) => e.dataset.outcome),
+    );
+    assert.ok(
+      outcomes.every((o) => o === 'blank'),
+      outcomes.join(),
+    );
   } finally {
     await ctx.close();
   }

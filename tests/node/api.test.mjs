@@ -23,7 +23,10 @@ studio.initSync({ module: readFileSync(join(root, 'pkg/studio/qiquan_bg.wasm')) 
 
 /** `qiquan bundle rules`: every file with its TOML text and its JSON form. */
 function nativeBundle() {
-  const out = execFileSync('cargo', ['run', '-q', '--bin', 'qiquan', '--', 'bundle', 'rules'], { cwd: root, maxBuffer: 64 << 20 });
+  const out = execFileSync('cargo', ['run', '-q', '--bin', 'qiquan', '--', 'bundle', 'rules'], {
+    cwd: root,
+    maxBuffer: 64 << 20,
+  });
   return JSON.parse(out.toString('utf8'));
 }
 
@@ -34,7 +37,8 @@ function ruleFiles() {
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.toml')) out.push({ path: relative(join(root, 'rules'), path), text: readFileSync(path, 'utf8') });
+      else if (name.endsWith('.toml'))
+        out.push({ path: relative(join(root, 'rules'), path), text: readFileSync(path, 'utf8') });
     }
   };
   walk(join(root, 'rules/matters'));
@@ -48,13 +52,48 @@ function ruleFiles() {
 const errorCode = (v) => (typeof v === 'string' ? JSON.parse(v).error?.code : v?.error?.code);
 
 test('no export throws, whatever it is given', () => {
-  const junk = [undefined, null, 0, -1, 1.5, NaN, Infinity, 2n ** 80n, '', 'x', '{', '[]', {}, [], [1], { applicant: 7 }, () => 1, Symbol('s'), new Uint8Array(3)];
+  const junk = [
+    undefined,
+    null,
+    0,
+    -1,
+    1.5,
+    NaN,
+    Infinity,
+    2n ** 80n,
+    '',
+    'x',
+    '{',
+    '[]',
+    {},
+    [],
+    [1],
+    { applicant: 7 },
+    () => 1,
+    Symbol('s'),
+    new Uint8Array(3),
+  ];
   const cyclic = {};
   cyclic.self = cyclic;
   junk.push(cyclic);
-  const exports = ['checkJson', 'checkCompact', 'check', 'matters', 'matter', 'deadline', 'rulesDigest', 'engineVersion', 'verdictDigest', 'openBundle', 'addBundleFiles'];
+  const exports = [
+    'checkJson',
+    'checkCompact',
+    'check',
+    'matters',
+    'matter',
+    'deadline',
+    'rulesDigest',
+    'engineVersion',
+    'verdictDigest',
+    'openBundle',
+    'addBundleFiles',
+  ];
   let calls = 0;
-  for (const [m, names] of [[q, exports], [studio, [...exports, 'loadRules', 'resetRules', 'lint']]]) {
+  for (const [m, names] of [
+    [q, exports],
+    [studio, [...exports, 'loadRules', 'resetRules', 'lint']],
+  ]) {
     for (const name of names) {
       for (const a of junk) {
         for (const b of [undefined, 'x', {}, 3]) {
@@ -116,7 +155,10 @@ test('matters, matter, digests, version', () => {
   assert.equal(errorCode(q.matter(ms[0].id, '26-01-01')), 'invalid_date');
   assert.match(q.rulesDigest(), /^sha256:[0-9a-f]{64}$/);
   assert.match(q.engineVersion(), /^\d+\.\d+\.\d+/);
-  const text = q.checkJson(ms[0].id, '{"applicant":{"kind":"natural_person"},"received_at":"2026-03-02T09:30:00+08:00"}');
+  const text = q.checkJson(
+    ms[0].id,
+    '{"applicant":{"kind":"natural_person"},"received_at":"2026-03-02T09:30:00+08:00"}',
+  );
   assert.equal(q.verdictDigest(text), 'sha256:' + createHash('sha256').update(text, 'utf8').digest('hex'));
 });
 
@@ -124,7 +166,9 @@ test('lint (studio module): diagnostics with file, line, column, code, message',
   const q = studio;
   const files = ruleFiles();
   assert.deepStrictEqual(q.lint(files), []);
-  const broken = files.map((f, i) => (i === 0 ? { path: f.path, text: f.text.replace(/^version = /m, 'versoin = ') } : f));
+  const broken = files.map((f, i) =>
+    i === 0 ? { path: f.path, text: f.text.replace(/^version = /m, 'versoin = ') } : f,
+  );
   const ds = q.lint(broken);
   assert.ok(ds.length > 0);
   for (const d of ds) {
@@ -158,13 +202,23 @@ test('loadRules (studio module): replaces the rules, refuses a bad bundle and ke
   const id = q.matters()[0].id;
   const sub = '{"applicant":{"kind":"natural_person"}}';
   assert.equal(studio.checkJson(id, sub), withoutRevision(q.checkJson(id, sub), revision));
-  const firstMatter = files.find((f) => f.path.startsWith('matters/')).path.split('/').slice(0, 2).join('/') + '/';
+  const firstMatter =
+    files
+      .find((f) => f.path.startsWith('matters/'))
+      .path.split('/')
+      .slice(0, 2)
+      .join('/') + '/';
   const fewer = files.filter((f) => !f.path.startsWith(firstMatter));
   const loaded = studio.loadRules(JSON.stringify({ files: fewer }));
   assert.notEqual(loaded.rules_digest, embedded);
   assert.equal(studio.rulesDigest(), loaded.rules_digest);
   assert.equal(studio.matters().length, loaded.matters);
-  for (const bad of ['nope', '{"files": 3}', '{"files": [], "x": 1}', JSON.stringify({ files: [{ path: 'matters/a/b.toml', text: 'x = ' }] })]) {
+  for (const bad of [
+    'nope',
+    '{"files": 3}',
+    '{"files": [], "x": 1}',
+    JSON.stringify({ files: [{ path: 'matters/a/b.toml', text: 'x = ' }] }),
+  ]) {
     assert.equal(errorCode(studio.loadRules(bad)), 'rules_invalid', bad);
     assert.equal(studio.rulesDigest(), loaded.rules_digest);
   }
@@ -183,8 +237,12 @@ test('loadRules (studio module): replaces the rules, refuses a bad bundle and ke
 test('labels: every engine concept the pages show, keyed by the exported enums', () => {
   const l = q.labels();
   assert.deepStrictEqual(Object.keys(l.applicant_kinds), [
-    'natural_person', 'enterprise_legal_person', 'institution_legal_person',
-    'social_organization_legal_person', 'administrative_organ', 'other_organization',
+    'natural_person',
+    'enterprise_legal_person',
+    'institution_legal_person',
+    'social_organization_legal_person',
+    'administrative_organ',
+    'other_organization',
   ]);
   assert.deepStrictEqual(Object.keys(l.channels), ['window', 'online', 'mobile_online', 'mail', 'kiosk']);
   assert.deepStrictEqual(Object.keys(l.document_kinds), ['acceptance', 'pledge_acceptance', 'correction', 'refusal']);

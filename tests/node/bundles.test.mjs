@@ -19,7 +19,12 @@ const MATTER = 'public_place_hygiene_license';
 const code = (value) => value?.error?.code;
 
 function qiquan(args, input) {
-  return execFileSync('cargo', ['run', '-q', '--bin', 'qiquan', '--', ...args], { cwd: root, input, maxBuffer: 64 << 20, stdio: ['pipe', 'pipe', 'pipe'] }).toString('utf8');
+  return execFileSync('cargo', ['run', '-q', '--bin', 'qiquan', '--', ...args], {
+    cwd: root,
+    input,
+    maxBuffer: 64 << 20,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  }).toString('utf8');
 }
 
 /** A signed bundle of rules/ (revision r1) and a second key that did not sign it. */
@@ -38,8 +43,19 @@ function signedBundle() {
 const submission = JSON.stringify({
   applicant: { kind: 'natural_person' },
   received_at: '2026-03-02T09:30:00+08:00',
-  fields: { unit_name: '好运宾馆', responsible_person_id: '11010519491231002X', phone: '13800138000', venue_type: 'hotel', floor_area: 300, central_ac: false },
-  materials: { application_form: { status: 'provided' }, identity_proof: { status: 'provided' }, site_plans: { status: 'missing' } },
+  fields: {
+    unit_name: '好运宾馆',
+    responsible_person_id: '11010519491231002X',
+    phone: '13800138000',
+    venue_type: 'hotel',
+    floor_area: 300,
+    central_ac: false,
+  },
+  materials: {
+    application_form: { status: 'provided' },
+    identity_proof: { status: 'provided' },
+    site_plans: { status: 'missing' },
+  },
 });
 
 test('a signed bundle: one matter loaded alone checks to the CLI bytes, named by its revision', () => {
@@ -48,7 +64,12 @@ test('a signed bundle: one matter loaded alone checks to the CLI bytes, named by
     assert.equal(code(q.addBundleFiles([])), 'bundle_not_open');
     const manifest = q.openBundle(b.envelope, JSON.stringify([b.key]));
     assert.equal(manifest.revision, 'r1', JSON.stringify(manifest).slice(0, 300));
-    assert.equal(manifest.rules_digest, JSON.parse(readFileSync(join(root, 'pkg/rules/bundle.json'), 'utf8')).payload.match(/"rules_digest":"([^"]+)"/)[1]);
+    assert.equal(
+      manifest.rules_digest,
+      JSON.parse(readFileSync(join(root, 'pkg/rules/bundle.json'), 'utf8')).payload.match(
+        /"rules_digest":"([^"]+)"/,
+      )[1],
+    );
     assert.ok(manifest.matters.some((m) => m.id === MATTER));
     const mine = manifest.files.filter((f) => f.matter === null || f.matter === MATTER);
     assert.ok(mine.length < manifest.files.length);
@@ -77,7 +98,10 @@ test('a signed bundle: one matter loaded alone checks to the CLI bytes, named by
 
     // A tampered manifest, an unknown key, a malformed envelope.
     const envelope = JSON.parse(b.envelope);
-    const altered = JSON.stringify({ ...envelope, payload: envelope.payload.replace('"revision":"r1"', '"revision":"r9"') });
+    const altered = JSON.stringify({
+      ...envelope,
+      payload: envelope.payload.replace('"revision":"r1"', '"revision":"r9"'),
+    });
     assert.equal(code(q.openBundle(altered, JSON.stringify([b.key]))), 'bundle_signature_invalid');
     assert.equal(code(q.openBundle(b.envelope, JSON.stringify([b.other]))), 'bundle_untrusted_key');
     assert.equal(code(q.openBundle('{}', JSON.stringify([b.key]))), 'bundle_malformed');
@@ -117,15 +141,16 @@ test('conformance corpus through the signed bundle, one matter at a time', () =>
   const loaded = new Set();
   const need = (matter) => {
     if (loaded.has(matter)) return;
-    const files = manifest.files.filter((f) => (loaded.size === 0 && f.matter === null) || (f.matter === matter));
+    const files = manifest.files.filter((f) => (loaded.size === 0 && f.matter === null) || f.matter === matter);
     const answer = q.addBundleFiles(files.map(file));
     assert.equal(answer.rules_revision, manifest.revision, JSON.stringify(answer));
     loaded.add(matter);
   };
   need(null);
-  const unnamed = (text) => text
-    .replaceAll(`"rules_revision": "${manifest.revision}"`, '"rules_revision": null')
-    .replaceAll(`"rules_revision":"${manifest.revision}"`, '"rules_revision":null');
+  const unnamed = (text) =>
+    text
+      .replaceAll(`"rules_revision": "${manifest.revision}"`, '"rules_revision": null')
+      .replaceAll(`"rules_revision":"${manifest.revision}"`, '"rules_revision":null');
   const corpus = join(root, 'tests/conformance');
   let passed = 0;
   const failures = [];
@@ -135,7 +160,9 @@ test('conformance corpus through the signed bundle, one matter at a time', () =>
     if (manifest.matters.some((m) => m.id === matter)) need(matter);
     const output = runCase(q, text);
     const expected = readFileSync(path.replace(/\.json$/, '.expected.json'), 'utf8');
-    const named = output.includes('"rules_revision"') ? output.includes(`"rules_revision": "${manifest.revision}"`) : true;
+    const named = output.includes('"rules_revision"')
+      ? output.includes(`"rules_revision": "${manifest.revision}"`)
+      : true;
     let ok = named && sameBytes(expected, unnamed(output));
     const compact = runCompact(q, text);
     if (compact !== null) {
@@ -145,7 +172,9 @@ test('conformance corpus through the signed bundle, one matter at a time', () =>
     if (ok) passed++;
     else failures.push(`${relative(corpus, path)}:\n${lineDiff(expected, unnamed(output))}`);
   }
-  console.log(`# node signed conformance: ${passed} passed, ${failures.length} failed (${loaded.size - 1} matters loaded one by one)`);
+  console.log(
+    `# node signed conformance: ${passed} passed, ${failures.length} failed (${loaded.size - 1} matters loaded one by one)`,
+  );
   assert.equal(failures.length, 0, failures.slice(0, 2).join('\n'));
   assert.ok(passed > 100, `only ${passed} cases`);
   assert.ok(loaded.size - 1 < manifest.matters.length || manifest.matters.length > 1);

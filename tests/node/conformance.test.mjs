@@ -79,7 +79,11 @@ test('check() returns JSON.parse(checkJson()) for object cases', () => {
   for (const path of paths) {
     const c = JSON.parse(readFileSync(path, 'utf8'));
     if ((c.kind ?? 'check') !== 'check' || typeof c.submission !== 'object' || c.submission === null) continue;
-    const json = q.checkJson(c.matter ?? '', JSON.stringify(c.submission), c.options === undefined ? undefined : JSON.stringify(c.options));
+    const json = q.checkJson(
+      c.matter ?? '',
+      JSON.stringify(c.submission),
+      c.options === undefined ? undefined : JSON.stringify(c.options),
+    );
     const parsed = JSON.parse(json);
     if (parsed.error) continue;
     assert.deepStrictEqual(q.check(c.matter ?? '', c.submission, c.options), parsed, relative(corpus, path));

@@ -12,13 +12,28 @@ const executablePath = process.env.QIQUAN_CHROMIUM ?? '/usr/bin/chromium';
 const server = await serve(root);
 const browser = await chromium.launch({
   executablePath,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 let exitCode = 1;
 try {
   const page = await browser.newPage();
   // Only our own server: anything else is a bug in the page or the package.
-  await page.route('**/*', (route) => (route.request().url().startsWith(server.url + '/') ? route.continue() : route.abort()));
+  await page.route('**/*', (route) =>
+    route
+      .request()
+      .url()
+      .startsWith(server.url + '/')
+      ? route.continue()
+      : route.abort(),
+  );
   const consoleErrors = [];
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
@@ -34,7 +49,9 @@ try {
   if (failures.length > 20) console.log(`… and ${failures.length - 20} more failures`);
   for (const e of consoleErrors) console.log(`browser console: ${e}`);
   const passed = report.results.length - failures.length;
-  console.log(`chromium conformance (${await browser.version()}, rules ${report.rulesDigest.slice(0, 19)}…): ${passed} passed, ${failures.length} failed`);
+  console.log(
+    `chromium conformance (${await browser.version()}, rules ${report.rulesDigest.slice(0, 19)}…): ${passed} passed, ${failures.length} failed`,
+  );
   if (report.results.length === 0) console.log('FAIL: no conformance cases ran');
   exitCode = failures.length === 0 && report.results.length > 0 ? 0 : 1;
 } catch (e) {

@@ -44,9 +44,10 @@ for (const line of lines) {
     output = JSON.stringify(q.deadline(c.from, BigInt(c.days), c.unit), null, 2);
   } else if (c.kind === 'check_bytes') {
     // The bytes of a file, as the CLI reads them: size limit first, then UTF-8.
-    const bytes = c.submission_hex !== undefined
-      ? new Uint8Array(Buffer.from(c.submission_hex, 'hex'))
-      : new TextEncoder().encode(c.submission_text);
+    const bytes =
+      c.submission_hex !== undefined
+        ? new Uint8Array(Buffer.from(c.submission_hex, 'hex'))
+        : new TextEncoder().encode(c.submission_text);
     output = withoutRevision(q.checkJson(c.matter, bytes), revision);
   } else {
     output = withoutRevision(q.checkJson(c.matter, c.submission_text, c.options_text ?? undefined), revision);
@@ -62,13 +63,23 @@ const seconds = ((performance.now() - started) / 1000).toFixed(1);
 
 for (const { c, output } of mismatches.slice(0, 5)) {
   console.log(`MISMATCH case ${c.i} (${c.kind} ${c.matter ?? ''}):`);
-  console.log(`  input: ${JSON.stringify(c.kind === 'deadline' ? { from: c.from, days: c.days, unit: c.unit } : { submission: c.submission_text, options: c.options_text })}`);
-  const native = spawnSync('cargo', ['run', '-q', '--example', 'differential', '--', '--print', String(c.i)], { cwd: root, encoding: 'utf8' });
+  console.log(
+    `  input: ${JSON.stringify(c.kind === 'deadline' ? { from: c.from, days: c.days, unit: c.unit } : { submission: c.submission_text, options: c.options_text })}`,
+  );
+  const native = spawnSync('cargo', ['run', '-q', '--example', 'differential', '--', '--print', String(c.i)], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (native.status === 0) console.log(lineDiff(native.stdout.replace(/\n$/, ''), output));
   else console.log(`  (native output unavailable: ${native.stderr.trim()})\n  wasm output:\n${output}`);
 }
-const summary = [...kinds].sort().map(([k, n]) => `${k} ${n}`).join(', ');
-console.log(`differential (Node, ${seconds}s): ${lines.length - mismatches.length} passed, ${mismatches.length} failed of ${lines.length} cases`);
+const summary = [...kinds]
+  .sort()
+  .map(([k, n]) => `${k} ${n}`)
+  .join(', ');
+console.log(
+  `differential (Node, ${seconds}s): ${lines.length - mismatches.length} passed, ${mismatches.length} failed of ${lines.length} cases`,
+);
 console.log(`differential: ${summary}; ${duplicates} duplicate-key errors`);
 if (lines.length === 0) console.log('FAIL: no differential cases ran');
 process.exit(mismatches.length === 0 && lines.length > 0 ? 0 : 1);

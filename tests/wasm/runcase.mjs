@@ -67,7 +67,11 @@ export function parseRaw(text) {
       }
     }
     if (c === '"') return string();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]]) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ]) {
       if (text.startsWith(word, i)) {
         i += word.length;
         return v;

@@ -21,7 +21,8 @@ export async function listCases(dir, base = dir) {
   for (const name of (await readdir(dir)).sort()) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out.push(...(await listCases(path, base)));
-    else if (name.endsWith('.json') && !name.endsWith('.expected.json')) out.push(relative(base, path).split('\\').join('/'));
+    else if (name.endsWith('.json') && !name.endsWith('.expected.json'))
+      out.push(relative(base, path).split('\\').join('/'));
   }
   return out;
 }
@@ -42,7 +43,10 @@ export function serve(root) {
         return;
       }
       const body = await readFile(join(root, clean));
-      res.writeHead(200, { 'content-type': TYPES[extname(clean)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': TYPES[extname(clean)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
       res.end(body);
     } catch {
       res.writeHead(404).end();

@@ -22,7 +22,9 @@ function add(q, manifest, texts) {
   const loaded = q.addBundleFiles(texts);
   if (!loaded || loaded.error) throw new Error(`pkg/rules/files: ${JSON.stringify(loaded?.error)}`);
   if (loaded.rules_revision !== manifest.revision || loaded.rules_digest !== manifest.rules_digest) {
-    throw new Error(`pkg/rules: loaded ${JSON.stringify(loaded)}, manifest ${manifest.revision} ${manifest.rules_digest}`);
+    throw new Error(
+      `pkg/rules: loaded ${JSON.stringify(loaded)}, manifest ${manifest.revision} ${manifest.rules_digest}`,
+    );
   }
   return { manifest, loaded, revision: manifest.revision };
 }
@@ -30,7 +32,11 @@ function add(q, manifest, texts) {
 /** `read(name)` returns the text of `pkg/rules/<name>`. Returns `{manifest, loaded, revision}`. */
 export function loadSignedRules(q, read) {
   const manifest = open(q, read('keys.json'), read('bundle.json'));
-  return add(q, manifest, manifest.files.map((f) => read(`files/${f.sha256}.json`)));
+  return add(
+    q,
+    manifest,
+    manifest.files.map((f) => read(`files/${f.sha256}.json`)),
+  );
 }
 
 /** The same with `read(name)` returning a Promise of the text (fetch). */

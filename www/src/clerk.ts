@@ -4,8 +4,19 @@ import { h, clear, $ } from './dom';
 import { engineMessage, loadEngine, nowInChina, type Engine } from './engine';
 import { initLang, onLangChange, t, tx, engineLabels, getLang } from './i18n';
 import {
-  renderHeader, renderField, materialTags, requirementText, buildSubmission, applyChecklist,
-  renderErrorSummary, renderOutcome, renderDates, renderPledge, matterIntro, flushChecks, type Value,
+  renderHeader,
+  renderField,
+  materialTags,
+  requirementText,
+  buildSubmission,
+  applyChecklist,
+  renderErrorSummary,
+  renderOutcome,
+  renderDates,
+  renderPledge,
+  matterIntro,
+  flushChecks,
+  type Value,
 } from './ui';
 import { Rechecker } from './recheck';
 import { printDocs, docsFor, type DocPart } from './print';
@@ -36,31 +47,16 @@ interface State {
   /** The submission behind `verdict`. */
   submission: Submission | null;
   /** The Idempotency-Key of the body last recorded, and what the register answered. */
-  recorded: { body: string; key: string; app: Application | null; document: Verdict | null; error: string | null } | null;
+  recorded: {
+    body: string;
+    key: string;
+    app: Application | null;
+    document: Verdict | null;
+    error: string | null;
+  } | null;
 }
 
 let S: State;
-
-/** The hand-over panel's words (this page's only strings outside i18n.ts, kept here with it). */
-const HO = {
-  label: { zh: '交接码（自助终端或网上预审）', en: 'Hand-over code (kiosk or online pre-check)' },
-  load: { zh: '载入', en: 'Load' },
-  loading: { zh: '正在载入……', en: 'Loading…' },
-  loaded: {
-    zh: '已载入交接码 {code}：以下为申请人填写的内容。材料栏为申请人自述“已带齐”，请逐项核对原件后再登记。',
-    en: 'Loaded hand-over code {code}: below is what the applicant entered. The materials are the applicant’s own “brought” ticks: check each original before recording it.',
-  },
-  notFound: { zh: '没有这个交接码，请核对（6 位，不含 0、O、1、I、L）。', en: 'No such hand-over code; check it (6 characters, no 0, O, 1, I, L).' },
-  failed: { zh: '无法连接服务器，交接码未载入。', en: 'Cannot reach the server; the code was not loaded.' },
-  record: { zh: '登记并取号', en: 'Record and number' },
-  recorded: { zh: '已登记，文号：{number}（{outcome}）', en: 'Recorded, number {number} ({outcome})' },
-  recordFailed: { zh: '未能登记：{why}', en: 'Not recorded: {why}' },
-  unreachable: { zh: '无法连接服务器', en: 'the server could not be reached' },
-  differs: {
-    zh: '服务器的结论与本页不同，以服务器为准，请核对后重新登记。',
-    en: 'The server’s decision differs from this page’s; the server’s stands. Check and record again.',
-  },
-};
 
 /**
  * Records the application in the case register (channel window: the clerk's record of the paper
@@ -78,7 +74,7 @@ async function recordApplication(): Promise<void> {
     rec.error = null;
   } catch (e) {
     console.warn('register', e);
-    rec.error = e instanceof RegisterFailure && e.text ? tx(e.text) : tx(HO.unreachable);
+    rec.error = e instanceof RegisterFailure && e.text ? tx(e.text) : t('unreachable');
   }
   update();
 }
@@ -94,13 +90,24 @@ function currentRecord(): NonNullable<State['recorded']> | null {
 function recordPanel(): HTMLElement | null {
   const rec = currentRecord();
   if (!rec) return null;
-  if (rec.error) return h('p', { class: 'inset inset-bad', role: 'alert', id: 'record-error' }, tx(HO.recordFailed).replace('{why}', rec.error));
+  if (rec.error)
+    return h(
+      'p',
+      { class: 'inset inset-bad', role: 'alert', id: 'record-error' },
+      t('recordFailed', { why: rec.error }),
+    );
   const app = rec.app;
   if (!app?.number || !app.verdict) return null;
-  return h('div', { id: 'recorded', 'data-number': app.number },
-    h('p', { class: 'inset inset-ok', role: 'status' },
-      tx(HO.recorded).replace('{number}', app.number).replace('{outcome}', tx(app.verdict.outcome_label))),
-    app.verdict.outcome !== S.verdict?.outcome ? h('p', { class: 'inset inset-warn' }, tx(HO.differs)) : null);
+  return h(
+    'div',
+    { id: 'recorded', 'data-number': app.number },
+    h(
+      'p',
+      { class: 'inset inset-ok', role: 'status' },
+      t('recorded', { number: app.number, outcome: tx(app.verdict.outcome_label) }),
+    ),
+    app.verdict.outcome !== S.verdict?.outcome ? h('p', { class: 'inset inset-warn' }, t('recordDiffers')) : null,
+  );
 }
 
 /** The receipt options a material admits: the usual five, plus sharing and 告知承诺 where the rule allows them. */
@@ -138,22 +145,49 @@ async function main(): Promise<void> {
   const main = $('#main');
   clear(main, h('p', { class: 'loading' }, t('loading')));
   let engine: Engine;
-  try { engine = await loadEngine(new URLSearchParams(location.search).get('matter')); } catch (e) {
+  try {
+    engine = await loadEngine(new URLSearchParams(location.search).get('matter'));
+  } catch (e) {
     const why = engineMessage(e);
-    clear(main, h('div', { class: 'inset inset-bad', role: 'alert', id: 'engine-failed' }, t('engineFailed'),
-      why ? h('p', { class: 'engine-error' }, why) : null));
+    clear(
+      main,
+      h(
+        'div',
+        { class: 'inset inset-bad', role: 'alert', id: 'engine-failed' },
+        t('engineFailed'),
+        why ? h('p', { class: 'engine-error' }, why) : null,
+      ),
+    );
     console.error(e);
     return;
   }
   S = {
-    engine, checker: new Rechecker(engine), matters: engine.matters(), matterId: '', def: null, kind: 'enterprise_legal_person', badCredit: false,
-    values: {}, received: {}, notes: {}, refs: {}, copies: {}, pledgeSigned: false, verdict: null, touched: new Set(),
-    submission: null, recorded: null,
+    engine,
+    checker: new Rechecker(engine),
+    matters: engine.matters(),
+    matterId: '',
+    def: null,
+    kind: 'enterprise_legal_person',
+    badCredit: false,
+    values: {},
+    received: {},
+    notes: {},
+    refs: {},
+    copies: {},
+    pledgeSigned: false,
+    verdict: null,
+    touched: new Set(),
+    submission: null,
+    recorded: null,
   };
-  onLangChange(() => { renderHeader(header, 'clerkTitle', { langToggle: true }); renderAll(); });
+  onLangChange(() => {
+    renderHeader(header, 'clerkTitle', { langToggle: true });
+    renderAll();
+  });
   const params = new URLSearchParams(location.search);
   const fromUrl = params.get('matter');
-  if (fromUrl && S.matters.some((m) => m.id === fromUrl)) selectMatter(fromUrl); else renderAll();
+  if (fromUrl && S.matters.some((m) => m.id === fromUrl)) selectMatter(fromUrl);
+  else renderAll();
   const code = params.get('handover');
   if (code) await loadHandover(code);
   document.body.dataset.ready = 'true';
@@ -172,21 +206,31 @@ async function loadHandover(raw: string): Promise<void> {
   const code = raw.trim().toUpperCase();
   const say = (text: string, bad = false) => {
     const el = document.getElementById('handover-status');
-    if (el) { el.textContent = text; el.className = bad ? 'inset inset-bad' : 'inset'; el.hidden = false; }
+    if (el) {
+      el.textContent = text;
+      el.className = bad ? 'inset inset-bad' : 'inset';
+      el.hidden = false;
+    }
   };
-  say(tx(HO.loading));
+  say(t('handoverLoading'));
   let data: { matter: string; submission: Submission };
   try {
     const r = await fetch(`/v1/handover/${encodeURIComponent(code)}`);
-    if (r.status === 404) { say(tx(HO.notFound), true); return; }
+    if (r.status === 404) {
+      say(t('handoverNotFound'), true);
+      return;
+    }
     if (!r.ok) throw new Error(`HTTP ${r.status}`);
     data = await r.json();
   } catch (e) {
     console.warn('hand-over', e);
-    say(tx(HO.failed), true);
+    say(t('handoverLoadFailed'), true);
     return;
   }
-  if (!S.matters.some((m) => m.id === data.matter)) { say(tx(HO.notFound), true); return; }
+  if (!S.matters.some((m) => m.id === data.matter)) {
+    say(t('handoverNotFound'), true);
+    return;
+  }
   await selectMatter(data.matter);
   const sub = data.submission;
   S.kind = sub.applicant.kind;
@@ -203,7 +247,7 @@ async function loadHandover(raw: string): Promise<void> {
   renderAll();
   const input = document.getElementById('handover-input') as HTMLInputElement | null;
   if (input) input.value = code;
-  say(tx(HO.loaded).replace('{code}', code));
+  say(t('handoverLoaded', { code }));
 }
 
 async function selectMatter(id: string): Promise<void> {
@@ -211,7 +255,15 @@ async function selectMatter(id: string): Promise<void> {
   S.matterId = id;
   S.def = id ? S.engine.matter(id) : null;
   S.kind = S.def?.applicant_kinds[0] ?? 'enterprise_legal_person';
-  S.badCredit = false; S.values = {}; S.received = {}; S.notes = {}; S.refs = {}; S.copies = {}; S.pledgeSigned = false; S.verdict = null; S.touched = new Set();
+  S.badCredit = false;
+  S.values = {};
+  S.received = {};
+  S.notes = {};
+  S.refs = {};
+  S.copies = {};
+  S.pledgeSigned = false;
+  S.verdict = null;
+  S.touched = new Set();
   S.checker.reset();
   if (S.def) runCheck();
   renderAll();
@@ -221,12 +273,17 @@ function materialsSubmission(): Record<string, MaterialSubmission> {
   const out: Record<string, MaterialSubmission> = {};
   for (const [id, r] of Object.entries(S.received)) {
     if (r === 'missing') continue;
-    if (r === 'flawed') out[id] = S.notes[id]?.trim() ? { status: 'flawed', note: S.notes[id].trim() } : { status: 'flawed' };
-    else if (r === 'shared') out[id] = S.refs[id]?.trim() ? { status: 'shared', reference: S.refs[id].trim() } : { status: 'shared' };
+    if (r === 'flawed')
+      out[id] = S.notes[id]?.trim() ? { status: 'flawed', note: S.notes[id].trim() } : { status: 'flawed' };
+    else if (r === 'shared')
+      out[id] = S.refs[id]?.trim() ? { status: 'shared', reference: S.refs[id].trim() } : { status: 'shared' };
     else if (r === 'committed') out[id] = { status: 'committed' };
     else {
       const copies = r === 'original' ? undefined : S.copies[id];
-      out[id] = copies === undefined ? { status: 'provided', form: r, medium: 'paper' } : { status: 'provided', form: r, medium: 'paper', copies };
+      out[id] =
+        copies === undefined
+          ? { status: 'provided', form: r, medium: 'paper' }
+          : { status: 'provided', form: r, medium: 'paper', copies };
     }
   }
   return out;
@@ -241,11 +298,22 @@ function runCheck(typed: string | null = null): void {
   if (!S.def) return;
   const receivedAt = nowInChina();
   const r = S.checker.run({
-    matterId: S.matterId, signed: S.pledgeSigned, previous: S.verdict, typed,
-    build: (hidden, signed) => buildSubmission({
-      kind: S.kind, badCredit: S.badCredit, channel: 'window', receivedAt, values: S.values,
-      materials: materialsSubmission(), pledgeSigned: signed, hiddenFields: hidden.fields, hiddenMaterials: hidden.materials,
-    }),
+    matterId: S.matterId,
+    signed: S.pledgeSigned,
+    previous: S.verdict,
+    typed,
+    build: (hidden, signed) =>
+      buildSubmission({
+        kind: S.kind,
+        badCredit: S.badCredit,
+        channel: 'window',
+        receivedAt,
+        values: S.values,
+        materials: materialsSubmission(),
+        pledgeSigned: signed,
+        hiddenFields: hidden.fields,
+        hiddenMaterials: hidden.materials,
+      }),
   });
   S.submission = r.submission;
   S.pledgeSigned = r.signed;
@@ -276,28 +344,65 @@ function fullCheck(): void {
 
 function renderAll(): void {
   const m = S.def;
-  clear($('#main'),
-    h('div', { class: 'page-head' },
+  clear(
+    $('#main'),
+    h(
+      'div',
+      { class: 'page-head' },
       h('h1', { class: 'page-title' }, t('clerkTitle')),
-      h('p', { class: 'lead' }, t('clerkLead'))),
-    h('div', { class: 'layout' },
-      h('div', { class: 'layout-main' },
-        h('section', { class: 'section', 'aria-labelledby': 'matter-h' },
+      h('p', { class: 'lead' }, t('clerkLead')),
+    ),
+    h(
+      'div',
+      { class: 'layout' },
+      h(
+        'div',
+        { class: 'layout-main' },
+        h(
+          'section',
+          { class: 'section', 'aria-labelledby': 'matter-h' },
           h('h2', { class: 'section-title', id: 'matter-h' }, t('matter')),
-          h('div', { class: 'form-group' },
+          h(
+            'div',
+            { class: 'form-group' },
             h('label', { class: 'label', for: 'matter-select' }, t('chooseMatter')),
-            h('select', { id: 'matter-select', class: 'select', onchange: (e: Event) => selectMatter((e.target as HTMLSelectElement).value) },
+            h(
+              'select',
+              {
+                id: 'matter-select',
+                class: 'select',
+                onchange: (e: Event) => selectMatter((e.target as HTMLSelectElement).value),
+              },
               h('option', { value: '' }, `— ${t('chooseMatter')} —`),
-              S.matters.map((x) => h('option', { value: x.id, selected: x.id === S.matterId }, tx(x.name))))),
+              S.matters.map((x) => h('option', { value: x.id, selected: x.id === S.matterId }, tx(x.name))),
+            ),
+          ),
           handoverForm(),
-          m ? matterIntro(m) : null),
-        m ? renderForm(m) : null),
-      m ? h('aside', { class: 'layout-side', 'aria-label': t('result') },
-        h('div', { class: 'sticky' },
-          h('div', { id: 'outcome' }),
-          h('div', { class: 'print-actions', id: 'print-actions' }),
-          h('div', { class: 'error-summary error-summary-compact', id: 'error-summary', tabindex: '-1', hidden: true }),
-          h('div', { class: 'panel', id: 'dates' }))) : null));
+          m ? matterIntro(m) : null,
+        ),
+        m ? renderForm(m) : null,
+      ),
+      m
+        ? h(
+            'aside',
+            { class: 'layout-side', 'aria-label': t('result') },
+            h(
+              'div',
+              { class: 'sticky' },
+              h('div', { id: 'outcome' }),
+              h('div', { class: 'print-actions', id: 'print-actions' }),
+              h('div', {
+                class: 'error-summary error-summary-compact',
+                id: 'error-summary',
+                tabindex: '-1',
+                hidden: true,
+              }),
+              h('div', { class: 'panel', id: 'dates' }),
+            ),
+          )
+        : null,
+    ),
+  );
   update();
 }
 
@@ -307,94 +412,213 @@ function handoverForm(): HTMLElement {
     const input = document.getElementById('handover-input') as HTMLInputElement | null;
     if (input?.value.trim()) void loadHandover(input.value);
   };
-  return h('form', { class: 'form-group handover-form', id: 'handover-form', onsubmit: go },
-    h('label', { class: 'label', for: 'handover-input' }, tx(HO.label)),
-    h('div', { class: 'form-row' },
-      h('input', { type: 'text', class: 'input', id: 'handover-input', autocomplete: 'off', maxlength: '8', spellcheck: 'false', 'aria-describedby': 'handover-status' }),
-      h('button', { type: 'submit', class: 'button button-secondary', id: 'handover-load' }, tx(HO.load))),
-    h('p', { id: 'handover-status', role: 'status', hidden: true }));
+  return h(
+    'form',
+    { class: 'form-group handover-form', id: 'handover-form', onsubmit: go },
+    h('label', { class: 'label', for: 'handover-input' }, t('handoverLabel')),
+    h(
+      'div',
+      { class: 'form-row' },
+      h('input', {
+        type: 'text',
+        class: 'input',
+        id: 'handover-input',
+        autocomplete: 'off',
+        maxlength: '8',
+        spellcheck: 'false',
+        'aria-describedby': 'handover-status',
+      }),
+      h('button', { type: 'submit', class: 'button button-secondary', id: 'handover-load' }, t('handoverLoad')),
+    ),
+    h('p', { id: 'handover-status', role: 'status', hidden: true }),
+  );
 }
 
 function renderForm(m: MatterDef): HTMLElement[] {
   return [
-    h('section', { class: 'section', 'aria-labelledby': 'kind-h' },
+    h(
+      'section',
+      { class: 'section', 'aria-labelledby': 'kind-h' },
       h('h2', { class: 'section-title', id: 'kind-h' }, t('applicantKind')),
-      h('div', { class: 'form-row' },
-        h('div', { class: 'form-group' },
+      h(
+        'div',
+        { class: 'form-row' },
+        h(
+          'div',
+          { class: 'form-group' },
           h('label', { class: 'label', for: 'applicant-kind' }, t('applicantKind')),
-          h('select', { id: 'applicant-kind', class: 'select', onchange: (e: Event) => { S.kind = (e.target as HTMLSelectElement).value as ApplicantKind; onChange(); } },
-            Object.entries(engineLabels().applicant_kinds).map(([k, l]) => h('option', { value: k, selected: k === S.kind },
-              tx(l))))),
-        h('fieldset', { class: 'fieldset form-group' },
+          h(
+            'select',
+            {
+              id: 'applicant-kind',
+              class: 'select',
+              onchange: (e: Event) => {
+                S.kind = (e.target as HTMLSelectElement).value as ApplicantKind;
+                onChange();
+              },
+            },
+            Object.entries(engineLabels().applicant_kinds).map(([k, l]) =>
+              h('option', { value: k, selected: k === S.kind }, tx(l)),
+            ),
+          ),
+        ),
+        h(
+          'fieldset',
+          { class: 'fieldset form-group' },
           h('legend', { class: 'label' }, t('creditStanding')),
-          h('div', { class: 'checkbox' },
-            h('input', { type: 'checkbox', id: 'bad-credit', checked: S.badCredit, onchange: (e: Event) => { S.badCredit = (e.target as HTMLInputElement).checked; onChange(); } }),
-            h('label', { for: 'bad-credit' }, t('badCredit')))))),
-    h('section', { class: 'section', 'aria-labelledby': 'materials-h' },
+          h(
+            'div',
+            { class: 'checkbox' },
+            h('input', {
+              type: 'checkbox',
+              id: 'bad-credit',
+              checked: S.badCredit,
+              onchange: (e: Event) => {
+                S.badCredit = (e.target as HTMLInputElement).checked;
+                onChange();
+              },
+            }),
+            h('label', { for: 'bad-credit' }, t('badCredit')),
+          ),
+        ),
+      ),
+    ),
+    h(
+      'section',
+      { class: 'section', 'aria-labelledby': 'materials-h' },
       h('h2', { class: 'section-title', id: 'materials-h' }, t('materials')),
-      h('ul', { class: 'materials materials-clerk' }, m.materials.map((x) => {
-        const cur = S.received[x.id] ?? 'missing';
-        const noteId = `mn-${x.id}`;
-        return h('li', { class: 'material', id: `mg-${x.id}`, 'data-material': x.id },
-          h('fieldset', { class: 'fieldset', 'aria-describedby': `me-${x.id}` },
-            h('legend', { class: 'material-head' },
-              h('span', { class: 'material-name' }, tx(x.name)), materialTags(x)),
-            h('p', { class: 'material-meta' }, `${t('requirement')}：${requirementText(x)}`,
-              x.acceptance_standard ? `；${t('acceptanceStandard')}：${tx(x.acceptance_standard)}` : ''),
-            h('p', { class: 'field-error', id: `me-${x.id}`, hidden: true }),
-            h('div', { class: 'segmented', role: 'radiogroup', 'aria-label': `${tx(x.name)} ${t('received')}` },
-              receivedOptions(x).map((r, i) => {
-                const rid = i === 0 ? `m-${x.id}` : `m-${x.id}-${r.id}`;
-                return h('span', { class: 'segment' },
-                  h('input', {
-                    type: 'radio', name: `m-${x.id}`, id: rid, value: r.id, checked: cur === r.id,
-                    onchange: () => {
-                      S.received[x.id] = r.id;
-                      ($(`#mnw-${x.id}`)).hidden = r.id !== 'flawed';
-                      const ref = document.getElementById(`mrw-${x.id}`);
-                      if (ref) ref.hidden = r.id !== 'shared';
-                      onChange();
-                    },
-                  }),
-                  h('label', { for: rid }, tx(r.label)));
-              })),
-            x.copies ? h('div', { class: 'form-group note-group' },
-              h('label', { class: 'label label-small', for: `mcp-${x.id}` }, tx(engineLabels().window.copies)),
-              h('input', {
-                type: 'text', inputmode: 'numeric', class: 'input input-short', id: `mcp-${x.id}`,
-                value: S.copies[x.id] === undefined ? '' : String(S.copies[x.id]),
-                oninput: (e: Event) => {
-                  const raw = (e.target as HTMLInputElement).value.trim();
-                  if (/^\d{1,3}$/.test(raw)) S.copies[x.id] = Number(raw); else delete S.copies[x.id];
-                  typedInMaterial(x.id);
-                },
-                onchange: fullCheck,
-              })) : null,
-            x.sharing && x.sharing.by !== 'none' ? h('div', { class: 'form-group note-group', id: `mrw-${x.id}`, hidden: cur !== 'shared' },
-              h('label', { class: 'label label-small', for: `mr-${x.id}` }, tx(engineLabels().window.reference), x.sharing.system ? `（${tx(x.sharing.system)}）` : ''),
-              h('input', {
-                type: 'text', class: 'input input-code', id: `mr-${x.id}`, value: S.refs[x.id] ?? '',
-                oninput: (e: Event) => { S.refs[x.id] = (e.target as HTMLInputElement).value; typedInMaterial(x.id); },
-                onchange: fullCheck,
-              })) : null,
-            h('div', { class: 'form-group note-group', id: `mnw-${x.id}`, hidden: cur !== 'flawed' },
-              h('label', { class: 'label label-small', for: noteId }, t('flawNote')),
-              h('input', {
-                type: 'text', class: 'input', id: noteId, placeholder: t('flawNoteHint'), value: S.notes[x.id] ?? '',
-                maxlength: NOTE_MAX, 'aria-describedby': `mnc-${x.id}`,
-                oninput: (e: Event) => {
-                  const val = (e.target as HTMLInputElement).value;
-                  S.notes[x.id] = val;
-                  noteCount(x.id, val);
-                  typedInMaterial(x.id);
-                },
-                onchange: fullCheck,
-              }),
-              h('p', { class: 'hint char-count', id: `mnc-${x.id}` }, t('maxLength', { n: NOTE_MAX })))));
-      }))),
-    h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
+      h(
+        'ul',
+        { class: 'materials materials-clerk' },
+        m.materials.map((x) => {
+          const cur = S.received[x.id] ?? 'missing';
+          const noteId = `mn-${x.id}`;
+          return h(
+            'li',
+            { class: 'material', id: `mg-${x.id}`, 'data-material': x.id },
+            h(
+              'fieldset',
+              { class: 'fieldset', 'aria-describedby': `me-${x.id}` },
+              h(
+                'legend',
+                { class: 'material-head' },
+                h('span', { class: 'material-name' }, tx(x.name)),
+                materialTags(x),
+              ),
+              h(
+                'p',
+                { class: 'material-meta' },
+                `${t('requirement')}：${requirementText(x)}`,
+                x.acceptance_standard ? `；${t('acceptanceStandard')}：${tx(x.acceptance_standard)}` : '',
+              ),
+              h('p', { class: 'field-error', id: `me-${x.id}`, hidden: true }),
+              h(
+                'div',
+                { class: 'segmented', role: 'radiogroup', 'aria-label': `${tx(x.name)} ${t('received')}` },
+                receivedOptions(x).map((r, i) => {
+                  const rid = i === 0 ? `m-${x.id}` : `m-${x.id}-${r.id}`;
+                  return h(
+                    'span',
+                    { class: 'segment' },
+                    h('input', {
+                      type: 'radio',
+                      name: `m-${x.id}`,
+                      id: rid,
+                      value: r.id,
+                      checked: cur === r.id,
+                      onchange: () => {
+                        S.received[x.id] = r.id;
+                        $(`#mnw-${x.id}`).hidden = r.id !== 'flawed';
+                        const ref = document.getElementById(`mrw-${x.id}`);
+                        if (ref) ref.hidden = r.id !== 'shared';
+                        onChange();
+                      },
+                    }),
+                    h('label', { for: rid }, tx(r.label)),
+                  );
+                }),
+              ),
+              x.copies
+                ? h(
+                    'div',
+                    { class: 'form-group note-group' },
+                    h('label', { class: 'label label-small', for: `mcp-${x.id}` }, tx(engineLabels().window.copies)),
+                    h('input', {
+                      type: 'text',
+                      inputmode: 'numeric',
+                      class: 'input input-short',
+                      id: `mcp-${x.id}`,
+                      value: S.copies[x.id] === undefined ? '' : String(S.copies[x.id]),
+                      oninput: (e: Event) => {
+                        const raw = (e.target as HTMLInputElement).value.trim();
+                        if (/^\d{1,3}$/.test(raw)) S.copies[x.id] = Number(raw);
+                        else delete S.copies[x.id];
+                        typedInMaterial(x.id);
+                      },
+                      onchange: fullCheck,
+                    }),
+                  )
+                : null,
+              x.sharing && x.sharing.by !== 'none'
+                ? h(
+                    'div',
+                    { class: 'form-group note-group', id: `mrw-${x.id}`, hidden: cur !== 'shared' },
+                    h(
+                      'label',
+                      { class: 'label label-small', for: `mr-${x.id}` },
+                      tx(engineLabels().window.reference),
+                      x.sharing.system ? `（${tx(x.sharing.system)}）` : '',
+                    ),
+                    h('input', {
+                      type: 'text',
+                      class: 'input input-code',
+                      id: `mr-${x.id}`,
+                      value: S.refs[x.id] ?? '',
+                      oninput: (e: Event) => {
+                        S.refs[x.id] = (e.target as HTMLInputElement).value;
+                        typedInMaterial(x.id);
+                      },
+                      onchange: fullCheck,
+                    }),
+                  )
+                : null,
+              h(
+                'div',
+                { class: 'form-group note-group', id: `mnw-${x.id}`, hidden: cur !== 'flawed' },
+                h('label', { class: 'label label-small', for: noteId }, t('flawNote')),
+                h('input', {
+                  type: 'text',
+                  class: 'input',
+                  id: noteId,
+                  placeholder: t('flawNoteHint'),
+                  value: S.notes[x.id] ?? '',
+                  maxlength: NOTE_MAX,
+                  'aria-describedby': `mnc-${x.id}`,
+                  oninput: (e: Event) => {
+                    const val = (e.target as HTMLInputElement).value;
+                    S.notes[x.id] = val;
+                    noteCount(x.id, val);
+                    typedInMaterial(x.id);
+                  },
+                  onchange: fullCheck,
+                }),
+                h('p', { class: 'hint char-count', id: `mnc-${x.id}` }, t('maxLength', { n: NOTE_MAX })),
+              ),
+            ),
+          );
+        }),
+      ),
+    ),
+    h(
+      'section',
+      { class: 'section', 'aria-labelledby': 'fields-h' },
       h('h2', { class: 'section-title', id: 'fields-h' }, t('formInfo')),
-      h('div', { class: 'fields-grid' }, (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange })))),
+      h(
+        'div',
+        { class: 'fields-grid' },
+        (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange })),
+      ),
+    ),
     h('section', { class: 'panel panel-pledge', id: 'pledge-panel', tabindex: '-1', hidden: true }),
   ];
 }
@@ -402,11 +626,24 @@ function renderForm(m: MatterDef): HTMLElement[] {
 function update(): void {
   const v = S.verdict;
   if (!S.def || !v) return;
-  applyChecklist($('#main'), v, (f) => f.target.kind !== 'field' || S.values[f.target.id] !== undefined || S.touched.has(f.target.id));
+  applyChecklist(
+    $('#main'),
+    v,
+    (f) => f.target.kind !== 'field' || S.values[f.target.id] !== undefined || S.touched.has(f.target.id),
+  );
   renderOutcome($('#outcome'), v);
   renderErrorSummary($('#error-summary'), v);
   renderDates($('#dates'), v, { heading: 'datesIfToday' });
-  renderPledge($('#pledge-panel'), v, S.pledgeSigned, (signed) => { S.pledgeSigned = signed; onChange(); }, 'pledgeSignedClerk');
+  renderPledge(
+    $('#pledge-panel'),
+    v,
+    S.pledgeSigned,
+    (signed) => {
+      S.pledgeSigned = signed;
+      onChange();
+    },
+    'pledgeSignedClerk',
+  );
   renderPrintActions(v);
 }
 
@@ -420,27 +657,70 @@ function renderPrintActions(v: Verdict): void {
   const el = $('#print-actions');
   const parts = docsFor(v);
   const rec = currentRecord();
-  const recKey = rec ? `${rec.app?.number ?? ''}|${rec.error ?? ''}|${rec.app?.verdict?.outcome ?? ''}|${rec.document ? 'doc' : ''}` : '';
+  const recKey = rec
+    ? `${rec.app?.number ?? ''}|${rec.error ?? ''}|${rec.app?.verdict?.outcome ?? ''}|${rec.document ? 'doc' : ''}`
+    : '';
   const key = `${getLang()}|${v.notice.kind}|${v.outcome}|${parts.join(' ')}|${recKey}`;
   if (el.dataset.key === key) return;
   el.dataset.key = key;
   const doc = () => currentRecord()?.document ?? S.verdict!;
   const title = (p: DocPart) => (p === 'pledge' && v.notice.pledge ? tx(v.notice.pledge.title) : tx(v.notice.title));
-  clear(el,
-    h('button', {
-      type: 'button', class: 'button', id: 'print',
-      'data-docs': parts.join(' '), 'data-doc-kind': v.notice.kind,
-      onclick: () => { fullCheck(); printDocs($('#print-root'), doc()); },
-    }, parts.length > 1 ? `${t('printAll')}（${parts.map(title).join('、')}）` : `${t('print')}${getLang() === 'en' ? ' ' : ''}${title(parts[0])}`),
+  clear(
+    el,
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'button',
+        id: 'print',
+        'data-docs': parts.join(' '),
+        'data-doc-kind': v.notice.kind,
+        onclick: () => {
+          fullCheck();
+          printDocs($('#print-root'), doc());
+        },
+      },
+      parts.length > 1
+        ? `${t('printAll')}（${parts.map(title).join('、')}）`
+        : `${t('print')}${getLang() === 'en' ? ' ' : ''}${title(parts[0])}`,
+    ),
     parts.length > 1
-      ? h('div', { class: 'print-one' }, parts.map((p) => h('button', {
-          type: 'button', class: 'button button-secondary', id: `print-${p}`,
-          onclick: () => { fullCheck(); printDocs($('#print-root'), doc(), [p]); },
-        }, `${t('printOnly')}${title(p)}`)))
+      ? h(
+          'div',
+          { class: 'print-one' },
+          parts.map((p) =>
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'button button-secondary',
+                id: `print-${p}`,
+                onclick: () => {
+                  fullCheck();
+                  printDocs($('#print-root'), doc(), [p]);
+                },
+              },
+              `${t('printOnly')}${title(p)}`,
+            ),
+          ),
+        )
       : null,
     ' ',
-    h('button', { type: 'button', class: 'button button-secondary', id: 'record', onclick: () => { fullCheck(); void recordApplication(); } }, tx(HO.record)),
-    recordPanel());
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'button button-secondary',
+        id: 'record',
+        onclick: () => {
+          fullCheck();
+          void recordApplication();
+        },
+      },
+      t('record'),
+    ),
+    recordPanel(),
+  );
 }
 
 main();

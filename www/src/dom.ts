@@ -3,7 +3,9 @@ type Child = Node | string | number | null | undefined | false | Child[];
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
 export function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K, attrs: Attrs | null = null, ...children: Child[]
+  tag: K,
+  attrs: Attrs | null = null,
+  ...children: Child[]
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   if (attrs) {

@@ -22,12 +22,18 @@ interface WasmModule {
   addBundleFiles: (fileTexts: string[]) => unknown;
 }
 
-export interface Checked { verdict: Verdict; json: string | null }
+export interface Checked {
+  verdict: Verdict;
+  json: string | null;
+}
 
 export class Engine {
   private requirements = new WeakMap<MaterialDef, Text>();
 
-  constructor(private m: WasmModule, private rules: Rules) {}
+  constructor(
+    private m: WasmModule,
+    private rules: Rules,
+  ) {}
 
   /** Every matter of the bundle (from its signed manifest: no matter's files are needed). */
   matters(): MatterSummary[] {
@@ -134,11 +140,19 @@ export class Engine {
   }
 
   engineVersion(): string {
-    try { return this.m.engineVersion?.() ?? ''; } catch { return ''; }
+    try {
+      return this.m.engineVersion?.() ?? '';
+    } catch {
+      return '';
+    }
   }
 
   rulesDigest(): string {
-    try { return this.m.rulesDigest?.() ?? ''; } catch { return ''; }
+    try {
+      return this.m.rulesDigest?.() ?? '';
+    } catch {
+      return '';
+    }
   }
 }
 
@@ -172,10 +186,8 @@ export function loadedEngine(): Engine {
 export function loadEngine(matter: string | null = null): Promise<Engine> {
   if (!loading) {
     loading = (async () => {
-      const url = '/pkg/qiquan.js';
       const fetched = fetchRules(matter);
-      const m = (await import(/* @vite-ignore */ url)) as WasmModule;
-      await m.default();
+      const m = await wasmModule();
       await fetched;
       let rules: Rules;
       try {
@@ -192,6 +204,31 @@ export function loadEngine(matter: string | null = null): Promise<Engine> {
     })();
   }
   return loading;
+}
+
+let module: Promise<WasmModule> | null = null;
+
+/** /pkg/qiquan.js, instantiated once (the URL is kept out of the bundle: the server serves pkg/). */
+function wasmModule(): Promise<WasmModule> {
+  if (!module) {
+    module = (async () => {
+      const url = '/pkg/qiquan.js';
+      const m = (await import(/* @vite-ignore */ url)) as WasmModule;
+      await m.default();
+      return m;
+    })();
+  }
+  return module;
+}
+
+/**
+ * Only the engine's labels(), for a page that checks nothing (the 容缺 ledger): the module
+ * without the rules bundle.
+ */
+export async function loadLabels(): Promise<Labels> {
+  const l = (await wasmModule()).labels() as Labels;
+  setEngineLabels(l);
+  return l;
 }
 
 /** Now, on the page's clock, as RFC 3339 in China time (+08:00). The engine never reads a clock. */

@@ -42,7 +42,11 @@ export interface FinderOpts {
   onPick: (id: string) => void;
 }
 
-interface Entry { m: MatterSummary; hay: string; initials: string }
+interface Entry {
+  m: MatterSummary;
+  hay: string;
+  initials: string;
+}
 
 export function sortedByName(ms: MatterSummary[]): MatterSummary[] {
   return [...ms].sort((a, b) => collator.compare(a.name.zh, b.name.zh));
@@ -51,16 +55,22 @@ export function sortedByName(ms: MatterSummary[]): MatterSummary[] {
 /** The finder: a search field and the grouped result list. Returns its element. */
 export function renderFinder(o: FinderOpts): HTMLElement {
   let entries: Entry[] | null = null;
-  const build = (): Entry[] => sortedByName(o.matters).map((m) => ({
-    m,
-    initials: pinyinInitials(m.name.zh),
-    hay: [m.id, m.name.zh, m.name.en, m.department.zh, m.department.en, o.keywords(m.id)].join(' ').toLowerCase(),
-  }));
+  const build = (): Entry[] =>
+    sortedByName(o.matters).map((m) => ({
+      m,
+      initials: pinyinInitials(m.name.zh),
+      hay: [m.id, m.name.zh, m.name.en, m.department.zh, m.department.en, o.keywords(m.id)].join(' ').toLowerCase(),
+    }));
   const list = h('div', { class: 'finder-results', id: 'matter-results' });
   const count = h('p', { class: 'hint', id: 'matter-count', role: 'status' });
   const input = h('input', {
-    type: 'search', id: 'matter-search', class: 'input', autocomplete: 'off', spellcheck: 'false',
-    placeholder: t('searchPlaceholder'), 'aria-describedby': 'matter-search-hint matter-count',
+    type: 'search',
+    id: 'matter-search',
+    class: 'input',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    placeholder: t('searchPlaceholder'),
+    'aria-describedby': 'matter-search-hint matter-count',
     'aria-controls': 'matter-results',
   });
   let preparing: Promise<void> | null = null;
@@ -68,7 +78,13 @@ export function renderFinder(o: FinderOpts): HTMLElement {
     const q = input.value.trim().toLowerCase();
     if (q && !preparing && o.prepare) {
       // Material names are in each matter's rules: load them all once, then search again.
-      preparing = o.prepare().then(() => { entries = null; show(); }, () => undefined);
+      preparing = o.prepare().then(
+        () => {
+          entries = null;
+          show();
+        },
+        () => undefined,
+      );
     }
     if (q && !entries) entries = build();
     const all = entries ?? sortedByName(o.matters).map((m) => ({ m, hay: '', initials: '' }));
@@ -76,14 +92,37 @@ export function renderFinder(o: FinderOpts): HTMLElement {
     const groups = new Map<string, Entry[]>();
     for (const e of hits) groups.set(tx(e.m.department), [...(groups.get(tx(e.m.department)) ?? []), e]);
     const names = [...groups.keys()].sort((a, b) => collator.compare(a, b));
-    clear(list, names.map((d, gi) => h('section', { class: 'finder-group', 'aria-labelledby': `fgh-${gi}` },
-      h('h3', { class: 'finder-dept', id: `fgh-${gi}` }, d),
-      h('ul', { class: 'finder-list' }, groups.get(d)!.map((e) => h('li', null,
-        h('button', {
-          type: 'button', class: 'finder-item', 'data-pick-matter': e.m.id,
-          'aria-current': e.m.id === o.current ? 'true' : null,
-          onclick: () => o.onPick(e.m.id),
-        }, tx(e.m.name))))))));
+    clear(
+      list,
+      names.map((d, gi) =>
+        h(
+          'section',
+          { class: 'finder-group', 'aria-labelledby': `fgh-${gi}` },
+          h('h3', { class: 'finder-dept', id: `fgh-${gi}` }, d),
+          h(
+            'ul',
+            { class: 'finder-list' },
+            groups.get(d)!.map((e) =>
+              h(
+                'li',
+                null,
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'finder-item',
+                    'data-pick-matter': e.m.id,
+                    'aria-current': e.m.id === o.current ? 'true' : null,
+                    onclick: () => o.onPick(e.m.id),
+                  },
+                  tx(e.m.name),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
     count.textContent = t('matterCount', { n: hits.length });
   };
   input.addEventListener('input', show);
@@ -104,11 +143,17 @@ export function renderFinder(o: FinderOpts): HTMLElement {
     if (i < 0) return;
     e.preventDefault();
     const next = items[i + (e.key === 'ArrowDown' ? 1 : -1)];
-    if (next) next.focus(); else if (e.key === 'ArrowUp') input.focus();
+    if (next) next.focus();
+    else if (e.key === 'ArrowUp') input.focus();
   });
   show();
-  return h('div', { class: 'finder', lang: getLang() === 'zh' ? null : 'en' },
+  return h(
+    'div',
+    { class: 'finder', lang: getLang() === 'zh' ? null : 'en' },
     h('label', { class: 'label', for: 'matter-search' }, t('searchMatter')),
     h('p', { class: 'hint', id: 'matter-search-hint' }, t('searchHint')),
-    input, count, list);
+    input,
+    count,
+    list,
+  );
 }

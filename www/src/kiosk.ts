@@ -6,51 +6,28 @@ import { engineMessage, loadEngine, nowInChina, type Engine } from './engine';
 import { initLang, t, tx, engineLabels, fmtDateTime } from './i18n';
 import { pinyinInitials, sortedByName } from './finder';
 import {
-  renderField, materialTags, requirementText, buildSubmission, applyChecklist,
-  renderOutcome, renderDates, renderPledge, renderFindingsList, flushChecks, type Value,
+  renderField,
+  materialTags,
+  requirementText,
+  buildSubmission,
+  applyChecklist,
+  renderOutcome,
+  renderDates,
+  renderPledge,
+  renderFindingsList,
+  flushChecks,
+  type Value,
 } from './ui';
 import { Rechecker } from './recheck';
-import type { ApplicantKind, FieldDef, MaterialSubmission, MatterDef, MatterSummary, Submission, Verdict } from './types';
-
-const K = {
-  welcome: '欢迎使用政务服务自助终端',
-  pick: '请选择要办理的事项',
-  back: '返回',
-  home: '返回首页',
-  who: '申请人类型',
-  details: '填写申请信息',
-  materials: '申请材料：请勾选您已带齐的材料',
-  have: '已带齐',
-  haveNot: '未带',
-  seeResult: '查看结果',
-  edit: '返回修改',
-  done: '完成',
-  idleTitle: '您还在操作吗？',
-  idleBody: '为保护您的个人信息，{n} 秒后将清除已填写的内容并返回首页。',
-  idleContinue: '继续办理',
-  offline: '当前处于离线状态：预审仍可进行，结果以窗口审核为准。',
-  resultLead: '以下为预审结果，请携带材料到窗口办理。',
-  pledgeSign: '我同意签署《容缺受理信用承诺书》',
-  search: '查找事项（名称、拼音首字母或部门）',
-  found: '共 {n} 个事项',
-  leaveTitle: '返回首页？',
-  leaveBody: '返回首页将清除您已填写的内容。',
-  leaveYes: '清除并返回首页',
-  leaveNo: '继续填写',
-  idReader: '刷身份证自动填写',
-  idReaderHint: '将身份证放在读卡器上，姓名和身份证号码会自动填入。',
-  idRead: '已读取身份证：{name} {id}',
-  idUnread: '未能读取身份证号码，请重新刷卡或手动填写。',
-  printSlip: '打印回执单',
-  slipTitle: '自助预审回执单',
-  slipBring: '请携带以下材料到窗口',
-  slipNote: '本回执单为自助预审结果，以窗口审核为准。',
-  handoverTitle: '窗口交接码',
-  handoverWait: '正在生成交接码……',
-  handoverHint: '请记下或拍下此交接码，到窗口出示：工作人员据此调出您刚才填写的内容，无需重填。',
-  handoverQr: '交接码二维码',
-  handoverFailed: '暂时无法生成交接码（可能处于离线状态）：请携带材料到窗口，由工作人员录入。',
-};
+import type {
+  ApplicantKind,
+  FieldDef,
+  MaterialSubmission,
+  MatterDef,
+  MatterSummary,
+  Submission,
+  Verdict,
+} from './types';
 
 interface State {
   engine: Engine;
@@ -83,14 +60,37 @@ async function main(): Promise<void> {
   const main = $('#main');
   clear(main, h('p', { class: 'loading' }, t('loading')));
   let engine: Engine;
-  try { engine = await loadEngine(); } catch (e) {
+  try {
+    engine = await loadEngine();
+  } catch (e) {
     const why = engineMessage(e);
-    clear(main, h('div', { class: 'inset inset-bad', role: 'alert', id: 'engine-failed' }, t('engineFailed'),
-      why ? h('p', { class: 'engine-error' }, why) : null));
+    clear(
+      main,
+      h(
+        'div',
+        { class: 'inset inset-bad', role: 'alert', id: 'engine-failed' },
+        t('engineFailed'),
+        why ? h('p', { class: 'engine-error' }, why) : null,
+      ),
+    );
     console.error(e);
     return;
   }
-  S = { engine, checker: new Rechecker(engine), matters: engine.matters(), screen: 'home', matterId: '', def: null, kind: 'natural_person', values: {}, materials: {}, pledgeSigned: false, verdict: null, submission: null, handover: null };
+  S = {
+    engine,
+    checker: new Rechecker(engine),
+    matters: engine.matters(),
+    screen: 'home',
+    matterId: '',
+    def: null,
+    kind: 'natural_person',
+    values: {},
+    materials: {},
+    pledgeSigned: false,
+    verdict: null,
+    submission: null,
+    handover: null,
+  };
   render();
   startIdleWatch();
   window.addEventListener('online', renderOfflineBanner);
@@ -101,22 +101,34 @@ async function main(): Promise<void> {
 
 function registerServiceWorker(): void {
   if (!('serviceWorker' in navigator)) return;
-  navigator.serviceWorker.register('/sw.js', { scope: '/' }).then(() => navigator.serviceWorker.ready).then(() => {
-    document.body.dataset.sw = 'ready';
-  }).catch((e) => console.warn('service worker', e));
+  navigator.serviceWorker
+    .register('/sw.js', { scope: '/' })
+    .then(() => navigator.serviceWorker.ready)
+    .then(() => {
+      document.body.dataset.sw = 'ready';
+    })
+    .catch((e) => console.warn('service worker', e));
 }
 
 function renderOfflineBanner(): void {
   const el = $('#offline-banner');
   el.hidden = navigator.onLine;
-  el.textContent = K.offline;
+  el.textContent = t('kioskOffline');
 }
 
 /* ---------- state ---------- */
 
 function resetAll(): void {
   (document.getElementById('leave-dialog') as HTMLDialogElement | null)?.close();
-  S.screen = 'home'; S.matterId = ''; S.def = null; S.values = {}; S.materials = {}; S.pledgeSigned = false; S.verdict = null; S.submission = null; S.handover = null;
+  S.screen = 'home';
+  S.matterId = '';
+  S.def = null;
+  S.values = {};
+  S.materials = {};
+  S.pledgeSigned = false;
+  S.verdict = null;
+  S.submission = null;
+  S.handover = null;
   S.checker.reset();
   render();
   window.scrollTo(0, 0);
@@ -127,7 +139,10 @@ async function selectMatter(id: string): Promise<void> {
   S.matterId = id;
   S.def = S.engine.matter(id);
   S.kind = S.def.applicant_kinds[0];
-  S.values = {}; S.materials = {}; S.pledgeSigned = false; S.verdict = null;
+  S.values = {};
+  S.materials = {};
+  S.pledgeSigned = false;
+  S.verdict = null;
   S.checker.reset();
   S.screen = 'form';
   runCheck();
@@ -144,31 +159,66 @@ function runCheck(typed: string | null = null): void {
   if (!S.def) return;
   const receivedAt = nowInChina();
   const r = S.checker.run({
-    matterId: S.matterId, signed: S.pledgeSigned, previous: S.verdict, typed,
-    build: (hd, signed) => buildSubmission({
-      kind: S.kind, channel: 'kiosk', receivedAt, values: S.values, materials: S.materials, pledgeSigned: signed,
-      hiddenFields: hd.fields, hiddenMaterials: hd.materials,
-    }),
+    matterId: S.matterId,
+    signed: S.pledgeSigned,
+    previous: S.verdict,
+    typed,
+    build: (hd, signed) =>
+      buildSubmission({
+        kind: S.kind,
+        channel: 'kiosk',
+        receivedAt,
+        values: S.values,
+        materials: S.materials,
+        pledgeSigned: signed,
+        hiddenFields: hd.fields,
+        hiddenMaterials: hd.materials,
+      }),
   });
   S.submission = r.submission;
   S.pledgeSigned = r.signed;
   S.verdict = r.verdict;
 }
 
-function onChange(id?: string, _settled = true, keystroke = false): void { runCheck(keystroke && id ? id : null); update(); }
+function onChange(id?: string, _settled = true, keystroke = false): void {
+  runCheck(keystroke && id ? id : null);
+  update();
+}
 
 /* ---------- screens ---------- */
 
 function render(): void {
   const main = $('#main');
   if (S.screen === 'home') {
-    const tiles = h('div', { class: 'tiles', id: 'tiles' }, sortedByName(S.matters).map((m) => h('button', {
-      type: 'button', class: 'tile', 'data-matter': m.id, onclick: () => selectMatter(m.id),
-      'data-search': `${m.id} ${m.name.zh} ${m.department.zh} ${pinyinInitials(m.name.zh)}`.toLowerCase(),
-    }, h('span', { class: 'tile-name' }, tx(m.name)), h('span', { class: 'tile-sub' }, tx(m.department)))));
-    const count = h('p', { class: 'kiosk-count', id: 'tile-count', role: 'status' }, K.found.replace('{n}', String(S.matters.length)));
+    const tiles = h(
+      'div',
+      { class: 'tiles', id: 'tiles' },
+      sortedByName(S.matters).map((m) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'tile',
+            'data-matter': m.id,
+            onclick: () => selectMatter(m.id),
+            'data-search': `${m.id} ${m.name.zh} ${m.department.zh} ${pinyinInitials(m.name.zh)}`.toLowerCase(),
+          },
+          h('span', { class: 'tile-name' }, tx(m.name)),
+          h('span', { class: 'tile-sub' }, tx(m.department)),
+        ),
+      ),
+    );
+    const count = h(
+      'p',
+      { class: 'kiosk-count', id: 'tile-count', role: 'status' },
+      t('kioskFound', { n: S.matters.length }),
+    );
     const search = h('input', {
-      type: 'search', class: 'input', id: 'kiosk-search', autocomplete: 'off', spellcheck: 'false',
+      type: 'search',
+      class: 'input',
+      id: 'kiosk-search',
+      autocomplete: 'off',
+      spellcheck: 'false',
       oninput: () => {
         const q = search.value.trim().toLowerCase();
         let n = 0;
@@ -176,80 +226,220 @@ function render(): void {
           el.hidden = q !== '' && !el.dataset.search!.includes(q);
           if (!el.hidden) n++;
         });
-        count.textContent = K.found.replace('{n}', String(n));
+        count.textContent = t('kioskFound', { n });
       },
     });
-    clear(main,
-      h('h1', { class: 'kiosk-title' }, K.welcome),
-      h('p', { class: 'kiosk-lead' }, K.pick),
-      h('div', { class: 'form-group kiosk-search' }, h('label', { class: 'label', for: 'kiosk-search' }, K.search), search),
-      count, tiles);
+    clear(
+      main,
+      h('h1', { class: 'kiosk-title' }, t('kioskWelcome')),
+      h('p', { class: 'kiosk-lead' }, t('kioskPick')),
+      h(
+        'div',
+        { class: 'form-group kiosk-search' },
+        h('label', { class: 'label', for: 'kiosk-search' }, t('kioskSearch')),
+        search,
+      ),
+      count,
+      tiles,
+    );
     return;
   }
   const m = S.def!;
   if (S.screen === 'form') {
-    clear(main,
-      h('div', { class: 'kiosk-bar' },
-        h('button', { type: 'button', class: 'button button-secondary', id: 'back', onclick: askToLeave }, `‹ ${K.back}`),
-        h('h1', { class: 'kiosk-matter' }, tx(m.name))),
-      h('section', { class: 'section', 'aria-labelledby': 'kind-h' },
-        h('h2', { class: 'section-title', id: 'kind-h' }, K.who),
-        h('fieldset', { class: 'fieldset' },
-          h('legend', { class: 'visually-hidden' }, K.who),
-          h('div', { class: 'radios radios-inline' }, m.applicant_kinds.map((k, i) => {
-            const rid = i === 0 ? 'applicant-kind' : `applicant-kind-${k}`;
-            return h('div', { class: 'radio' },
-              h('input', { type: 'radio', name: 'applicant-kind', id: rid, checked: S.kind === k, onchange: () => { S.kind = k; onChange(); } }),
-              h('label', { for: rid }, tx(engineLabels().applicant_kinds[k])));
-          })))),
+    clear(
+      main,
+      h(
+        'div',
+        { class: 'kiosk-bar' },
+        h(
+          'button',
+          { type: 'button', class: 'button button-secondary', id: 'back', onclick: askToLeave },
+          `‹ ${t('kioskBack')}`,
+        ),
+        h('h1', { class: 'kiosk-matter' }, tx(m.name)),
+      ),
+      h(
+        'section',
+        { class: 'section', 'aria-labelledby': 'kind-h' },
+        h('h2', { class: 'section-title', id: 'kind-h' }, t('kioskWho')),
+        h(
+          'fieldset',
+          { class: 'fieldset' },
+          h('legend', { class: 'visually-hidden' }, t('kioskWho')),
+          h(
+            'div',
+            { class: 'radios radios-inline' },
+            m.applicant_kinds.map((k, i) => {
+              const rid = i === 0 ? 'applicant-kind' : `applicant-kind-${k}`;
+              return h(
+                'div',
+                { class: 'radio' },
+                h('input', {
+                  type: 'radio',
+                  name: 'applicant-kind',
+                  id: rid,
+                  checked: S.kind === k,
+                  onchange: () => {
+                    S.kind = k;
+                    onChange();
+                  },
+                }),
+                h('label', { for: rid }, tx(engineLabels().applicant_kinds[k])),
+              );
+            }),
+          ),
+        ),
+      ),
       idReaderSection(m),
-      h('section', { class: 'section', 'aria-labelledby': 'fields-h' },
-        h('h2', { class: 'section-title', id: 'fields-h' }, K.details),
-        (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange, radiosOnly: true }))),
-      h('section', { class: 'section', 'aria-labelledby': 'materials-h' },
-        h('h2', { class: 'section-title', id: 'materials-h' }, K.materials),
-        h('ul', { class: 'materials' }, m.materials.map((x) => {
-          const have = S.materials[x.id]?.status === 'provided';
-          return h('li', { class: 'material', id: `mg-${x.id}`, 'data-material': x.id },
-            h('fieldset', { class: 'fieldset' },
-              h('legend', { class: 'material-head' }, h('span', { class: 'material-name' }, tx(x.name)), materialTags(x)),
-              h('p', { class: 'material-meta' }, requirementText(x)),
-              h('div', { class: 'radios radios-inline' },
-                h('div', { class: 'radio' },
-                  h('input', { type: 'radio', name: `m-${x.id}`, id: `m-${x.id}`, checked: have, onchange: () => { S.materials[x.id] = { status: 'provided' }; onChange(); } }),
-                  h('label', { for: `m-${x.id}` }, K.have)),
-                h('div', { class: 'radio' },
-                  h('input', { type: 'radio', name: `m-${x.id}`, id: `m-${x.id}-no`, checked: !have, onchange: () => { delete S.materials[x.id]; onChange(); } }),
-                  h('label', { for: `m-${x.id}-no` }, K.haveNot)))));
-        }))),
-      h('div', { class: 'kiosk-footer' },
+      h(
+        'section',
+        { class: 'section', 'aria-labelledby': 'fields-h' },
+        h('h2', { class: 'section-title', id: 'fields-h' }, t('kioskDetails')),
+        (m.fields ?? []).map((f) => renderField(f, { values: S.values, onChange, radiosOnly: true })),
+      ),
+      h(
+        'section',
+        { class: 'section', 'aria-labelledby': 'materials-h' },
+        h('h2', { class: 'section-title', id: 'materials-h' }, t('kioskMaterials')),
+        h(
+          'ul',
+          { class: 'materials' },
+          m.materials.map((x) => {
+            const have = S.materials[x.id]?.status === 'provided';
+            return h(
+              'li',
+              { class: 'material', id: `mg-${x.id}`, 'data-material': x.id },
+              h(
+                'fieldset',
+                { class: 'fieldset' },
+                h(
+                  'legend',
+                  { class: 'material-head' },
+                  h('span', { class: 'material-name' }, tx(x.name)),
+                  materialTags(x),
+                ),
+                h('p', { class: 'material-meta' }, requirementText(x)),
+                h(
+                  'div',
+                  { class: 'radios radios-inline' },
+                  h(
+                    'div',
+                    { class: 'radio' },
+                    h('input', {
+                      type: 'radio',
+                      name: `m-${x.id}`,
+                      id: `m-${x.id}`,
+                      checked: have,
+                      onchange: () => {
+                        S.materials[x.id] = { status: 'provided' };
+                        onChange();
+                      },
+                    }),
+                    h('label', { for: `m-${x.id}` }, t('kioskHave')),
+                  ),
+                  h(
+                    'div',
+                    { class: 'radio' },
+                    h('input', {
+                      type: 'radio',
+                      name: `m-${x.id}`,
+                      id: `m-${x.id}-no`,
+                      checked: !have,
+                      onchange: () => {
+                        delete S.materials[x.id];
+                        onChange();
+                      },
+                    }),
+                    h('label', { for: `m-${x.id}-no` }, t('kioskHaveNot')),
+                  ),
+                ),
+              ),
+            );
+          }),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'kiosk-footer' },
         h('div', { id: 'outcome' }),
-        h('button', { type: 'button', class: 'button button-large', id: 'see-result', onclick: () => { flushChecks(); runCheck(); S.screen = 'result'; render(); window.scrollTo(0, 0); } }, K.seeResult)));
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-large',
+            id: 'see-result',
+            onclick: () => {
+              flushChecks();
+              runCheck();
+              S.screen = 'result';
+              render();
+              window.scrollTo(0, 0);
+            },
+          },
+          t('kioskSeeResult'),
+        ),
+      ),
+    );
     update();
     return;
   }
   const v = S.verdict!;
-  clear(main,
-    h('div', { class: 'kiosk-bar' },
-      h('button', { type: 'button', class: 'button button-secondary', id: 'edit', onclick: () => { S.screen = 'form'; render(); } }, `‹ ${K.edit}`),
-      h('h1', { class: 'kiosk-matter' }, tx(m.name))),
+  clear(
+    main,
+    h(
+      'div',
+      { class: 'kiosk-bar' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button button-secondary',
+          id: 'edit',
+          onclick: () => {
+            S.screen = 'form';
+            render();
+          },
+        },
+        `‹ ${t('kioskEdit')}`,
+      ),
+      h('h1', { class: 'kiosk-matter' }, tx(m.name)),
+    ),
     h('div', { id: 'outcome' }),
-    h('p', { class: 'kiosk-lead' }, K.resultLead),
-    h('section', { class: 'panel', 'aria-labelledby': 'findings-h' },
+    h('p', { class: 'kiosk-lead' }, t('kioskResultLead')),
+    h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'findings-h' },
       h('h2', { class: 'panel-title', id: 'findings-h' }, t('findings')),
-      h('div', { id: 'findings' })),
+      h('div', { id: 'findings' }),
+    ),
     h('section', { class: 'panel panel-pledge', id: 'pledge-panel', hidden: true }),
     h('section', { class: 'panel panel-handover', id: 'handover', 'aria-labelledby': 'handover-h' }),
     h('section', { class: 'panel', id: 'dates' }),
-    h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'button button-large', id: 'print-slip', onclick: () => printSlip(v) }, K.printSlip),
-      h('button', { type: 'button', class: 'button button-large button-secondary', id: 'done', onclick: resetAll }, `${K.done}，${K.home}`)));
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        { type: 'button', class: 'button button-large', id: 'print-slip', onclick: () => printSlip(v) },
+        t('kioskPrintSlip'),
+      ),
+      h(
+        'button',
+        { type: 'button', class: 'button button-large button-secondary', id: 'done', onclick: resetAll },
+        `${t('kioskDone')}，${t('kioskHome')}`,
+      ),
+    ),
+  );
   renderOutcome($('#outcome'), v);
   renderFindingsList($('#findings'), v);
   renderDates($('#dates'), v);
-  renderPledge($('#pledge-panel'), v, S.pledgeSigned, (signed) => { S.pledgeSigned = signed; runCheck(); render(); });
+  renderPledge($('#pledge-panel'), v, S.pledgeSigned, (signed) => {
+    S.pledgeSigned = signed;
+    runCheck();
+    render();
+  });
   const sign = document.querySelector('#pledge-sign + label');
-  if (sign) sign.textContent = K.pledgeSign;
+  if (sign) sign.textContent = t('kioskPledgeSign');
   void showHandover();
 }
 
@@ -269,11 +459,11 @@ function handoverBody(): string {
 async function showHandover(): Promise<void> {
   const box = document.getElementById('handover');
   if (!box || !S.submission) return;
-  const title = () => h('h2', { class: 'panel-title', id: 'handover-h' }, K.handoverTitle);
+  const title = () => h('h2', { class: 'panel-title', id: 'handover-h' }, t('handoverTitle'));
   const body = handoverBody();
   let code = S.handover?.key === body ? S.handover.code : '';
   if (!code) {
-    clear(box, title(), h('p', { class: 'loading', role: 'status' }, K.handoverWait));
+    clear(box, title(), h('p', { class: 'loading', role: 'status' }, t('kioskHandoverWait')));
     try {
       const r = await fetch('/v1/handover', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
       if (!r.ok) throw new Error(`HTTP ${r.status}`);
@@ -282,15 +472,29 @@ async function showHandover(): Promise<void> {
       S.handover = { key: body, code };
     } catch (e) {
       console.warn('hand-over code', e);
-      if (box.isConnected) clear(box, title(), h('p', { class: 'inset inset-warn', role: 'status', id: 'handover-failed' }, K.handoverFailed));
+      if (box.isConnected)
+        clear(
+          box,
+          title(),
+          h('p', { class: 'inset inset-warn', role: 'status', id: 'handover-failed' }, t('kioskHandoverFailed')),
+        );
       return;
     }
   }
   if (!box.isConnected) return;
-  clear(box, title(),
+  clear(
+    box,
+    title(),
     h('p', { class: 'handover-code', id: 'handover-code', 'aria-label': code.split('').join(' ') }, code),
-    h('img', { class: 'handover-qr', src: `/v1/handover/${code}/qr.svg`, alt: `${K.handoverQr} ${code}`, width: '200', height: '200' }),
-    h('p', { class: 'handover-hint' }, K.handoverHint));
+    h('img', {
+      class: 'handover-qr',
+      src: `/v1/handover/${code}/qr.svg`,
+      alt: `${t('handoverQr')} ${code}`,
+      width: '200',
+      height: '200',
+    }),
+    h('p', { class: 'handover-hint' }, t('kioskHandoverHint')),
+  );
 }
 
 function update(): void {
@@ -309,15 +513,46 @@ function hasAnswers(): boolean {
 
 /** "‹ 返回" with answers on the form asks first: they would be wiped. */
 function askToLeave(): void {
-  if (!hasAnswers()) { resetAll(); return; }
+  if (!hasAnswers()) {
+    resetAll();
+    return;
+  }
   let dlg = document.getElementById('leave-dialog') as HTMLDialogElement | null;
   if (!dlg) {
-    dlg = h('dialog', { class: 'idle-dialog', id: 'leave-dialog', 'aria-labelledby': 'leave-title', 'aria-describedby': 'leave-body' },
-      h('h2', { id: 'leave-title' }, K.leaveTitle),
-      h('p', { id: 'leave-body' }, K.leaveBody),
-      h('div', { class: 'actions' },
-        h('button', { type: 'button', class: 'button button-large', id: 'leave-no', autofocus: true, onclick: () => dlg!.close() }, K.leaveNo),
-        h('button', { type: 'button', class: 'button button-large button-warning', id: 'leave-yes', onclick: () => { dlg!.close(); resetAll(); } }, K.leaveYes)));
+    dlg = h(
+      'dialog',
+      { class: 'idle-dialog', id: 'leave-dialog', 'aria-labelledby': 'leave-title', 'aria-describedby': 'leave-body' },
+      h('h2', { id: 'leave-title' }, t('kioskLeaveTitle')),
+      h('p', { id: 'leave-body' }, t('kioskLeaveBody')),
+      h(
+        'div',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-large',
+            id: 'leave-no',
+            autofocus: true,
+            onclick: () => dlg!.close(),
+          },
+          t('kioskLeaveNo'),
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-large button-warning',
+            id: 'leave-yes',
+            onclick: () => {
+              dlg!.close();
+              resetAll();
+            },
+          },
+          t('kioskLeaveYes'),
+        ),
+      ),
+    );
     document.body.append(dlg);
   }
   dlg.showModal();
@@ -334,7 +569,11 @@ function idReaderSection(m: MatterDef): HTMLElement | null {
   if (!idField) return null;
   const status = h('p', { class: 'hint', id: 'id-reader-status', role: 'status' });
   const input = h('input', {
-    type: 'text', class: 'input', id: 'id-reader', autocomplete: 'off', spellcheck: 'false',
+    type: 'text',
+    class: 'input',
+    id: 'id-reader',
+    autocomplete: 'off',
+    spellcheck: 'false',
     'aria-describedby': 'id-reader-hint id-reader-status',
     onkeydown: (e: Event) => {
       if ((e as KeyboardEvent).key !== 'Enter') return;
@@ -343,11 +582,15 @@ function idReaderSection(m: MatterDef): HTMLElement | null {
       input.value = '';
     },
   });
-  return h('section', { class: 'section id-reader', 'aria-labelledby': 'id-reader-h' },
-    h('h2', { class: 'section-title', id: 'id-reader-h' }, K.idReader),
-    h('p', { class: 'hint', id: 'id-reader-hint' }, K.idReaderHint),
-    h('label', { class: 'visually-hidden', for: 'id-reader' }, K.idReader),
-    input, status);
+  return h(
+    'section',
+    { class: 'section id-reader', 'aria-labelledby': 'id-reader-h' },
+    h('h2', { class: 'section-title', id: 'id-reader-h' }, t('kioskIdReader')),
+    h('p', { class: 'hint', id: 'id-reader-hint' }, t('kioskIdReaderHint')),
+    h('label', { class: 'visually-hidden', for: 'id-reader' }, t('kioskIdReader')),
+    input,
+    status,
+  );
 }
 
 function nameFieldFor(m: MatterDef, idField: FieldDef): FieldDef | undefined {
@@ -357,9 +600,12 @@ function nameFieldFor(m: MatterDef, idField: FieldDef): FieldDef | undefined {
 }
 
 function readIdCard(m: MatterDef, idField: FieldDef, raw: string, status: HTMLElement): void {
-  const text = raw.replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0));
+  const text = raw.replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
   const id = /\d{17}[\dXx]/.exec(text)?.[0]?.toUpperCase();
-  if (!id) { status.textContent = K.idUnread; return; }
+  if (!id) {
+    status.textContent = t('kioskIdUnread');
+    return;
+  }
   const name = (text.match(/[\p{Script=Han}·]+/gu) ?? []).join('');
   S.values[idField.id] = id;
   const nf = nameFieldFor(m, idField);
@@ -367,7 +613,7 @@ function readIdCard(m: MatterDef, idField: FieldDef, raw: string, status: HTMLEl
   runCheck();
   render();
   const masked = `${id.slice(0, 6)}********${id.slice(14)}`;
-  $('#id-reader-status').textContent = K.idRead.replace('{name}', name).replace('{id}', masked);
+  $('#id-reader-status').textContent = t('kioskIdRead', { name, id: masked });
   $('#id-reader').focus();
 }
 
@@ -377,21 +623,35 @@ function printSlip(v: Verdict): void {
   const bring = v.findings.filter((f) => f.target.kind === 'material');
   const width = params.get('slip') === '58' ? '58' : '80';
   const code = S.submission && S.handover?.key === handoverBody() ? S.handover.code : '';
-  clear(root, h('article', { class: `slip slip-${width}`, 'data-slip': width },
-    h('h1', { class: 'slip-title' }, K.slipTitle),
-    h('p', { class: 'slip-matter' }, tx(v.matter_name)),
-    h('p', { class: 'slip-outcome', 'data-outcome': v.outcome }, tx(v.outcome_label)),
-    h('p', { class: 'slip-time' }, fmtDateTime(v.received_at)),
-    // The hand-over code for the window, when the server gave one for these answers.
-    code ? h('p', { class: 'slip-handover', id: 'slip-handover', 'data-code': code }, `${K.handoverTitle}：${code}`) : null,
-    bring.length
-      ? [h('h2', { class: 'slip-h2' }, K.slipBring),
-         h('ol', { class: 'slip-list' }, bring.map((f) => h('li', { 'data-code': f.code }, tx(f.message))))]
-      : null,
-    v.outcome === 'accept' || v.outcome === 'accept_with_pledge'
-      ? h('p', { class: 'slip-dates' }, tx(v.notice.opening))
-      : null,
-    h('p', { class: 'slip-note' }, K.slipNote)));
+  clear(
+    root,
+    h(
+      'article',
+      { class: `slip slip-${width}`, 'data-slip': width },
+      h('h1', { class: 'slip-title' }, t('kioskSlipTitle')),
+      h('p', { class: 'slip-matter' }, tx(v.matter_name)),
+      h('p', { class: 'slip-outcome', 'data-outcome': v.outcome }, tx(v.outcome_label)),
+      h('p', { class: 'slip-time' }, fmtDateTime(v.received_at)),
+      // The hand-over code for the window, when the server gave one for these answers.
+      code
+        ? h('p', { class: 'slip-handover', id: 'slip-handover', 'data-code': code }, `${t('handoverTitle')}：${code}`)
+        : null,
+      bring.length
+        ? [
+            h('h2', { class: 'slip-h2' }, t('kioskSlipBring')),
+            h(
+              'ol',
+              { class: 'slip-list' },
+              bring.map((f) => h('li', { 'data-code': f.code }, tx(f.message))),
+            ),
+          ]
+        : null,
+      v.outcome === 'accept' || v.outcome === 'accept_with_pledge'
+        ? h('p', { class: 'slip-dates' }, tx(v.notice.opening))
+        : null,
+      h('p', { class: 'slip-note' }, t('kioskSlipNote')),
+    ),
+  );
   document.body.classList.add('printing-slip');
   window.print();
   document.body.classList.remove('printing-slip');
@@ -421,21 +681,24 @@ function poke(e?: Event): void {
   window.clearTimeout(warnTimer);
   if (S.screen === 'home' && !S.def) return;
   warnTimer = window.setTimeout(showWarning, IDLE_MS - WARN_MS);
-  idleTimer = window.setTimeout(() => { hideWarning(); resetAll(); }, IDLE_MS);
+  idleTimer = window.setTimeout(() => {
+    hideWarning();
+    resetAll();
+  }, IDLE_MS);
 }
 
 function showWarning(): void {
   const dlg = $('#idle-dialog') as HTMLDialogElement;
   let left = Math.ceil(WARN_MS / 1000);
   const body = $('#idle-body');
-  body.textContent = K.idleBody.replace('{n}', String(left));
-  $('#idle-title').textContent = K.idleTitle;
-  $('#idle-continue').textContent = K.idleContinue;
+  body.textContent = t('kioskIdleBody', { n: left });
+  $('#idle-title').textContent = t('kioskIdleTitle');
+  $('#idle-continue').textContent = t('kioskIdleContinue');
   if (!dlg.open) dlg.showModal();
   window.clearInterval(countdown);
   countdown = window.setInterval(() => {
     left = Math.max(0, left - 1);
-    body.textContent = K.idleBody.replace('{n}', String(left));
+    body.textContent = t('kioskIdleBody', { n: left });
   }, 1000);
 }
 
@@ -444,6 +707,5 @@ function hideWarning(): void {
   const dlg = document.getElementById('idle-dialog') as HTMLDialogElement | null;
   if (dlg?.open) dlg.close();
 }
-
 
 main();

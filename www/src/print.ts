@@ -17,23 +17,58 @@ export function docsFor(v: Verdict): DocPart[] {
 const colon = () => (getLang() === 'zh' ? '：' : ': ');
 
 function sampleMark(n: Notice): HTMLElement | null {
-  return n.sample ? h('p', { class: 'doc-sample', 'data-doc-part': 'sample' }, tx(engineLabels().document.sample)) : null;
+  return n.sample
+    ? h('p', { class: 'doc-sample', 'data-doc-part': 'sample' }, tx(engineLabels().document.sample))
+    : null;
 }
 
-function table(head: string[], rows: (string | HTMLElement)[][], attrs: (Record<string, string> | null)[] = []): HTMLElement {
-  return h('table', { class: 'doc-table' },
-    h('thead', null, h('tr', null, head.map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', null, rows.map((r, i) => h('tr', attrs[i] ?? null, r.map((c) => h('td', null, c))))));
+function table(
+  head: string[],
+  rows: (string | HTMLElement)[][],
+  attrs: (Record<string, string> | null)[] = [],
+): HTMLElement {
+  return h(
+    'table',
+    { class: 'doc-table' },
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        head.map((c) => h('th', { scope: 'col' }, c)),
+      ),
+    ),
+    h(
+      'tbody',
+      null,
+      rows.map((r, i) =>
+        h(
+          'tr',
+          attrs[i] ?? null,
+          r.map((c) => h('td', null, c)),
+        ),
+      ),
+    ),
+  );
 }
 
 /** Label–value pairs, two to a row, so a 受理通知书 keeps to one A4 page. */
 function pairs(rows: { key: string; attr: string; label: Text; value: Text }[]): HTMLElement {
   const trs: HTMLElement[] = [];
   for (let i = 0; i < rows.length; i += 2) {
-    trs.push(h('tr', null, rows.slice(i, i + 2).map((r) => [
-      h('th', { scope: 'row', [r.attr]: r.key }, tx(r.label)),
-      h('td', { colspan: i + 1 === rows.length ? '3' : null }, tx(r.value)),
-    ])));
+    trs.push(
+      h(
+        'tr',
+        null,
+        rows
+          .slice(i, i + 2)
+          .map((r) => [
+            h('th', { scope: 'row', [r.attr]: r.key }, tx(r.label)),
+            h('td', { colspan: i + 1 === rows.length ? '3' : null }, tx(r.value)),
+          ]),
+      ),
+    );
   }
   return h('table', { class: 'doc-facts' }, h('tbody', null, trs));
 }
@@ -46,57 +81,92 @@ function facts(n: Notice): HTMLElement | null {
 function items(n: Notice): HTMLElement | null {
   if (!n.items.length) return null;
   const basis = tx(engineLabels().document.basis);
-  return h('ol', { class: 'doc-items' }, n.items.map((i) =>
-    h('li', { value: String(i.number), 'data-item': `${i.target.kind}:${i.target.id}` },
-      h('span', null, tx(i.text)),
-      h('span', { class: 'doc-basis' }, `${basis}${colon()}${i.basis}`))));
+  return h(
+    'ol',
+    { class: 'doc-items' },
+    n.items.map((i) =>
+      h(
+        'li',
+        { value: String(i.number), 'data-item': `${i.target.kind}:${i.target.id}` },
+        h('span', null, tx(i.text)),
+        h('span', { class: 'doc-basis' }, `${basis}${colon()}${i.basis}`),
+      ),
+    ),
+  );
 }
 
 function particulars(n: Notice): HTMLElement | null {
   if (!n.particulars.length) return null;
-  return h('section', { class: 'doc-section' },
+  return h(
+    'section',
+    { class: 'doc-section' },
     h('h2', { class: 'doc-h2' }, tx(engineLabels().document.particulars)),
-    pairs(n.particulars.map((p) => ({ key: p.field, attr: 'data-particular', label: p.label, value: p.value }))));
+    pairs(n.particulars.map((p) => ({ key: p.field, attr: 'data-particular', label: p.label, value: p.value }))),
+  );
 }
 
 function materials(n: Notice): HTMLElement | null {
   if (!n.materials.length) return null;
   const d = engineLabels().document;
-  return h('section', { class: 'doc-section' },
+  return h(
+    'section',
+    { class: 'doc-section' },
     h('h2', { class: 'doc-h2' }, tx(d.materials)),
-    table(['#', tx(d.material), tx(d.status)],
-      n.materials.map((m, i) => [String(i + 1), tx(m.name), tx(m.status_label)])));
+    table(
+      ['#', tx(d.material), tx(d.status)],
+      n.materials.map((m, i) => [String(i + 1), tx(m.name), tx(m.status_label)]),
+    ),
+  );
 }
 
 function signatures(lines: Text[]): HTMLElement {
-  return h('div', { class: 'doc-signatures' }, lines.map((l) =>
-    h('p', { class: 'doc-sign' }, h('span', null, `${tx(l)}${colon()}`), h('span', { class: 'sign-line' }, ''))));
+  return h(
+    'div',
+    { class: 'doc-signatures' },
+    lines.map((l) =>
+      h('p', { class: 'doc-sign' }, h('span', null, `${tx(l)}${colon()}`), h('span', { class: 'sign-line' }, '')),
+    ),
+  );
 }
 
 /** 落款: office, date and the seal area, with the last paragraphs so they share a page. */
 function close(n: Notice, before: (HTMLElement | null)[]): HTMLElement {
-  return h('div', { class: 'doc-close' },
+  return h(
+    'div',
+    { class: 'doc-close' },
     before,
-    h('div', { class: 'doc-issuer', 'data-doc-part': 'issuer' },
+    h(
+      'div',
+      { class: 'doc-issuer', 'data-doc-part': 'issuer' },
       h('div', { class: 'doc-seal', 'aria-hidden': 'true' }, tx(n.issuer.seal)),
       h('p', { class: 'doc-office' }, tx(n.issuer.office)),
-      h('p', { class: 'doc-date' }, tx(n.date_text))),
-    signatures(n.signatures));
+      h('p', { class: 'doc-date' }, tx(n.date_text)),
+    ),
+    signatures(n.signatures),
+  );
 }
 
 function footer(n: Notice): HTMLElement {
   const contact = [n.issuer.address ? tx(n.issuer.address) : null, n.issuer.phone ?? null].filter(Boolean).join(' · ');
-  return h('footer', { class: 'doc-foot' },
+  return h(
+    'footer',
+    { class: 'doc-foot' },
     contact ? h('p', { class: 'doc-contact' }, contact) : null,
-    h('p', { class: 'doc-code' }, n.footer));
+    h('p', { class: 'doc-code' }, n.footer),
+  );
 }
 
 function notice(n: Notice): HTMLElement {
-  return h('article', { class: 'doc', 'data-doc': n.kind },
+  return h(
+    'article',
+    { class: 'doc', 'data-doc': n.kind },
     sampleMark(n),
-    h('header', { class: 'doc-head' },
+    h(
+      'header',
+      { class: 'doc-head' },
       h('h1', { class: 'doc-title' }, tx(n.title)),
-      h('p', { class: 'doc-no', 'data-doc-part': 'number' }, n.number.text)),
+      h('p', { class: 'doc-no', 'data-doc-part': 'number' }, n.number.text),
+    ),
     h('p', { class: 'doc-addressee', 'data-doc-part': 'addressee' }, `${tx(n.addressee.text)}${colon()}`),
     h('p', { class: 'doc-para' }, tx(n.opening)),
     items(n),
@@ -106,33 +176,51 @@ function notice(n: Notice): HTMLElement {
     close(n, [
       n.rights ? h('p', { class: 'doc-para', 'data-doc-part': 'rights' }, tx(n.rights.text)) : null,
       h('p', { class: 'doc-para' }, tx(n.closing)),
-      n.notes.length ? h('div', { class: 'doc-notes' }, n.notes.map((x) => h('p', { class: 'doc-note' }, tx(x)))) : null,
+      n.notes.length
+        ? h(
+            'div',
+            { class: 'doc-notes' },
+            n.notes.map((x) => h('p', { class: 'doc-note' }, tx(x))),
+          )
+        : null,
     ]),
-    footer(n));
+    footer(n),
+  );
 }
 
 function pledge(n: Notice, p: PledgeDocument): HTMLElement {
   const d = engineLabels().document;
-  return h('article', { class: 'doc', 'data-doc': 'pledge' },
+  return h(
+    'article',
+    { class: 'doc', 'data-doc': 'pledge' },
     sampleMark(n),
     h('header', { class: 'doc-head' }, h('h1', { class: 'doc-title' }, tx(p.title))),
     h('p', { class: 'doc-para' }, tx(p.opening)),
-    table(['#', tx(d.material), tx(d.due)],
+    table(
+      ['#', tx(d.material), tx(d.due)],
       p.items.map((i) => [String(i.number), tx(i.name), tx(i.due_text)]),
-      p.items.map((i) => ({ 'data-pledge-item': i.material }))),
+      p.items.map((i) => ({ 'data-pledge-item': i.material })),
+    ),
     h('p', { class: 'doc-para doc-strong', 'data-doc-fact': 'pledge_due' }, tx(p.due_text)),
     p.terms ? h('p', { class: 'doc-para' }, tx(p.terms)) : null,
-    h('div', { class: 'doc-close' },
+    h(
+      'div',
+      { class: 'doc-close' },
       h('p', { class: 'doc-para' }, tx(p.promise)),
       h('p', { class: 'doc-para' }, tx(p.copies)),
-      signatures(p.signatures)),
-    footer(n));
+      signatures(p.signatures),
+    ),
+    footer(n),
+  );
 }
 
 /** Renders the documents into #print-root (shown only in print media). */
 export function renderDocs(root: HTMLElement, v: Verdict, parts: DocPart[] = docsFor(v)): void {
   root.lang = getLang() === 'zh' ? 'zh-CN' : 'en';
-  clear(root, parts.map((part) => (part === 'pledge' && v.notice.pledge ? pledge(v.notice, v.notice.pledge) : notice(v.notice))));
+  clear(
+    root,
+    parts.map((part) => (part === 'pledge' && v.notice.pledge ? pledge(v.notice, v.notice.pledge) : notice(v.notice))),
+  );
 }
 
 export function printDocs(root: HTMLElement, v: Verdict, parts: DocPart[] = docsFor(v)): void {
@@ -141,7 +229,11 @@ export function printDocs(root: HTMLElement, v: Verdict, parts: DocPart[] = docs
 }
 
 /** What the receipt adds to the server's notice: its number and a short code to verify it by. */
-export interface ReceiptLine { key: string; caption: string; value: string }
+export interface ReceiptLine {
+  key: string;
+  caption: string;
+  value: string;
+}
 
 /**
  * The applicant's receipt: the server's 受理通知书 (applicant, materials received, dates, next
@@ -150,8 +242,13 @@ export interface ReceiptLine { key: string; caption: string; value: string }
  */
 export function printReceipt(root: HTMLElement, v: Verdict, lines: ReceiptLine[]): void {
   renderDocs(root, v);
-  const box = h('dl', { class: 'doc-receipt', 'data-doc-part': 'receipt' },
-    lines.map((l) => h('div', { 'data-receipt': l.key }, h('dt', null, `${l.caption}${colon()}`), h('dd', null, l.value))));
+  const box = h(
+    'dl',
+    { class: 'doc-receipt', 'data-doc-part': 'receipt' },
+    lines.map((l) =>
+      h('div', { 'data-receipt': l.key }, h('dt', null, `${l.caption}${colon()}`), h('dd', null, l.value)),
+    ),
+  );
   root.querySelector('.doc-head')?.after(box);
   window.print();
 }

@@ -11,9 +11,15 @@ import type { CompactVerdict } from '../../pkg/qiquan';
 import type { Submission, Verdict } from './types';
 
 /** Fields and materials whose answers are not sent (the last check said they do not apply). */
-export interface Hidden { fields: Set<string>; materials: Set<string> }
+export interface Hidden {
+  fields: Set<string>;
+  materials: Set<string>;
+}
 
-interface Flag { id: string; applies: boolean | 'unknown' }
+interface Flag {
+  id: string;
+  applies: boolean | 'unknown';
+}
 
 function hiddenOf(fields: Flag[], materials: Flag[]): Hidden {
   return {
@@ -79,7 +85,12 @@ export interface Rechecked {
   full: boolean;
 }
 
-interface Quick { compact: CompactVerdict; json: string; submission: Submission; signed: boolean }
+interface Quick {
+  compact: CompactVerdict;
+  json: string;
+  submission: Submission;
+  signed: boolean;
+}
 
 export class Rechecker {
   /** The last full verdict, the compact check's bytes for its answers and its minute of receipt. */
@@ -98,7 +109,13 @@ export class Rechecker {
       const quick = this.compact(a, a.signed, hiddenSets(a.previous));
       if (quick) {
         if (quick.json === last.compact && minute(quick.submission) === last.minute) {
-          return { verdict: last.checked.verdict, json: last.checked.json, submission: quick.submission, signed: quick.signed, full: false };
+          return {
+            verdict: last.checked.verdict,
+            json: last.checked.json,
+            submission: quick.submission,
+            signed: quick.signed,
+            full: false,
+          };
         }
         return this.full(a, quick.signed, hiddenOf(quick.compact.fields, quick.compact.materials), quick);
       }
@@ -149,9 +166,10 @@ export class Rechecker {
     const submission = at.submission!;
     // The next keystroke compares its compact check with this one's (one more small check when
     // this was not a keystroke, or the answers sent changed on the way).
-    const compact = quick && JSON.stringify(quick.submission) === JSON.stringify(submission)
-      ? quick.json
-      : this.engine.compactChecked(a.matterId, submission)?.json ?? null;
+    const compact =
+      quick && JSON.stringify(quick.submission) === JSON.stringify(submission)
+        ? quick.json
+        : (this.engine.compactChecked(a.matterId, submission)?.json ?? null);
     this.last = { matterId: a.matterId, compact, minute: minute(submission), checked };
     return { verdict: v, json: checked.json, submission, signed, full: true };
   }

@@ -18,13 +18,15 @@ export interface Application {
 }
 
 export type UploadState =
-  | { state: 'uploading'; pct: number; attempt: number }
-  | { state: 'done' }
-  | { state: 'failed'; message: Text | null };
+  { state: 'uploading'; pct: number; attempt: number } | { state: 'done' } | { state: 'failed'; message: Text | null };
 
 /** Why a request failed: the server's {zh, en} message when it gave one. */
 export class RegisterFailure extends Error {
-  constructor(readonly status: number, readonly text: Text | null, readonly code: string | null) {
+  constructor(
+    readonly status: number,
+    readonly text: Text | null,
+    readonly code: string | null,
+  ) {
     super(text?.en ?? `HTTP ${status}`);
   }
 }
@@ -44,7 +46,9 @@ async function failure(res: Response): Promise<RegisterFailure> {
 /** Stores the application (a draft when the body says so); the same key returns the same record. */
 export async function createApplication(body: string, key: string): Promise<Application> {
   const res = await fetch('/v1/applications', {
-    method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key }, body,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
+    body,
   });
   if (!res.ok) throw await failure(res);
   return res.json();
@@ -70,11 +74,20 @@ function put(id: string, material: string, file: File, onProgress: (pct: number)
     const xhr = new XMLHttpRequest();
     xhr.open('PUT', `/v1/applications/${encodeURIComponent(id)}/materials/${encodeURIComponent(material)}`);
     xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
-    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100)); };
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100));
+    };
     xhr.onload = () => {
-      if (xhr.status >= 200 && xhr.status < 300) { resolve(); return; }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve();
+        return;
+      }
       let body: { error?: { message?: Text; code?: string } } | null = null;
-      try { body = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        /* not JSON */
+      }
       reject(new RegisterFailure(xhr.status, body?.error?.message ?? null, body?.error?.code ?? null));
     };
     xhr.onerror = () => reject(new RegisterFailure(0, null, null));
@@ -88,7 +101,11 @@ function put(id: string, material: string, file: File, onProgress: (pct: number)
  * 2 s, …); a refusal (4xx: too large, wrong type) is final. Reports each state.
  */
 export async function uploadWithRetry(
-  id: string, material: string, file: File, onState: (s: UploadState) => void, tries = 3,
+  id: string,
+  material: string,
+  file: File,
+  onState: (s: UploadState) => void,
+  tries = 3,
 ): Promise<boolean> {
   for (let attempt = 1; attempt <= tries; attempt++) {
     onState({ state: 'uploading', pct: 0, attempt });
@@ -99,7 +116,10 @@ export async function uploadWithRetry(
     } catch (e) {
       const f = e instanceof RegisterFailure ? e : new RegisterFailure(0, null, null);
       const final = f.status >= 400 && f.status < 500;
-      if (final || attempt === tries) { onState({ state: 'failed', message: f.text }); return false; }
+      if (final || attempt === tries) {
+        onState({ state: 'failed', message: f.text });
+        return false;
+      }
       await new Promise((r) => setTimeout(r, 1000 * attempt));
     }
   }

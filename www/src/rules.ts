@@ -21,8 +21,18 @@ export const SOURCES = [
   { keys: '/pkg/rules/keys.json', base: '/pkg/rules/' },
 ] as const;
 
-export interface ManifestFile { path: string; sha256: string; size: number; matter: string | null }
-export interface Manifest { revision: string; rules_digest: string; matters: MatterSummary[]; files: ManifestFile[] }
+export interface ManifestFile {
+  path: string;
+  sha256: string;
+  size: number;
+  matter: string | null;
+}
+export interface Manifest {
+  revision: string;
+  rules_digest: string;
+  matters: MatterSummary[];
+  files: ManifestFile[];
+}
 
 export interface BundleTarget {
   openBundle: (bundleJson: string, trustedKeysJson: string) => unknown;
@@ -30,7 +40,12 @@ export interface BundleTarget {
 }
 
 /** The keys and envelope as fetched, with where its files are. */
-interface Fetched { base: string; keys: string[]; envelope: string; listed: Manifest | null }
+interface Fetched {
+  base: string;
+  keys: string[];
+  envelope: string;
+  listed: Manifest | null;
+}
 
 let fetching: Promise<Fetched> | null = null;
 const files = new Map<string, Promise<string>>();
@@ -44,14 +59,21 @@ async function fetchFrom(source: (typeof SOURCES)[number]): Promise<Fetched | nu
   try {
     const body = (await res.json()) as { keys?: { public_key?: unknown }[] };
     keys = (body.keys ?? []).map((k) => String(k.public_key));
-  } catch { return null; }
+  } catch {
+    return null;
+  }
   const bundle = await bundleRes;
-  if (!bundle || !bundle.ok) throw new Error(`rules: ${source.base}bundle.json answered ${bundle?.status ?? 'nothing'}`);
+  if (!bundle || !bundle.ok)
+    throw new Error(`rules: ${source.base}bundle.json answered ${bundle?.status ?? 'nothing'}`);
   const envelope = await bundle.text();
   // The file names, read before the signature is checked only to start their downloads early:
   // addBundleFiles verifies every byte against the manifest openBundle verified.
   let listed: Manifest | null = null;
-  try { listed = JSON.parse(JSON.parse(envelope).payload) as Manifest; } catch { listed = null; }
+  try {
+    listed = JSON.parse(JSON.parse(envelope).payload) as Manifest;
+  } catch {
+    listed = null;
+  }
   return { base: source.base, keys, envelope, listed };
 }
 
@@ -68,10 +90,16 @@ export function fetchRules(matter?: string | null): Promise<Fetched> {
       }
       throw new Error('rules: no signed bundle at /v1/rules/ or /pkg/rules/');
     })();
-    fetching.catch(() => { fetching = null; }); // a failed fetch is tried again next time
+    fetching.catch(() => {
+      fetching = null;
+    }); // a failed fetch is tried again next time
   }
   if (matter !== undefined) {
-    void fetching.then((f) => { if (f.listed) for (const e of wanted(f.listed, matter)) fileText(f.base, e.sha256); }).catch(() => undefined);
+    void fetching
+      .then((f) => {
+        if (f.listed) for (const e of wanted(f.listed, matter)) fileText(f.base, e.sha256);
+      })
+      .catch(() => undefined);
   }
   return fetching;
 }
@@ -101,7 +129,11 @@ function refused(value: unknown): never {
 /** A verified bundle in an engine module, and which files it holds. */
 export class Rules {
   private loaded = new Set<string>();
-  private constructor(private m: BundleTarget, private base: string, readonly manifest: Manifest) {}
+  private constructor(
+    private m: BundleTarget,
+    private base: string,
+    readonly manifest: Manifest,
+  ) {}
 
   /** Verifies the bundle in `m` (openBundle) and loads the files of `matter` (and the calendar, centre). */
   static async open(m: BundleTarget, matter: string | null): Promise<Rules> {

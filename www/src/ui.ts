@@ -1,9 +1,20 @@
 // Components shared by the three pages. They render the matter definition and the verdict; they
 // never decide what applies, what is wrong or when anything is due.
 import { h, clear } from './dom';
-import { t, tx, fmtDate, fmtDateTime, getLang, setLang, blockedReason, type Key } from './i18n';
+import { t, tx, fmtDate, fmtDateTime, getLang, setLang, blockedReason, engineLabels, type Key } from './i18n';
 import { loadedEngine } from './engine';
-import type { FieldDef, MatterDef, MaterialDef, Verdict, Finding, Submission, MaterialSubmission, Outcome, Text } from './types';
+import type {
+  FactKey,
+  FieldDef,
+  MatterDef,
+  MaterialDef,
+  Verdict,
+  Finding,
+  Submission,
+  MaterialSubmission,
+  Outcome,
+  Text,
+} from './types';
 
 export type Value = string | number | boolean;
 
@@ -11,23 +22,40 @@ export type Value = string | number | boolean;
 
 export function renderHeader(el: HTMLElement, titleKey: Key, opts: { langToggle: boolean; nav?: boolean }): void {
   const toggle = opts.langToggle
-    ? h('button', {
-        type: 'button', class: 'lang-toggle', id: 'lang-toggle',
-        lang: getLang() === 'zh' ? 'en' : 'zh-CN',
-        'aria-label': t('langToggleLabel'),
-        onclick: () => setLang(getLang() === 'zh' ? 'en' : 'zh'),
-      }, t('langToggle'))
+    ? h(
+        'button',
+        {
+          type: 'button',
+          class: 'lang-toggle',
+          id: 'lang-toggle',
+          lang: getLang() === 'zh' ? 'en' : 'zh-CN',
+          'aria-label': t('langToggleLabel'),
+          onclick: () => setLang(getLang() === 'zh' ? 'en' : 'zh'),
+        },
+        t('langToggle'),
+      )
     : null;
-  clear(el,
+  clear(
+    el,
     h('a', { href: '#main', class: 'skip-link' }, t('skip')),
-    h('div', { class: 'header-inner' },
-      h('div', { class: 'brand' },
+    h(
+      'div',
+      { class: 'header-inner' },
+      h(
+        'div',
+        { class: 'brand' },
         h('span', { class: 'emblem', 'aria-hidden': 'true' }, '政'),
-        h('span', { class: 'brand-text' },
+        h(
+          'span',
+          { class: 'brand-text' },
           h('span', { class: 'brand-name' }, t('site')),
-          h('span', { class: 'brand-sub' }, t('siteSub')))),
+          h('span', { class: 'brand-sub' }, t('siteSub')),
+        ),
+      ),
       h('span', { class: 'header-title' }, t(titleKey)),
-      toggle));
+      toggle,
+    ),
+  );
   renderChrome(titleKey);
 }
 
@@ -36,10 +64,20 @@ export function renderChrome(titleKey: Key): void {
   document.title = `${t(titleKey)} · ${t('site')}`;
   const footer = document.querySelector('.site-footer');
   if (!footer) return;
-  clear(footer, h('p', null, t('footer'), ' · ',
-    h('a', { href: '/' }, t('footerApplicant')), ' · ',
-    h('a', { href: '/clerk.html' }, t('footerClerk')), ' · ',
-    h('a', { href: '/kiosk.html' }, t('footerKiosk'))));
+  clear(
+    footer,
+    h(
+      'p',
+      null,
+      t('footer'),
+      ' · ',
+      h('a', { href: '/' }, t('footerApplicant')),
+      ' · ',
+      h('a', { href: '/clerk.html' }, t('footerClerk')),
+      ' · ',
+      h('a', { href: '/kiosk.html' }, t('footerKiosk')),
+    ),
+  );
 }
 
 /* ---------- fields ---------- */
@@ -78,44 +116,77 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
   };
 
   if (f.type === 'boolean' || f.type === 'choice') {
-    const opts = f.type === 'boolean'
-      ? [{ id: 'true', text: t('yes'), val: true as Value }, { id: 'false', text: t('no'), val: false as Value }]
-      : (f.options ?? []).map((o) => ({ id: o.id, text: tx(o.label), val: o.id as Value }));
+    const opts =
+      f.type === 'boolean'
+        ? [
+            { id: 'true', text: t('yes'), val: true as Value },
+            { id: 'false', text: t('no'), val: false as Value },
+          ]
+        : (f.options ?? []).map((o) => ({ id: o.id, text: tx(o.label), val: o.id as Value }));
     const inline = f.type === 'boolean';
     if (opts.length > 4 && !hooks.radiosOnly) {
       // A long list: a select that starts at "请选择", never at a preselected answer.
-      return h('div', { class: 'form-group', id: `fg-${f.id}`, 'data-field': f.id },
-        h('label', { class: 'label', for: id }, label), hint, err,
-        h('select', {
-          id, name: f.id, class: 'select', 'aria-describedby': describedBy(hintId, errId),
-          onchange: (e: Event) => {
-            const val = (e.target as HTMLSelectElement).value;
-            set(val === '' ? null : (opts.find((o) => o.id === val)?.val ?? val));
+      return h(
+        'div',
+        { class: 'form-group', id: `fg-${f.id}`, 'data-field': f.id },
+        h('label', { class: 'label', for: id }, label),
+        hint,
+        err,
+        h(
+          'select',
+          {
+            id,
+            name: f.id,
+            class: 'select',
+            'aria-describedby': describedBy(hintId, errId),
+            onchange: (e: Event) => {
+              const val = (e.target as HTMLSelectElement).value;
+              set(val === '' ? null : (opts.find((o) => o.id === val)?.val ?? val));
+            },
           },
-        },
           h('option', { value: '', selected: v === undefined }, t('pleaseChoose')),
-          opts.map((o) => h('option', { value: o.id, selected: v !== undefined && String(v) === o.id }, o.text))));
+          opts.map((o) => h('option', { value: o.id, selected: v !== undefined && String(v) === o.id }, o.text)),
+        ),
+      );
     }
-    return h('div', { class: 'form-group', id: `fg-${f.id}`, 'data-field': f.id },
-      h('fieldset', { class: 'fieldset', 'aria-describedby': describedBy(hintId, errId) },
+    return h(
+      'div',
+      { class: 'form-group', id: `fg-${f.id}`, 'data-field': f.id },
+      h(
+        'fieldset',
+        { class: 'fieldset', 'aria-describedby': describedBy(hintId, errId) },
         h('legend', { class: 'label' }, label),
-        hint, err,
-        h('div', { class: inline ? 'radios radios-inline' : 'radios' },
+        hint,
+        err,
+        h(
+          'div',
+          { class: inline ? 'radios radios-inline' : 'radios' },
           opts.map((o, i) => {
             const rid = i === 0 ? id : `${id}-${o.id}`;
-            return h('div', { class: 'radio' },
+            return h(
+              'div',
+              { class: 'radio' },
               h('input', {
-                type: 'radio', id: rid, name: id, value: o.id,
+                type: 'radio',
+                id: rid,
+                name: id,
+                value: o.id,
                 checked: v !== undefined && String(v) === o.id,
                 onchange: () => set(o.val),
               }),
-              h('label', { for: rid }, o.text));
-          }))));
+              h('label', { for: rid }, o.text),
+            );
+          }),
+        ),
+      ),
+    );
   }
 
   const limitId = f.max_length ? `fl-${f.id}` : null;
   const input = h('input', {
-    id, name: f.id, class: 'input',
+    id,
+    name: f.id,
+    class: 'input',
     type: f.type === 'date' ? 'date' : 'text',
     inputmode: f.type === 'number' ? 'decimal' : f.type === 'integer' ? 'numeric' : f.type === 'phone' ? 'tel' : null,
     autocomplete: f.type === 'phone' ? 'tel' : 'off',
@@ -136,8 +207,14 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
     const n = [...input.value].length;
     const full = n >= f.max_length;
     limit.classList.toggle('char-count-full', full);
-    setText(limit, full ? t('maxLengthReached', { n: f.max_length })
-      : n === 0 ? t('maxLength', { n: f.max_length }) : t('charCount', { n, max: f.max_length }));
+    setText(
+      limit,
+      full
+        ? t('maxLengthReached', { n: f.max_length })
+        : n === 0
+          ? t('maxLength', { n: f.max_length })
+          : t('charCount', { n, max: f.max_length }),
+    );
   };
   // Sent as typed: the engine normalises (full-width digits, spaces, "+86", "1,200") so that
   // every channel agrees, and reports the value it understood.
@@ -149,16 +226,30 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
   input.addEventListener('input', () => {
     // The value is kept at once; the check runs after the typed character is on screen.
     const val = raw();
-    if (val === '') delete hooks.values[f.id]; else hooks.values[f.id] = val;
+    if (val === '') delete hooks.values[f.id];
+    else hooks.values[f.id] = val;
     const need = COMPLETE_AT[f.type];
     const settled = need === undefined || input.value.replace(/[\s-]/g, '').length >= need;
-    afterPaint(f.id, () => { showLimit(); hooks.onChange(f.id, settled, true); });
+    afterPaint(f.id, () => {
+      showLimit();
+      hooks.onChange(f.id, settled, true);
+    });
   });
-  input.addEventListener('change', () => { flushChecks(); set(raw(), true); });
+  input.addEventListener('change', () => {
+    flushChecks();
+    set(raw(), true);
+  });
   showLimit();
-  return h('div', { class: 'form-group', id: `fg-${f.id}`, 'data-field': f.id },
-    h('label', { class: 'label', for: id }, label), hint, err, input, limit,
-    h('p', { class: 'hint normalised', id: `fn-${f.id}`, hidden: true }));
+  return h(
+    'div',
+    { class: 'form-group', id: `fg-${f.id}`, 'data-field': f.id },
+    h('label', { class: 'label', for: id }, label),
+    hint,
+    err,
+    input,
+    limit,
+    h('p', { class: 'hint normalised', id: `fn-${f.id}`, hidden: true }),
+  );
 }
 
 /** Shows the value as the engine understood it ("已按 13800138000 识别"), when it differs from the input. */
@@ -208,17 +299,23 @@ export function requirementText(m: MaterialDef): string {
 }
 
 export function materialTags(m: MaterialDef): HTMLElement {
-  return h('span', { class: 'tags' },
-    m.key ? h('strong', { class: 'tag tag-key' }, t('key')) : null,
-    m.tolerable ? h('span', { class: 'tag tag-tolerable' }, t('tolerable')) : null);
+  return h(
+    'span',
+    { class: 'tags' },
+    m.key ? h('strong', { class: 'tag tag-key' }, tx(engineLabels().material_tags.key)) : null,
+    m.tolerable ? h('span', { class: 'tag tag-tolerable' }, tx(engineLabels().material_tags.tolerable)) : null,
+  );
 }
 
 export function materialDetails(m: MaterialDef): HTMLElement {
-  return h('div', { class: 'material-meta' },
+  return h(
+    'div',
+    { class: 'material-meta' },
     h('span', null, requirementText(m)),
     m.issuer ? h('span', null, `${t('issuer')}：${tx(m.issuer)}`) : null,
     m.acceptance_standard ? h('span', null, `${t('acceptanceStandard')}：${tx(m.acceptance_standard)}`) : null,
-    h('span', { class: 'basis' }, `${t('basis')}：${m.basis}`));
+    h('span', { class: 'basis' }, `${t('basis')}：${m.basis}`),
+  );
 }
 
 /* ---------- submission ---------- */
@@ -301,9 +398,10 @@ export function applyChecklist(root: HTMLElement, v: Verdict, showInline: (f: Fi
   for (const f of v.findings) {
     if (f.target.kind === 'applicant' || f.target.kind === 'refusal') continue;
     // A group of alternatives (format 2) is told at its first member.
-    const k = f.target.kind === 'material_group'
-      ? `material:${v.checklist.materials.find((m) => m.group === f.target.id)?.id ?? ''}`
-      : `${f.target.kind}:${f.target.id}`;
+    const k =
+      f.target.kind === 'material_group'
+        ? `material:${v.checklist.materials.find((m) => m.group === f.target.id)?.id ?? ''}`
+        : `${f.target.kind}:${f.target.id}`;
     byTarget.set(k, [...(byTarget.get(k) ?? []), f]);
   }
   groups(root).forEach((g) => {
@@ -316,12 +414,17 @@ export function applyChecklist(root: HTMLElement, v: Verdict, showInline: (f: Fi
     const err = g.querySelector<HTMLElement>(isField ? `#fe-${CSS.escape(id)}` : `#me-${CSS.escape(id)}`);
     g.classList.toggle('form-group-error', list.length > 0);
     g.querySelectorAll<HTMLElement>('input.input, select').forEach((i) => {
-      if (list.length) i.setAttribute('aria-invalid', 'true'); else i.removeAttribute('aria-invalid');
+      if (list.length) i.setAttribute('aria-invalid', 'true');
+      else i.removeAttribute('aria-invalid');
     });
     if (err) {
       err.hidden = list.length === 0;
-      clear(err, list.map((f) => h('span', { class: 'error-line' },
-        h('span', { class: 'visually-hidden' }, getLang() === 'zh' ? '错误：' : 'Error: '), tx(f.message))));
+      clear(
+        err,
+        list.map((f) =>
+          h('span', { class: 'error-line' }, h('span', { class: 'visually-hidden' }, t('errorPrefix')), tx(f.message)),
+        ),
+      );
     }
   });
 }
@@ -355,13 +458,18 @@ function setData(el: HTMLElement, k: string, v: string): void {
 /* ---------- error summary (GOV.UK pattern) ---------- */
 
 export function renderErrorSummary(
-  el: HTMLElement, v: Verdict | null, opts: { focus?: boolean; show?: (f: Finding) => boolean } = {},
+  el: HTMLElement,
+  v: Verdict | null,
+  opts: { focus?: boolean; show?: (f: Finding) => boolean } = {},
 ): void {
   const shown = v ? v.findings.filter(opts.show ?? (() => true)) : [];
   el.setAttribute('role', 'alert');
   if (!v || shown.length === 0) {
     el.hidden = true;
-    if (el.dataset.key) { clear(el); el.dataset.key = ''; }
+    if (el.dataset.key) {
+      clear(el);
+      el.dataset.key = '';
+    }
     return;
   }
   el.hidden = false;
@@ -374,22 +482,38 @@ export function renderErrorSummary(
   // 容缺受理: what is listed is owed, not wrong.
   const owed = v.outcome === 'accept_with_pledge';
   el.classList.toggle('error-summary-owed', owed);
-  clear(el,
-    h('h2', { class: 'error-summary-title', id: 'error-summary-title' }, t(owed ? 'errorSummaryPledge' : 'errorSummary')),
-    h('ul', { class: 'error-summary-list' },
+  clear(
+    el,
+    h(
+      'h2',
+      { class: 'error-summary-title', id: 'error-summary-title' },
+      t(owed ? 'errorSummaryPledge' : 'errorSummary'),
+    ),
+    h(
+      'ul',
+      { class: 'error-summary-list' },
       shown.map((f) => {
         const target = findingTargetId(f);
-        return h('li', null,
-          h('a', {
-            href: `#${target}`,
-            'data-code': f.code,
-            onclick: (e: Event) => {
-              e.preventDefault();
-              focusTarget(target);
+        return h(
+          'li',
+          null,
+          h(
+            'a',
+            {
+              href: `#${target}`,
+              'data-code': f.code,
+              onclick: (e: Event) => {
+                e.preventDefault();
+                focusTarget(target);
+              },
+              // The engine's message already says 【主件】: no second tag beside it.
             },
-          // The engine's message already says 【主件】: no second tag beside it.
-          }, tx(f.message)));
-      })));
+            tx(f.message),
+          ),
+        );
+      }),
+    ),
+  );
   el.setAttribute('aria-labelledby', 'error-summary-title');
   if (opts.focus) el.focus();
 }
@@ -413,13 +537,21 @@ export function outcomeClass(o: Outcome): string {
  * screen reader hears the new result instead of a rebuilt region on every keystroke. `v` null:
  * nothing answered yet, a neutral box (no "需补正材料" before the person has typed anything).
  */
-export function renderOutcome(el: HTMLElement, v: Verdict | null, heading: Key = 'outcomeNow', blank: Key = 'notStarted'): void {
+export function renderOutcome(
+  el: HTMLElement,
+  v: Verdict | null,
+  heading: Key = 'outcomeNow',
+  blank: Key = 'notStarted',
+): void {
   let box = el.querySelector<HTMLElement>(':scope > .outcome');
   if (!box) {
-    box = h('div', { class: 'outcome', role: 'status' },
+    box = h(
+      'div',
+      { class: 'outcome', role: 'status' },
       h('span', { class: 'outcome-caption' }),
       h('strong', { class: 'outcome-label', id: el.id === 'outcome' ? 'outcome-label' : null }),
-      h('span', { class: 'outcome-matter' }));
+      h('span', { class: 'outcome-matter' }),
+    );
     clear(el, box);
   }
   const cls = `outcome outcome-${v ? outcomeClass(v.outcome) : 'blank'}`;
@@ -445,31 +577,53 @@ export function renderDates(el: HTMLElement, v: Verdict, opts: { heading?: Key }
   el.dataset.key = key;
   // The engine says whether these dates are the case's or hypothetical (if accepted on receipt).
   el.dataset.basis = d.basis;
+  const L = engineLabels();
+  const fact = (k: FactKey) => tx(L.facts[k]);
   const rows: [string, string, string][] = [
-    ['received_at', t('receivedAt'), fmtDateTime(v.received_at)],
-    ['accepted_on', t('acceptedOn'), fmtDate(d.accepted_on)],
+    ['received_at', fact('received_at'), fmtDateTime(v.received_at)],
+    ['accepted_on', fact('accepted_on'), fmtDate(d.accepted_on)],
   ];
-  if (d.promised_due) rows.push(['promised_due', t('promisedDue'), fmtDate(d.promised_due)]);
-  if (d.statutory_due) rows.push(['statutory_due', t('statutoryDue'), fmtDate(d.statutory_due)]);
-  if (d.statutory_extended_due) rows.push(['statutory_extended_due', t('extendedDue'), fmtDate(d.statutory_extended_due)]);
-  if (d.pledge_due && (v.pledge.would_accept || v.pledge.signed)) rows.push(['pledge_due', t('pledgeDue'), fmtDate(d.pledge_due)]);
-  if (d.paused_days) rows.push(['paused_days', t('pausedDays'), String(d.paused_days)]);
-  clear(el,
+  if (d.promised_due) rows.push(['promised_due', fact('promised_due'), fmtDate(d.promised_due)]);
+  if (d.statutory_due) rows.push(['statutory_due', fact('statutory_due'), fmtDate(d.statutory_due)]);
+  if (d.statutory_extended_due)
+    rows.push(['statutory_extended_due', fact('statutory_extended_due'), fmtDate(d.statutory_extended_due)]);
+  if (d.pledge_due && (v.pledge.would_accept || v.pledge.signed))
+    rows.push(['pledge_due', fact('pledge_due'), fmtDate(d.pledge_due)]);
+  if (d.paused_days) rows.push(['paused_days', tx(L.dates.paused_days), String(d.paused_days)]);
+  clear(
+    el,
     h('h2', { class: 'panel-title' }, t(opts.heading ?? 'datesIfToday')),
-    h('dl', { class: 'summary-list' },
-      rows.map(([k, label, val]) => h('div', { class: 'summary-row', 'data-date': k },
-        h('dt', null, label), h('dd', null, val)))),
+    h(
+      'dl',
+      { class: 'summary-list' },
+      rows.map(([k, label, val]) =>
+        h('div', { class: 'summary-row', 'data-date': k }, h('dt', null, label), h('dd', null, val)),
+      ),
+    ),
     // 免提交 (format 2): each exemption in the engine's words.
-    v.exempt?.length ? h('ul', { class: 'exempt-list', id: 'exempt' },
-      v.exempt.map((e) => h('li', { 'data-exempt': e.material, 'data-by': e.by }, tx(e.message)))) : null,
+    v.exempt?.length
+      ? h(
+          'ul',
+          { class: 'exempt-list', id: 'exempt' },
+          v.exempt.map((e) => h('li', { 'data-exempt': e.material, 'data-by': e.by }, tx(e.message))),
+        )
+      : null,
     v.channel === 'online' ? h('p', { class: 'hint' }, t('acceptedOnOnline')) : null,
-    d.clock_starts.promised === 'materials_complete' && !d.promised_due ? h('p', { class: 'hint' }, t('clockWaits')) : null,
-    d.provisional ? h('div', { class: 'inset inset-warn', id: 'provisional-note', role: 'note' }, t('provisional')) : null);
+    d.clock_starts.promised === 'materials_complete' && !d.promised_due
+      ? h('p', { class: 'hint' }, tx(L.dates.clock_waits))
+      : null,
+    d.provisional
+      ? h('div', { class: 'inset inset-warn', id: 'provisional-note', role: 'note' }, tx(L.dates.provisional))
+      : null,
+  );
 }
 
 /** The pledge offer: shown when the engine says signing would make the application acceptable. */
 export function renderPledge(
-  el: HTMLElement, v: Verdict, signed: boolean, onSign: ((signed: boolean) => void) | null,
+  el: HTMLElement,
+  v: Verdict,
+  signed: boolean,
+  onSign: ((signed: boolean) => void) | null,
   label: Key = 'pledgeSign',
 ): void {
   const p = v.pledge;
@@ -480,9 +634,15 @@ export function renderPledge(
   if (!offer) {
     if (p.items.length && !p.applicant_eligible && p.blocked_by.length) {
       el.hidden = false;
-      clear(el,
+      clear(
+        el,
         h('h2', { class: 'panel-title' }, t('pledgeBlocked')),
-        h('ul', { class: 'plain-list' }, p.blocked_by.map((c) => h('li', { 'data-blocked-by': c }, blockedReason(c)))));
+        h(
+          'ul',
+          { class: 'plain-list' },
+          p.blocked_by.map((c) => h('li', { 'data-blocked-by': c }, blockedReason(c))),
+        ),
+      );
       return;
     }
     el.hidden = true;
@@ -490,20 +650,47 @@ export function renderPledge(
     return;
   }
   el.hidden = false;
-  clear(el,
+  clear(
+    el,
     h('h2', { class: 'panel-title' }, t('pledgeTitle')),
     h('p', null, t('pledgeLead')),
-    h('table', { class: 'table' },
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('pledgeItem')), h('th', { scope: 'col' }, t('pledgeItemDue')))),
-      h('tbody', null, p.items.map((i) => h('tr', { 'data-pledge-item': i.material },
-        h('td', null, tx(i.name)), h('td', { class: 'nowrap' }, fmtDate(i.due)))))),
+    h(
+      'table',
+      { class: 'table' },
+      h(
+        'thead',
+        null,
+        h('tr', null, h('th', { scope: 'col' }, t('pledgeItem')), h('th', { scope: 'col' }, t('pledgeItemDue'))),
+      ),
+      h(
+        'tbody',
+        null,
+        p.items.map((i) =>
+          h(
+            'tr',
+            { 'data-pledge-item': i.material },
+            h('td', null, tx(i.name)),
+            h('td', { class: 'nowrap' }, fmtDate(i.due)),
+          ),
+        ),
+      ),
+    ),
     h('p', null, h('strong', null, `${t('pledgeAllDue')}：`), h('span', { id: 'pledge-due' }, fmtDate(p.pledge_due))),
     p.terms ? h('div', { class: 'inset' }, h('strong', null, `${t('pledgeTerms')}：`), tx(p.terms)) : null,
     onSign
-      ? h('div', { class: 'checkbox' },
-          h('input', { type: 'checkbox', id: 'pledge-sign', checked: signed, onchange: (e: Event) => onSign((e.target as HTMLInputElement).checked) }),
-          h('label', { for: 'pledge-sign' }, t(label)))
-      : null);
+      ? h(
+          'div',
+          { class: 'checkbox' },
+          h('input', {
+            type: 'checkbox',
+            id: 'pledge-sign',
+            checked: signed,
+            onchange: (e: Event) => onSign((e.target as HTMLInputElement).checked),
+          }),
+          h('label', { for: 'pledge-sign' }, t(label)),
+        )
+      : null,
+  );
 }
 
 export function renderFindingsList(el: HTMLElement, v: Verdict): void {
@@ -511,8 +698,16 @@ export function renderFindingsList(el: HTMLElement, v: Verdict): void {
     clear(el, h('p', { class: 'no-problems' }, t('noProblems')));
     return;
   }
-  clear(el, h('ol', { class: 'findings' }, v.findings.map((f) => h('li', { 'data-code': f.code },
-    tx(f.message), h('span', { class: 'basis' }, ` ${t('basis')}：${f.basis}`)))));
+  clear(
+    el,
+    h(
+      'ol',
+      { class: 'findings' },
+      v.findings.map((f) =>
+        h('li', { 'data-code': f.code }, tx(f.message), h('span', { class: 'basis' }, ` ${t('basis')}：${f.basis}`)),
+      ),
+    ),
+  );
 }
 
 export function applicantKindLabel(kind: string, labels: Record<string, { zh: string; en: string }>): string {
@@ -520,8 +715,11 @@ export function applicantKindLabel(kind: string, labels: Record<string, { zh: st
 }
 
 export function matterIntro(m: MatterDef): HTMLElement {
-  return h('dl', { class: 'matter-intro' },
+  return h(
+    'dl',
+    { class: 'matter-intro' },
     h('div', null, h('dt', null, t('department')), h('dd', null, tx(m.department))),
     h('div', null, h('dt', null, t('legalBasis')), h('dd', null, m.legal_basis)),
-    h('div', null, h('dt', null, t('version')), h('dd', null, `${m.version}（${m.effective_from}）`)));
+    h('div', null, h('dt', null, t('version')), h('dd', null, `${m.version}（${m.effective_from}）`)),
+  );
 }

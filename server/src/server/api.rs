@@ -1,0 +1,786 @@
+//! The HTTP endpoints. Every rule decision is the engine's; this module only moves JSON, sets
+//! the instant of receipt from the server's clock, compares digests and verifies receipts (the
+//! case register signs them, `register/applications.rs`).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::body::Body;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::receipt::{self, Receipt};
+use qiquan::model::Text;
+use qiquan::{CheckOptions, Error, ErrorCode, Outcome, Submission};
+
+/// Largest request body read, in bytes (the engine's own submission limit).
+pub(crate) const BODY_LIMIT: usize = qiquan::submission::MAX_SUBMISSION_BYTES;
+/// An oversized body is read and dropped up to this many bytes, so the client sees the 413
+/// instead of a reset connection; past it the connection is closed.
+const DRAIN_LIMIT: usize = 4 * 1024 * 1024;
+
+/// Error codes only the server sends (the engine's are [`ErrorCode`]). A public contract like
+/// the engine's: never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum ServerErrorCode {
+    /// No such endpoint under `/v1/`, or no such page or file.
+    NotFound,
+    /// The path exists but not for this method.
+    MethodNotAllowed,
+    /// A request body that is not `application/json`.
+    UnsupportedMediaType,
+    /// The request (headers, or the whole request with its body) took too long.
+    Timeout,
+    /// A bug: a handler panicked. Logged; the server keeps serving.
+    Internal,
+    /// The HTTP layer could not parse the request (request line, header syntax).
+    MalformedRequest,
+    /// The request line's target is too long.
+    UriTooLong,
+    /// The request headers are too large, or too many.
+    HeadersTooLarge,
+    /// The server is at its connection limit (`--max-connections`); retry later.
+    TooManyConnections,
+    /// `--bundle-url` and no verified bundle yet (URL unreachable, no cache): the pages'
+    /// `/v1/rules/bundle.json` answers 503 until one arrives.
+    RulesBundleUnavailable,
+}
+
+impl ServerErrorCode {
+    #[cfg(test)]
+    pub(crate) const ALL: [ServerErrorCode; 10] = [
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::UnsupportedMediaType,
+        Self::Timeout,
+        Self::Internal,
+        Self::MalformedRequest,
+        Self::UriTooLong,
+        Self::HeadersTooLarge,
+        Self::TooManyConnections,
+        Self::RulesBundleUnavailable,
+    ];
+
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::Timeout => "timeout",
+            Self::Internal => "internal",
+            Self::MalformedRequest => "malformed_request",
+            Self::UriTooLong => "uri_too_long",
+            Self::HeadersTooLarge => "headers_too_large",
+            Self::TooManyConnections => "too_many_connections",
+            Self::RulesBundleUnavailable => "rules_bundle_unavailable",
+        }
+    }
+}
+
+/// An error response's code: the engine's or the server's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Code {
+    Engine(ErrorCode),
+    Server(ServerErrorCode),
+}
+
+impl Code {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Code::Engine(code) => code.as_str(),
+            Code::Server(code) => code.as_str(),
+        }
+    }
+}
+
+/// An error response: `{"error": {"code", "message": {"zh", "en"}, "at"?, "details"?}}`, the
+/// same shape the CLI and the wasm module print. `at` is a JSON pointer into the request body.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    pub(crate) status: StatusCode,
+    pub(crate) code: Code,
+    pub(crate) message: Text,
+    pub(crate) at: Option<String>,
+    pub(crate) details: Vec<String>,
+}
+
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, code: ServerErrorCode, zh: &str, en: &str) -> Self {
+        Self {
+            status,
+            code: Code::Server(code),
+            message: Text {
+                zh: zh.into(),
+                en: en.into(),
+            },
+            at: None,
+            details: Vec::new(),
+        }
+    }
+
+    pub(crate) fn not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            ServerErrorCode::NotFound,
+            "没有这个接口。",
+            "There is no such endpoint.",
+        )
+    }
+
+    pub(crate) fn page_not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            ServerErrorCode::NotFound,
+            "没有这个网页或文件。",
+            "There is no such page or file.",
+        )
+    }
+
+    pub(crate) fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            ServerErrorCode::MethodNotAllowed,
+            "该路径不支持此请求方法。",
+            "This path does not support that method.",
+        )
+    }
+
+    pub(crate) fn timeout() -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            ServerErrorCode::Timeout,
+            "请求超时，请重试。",
+            "The request took too long; please retry.",
+        )
+    }
+
+    pub(crate) fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ServerErrorCode::Internal,
+            "服务器内部错误，请稍后重试。",
+            "Internal server error; please retry later.",
+        )
+    }
+
+    pub(crate) fn too_many_connections() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ServerErrorCode::TooManyConnections,
+            "服务器连接数已满，请稍后重试。",
+            "The server has too many connections; please retry shortly.",
+        )
+    }
+
+    /// The answer for a request the HTTP layer refused before any handler saw it.
+    pub(crate) fn http_layer(status: u16) -> Self {
+        match status {
+            414 => Self::new(
+                StatusCode::URI_TOO_LONG,
+                ServerErrorCode::UriTooLong,
+                "请求地址过长。",
+                "The request target (URI) is too long.",
+            ),
+            431 => Self::new(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                ServerErrorCode::HeadersTooLarge,
+                "请求头过大或过多。",
+                "The request headers are too large or too many.",
+            ),
+            408 => Self::timeout(),
+            _ => Self::new(
+                StatusCode::BAD_REQUEST,
+                ServerErrorCode::MalformedRequest,
+                "请求格式不正确，不是有效的 HTTP 请求。",
+                "The request is not a well-formed HTTP request.",
+            ),
+        }
+    }
+
+    fn too_large(bytes: usize) -> Self {
+        Self::from(qiquan::input_too_large("request", bytes))
+    }
+
+    /// The body as JSON bytes.
+    pub(crate) fn body_bytes(&self) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            code: &'a str,
+            message: &'a Text,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            at: &'a Option<String>,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            details: &'a Vec<String>,
+        }
+        #[derive(Serialize)]
+        struct Envelope<'a> {
+            error: Body<'a>,
+        }
+        let body = Envelope {
+            error: Body {
+                code: self.code.as_str(),
+                message: &self.message,
+                at: &self.at,
+                details: &self.details,
+            },
+        };
+        serde_json::to_vec(&body).unwrap_or_else(|_| {
+            format!("{{\"error\":{{\"code\":\"{}\"}}}}", self.code.as_str()).into_bytes()
+        })
+    }
+
+    /// Moves `at` under `prefix`: an engine error about the submission points into the request.
+    pub(crate) fn under(mut self, prefix: &str) -> Self {
+        if let Some(at) = &self.at
+            && (at.is_empty() || at.starts_with('/'))
+        {
+            self.at = Some(format!("{prefix}{at}"));
+        }
+        self
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> Self {
+        let status = match error.code {
+            ErrorCode::UnknownMatter => StatusCode::NOT_FOUND,
+            ErrorCode::InputTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::NoVersionInForce => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::RulesInvalid | ErrorCode::RulesNotLoaded | ErrorCode::Io => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+            _ => StatusCode::BAD_REQUEST,
+        };
+        Self {
+            status,
+            code: Code::Engine(error.code),
+            message: error.message,
+            at: error.at,
+            details: error.details,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (
+            self.status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            self.body_bytes(),
+        )
+            .into_response();
+        // The logging middleware reads the code; the body may hold the caller's data, the code
+        // never does.
+        response
+            .extensions_mut()
+            .insert(ErrorCodeTag(self.code.as_str()));
+        response
+    }
+}
+
+/// The error code of a response, for the access log.
+#[derive(Clone, Copy)]
+pub(crate) struct ErrorCodeTag(pub &'static str);
+
+/// What the check handler did, for the access log (no personal data).
+#[derive(Clone)]
+pub(crate) struct CheckTag {
+    pub(crate) matter: String,
+    pub(crate) outcome: &'static str,
+    pub(crate) digest_match: Option<bool>,
+}
+
+fn json_body<T: Serialize>(value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    let ok = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("application/json")
+        })
+        .unwrap_or(false);
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ServerErrorCode::UnsupportedMediaType,
+            "请求体必须是 JSON（Content-Type: application/json）。",
+            "The request body must be JSON (Content-Type: application/json).",
+        ))
+    }
+}
+
+/// Reads the body up to [`BODY_LIMIT`] into one buffer sized from `Content-Length` (never
+/// more than the limit); a larger body is drained without keeping it (up to [`DRAIN_LIMIT`])
+/// and refused with 413, and a body declared larger than that is refused at once.
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ApiError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(n) = declared.filter(|&n| n > DRAIN_LIMIT as u64) {
+        return Err(ApiError::too_large(
+            usize::try_from(n).unwrap_or(usize::MAX),
+        ));
+    }
+    let mut body = body;
+    let capacity = declared.map_or(8 * 1024, |n| n as usize).min(BODY_LIMIT);
+    let mut bytes: Vec<u8> = Vec::with_capacity(capacity);
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| {
+            ApiError::from(Error::new(
+                ErrorCode::InvalidJson,
+                "请求体读取失败。",
+                "The request body could not be read.",
+            ))
+        })?;
+        if let Ok(data) = frame.into_data() {
+            total += data.len();
+            if total <= BODY_LIMIT {
+                bytes.extend_from_slice(&data);
+            } else if total > DRAIN_LIMIT {
+                break;
+            } else if !bytes.is_empty() {
+                // Over the limit: keep nothing more, and give back what was kept.
+                bytes = Vec::new();
+            }
+        }
+    }
+    if total > BODY_LIMIT {
+        return Err(ApiError::too_large(total));
+    }
+    Ok(bytes)
+}
+
+/// The instant now, RFC 3339 in China time (+08:00), to the second.
+pub(crate) fn now_china() -> String {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let utc = chrono::DateTime::from_timestamp(since.as_secs() as i64, 0).unwrap_or_default();
+    let china = chrono::FixedOffset::east_opt(8 * 3600)
+        .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset"));
+    utc.with_timezone(&china)
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+pub(crate) async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+    let engine = state.engine();
+    let mut health = serde_json::json!({
+        "status": "ok",
+        "engine_version": qiquan::ENGINE_VERSION,
+        "rules_digest": engine.rules_digest(),
+        "rules_revision": engine.rules_revision(),
+        "key_id": state.key.key_id(),
+    });
+    if let Some(poller) = &state.bundle {
+        health["bundle"] = poller.status_json();
+    }
+    json_body(&health)
+}
+
+pub(crate) async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    let engine = state.engine();
+    let mut text = state.metrics.render(
+        qiquan::ENGINE_VERSION,
+        engine.rules_digest(),
+        state.key.key_id(),
+    );
+    text.push_str(&super::metrics::render_rules(
+        engine.rules_digest(),
+        engine.rules_revision(),
+        state.bundle.as_deref(),
+    ));
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        text,
+    )
+        .into_response()
+}
+
+pub(crate) async fn openapi() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        super::OPENAPI_JSON,
+    )
+        .into_response()
+}
+
+pub(crate) async fn list_matters(State(state): State<Arc<AppState>>) -> Response {
+    let engine = state.engine();
+    json_body(&serde_json::json!({
+        "engine_version": qiquan::ENGINE_VERSION,
+        "rules_digest": engine.rules_digest(),
+        "matters": engine.matters(),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MatterQuery {
+    on: Option<String>,
+}
+
+fn bad_query(rejection: impl std::fmt::Display) -> ApiError {
+    let mut e = ApiError::from(Error::new(
+        ErrorCode::InvalidSubmission,
+        "查询参数不正确，只支持 ?on=YYYY-MM-DD。",
+        "The query is malformed; only ?on=YYYY-MM-DD is supported.",
+    ));
+    e.details.push(rejection.to_string());
+    e
+}
+
+fn bad_path(rejection: PathRejection) -> ApiError {
+    let mut e = ApiError::from(Error::new(
+        ErrorCode::InvalidSubmission,
+        "路径参数不正确。",
+        "The path parameter is malformed.",
+    ));
+    e.details.push(rejection.body_text());
+    e
+}
+
+pub(crate) async fn get_matter(
+    State(state): State<Arc<AppState>>,
+    id: Result<Path<String>, PathRejection>,
+    query: Result<Query<MatterQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Path(id) = id.map_err(bad_path)?;
+    let Query(query) = query.map_err(|r| bad_query(r.body_text()))?;
+    let engine = state.engine();
+    let matter = engine.matter(&id, query.on.as_deref())?;
+    Ok(json_body(matter))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckRequest {
+    submission: Submission,
+    #[serde(default)]
+    client_verdict_digest: Option<String>,
+    #[serde(default)]
+    client_received_at: Option<String>,
+    /// Add the verdict's exact bytes as the `verdict_json` string (off by default: escaping and
+    /// sending a second copy of the ~14 KB verdict was a third of a check's cost, for a field
+    /// the pages never read; `verdict_digest` always covers those bytes).
+    #[serde(default)]
+    include_verdict_json: bool,
+}
+
+/// The check response's bytes: `{"verdict", ["verdict_json",] "verdict_digest", "digest_match"}`.
+/// The verdict is serialized once, straight into the response body after `{"verdict":` (its exact
+/// bytes, which the digest covers, hashed where they lie): pretty-printed JSON is JSON. When asked
+/// for, the same bytes follow as a JSON string for `verdict_json`.
+struct CheckBody {
+    out: Vec<u8>,
+}
+
+/// What a check body starts with; the verdict's bytes follow.
+const CHECK_BODY_PREFIX: &[u8] = b"{\"verdict\":";
+
+/// The size of the last check body, so the next one's buffer is allocated once at about its size
+/// (a verdict is ~14 KB; growing from small would copy it several times).
+static LAST_CHECK_BODY: AtomicUsize = AtomicUsize::new(16 * 1024);
+
+impl CheckBody {
+    fn new(verdict: &qiquan::Verdict) -> Self {
+        let capacity = LAST_CHECK_BODY.load(Ordering::Relaxed) + 256;
+        let mut out = Vec::with_capacity(capacity.min(4 * BODY_LIMIT));
+        out.extend_from_slice(CHECK_BODY_PREFIX);
+        if qiquan::write_pretty_json(&mut out, verdict).is_err() {
+            // The bytes every shell prints for a verdict that cannot be serialized.
+            out.extend_from_slice(qiquan::to_pretty_json(verdict).as_bytes());
+        }
+        Self { out }
+    }
+
+    /// The verdict's exact bytes.
+    fn verdict(&self) -> &[u8] {
+        &self.out[CHECK_BODY_PREFIX.len()..]
+    }
+
+    fn finish(
+        mut self,
+        include_verdict_json: bool,
+        verdict_digest: &str,
+        digest_match: Option<bool>,
+    ) -> Response {
+        let out = &mut self.out;
+        if include_verdict_json {
+            let Ok(text) = String::from_utf8(out[CHECK_BODY_PREFIX.len()..].to_vec()) else {
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            };
+            out.extend_from_slice(b",\"verdict_json\":");
+            if serde_json::to_writer(&mut *out, &text).is_err() {
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        }
+        out.extend_from_slice(b",\"verdict_digest\":");
+        if serde_json::to_writer(&mut *out, verdict_digest).is_err() {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+        out.extend_from_slice(b",\"digest_match\":");
+        out.extend_from_slice(match digest_match {
+            None => b"null",
+            Some(true) => b"true",
+            Some(false) => b"false",
+        });
+        out.push(b'}');
+        LAST_CHECK_BODY.store(self.out.len(), Ordering::Relaxed);
+        (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            self.out,
+        )
+            .into_response()
+    }
+}
+
+fn outcome_str(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Accept => "accept",
+        Outcome::AcceptWithPledge => "accept_with_pledge",
+        Outcome::CorrectionRequired => "correction_required",
+        Outcome::NotAccepted => "not_accepted",
+    }
+}
+
+fn valid_digest(digest: &str) -> bool {
+    digest.strip_prefix("sha256:").is_some_and(|hex| {
+        hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+pub(crate) async fn check(
+    State(state): State<Arc<AppState>>,
+    id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let Path(matter) = id.map_err(bad_path)?;
+    // One engine for the whole request: a bundle swapped in meanwhile serves the next one.
+    let engine = state.engine();
+    // Unknown matter first: 404 whatever the body.
+    engine.matter(&matter, None)?;
+    require_json(&headers)?;
+    let bytes = read_body(&headers, body).await?;
+    let request: CheckRequest = qiquan::parse_json_bytes(&bytes, "request")?;
+    if let Some(digest) = &request.client_verdict_digest
+        && !valid_digest(digest)
+    {
+        return Err(ApiError::from(
+            Error::new(
+                ErrorCode::InvalidSubmission,
+                "client_verdict_digest 应为 sha256: 加 64 位小写十六进制数。",
+                "client_verdict_digest must be sha256: followed by 64 lowercase hex digits.",
+            )
+            .at("/client_verdict_digest"),
+        ));
+    }
+
+    // The server's clock decides the instant of receipt, whatever the client says.
+    let received_at = now_china();
+    let options = CheckOptions {
+        received_at: Some(received_at.clone()),
+        channel: None,
+    };
+    let verdict = engine
+        .check(&matter, &request.submission, &options)
+        .map_err(|e| ApiError::from(e).under("/submission"))?;
+    let body = CheckBody::new(&verdict);
+    let verdict_digest = qiquan::verdict_digest_bytes(body.verdict());
+
+    let digest_match = match &request.client_verdict_digest {
+        None => None,
+        Some(client_digest) => Some(client_digest_matches(
+            &state,
+            &engine,
+            &matter,
+            &request,
+            &received_at,
+            &verdict_digest,
+            client_digest,
+        )?),
+    };
+
+    // A revalidation, not an acceptance: no receipt is signed here. Receipts come from the case
+    // register, when an application is recorded and accepted (`POST /v1/applications`).
+    let outcome = outcome_str(verdict.outcome);
+    state.metrics.outcome(outcome);
+    let mut response = body.finish(request.include_verdict_json, &verdict_digest, digest_match);
+    response.extensions_mut().insert(CheckTag {
+        matter: qiquan::calendar::clip(&matter),
+        outcome,
+        digest_match,
+    });
+    Ok(response)
+}
+
+/// Whether the client's digest is the verdict's at the client's instant (`client_received_at`,
+/// else the submission's `received_at`, else the server's). The same instant as the server's
+/// reuses the server's digest instead of checking again.
+fn client_digest_matches(
+    state: &AppState,
+    engine: &qiquan::Engine,
+    matter: &str,
+    request: &CheckRequest,
+    received_at: &str,
+    verdict_digest: &str,
+    client_digest: &str,
+) -> Result<bool, ApiError> {
+    let client_instant = request
+        .client_received_at
+        .as_deref()
+        .or(request.submission.received_at.as_deref())
+        .filter(|instant| *instant != received_at);
+    let matched = match client_instant {
+        None => verdict_digest == client_digest,
+        Some(instant) => {
+            let options = CheckOptions {
+                received_at: Some(instant.to_string()),
+                channel: None,
+            };
+            let client_verdict = engine
+                .check(matter, &request.submission, &options)
+                .map_err(|e| {
+                    let at = if request.client_received_at.is_some() {
+                        "/client_received_at"
+                    } else {
+                        "/submission/received_at"
+                    };
+                    ApiError::from(e.at(at))
+                })?;
+            let mut bytes = Vec::with_capacity(LAST_CHECK_BODY.load(Ordering::Relaxed));
+            if qiquan::write_pretty_json(&mut bytes, &client_verdict).is_err() {
+                bytes = qiquan::to_pretty_json(&client_verdict).into_bytes();
+            }
+            qiquan::verdict_digest_bytes(&bytes) == client_digest
+        }
+    };
+    state.metrics.digest_check(matched);
+    if !matched {
+        tracing::warn!(
+            matter = %matter,
+            rules_digest = %engine.rules_digest(),
+            "client verdict digest differs from the server's: stale rules or tampering"
+        );
+    }
+    Ok(matched)
+}
+
+pub(crate) async fn public_key(State(state): State<Arc<AppState>>) -> Response {
+    json_body(&serde_json::json!({
+        "algorithm": "ed25519",
+        "key_id": state.key.key_id(),
+        "public_key": state.key.public_key_hex(),
+        "canonical_prefix": receipt::CANONICAL_PREFIX,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VerifyRequest {
+    receipt: Receipt,
+}
+
+pub(crate) async fn verify_receipt(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    require_json(&headers)?;
+    let bytes = read_body(&headers, body).await?;
+    let request: VerifyRequest = qiquan::parse_json_bytes(&bytes, "request")?;
+    let receipt = request.receipt;
+    let response = match state.key.verify(&receipt) {
+        Ok(()) => {
+            state.metrics.receipt_verified("valid");
+            serde_json::json!({
+                "valid": true,
+                "receipt_no": receipt.receipt_no,
+                "key_id": receipt.key_id,
+            })
+        }
+        Err(invalid) => {
+            state.metrics.receipt_verified(invalid.code());
+            tracing::warn!(reason = invalid.code(), "receipt failed verification");
+            let (zh, en) = invalid.message();
+            serde_json::json!({
+                "valid": false,
+                "reason": invalid.code(),
+                "message": { "zh": zh, "en": en },
+            })
+        }
+    };
+    Ok(json_body(&response))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_server_code_string_is_its_serde_name_and_in_the_openapi_enum() {
+        let doc: serde_json::Value =
+            serde_json::from_str(super::super::OPENAPI_JSON).expect("openapi.json is JSON");
+        let described = &doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]
+            ["code"]["enum"];
+        let mut codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        for code in ServerErrorCode::ALL {
+            let serde = serde_json::to_value(code).expect("serializes");
+            assert_eq!(serde, code.as_str(), "{code:?}");
+            codes.push(code.as_str());
+        }
+        assert_eq!(described, &serde_json::json!(codes));
+    }
+
+    #[test]
+    fn engine_pointers_move_under_the_submission() {
+        let error = ApiError::from(Error::new(ErrorCode::UnknownField, "z", "e").at("/fields/x"));
+        assert_eq!(
+            error.under("/submission").at.as_deref(),
+            Some("/submission/fields/x")
+        );
+    }
+}

@@ -1,0 +1,816 @@
+//! Applications: stored answers (personal data hashed and sealed), the server's verdict, the
+//! document number, the signed receipt, uploaded materials and the clerk's flaw notes.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use super::audit::{EventKind, Recorder};
+use super::db::is_unique_violation;
+use super::error::{RegisterCode, RegisterError, RegisterResult};
+use super::numbers;
+use super::{Register, ledger};
+use crate::server::AppState;
+use crate::server::receipt::{Receipt, hex};
+use qiquan::model::{FieldKind, MatterFile};
+use qiquan::submission::{Channel, MaterialStatus, MaterialSubmission, SubmittedMedium};
+use qiquan::{CheckOptions, Outcome, Submission};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CreateRequest {
+    pub(crate) matter: String,
+    pub(crate) submission: Submission,
+    /// Store only; decide later with `POST /v1/applications/{id}/submit` (after uploading).
+    #[serde(default)]
+    pub(crate) draft: bool,
+}
+
+pub(crate) fn outcome_str(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Accept => "accept",
+        Outcome::AcceptWithPledge => "accept_with_pledge",
+        Outcome::CorrectionRequired => "correction_required",
+        Outcome::NotAccepted => "not_accepted",
+    }
+}
+
+fn channel_str(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Window => "window",
+        Channel::Online => "online",
+        Channel::MobileOnline => "mobile_online",
+        Channel::Mail => "mail",
+        Channel::Kiosk => "kiosk",
+    }
+}
+
+/// ID card and phone numbers anywhere in free text: 18/15-digit IDs, mainland mobiles,
+/// landlines with an area code.
+static PERSONAL: LazyLock<Option<regex_lite::Regex>> = LazyLock::new(|| {
+    regex_lite::Regex::new(r"\d{17}[0-9Xx]|\d{15}|(?:\+?86)?1[3-9]\d{9}|0\d{2,3}-?\d{7,8}").ok()
+});
+
+/// Whether `text` has seven ASCII digits in a row. Every alternative of [`PERSONAL`] needs that
+/// (`\d` is ASCII-only in regex-lite; the shortest, a landline, has 7 digits after its area
+/// code), so text without such a run cannot match. Most of a verdict (its prose) has none: the
+/// regex (a PikeVM) then does not run; run on every string it was 23% of a submission's CPU.
+fn may_hold_personal(text: &str) -> bool {
+    let mut run = 0;
+    for byte in text.bytes() {
+        run = if byte.is_ascii_digit() { run + 1 } else { 0 };
+        if run >= 7 {
+            return true;
+        }
+    }
+    false
+}
+
+/// Replaces ID card and phone numbers in every string of `value` with `[redacted]`.
+pub(crate) fn scrub(value: &mut Value) {
+    match value {
+        Value::String(text) => {
+            // One pass: `replace_all` borrows when nothing matches.
+            if may_hold_personal(text)
+                && let Some(re) = PERSONAL.as_ref()
+                && let std::borrow::Cow::Owned(replaced) = re.replace_all(text, "[redacted]")
+            {
+                *text = replaced;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(scrub),
+        Value::Object(map) => map.values_mut().for_each(scrub),
+        _ => {}
+    }
+}
+
+/// Field ids of kind ID card or phone in any version of the matter, with the lookup kind.
+fn personal_fields(state: &AppState, matter: &str) -> BTreeMap<String, &'static str> {
+    let mut out = BTreeMap::new();
+    let engine = state.engine();
+    let Ok(file) = engine.matter(matter, None) else {
+        return out;
+    };
+    for field in &file.fields {
+        match field.kind {
+            FieldKind::IdCard => out.insert(field.id.clone(), "id_card"),
+            FieldKind::Phone => out.insert(field.id.clone(), "phone"),
+            _ => None,
+        };
+    }
+    out
+}
+
+/// What is stored of the answers: a redacted copy (personal data replaced), the sealed full
+/// copy, and the lookup hashes by field.
+pub(crate) struct Protected {
+    pub(crate) answers: String,
+    pub(crate) sealed: String,
+    pub(crate) index: Vec<(String, String)>,
+}
+
+pub(crate) fn protect(
+    state: &AppState,
+    reg: &Register,
+    matter: &str,
+    submission: &Submission,
+) -> RegisterResult<Protected> {
+    let plain = serde_json::to_string(submission).map_err(RegisterError::storage)?;
+    let sealed = reg.key.seal(plain.as_bytes())?;
+    let mut value = serde_json::to_value(submission).map_err(RegisterError::storage)?;
+    let kinds = personal_fields(state, matter);
+    let mut index = Vec::new();
+    if let Some(fields) = value.get_mut("fields").and_then(Value::as_object_mut) {
+        for (id, v) in fields.iter_mut() {
+            if let (Some(kind), Some(text)) = (kinds.get(id), v.as_str()) {
+                index.push((id.clone(), reg.key.lookup(kind, text)));
+                *v = json!(format!("[{kind}]"));
+            }
+        }
+    }
+    scrub(&mut value);
+    Ok(Protected {
+        answers: value.to_string(),
+        sealed,
+        index,
+    })
+}
+
+pub(crate) fn sha256_hex(text: &str) -> String {
+    format!("sha256:{}", hex(&Sha256::digest(text.as_bytes())))
+}
+
+/// Creates an application (and decides it unless a draft). Returns the id and whether it was
+/// created now (false: the idempotency key named an existing one).
+pub(crate) async fn create(
+    state: &AppState,
+    reg: &Register,
+    idempotency_key: Option<String>,
+    body: &str,
+    actor: &str,
+) -> RegisterResult<(String, bool)> {
+    let request: CreateRequest = qiquan::parse_json(body, "request")?;
+    state.engine().matter(&request.matter, None)?;
+    let request_hash = sha256_hex(body);
+    if let Some(key) = &idempotency_key
+        && let Some(id) = existing(reg, key, &request_hash).await?
+    {
+        return Ok((id, false));
+    }
+    let protected = protect(state, reg, &request.matter, &request.submission)?;
+    let id = super::new_id("app")?;
+    let mut rec = Recorder::new(actor, state.engine().rules_digest());
+    let mut tx = reg.db.pool.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO applications (id, idempotency_key, request_hash, matter, channel, status, \
+         answers, answers_sealed, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9)",
+    )
+    .bind(id.clone())
+    .bind(idempotency_key.clone())
+    .bind(request_hash.clone())
+    .bind(request.matter.clone())
+    .bind(channel_str(request.submission.channel))
+    .bind(protected.answers)
+    .bind(protected.sealed)
+    .bind(rec.at.clone())
+    .bind(actor.to_string())
+    .execute(&mut *tx)
+    .await;
+    match (inserted, &idempotency_key) {
+        (Err(e), Some(key)) if is_unique_violation(&e) => {
+            drop(tx);
+            // A concurrent request with the same key won: answer with its record.
+            return existing(reg, key, &request_hash)
+                .await?
+                .map(|id| (id, false))
+                .ok_or_else(|| RegisterError::storage("idempotency key vanished"));
+        }
+        (Err(e), _) => return Err(e.into()),
+        (Ok(_), _) => {}
+    }
+    for (field, digest) in &protected.index {
+        sqlx::query(
+            "INSERT INTO personal_index (application_id, field, digest) VALUES ($1, $2, $3)",
+        )
+        .bind(id.clone())
+        .bind(field.clone())
+        .bind(digest.clone())
+        .execute(&mut *tx)
+        .await?;
+    }
+    rec.record(
+        &mut tx,
+        Some(&id),
+        EventKind::ApplicationCreated,
+        json!({"matter": request.matter, "channel": channel_str(request.submission.channel), "draft": request.draft}),
+    )
+    .await?;
+    if !request.draft {
+        decide(
+            state,
+            reg,
+            &mut tx,
+            &mut rec,
+            &id,
+            &request.matter,
+            request.submission,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok((id, true))
+}
+
+async fn existing(reg: &Register, key: &str, request_hash: &str) -> RegisterResult<Option<String>> {
+    let row = sqlx::query("SELECT id, request_hash FROM applications WHERE idempotency_key = $1")
+        .bind(key.to_string())
+        .fetch_optional(&reg.db.pool)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let hash: String = row.try_get("request_hash")?;
+    if hash != request_hash {
+        return Err(RegisterError::new(
+            RegisterCode::IdempotencyConflict,
+            "该 Idempotency-Key 已用于另一份不同的申请；每份申请请用新的键。",
+            "This Idempotency-Key was already used for a different application; use a new key per application.",
+        ));
+    }
+    Ok(Some(row.try_get("id")?))
+}
+
+/// Decides a draft: `POST /v1/applications/{id}/submit`. Deciding twice returns the first
+/// decision.
+pub(crate) async fn submit(
+    state: &AppState,
+    reg: &Register,
+    id: &str,
+    actor: &str,
+) -> RegisterResult<()> {
+    let mut rec = Recorder::new(actor, state.engine().rules_digest());
+    let mut tx = reg.db.pool.begin().await?;
+    let claimed = sqlx::query(
+        "UPDATE applications SET status = 'deciding' WHERE id = $1 AND status = 'draft'",
+    )
+    .bind(id.to_string())
+    .execute(&mut *tx)
+    .await?;
+    if claimed.rows_affected() == 0 {
+        drop(tx);
+        return match sqlx::query_scalar::<_, String>(
+            "SELECT status FROM applications WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&reg.db.pool)
+        .await?
+        {
+            Some(_) => Ok(()),
+            None => Err(RegisterError::application_not_found()),
+        };
+    }
+    let row = sqlx::query("SELECT matter, answers_sealed FROM applications WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_one(&mut *tx)
+        .await?;
+    let matter: String = row.try_get("matter")?;
+    let submission = open_answers(reg, &row.try_get::<String, _>("answers_sealed")?)?;
+    decide(state, reg, &mut tx, &mut rec, id, &matter, submission).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) fn open_answers(reg: &Register, sealed: &str) -> RegisterResult<Submission> {
+    let plain = reg.key.open(sealed)?;
+    serde_json::from_slice(&plain).map_err(RegisterError::storage)
+}
+
+struct UploadState {
+    flawed: bool,
+    note: Option<String>,
+}
+
+/// The submission with each material's status as the server knows it: a received file is
+/// provided (or flawed, with the clerk's note); without a file, online (computer or mobile) and
+/// kiosk applications keep only what is the applicant's own act — a written commitment (告知承诺)
+/// — and at the window, or for paper received by post (快递申请), the clerk's own record of the
+/// paper handed in stands.
+fn derive_materials(
+    mut submission: Submission,
+    uploads: &BTreeMap<String, UploadState>,
+) -> Submission {
+    if !matches!(submission.channel, Channel::Window | Channel::Mail) {
+        submission
+            .materials
+            .retain(|_, m| m.status == MaterialStatus::Committed);
+    }
+    for (material, upload) in uploads {
+        submission.materials.set(
+            material.clone(),
+            MaterialSubmission {
+                status: if upload.flawed {
+                    MaterialStatus::Flawed
+                } else {
+                    MaterialStatus::Provided
+                },
+                form: None,
+                medium: Some(SubmittedMedium::Electronic),
+                note: upload.note.clone(),
+                reference: None,
+                copies: None,
+            },
+        );
+    }
+    submission
+}
+
+async fn uploads_of(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &str,
+) -> RegisterResult<BTreeMap<String, UploadState>> {
+    let rows = sqlx::query("SELECT material, flawed, note FROM uploads WHERE application_id = $1")
+        .bind(id.to_string())
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        out.insert(
+            row.try_get::<String, _>("material")?,
+            UploadState {
+                flawed: row.try_get::<i64, _>("flawed")? != 0,
+                note: row.try_get("note")?,
+            },
+        );
+    }
+    Ok(out)
+}
+
+fn case_state(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Accept => "accepted",
+        Outcome::AcceptWithPledge => "pledged",
+        Outcome::CorrectionRequired => "correction_notified",
+        Outcome::NotAccepted => "refused",
+    }
+}
+
+/// The signed 受理回执 of an accepting verdict, carrying its 文号 (as `receipt_no` and as the
+/// document's number); None otherwise.
+fn receipt_for(
+    state: &AppState,
+    verdict: &qiquan::Verdict,
+    verdict_digest: &str,
+    issued_at: &str,
+) -> Option<Receipt> {
+    if !matches!(verdict.outcome, Outcome::Accept | Outcome::AcceptWithPledge) {
+        return None;
+    }
+    let outcome = outcome_str(verdict.outcome);
+    let mut receipt = Receipt::for_verdict(verdict, outcome, verdict_digest, issued_at);
+    receipt.receipt_no = verdict.notice.number.text.clone();
+    state.metrics.receipt_issued();
+    Some(state.key.sign(receipt))
+}
+
+/// Runs the engine on the server's clock, numbers the document, signs the receipt and opens
+/// the ledger, all in the caller's transaction.
+async fn decide(
+    state: &AppState,
+    reg: &Register,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    rec: &mut Recorder,
+    id: &str,
+    matter: &str,
+    submission: Submission,
+) -> RegisterResult<()> {
+    let submission = derive_materials(submission, &uploads_of(tx, id).await?);
+    let received_at = crate::server::api::now_china();
+    let options = CheckOptions {
+        received_at: Some(received_at.clone()),
+        channel: None,
+    };
+    let mut verdict = state.engine().check(matter, &submission, &options)?;
+    // The events of this decision name the rules it was made under (a bundle may have been
+    // swapped in since the recorder was made).
+    rec.rules_digest.clone_from(&verdict.rules_digest);
+    // The document's 文号: the next of its kind and year, filled into the notice (and its text)
+    // before the verdict's bytes are fixed, so the stored verdict, its digest and the receipt
+    // all carry it.
+    let kind = verdict.notice.kind.as_str();
+    let year = verdict.notice.number.year;
+    let seq = numbers::next(tx, kind, year).await?;
+    verdict.notice.numbered(u64::try_from(seq).unwrap_or(0));
+    let number = verdict.notice.number.text.clone();
+    let verdict_json = qiquan::to_pretty_json(&verdict);
+    let verdict_digest = qiquan::verdict_digest(&verdict_json);
+    // Findings echo the clerk's notes, which may quote personal data: the readable copy is
+    // scrubbed, the exact bytes (whose digest the receipt carries) are sealed.
+    let verdict_sealed = reg.key.seal(verdict_json.as_bytes())?;
+    let mut shown: Value = serde_json::from_str(&verdict_json).map_err(RegisterError::storage)?;
+    scrub(&mut shown);
+    let outcome = outcome_str(verdict.outcome);
+    let receipt = receipt_for(state, &verdict, &verdict_digest, &received_at);
+    let receipt_json = receipt
+        .as_ref()
+        .map(|r| serde_json::to_string(r).unwrap_or_default());
+    sqlx::query(
+        "UPDATE applications SET status = 'decided', decided_at = $2, outcome = $3, version = $4, \
+         rules_digest = $5, verdict = $6, verdict_digest = $7, number = $8, number_kind = $9, \
+         receipt = $10, case_state = $11, verdict_sealed = $12 WHERE id = $1",
+    )
+    .bind(id.to_string())
+    .bind(received_at.clone())
+    .bind(outcome)
+    .bind(verdict.version.clone())
+    .bind(verdict.rules_digest.clone())
+    .bind(shown.to_string())
+    .bind(verdict_digest.clone())
+    .bind(number.clone())
+    .bind(kind)
+    .bind(receipt_json)
+    .bind(case_state(verdict.outcome))
+    .bind(verdict_sealed)
+    .execute(&mut **tx)
+    .await?;
+    rec.record(
+        tx,
+        Some(id),
+        EventKind::ApplicationDecided,
+        json!({
+            "outcome": outcome, "number": number, "number_kind": kind,
+            "version": verdict.version, "verdict_digest": verdict_digest,
+            "received_at": received_at,
+        }),
+    )
+    .await?;
+    if verdict.outcome == Outcome::AcceptWithPledge {
+        ledger::open_entries(state, tx, rec, id, &verdict).await?;
+    }
+    Ok(())
+}
+
+/// The matter version an application was decided under (or the newest, for a draft).
+pub(crate) fn matter_file(
+    state: &AppState,
+    matter: &str,
+    decided_at: Option<&str>,
+) -> RegisterResult<MatterFile> {
+    let on = decided_at.and_then(|d| d.get(..10));
+    Ok(state.engine().matter(matter, on)?.clone())
+}
+
+/// An application as the API shows it (no personal data: the answers stay sealed).
+pub(crate) async fn view(reg: &Register, id: &str) -> RegisterResult<Value> {
+    let row = sqlx::query(
+        "SELECT id, matter, channel, status, created_at, created_by, decided_at, outcome, version, \
+         rules_digest, verdict, verdict_digest, number, number_kind, receipt, case_state, \
+         resume_until FROM applications WHERE id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(&reg.db.pool)
+    .await?
+    .ok_or_else(RegisterError::application_not_found)?;
+    let text = |name: &str| row.try_get::<Option<String>, _>(name);
+    let parsed = |value: Option<String>| {
+        value
+            .and_then(|v| serde_json::from_str::<Value>(&v).ok())
+            .unwrap_or(Value::Null)
+    };
+    let materials = sqlx::query(
+        "SELECT material, sha256, bytes, content_type, received_at, flawed, note FROM uploads \
+         WHERE application_id = $1 ORDER BY material",
+    )
+    .bind(id.to_string())
+    .fetch_all(&reg.db.pool)
+    .await?
+    .iter()
+    .map(|m| -> Result<Value, sqlx::Error> {
+        Ok(json!({
+            "material": m.try_get::<String, _>("material")?,
+            "sha256": m.try_get::<String, _>("sha256")?,
+            "bytes": m.try_get::<i64, _>("bytes")?,
+            "content_type": m.try_get::<String, _>("content_type")?,
+            "received_at": m.try_get::<String, _>("received_at")?,
+            "flawed": m.try_get::<i64, _>("flawed")? != 0,
+            "note": m.try_get::<Option<String>, _>("note")?,
+        }))
+    })
+    .collect::<Result<Vec<_>, _>>()?;
+    let ledger = ledger::entries_of(reg, id).await?;
+    Ok(json!({
+        "id": text("id")?,
+        "matter": text("matter")?,
+        "channel": text("channel")?,
+        "status": text("status")?,
+        "created_at": text("created_at")?,
+        "created_by": text("created_by")?,
+        "decided_at": text("decided_at")?,
+        "outcome": text("outcome")?,
+        "version": text("version")?,
+        "rules_digest": text("rules_digest")?,
+        "number": text("number")?,
+        "number_kind": text("number_kind")?,
+        "case_state": text("case_state")?,
+        "case_state_label": ledger::case_state_label(&text("case_state")?.unwrap_or_default()),
+        "resume_until": text("resume_until")?,
+        "verdict_digest": text("verdict_digest")?,
+        "verdict": parsed(text("verdict")?),
+        "receipt": parsed(text("receipt")?),
+        "materials": materials,
+        "ledger": ledger,
+    }))
+}
+
+/// The decrypted answers, for the clerk's documents.
+pub(crate) async fn answers(reg: &Register, id: &str) -> RegisterResult<Value> {
+    let row = sqlx::query("SELECT matter, answers_sealed FROM applications WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(&reg.db.pool)
+        .await?
+        .ok_or_else(RegisterError::application_not_found)?;
+    let submission = open_answers(reg, &row.try_get::<String, _>("answers_sealed")?)?;
+    Ok(json!({"id": id, "matter": row.try_get::<String, _>("matter")?, "submission": submission}))
+}
+
+/// The decided verdict's exact bytes (decrypted: the stored readable copy is scrubbed), for
+/// printing the numbered document; their digest is the recorded `verdict_digest`.
+pub(crate) async fn document(reg: &Register, id: &str) -> RegisterResult<Value> {
+    let row = sqlx::query("SELECT verdict_sealed, verdict_digest FROM applications WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(&reg.db.pool)
+        .await?
+        .ok_or_else(RegisterError::application_not_found)?;
+    let Some(sealed) = row.try_get::<Option<String>, _>("verdict_sealed")? else {
+        return Err(RegisterError::new(
+            RegisterCode::InvalidState,
+            "该申请尚未作出决定，没有文书。",
+            "The application has not been decided yet, so there is no document.",
+        ));
+    };
+    let bytes = reg.key.open(&sealed)?;
+    let text = String::from_utf8(bytes).map_err(RegisterError::storage)?;
+    let verdict: Value = serde_json::from_str(&text).map_err(RegisterError::storage)?;
+    Ok(json!({
+        "id": id,
+        "verdict": verdict,
+        "verdict_json": text,
+        "verdict_digest": row.try_get::<Option<String>, _>("verdict_digest")?,
+    }))
+}
+
+/// Application ids whose ID card or phone field holds this value (by its keyed hash).
+pub(crate) async fn lookup(reg: &Register, kind: &str, value: &str) -> RegisterResult<Vec<String>> {
+    let digest = reg.key.lookup(kind, value);
+    let ids = sqlx::query_scalar::<_, String>(
+        "SELECT DISTINCT application_id FROM personal_index WHERE digest = $1 ORDER BY application_id",
+    )
+    .bind(digest)
+    .fetch_all(&reg.db.pool)
+    .await?;
+    Ok(ids)
+}
+
+/// The audit trail of an application, oldest first.
+pub(crate) async fn events(reg: &Register, id: &str) -> RegisterResult<Vec<Value>> {
+    let rows = sqlx::query(
+        "SELECT at, ord, actor, kind, detail, rules_digest FROM events WHERE application_id = $1 \
+         ORDER BY at, ord",
+    )
+    .bind(id.to_string())
+    .fetch_all(&reg.db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(json!({
+                "at": r.try_get::<String, _>("at")?,
+                "actor": r.try_get::<String, _>("actor")?,
+                "kind": r.try_get::<String, _>("kind")?,
+                "detail": serde_json::from_str::<Value>(&r.try_get::<String, _>("detail")?).unwrap_or(Value::Null),
+                "rules_digest": r.try_get::<String, _>("rules_digest")?,
+            }))
+        })
+        .collect()
+}
+
+/// Stores a received file for a material; on a decided application it supplies the pledged
+/// item, if any.
+pub(crate) async fn upload(
+    state: &AppState,
+    reg: &Register,
+    id: &str,
+    material: &str,
+    content_type: &str,
+    body: axum::body::Body,
+    actor: &str,
+) -> RegisterResult<()> {
+    let row = sqlx::query("SELECT matter, decided_at FROM applications WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(&reg.db.pool)
+        .await?
+        .ok_or_else(RegisterError::application_not_found)?;
+    let matter: String = row.try_get("matter")?;
+    let decided_at: Option<String> = row.try_get("decided_at")?;
+    let file = matter_file(state, &matter, decided_at.as_deref())?;
+    let rule = file
+        .materials
+        .iter()
+        .find(|m| m.id == material)
+        .ok_or_else(|| {
+            RegisterError::new(
+                RegisterCode::UnknownMaterial,
+                format!("该事项没有材料“{}”。", qiquan::calendar::clip(material)),
+                format!(
+                    "This matter has no material “{}”.",
+                    qiquan::calendar::clip(material)
+                ),
+            )
+        })?;
+    let max_bytes = rule.max_bytes.unwrap_or(qiquan::model::DEFAULT_MAX_BYTES);
+    let accepted: Vec<String> = rule.accept.clone().unwrap_or_else(|| {
+        qiquan::model::DEFAULT_ACCEPT
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    });
+    if !accepted.iter().any(|a| a == content_type) {
+        return Err(RegisterError::new(
+            RegisterCode::FileTypeNotAccepted,
+            format!("该材料只接受以下类型：{}。", accepted.join("、")),
+            format!("This material accepts only: {}.", accepted.join(", ")),
+        ));
+    }
+    let stored = reg.files.put(body, max_bytes, content_type).await?;
+    let mut rec = Recorder::new(actor, state.engine().rules_digest());
+    let mut tx = reg.db.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO uploads (application_id, material, sha256, bytes, content_type, received_at, flawed, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, NULL) \
+         ON CONFLICT (application_id, material) DO UPDATE SET sha256 = $3, bytes = $4, \
+         content_type = $5, received_at = $6, \
+         flawed = CASE WHEN uploads.sha256 = $3 THEN uploads.flawed ELSE 0 END, \
+         note = CASE WHEN uploads.sha256 = $3 THEN uploads.note ELSE NULL END",
+    )
+    .bind(id.to_string())
+    .bind(material.to_string())
+    .bind(stored.sha256.clone())
+    .bind(stored.bytes as i64)
+    .bind(content_type.to_string())
+    .bind(rec.at.clone())
+    .execute(&mut *tx)
+    .await?;
+    rec.record(
+        &mut tx,
+        Some(id),
+        EventKind::MaterialReceived,
+        json!({"material": material, "sha256": stored.sha256, "bytes": stored.bytes, "content_type": content_type}),
+    )
+    .await?;
+    // The same bytes again do not cure a flaw the clerk found in them.
+    let flawed: i64 = sqlx::query_scalar(
+        "SELECT flawed FROM uploads WHERE application_id = $1 AND material = $2",
+    )
+    .bind(id.to_string())
+    .bind(material.to_string())
+    .fetch_one(&mut *tx)
+    .await?;
+    if decided_at.is_some() && flawed == 0 {
+        let today = super::today_china();
+        ledger::supply(state, &mut tx, &mut rec, id, material, &today, "upload").await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The clerk marks a received file flawed (瑕疵) with a note.
+pub(crate) async fn flaw(
+    state: &AppState,
+    reg: &Register,
+    id: &str,
+    material: &str,
+    note: &str,
+    actor: &str,
+) -> RegisterResult<()> {
+    let mut rec = Recorder::new(actor, state.engine().rules_digest());
+    let mut tx = reg.db.pool.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE uploads SET flawed = 1, note = $3 WHERE application_id = $1 AND material = $2",
+    )
+    .bind(id.to_string())
+    .bind(material.to_string())
+    .bind(note.to_string())
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(RegisterError::new(
+            RegisterCode::MaterialNotReceived,
+            "该材料尚未收到文件，无法标记瑕疵。",
+            "No file has been received for this material, so it cannot be marked flawed.",
+        ));
+    }
+    rec.record(
+        &mut tx,
+        Some(id),
+        EventKind::MaterialFlawed,
+        json!({"material": material, "note": note}),
+    )
+    .await?;
+    ledger::reopen(&mut tx, &mut rec, id, material).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A stored document by its number, with the receipt's signature checked.
+pub(crate) async fn by_number(
+    state: &AppState,
+    reg: &Register,
+    number: &str,
+) -> RegisterResult<Value> {
+    let row = sqlx::query(
+        "SELECT id, number_kind, outcome, matter, decided_at, receipt FROM applications WHERE number = $1",
+    )
+    .bind(number.to_string())
+    .fetch_optional(&reg.db.pool)
+    .await?
+    .ok_or_else(|| {
+        RegisterError::new(
+            RegisterCode::ReceiptNotFound,
+            "没有这个文号的文书。",
+            "No document has this number.",
+        )
+    })?;
+    let receipt: Option<Receipt> = row
+        .try_get::<Option<String>, _>("receipt")?
+        .and_then(|r: String| serde_json::from_str(&r).ok());
+    let valid = receipt.as_ref().map(|r| state.key.verify(r).is_ok());
+    Ok(json!({
+        "number": number,
+        "kind": row.try_get::<Option<String>, _>("number_kind")?,
+        "application": row.try_get::<String, _>("id")?,
+        "matter": row.try_get::<String, _>("matter")?,
+        "outcome": row.try_get::<Option<String>, _>("outcome")?,
+        "issued_at": row.try_get::<Option<String>, _>("decided_at")?,
+        "receipt": receipt,
+        "valid": valid,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The prefilter never hides a match: every string the regex matches has a 7-digit run, and
+    /// scrubbing with it gives what the regex alone gives.
+    #[test]
+    fn the_digit_run_prefilter_keeps_every_match() {
+        let re = PERSONAL.as_ref().expect("regex");
+        let samples = [
+            "11010519491231002X",
+            "身份证 370102198506153214 号",
+            "110105491231002",
+            "13800138000",
+            "+8613912345678",
+            "86 13912345678",
+            "010-12345678",
+            "0531-8123456",
+            "05318123456",
+            "电话 021-1234567 转 8",
+            "未加盖公章",
+            "2026-03-02T09:30:00+08:00",
+            "明审服受〔2026〕1234567号",
+            "123456",
+            "12-345-678-901",
+            "sha256:0123456789abcdef",
+        ];
+        for text in samples {
+            if re.is_match(text) {
+                assert!(may_hold_personal(text), "{text}");
+            }
+            let mut alone = Value::String(text.to_string());
+            if re.is_match(text) {
+                alone = Value::String(re.replace_all(text, "[redacted]").into_owned());
+            }
+            let mut filtered = Value::String(text.to_string());
+            scrub(&mut filtered);
+            assert_eq!(filtered, alone, "{text}");
+        }
+        // Every 7-character string of digits and separators, alone and doubled (14 characters):
+        // no match without a 7-digit run.
+        let alphabet = ['0', '1', '8', '-', '+'];
+        let mut text = String::new();
+        for n in 0..alphabet.len().pow(7) {
+            text.clear();
+            let mut k = n;
+            for _ in 0..7 {
+                text.push(alphabet[k % alphabet.len()]);
+                k /= alphabet.len();
+            }
+            let padded = format!("{text}{text}");
+            for t in [&text, &padded] {
+                assert!(!re.is_match(t) || may_hold_personal(t), "{t}");
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! The case register: applications, uploaded materials, document numbers and receipts,
+//! hand-over codes and the 容缺 ledger, kept in a real database (SQLite by default, PostgreSQL
+//! for replicas) with an append-only audit trail. The rules stay in the engine: the register
+//! stores what the engine decided and asks it for every date. See docs/server.md.
+
+pub(crate) mod api;
+pub(crate) mod applications;
+pub(crate) mod audit;
+pub(crate) mod crypto;
+pub(crate) mod db;
+pub(crate) mod error;
+pub(crate) mod files;
+pub(crate) mod handover;
+pub(crate) mod ledger;
+pub(crate) mod numbers;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crypto::DataKey;
+use db::Db;
+use error::{RegisterError, RegisterResult};
+use files::FileStore;
+
+use super::AppState;
+use qiquan::Result;
+
+/// `qiquan serve` register options.
+#[derive(Debug, Clone)]
+pub(crate) struct RegisterConfig {
+    /// A SQLite file path or a `postgres://` URL.
+    pub(crate) db: String,
+    /// Uploaded files (content-addressed) and, unless `data_key` is given, the data key.
+    pub(crate) data_dir: PathBuf,
+    /// The data key file (`qiquan keygen --data`); default `<data_dir>/data.key`, created on
+    /// first start.
+    pub(crate) data_key: Option<PathBuf>,
+}
+
+/// The open register.
+pub(crate) struct Register {
+    pub(crate) db: Db,
+    pub(crate) key: DataKey,
+    pub(crate) files: FileStore,
+}
+
+impl Register {
+    pub(crate) async fn open(config: &RegisterConfig) -> Result<Register> {
+        let files = FileStore::open(&config.data_dir)?;
+        let key = match &config.data_key {
+            Some(path) => DataKey::load(path)?,
+            None => {
+                let path = config.data_dir.join("data.key");
+                let key = DataKey::load_or_create(&path)?;
+                tracing::warn!(
+                    path = %path.display(),
+                    key_id = %key.key_id(),
+                    "data key kept beside the files: for production pass --data-key and back it up apart from the database"
+                );
+                key
+            }
+        };
+        let db = Db::connect(&config.db).await?;
+        Ok(Register { db, key, files })
+    }
+}
+
+/// Uploads stream up to `max_bytes` (10 MiB by default) from phones on slow links: they get
+/// this long, not `--request-timeout`.
+pub(crate) const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// The whole-request limit for a route template.
+pub(crate) fn request_limit(route: &str, default: Duration) -> Duration {
+    if route == "/v1/applications/{id}/materials/{material}" {
+        default.max(UPLOAD_TIMEOUT)
+    } else {
+        default
+    }
+}
+
+/// `<prefix>_<20 random hex digits>`.
+pub(crate) fn new_id(prefix: &str) -> RegisterResult<String> {
+    let mut bytes = [0u8; 10];
+    getrandom::fill(&mut bytes).map_err(RegisterError::storage)?;
+    Ok(format!("{prefix}_{}", crate::server::receipt::hex(&bytes)))
+}
+
+/// Today in China time, `YYYY-MM-DD`: the server's clock, read only at the edges.
+pub(crate) fn today_china() -> String {
+    crate::server::api::now_china().chars().take(10).collect()
+}
+
+/// Sweeps the ledger with the server's date at start-up and then every hour (a sweep is
+/// idempotent, so hourly catches the new day soon after midnight whenever the server started),
+/// and deletes expired hand-over codes.
+pub(crate) fn spawn_sweeper(state: Arc<AppState>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let Some(register) = state.register.as_ref() else {
+                return;
+            };
+            let today = today_china();
+            match ledger::sweep(&state, register, &today, "system:ledger-sweep").await {
+                Ok(report) => tracing::info!(
+                    as_of = %today,
+                    reminders = report.reminders.len(),
+                    overdue = report.overdue.len(),
+                    suspended = report.suspended.len(),
+                    terminated = report.terminated.len(),
+                    "ledger sweep"
+                ),
+                Err(error) => tracing::warn!(code = error.code, "ledger sweep failed"),
+            }
+            match handover::purge(&register.db.pool).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(deleted = n, "expired hand-over codes deleted"),
+                Err(error) => tracing::warn!(%error, "hand-over purge failed"),
+            }
+        }
+    });
+}
