@@ -44,9 +44,8 @@ const ACCEPT_BASIS: &str = "《中华人民共和国行政许可法》第三十�
 const PLEDGE_BASIS: &str =
     "《中华人民共和国行政许可法》第三十二条第一款第（五）项；容缺受理制度（信用承诺）";
 const CORRECTION_BASIS: &str = "《中华人民共和国行政许可法》第三十二条第一款第（四）项";
-/// 行政许可法 §32(1)(1): the matter needs no licence; (2): outside this office's remit, the
-/// applicant told where to apply. They exclude each other: a refusal cites the one that fits.
-const GROUND_NO_LICENCE: &str = "《中华人民共和国行政许可法》第三十二条第一款第（一）项";
+/// 行政许可法 §32(1)(2): outside this office's remit, the applicant told where to apply. It
+/// excludes §32(1)(1) (no licence needed): a refusal cites the one that fits.
 const GROUND_NOT_OURS: &str = "《中华人民共和国行政许可法》第三十二条第一款第（二）项";
 const FORWARD_BASIS: &str = "《中华人民共和国行政许可法》第四十三条";
 const JOINT_BASIS: &str = "《中华人民共和国行政许可法》第二十六条";
@@ -760,14 +759,11 @@ fn refusal_body(notice: &mut Notice, (zh, en): Intro, input: &NoticeInput<'_>, v
         .collect();
     let mut grounds: Vec<&str> = Vec::new();
     for f in &reasons {
-        let ground = match f.code {
-            FindingCode::RefusedByFacts
-                if f.refer_to.is_some() || f.basis.contains("第（二）项") =>
-            {
-                GROUND_NOT_OURS
-            }
-            FindingCode::RefusedByFacts if f.basis.contains("第（一）项") => GROUND_NO_LICENCE,
-            _ => f.basis.as_str(),
+        // A referral is §32(1)(2); any other reason cites its own basis (the rule's refusal
+        // names its §32(1) item there; an ineligible applicant, the matter's articles).
+        let ground = match &f.refer_to {
+            Some(_) => GROUND_NOT_OURS,
+            None => f.basis.as_str(),
         };
         if !grounds.contains(&ground) {
             grounds.push(ground);
