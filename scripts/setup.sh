@@ -68,3 +68,16 @@ if [ -f package-lock.json ] && { [ ! -d node_modules ] || [ package-lock.json -n
   say "npm ci"
   npm ci --no-audit --no-fund
 fi
+
+# schemathesis (PyPI) for scripts/test-api-fuzz.sh: fuzzes the API from /v1/openapi.json.
+# Pinned, in its own virtual environment under the target directory.
+fuzz_venv="${CARGO_TARGET_DIR:-target}/schemathesis-venv"
+if [ ! -x "$fuzz_venv/bin/schemathesis" ]; then
+  say "pip install schemathesis (into $fuzz_venv)"
+  python3 -m venv "$fuzz_venv" 2>/dev/null || {
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv "$fuzz_venv"
+  }
+  "$fuzz_venv/bin/pip" install -q "schemathesis==4.32.5"
+fi

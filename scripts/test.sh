@@ -17,6 +17,9 @@ say "prettier --check (www/src, tests/**/*.mjs) + no import circle in www/src"
 npm run --silent fmt:check
 node scripts/check-imports.mjs www/src
 
+say "no import circle between the Rust files of one folder (the server crate)"
+python3 scripts/check-rust-circles.py server/src
+
 say "cargo clippy -D warnings (native, and the wasm build)"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p qiquan --target wasm32-unknown-unknown --no-default-features --features wasm --lib -- -D warnings
@@ -30,6 +33,9 @@ say "native tests (unit, calendar, lint, CLI, conformance corpus, server and reg
 # The register's tests run against SQLite and a real PostgreSQL, started for the run and stopped
 # after; with QIQUAN_REQUIRE_PG a PostgreSQL test that cannot reach its server fails.
 QIQUAN_REQUIRE_PG=1 scripts/with-postgres.sh cargo test
+
+say "API fuzzing with schemathesis from /v1/openapi.json, with and without credentials (0 5xx)"
+scripts/test-api-fuzz.sh
 
 say "wasm package: Node and Chromium conformance, differential test"
 scripts/test-wasm.sh

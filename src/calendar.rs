@@ -25,6 +25,12 @@ pub const MAX_DAYS: i64 = 3650;
 /// The years the engine computes with at all; anything else is an input error.
 pub const MIN_YEAR: i32 = 1900;
 pub const MAX_YEAR: i32 = 2199;
+
+/// China Standard Time (UTC+8, no daylight saving): the one offset every instant is read in.
+/// The engine never looks at the machine's timezone; the server's clock uses this too.
+pub fn china() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
 /// From this day of December on, a date can still be changed by the next year's notice (e.g.
 /// 2018-12-29 became a make-up working day under the 2019 notice), so it counts as covered only
 /// when that next year is covered too.

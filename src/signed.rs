@@ -4,7 +4,7 @@
 //!
 //! Pure and I/O-free, for every build (native and wasm32): [`open`] verifies an envelope and
 //! returns its [`Manifest`]; [`verify_file`] / [`verify_entry`] check a file's bytes against
-//! it; [`engine`] compiles any subset of the verified files into an [`Engine`] that names the
+//! it; [`Engine::from_signed`] compiles any subset of the verified files into an [`Engine`] that names the
 //! manifest's `rules_digest` and `revision`. [`build`] (builds with TOML) writes a bundle.
 //!
 //! The signature covers the bytes `qiquan-bundle-v1\n` followed by the payload (the manifest's
@@ -409,14 +409,26 @@ pub fn verify_files(manifest: &Manifest, files: &[&[u8]]) -> Result<Vec<Verified
         .collect()
 }
 
-/// The engine over verified files of a manifest (any subset: e.g. the calendar, the centre
-/// and one matter's files), named by the manifest's `rules_digest` and `revision`. The
-/// manifest's rules were linted clean before they were signed and its signature is verified,
-/// so they compile as [`Engine::from_linted`] does: the calendar and the centre now, each matter
-/// on first use (a matter with an error then answers `rules_invalid`). When every file of the
-/// manifest is given (the server), the digest is recomputed from the texts and must be the
-/// manifest's (`bundle_digest_mismatch`).
+impl Engine {
+    /// The engine over verified files of a manifest (any subset: e.g. the calendar, the centre
+    /// and one matter's files), named by the manifest's `rules_digest` and `revision`. The
+    /// manifest's rules were linted clean before they were signed and its signature is verified,
+    /// so they compile as [`Engine::from_linted`] does: the calendar and the centre now, each matter
+    /// on first use (a matter with an error then answers `rules_invalid`). When every file of the
+    /// manifest is given (the server), the digest is recomputed from the texts and must be the
+    /// manifest's (`bundle_digest_mismatch`).
+    pub fn from_signed(manifest: &Manifest, files: &[VerifiedFile]) -> Result<Engine> {
+        from_signed_files(manifest, files)
+    }
+}
+
+/// Kept for callers of the first signed-bundle API; new code calls [`Engine::from_signed`].
+#[deprecated(note = "use Engine::from_signed")]
 pub fn engine(manifest: &Manifest, files: &[VerifiedFile]) -> Result<Engine> {
+    from_signed_files(manifest, files)
+}
+
+fn from_signed_files(manifest: &Manifest, files: &[VerifiedFile]) -> Result<Engine> {
     let index = manifest.by_sha();
     let mut known: Vec<&VerifiedFile> = Vec::with_capacity(files.len());
     for file in files {
@@ -625,7 +637,7 @@ mod tests {
         let written = written();
         let manifest = open(&written.envelope, &trusted()).unwrap();
         assert_eq!(manifest.revision, "r1");
-        let engine = engine(&manifest, &all_files(&manifest, &written)).unwrap();
+        let engine = Engine::from_signed(&manifest, &all_files(&manifest, &written)).unwrap();
         let embedded = Engine::embedded().unwrap();
         assert_eq!(engine.rules_digest(), embedded.rules_digest());
         assert_eq!(engine.bundle().revision(), Some("r1"));
@@ -652,8 +664,8 @@ mod tests {
             .into_iter()
             .filter(|f| wanted.contains(&f.sha256.as_str()))
             .collect();
-        let partial = engine(&manifest, &some).unwrap();
-        let whole = engine(&manifest, &all_files(&manifest, &written)).unwrap();
+        let partial = Engine::from_signed(&manifest, &some).unwrap();
+        let whole = Engine::from_signed(&manifest, &all_files(&manifest, &written)).unwrap();
         assert_eq!(partial.matters().len(), 1);
         let submission = r#"{"applicant":{"kind":"natural_person"},"received_at":"2026-03-02T09:30:00+08:00","fields":{}}"#;
         assert_eq!(
@@ -767,7 +779,7 @@ mod tests {
         let bytes: Vec<&[u8]> = files.iter().map(|(_, t)| t.as_bytes()).collect();
         let all = verify_files(&manifest, &bytes).unwrap();
         assert_eq!(
-            engine(&manifest, &all).unwrap_err().code,
+            Engine::from_signed(&manifest, &all).unwrap_err().code,
             ErrorCode::RulesInvalid
         );
         let other = manifest
@@ -786,11 +798,11 @@ mod tests {
                 .cloned()
                 .collect::<Vec<_>>()
         };
-        let page = engine(&manifest, &keep(&other)).unwrap();
+        let page = Engine::from_signed(&manifest, &keep(&other)).unwrap();
         assert!(page.matter(&other, None).is_ok());
         let mut both = keep(&other);
         both.extend(keep(&broken_matter));
-        let page = engine(&manifest, &both).unwrap();
+        let page = Engine::from_signed(&manifest, &both).unwrap();
         assert!(page.matter(&other, None).is_ok());
         assert_eq!(
             page.matter(&broken_matter, None).unwrap_err().code,
@@ -857,7 +869,7 @@ mod tests {
         let files = all_files(&manifest, &written);
         manifest.rules_digest = "sha256:00".into();
         assert_eq!(
-            engine(&manifest, &files).unwrap_err().code,
+            Engine::from_signed(&manifest, &files).unwrap_err().code,
             ErrorCode::BundleDigestMismatch
         );
     }

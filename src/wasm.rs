@@ -538,7 +538,7 @@ pub fn add_bundle_files(
                     files.push(file);
                 }
             }
-            let engine = crate::signed::engine(&open.manifest, &files)?;
+            let engine = crate::Engine::from_signed(&open.manifest, &files)?;
             let loaded = activate(engine)?;
             open.files = files;
             Ok(loaded)

@@ -179,6 +179,8 @@ enum Command {
         /// Seconds between polls of --bundle-url.
         #[arg(long, default_value_t = 30)]
         poll_interval: u64,
+        #[command(flatten)]
+        access: AccessArgs,
     },
     /// Write a new receipt signing key file (JSON, mode 0600; never overwrites).
     Keygen {
@@ -496,6 +498,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             bundle_cache,
             bundle_sign_key,
             poll_interval,
+            access,
         } => {
             let seconds = |s: u64| std::time::Duration::from_secs(s.clamp(1, 3600));
             let limits = server::Limits {
@@ -527,6 +530,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                     interval: std::time::Duration::from_secs(poll_interval.clamp(1, 86_400)),
                 }),
                 bundle_sign_key,
+                access: access.config(dev)?,
             })?
         }
         Command::Keygen { out, data: true } => {
@@ -547,4 +551,82 @@ fn run(command: Command) -> Result<ExitCode, Error> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `qiquan serve`: who may do what (docs/security.md).
+#[derive(clap::Args, Debug)]
+struct AccessArgs {
+    /// The centre's OpenID provider (issuer URL, exactly as tokens carry it in `iss`); staff
+    /// and kiosks sign in with it. Discovery and keys are fetched over plain http:// (put a
+    /// TLS-terminating egress proxy in front of an https provider).
+    #[arg(long, requires = "oidc_audience")]
+    oidc_issuer: Option<String>,
+    /// The audience (`aud`) tokens must carry.
+    #[arg(long)]
+    oidc_audience: Option<String>,
+    /// The claim with the roles (clerk, supervisor, auditor, admin, kiosk); a dotted path
+    /// reaches into objects (realm_access.roles).
+    #[arg(long, default_value = "roles")]
+    oidc_roles_claim: String,
+    /// The claim naming a clerk's window.
+    #[arg(long, default_value = "window")]
+    oidc_window_claim: String,
+    /// The claim naming the department.
+    #[arg(long, default_value = "department")]
+    oidc_department_claim: String,
+    /// The public client id the pages sign in with (authorization code + PKCE).
+    #[arg(long, default_value = "qiquan-pages")]
+    oidc_client_id: String,
+    /// A built-in OpenID provider at /dev-issuer that signs in dev users WITHOUT A PASSWORD
+    /// (one machine, tests). Loopback addresses only; never with --oidc-issuer.
+    #[arg(long, conflicts_with = "oidc_issuer")]
+    dev_issuer: bool,
+    /// Behind an authenticating proxy: the file with the shared key (at least 32 bytes) that
+    /// signs its X-Qiquan-Assertion header. Without it the header is ignored.
+    #[arg(long)]
+    proxy_assertion_key: Option<PathBuf>,
+}
+
+impl AccessArgs {
+    fn config(self, dev: bool) -> qiquan::Result<server::access::AccessConfig> {
+        let proxy_key = match &self.proxy_assertion_key {
+            Some(path) => {
+                let bytes = std::fs::read(path).map_err(|e| {
+                    qiquan::Error::new(
+                        qiquan::ErrorCode::Io,
+                        "无法读取代理断言密钥文件。",
+                        "Cannot read the proxy assertion key file.",
+                    )
+                    .detail(e.to_string())
+                })?;
+                let key: Vec<u8> = bytes.trim_ascii().to_vec();
+                if key.len() < 32 {
+                    return Err(qiquan::Error::new(
+                        qiquan::ErrorCode::Usage,
+                        "代理断言密钥至少 32 字节。",
+                        "The proxy assertion key must be at least 32 bytes.",
+                    ));
+                }
+                Some(key)
+            }
+            None => None,
+        };
+        let oidc = match (self.oidc_issuer, self.oidc_audience) {
+            (Some(issuer), Some(audience)) => Some(server::access::oidc::OidcConfig {
+                issuer,
+                audience,
+                roles_claim: self.oidc_roles_claim,
+                window_claim: self.oidc_window_claim,
+                department_claim: self.oidc_department_claim,
+                client_id: self.oidc_client_id,
+            }),
+            _ => None,
+        };
+        Ok(server::access::AccessConfig {
+            oidc,
+            dev_issuer: self.dev_issuer,
+            proxy_key,
+            dev_mode: dev || self.dev_issuer,
+        })
+    }
 }

@@ -179,6 +179,11 @@ struct Server {
     child: Child,
     addr: String,
     log: PathBuf,
+    /// Tokens from this server's own dev issuer: "lead" (clerk and supervisor), "kiosk".
+    staff: String,
+    kiosk: String,
+    /// The capabilities of the applications created here without a token, by id.
+    caps: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 impl Server {
@@ -228,13 +233,41 @@ impl Server {
             .args(["--db", &store.arg()])
             .arg("--data-dir")
             .arg(dir.join("data"))
+            .arg("--dev-issuer")
             .args(extra);
         let (child, addr) = common::spawn_serve(serve, &log);
-        Server { child, addr, log }
+        let staff = common::dev_token(&addr, "lead");
+        let kiosk = common::dev_token(&addr, "kiosk");
+        Server {
+            child,
+            addr,
+            log,
+            staff,
+            kiosk,
+            caps: Default::default(),
+        }
     }
 
+    /// As a staff member ("lead": clerk and supervisor), plus the application's capability
+    /// when the path names one created here; `headers` with an Authorization of their own (or
+    /// `X-Test-Anonymous`) are sent as they are.
     fn call(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
-        request(&self.addr, method, path, headers, body)
+        let own = headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("authorization") || *n == "X-Test-Anonymous");
+        let mut all: Vec<(&str, &str)> = headers.to_vec();
+        let bearer = format!("Bearer {}", self.staff);
+        let cap = path
+            .strip_prefix("/v1/applications/")
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|id| self.caps.lock().expect("caps").get(id).cloned());
+        if !own {
+            all.push(("Authorization", &bearer));
+            if let Some(cap) = &cap {
+                all.push(("X-Qiquan-Capability", cap));
+            }
+        }
+        request(&self.addr, method, path, &all, body)
     }
 
     fn get(&self, path: &str) -> Response {
@@ -250,18 +283,48 @@ impl Server {
         )
     }
 
+    /// Posts an application as the caller its channel needs: a clerk (window, mail), the kiosk
+    /// device (kiosk), or no one (online: the capability it returns is kept for later calls).
     fn submit(&self, key: &str, body: &Value) -> Response {
+        let bearer = match body["submission"]["channel"].as_str() {
+            Some("window" | "mail") => Some(format!("Bearer {}", self.staff)),
+            Some("kiosk") => Some(format!("Bearer {}", self.kiosk)),
+            _ => None,
+        };
+        let mut headers = vec![
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", key),
+        ];
+        match &bearer {
+            Some(b) => headers.push(("Authorization", b)),
+            None => headers.push(("X-Test-Anonymous", "1")),
+        }
         let r = self.call(
             "POST",
             "/v1/applications",
-            &[
-                ("Content-Type", "application/json"),
-                ("Idempotency-Key", key),
-            ],
+            &headers,
             body.to_string().as_bytes(),
         );
         conforms(&r, "/v1/applications", "post");
+        if r.status == 201
+            && let (Some(id), Some(cap)) = (
+                r.json()["id"].as_str().map(str::to_string),
+                r.json()["capability"].as_str().map(str::to_string),
+            )
+        {
+            self.caps.lock().expect("caps").insert(id, cap);
+        }
         r
+    }
+
+    /// `GET /v1/receipts/{number}` with the verification code printed beside it.
+    fn receipt(&self, number: &str, code: &str) -> Response {
+        self.call(
+            "GET",
+            &format!("/v1/receipts/{}?code={code}", encode(number)),
+            &[("X-Test-Anonymous", "1")],
+            b"",
+        )
     }
 
     fn upload(&self, id: &str, material: &str, content_type: &str, bytes: &[u8]) -> Response {
@@ -463,7 +526,10 @@ fn idempotent_submission(dir: &Path, store: &Store) {
     );
     assert_eq!(first["receipt"]["document_number"], first["number"]);
     let found = server
-        .post("/v1/applications/lookup", &json!({ "id_card": ID_CARD }))
+        .post(
+            "/v1/applications/lookup",
+            &json!({ "id_card": ID_CARD, "reason": "重复申请核查" }),
+        )
         .json();
     assert_eq!(found["applications"], json!([first["id"]]), "one record");
     // The same key with a different body is a client error, not a second application.
@@ -761,7 +827,11 @@ fn two_replicas_share_one_postgres() {
         .as_str()
         .expect("number")
         .to_string();
-    let found = b.get(&format!("/v1/receipts/{}", encode(&number))).json();
+    let code = pair[0].json()["receipt_code"]
+        .as_str()
+        .expect("receipt_code")
+        .to_string();
+    let found = b.receipt(&number, &code).json();
     assert_eq!(found["valid"], true);
 }
 
@@ -1067,10 +1137,18 @@ fn no_plain_personal_data(dir: &Path, store: &Store) {
     assert_eq!(r.status, 201, "{}", r.text());
     // Found by the keyed hash, and shown in full to the clerk.
     let found = server
-        .post("/v1/applications/lookup", &json!({ "phone": PHONE }))
+        .post(
+            "/v1/applications/lookup",
+            &json!({ "phone": PHONE, "reason": "申请人来电查询" }),
+        )
         .json();
     assert_eq!(found["applications"], json!([id]));
-    let answers = server.get(&format!("/v1/applications/{id}/answers")).json();
+    server
+        .get(&format!("/v1/applications/{id}/answers"))
+        .assert_error(400, "reason_required");
+    let answers = server
+        .get(&format!("/v1/applications/{id}/answers?reason=print"))
+        .json();
     assert_eq!(
         answers["submission"]["fields"]["responsible_person_id"],
         ID_CARD
@@ -1103,9 +1181,17 @@ fn handover_and_receipts(dir: &Path, store: &Store) {
     let rules = test_rules(dir);
     let server = Server::start(dir, store, &rules, "a");
     let submission = complete("kiosk")["submission"].clone();
-    let r = server.post(
+    let kiosk = format!("Bearer {}", server.kiosk);
+    let r = server.call(
+        "POST",
         "/v1/handover",
-        &json!({ "matter": MATTER, "submission": submission }),
+        &[
+            ("Content-Type", "application/json"),
+            ("Authorization", &kiosk),
+        ],
+        json!({ "matter": MATTER, "submission": submission })
+            .to_string()
+            .as_bytes(),
     );
     assert_eq!(r.status, 201, "{}", r.text());
     let code = r.json()["code"].as_str().expect("code").to_string();
@@ -1133,8 +1219,14 @@ fn handover_and_receipts(dir: &Path, store: &Store) {
         qr.headers
     );
     assert!(qr.text().starts_with("<?xml") && qr.text().contains("<svg"));
+    // The picture is drawn for any well-formed code: it tells nothing about existence.
+    assert_eq!(server.get("/v1/handover/ZZZZZZ/qr.svg").status, 200);
     server
-        .get("/v1/handover/ZZZZZZ/qr.svg")
+        .get("/v1/handover/ZZZZZ1/qr.svg")
+        .assert_error(404, "handover_not_found");
+    // A code opens once.
+    server
+        .get(&format!("/v1/handover/{code}"))
         .assert_error(404, "handover_not_found");
     server
         .get("/v1/handover/ABCDE1")
@@ -1181,9 +1273,20 @@ fn handover_and_receipts(dir: &Path, store: &Store) {
             .contains(number),
         "the notice's text carries the 文号"
     );
-    let found = server
-        .get(&format!("/v1/receipts/{}", encode(number)))
-        .json();
+    let code = app["receipt_code"].as_str().expect("receipt_code");
+    server
+        .receipt(number, "0000-0000-0000")
+        .assert_error(404, "receipt_not_found");
+    server
+        .call(
+            "GET",
+            &format!("/v1/receipts/{}", encode(number)),
+            &[("X-Test-Anonymous", "1")],
+            b"",
+        )
+        .assert_error(404, "receipt_not_found");
+    let found = server.receipt(number, code).json();
+    assert!(found.get("application").is_none(), "{found}");
     assert_eq!(found["valid"], true);
     assert_eq!(found["kind"], "acceptance");
     assert_eq!(found["receipt"], app["receipt"]);
@@ -1193,7 +1296,7 @@ fn handover_and_receipts(dir: &Path, store: &Store) {
         .json();
     assert_eq!(verified["valid"], true);
     server
-        .get(&format!("/v1/receipts/{}", encode("受〔1999〕00001号")))
+        .receipt("受〔1999〕00001号", code)
         .assert_error(404, "receipt_not_found");
     server
         .get("/v1/applications/app_nope")
@@ -1254,9 +1357,10 @@ fn slow_upload_outlives_the_request_timeout() {
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .expect("timeout");
+    let cap = server.caps.lock().expect("caps")[&id].clone();
     let head = format!(
         "PUT /v1/applications/{id}/materials/hygiene_rules HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
-         Content-Type: application/pdf\r\nContent-Length: {}\r\n\r\n",
+         Content-Type: application/pdf\r\nX-Qiquan-Capability: {cap}\r\nContent-Length: {}\r\n\r\n",
         file.len()
     );
     stream.write_all(head.as_bytes()).expect("head");

@@ -43,7 +43,7 @@ impl Server {
         let log = dir.join("stderr.log");
         let mut serve = Command::new(env!("CARGO_BIN_EXE_qiquan"));
         serve
-            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(["serve", "--addr", "127.0.0.1:0", "--dev-issuer"])
             .args(register_in(&dir))
             .args(args);
         let (child, addr) = common::spawn_serve(serve, &log);
@@ -74,6 +74,22 @@ impl Server {
             path,
             &[("Content-Type", "application/json")],
             body.to_string().as_bytes(),
+        )
+    }
+
+    /// As a clerk signed in through the server's dev issuer (a window application).
+    fn as_clerk(&self, method: &str, path: &str, body: Option<&Value>) -> Response {
+        let token = format!("Bearer {}", common::dev_token(&self.addr, "clerk"));
+        let text = body.map(Value::to_string).unwrap_or_default();
+        request(
+            &self.addr,
+            method,
+            path,
+            &[
+                ("Content-Type", "application/json"),
+                ("Authorization", &token),
+            ],
+            text.as_bytes(),
         )
     }
 
@@ -141,13 +157,38 @@ fn check_path() -> String {
 
 // ---- OpenAPI: every response a test sees is validated against the checked-in description ----
 
+fn strip_access(doc: &mut Value) {
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for op in item.values_mut().filter_map(Value::as_object_mut) {
+                op.remove("x-roles");
+                op.remove("x-personal-data");
+                op.remove("security");
+                if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                    for status in ["401", "403", "429"] {
+                        responses.remove(status);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(components) = doc["components"].as_object_mut() {
+        components.remove("securitySchemes");
+    }
+}
+
 #[test]
 fn openapi_is_served_and_is_3_1() {
     let server = Server::dev("openapi");
     let response = server.get("/v1/openapi.json");
     assert_eq!(response.status, 200);
-    let doc = response.json();
-    assert_eq!(doc, openapi());
+    let mut doc = response.json();
+    // The served document is the checked-in one plus what the access table adds: each
+    // operation's x-roles (server/tests/access.rs checks them), its security and 401/403/429.
+    let mut checked_in = openapi();
+    strip_access(&mut doc);
+    strip_access(&mut checked_in);
+    assert_eq!(doc, checked_in);
     assert_eq!(doc["openapi"], "3.1.0");
     for path in [
         "/healthz",
@@ -308,7 +349,7 @@ fn the_pages_get_a_signed_bundle_of_the_servers_own_rules() {
 
     // A page's engine over those files names the revision the server's verdict names, and
     // gives the same bytes: digest_match.
-    let page = qiquan::signed::engine(&manifest, &files).expect("engine from one matter");
+    let page = qiquan::Engine::from_signed(&manifest, &files).expect("engine from one matter");
     let submission = accepted_submission();
     let instant = "2026-03-02T09:30:00+08:00";
     let options = json!({ "received_at": instant }).to_string();
@@ -410,17 +451,21 @@ fn check_uses_the_server_clock_and_signs_nothing() {
     // The receipt comes from the case register, when it records and accepts the application:
     // fields from the recorded (numbered) verdict, a signature anyone can check with the
     // published public key and the documented canonical form.
-    let response = server.post_json(
+    let mut at_window = submission.clone();
+    at_window["channel"] = json!("window");
+    let response = server.as_clerk(
+        "POST",
         "/v1/applications",
-        &json!({ "matter": MATTER, "submission": submission }),
+        Some(&json!({ "matter": MATTER, "submission": at_window })),
     );
     assert_eq!(response.status, 201, "{}", response.text());
     let app = response.json();
     let receipt = &app["receipt"];
-    let document = server.get(&format!(
-        "/v1/applications/{}/document",
-        app["id"].as_str().unwrap()
-    ));
+    let document = server.as_clerk(
+        "GET",
+        &format!("/v1/applications/{}/document", app["id"].as_str().unwrap()),
+        None,
+    );
     assert_eq!(document.status, 200, "{}", document.text());
     let document = document.json();
     let verdict = &document["verdict"];
@@ -701,9 +746,12 @@ fn receipts_verify_across_replicas_and_forgeries_fail() {
     let other = Server::dev("replica-dev");
 
     // A receipt from replica a's case register (a check signs none).
-    let response = a.post_json(
+    let mut at_window = accepted_submission();
+    at_window["channel"] = json!("window");
+    let response = a.as_clerk(
+        "POST",
         "/v1/applications",
-        &json!({ "matter": MATTER, "submission": accepted_submission() }),
+        Some(&json!({ "matter": MATTER, "submission": at_window })),
     );
     assert_eq!(response.status, 201, "{}", response.text());
     let receipt = response.json()["receipt"].clone();

@@ -56,8 +56,6 @@ use crate::verdict::{
 
 use decide::{Facts, decide};
 
-/// China Standard Time; the engine never looks at the machine's timezone.
-const CHINA_OFFSET_SECONDS: i32 = 8 * 3600;
 /// The longest special-procedure pause accepted, in days.
 const MAX_PAUSE_DAYS: i64 = 366;
 
@@ -67,7 +65,7 @@ fn error(code: ErrorCode, message: Text) -> Error {
 
 /// Parses an RFC 3339 instant and returns it in China time.
 pub(crate) fn parse_instant(instant: &str) -> Result<DateTime<FixedOffset>> {
-    let china = FixedOffset::east_opt(CHINA_OFFSET_SECONDS).expect("valid offset");
+    let china = crate::calendar::china();
     let parsed = DateTime::parse_from_rfc3339(instant).map_err(|_| {
         error(
             ErrorCode::InvalidInstant,

@@ -123,6 +123,9 @@ export async function startServer() {
       [
         'serve',
         '--dev',
+        // The built-in OpenID provider: the clerk, ledger and kiosk pages sign in through it
+        // (authorization code + PKCE), and staffHeaders() below gets tokens from it.
+        '--dev-issuer',
         '--addr',
         `127.0.0.1:${port}`,
         '--db',
@@ -158,6 +161,20 @@ export async function startServer() {
   }
   const server = await staticServer(port);
   return { url: `http://127.0.0.1:${port}`, real: false, stop: () => new Promise((r) => server.close(r)) };
+}
+
+/**
+ * `Authorization: Bearer …` for a dev user (`clerk`, `supervisor`, `lead`, `kiosk`, …) from the
+ * server's dev issuer, for the tests' own API calls.
+ */
+export async function staffHeaders(server, user = 'lead') {
+  const r = await fetch(`${server.url}/dev-issuer/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `grant_type=password&username=${encodeURIComponent(user)}`,
+  });
+  if (!r.ok) throw new Error(`dev token: HTTP ${r.status}`);
+  return { Authorization: `Bearer ${(await r.json()).access_token}` };
 }
 
 export async function launch() {

@@ -2,7 +2,7 @@
 // CSV export, supply at the window. Needs the real `qiquan serve` (the register).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, axeViolations, shot, fill, settle } from './_harness.mjs';
+import { startServer, launch, openPage, axeViolations, shot, fill, settle, staffHeaders } from './_harness.mjs';
 
 const MATTER = 'public_place_hygiene_license';
 let server, browser;
@@ -21,7 +21,7 @@ async function pledged(key) {
   const material = (form) => ({ status: 'provided', form, medium: 'paper' });
   const r = await fetch(`${server.url}/v1/applications`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key, ...(await staffHeaders(server, 'clerk')) },
     body: JSON.stringify({
       matter: MATTER,
       submission: {
@@ -75,7 +75,7 @@ test('ledger: due today, supplied at the window, overdue and suspended, CSV', as
     assert.match(await row.textContent(), /公共场所卫生管理制度/);
     const csvHref = await page.locator('#ledger-csv').getAttribute('href');
     assert.equal(csvHref, `/v1/ledger.csv?due=today&as_of=${due}`);
-    const csv = await (await fetch(`${server.url}${csvHref}`)).text();
+    const csv = await (await fetch(`${server.url}${csvHref}`, { headers: await staffHeaders(server) })).text();
     assert.ok(csv.includes(first.number) && csv.includes(second.number), csv);
     await shot(page, 'ledger-today');
     assert.deepEqual(await axeViolations(page), []);
@@ -95,7 +95,7 @@ test('ledger: due today, supplied at the window, overdue and suspended, CSV', as
   // The day after the due date the other is overdue and its case suspended.
   const sweep = await fetch(`${server.url}/v1/ledger/sweep`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...(await staffHeaders(server, 'supervisor')) },
     body: JSON.stringify({ as_of: dayAfter(due) }),
   });
   assert.equal(sweep.status, 200);
@@ -154,7 +154,9 @@ test('window: the clerk records an application, gets its number once, and a pled
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(errors, []);
     // The owed hygiene rules are in the ledger under that number.
-    const ledger = await (await fetch(`${server.url}/v1/ledger?status=owed`)).json();
+    const ledger = await (
+      await fetch(`${server.url}/v1/ledger?status=owed`, { headers: await staffHeaders(server) })
+    ).json();
     assert.ok(
       ledger.entries.some((e) => e.number === number && e.material === 'hygiene_rules'),
       JSON.stringify(ledger),

@@ -159,7 +159,9 @@ for (const [name, viewport] of [
         assert.ok(pdf.length > 1000);
         // The verification link (printed on the receipt too) opens a page that asks the register.
         const link = await page.locator('#receipt [data-receipt="verify_url"] a').getAttribute('href');
-        assert.equal(link, `${server.url}/?verify=${encodeURIComponent(no)}`);
+        // The number AND the verification code printed beside it (the server answers neither alone).
+        assert.ok(link.startsWith(`${server.url}/?verify=${encodeURIComponent(no)}&code=`), link);
+        assert.match(link, /&code=[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$/);
         assert.equal(await page.locator('#print-root [data-receipt="verify_url"] dd').textContent(), link);
         await page.goto(link);
         await page.locator('#verify-view[data-valid]').waitFor();

@@ -1,4 +1,5 @@
 // Clerk's window form: record what was received, see the verdict live, print the fitting document.
+import { authFetch, signIn } from './auth';
 import './styles.css';
 import { h, clear, $ } from './dom';
 import { engineMessage, loadEngine, nowInChina, type Engine } from './engine';
@@ -140,6 +141,8 @@ const RECEIVED: { id: Received; label: () => Text }[] = [
 
 async function main(): Promise<void> {
   initLang(true);
+  // A clerk signs in (the centre's identity provider; `--dev-issuer` on one machine).
+  await signIn('clerk');
   const header = $('#site-header');
   renderHeader(header, 'clerkTitle', { langToggle: true });
   const main = $('#main');
@@ -215,7 +218,7 @@ async function loadHandover(raw: string): Promise<void> {
   say(t('handoverLoading'));
   let data: { matter: string; submission: Submission };
   try {
-    const r = await fetch(`/v1/handover/${encodeURIComponent(code)}`);
+    const r = await authFetch(`/v1/handover/${encodeURIComponent(code)}`);
     if (r.status === 404) {
       say(t('handoverNotFound'), true);
       return;

@@ -1,4 +1,5 @@
 // Kiosk (自助终端): full screen, large touch targets, zh-CN, idle reset, works offline once loaded.
+import { authFetch, signIn } from './auth';
 import './styles.css';
 import './kiosk.css';
 import { h, clear, $ } from './dom';
@@ -55,6 +56,8 @@ const WARN_MS = Math.min(10_000, IDLE_MS / 2);
 
 async function main(): Promise<void> {
   initLang(false);
+  // The kiosk is a registered device: it signs in as one (`--dev-issuer`: the dev device).
+  await signIn('kiosk');
   document.body.classList.add('kiosk');
   registerServiceWorker();
   const main = $('#main');
@@ -465,7 +468,11 @@ async function showHandover(): Promise<void> {
   if (!code) {
     clear(box, title(), h('p', { class: 'loading', role: 'status' }, t('kioskHandoverWait')));
     try {
-      const r = await fetch('/v1/handover', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      const r = await authFetch('/v1/handover', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+      });
       if (!r.ok) throw new Error(`HTTP ${r.status}`);
       code = String((await r.json()).code ?? '');
       if (!/^[2-9A-HJKMNP-Z]{6}$/.test(code)) throw new Error('bad code');

@@ -1,6 +1,7 @@
 // The clerk's 容缺台账: what applicants accepted on a pledge still owe — 今日到期, 即将到期 (a
 // reminder is due), 已逾期 — with a CSV export, and supply / waive at the window. Everything here
 // comes from the case register (GET /v1/ledger); dates and states are the server's.
+import { authFetch, signIn } from './auth';
 import './styles.css';
 import './ledger.css';
 import { h, clear, $ } from './dom';
@@ -53,7 +54,7 @@ function query(): string {
 async function load(): Promise<void> {
   const box = $('#entries');
   try {
-    const r = await fetch(`/v1/ledger?${query()}`);
+    const r = await authFetch(`/v1/ledger?${query()}`);
     if (!r.ok) throw new Error(`HTTP ${r.status}`);
     S.entries = (await r.json()).entries as Entry[];
   } catch (e) {
@@ -64,8 +65,26 @@ async function load(): Promise<void> {
   renderEntries();
 }
 
+/** The CSV export, fetched with the token and saved through a temporary link. */
+async function downloadCsv(): Promise<void> {
+  const r = await authFetch(`/v1/ledger.csv?${query()}`);
+  if (!r.ok) {
+    S.message = t('ledgerFailed');
+    render();
+    return;
+  }
+  const url = URL.createObjectURL(await r.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = 'ledger.csv';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 async function act(entry: Entry, what: 'supply' | 'waive'): Promise<void> {
-  const r = await fetch(`/v1/ledger/${encodeURIComponent(entry.id)}/${what}`, {
+  const r = await authFetch(`/v1/ledger/${encodeURIComponent(entry.id)}/${what}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: '{}',
@@ -268,6 +287,11 @@ function render(): void {
             id: 'ledger-csv',
             href: `/v1/ledger.csv?${query()}`,
             download: 'ledger.csv',
+            // The export needs the bearer token, which a plain link cannot send.
+            onclick: (e: Event) => {
+              e.preventDefault();
+              void downloadCsv();
+            },
           },
           t('ledgerCsv'),
         ),
@@ -289,6 +313,8 @@ function statusOptions(): [LedgerStatus, Text][] {
 
 async function main(): Promise<void> {
   initLang(true);
+  // The supervisor signs in (the centre's identity provider; `--dev-issuer` on one machine).
+  await signIn('supervisor');
   onLangChange(render);
   // The status words are the engine's (labels()); the page works without them, filtering by all.
   await loadLabels().catch((e) => console.warn('labels', e));

@@ -3,6 +3,19 @@
 // retries, and shows the decision the server recorded. No rule logic: the server decides.
 import type { Receipt, Verdict } from './types';
 import type { Text } from './types';
+import { authHeaders } from './auth';
+
+/**
+ * The applicant's capability for each application created in this tab (returned once by the
+ * server, kept in memory only): it alone lets its holder read and complete that application.
+ */
+const capabilities = new Map<string, string>();
+
+/** What proves the right to act on application `id`: the staff token, and its capability. */
+function credentials(id: string | null): Record<string, string> {
+  const cap = id ? capabilities.get(id) : undefined;
+  return { ...authHeaders(), ...(cap ? { 'X-Qiquan-Capability': cap } : {}) };
+}
 
 /** An application as the register returns it (the fields the pages use). */
 export interface Application {
@@ -15,6 +28,10 @@ export interface Application {
   case_state_label: Text;
   verdict: Verdict | null;
   receipt: Receipt | null;
+  /** The verification code printed beside the 文号 (receipts are looked up by both). */
+  receipt_code?: string | null;
+  /** Only in the answer that created the application: its capability, shown once. */
+  capability?: string;
 }
 
 export type UploadState =
@@ -47,23 +64,28 @@ async function failure(res: Response): Promise<RegisterFailure> {
 export async function createApplication(body: string, key: string): Promise<Application> {
   const res = await fetch('/v1/applications', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key, ...authHeaders() },
     body,
   });
   if (!res.ok) throw await failure(res);
-  return res.json();
+  const app = (await res.json()) as Application;
+  if (app.capability) capabilities.set(app.id, app.capability);
+  return app;
 }
 
 /** The decided verdict's exact bytes, its notice numbered (for printing the document). */
 export async function numberedVerdict(id: string): Promise<Verdict> {
-  const res = await fetch(`/v1/applications/${encodeURIComponent(id)}/document`);
+  const res = await fetch(`/v1/applications/${encodeURIComponent(id)}/document`, { headers: credentials(id) });
   if (!res.ok) throw await failure(res);
   return (await res.json()).verdict as Verdict;
 }
 
 /** Decides the draft from the files the server received. */
 export async function submitDraft(id: string): Promise<Application> {
-  const res = await fetch(`/v1/applications/${encodeURIComponent(id)}/submit`, { method: 'POST' });
+  const res = await fetch(`/v1/applications/${encodeURIComponent(id)}/submit`, {
+    method: 'POST',
+    headers: credentials(id),
+  });
   if (!res.ok) throw await failure(res);
   return res.json();
 }
@@ -74,6 +96,7 @@ function put(id: string, material: string, file: File, onProgress: (pct: number)
     const xhr = new XMLHttpRequest();
     xhr.open('PUT', `/v1/applications/${encodeURIComponent(id)}/materials/${encodeURIComponent(material)}`);
     xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+    for (const [name, value] of Object.entries(credentials(id))) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100));
     };

@@ -98,9 +98,9 @@ pub(crate) struct Poller {
 }
 
 /// Why a fetch failed: the bundle host is down or answered other than 200/304.
-struct Unreachable(String);
+pub(crate) struct Unreachable(pub(crate) String);
 
-enum Fetched {
+pub(crate) enum Fetched {
     NotModified,
     Body { bytes: Bytes, etag: Option<String> },
 }
@@ -229,7 +229,7 @@ impl Poller {
                 .iter()
                 .map(|entry| self.cached_file(entry).ok_or_else(|| missing(entry)))
                 .collect::<Result<Vec<_>>>()?;
-            let engine = signed::engine(&manifest, &verified(&files))?;
+            let engine = qiquan::Engine::from_signed(&manifest, &verified(&files))?;
             Ok((engine, published(&text, &files)))
         });
         match loaded {
@@ -330,7 +330,7 @@ impl Poller {
         let compiled = {
             let manifest = manifest.clone();
             let files = verified(&files);
-            tokio::task::spawn_blocking(move || signed::engine(&manifest, &files))
+            tokio::task::spawn_blocking(move || qiquan::Engine::from_signed(&manifest, &files))
                 .await
                 .map_err(|e| Refusal::Unreachable(e.to_string()))??
         };
@@ -505,7 +505,7 @@ fn not_utf8() -> Error {
 
 /// `GET uri` over plain HTTP/1.1, with `If-None-Match` when given; the body at most `limit`
 /// bytes; the whole exchange within [`FETCH_TIMEOUT`].
-async fn fetch(
+pub(crate) async fn fetch(
     uri: &Uri,
     etag: Option<&str>,
     limit: usize,

@@ -14,7 +14,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::Sleep;
 
-use super::api::ApiError;
+use super::error::ApiError;
 
 pub(crate) struct GuardedIo {
     inner: TcpStream,

@@ -42,7 +42,7 @@ pub(crate) async fn security(request: Request, next: Next) -> Response {
         .path_and_query()
         .is_some_and(|p| p.as_str().len() > MAX_URI_BYTES);
     let mut response = if too_long {
-        super::api::ApiError::http_layer(414).into_response()
+        super::error::ApiError::http_layer(414).into_response()
     } else {
         next.run(request).await
     };

@@ -4,9 +4,12 @@
 //! an accepted application. Stateless: any number of replicas with the same rules and key file
 //! give the same answers and verify each other's receipts. See docs/server.md.
 
+pub(crate) mod access;
 pub(crate) mod api;
 pub(crate) mod bundle;
+pub(crate) mod clock;
 pub(crate) mod conn;
+pub(crate) mod error;
 pub(crate) mod headers;
 pub(crate) mod metrics;
 pub(crate) mod receipt;
@@ -32,8 +35,9 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 
-use api::{ApiError, CheckTag, ErrorCodeTag};
+use api::CheckTag;
 use conn::GuardedIo;
+use error::{ApiError, ErrorCodeTag};
 use metrics::Metrics;
 use qiquan::{Engine, Error, ErrorCode, Result};
 use receipt::ReceiptKey;
@@ -65,6 +69,8 @@ pub(crate) struct ServeConfig {
     /// `--bundle-sign-key`: the key that signs the bundle of the server's own rules (without
     /// `--bundle-url`); else an ephemeral one with `--dev`, else the receipt key.
     pub(crate) bundle_sign_key: Option<PathBuf>,
+    /// Who may do what: the identity provider, the dev issuer, the proxy's key (docs/security.md).
+    pub(crate) access: access::AccessConfig,
 }
 
 /// The server's limits on what a client may hold or take (see docs/server.md).
@@ -117,6 +123,8 @@ pub(crate) struct AppState {
     pub(crate) closing: AtomicBool,
     /// The case register (applications, uploads, numbers, ledger), when enabled.
     pub(crate) register: Option<register::Register>,
+    /// Tokens, capabilities, rate limits (src/server/access/).
+    pub(crate) access: access::Access,
 }
 
 impl AppState {
@@ -131,6 +139,7 @@ impl AppState {
             request_timeout,
             closing: AtomicBool::new(false),
             register: None,
+            access: access::Access::default(),
         }
     }
 }
@@ -186,10 +195,16 @@ pub(crate) fn router(state: Arc<AppState>, www: &Path, pkg: &Path) -> Router {
         .route("/v1/receipts/verify", post(api::verify_receipt))
         .merge(register::api::routes())
         .merge(rules::routes())
+        .merge(access::routes(state.access.dev_issuer.is_some()))
         .route("/v1", any(api_not_found))
         .route("/v1/", any(api_not_found))
         .route("/v1/{*rest}", any(api_not_found));
+    // Every routed request passes the access check (access::table::TABLE; deny by default).
     with_test_routes(api)
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            access::enforce,
+        ))
         .method_not_allowed_fallback(method_not_allowed)
         .nest_service("/pkg", static_dir(pkg, "pkg", "--pkg"))
         .fallback_service(static_dir(www, "www", "--www"))
@@ -277,7 +292,7 @@ fn static_dir(dir: &Path, what: &'static str, flag: &'static str) -> Router {
         only_get(Router::new().fallback(move || {
             let error = ApiError::new(
                 axum::http::StatusCode::NOT_FOUND,
-                api::ServerErrorCode::NotFound,
+                error::ServerErrorCode::NotFound,
                 &zh,
                 &en,
             );
@@ -287,7 +302,7 @@ fn static_dir(dir: &Path, what: &'static str, flag: &'static str) -> Router {
 }
 
 /// The routes counted by name in the metrics; a path matched by none is `static`.
-const ROUTES: [&str; 12] = [
+pub(crate) const ROUTES: [&str; 12] = [
     "/healthz",
     "/metrics",
     "/v1/openapi.json",
@@ -310,6 +325,8 @@ fn route_label(request: &Request) -> &'static str {
             .iter()
             .chain(register::api::ROUTES.iter())
             .chain(rules::ROUTES.iter())
+            .chain(access::ROUTES.iter())
+            .chain(access::dev_issuer::ROUTES.iter())
             .find(|r| **r == path.as_str())
             .copied()
             .unwrap_or("other"),
@@ -404,6 +421,10 @@ pub(crate) fn serve(config: ServeConfig) -> Result<()> {
         .build()
         .map_err(|e| io_error("无法启动运行时。", "Cannot start the runtime.", e))?;
     let mut state = AppState::new(engine, key, config.limits.request_timeout);
+    state.access = access::Access::new(&config.access)?;
+    if config.access.dev_issuer {
+        check_dev_issuer(&config)?;
+    }
     if let Some((engine, published, public)) = local {
         tracing::info!(
             revision = engine.rules_revision(),
@@ -456,6 +477,10 @@ pub(crate) fn serve(config: ServeConfig) -> Result<()> {
         let local = listener
             .local_addr()
             .map_err(|e| io_error("无法监听该地址。", "Cannot listen on that address.", e))?;
+        state.access.bind_dev_issuer(local);
+        if state.access.dev_issuer.is_some() {
+            dev_issuer_banner(local);
+        }
         println!("listening on http://{local}");
         let _ = std::io::Write::flush(&mut std::io::stdout());
         tracing::info!(
@@ -470,6 +495,44 @@ pub(crate) fn serve(config: ServeConfig) -> Result<()> {
         run(listener, app, state, config.limits, signal).await;
         Ok(())
     })
+}
+
+/// `--dev-issuer` signs in anyone without a password: loopback addresses only, and never beside
+/// a real identity provider.
+fn check_dev_issuer(config: &ServeConfig) -> Result<()> {
+    let loopback = config
+        .addr
+        .parse::<SocketAddr>()
+        .map(|a| a.ip().is_loopback())
+        .unwrap_or_else(|_| config.addr.starts_with("localhost:"));
+    if !loopback {
+        return Err(Error::new(
+            ErrorCode::Usage,
+            "--dev-issuer 不需密码即可登录任何人，只能在回环地址（127.0.0.1、[::1]）上使用。",
+            "--dev-issuer signs anyone in without a password: it runs on a loopback address (127.0.0.1, [::1]) only.",
+        ));
+    }
+    if config.access.oidc.is_some() {
+        return Err(Error::new(
+            ErrorCode::Usage,
+            "--dev-issuer 与 --oidc-issuer 不能同时使用。",
+            "--dev-issuer and --oidc-issuer cannot be used together.",
+        ));
+    }
+    Ok(())
+}
+
+fn dev_issuer_banner(addr: SocketAddr) {
+    eprintln!(
+        "\n\
+         ************************************************************************\n\
+         * DEV ISSUER (--dev-issuer): http://{addr}/dev-issuer\n\
+         * signs in ANY dev user (clerk, supervisor, auditor, kiosk, ...) WITHOUT\n\
+         * A PASSWORD. Loopback only. Never use it in production: configure the\n\
+         * centre's identity provider with --oidc-issuer (docs/security.md).\n\
+         ************************************************************************\n"
+    );
+    tracing::warn!(%addr, "dev issuer on: anyone on this machine can sign in as any dev user");
 }
 
 /// The key that signs the bundle of the server's own rules: `--bundle-sign-key`, else with
@@ -555,7 +618,7 @@ pub(crate) async fn run(
 /// Serves one accepted connection in its own task, or answers 503 when every slot is taken.
 fn accept(
     stream: tokio::net::TcpStream,
-    _peer: SocketAddr,
+    peer: SocketAddr,
     app: &Router,
     slots: &Arc<Semaphore>,
     graceful: &hyper_util::server::graceful::GracefulShutdown,
@@ -572,12 +635,18 @@ fn accept(
     };
     let _ = stream.set_nodelay(true);
     let io = GuardedIo::new(stream, limits.write_timeout, limits.header_timeout);
+    // Each request learns its connection's peer (per-client rate limits).
+    let inner = TowerToHyperService::new(app.clone());
+    let service = hyper::service::service_fn(move |mut request: hyper::Request<_>| {
+        request.extensions_mut().insert(access::Peer(peer));
+        hyper::service::Service::call(&inner, request)
+    });
     let connection = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout)
         .max_buf_size(MAX_HEAD_BYTES)
         .max_headers(MAX_HEADERS)
-        .serve_connection(TokioIo::new(io), TowerToHyperService::new(app.clone()));
+        .serve_connection(TokioIo::new(io), service);
     let connection = graceful.watch(connection);
     tokio::spawn(async move {
         let _ = connection.await;

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use tower_http::compression::CompressionLayer;
 
 use super::AppState;
-use super::api::{ApiError, ServerErrorCode};
+use super::error::{ApiError, ServerErrorCode};
 use super::headers::{IMMUTABLE, REVALIDATE};
 use qiquan::signed::{self, TrustedKey};
 use qiquan::{Engine, Result, SourceFile};
@@ -87,7 +87,7 @@ pub(crate) fn self_signed(
     let manifest = signed::open(&written.envelope, std::slice::from_ref(&trusted))?;
     let bytes: Vec<&[u8]> = written.files.iter().map(|(_, b)| b.as_bytes()).collect();
     let files = signed::verify_files(&manifest, &bytes)?;
-    let engine = signed::engine(&manifest, &files)?;
+    let engine = qiquan::Engine::from_signed(&manifest, &files)?;
     let published = Published::new(
         written.envelope.clone(),
         written

@@ -192,6 +192,28 @@ pub(crate) fn dechunk(mut data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A token for `user` from the dev issuer of the server at `addr` (`--dev-issuer`); `extra`
+/// form fields (`expires_in=-120`, `audience=other`) ask for one the server must refuse.
+pub(crate) fn dev_token_with(addr: &str, user: &str, extra: &str) -> String {
+    let body = format!("grant_type=password&username={user}{extra}");
+    let r = request(
+        addr,
+        "POST",
+        "/dev-issuer/token",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "dev token: {}", r.text());
+    r.json()["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_string()
+}
+
+pub(crate) fn dev_token(addr: &str, user: &str) -> String {
+    dev_token_with(addr, user, "")
+}
+
 pub(crate) fn openapi() -> Value {
     serde_json::from_str(include_str!("../../src/server/openapi.json"))
         .expect("openapi.json is JSON")

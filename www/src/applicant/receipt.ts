@@ -162,7 +162,10 @@ function successPanel(v: Verdict, rc: Receipt): HTMLElement {
 
 /** The address that verifies a receipt by its number (printed on it, and shown after 提交). */
 function verifyUrl(rc: Receipt): string {
-  return `${location.origin}/?verify=${encodeURIComponent(rc.receipt_no)}`;
+  // The number AND the verification code printed beside it: the server answers neither alone.
+  const code = S.app?.receipt_code;
+  const suffix = code ? `&code=${encodeURIComponent(code)}` : '';
+  return `${location.origin}/?verify=${encodeURIComponent(rc.receipt_no)}${suffix}`;
 }
 
 /**
@@ -180,7 +183,8 @@ export async function verifyView(main: HTMLElement, no: string): Promise<void> {
   document.body.dataset.ready = 'true';
   let body: { valid?: boolean | null; matter?: string; issued_at?: string; error?: { message?: Text } } | null = null;
   try {
-    const res = await fetch(`/v1/receipts/${encodeURIComponent(no)}`);
+    const code = new URLSearchParams(location.search).get('code') ?? '';
+    const res = await fetch(`/v1/receipts/${encodeURIComponent(no)}?code=${encodeURIComponent(code)}`);
     body = await res.json().catch(() => null);
   } catch {
     body = null;

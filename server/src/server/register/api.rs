@@ -20,6 +20,9 @@ use super::db::is_unique_violation;
 use super::error::{RegisterCode, RegisterError, RegisterResult};
 use super::{Register, applications, handover, ledger};
 use crate::server::AppState;
+use crate::server::access::error::{AccessCode, AccessError};
+use crate::server::access::{self, Caller, capability};
+use axum::Extension;
 use qiquan::Submission;
 
 /// Largest JSON body the register reads (the engine's submission limit plus the envelope).
@@ -218,20 +221,80 @@ fn idempotency_key(headers: &HeaderMap) -> RegisterResult<Option<String>> {
 
 async fn create(
     State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     body: Body,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
     let key = idempotency_key(&headers)?;
     let text = read_json(&headers, body).await?;
+    // The channel follows from who calls, never from the body.
+    let text = access::set_channel(&caller, &text)?;
     let (id, created) = applications::create(&state, reg, key, &text, &actor(&headers)).await?;
-    let view = applications::view(reg, &id).await?;
+    let mut view = applications::view(reg, &id).await?;
+    with_receipt_code(reg, &mut view);
     let status = if created {
+        // The applicant's capability: made now, shown this once, stored hashed.
+        let (secret, hashed) = capability::new()?;
+        sqlx::query("UPDATE applications SET capability_hash = $2 WHERE id = $1")
+            .bind(id.clone())
+            .bind(hashed)
+            .execute(&reg.db.pool)
+            .await?;
+        view["capability"] = json!(secret);
+        view["capability_link"] = json!(format!("/?application={id}#capability={secret}"));
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
     Ok(json_response(status, &view))
+}
+
+/// The verification code printed beside a 文号: without it, `GET /v1/receipts/{number}`
+/// answers as for a number that does not exist. 12 hex digits (48 bits) of the data key's HMAC
+/// of the number, in groups of four.
+fn receipt_code(reg: &Register, number: &str) -> String {
+    let mac = reg.key.lookup("receipt_code", number);
+    let hex: String = mac
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(12)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    hex.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn with_receipt_code(reg: &Register, view: &mut Value) {
+    if let Some(number) = view["number"].as_str() {
+        let code = receipt_code(reg, number);
+        view["receipt_code"] = json!(code);
+    }
+}
+
+/// Records that `actor` read personal data (`what`) of `application`, and why.
+async fn audit_read(
+    state: &AppState,
+    reg: &Register,
+    actor: &str,
+    application: Option<&str>,
+    detail: Value,
+) -> RegisterResult<()> {
+    let mut rec = Recorder::new(actor, state.engine().rules_digest());
+    let mut tx = reg.db.pool.begin().await?;
+    rec.record(&mut tx, application, EventKind::PersonalDataRead, detail)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReasonQuery {
+    reason: Option<String>,
 }
 
 /// A POST body, not a query string: URLs end up in proxies' access logs.
@@ -240,16 +303,24 @@ async fn create(
 struct LookupRequest {
     id_card: Option<String>,
     phone: Option<String>,
+    /// Why the clerk looks (recorded in the audit trail).
+    reason: Option<String>,
 }
 
 async fn lookup(
     State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     body: Body,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
+    if let Err(limited) = state.access.limits.lookup.check(&caller.client_key()) {
+        // Its own response: 429 with Retry-After.
+        return Ok(limited.into_response());
+    }
     let text = read_json(&headers, body).await?;
     let query: LookupRequest = qiquan::parse_json(&text, "request")?;
+    let why = access::reason(query.reason.as_deref())?;
     let (kind, value) = match (&query.id_card, &query.phone) {
         (Some(v), None) => ("id_card", v),
         (None, Some(v)) => ("phone", v),
@@ -261,6 +332,14 @@ async fn lookup(
         }
     };
     let ids = applications::lookup(reg, kind, value).await?;
+    audit_read(
+        &state,
+        reg,
+        &actor(&headers),
+        None,
+        json!({"what": "lookup", "by": kind, "found": ids.len(), "reason": why}),
+    )
+    .await?;
     ok(&json!({ "applications": ids }))
 }
 
@@ -269,23 +348,55 @@ async fn show(
     PathArg(id): PathArg<String>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    ok(&applications::view(reg, &id).await?)
+    let mut view = applications::view(reg, &id).await?;
+    with_receipt_code(reg, &mut view);
+    ok(&view)
 }
 
+/// The decrypted answers: clerks and auditors only, with a reason, audited.
 async fn answers(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     PathArg(id): PathArg<String>,
+    QueryArg(query): QueryArg<ReasonQuery>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    ok(&applications::answers(reg, &id).await?)
+    let why = access::reason(query.reason.as_deref())?;
+    let answers = applications::answers(reg, &id).await?;
+    audit_read(
+        &state,
+        reg,
+        &actor(&headers),
+        Some(&id),
+        json!({"what": "answers", "reason": why}),
+    )
+    .await?;
+    ok(&answers)
 }
 
+/// The decided verdict's exact bytes: the applicant's own, or staff's (audited; the reason
+/// defaults to printing the document).
 async fn document(
     State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
     PathArg(id): PathArg<String>,
+    QueryArg(query): QueryArg<ReasonQuery>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    ok(&applications::document(reg, &id).await?)
+    let document = applications::document(reg, &id).await?;
+    if caller.staff.is_some() {
+        let why = access::reason(Some(query.reason.as_deref().unwrap_or("print_document")))?;
+        audit_read(
+            &state,
+            reg,
+            &actor(&headers),
+            Some(&id),
+            json!({"what": "document", "reason": why}),
+        )
+        .await?;
+    }
+    ok(&document)
 }
 
 async fn events(
@@ -305,7 +416,9 @@ async fn submit(
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
     applications::submit(&state, reg, &id, &actor(&headers)).await?;
-    ok(&applications::view(reg, &id).await?)
+    let mut view = applications::view(reg, &id).await?;
+    with_receipt_code(reg, &mut view);
+    ok(&view)
 }
 
 async fn upload(
@@ -330,6 +443,7 @@ async fn upload(
     {
         return Err(super::files::too_large(512 * 1024 * 1024));
     }
+    refuse_replacing_decided(reg, &id, &material).await?;
     applications::upload(
         &state,
         reg,
@@ -341,6 +455,37 @@ async fn upload(
     )
     .await?;
     ok(&applications::view(reg, &id).await?)
+}
+
+/// After the decision a file is evidence: it cannot be replaced. The one upload still taken is
+/// a supplement — the material's 容缺 ledger entry is open (owed or overdue) — which the
+/// ledger records as its own step.
+async fn refuse_replacing_decided(reg: &Register, id: &str, material: &str) -> RegisterResult<()> {
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM applications WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&reg.db.pool)
+            .await?;
+    if status.as_deref() != Some(super::states::ApplicationStatus::Decided.as_str()) {
+        return Ok(());
+    }
+    let open: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM ledger WHERE application_id = $1 AND material = $2 AND status IN ($3, $4)",
+    )
+    .bind(id.to_string())
+    .bind(material.to_string())
+    .bind(super::states::LedgerStatus::Owed.as_str())
+    .bind(super::states::LedgerStatus::Overdue.as_str())
+    .fetch_one(&reg.db.pool)
+    .await?;
+    if open > 0 {
+        return Ok(());
+    }
+    Err(RegisterError::new(
+        RegisterCode::AlreadyDecided,
+        "申请已作出决定，已收材料不能替换；补交材料须有未结清的容缺台账条目。",
+        "The application is decided: received files cannot be replaced; a supplement needs an open 容缺 ledger entry.",
+    ))
 }
 
 #[derive(Deserialize)]
@@ -360,7 +505,7 @@ async fn flaw(
     let request: FlawRequest = qiquan::parse_json(&text, "request")?;
     let mut note = serde_json::Value::String(request.note.trim().chars().take(500).collect());
     // A flaw note is about the paper, not the person: numbers that look personal are dropped.
-    applications::scrub(&mut note);
+    super::privacy::scrub(&mut note);
     let note = note.as_str().unwrap_or("").to_string();
     if note.is_empty() {
         return Err(RegisterError::invalid(
@@ -374,12 +519,46 @@ async fn flaw(
     ok(&applications::view(reg, &id).await?)
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReceiptQuery {
+    code: Option<String>,
+}
+
+/// A document by its 文号 AND the verification code printed beside it. A wrong or missing code
+/// answers exactly as a number that does not exist (rate limited per client).
 async fn receipt(
     State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
     PathArg(number): PathArg<String>,
+    QueryArg(query): QueryArg<ReceiptQuery>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    ok(&applications::by_number(&state, reg, &number).await?)
+    if let Err(limited) = state.access.limits.receipts.check(&caller.client_key()) {
+        // Its own response: 429 with Retry-After.
+        return Ok(limited.into_response());
+    }
+    let normal = |c: &str| -> String {
+        c.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_uppercase())
+            .collect()
+    };
+    let given = normal(query.code.as_deref().unwrap_or(""));
+    let expected = normal(&receipt_code(reg, &number));
+    if !capability::same(&given, &expected) {
+        return Err(RegisterError::new(
+            RegisterCode::ReceiptNotFound,
+            "没有这个文号的文书。",
+            "No document has this number.",
+        ));
+    }
+    let mut found = applications::by_number(&state, reg, &number).await?;
+    // The application's id is no key to it (its capability is): not needed here.
+    if let Some(map) = found.as_object_mut() {
+        map.remove("application");
+    }
+    ok(&found)
 }
 
 #[derive(Deserialize)]
@@ -392,11 +571,13 @@ struct HandoverRequest {
 
 async fn create_handover(
     State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     body: Body,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
     let text = read_json(&headers, body).await?;
+    let text = access::set_channel(&caller, &text)?;
     let request: HandoverRequest = qiquan::parse_json(&text, "request")?;
     let engine = state.engine();
     engine.matter(&request.matter, None)?;
@@ -473,7 +654,7 @@ fn handover_not_found() -> RegisterError {
 async fn handover_row(reg: &Register, code: &str) -> RegisterResult<(String, sqlx::any::AnyRow)> {
     let code = handover::normalize(code).ok_or_else(handover_not_found)?;
     let row = sqlx::query(
-        "SELECT answers_sealed, created_at FROM handovers WHERE code = $1 AND created_at >= $2",
+        "SELECT answers_sealed, created_at FROM handovers WHERE code = $1 AND created_at >= $2 AND opened_at IS NULL",
     )
     .bind(code.clone())
     .bind(handover::expiry_cutoff())
@@ -484,12 +665,10 @@ async fn handover_row(reg: &Register, code: &str) -> RegisterResult<(String, sql
 }
 
 /// The code as a QR code (SVG) for the kiosk's screen and receipt printer; it holds the code only.
-async fn handover_qr(
-    State(state): State<Arc<AppState>>,
-    PathArg(code): PathArg<String>,
-) -> RegisterResult<Response> {
-    let reg = register(&state)?;
-    let (code, _) = handover_row(reg, &code).await?;
+async fn handover_qr(PathArg(code): PathArg<String>) -> RegisterResult<Response> {
+    // Drawn for any well-formed code without a lookup: the picture says nothing about whether
+    // the code exists.
+    let code = handover::normalize(&code).ok_or_else(handover_not_found)?;
     let qr = qrcode::QrCode::with_error_correction_level(code.as_bytes(), qrcode::EcLevel::M)
         .map_err(RegisterError::storage)?;
     let svg = qr
@@ -506,12 +685,39 @@ async fn handover_qr(
         .into_response())
 }
 
+/// A clerk opens a hand-over code: once (a second open is 404), rate limited per clerk and for
+/// all clerks together, audited.
 async fn get_handover(
     State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
     PathArg(code): PathArg<String>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
+    if let Err(limited) = state.access.limits.handover.check(&caller.client_key()) {
+        // Its own response: 429 with Retry-After.
+        return Ok(limited.into_response());
+    }
     let (code, row) = handover_row(reg, &code).await?;
+    let mut rec = Recorder::new(&actor(&headers), state.engine().rules_digest());
+    let mut tx = reg.db.pool.begin().await?;
+    let opened =
+        sqlx::query("UPDATE handovers SET opened_at = $2 WHERE code = $1 AND opened_at IS NULL")
+            .bind(code.clone())
+            .bind(rec.at.clone())
+            .execute(&mut *tx)
+            .await?;
+    if opened.rows_affected() == 0 {
+        return Err(handover_not_found());
+    }
+    rec.record(
+        &mut tx,
+        None,
+        EventKind::HandoverOpened,
+        json!({"code": code}),
+    )
+    .await?;
+    tx.commit().await?;
     let plain = reg.key.open(&row.try_get::<String, _>("answers_sealed")?)?;
     let mut value: Value = serde_json::from_slice(&plain).map_err(RegisterError::storage)?;
     value["code"] = json!(code);
@@ -555,7 +761,8 @@ async fn ledger_csv(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SweepRequest {
-    as_of: String,
+    /// Dev/test mode only; in production the sweep runs on the server's China date.
+    as_of: Option<String>,
 }
 
 async fn sweep(
@@ -566,8 +773,23 @@ async fn sweep(
     let reg = register(&state)?;
     let text = read_json(&headers, body).await?;
     let request: SweepRequest = qiquan::parse_json(&text, "request")?;
-    let as_of = qiquan::calendar::parse_date(&request.as_of).map_err(|e| e.at("/as_of"))?;
-    let as_of = qiquan::calendar::format_date(as_of);
+    let today = crate::server::clock::today_china();
+    let as_of = match request.as_of {
+        None => today,
+        Some(given) => {
+            let date = qiquan::calendar::parse_date(&given).map_err(|e| e.at("/as_of"))?;
+            let date = qiquan::calendar::format_date(date);
+            if date != today && !state.access.dev_mode {
+                return Err(AccessError::new(
+                    AccessCode::AsOfNotAllowed,
+                    "生产环境中台账按服务器日期处理，不接受 as_of（仅开发或测试模式）。",
+                    "In production the ledger sweep runs on the server's date; as_of is accepted in dev or test mode only.",
+                )
+                .into());
+            }
+            date
+        }
+    };
     let report = ledger::sweep(&state, reg, &as_of, &actor(&headers)).await?;
     ok(&serde_json::to_value(&report).map_err(RegisterError::storage)?)
 }

@@ -2,7 +2,6 @@
 //! document number, the signed receipt, uploaded materials and the clerk's flaw notes.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -12,11 +11,14 @@ use sqlx::Row;
 use super::audit::{EventKind, Recorder};
 use super::db::is_unique_violation;
 use super::error::{RegisterCode, RegisterError, RegisterResult};
+use super::lifecycle::{ApplicationEvent, application_step};
+use super::matters::matter_file;
 use super::numbers;
+use super::privacy::{protect, scrub};
+use super::states::{ApplicationStatus, CaseState};
 use super::{Register, ledger};
 use crate::server::AppState;
 use crate::server::receipt::{Receipt, hex};
-use qiquan::model::{FieldKind, MatterFile};
 use qiquan::submission::{Channel, MaterialStatus, MaterialSubmission, SubmittedMedium};
 use qiquan::{CheckOptions, Outcome, Submission};
 
@@ -49,97 +51,6 @@ fn channel_str(channel: Channel) -> &'static str {
     }
 }
 
-/// ID card and phone numbers anywhere in free text: 18/15-digit IDs, mainland mobiles,
-/// landlines with an area code.
-static PERSONAL: LazyLock<Option<regex_lite::Regex>> = LazyLock::new(|| {
-    regex_lite::Regex::new(r"\d{17}[0-9Xx]|\d{15}|(?:\+?86)?1[3-9]\d{9}|0\d{2,3}-?\d{7,8}").ok()
-});
-
-/// Whether `text` has seven ASCII digits in a row. Every alternative of [`PERSONAL`] needs that
-/// (`\d` is ASCII-only in regex-lite; the shortest, a landline, has 7 digits after its area
-/// code), so text without such a run cannot match. Most of a verdict (its prose) has none: the
-/// regex (a PikeVM) then does not run; run on every string it was 23% of a submission's CPU.
-fn may_hold_personal(text: &str) -> bool {
-    let mut run = 0;
-    for byte in text.bytes() {
-        run = if byte.is_ascii_digit() { run + 1 } else { 0 };
-        if run >= 7 {
-            return true;
-        }
-    }
-    false
-}
-
-/// Replaces ID card and phone numbers in every string of `value` with `[redacted]`.
-pub(crate) fn scrub(value: &mut Value) {
-    match value {
-        Value::String(text) => {
-            // One pass: `replace_all` borrows when nothing matches.
-            if may_hold_personal(text)
-                && let Some(re) = PERSONAL.as_ref()
-                && let std::borrow::Cow::Owned(replaced) = re.replace_all(text, "[redacted]")
-            {
-                *text = replaced;
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(scrub),
-        Value::Object(map) => map.values_mut().for_each(scrub),
-        _ => {}
-    }
-}
-
-/// Field ids of kind ID card or phone in any version of the matter, with the lookup kind.
-fn personal_fields(state: &AppState, matter: &str) -> BTreeMap<String, &'static str> {
-    let mut out = BTreeMap::new();
-    let engine = state.engine();
-    let Ok(file) = engine.matter(matter, None) else {
-        return out;
-    };
-    for field in &file.fields {
-        match field.kind {
-            FieldKind::IdCard => out.insert(field.id.clone(), "id_card"),
-            FieldKind::Phone => out.insert(field.id.clone(), "phone"),
-            _ => None,
-        };
-    }
-    out
-}
-
-/// What is stored of the answers: a redacted copy (personal data replaced), the sealed full
-/// copy, and the lookup hashes by field.
-pub(crate) struct Protected {
-    pub(crate) answers: String,
-    pub(crate) sealed: String,
-    pub(crate) index: Vec<(String, String)>,
-}
-
-pub(crate) fn protect(
-    state: &AppState,
-    reg: &Register,
-    matter: &str,
-    submission: &Submission,
-) -> RegisterResult<Protected> {
-    let plain = serde_json::to_string(submission).map_err(RegisterError::storage)?;
-    let sealed = reg.key.seal(plain.as_bytes())?;
-    let mut value = serde_json::to_value(submission).map_err(RegisterError::storage)?;
-    let kinds = personal_fields(state, matter);
-    let mut index = Vec::new();
-    if let Some(fields) = value.get_mut("fields").and_then(Value::as_object_mut) {
-        for (id, v) in fields.iter_mut() {
-            if let (Some(kind), Some(text)) = (kinds.get(id), v.as_str()) {
-                index.push((id.clone(), reg.key.lookup(kind, text)));
-                *v = json!(format!("[{kind}]"));
-            }
-        }
-    }
-    scrub(&mut value);
-    Ok(Protected {
-        answers: value.to_string(),
-        sealed,
-        index,
-    })
-}
-
 pub(crate) fn sha256_hex(text: &str) -> String {
     format!("sha256:{}", hex(&Sha256::digest(text.as_bytes())))
 }
@@ -168,7 +79,7 @@ pub(crate) async fn create(
     let inserted = sqlx::query(
         "INSERT INTO applications (id, idempotency_key, request_hash, matter, channel, status, \
          answers, answers_sealed, created_at, created_by) \
-         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9)",
+         VALUES ($1, $2, $3, $4, $5, $10, $6, $7, $8, $9)",
     )
     .bind(id.clone())
     .bind(idempotency_key.clone())
@@ -179,6 +90,7 @@ pub(crate) async fn create(
     .bind(protected.sealed)
     .bind(rec.at.clone())
     .bind(actor.to_string())
+    .bind(ApplicationStatus::Draft.as_str())
     .execute(&mut *tx)
     .await;
     match (inserted, &idempotency_key) {
@@ -253,12 +165,15 @@ pub(crate) async fn submit(
 ) -> RegisterResult<()> {
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
     let mut tx = reg.db.pool.begin().await?;
-    let claimed = sqlx::query(
-        "UPDATE applications SET status = 'deciding' WHERE id = $1 AND status = 'draft'",
-    )
-    .bind(id.to_string())
-    .execute(&mut *tx)
-    .await?;
+    let (from, event) = (ApplicationStatus::Draft, ApplicationEvent::Claim);
+    let claiming = application_step(from, event).map(|(next, _)| next);
+    let claiming = claiming.ok_or_else(|| RegisterError::storage("no claim from draft"))?;
+    let claimed = sqlx::query("UPDATE applications SET status = $2 WHERE id = $1 AND status = $3")
+        .bind(id.to_string())
+        .bind(claiming.as_str())
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await?;
     if claimed.rows_affected() == 0 {
         drop(tx);
         return match sqlx::query_scalar::<_, String>(
@@ -348,15 +263,6 @@ async fn uploads_of(
     Ok(out)
 }
 
-fn case_state(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Accept => "accepted",
-        Outcome::AcceptWithPledge => "pledged",
-        Outcome::CorrectionRequired => "correction_notified",
-        Outcome::NotAccepted => "refused",
-    }
-}
-
 /// The signed 受理回执 of an accepting verdict, carrying its 文号 (as `receipt_no` and as the
 /// document's number); None otherwise.
 fn receipt_for(
@@ -387,7 +293,7 @@ async fn decide(
     submission: Submission,
 ) -> RegisterResult<()> {
     let submission = derive_materials(submission, &uploads_of(tx, id).await?);
-    let received_at = crate::server::api::now_china();
+    let received_at = crate::server::clock::now_china();
     let options = CheckOptions {
         received_at: Some(received_at.clone()),
         channel: None,
@@ -416,8 +322,11 @@ async fn decide(
     let receipt_json = receipt
         .as_ref()
         .map(|r| serde_json::to_string(r).unwrap_or_default());
+    let (decided, effects) =
+        application_step(ApplicationStatus::Deciding, ApplicationEvent::Decide)
+            .ok_or_else(|| RegisterError::storage("no decision from deciding"))?;
     sqlx::query(
-        "UPDATE applications SET status = 'decided', decided_at = $2, outcome = $3, version = $4, \
+        "UPDATE applications SET status = $13, decided_at = $2, outcome = $3, version = $4, \
          rules_digest = $5, verdict = $6, verdict_digest = $7, number = $8, number_kind = $9, \
          receipt = $10, case_state = $11, verdict_sealed = $12 WHERE id = $1",
     )
@@ -431,35 +340,28 @@ async fn decide(
     .bind(number.clone())
     .bind(kind)
     .bind(receipt_json)
-    .bind(case_state(verdict.outcome))
+    .bind(CaseState::of_outcome(verdict.outcome).as_str())
     .bind(verdict_sealed)
+    .bind(decided.as_str())
     .execute(&mut **tx)
     .await?;
-    rec.record(
-        tx,
-        Some(id),
-        EventKind::ApplicationDecided,
-        json!({
-            "outcome": outcome, "number": number, "number_kind": kind,
-            "version": verdict.version, "verdict_digest": verdict_digest,
-            "received_at": received_at,
-        }),
-    )
-    .await?;
+    for effect in effects {
+        rec.record(
+            tx,
+            Some(id),
+            *effect,
+            json!({
+                "outcome": outcome, "number": number, "number_kind": kind,
+                "version": verdict.version, "verdict_digest": verdict_digest,
+                "received_at": received_at,
+            }),
+        )
+        .await?;
+    }
     if verdict.outcome == Outcome::AcceptWithPledge {
         ledger::open_entries(state, tx, rec, id, &verdict).await?;
     }
     Ok(())
-}
-
-/// The matter version an application was decided under (or the newest, for a draft).
-pub(crate) fn matter_file(
-    state: &AppState,
-    matter: &str,
-    decided_at: Option<&str>,
-) -> RegisterResult<MatterFile> {
-    let on = decided_at.and_then(|d| d.get(..10));
-    Ok(state.engine().matter(matter, on)?.clone())
 }
 
 /// An application as the API shows it (no personal data: the answers stay sealed).
@@ -514,7 +416,9 @@ pub(crate) async fn view(reg: &Register, id: &str) -> RegisterResult<Value> {
         "number": text("number")?,
         "number_kind": text("number_kind")?,
         "case_state": text("case_state")?,
-        "case_state_label": ledger::case_state_label(&text("case_state")?.unwrap_or_default()),
+        "case_state_label": ledger::case_state_label(
+            text("case_state")?.map(CaseState::try_from).transpose()?,
+        ),
         "resume_until": text("resume_until")?,
         "verdict_digest": text("verdict_digest")?,
         "verdict": parsed(text("verdict")?),
@@ -677,7 +581,7 @@ pub(crate) async fn upload(
     .fetch_one(&mut *tx)
     .await?;
     if decided_at.is_some() && flawed == 0 {
-        let today = super::today_china();
+        let today = crate::server::clock::today_china();
         ledger::supply(state, &mut tx, &mut rec, id, material, &today, "upload").await?;
     }
     tx.commit().await?;
@@ -755,62 +659,4 @@ pub(crate) async fn by_number(
         "receipt": receipt,
         "valid": valid,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The prefilter never hides a match: every string the regex matches has a 7-digit run, and
-    /// scrubbing with it gives what the regex alone gives.
-    #[test]
-    fn the_digit_run_prefilter_keeps_every_match() {
-        let re = PERSONAL.as_ref().expect("regex");
-        let samples = [
-            "11010519491231002X",
-            "身份证 370102198506153214 号",
-            "110105491231002",
-            "13800138000",
-            "+8613912345678",
-            "86 13912345678",
-            "010-12345678",
-            "0531-8123456",
-            "05318123456",
-            "电话 021-1234567 转 8",
-            "未加盖公章",
-            "2026-03-02T09:30:00+08:00",
-            "明审服受〔2026〕1234567号",
-            "123456",
-            "12-345-678-901",
-            "sha256:0123456789abcdef",
-        ];
-        for text in samples {
-            if re.is_match(text) {
-                assert!(may_hold_personal(text), "{text}");
-            }
-            let mut alone = Value::String(text.to_string());
-            if re.is_match(text) {
-                alone = Value::String(re.replace_all(text, "[redacted]").into_owned());
-            }
-            let mut filtered = Value::String(text.to_string());
-            scrub(&mut filtered);
-            assert_eq!(filtered, alone, "{text}");
-        }
-        // Every 7-character string of digits and separators, alone and doubled (14 characters):
-        // no match without a 7-digit run.
-        let alphabet = ['0', '1', '8', '-', '+'];
-        let mut text = String::new();
-        for n in 0..alphabet.len().pow(7) {
-            text.clear();
-            let mut k = n;
-            for _ in 0..7 {
-                text.push(alphabet[k % alphabet.len()]);
-                k /= alphabet.len();
-            }
-            let padded = format!("{text}{text}");
-            for t in [&text, &padded] {
-                assert!(!re.is_match(t) || may_hold_personal(t), "{t}");
-            }
-        }
-    }
 }

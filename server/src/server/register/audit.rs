@@ -2,52 +2,33 @@
 //! which rules), written in the same transaction as the change itself. Nothing updates or
 //! deletes an event.
 
-use serde::Serialize;
-
 use super::error::RegisterResult;
 
-/// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum EventKind {
-    ApplicationCreated,
-    ApplicationDecided,
-    MaterialReceived,
-    MaterialFlawed,
-    PledgeItemOwed,
-    PledgeReminderDue,
-    PledgeItemSupplied,
-    PledgeItemWaived,
-    PledgeItemOverdue,
-    /// Credit record (国办发〔2019〕35号): a written commitment not kept.
-    PledgeBroken,
-    /// Credit record: every pledged item supplied in time.
-    PledgeKept,
-    CaseSuspended,
-    CaseResumed,
-    CaseTerminated,
-    HandoverCreated,
-}
-
-impl EventKind {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::ApplicationCreated => "application_created",
-            Self::ApplicationDecided => "application_decided",
-            Self::MaterialReceived => "material_received",
-            Self::MaterialFlawed => "material_flawed",
-            Self::PledgeItemOwed => "pledge_item_owed",
-            Self::PledgeReminderDue => "pledge_reminder_due",
-            Self::PledgeItemSupplied => "pledge_item_supplied",
-            Self::PledgeItemWaived => "pledge_item_waived",
-            Self::PledgeItemOverdue => "pledge_item_overdue",
-            Self::PledgeBroken => "pledge_broken",
-            Self::PledgeKept => "pledge_kept",
-            Self::CaseSuspended => "case_suspended",
-            Self::CaseResumed => "case_resumed",
-            Self::CaseTerminated => "case_terminated",
-            Self::HandoverCreated => "handover_created",
-        }
+super::states::stable_names! {
+    /// `events.kind`: what happened.
+    EventKind {
+        ApplicationCreated = "application_created",
+        ApplicationDecided = "application_decided",
+        MaterialReceived = "material_received",
+        MaterialFlawed = "material_flawed",
+        PledgeItemOwed = "pledge_item_owed",
+        PledgeReminderDue = "pledge_reminder_due",
+        PledgeItemSupplied = "pledge_item_supplied",
+        PledgeItemWaived = "pledge_item_waived",
+        PledgeItemOverdue = "pledge_item_overdue",
+        /// Credit record (国办发〔2019〕35号): a written commitment not kept.
+        PledgeBroken = "pledge_broken",
+        /// Credit record: every pledged item supplied in time.
+        PledgeKept = "pledge_kept",
+        CaseSuspended = "case_suspended",
+        CaseResumed = "case_resumed",
+        CaseTerminated = "case_terminated",
+        HandoverCreated = "handover_created",
+        /// A clerk opened a hand-over code (it opens once).
+        HandoverOpened = "handover_opened",
+        /// Personal data was read (decrypted answers, a document, an ID or phone lookup): who,
+        /// what, why.
+        PersonalDataRead = "personal_data_read",
     }
 }
 
@@ -62,7 +43,7 @@ pub(crate) struct Recorder {
 impl Recorder {
     pub(crate) fn new(actor: &str, rules_digest: &str) -> Self {
         Self {
-            at: now_micros(),
+            at: crate::server::clock::now_micros(),
             actor: actor.to_string(),
             rules_digest: rules_digest.to_string(),
             ord: 0,
@@ -76,7 +57,7 @@ impl Recorder {
         kind: EventKind,
         mut detail: serde_json::Value,
     ) -> RegisterResult<()> {
-        super::applications::scrub(&mut detail);
+        super::privacy::scrub(&mut detail);
         self.ord += 1;
         sqlx::query(
             "INSERT INTO events (id, application_id, at, ord, actor, kind, detail, rules_digest) \
@@ -93,21 +74,5 @@ impl Recorder {
         .execute(&mut **tx)
         .await?;
         Ok(())
-    }
-}
-
-/// The instant now in China time with microseconds, so events sort by time.
-pub(crate) fn now_micros() -> String {
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let utc = chrono::DateTime::from_timestamp(since.as_secs() as i64, since.subsec_nanos())
-        .unwrap_or_default();
-    match chrono::FixedOffset::east_opt(8 * 3600) {
-        Some(china) => utc
-            .with_timezone(&china)
-            .format("%Y-%m-%dT%H:%M:%S%.6f%:z")
-            .to_string(),
-        None => utc.to_rfc3339(),
     }
 }

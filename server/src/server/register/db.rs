@@ -10,11 +10,23 @@ use sqlx::pool::PoolConnection;
 use qiquan::{Error, ErrorCode, Result};
 
 /// The embedded migrations, in order: (version, name, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "0001_register",
-    include_str!("../../../migrations/0001_register.sql"),
-)];
+pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "0001_register",
+        include_str!("../../../migrations/0001_register.sql"),
+    ),
+    (
+        2,
+        "0002_checked_states",
+        include_str!("../../../migrations/0002_checked_states.sql"),
+    ),
+    (
+        3,
+        "0003_access",
+        include_str!("../../../migrations/0003_access.sql"),
+    ),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Backend {

@@ -5,7 +5,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::server::api::ErrorCodeTag;
+use crate::server::error::ErrorCodeTag;
 use qiquan::model::Text;
 
 /// Every error code the register answers with (engine errors keep the engine's codes).

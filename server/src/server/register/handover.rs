@@ -15,7 +15,7 @@ pub(crate) const TTL_HOURS: i64 = 72;
 /// The `created_at` before which a code has expired, as of now (same format as `created_at`,
 /// so the two compare as text).
 pub(crate) fn expiry_cutoff() -> String {
-    let now = super::audit::now_micros();
+    let now = crate::server::clock::now_micros();
     chrono::DateTime::parse_from_rfc3339(&now)
         .map(|t| {
             (t - chrono::Duration::hours(TTL_HOURS))
@@ -78,7 +78,7 @@ mod tests {
         assert!(normalize("ABC10O").is_none());
         assert_eq!(normalize("abc-def").as_deref(), Some("ABCDEF"));
         let cutoff = expiry_cutoff();
-        assert!(cutoff < super::super::audit::now_micros());
+        assert!(cutoff < crate::server::clock::now_micros());
         assert!(cutoff.ends_with("+08:00"), "{cutoff}");
     }
 }

@@ -8,20 +8,23 @@
 //! as the matter file says); a suspended case whose items do not arrive within the resume window
 //! is terminated. Every date comes from the engine's calendar; every change is an event.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sqlx::Row;
 
 use super::Register;
 use super::audit::{EventKind, Recorder};
 use super::error::{RegisterCode, RegisterError, RegisterResult};
+use super::lifecycle::{CaseEvent, CaseFacts, EntryEvent, OPEN_ENTRIES, case_step, entry_step};
+use super::states::{CaseState, LedgerStatus};
 use crate::server::AppState;
 use qiquan::Verdict;
+use qiquan::model::Text;
 use qiquan::model::{BrokenPledge, LimitUnit, PledgeLedger};
 
 /// The matter's ledger parameters (the defaults when its file has none).
 fn params(state: &AppState, matter: &str, on: Option<&str>) -> RegisterResult<PledgeLedger> {
-    let file = super::applications::matter_file(state, matter, on)?;
+    let file = super::matters::matter_file(state, matter, on)?;
     Ok(file.pledge_ledger.clone().unwrap_or_default())
 }
 
@@ -63,7 +66,7 @@ pub(crate) async fn open_entries(
             .working_days_before(due, ledger.remind_before)?;
         sqlx::query(
             "INSERT INTO ledger (id, application_id, material, name_zh, name_en, due, remind_on, status) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'owed')",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(super::new_id("led")?)
         .bind(application.to_string())
@@ -72,6 +75,7 @@ pub(crate) async fn open_entries(
         .bind(item.name.en.clone())
         .bind(due.clone())
         .bind(remind_on.clone())
+        .bind(LedgerStatus::Owed.as_str())
         .execute(&mut **tx)
         .await?;
         rec.record(
@@ -85,6 +89,98 @@ pub(crate) async fn open_entries(
     Ok(())
 }
 
+/// An entry's id and status, by application and material.
+async fn entry_of(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    application: &str,
+    material: &str,
+) -> RegisterResult<Option<(String, LedgerStatus)>> {
+    let row =
+        sqlx::query("SELECT id, status FROM ledger WHERE application_id = $1 AND material = $2")
+            .bind(application.to_string())
+            .bind(material.to_string())
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some(row) = row else { return Ok(None) };
+    let status = LedgerStatus::try_from(row.try_get::<String, _>("status")?)?;
+    Ok(Some((row.try_get("id")?, status)))
+}
+
+/// Applies `event` to an entry in `status` on day `on`: stores what [`entry_step`] returns,
+/// conditional on the old status (a concurrent writer changes it once). Returns the event to
+/// record, None when the event does not apply or another writer came first.
+async fn step_entry(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &str,
+    status: LedgerStatus,
+    event: EntryEvent,
+    on: &str,
+) -> RegisterResult<Option<EventKind>> {
+    let Some((next, kind)) = entry_step(status, event) else {
+        return Ok(None);
+    };
+    // A closed entry carries the day it closed; an open one none. Overdue entries keep the day
+    // they fell overdue.
+    let closed_on =
+        matches!(next, LedgerStatus::Supplied | LedgerStatus::Waived).then(|| on.to_string());
+    let overdue_on = (next == LedgerStatus::Overdue).then(|| on.to_string());
+    let updated = sqlx::query(
+        "UPDATE ledger SET status = $2, closed_on = $3, overdue_on = COALESCE($4, overdue_on) \
+         WHERE id = $1 AND status = $5",
+    )
+    .bind(id.to_string())
+    .bind(next.as_str())
+    .bind(closed_on)
+    .bind(overdue_on)
+    .bind(status.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok((updated.rows_affected() == 1).then_some(kind))
+}
+
+/// Applies `event` to the case of `application`: stores what [`case_step`] returns,
+/// conditional on the old state, and records its events (`detail` gives each one's detail).
+/// Returns the new state, None when nothing changed.
+#[allow(clippy::too_many_arguments)]
+async fn step_case(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    rec: &mut Recorder,
+    application: &str,
+    state: CaseState,
+    event: CaseEvent,
+    facts: CaseFacts<'_>,
+    resume_until: impl FnOnce(CaseState) -> RegisterResult<Option<String>>,
+    detail: impl Fn(EventKind, Option<&str>) -> Value,
+) -> RegisterResult<Option<CaseState>> {
+    let Some((next, effects)) = case_step(state, event, facts) else {
+        return Ok(None);
+    };
+    let until = resume_until(next)?;
+    let updated = sqlx::query(
+        "UPDATE applications SET case_state = $3, resume_until = COALESCE($4, resume_until) \
+         WHERE id = $1 AND case_state = $2",
+    )
+    .bind(application.to_string())
+    .bind(state.as_str())
+    .bind(next.as_str())
+    .bind(until.clone())
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(None);
+    }
+    for kind in effects {
+        rec.record(
+            tx,
+            Some(application),
+            *kind,
+            detail(*kind, until.as_deref()),
+        )
+        .await?;
+    }
+    Ok(Some(next))
+}
+
 /// Closes the owed or overdue entry of a material, supplied on `on` (`how`: upload, window).
 /// Returns false when the material has no open entry.
 pub(crate) async fn supply(
@@ -96,22 +192,16 @@ pub(crate) async fn supply(
     on: &str,
     how: &str,
 ) -> RegisterResult<bool> {
-    let updated = sqlx::query(
-        "UPDATE ledger SET status = 'supplied', closed_on = $3 \
-         WHERE application_id = $1 AND material = $2 AND status IN ('owed', 'overdue')",
-    )
-    .bind(application.to_string())
-    .bind(material.to_string())
-    .bind(on.to_string())
-    .execute(&mut **tx)
-    .await?;
-    if updated.rows_affected() == 0 {
+    let Some((id, status)) = entry_of(tx, application, material).await? else {
         return Ok(false);
-    }
+    };
+    let Some(kind) = step_entry(tx, &id, status, EntryEvent::Supply, on).await? else {
+        return Ok(false);
+    };
     rec.record(
         tx,
         Some(application),
-        EventKind::PledgeItemSupplied,
+        kind,
         json!({"material": material, "on": on, "how": how}),
     )
     .await?;
@@ -128,61 +218,49 @@ async fn settle(
     application: &str,
     on: &str,
 ) -> RegisterResult<()> {
+    let [owed, overdue] = OPEN_ENTRIES;
     let open: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM ledger WHERE application_id = $1 AND status IN ('owed', 'overdue')",
+        "SELECT COUNT(*) FROM ledger WHERE application_id = $1 AND status IN ($2, $3)",
     )
     .bind(application.to_string())
+    .bind(owed.as_str())
+    .bind(overdue.as_str())
     .fetch_one(&mut **tx)
     .await?;
     if open > 0 {
         return Ok(());
     }
-    let row = sqlx::query("SELECT case_state, resume_until FROM applications WHERE id = $1")
-        .bind(application.to_string())
-        .fetch_one(&mut **tx)
-        .await?;
-    let case_state: Option<String> = row.try_get("case_state")?;
-    let until: Option<String> = row.try_get("resume_until")?;
-    let (next, kind) = match (case_state.as_deref(), until) {
-        (Some("pledged"), _) => ("pledge_kept", EventKind::PledgeKept),
-        (Some("suspended"), Some(until)) if on <= until.as_str() => {
-            ("resumed", EventKind::CaseResumed)
-        }
-        (Some("suspended"), _) => ("terminated", EventKind::CaseTerminated),
-        _ => return Ok(()),
-    };
-    set_case_state(
-        tx,
-        application,
-        case_state.as_deref().unwrap_or(""),
-        next,
-        None,
-    )
-    .await?;
-    rec.record(tx, Some(application), kind, json!({"on": on}))
-        .await?;
-    let _ = state;
-    Ok(())
-}
-
-async fn set_case_state(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    application: &str,
-    from: &str,
-    to: &str,
-    resume_until: Option<String>,
-) -> RegisterResult<bool> {
-    let updated = sqlx::query(
-        "UPDATE applications SET case_state = $3, resume_until = COALESCE($4, resume_until) \
-         WHERE id = $1 AND case_state = $2",
+    let row = sqlx::query(
+        "SELECT matter, decided_at, case_state, resume_until FROM applications WHERE id = $1",
     )
     .bind(application.to_string())
-    .bind(from.to_string())
-    .bind(to.to_string())
-    .bind(resume_until)
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
-    Ok(updated.rows_affected() == 1)
+    let case_state: Option<String> = row.try_get("case_state")?;
+    let Some(case_state) = case_state.map(CaseState::try_from).transpose()? else {
+        return Ok(());
+    };
+    let until: Option<String> = row.try_get("resume_until")?;
+    let matter: String = row.try_get("matter")?;
+    let decided_at: Option<String> = row.try_get("decided_at")?;
+    let ledger = params(state, &matter, decided_at.as_deref())?;
+    let facts = CaseFacts {
+        on,
+        resume_until: until.as_deref(),
+        on_broken: ledger.on_broken,
+    };
+    step_case(
+        tx,
+        rec,
+        application,
+        case_state,
+        CaseEvent::AllClosed,
+        facts,
+        |_| Ok(None),
+        |_, _| json!({"on": on}),
+    )
+    .await?;
+    Ok(())
 }
 
 /// A supplied file found flawed: its entry is owed again.
@@ -192,24 +270,35 @@ pub(crate) async fn reopen(
     application: &str,
     material: &str,
 ) -> RegisterResult<()> {
-    let updated = sqlx::query(
-        "UPDATE ledger SET status = 'owed', closed_on = NULL \
-         WHERE application_id = $1 AND material = $2 AND status = 'supplied'",
+    let Some((id, status)) = entry_of(tx, application, material).await? else {
+        return Ok(());
+    };
+    let Some(kind) = step_entry(tx, &id, status, EntryEvent::FoundFlawed, "").await? else {
+        return Ok(());
+    };
+    let facts = CaseFacts {
+        on: "",
+        resume_until: None,
+        on_broken: BrokenPledge::Suspend,
+    };
+    step_case(
+        tx,
+        rec,
+        application,
+        CaseState::PledgeKept,
+        CaseEvent::ItemReopened,
+        facts,
+        |_| Ok(None),
+        |_, _| Value::Null,
     )
-    .bind(application.to_string())
-    .bind(material.to_string())
-    .execute(&mut **tx)
     .await?;
-    if updated.rows_affected() == 1 {
-        set_case_state(tx, application, "pledge_kept", "pledged", None).await?;
-        rec.record(
-            tx,
-            Some(application),
-            EventKind::PledgeItemOwed,
-            json!({"material": material, "reopened": true}),
-        )
-        .await?;
-    }
+    rec.record(
+        tx,
+        Some(application),
+        kind,
+        json!({"material": material, "reopened": true}),
+    )
+    .await?;
     Ok(())
 }
 
@@ -237,7 +326,7 @@ pub(crate) async fn act_on_entry(
         Some(on) => qiquan::calendar::format_date(
             qiquan::calendar::parse_date(&on).map_err(|e| e.at("/on"))?,
         ),
-        None => super::today_china(),
+        None => crate::server::clock::today_china(),
     };
     let row = sqlx::query("SELECT application_id, material, status FROM ledger WHERE id = $1")
         .bind(entry.to_string())
@@ -254,25 +343,20 @@ pub(crate) async fn act_on_entry(
     let material: String = row.try_get("material")?;
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
     let mut tx = reg.db.pool.begin().await?;
+    let status = LedgerStatus::try_from(row.try_get::<String, _>("status")?)?;
     let done = if waive {
-        let updated = sqlx::query(
-            "UPDATE ledger SET status = 'waived', closed_on = $2 WHERE id = $1 AND status IN ('owed', 'overdue')",
-        )
-        .bind(entry.to_string())
-        .bind(on.clone())
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() == 1 {
+        let waived = step_entry(&mut tx, entry, status, EntryEvent::Waive, &on).await?;
+        if let Some(kind) = waived {
             rec.record(
                 &mut tx,
                 Some(&application),
-                EventKind::PledgeItemWaived,
+                kind,
                 json!({"material": material, "on": on, "note": action.note}),
             )
             .await?;
             settle(state, &mut tx, &mut rec, &application, &on).await?;
         }
-        updated.rows_affected() == 1
+        waived.is_some()
     } else {
         supply(
             state,
@@ -334,10 +418,11 @@ async fn remind(
     report: &mut SweepReport,
 ) -> RegisterResult<()> {
     let rows = sqlx::query(
-        "SELECT id, application_id, material, due, remind_on FROM ledger WHERE status = 'owed' \
+        "SELECT id, application_id, material, due, remind_on FROM ledger WHERE status = $2 \
          AND reminded_on IS NULL AND remind_on <= $1 AND due >= $1 ORDER BY due, id",
     )
     .bind(as_of.to_string())
+    .bind(LedgerStatus::Owed.as_str())
     .fetch_all(&mut **tx)
     .await?;
     for row in rows {
@@ -381,11 +466,12 @@ async fn overdue(
     report: &mut SweepReport,
 ) -> RegisterResult<()> {
     let rows = sqlx::query(
-        "SELECT l.id, l.application_id, l.material, l.due, a.matter, a.decided_at, a.case_state \
+        "SELECT l.id, l.application_id, l.material, l.due, l.status, a.matter, a.decided_at, a.case_state \
          FROM ledger l JOIN applications a ON a.id = l.application_id \
-         WHERE l.status = 'owed' AND l.due < $1 ORDER BY l.due, l.id",
+         WHERE l.status = $2 AND l.due < $1 ORDER BY l.due, l.id",
     )
     .bind(as_of.to_string())
+    .bind(LedgerStatus::Owed.as_str())
     .fetch_all(&mut **tx)
     .await?;
     for row in rows {
@@ -393,54 +479,53 @@ async fn overdue(
         let application: String = row.try_get("application_id")?;
         let due: String = row.try_get("due")?;
         let overdue_on = day_after(&due)?;
-        let updated = sqlx::query("UPDATE ledger SET status = 'overdue', overdue_on = $2 WHERE id = $1 AND status = 'owed'")
-            .bind(id.clone())
-            .bind(overdue_on.clone())
-            .execute(&mut **tx)
-            .await?;
-        if updated.rows_affected() == 0 {
+        let status = LedgerStatus::try_from(row.try_get::<String, _>("status")?)?;
+        let Some(kind) = step_entry(tx, &id, status, EntryEvent::DuePassed, &overdue_on).await?
+        else {
             continue;
-        }
+        };
         let material: String = row.try_get("material")?;
         rec.record(
             tx,
             Some(&application),
-            EventKind::PledgeItemOverdue,
+            kind,
             json!({"material": material, "due": due, "overdue_on": overdue_on, "as_of": as_of}),
         )
         .await?;
         report.overdue.push(id);
+        let case_state: Option<String> = row.try_get("case_state")?;
+        let Some(case_state) = case_state.map(CaseState::try_from).transpose()? else {
+            continue;
+        };
         let matter: String = row.try_get("matter")?;
         let decided_at: Option<String> = row.try_get("decided_at")?;
         let ledger = params(state, &matter, decided_at.as_deref())?;
-        let (next, kind, until) = match ledger.on_broken {
-            BrokenPledge::Suspend => (
-                "suspended",
-                EventKind::CaseSuspended,
-                Some(resume_until(state, &ledger, &due)?),
-            ),
-            BrokenPledge::Terminate => ("terminated", EventKind::CaseTerminated, None),
+        let facts = CaseFacts {
+            on: &overdue_on,
+            resume_until: None,
+            on_broken: ledger.on_broken,
         };
-        if set_case_state(tx, &application, "pledged", next, until.clone()).await? {
-            rec.record(
-                tx,
-                Some(&application),
-                EventKind::PledgeBroken,
-                json!({"material": material, "due": due, "on": overdue_on, "basis": ledger.basis}),
-            )
-            .await?;
-            rec.record(
-                tx,
-                Some(&application),
-                kind,
-                json!({"on": overdue_on, "resume_until": until, "basis": ledger.basis}),
-            )
-            .await?;
-            if kind == EventKind::CaseSuspended {
-                report.suspended.push(application);
-            } else {
-                report.terminated.push(application);
-            }
+        let next = step_case(
+            tx,
+            rec,
+            &application,
+            case_state,
+            CaseEvent::ItemOverdue,
+            facts,
+            |next| match next {
+                CaseState::Suspended => resume_until(state, &ledger, &due).map(Some),
+                _ => Ok(None),
+            },
+            |kind, until| match kind {
+                EventKind::PledgeBroken => json!({"material": material, "due": due, "on": overdue_on, "basis": ledger.basis}),
+                _ => json!({"on": overdue_on, "resume_until": until, "basis": ledger.basis}),
+            },
+        )
+        .await?;
+        match next {
+            Some(CaseState::Suspended) => report.suspended.push(application),
+            Some(_) => report.terminated.push(application),
+            None => {}
         }
     }
     Ok(())
@@ -453,22 +538,33 @@ async fn terminate(
     report: &mut SweepReport,
 ) -> RegisterResult<()> {
     let rows = sqlx::query(
-        "SELECT id, resume_until FROM applications WHERE case_state = 'suspended' AND resume_until < $1 ORDER BY id",
+        "SELECT id, resume_until FROM applications WHERE case_state = $2 AND resume_until < $1 ORDER BY id",
     )
     .bind(as_of.to_string())
+    .bind(CaseState::Suspended.as_str())
     .fetch_all(&mut **tx)
     .await?;
     for row in rows {
         let id: String = row.try_get("id")?;
         let until: String = row.try_get("resume_until")?;
-        if set_case_state(tx, &id, "suspended", "terminated", None).await? {
-            rec.record(
-                tx,
-                Some(&id),
-                EventKind::CaseTerminated,
-                json!({"on": day_after(&until)?, "resume_until": until, "as_of": as_of}),
-            )
-            .await?;
+        let on = day_after(&until)?;
+        let facts = CaseFacts {
+            on: &on,
+            resume_until: Some(&until),
+            on_broken: BrokenPledge::Suspend,
+        };
+        let next = step_case(
+            tx,
+            rec,
+            &id,
+            CaseState::Suspended,
+            CaseEvent::ResumeWindowPassed,
+            facts,
+            |_| Ok(None),
+            |_, _| json!({"on": on, "resume_until": until, "as_of": as_of}),
+        )
+        .await?;
+        if next.is_some() {
             report.terminated.push(id);
         }
     }
@@ -480,69 +576,129 @@ const ENTRY_COLUMNS: &str = "l.id, l.application_id, l.material, l.name_zh, l.na
     a.case_state, a.resume_until";
 
 /// The words for an entry's status, for the clerk's list.
-fn status_label(status: &str) -> Value {
+fn status_label(status: LedgerStatus) -> Text {
     let (zh, en) = match status {
-        "owed" => ("待补交", "Owed"),
-        "supplied" => ("已补交", "Supplied"),
-        "overdue" => ("已逾期", "Overdue"),
-        "waived" => ("免予补交", "Waived"),
-        _ => ("", ""),
+        LedgerStatus::Owed => ("待补交", "Owed"),
+        LedgerStatus::Supplied => ("已补交", "Supplied"),
+        LedgerStatus::Overdue => ("已逾期", "Overdue"),
+        LedgerStatus::Waived => ("免予补交", "Waived"),
     };
-    json!({ "zh": zh, "en": en })
+    text(zh, en)
 }
 
-/// The words for a case's state.
-pub(crate) fn case_state_label(state: &str) -> Value {
+fn text(zh: &str, en: &str) -> Text {
+    Text {
+        zh: zh.to_string(),
+        en: en.to_string(),
+    }
+}
+
+/// The words for a case's state (blank for a case not yet decided).
+pub(crate) fn case_state_label(state: Option<CaseState>) -> Text {
     let (zh, en) = match state {
-        "accepted" => ("已受理", "Accepted"),
-        "pledged" => ("容缺受理，待补交", "Accepted on a pledge; items owed"),
-        "pledge_kept" => ("已补齐，承诺已履行", "All supplied; pledge kept"),
-        "suspended" => ("逾期未补齐，已中止办理", "Overdue; the case is suspended"),
-        "resumed" => ("已补齐，恢复办理", "Supplied; the case resumed"),
-        "terminated" => (
+        Some(CaseState::Accepted) => ("已受理", "Accepted"),
+        Some(CaseState::Pledged) => ("容缺受理，待补交", "Accepted on a pledge; items owed"),
+        Some(CaseState::PledgeKept) => ("已补齐，承诺已履行", "All supplied; pledge kept"),
+        Some(CaseState::Suspended) => ("逾期未补齐，已中止办理", "Overdue; the case is suspended"),
+        Some(CaseState::Resumed) => ("已补齐，恢复办理", "Supplied; the case resumed"),
+        Some(CaseState::Terminated) => (
             "逾期未补齐，已终止办理",
             "Not supplied; the case is terminated",
         ),
-        "correction_notified" => ("已一次性告知补正", "Correction notified"),
-        "refused" => ("不予受理", "Not accepted"),
-        _ => ("", ""),
+        Some(CaseState::CorrectionNotified) => ("已一次性告知补正", "Correction notified"),
+        Some(CaseState::Refused) => ("不予受理", "Not accepted"),
+        None => ("", ""),
     };
-    json!({ "zh": zh, "en": en })
+    text(zh, en)
 }
 
-fn entry_json(row: &sqlx::any::AnyRow) -> Result<Value, sqlx::Error> {
-    let text = |name: &str| row.try_get::<Option<String>, _>(name);
-    let status = text("status")?.unwrap_or_default();
-    let case_state = text("case_state")?.unwrap_or_default();
-    Ok(json!({
-        "status_label": status_label(&status),
-        "case_state_label": case_state_label(&case_state),
-        "id": text("id")?,
-        "application": text("application_id")?,
-        "number": text("number")?,
-        "matter": text("matter")?,
-        "material": text("material")?,
-        "name": {"zh": text("name_zh")?, "en": text("name_en")?},
-        "due": text("due")?,
-        "remind_on": text("remind_on")?,
-        "status": text("status")?,
-        "reminded_on": text("reminded_on")?,
-        "overdue_on": text("overdue_on")?,
-        "closed_on": text("closed_on")?,
-        "case_state": text("case_state")?,
-        "resume_until": text("resume_until")?,
-    }))
+/// One row of [`ENTRY_COLUMNS`]: a ledger entry joined with its application.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: String,
+    application_id: String,
+    material: String,
+    name_zh: String,
+    name_en: String,
+    due: String,
+    remind_on: String,
+    /// Decoded below: sqlx's Any driver reads TEXT only as a string.
+    status: String,
+    reminded_on: Option<String>,
+    overdue_on: Option<String>,
+    closed_on: Option<String>,
+    number: Option<String>,
+    matter: String,
+    case_state: Option<String>,
+    resume_until: Option<String>,
 }
 
-pub(crate) async fn entries_of(reg: &Register, application: &str) -> RegisterResult<Vec<Value>> {
-    let rows = sqlx::query(&format!(
+/// A ledger entry as the API shows it (`LedgerEntry` in the OpenAPI document).
+#[derive(Debug, Serialize)]
+pub(crate) struct LedgerEntry {
+    pub(crate) id: String,
+    pub(crate) application: String,
+    pub(crate) number: Option<String>,
+    pub(crate) matter: String,
+    pub(crate) material: String,
+    pub(crate) name: Text,
+    pub(crate) due: String,
+    pub(crate) remind_on: String,
+    pub(crate) status: LedgerStatus,
+    pub(crate) status_label: Text,
+    pub(crate) reminded_on: Option<String>,
+    pub(crate) overdue_on: Option<String>,
+    pub(crate) closed_on: Option<String>,
+    pub(crate) case_state: Option<CaseState>,
+    pub(crate) case_state_label: Text,
+    pub(crate) resume_until: Option<String>,
+}
+
+impl TryFrom<EntryRow> for LedgerEntry {
+    type Error = RegisterError;
+    fn try_from(row: EntryRow) -> RegisterResult<LedgerEntry> {
+        let case_state = row.case_state.map(CaseState::try_from).transpose()?;
+        let status = LedgerStatus::try_from(row.status)?;
+        Ok(LedgerEntry {
+            status_label: status_label(status),
+            case_state_label: case_state_label(case_state),
+            id: row.id,
+            application: row.application_id,
+            number: row.number,
+            matter: row.matter,
+            material: row.material,
+            name: Text {
+                zh: row.name_zh,
+                en: row.name_en,
+            },
+            due: row.due,
+            remind_on: row.remind_on,
+            status,
+            reminded_on: row.reminded_on,
+            overdue_on: row.overdue_on,
+            closed_on: row.closed_on,
+            case_state,
+            resume_until: row.resume_until,
+        })
+    }
+}
+
+fn entries(rows: Vec<EntryRow>) -> RegisterResult<Vec<LedgerEntry>> {
+    rows.into_iter().map(LedgerEntry::try_from).collect()
+}
+
+pub(crate) async fn entries_of(
+    reg: &Register,
+    application: &str,
+) -> RegisterResult<Vec<LedgerEntry>> {
+    let rows = sqlx::query_as::<_, EntryRow>(&format!(
         "SELECT {ENTRY_COLUMNS} FROM ledger l JOIN applications a ON a.id = l.application_id \
          WHERE l.application_id = $1 ORDER BY l.due, l.material"
     ))
     .bind(application.to_string())
     .fetch_all(&reg.db.pool)
     .await?;
-    Ok(rows.iter().map(entry_json).collect::<Result<_, _>>()?)
+    entries(rows)
 }
 
 /// `GET /v1/ledger` filters.
@@ -557,17 +713,17 @@ pub(crate) struct ListQuery {
     pub(crate) as_of: Option<String>,
 }
 
-pub(crate) async fn list(reg: &Register, query: &ListQuery) -> RegisterResult<Vec<Value>> {
+pub(crate) async fn list(reg: &Register, query: &ListQuery) -> RegisterResult<Vec<LedgerEntry>> {
     let as_of = match &query.as_of {
         Some(day) => qiquan::calendar::format_date(
             qiquan::calendar::parse_date(day).map_err(|e| e.at("as_of"))?,
         ),
-        None => super::today_china(),
+        None => crate::server::clock::today_china(),
     };
     let mut conditions: Vec<String> = Vec::new();
     let mut binds: Vec<String> = Vec::new();
     if let Some(status) = &query.status {
-        if !["owed", "supplied", "overdue", "waived"].contains(&status.as_str()) {
+        if LedgerStatus::parse(status).is_none() {
             return Err(RegisterError::invalid(
                 "status 只能是 owed、supplied、overdue 或 waived。",
                 "status must be owed, supplied, overdue or waived.",
@@ -580,17 +736,24 @@ pub(crate) async fn list(reg: &Register, query: &ListQuery) -> RegisterResult<Ve
     match query.due.as_deref() {
         None => {}
         Some("today") => {
+            binds.push(LedgerStatus::Owed.as_str().to_string());
             binds.push(as_of.clone());
-            conditions.push(format!("l.status = 'owed' AND l.due = ${}", binds.len()));
+            let n = binds.len();
+            conditions.push(format!("l.status = ${} AND l.due = ${n}", n - 1));
         }
         Some("soon") => {
+            binds.push(LedgerStatus::Owed.as_str().to_string());
             binds.push(as_of.clone());
             let n = binds.len();
             conditions.push(format!(
-                "l.status = 'owed' AND l.remind_on <= ${n} AND l.due > ${n}"
+                "l.status = ${} AND l.remind_on <= ${n} AND l.due > ${n}",
+                n - 1
             ));
         }
-        Some("overdue") => conditions.push("l.status = 'overdue'".into()),
+        Some("overdue") => {
+            binds.push(LedgerStatus::Overdue.as_str().to_string());
+            conditions.push(format!("l.status = ${}", binds.len()));
+        }
         Some(_) => {
             return Err(RegisterError::invalid(
                 "due 只能是 today（今日到期）、soon（即将到期）或 overdue（已逾期）。",
@@ -608,16 +771,15 @@ pub(crate) async fn list(reg: &Register, query: &ListQuery) -> RegisterResult<Ve
         "SELECT {ENTRY_COLUMNS} FROM ledger l JOIN applications a ON a.id = l.application_id \
          {filter} ORDER BY l.due, a.number, l.material LIMIT 10000"
     );
-    let mut q = sqlx::query(&sql);
+    let mut q = sqlx::query_as::<_, EntryRow>(&sql);
     for bind in binds {
         q = q.bind(bind);
     }
-    let rows = q.fetch_all(&reg.db.pool).await?;
-    Ok(rows.iter().map(entry_json).collect::<Result<_, _>>()?)
+    entries(q.fetch_all(&reg.db.pool).await?)
 }
 
 /// The entries as CSV (RFC 4180), with a header row; for the clerk's spreadsheet.
-pub(crate) fn to_csv(entries: &[Value]) -> String {
+pub(crate) fn to_csv(entries: &[LedgerEntry]) -> String {
     const COLUMNS: [&str; 13] = [
         "number",
         "matter",
@@ -635,18 +797,23 @@ pub(crate) fn to_csv(entries: &[Value]) -> String {
     ];
     let mut out = COLUMNS.join(",");
     out.push_str("\r\n");
-    for entry in entries {
-        let cells: Vec<String> = COLUMNS
-            .iter()
-            .map(|c| {
-                let value = if *c == "name" {
-                    &entry["name"]["zh"]
-                } else {
-                    &entry[*c]
-                };
-                csv_cell(value.as_str().unwrap_or(""))
-            })
-            .collect();
+    for e in entries {
+        let cells = [
+            e.number.as_deref().unwrap_or(""),
+            &e.matter,
+            &e.material,
+            &e.name.zh,
+            &e.due,
+            &e.remind_on,
+            e.status.as_str(),
+            e.reminded_on.as_deref().unwrap_or(""),
+            e.overdue_on.as_deref().unwrap_or(""),
+            e.closed_on.as_deref().unwrap_or(""),
+            e.case_state.map_or("", CaseState::as_str),
+            e.resume_until.as_deref().unwrap_or(""),
+            &e.application,
+        ];
+        let cells: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
     }

@@ -12,7 +12,11 @@ pub(crate) mod error;
 pub(crate) mod files;
 pub(crate) mod handover;
 pub(crate) mod ledger;
+pub(crate) mod lifecycle;
+pub(crate) mod matters;
 pub(crate) mod numbers;
+pub(crate) mod privacy;
+pub(crate) mod states;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -86,11 +90,6 @@ pub(crate) fn new_id(prefix: &str) -> RegisterResult<String> {
     Ok(format!("{prefix}_{}", crate::server::receipt::hex(&bytes)))
 }
 
-/// Today in China time, `YYYY-MM-DD`: the server's clock, read only at the edges.
-pub(crate) fn today_china() -> String {
-    crate::server::api::now_china().chars().take(10).collect()
-}
-
 /// Sweeps the ledger with the server's date at start-up and then every hour (a sweep is
 /// idempotent, so hourly catches the new day soon after midnight whenever the server started),
 /// and deletes expired hand-over codes.
@@ -102,7 +101,7 @@ pub(crate) fn spawn_sweeper(state: Arc<AppState>) {
             let Some(register) = state.register.as_ref() else {
                 return;
             };
-            let today = today_china();
+            let today = crate::server::clock::today_china();
             match ledger::sweep(&state, register, &today, "system:ledger-sweep").await {
                 Ok(report) => tracing::info!(
                     as_of = %today,
