@@ -10,13 +10,15 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 
+#[cfg(feature = "whole")]
 use crate::bundle::{LintCode, Reporter};
 use crate::model::Text;
 
 /// The path of the profile inside a rules directory.
 pub const CENTRE_PATH: &str = "centre.toml";
 
-/// The placeholders a document number pattern may use.
+/// The placeholders a document number pattern may use (checked where rules are linted).
+#[cfg(feature = "whole")]
 const PLACEHOLDERS: [&str; 3] = ["{kind}", "{year}", "{seq}"];
 
 /// The issuing centre (办理机构): printed on every document it issues.

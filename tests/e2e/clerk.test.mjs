@@ -158,7 +158,8 @@ test('tolerable materials missing: the signed pledge gives 容缺受理 and prin
     assert.match(text, /公共场所地址方位示意图、平面图和卫生设施平面布局图2026年3月9日/);
     assert.match(text, /公共场所卫生管理制度2026年3月9日/);
     assert.match(text, /上述材料最迟于2026年3月9日前全部补齐/);
-    assert.match(text, /逾期未补齐的，终止办理/);
+    // The pledge states the ledger's rule (suspend, then terminate after the resume period).
+    assert.match(text.replace(/\s+/g, ''), /逾期未补齐的，本机关中止办理；.*仍未补齐的，终止办理/);
     assert.match(text, /承诺人（签字或盖章）/);
     assert.match(text, /受理通知书/);
     assert.match(text, /容缺材料补齐期限2026年3月9日/);

@@ -140,7 +140,8 @@ test('容缺受理通知书 and 信用承诺书: what is owed, by when, and the 
     assert.match(notice, /公共场所地址方位示意图、平面图和卫生设施平面布局图：请于2026年3月9日前补交/);
     assert.match(notice, /容缺材料补齐期限2026年3月9日/);
     assert.match(pledge, /上述材料最迟于2026年3月9日前全部补齐/);
-    assert.match(pledge, /逾期未补齐的，终止办理/);
+    // The pledge states the ledger's rule (suspend, then terminate after the resume period).
+    assert.match(pledge.replace(/\s+/g, ''), /逾期未补齐的，本机关中止办理；.*仍未补齐的，终止办理/);
     assert.match(pledge, /一式两份/);
     assert.ok(!pages.join('').includes(ID));
     assert.deepEqual(errors, []);
