@@ -26,6 +26,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0003_access",
         include_str!("../../../migrations/0003_access.sql"),
     ),
+    (
+        4,
+        "0004_pledge_identity",
+        include_str!("../../../migrations/0004_pledge_identity.sql"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
