@@ -8,11 +8,15 @@
 #                                           pages (www/src/rules.ts) and the tests load into it
 #   pkg/studio/qiquan.js + qiquan_bg.wasm   the studio module (`wasm,studio`): the rules built in
 #                                           (feature `embed`), `lint`, loading rule files as TOML
+#   pkg/core/qiquan-core.wasm               the glue-free core module (core-abi/, docs/abi.md): no
+#                                           imports, no wasm-bindgen, JSON in and out, rules from
+#                                           a signed bundle only; for hosts without JavaScript
 # Offline and reproducible; needs the wasm32-unknown-unknown target and wasm-bindgen-cli
 # 0.2.130 (the version pinned in Cargo.toml).
 #
 #   scripts/build-wasm.sh            # build both, print sizes, fail over the page module's budget
 #   scripts/build-wasm.sh page       # only the page module
+#   scripts/build-wasm.sh core       # the page module and the core module (its size is compared)
 #
 # Env: CARGO_TARGET_DIR (default target/), QIQUAN_WASM_BUDGET (gzip -9 bytes of the page
 # module, default 250,000: issue 17's goal), QIQUAN_PAGE_OPT_LEVEL (the page module's engine
@@ -102,8 +106,18 @@ import json, sys
 key = json.load(open(sys.argv[1]))
 print(json.dumps({"keys": [{"key_id": key["key_id"], "public_key": key["public_key"]}]}))
 PY
-if [[ "$which" != page ]]; then
+if [[ "$which" == all ]]; then
     build_module wasm,studio pkg/studio 3
+fi
+# The core module: the engine crate with feature `signed` only (no wasm-bindgen, no TOML, no
+# rules), through core-abi/'s exports, at the page module's settings; no wasm-bindgen pass, so
+# the linker strips the names (`strip = "symbols"`). Budget: within 10% of the page module.
+if [[ "$which" != page ]]; then
+    RUSTFLAGS="$RUSTFLAGS $page_inline" CARGO_PROFILE_WASM_RELEASE_OPT_LEVEL="$page_opt_level" \
+        CARGO_PROFILE_WASM_RELEASE_STRIP=symbols \
+        cargo build --profile wasm-release --lib --target wasm32-unknown-unknown -p qiquan-core
+    mkdir -p pkg/core
+    cp "$target_dir/wasm32-unknown-unknown/wasm-release/qiquan_core.wasm" pkg/core/qiquan-core.wasm
 fi
 
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"
@@ -167,4 +181,14 @@ gz="$(tail -n 1 <<< "$out")"
 if (( gz > budget )); then
     echo "build-wasm: FAIL: $wasm (the page module) is $gz bytes gzip -9, over the budget of $budget bytes" >&2
     exit 1
+fi
+if [[ -f pkg/core/qiquan-core.wasm ]]; then
+    core_budget=$(( gz * 110 / 100 ))
+    out="$(report pkg/core/qiquan-core.wasm "; budget $core_budget bytes: the page module's $gz + 10%")"
+    head -n 1 <<< "$out"
+    core_gz="$(tail -n 1 <<< "$out")"
+    if (( core_gz > core_budget )); then
+        echo "build-wasm: FAIL: pkg/core/qiquan-core.wasm is $core_gz bytes gzip -9, over $core_budget (the page module's $gz + 10%)" >&2
+        exit 1
+    fi
 fi

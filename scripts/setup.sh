@@ -64,6 +64,36 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt-get install -y -qq postgresql >/dev/null
 fi
 
+# The other engines (issue 26; scripts/test-wasm.sh, tests/engines/): JavaScriptCore's and
+# SpiderMonkey's shells, WebKitGTK's WebDriver (with MiniBrowser), Firefox ESR and Xvfb.
+need=()
+command -v jsc >/dev/null 2>&1 || need+=(libjavascriptcoregtk-4.0-bin)
+command -v js102 >/dev/null 2>&1 || need+=(libmozjs-102-dev)
+command -v WebKitWebDriver >/dev/null 2>&1 || need+=(webkit2gtk-driver)
+command -v firefox-esr >/dev/null 2>&1 || need+=(firefox-esr)
+command -v xvfb-run >/dev/null 2>&1 || need+=(xvfb)
+if [ ${#need[@]} -gt 0 ]; then
+  say "apt-get install ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# Python for the hosts without a JavaScript engine and the WebKit/Firefox drivers, in a venv
+# under target/py: wasmtime (runs pkg/core/qiquan-core.wasm), selenium (WebKitWebDriver),
+# marionette-driver (Firefox; no geckodriver is packaged).
+py_pkgs=(wasmtime==51.0.0 selenium==4.51.0 marionette-driver==3.7.1)
+if ! target/py/bin/python -c 'import wasmtime, selenium, marionette_driver' >/dev/null 2>&1; then
+  say "python venv target/py: ${py_pkgs[*]}"
+  mkdir -p target
+  python3 -m venv target/py 2>/dev/null || {
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+    rm -rf target/py && python3 -m venv target/py
+  }
+  target/py/bin/pip install -q --disable-pip-version-check "${py_pkgs[@]}"
+fi
+
 if [ -f package-lock.json ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; }; then
   say "npm ci"
   npm ci --no-audit --no-fund

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: formatting (Rust and TypeScript), import circles in www/src, lints, rule-file lint, native tests, the wasm runtimes (Node and
-# Chromium) on the shared conformance corpus, the server (server/tests/server.rs, part of cargo test),
-# the web forms in Chromium, and a short run of each fuzz target.
+# Runs every test: formatting (Rust and TypeScript), import circles in www/src, lints, rule-file
+# lint, native tests, the wasm runtimes (Node, Chromium, the JavaScriptCore and SpiderMonkey
+# shells, the glue-free core module in Python wasmtime) on the shared conformance corpus, the
+# server (server/tests/server.rs, part of cargo test), the web forms in Chromium, the conformance
+# page and the applicant flow in WebKit and Firefox, and a short run of each fuzz target.
 # Installs what it needs first (scripts/setup.sh), so it works on a fresh machine and in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +26,7 @@ say "cargo clippy -D warnings (native, and the wasm build)"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p qiquan --target wasm32-unknown-unknown --no-default-features --features wasm --lib -- -D warnings
 cargo clippy -p qiquan --target wasm32-unknown-unknown --no-default-features --features wasm,studio --lib -- -D warnings
+cargo clippy -p qiquan-core --target wasm32-unknown-unknown --lib -- -D warnings
 
 say "qiquan lint rules + schema is current"
 cargo run -q -p qiquan-server -- lint rules
@@ -42,6 +45,9 @@ scripts/test-wasm.sh
 
 say "web forms in Chromium (Playwright + axe-core)"
 scripts/test-www.sh
+
+say "WebKit (WebKitGTK, WebDriver) and Firefox (ESR, Marionette): conformance page and the applicant flow"
+xvfb-run -a target/py/bin/python tests/engines/browsers.py 2>&1 | grep -v '^mozversion INFO'
 
 say "fuzz targets: replay seeds and regressions, then ${QIQUAN_FUZZ_SECONDS:-20} s each"
 scripts/test-fuzz.sh

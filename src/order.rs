@@ -21,7 +21,9 @@ pub(crate) fn sort_by_key<T, K: Ord>(items: &mut Vec<T>, mut key: impl FnMut(&T)
 }
 
 /// A map from pairs, inserted one by one (a later pair with the same key wins, as with
-/// `collect`, whose bulk build sorts first with its own instance of the sort).
+/// `collect`, whose bulk build sorts first with its own instance of the sort). Used by the
+/// embedded rules and the wasm bindings; the glue-free core module (core-abi/) has neither.
+#[cfg_attr(not(any(feature = "embed", feature = "wasm")), allow(dead_code))]
 pub(crate) fn map_of<K: Ord, V>(
     pairs: impl IntoIterator<Item = (K, V)>,
 ) -> std::collections::BTreeMap<K, V> {
