@@ -11,3 +11,6 @@ cargo test -p qiquan-server --bin qiquan server::
 cargo test -p qiquan-server --test server
 # The case register, on SQLite and on a throw-away PostgreSQL.
 QIQUAN_REQUIRE_PG=1 scripts/with-postgres.sh cargo test -p qiquan-server --test register
+# The fault suite: full disks, the database file lost, PostgreSQL stopped, kill -9 (needs root
+# for its tmpfs mounts; QIQUAN_REQUIRE_FAULTS=1 makes a skipped fault a failure).
+QIQUAN_REQUIRE_FAULTS=${QIQUAN_REQUIRE_FAULTS:-1} cargo test -p qiquan-server --test faults

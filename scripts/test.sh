@@ -34,8 +34,10 @@ cargo run -q -p qiquan-server -- schema rules/schema --check
 
 say "native tests (unit, calendar, lint, CLI, conformance corpus, server and register integration)"
 # The register's tests run against SQLite and a real PostgreSQL, started for the run and stopped
-# after; with QIQUAN_REQUIRE_PG a PostgreSQL test that cannot reach its server fails.
-QIQUAN_REQUIRE_PG=1 scripts/with-postgres.sh cargo test
+# after; with QIQUAN_REQUIRE_PG a PostgreSQL test that cannot reach its server fails. The fault
+# suite (server/tests/faults.rs: full disks on a tmpfs it mounts, the database file deleted,
+# PostgreSQL stopped, kill -9) fails with QIQUAN_REQUIRE_FAULTS when a fault cannot be produced.
+QIQUAN_REQUIRE_PG=1 QIQUAN_REQUIRE_FAULTS=1 scripts/with-postgres.sh cargo test
 
 say "API fuzzing with schemathesis from /v1/openapi.json, with and without credentials (0 5xx)"
 scripts/test-api-fuzz.sh

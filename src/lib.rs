@@ -37,6 +37,7 @@ pub mod wasm;
 
 pub use bundle::{Bundle, Diagnostic, SourceFile};
 pub use calendar::DeadlineAnswer;
+pub use check::half_width_char;
 pub use error::{Error, ErrorCode, Result};
 #[cfg(feature = "toml")]
 pub use json_form::json_form;

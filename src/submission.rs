@@ -165,28 +165,35 @@ pub enum SpecialProcedure {
     PublicNotice,
 }
 
+/// A clerk's note within [`MAX_NOTE_CHARS`] characters; `note_too_long` otherwise (the caller
+/// sets `at`). The server checks a note against it when the note is written, so that a note
+/// stored is one a later decision accepts.
+pub fn check_note(note: &str) -> Result<(), crate::Error> {
+    let chars = note.chars().count();
+    if chars <= MAX_NOTE_CHARS {
+        return Ok(());
+    }
+    Err(crate::Error::new(
+        crate::ErrorCode::NoteTooLong,
+        format!(
+            "材料备注过长（{chars} 个字符），上限为 {MAX_NOTE_CHARS} 个字符：请只写明问题，如“未加盖公章”。"
+        ),
+        format!(
+            "The note on a material is too long ({chars} characters); the limit is {MAX_NOTE_CHARS}: name the flaw only, e.g. \"no official seal\"."
+        ),
+    ))
+}
+
 impl Submission {
     /// Limits serde cannot express: the length of each clerk's note (`note_too_long`, `at` the
     /// note).
     pub fn validate(&self) -> Result<(), crate::Error> {
         // The first too-long note in id order (the order the error has always named).
-        let too_long = self
-            .materials
-            .iter()
-            .filter_map(|(id, m)| Some((id, m.note.as_ref()?.chars().count())))
-            .filter(|&(_, chars)| chars > MAX_NOTE_CHARS)
-            .min_by(|a, b| a.0.cmp(b.0));
-        if let Some((id, chars)) = too_long {
-            return Err(crate::Error::new(
-                    crate::ErrorCode::NoteTooLong,
-                    format!(
-                        "材料备注过长（{chars} 个字符），上限为 {MAX_NOTE_CHARS} 个字符：请只写明问题，如“未加盖公章”。"
-                    ),
-                    format!(
-                        "The note on a material is too long ({chars} characters); the limit is {MAX_NOTE_CHARS}: name the flaw only, e.g. \"no official seal\"."
-                    ),
-                )
-                .at(format!("/materials/{}/note", pointer_token(id))));
+        for (id, m) in self.materials.iter() {
+            if let Some(note) = &m.note {
+                check_note(note)
+                    .map_err(|e| e.at(format!("/materials/{}/note", pointer_token(id))))?;
+            }
         }
         Ok(())
     }

@@ -14,7 +14,8 @@ mod common;
 use common::{Response, dev_token, dev_token_with, request};
 
 const MATTER: &str = "public_place_hygiene_license";
-const PDF: &[u8] = b"%PDF-1.4\n% a test file\n";
+/// A minimal PDF that parses (the server checks past the magic bytes).
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer << /Size 2 /Root 1 0 R >>\nstartxref\n45\n%%EOF\n";
 
 /// Every operation and the roles it declares (what `x-roles` must say).
 const DECLARED: &[(&str, &str, &[&str])] = &[

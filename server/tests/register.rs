@@ -397,9 +397,17 @@ fn pledged() -> Value {
     body
 }
 
-const PDF: &[u8] = b"%PDF-1.4\n% a test file\n";
+/// A minimal PDF that parses: header, an object, the cross-reference table, trailer, %%EOF.
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer << /Size 2 /Root 1 0 R >>\nstartxref\n45\n%%EOF\n";
+/// A 1×1 PNG: signature, IHDR, IEND (the server checks the header's dimensions and the end).
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\0IEND\xaeB`\x82";
 
 fn deadline(rules: &Path, from: &str, days: i64) -> String {
+    deadline_answer(rules, from, days).0
+}
+
+/// `qiquan deadline`'s date and whether it says the date is provisional.
+fn deadline_answer(rules: &Path, from: &str, days: i64) -> (String, bool) {
     let out = qiquan(&[
         "deadline",
         "--from",
@@ -416,11 +424,11 @@ fn deadline(rules: &Path, from: &str, days: i64) -> String {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .next()
-        .unwrap_or("")
-        .to_string()
+    let text = String::from_utf8_lossy(&out.stdout);
+    (
+        text.lines().next().unwrap_or("").to_string(),
+        text.contains("provisional"),
+    )
 }
 
 fn day_after(date: &str) -> String {
@@ -537,7 +545,20 @@ fn idempotent_submission(dir: &Path, store: &Store) {
     other["submission"]["fields"]["floor_area"] = json!(900);
     server
         .submit("same-key-1", &other)
-        .assert_error(409, "idempotency_conflict");
+        .assert_error(422, "idempotency_conflict");
+    // The same request written differently (spacing, key order) is the same request.
+    let spaced = serde_json::to_string_pretty(&body).expect("json");
+    let r = server.call(
+        "POST",
+        "/v1/applications",
+        &[
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", "same-key-1"),
+        ],
+        spaced.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["id"], first["id"]);
     server
         .submit("bad key!", &body)
         .assert_error(400, "invalid_idempotency_key");
@@ -565,7 +586,7 @@ fn uploads_limits_and_types(dir: &Path, store: &Store) {
     server
         .upload(id, "hygiene_rules", "application/pdf", &big)
         .assert_error(413, "file_too_large");
-    let png = b"\x89PNG\r\n\x1a\n0000";
+    let png = PNG;
     server
         .upload(id, "hygiene_rules", "image/png", png)
         .assert_error(415, "file_type_not_accepted");
@@ -600,7 +621,15 @@ fn uploads_limits_and_types(dir: &Path, store: &Store) {
     // Content-addressed on disk.
     let sha = materials[1]["sha256"].as_str().expect("sha256");
     let stored = dir.join("data/files").join(&sha[..2]).join(sha);
-    assert_eq!(std::fs::read(&stored).expect("stored file"), exact);
+    // Sealed at rest with the data key: the plain bytes are not on disk.
+    let on_disk = std::fs::read(&stored).expect("stored file");
+    assert!(on_disk.starts_with(b"qqseal1\n"));
+    assert_eq!(
+        on_disk.len(),
+        8 + 19 + exact.len() + 16,
+        "one chunk and its tag"
+    );
+    assert!(!on_disk.windows(9).any(|w| w == b"%PDF-1.4\n"));
     let kinds = event_kinds(&server, id);
     assert_eq!(
         kinds.iter().filter(|k| *k == "material_received").count(),
@@ -682,6 +711,15 @@ fn status_derived_from_received_files(dir: &Path, store: &Store) {
             &json!({"note": "x"}),
         )
         .assert_error(404, "material_not_received");
+    // A note longer than the engine takes is refused when written, not stored to block the
+    // decision later (the limit is 200 characters).
+    let refused = server
+        .post(
+            &format!("/v1/applications/{id}/materials/hygiene_report/flaw"),
+            &json!({ "note": "印".repeat(201) }),
+        )
+        .assert_error(400, "note_too_long");
+    assert_eq!(refused["error"]["at"], "/note");
     let decided = server
         .post(&format!("/v1/applications/{id}/submit"), &json!({}))
         .json();
@@ -1027,7 +1065,7 @@ fn pledge_broken_resumed_or_terminated(dir: &Path, store: &Store) {
     let overdue = listed(&server, "due=overdue");
     assert_eq!(overdue.len(), 2);
     assert_eq!(listed(&server, "status=overdue").len(), 2);
-    let resume_until = deadline(&rules, &due, RESUME_DAYS);
+    let (resume_until, provisional) = deadline_answer(&rules, &due, RESUME_DAYS);
     for app in [&resumed, &terminated] {
         let id = app["id"].as_str().expect("id");
         let now = server.get(&format!("/v1/applications/{id}")).json();
@@ -1036,6 +1074,12 @@ fn pledge_broken_resumed_or_terminated(dir: &Path, store: &Store) {
             now["resume_until"],
             resume_until.as_str(),
             "= qiquan deadline --from due --days 15"
+        );
+        // Stored as firm or provisional as the engine says (a date in a year without a
+        // holiday notice is provisional).
+        assert_eq!(
+            now["resume_until_provisional"], provisional,
+            "{resume_until}"
         );
         assert_eq!(now["ledger"][0]["status"], "overdue");
         assert_eq!(now["ledger"][0]["overdue_on"], day_after(&due).as_str());

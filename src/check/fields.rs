@@ -361,13 +361,19 @@ pub(crate) fn normalise(kind: FieldKind, value: &Value) -> Option<Value> {
 
 /// Full-width ASCII (U+FF01–U+FF5E) to ASCII and the ideographic space to a space.
 fn half_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        })
-        .collect()
+    s.chars().map(half_width_char).collect()
+}
+
+/// One character as [`normalise`] reads it before anything else: full-width ASCII
+/// (U+FF01–U+FF5E, e.g. `１`, `－`) as ASCII, the ideographic space as a space, anything else
+/// as it is. Public (`qiquan::half_width_char`) so that the server finds an ID or phone number
+/// typed in free text the way the engine reads one typed in its field.
+pub fn half_width_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
 }
 
 /// ASCII whitespace and the no-break space (the ideographic one is a space by then); not

@@ -32,6 +32,7 @@
 mod deadlines;
 mod decide;
 mod fields;
+pub use fields::half_width_char;
 mod groups;
 mod materials;
 

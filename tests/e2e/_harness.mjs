@@ -11,6 +11,10 @@ import { chromium } from 'playwright-core';
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = join(REPO, 'www/dist');
 export const PKG = join(REPO, 'pkg');
+/** A minimal PDF that parses (header, object, xref, trailer): the server checks past the magic bytes. */
+export const MINIMAL_PDF =
+  '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n' +
+  'trailer << /Size 2 /Root 1 0 R >>\nstartxref\n45\n%%EOF\n';
 export const RESULTS = join(REPO, 'test-results');
 mkdirSync(RESULTS, { recursive: true });
 

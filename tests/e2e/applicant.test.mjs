@@ -2,7 +2,7 @@
 // the error summary, the pledge, dates, the en toggle, and the submit re-check by the server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, axeViolations, shot, fill } from './_harness.mjs';
+import { startServer, launch, openPage, axeViolations, shot, fill, MINIMAL_PDF } from './_harness.mjs';
 
 const MATTER = 'public_place_hygiene_license';
 // A Monday: online receipt → accepted the next working day, 2026-03-03.
@@ -23,7 +23,7 @@ const upload = (page, id) =>
   page.setInputFiles(`#m-${id}`, {
     name: `${id}.pdf`,
     mimeType: 'application/pdf',
-    buffer: Buffer.from('%PDF-1.4 test'),
+    buffer: Buffer.from(MINIMAL_PDF),
   });
 
 async function fillAllFields(page) {

@@ -4,7 +4,7 @@
 // screenshots in test-results/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, axeViolations, shot, fill, settle } from './_harness.mjs';
+import { startServer, launch, openPage, axeViolations, shot, fill, settle, MINIMAL_PDF } from './_harness.mjs';
 
 const MATTER = 'public_place_hygiene_license';
 const PHONE = { width: 390, height: 844 };
@@ -25,7 +25,7 @@ const upload = (page, id) =>
   page.setInputFiles(`#m-${id}`, {
     name: `${id}.pdf`,
     mimeType: 'application/pdf',
-    buffer: Buffer.from('%PDF-1.4 test'),
+    buffer: Buffer.from(MINIMAL_PDF),
   });
 const noSideways = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 

@@ -125,6 +125,18 @@ pub(crate) async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     if let Some(poller) = &state.bundle {
         health["bundle"] = poller.status_json();
     }
+    // The register that cannot keep what it would acknowledge is not healthy: a load balancer
+    // sends its traffic elsewhere and an operator is paged (see docs/server.md).
+    if let Some(register) = &state.register {
+        let faults = register.db.health.faults();
+        if !faults.is_empty() {
+            health["status"] = serde_json::json!("unhealthy");
+            health["register_faults"] = serde_json::json!(faults);
+            let mut response = json_body(&health);
+            *response.status_mut() = axum::http::StatusCode::SERVICE_UNAVAILABLE;
+            return response;
+        }
+    }
     json_body(&health)
 }
 
@@ -135,6 +147,9 @@ pub(crate) async fn metrics(State(state): State<Arc<AppState>>) -> Response {
         engine.rules_digest(),
         state.key.key_id(),
     );
+    if let Some(register) = &state.register {
+        text.push_str(&register.db.health.render());
+    }
     text.push_str(&super::metrics::render_rules(
         engine.rules_digest(),
         engine.rules_revision(),

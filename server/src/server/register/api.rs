@@ -77,13 +77,20 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
 }
 
 fn register(state: &AppState) -> RegisterResult<&Register> {
-    state.register.as_ref().ok_or_else(|| {
+    let reg = state.register.as_ref().ok_or_else(|| {
         RegisterError::new(
             RegisterCode::Storage,
             "本服务未启用登记簿。",
             "The case register is not enabled on this server.",
         )
-    })
+    })?;
+    // The database down: 503 at once, not after waiting out a connection.
+    if reg.db.health.unreachable() {
+        return Err(RegisterError::unavailable(
+            "the register database does not answer",
+        ));
+    }
+    Ok(reg)
 }
 
 fn json_response(status: StatusCode, value: &Value) -> Response {
@@ -510,7 +517,10 @@ async fn flaw(
     let reg = register(&state)?;
     let text = read_json(&headers, body).await?;
     let request: FlawRequest = qiquan::parse_json(&text, "request")?;
-    let mut note = serde_json::Value::String(request.note.trim().chars().take(500).collect());
+    // Refused at entry: a note the engine would refuse at the decision must not be stored.
+    qiquan::submission::check_note(request.note.trim())
+        .map_err(|e| RegisterError::from(e.at("/note")))?;
+    let mut note = serde_json::Value::String(request.note.trim().to_string());
     // A flaw note is about the paper, not the person: numbers that look personal are dropped.
     super::privacy::scrub(&mut note);
     let note = note.as_str().unwrap_or("").to_string();
@@ -611,7 +621,7 @@ async fn create_handover(
     for _ in 0..8 {
         let code = handover::new_code()?;
         let mut rec = Recorder::new(&actor(&headers), engine.rules_digest());
-        let mut tx = reg.db.pool.begin().await?;
+        let mut tx = reg.db.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO handovers (code, matter, channel, answers_sealed, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -634,7 +644,7 @@ async fn create_handover(
             json!({"code": code, "matter": request.matter}),
         )
         .await?;
-        tx.commit().await?;
+        reg.db.commit(tx).await?;
         return Ok(json_response(
             StatusCode::CREATED,
             &json!({

@@ -71,16 +71,17 @@ pub(crate) async fn create(
 ) -> RegisterResult<(String, bool)> {
     let request: CreateRequest = qiquan::parse_json(body, "request")?;
     state.engine().matter(&request.matter, None)?;
-    let request_hash = sha256_hex(body);
+    let request_hash = request_digest(&request)?;
+    let raw_hash = sha256_hex(body);
     if let Some(key) = &idempotency_key
-        && let Some(id) = existing(reg, key, &request_hash).await?
+        && let Some(id) = existing(reg, key, &request_hash, &raw_hash).await?
     {
         return Ok((id, false));
     }
     let protected = protect(state, reg, &request.matter, &request.submission)?;
     let id = super::new_id("app")?;
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
-    let mut tx = reg.db.pool.begin().await?;
+    let mut tx = reg.db.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO applications (id, idempotency_key, request_hash, matter, channel, status, \
          answers, answers_sealed, created_at, created_by) \
@@ -102,7 +103,7 @@ pub(crate) async fn create(
         (Err(e), Some(key)) if is_unique_violation(&e) => {
             drop(tx);
             // A concurrent request with the same key won: answer with its record.
-            return existing(reg, key, &request_hash)
+            return existing(reg, key, &request_hash, &raw_hash)
                 .await?
                 .map(|id| (id, false))
                 .ok_or_else(|| RegisterError::storage("idempotency key vanished"));
@@ -139,18 +140,42 @@ pub(crate) async fn create(
         )
         .await?;
     }
-    tx.commit().await?;
+    reg.db.commit(tx).await?;
     Ok((id, true))
 }
 
-async fn existing(reg: &Register, key: &str, request_hash: &str) -> RegisterResult<Option<String>> {
+/// What an Idempotency-Key is bound to: the request's meaning (the parsed request written out
+/// again), so the same request sent with other spacing or key order is the same request.
+/// Marked `c14n:` to tell it from the raw-bytes digests stored before.
+fn request_digest(request: &CreateRequest) -> RegisterResult<String> {
+    let canonical = serde_json::to_string(&json!({
+        "matter": request.matter,
+        "draft": request.draft,
+        "submission": request.submission,
+    }))
+    .map_err(RegisterError::storage)?;
+    Ok(format!("c14n:{}", sha256_hex(&canonical)))
+}
+
+async fn existing(
+    reg: &Register,
+    key: &str,
+    request_hash: &str,
+    raw_hash: &str,
+) -> RegisterResult<Option<String>> {
     let row = sqlx::query("SELECT id, request_hash FROM applications WHERE idempotency_key = $1")
         .bind(key.to_string())
         .fetch_optional(&reg.db.pool)
         .await?;
     let Some(row) = row else { return Ok(None) };
     let hash: String = row.try_get("request_hash")?;
-    if hash != request_hash {
+    // Rows stored before the canonical digest hold the raw bytes' digest.
+    let same = if hash.starts_with("c14n:") {
+        hash == request_hash
+    } else {
+        hash == raw_hash
+    };
+    if !same {
         return Err(RegisterError::new(
             RegisterCode::IdempotencyConflict,
             "该 Idempotency-Key 已用于另一份不同的申请；每份申请请用新的键。",
@@ -169,7 +194,7 @@ pub(crate) async fn submit(
     actor: &str,
 ) -> RegisterResult<()> {
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
-    let mut tx = reg.db.pool.begin().await?;
+    let mut tx = reg.db.begin().await?;
     let (from, event) = (ApplicationStatus::Draft, ApplicationEvent::Claim);
     let claiming = application_step(from, event).map(|(next, _)| next);
     let claiming = claiming.ok_or_else(|| RegisterError::storage("no claim from draft"))?;
@@ -199,7 +224,7 @@ pub(crate) async fn submit(
     let matter: String = row.try_get("matter")?;
     let submission = open_answers(reg, &row.try_get::<String, _>("answers_sealed")?)?;
     decide(state, reg, &mut tx, &mut rec, id, &matter, submission).await?;
-    tx.commit().await?;
+    reg.db.commit(tx).await?;
     Ok(())
 }
 
@@ -374,7 +399,7 @@ pub(crate) async fn view(reg: &Register, id: &str) -> RegisterResult<Value> {
     let row = sqlx::query(
         "SELECT id, matter, channel, status, created_at, created_by, decided_at, outcome, version, \
          rules_digest, verdict, verdict_digest, number, number_kind, receipt, case_state, \
-         resume_until, pledge_identity FROM applications WHERE id = $1",
+         resume_until, resume_until_provisional, pledge_identity FROM applications WHERE id = $1",
     )
     .bind(id.to_string())
     .fetch_optional(&reg.db.pool)
@@ -425,6 +450,8 @@ pub(crate) async fn view(reg: &Register, id: &str) -> RegisterResult<Value> {
             text("case_state")?.map(CaseState::try_from).transpose()?,
         ),
         "resume_until": text("resume_until")?,
+        // The engine's word: the date runs into a year whose holiday notice is not yet known.
+        "resume_until_provisional": row.try_get::<i64, _>("resume_until_provisional")? != 0,
         // Whose pledge this is: the identity verified at the window, or none (access::pledge).
         "pledge_identity": parsed(text("pledge_identity")?),
         "verdict_digest": text("verdict_digest")?,
@@ -553,9 +580,12 @@ pub(crate) async fn upload(
             format!("This material accepts only: {}.", accepted.join(", ")),
         ));
     }
-    let stored = reg.files.put(body, max_bytes, content_type).await?;
+    let stored = reg
+        .files
+        .put(body, max_bytes, content_type, &reg.key)
+        .await?;
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
-    let mut tx = reg.db.pool.begin().await?;
+    let mut tx = reg.db.begin().await?;
     sqlx::query(
         "INSERT INTO uploads (application_id, material, sha256, bytes, content_type, received_at, flawed, note) \
          VALUES ($1, $2, $3, $4, $5, $6, 0, NULL) \
@@ -591,7 +621,7 @@ pub(crate) async fn upload(
         let today = crate::server::clock::today_china();
         ledger::supply(state, &mut tx, &mut rec, id, material, &today, "upload").await?;
     }
-    tx.commit().await?;
+    reg.db.commit(tx).await?;
     Ok(())
 }
 
@@ -605,7 +635,7 @@ pub(crate) async fn flaw(
     actor: &str,
 ) -> RegisterResult<()> {
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
-    let mut tx = reg.db.pool.begin().await?;
+    let mut tx = reg.db.begin().await?;
     let updated = sqlx::query(
         "UPDATE uploads SET flawed = 1, note = $3 WHERE application_id = $1 AND material = $2",
     )
@@ -629,7 +659,7 @@ pub(crate) async fn flaw(
     )
     .await?;
     ledger::reopen(&mut tx, &mut rec, id, material).await?;
-    tx.commit().await?;
+    reg.db.commit(tx).await?;
     Ok(())
 }
 

@@ -207,6 +207,49 @@ impl DataKey {
         Ok(out)
     }
 
+    /// A sealer for one uploaded file (see [`FileSealer`]).
+    pub(crate) fn file_sealer(&self) -> Result<FileSealer> {
+        Ok(FileSealer {
+            cipher: XChaCha20Poly1305::new((&self.encryption_key).into()),
+            prefix: random::<19>()?,
+            counter: 0,
+        })
+    }
+
+    /// The plain bytes of a file sealed by [`FileSealer`]; an error when it was not sealed with
+    /// this key, was altered, or is cut short.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn open_file(&self, sealed: &[u8]) -> Result<Vec<u8>> {
+        let fail = || {
+            Error::new(
+                ErrorCode::Io,
+                "无法解密已存文件：文件被改动，或数据密钥与写入时的不同？",
+                "Cannot decrypt a stored file: altered, or not the data key it was written with?",
+            )
+        };
+        let body = sealed.strip_prefix(FILE_MAGIC).ok_or_else(fail)?;
+        let (prefix, mut rest) = body.split_at_checked(19).ok_or_else(fail)?;
+        let cipher = XChaCha20Poly1305::new((&self.encryption_key).into());
+        let mut plain = Vec::with_capacity(rest.len());
+        let mut counter = 0u32;
+        loop {
+            let take = rest.len().min(FILE_CHUNK + 16);
+            let (chunk, after) = rest.split_at(take);
+            let last = after.is_empty();
+            let nonce = file_nonce(prefix, counter, last);
+            plain.extend(
+                cipher
+                    .decrypt(XNonce::from_slice(&nonce), chunk)
+                    .map_err(|_| fail())?,
+            );
+            if last {
+                return Ok(plain);
+            }
+            rest = after;
+            counter = counter.checked_add(1).ok_or_else(fail)?;
+        }
+    }
+
     pub(crate) fn open(&self, sealed: &str) -> Result<Vec<u8>> {
         let fail = || {
             Error::new(
@@ -232,9 +275,86 @@ impl DataKey {
     }
 }
 
+/// A sealed file starts with this, then a 19-byte random nonce prefix, then the chunks.
+pub(crate) const FILE_MAGIC: &[u8] = b"qqseal1\n";
+/// Plain bytes per chunk (each sealed chunk is 16 bytes longer: its tag).
+pub(crate) const FILE_CHUNK: usize = 64 * 1024;
+
+/// An uploaded file sealed at rest, chunk by chunk as it arrives (the STREAM construction):
+/// XChaCha20-Poly1305 with the data key, each chunk's nonce the file's random prefix, the
+/// chunk's number and whether it is the last — so chunks cannot be reordered, dropped or the
+/// file cut short unnoticed. The content address stays the digest of the plain bytes.
+pub(crate) struct FileSealer {
+    cipher: XChaCha20Poly1305,
+    prefix: [u8; 19],
+    counter: u32,
+}
+
+fn file_nonce(prefix: &[u8], counter: u32, last: bool) -> [u8; 24] {
+    let mut nonce = [0u8; 24];
+    nonce[..19].copy_from_slice(prefix);
+    nonce[19..23].copy_from_slice(&counter.to_be_bytes());
+    nonce[23] = u8::from(last);
+    nonce
+}
+
+impl FileSealer {
+    /// The file's header.
+    pub(crate) fn header(&self) -> Vec<u8> {
+        let mut out = FILE_MAGIC.to_vec();
+        out.extend_from_slice(&self.prefix);
+        out
+    }
+
+    /// One chunk sealed: `plain` is [`FILE_CHUNK`] bytes, or fewer for the last.
+    pub(crate) fn seal(&mut self, plain: &[u8], last: bool) -> Result<Vec<u8>> {
+        let nonce = file_nonce(&self.prefix, self.counter, last);
+        let fail = || Error::new(ErrorCode::Io, "加密失败。", "Encryption failed.");
+        self.counter = self.counter.checked_add(1).ok_or_else(fail)?;
+        self.cipher
+            .encrypt(XNonce::from_slice(&nonce), plain)
+            .map_err(|_| fail())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_seal_in_chunks_and_open_whole_only() {
+        let key = DataKey::from_keys([1; 32], [2; 32]);
+        for size in [
+            1,
+            FILE_CHUNK - 1,
+            FILE_CHUNK,
+            FILE_CHUNK + 1,
+            3 * FILE_CHUNK + 7,
+        ] {
+            let plain: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+            let mut sealer = key.file_sealer().expect("sealer");
+            let mut file = sealer.header();
+            let chunks: Vec<&[u8]> = plain.chunks(FILE_CHUNK).collect();
+            for (i, chunk) in chunks.iter().enumerate() {
+                file.extend(sealer.seal(chunk, i + 1 == chunks.len()).expect("seal"));
+            }
+            assert_eq!(key.open_file(&file).expect("open"), plain, "{size}");
+            // Cut short at a chunk boundary, altered, or another key: refused.
+            if chunks.len() > 1 {
+                let cut = FILE_MAGIC.len() + 19 + FILE_CHUNK + 16;
+                assert!(key.open_file(&file[..cut]).is_err(), "{size}");
+            }
+            let mut altered = file.clone();
+            let at = altered.len() - 1;
+            altered[at] ^= 1;
+            assert!(key.open_file(&altered).is_err());
+            assert!(
+                DataKey::from_keys([1; 32], [3; 32])
+                    .open_file(&file)
+                    .is_err()
+            );
+        }
+    }
 
     #[test]
     fn seals_opens_and_hashes() {

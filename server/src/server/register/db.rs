@@ -3,11 +3,19 @@
 //! (both accept them); types are TEXT and BIGINT only. Migrations are the files in
 //! `migrations/`, embedded and applied in order at start-up.
 
-use sqlx::AnyPool;
+use std::sync::Arc;
+use std::time::Duration;
+
 use sqlx::any::AnyPoolOptions;
 use sqlx::pool::PoolConnection;
+use sqlx::{AnyPool, Connection};
 
+use super::error::{RegisterError, RegisterResult};
+use super::health::Health;
 use qiquan::{Error, ErrorCode, Result};
+
+/// A transaction on the register's database.
+pub(crate) type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// The embedded migrations, in order: (version, name, SQL).
 pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -28,8 +36,18 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         4,
-        "0004_pledge_identity",
-        include_str!("../../../migrations/0004_pledge_identity.sql"),
+        "0004_resume_provisional",
+        include_str!("../../../migrations/0004_resume_provisional.sql"),
+    ),
+    (
+        5,
+        "0005_register_meta",
+        include_str!("../../../migrations/0005_register_meta.sql"),
+    ),
+    (
+        6,
+        "0006_pledge_identity",
+        include_str!("../../../migrations/0006_pledge_identity.sql"),
     ),
 ];
 
@@ -44,6 +62,7 @@ pub(crate) enum Backend {
 pub(crate) struct Db {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
+    pub(crate) health: Arc<Health>,
 }
 
 fn db_error(e: impl std::fmt::Display) -> Error {
@@ -67,6 +86,15 @@ pub(crate) fn url_of(db: &str) -> (Backend, String) {
     }
 }
 
+/// The file a SQLite URL names (None for an in-memory database).
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| path.into())
+}
+
 impl Db {
     pub(crate) async fn connect(db: &str) -> Result<Db> {
         sqlx::any::install_default_drivers();
@@ -77,15 +105,89 @@ impl Db {
             Backend::Sqlite => 1,
             Backend::Postgres => 8,
         };
+        // A request waits this long for a busy connection (SQLite's queue of writers, a burst on
+        // PostgreSQL's eight). PostgreSQL down is answered sooner: see `probe` and `begin`.
+        let acquire = Duration::from_secs(8);
         let pool = AnyPoolOptions::new()
             .max_connections(connections)
-            .acquire_timeout(std::time::Duration::from_secs(30))
+            .acquire_timeout(acquire)
+            // A connection still inside a transaction when it comes back (its COMMIT or
+            // ROLLBACK failed: sqlx then keeps its transaction depth at 1, and the next BEGIN
+            // would become a SAVEPOINT inside the dead transaction, whose RELEASE commits
+            // nothing) is closed, never reused.
+            .after_release(|conn, _meta| {
+                Box::pin(async move {
+                    if conn.is_in_transaction() {
+                        tracing::warn!("connection returned inside a transaction: discarded");
+                        return Ok(false);
+                    }
+                    Ok(true)
+                })
+            })
             .connect(&url)
             .await
             .map_err(|e| db_error(e).at(redact_url(db)))?;
-        let db = Db { pool, backend };
+        let health = Arc::new(Health::default());
+        if backend == Backend::Sqlite
+            && let Some(file) = sqlite_file(&url)
+        {
+            health.watch(file);
+        }
+        let db = Db {
+            pool,
+            backend,
+            health,
+        };
         db.migrate().await?;
+        if backend == Backend::Postgres {
+            tokio::spawn(probe(url, db.health.clone()));
+        }
         Ok(db)
+    }
+
+    /// Begins a write; refused when the database file is not the one opened.
+    pub(crate) async fn begin(&self) -> RegisterResult<Tx> {
+        if !self.health.file_intact() {
+            return Err(RegisterError::database_replaced());
+        }
+        if self.health.unreachable() {
+            return Err(RegisterError::unavailable(
+                "the probe cannot reach the database",
+            ));
+        }
+        // Waiting for a connection ends as soon as the probe finds the database gone.
+        let begin = self.pool.begin();
+        tokio::pin!(begin);
+        loop {
+            tokio::select! {
+                tx = &mut begin => return Ok(tx?),
+                () = tokio::time::sleep(Duration::from_millis(200)) => {
+                    if self.health.unreachable() {
+                        return Err(RegisterError::unavailable("the database went away while waiting"));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Commits a write, the only way a handler may: a failed commit answers 503 `not_stored`
+    /// (its connection is discarded on release, see `after_release`) and makes the register
+    /// unhealthy until a commit succeeds; a commit into a file no longer the database's answers
+    /// 503 `database_replaced`.
+    pub(crate) async fn commit(&self, tx: Tx) -> RegisterResult<()> {
+        if !self.health.file_intact() {
+            drop(tx);
+            return Err(RegisterError::database_replaced());
+        }
+        if let Err(error) = tx.commit().await {
+            self.health.commit_failed();
+            return Err(RegisterError::not_stored(error));
+        }
+        if !self.health.file_intact() {
+            return Err(RegisterError::database_replaced());
+        }
+        self.health.commit_succeeded();
+        Ok(())
     }
 
     async fn migrate(&self) -> Result<()> {
@@ -106,6 +208,59 @@ impl Db {
                 .await;
         }
         result
+    }
+}
+
+impl Db {
+    /// The register's id in the database, created when there is none (the first start).
+    /// `claim` is the id to store if none is; the stored one is returned either way.
+    pub(crate) async fn register_id(&self, claim: &str) -> Result<(String, bool)> {
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT value FROM register_meta WHERE name = 'register_id'")
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
+        if let Some(id) = existing {
+            return Ok((id, false));
+        }
+        sqlx::query(
+            "INSERT INTO register_meta (name, value) VALUES ('register_id', $1) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(claim.to_string())
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let id: String =
+            sqlx::query_scalar("SELECT value FROM register_meta WHERE name = 'register_id'")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_error)?;
+        Ok((id, true))
+    }
+}
+
+/// PostgreSQL's liveness, once a second on a connection of its own: a request is answered 503
+/// at once while it does not answer, instead of waiting out the pool's acquire timeout.
+async fn probe(url: String, health: Arc<Health>) {
+    const LIMIT: Duration = Duration::from_secs(2);
+    let mut conn: Option<sqlx::AnyConnection> = None;
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        let alive = match conn.as_mut() {
+            Some(c) => matches!(tokio::time::timeout(LIMIT, c.ping()).await, Ok(Ok(()))),
+            None => match tokio::time::timeout(LIMIT, sqlx::AnyConnection::connect(&url)).await {
+                Ok(Ok(c)) => {
+                    conn = Some(c);
+                    true
+                }
+                _ => false,
+            },
+        };
+        if !alive {
+            conn = None;
+        }
+        health.set_reachable(alive);
     }
 }
 
@@ -225,6 +380,8 @@ mod tests {
     fn urls() {
         assert_eq!(url_of("qiquan.db").1, "sqlite://qiquan.db?mode=rwc");
         assert_eq!(url_of("postgres://u@h/d").0, Backend::Postgres);
+        assert_eq!(sqlite_file(&url_of("/d/q.db").1), Some("/d/q.db".into()));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
         assert_eq!(
             redact_url("postgres://qq:secret@127.0.0.1:55432/qq"),
             "postgres://qq:***@127.0.0.1:55432/qq"

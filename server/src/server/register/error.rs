@@ -30,6 +30,14 @@ pub(crate) enum RegisterCode {
     InvalidRequest,
     UnsupportedMediaType,
     Storage,
+    /// An upload arrived slower than the minimum rate, stalled, or passed its deadline.
+    UploadTooSlow,
+    /// The write's commit failed (disk full, I/O error): nothing of it was kept.
+    NotStored,
+    /// The database file was deleted or replaced under the running server: writes refused.
+    DatabaseReplaced,
+    /// The database cannot be reached just now (PostgreSQL down, no connection free in time).
+    DatabaseUnavailable,
 }
 
 impl RegisterCode {
@@ -50,6 +58,10 @@ impl RegisterCode {
             Self::InvalidRequest => "invalid_request",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Storage => "storage",
+            Self::UploadTooSlow => "upload_too_slow",
+            Self::NotStored => "not_stored",
+            Self::DatabaseReplaced => "database_replaced",
+            Self::DatabaseUnavailable => "database_unavailable",
         }
     }
 
@@ -61,15 +73,19 @@ impl RegisterCode {
             | Self::HandoverNotFound
             | Self::ReceiptNotFound
             | Self::LedgerEntryNotFound => StatusCode::NOT_FOUND,
-            Self::IdempotencyConflict | Self::AlreadyDecided | Self::InvalidState => {
-                StatusCode::CONFLICT
-            }
+            Self::AlreadyDecided | Self::InvalidState => StatusCode::CONFLICT,
+            // The IETF Idempotency-Key draft: a key reused with another request is 422.
+            Self::IdempotencyConflict => StatusCode::UNPROCESSABLE_ENTITY,
             Self::FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UploadTooSlow => StatusCode::REQUEST_TIMEOUT,
             Self::FileTypeNotAccepted | Self::UnsupportedMediaType => {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
             Self::InvalidIdempotencyKey | Self::InvalidRequest => StatusCode::BAD_REQUEST,
-            Self::Storage => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Storage
+            | Self::NotStored
+            | Self::DatabaseReplaced
+            | Self::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }
@@ -126,9 +142,45 @@ impl RegisterError {
     }
 }
 
+impl RegisterError {
+    /// A commit that failed: nothing of the write is kept.
+    pub(crate) fn not_stored(detail: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %detail, "commit failed: the write was not stored");
+        Self::new(
+            RegisterCode::NotStored,
+            "未能保存，本次操作没有生效（没有编号、没有回执）；请稍后重试。",
+            "Not stored: nothing of this request took effect (no number, no receipt); please retry later.",
+        )
+    }
+
+    pub(crate) fn database_replaced() -> Self {
+        Self::new(
+            RegisterCode::DatabaseReplaced,
+            "登记簿数据库文件已被删除或替换，暂停受理写入；请联系管理员。本次操作没有生效。",
+            "The register's database file was deleted or replaced; writes are refused until an operator restores it. Nothing of this request took effect.",
+        )
+    }
+
+    pub(crate) fn unavailable(detail: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %detail, "register database unavailable");
+        Self::new(
+            RegisterCode::DatabaseUnavailable,
+            "登记簿数据库暂时无法连接，请稍后重试；本次操作没有生效。",
+            "The register's database cannot be reached just now; please retry later. Nothing of this request took effect.",
+        )
+    }
+}
+
 impl From<sqlx::Error> for RegisterError {
     fn from(error: sqlx::Error) -> Self {
-        Self::storage(error)
+        match error {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::WorkerCrashed => Self::unavailable(error),
+            _ => Self::storage(error),
+        }
     }
 }
 
@@ -208,6 +260,10 @@ mod tests {
             RegisterCode::InvalidRequest,
             RegisterCode::UnsupportedMediaType,
             RegisterCode::Storage,
+            RegisterCode::UploadTooSlow,
+            RegisterCode::NotStored,
+            RegisterCode::DatabaseReplaced,
+            RegisterCode::DatabaseUnavailable,
         ] {
             let json = serde_json::to_string(&code).expect("serialize");
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -37,16 +37,20 @@ fn unit_str(unit: LimitUnit) -> &'static str {
 
 /// The last day a suspended case may still be resumed: the resume window counted from the due
 /// date, by the engine.
-fn resume_until(state: &AppState, ledger: &PledgeLedger, due: &str) -> RegisterResult<String> {
+/// (And whether the engine calls it provisional: reckoned into a year whose holiday notice is
+/// not yet known.)
+fn resume_until(
+    state: &AppState,
+    ledger: &PledgeLedger,
+    due: &str,
+) -> RegisterResult<(String, bool)> {
     let window = ledger.resume_window;
     let days = match window.unit {
         LimitUnit::OnTheSpot => 0,
         _ => i64::from(window.value),
     };
-    Ok(state
-        .engine()
-        .deadline(due, days, unit_str(window.unit))?
-        .due)
+    let answer = state.engine().deadline(due, days, unit_str(window.unit))?;
+    Ok((answer.due, answer.provisional))
 }
 
 /// Opens the entries of an `accept_with_pledge` verdict.
@@ -149,21 +153,25 @@ async fn step_case(
     state: CaseState,
     event: CaseEvent,
     facts: CaseFacts<'_>,
-    resume_until: impl FnOnce(CaseState) -> RegisterResult<Option<String>>,
+    resume_until: impl FnOnce(CaseState) -> RegisterResult<Option<(String, bool)>>,
     detail: impl Fn(EventKind, Option<&str>) -> Value,
 ) -> RegisterResult<Option<CaseState>> {
     let Some((next, effects)) = case_step(state, event, facts) else {
         return Ok(None);
     };
     let until = resume_until(next)?;
+    let provisional = until.as_ref().map(|(_, p)| i64::from(*p));
+    let until = until.map(|(date, _)| date);
     let updated = sqlx::query(
-        "UPDATE applications SET case_state = $3, resume_until = COALESCE($4, resume_until) \
+        "UPDATE applications SET case_state = $3, resume_until = COALESCE($4, resume_until), \
+         resume_until_provisional = COALESCE($5, resume_until_provisional) \
          WHERE id = $1 AND case_state = $2",
     )
     .bind(application.to_string())
     .bind(state.as_str())
     .bind(next.as_str())
     .bind(until.clone())
+    .bind(provisional)
     .execute(&mut **tx)
     .await?;
     if updated.rows_affected() == 0 {
@@ -342,7 +350,7 @@ pub(crate) async fn act_on_entry(
     let application: String = row.try_get("application_id")?;
     let material: String = row.try_get("material")?;
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
-    let mut tx = reg.db.pool.begin().await?;
+    let mut tx = reg.db.begin().await?;
     let status = LedgerStatus::try_from(row.try_get::<String, _>("status")?)?;
     let done = if waive {
         let waived = step_entry(&mut tx, entry, status, EntryEvent::Waive, &on).await?;
@@ -376,7 +384,7 @@ pub(crate) async fn act_on_entry(
             "This entry is already supplied or waived.",
         ));
     }
-    tx.commit().await?;
+    reg.db.commit(tx).await?;
     Ok(())
 }
 
@@ -403,11 +411,11 @@ pub(crate) async fn sweep(
         ..SweepReport::default()
     };
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
-    let mut tx = reg.db.pool.begin().await?;
+    let mut tx = reg.db.begin().await?;
     remind(&mut tx, &mut rec, as_of, &mut report).await?;
     overdue(state, &mut tx, &mut rec, as_of, &mut report).await?;
     terminate(&mut tx, &mut rec, as_of, &mut report).await?;
-    tx.commit().await?;
+    reg.db.commit(tx).await?;
     Ok(report)
 }
 

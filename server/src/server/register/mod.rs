@@ -11,6 +11,7 @@ pub(crate) mod db;
 pub(crate) mod error;
 pub(crate) mod files;
 pub(crate) mod handover;
+pub(crate) mod health;
 pub(crate) mod ledger;
 pub(crate) mod lifecycle;
 pub(crate) mod matters;
@@ -66,8 +67,65 @@ impl Register {
             }
         };
         let db = Db::connect(&config.db).await?;
+        bind_identity(&db, &config.data_dir).await?;
         Ok(Register { db, key, files })
     }
+}
+
+/// Binds the database and the data directory to one register (`<data-dir>/register.id`): a
+/// database that is new or missing while the data directory has served a register — its file
+/// deleted, a wrong path, an empty PostgreSQL database — would start the 文号 counters again at
+/// 1 and issue numbers already issued, so the server refuses to start. (To start a new
+/// register on purpose, remove `register.id` too.)
+async fn bind_identity(db: &Db, data_dir: &std::path::Path) -> Result<()> {
+    let marker = data_dir.join("register.id");
+    let recorded = std::fs::read_to_string(&marker)
+        .ok()
+        .map(|t| t.trim().to_string());
+    let claim = new_id("reg")
+        .map_err(|e| qiquan::Error::new(qiquan::ErrorCode::Io, e.message.zh, e.message.en))?;
+    let (id, created) = db.register_id(&claim).await?;
+    match recorded {
+        Some(recorded) if recorded == id => Ok(()),
+        Some(recorded) => Err(qiquan::Error::new(
+            qiquan::ErrorCode::Io,
+            format!(
+                "登记簿数据库（{id}）与数据目录（{recorded}）不属于同一登记簿：数据库丢失或被换成新的？为免重复使用已发出的文号，服务不启动。请恢复原数据库；确需新建登记簿时，删除数据目录中的 register.id。"
+            ),
+            format!(
+                "The register database ({id}) and the data directory ({recorded}) belong to different registers: was the database lost or replaced by a new one? Not starting, so that no document number is issued twice. Restore the database; to start a new register on purpose, remove register.id from the data directory."
+            ),
+        )
+        .at(marker.display().to_string())),
+        None => {
+            write_marker(&marker, &id).map_err(|e| {
+                qiquan::Error::new(
+                    qiquan::ErrorCode::Io,
+                    "无法写入数据目录中的 register.id。",
+                    "Cannot write register.id in the data directory.",
+                )
+                .at(marker.display().to_string())
+                .detail(e.to_string())
+            })?;
+            if created {
+                tracing::info!(register_id = %id, "new register");
+            }
+            Ok(())
+        }
+    }
+}
+
+fn write_marker(path: &std::path::Path, id: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let temp = path.with_extension("id.tmp");
+    let mut file = std::fs::File::create(&temp)?;
+    file.write_all(format!("{id}\n").as_bytes())?;
+    file.sync_all()?;
+    std::fs::rename(&temp, path)?;
+    if let Some(dir) = path.parent() {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
 }
 
 /// Uploads stream up to `max_bytes` (10 MiB by default) from phones on slow links: they get
