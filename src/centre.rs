@@ -74,6 +74,7 @@ pub(crate) fn number_parts(pattern: &str, kind_code: &str, year: i32) -> (String
     }
 }
 
+#[cfg(feature = "whole")]
 /// Lints a parsed profile; problems go to the reporter with stable codes.
 pub(crate) fn check_centre(reporter: &mut Reporter<'_>, profile: &CentreProfile) {
     for (pointer, text) in [
@@ -123,6 +124,7 @@ pub(crate) fn check_centre(reporter: &mut Reporter<'_>, profile: &CentreProfile)
     }
 }
 
+#[cfg(feature = "whole")]
 /// What is wrong with a number pattern, if anything.
 fn number_pattern_problem(pattern: &str) -> Option<String> {
     let seq = pattern.matches("{seq}").count();
@@ -157,6 +159,7 @@ fn number_pattern_problem(pattern: &str) -> Option<String> {
     None
 }
 
+#[cfg(feature = "whole")]
 fn is_hh_mm(text: &str) -> bool {
     let bytes = text.as_bytes();
     if bytes.len() != 5 || bytes[2] != b':' {

@@ -14,7 +14,17 @@ pub enum IdProblem {
     /// The embedded birth date is after the day of receipt (ID card only): nobody can hold a
     /// number issued for a birth that has not happened.
     BirthDateInFuture,
+    /// The first two digits name no province (ID card only, GB/T 2260).
+    Region,
 }
+
+/// The province-level codes of GB/T 2260 (the first two digits of an ID number's address code),
+/// plus 71 台湾, 81 香港, 82 澳门 and 83 (居住证 numbers of Taiwan residents, 830000). County
+/// codes are not checked: they change while the numbers issued under them stay valid.
+const PROVINCES: [u8; 35] = [
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+    53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
+];
 
 /// 居民身份证号码, GB 11643-1999: 17 digits + ISO 7064 MOD 11-2 check character (0–9 or X).
 /// The 15-digit first-generation numbers are no longer valid identity documents and are refused.
@@ -37,6 +47,10 @@ pub fn check_id_card(text: &str, received_on: NaiveDate) -> Result<(), IdProblem
         .sum();
     if CHECK[(sum % 11) as usize] != last {
         return Err(IdProblem::Checksum);
+    }
+    let province = (bytes[0] - b'0') * 10 + (bytes[1] - b'0');
+    if !PROVINCES.contains(&province) {
+        return Err(IdProblem::Region);
     }
     let year: i32 = text[6..10].parse().map_err(|_| IdProblem::Format)?;
     let month: u32 = text[10..12].parse().map_err(|_| IdProblem::Format)?;
@@ -170,6 +184,27 @@ mod tests {
             check("１１０１０５１９４９１２３１００２Ｘ"),
             Err(IdProblem::Format)
         );
+    }
+
+    #[test]
+    fn id_card_province_must_exist() {
+        // Check digits right, address codes no province at all (GB/T 2260).
+        for nowhere in [
+            "00000019900101002",
+            "99010119900101002",
+            "55010119900101002",
+        ] {
+            assert_eq!(
+                check(&with_check(nowhere)),
+                Err(IdProblem::Region),
+                "{nowhere}"
+            );
+        }
+        // Every province-level code; counties are not checked (999 is no county of 北京).
+        for province in PROVINCES {
+            let number = with_check(&format!("{province:02}999919900101002"));
+            assert_eq!(check(&number), Ok(()), "{number}");
+        }
     }
 
     #[test]

@@ -199,6 +199,7 @@ pub fn labels() -> Labels {
             MaterialStatus::Missing,
             MaterialStatus::Shared,
             MaterialStatus::Committed,
+            MaterialStatus::SharingFailed,
         ]
         .into_iter()
         .map(|s| (key(s), material_status_label(s)))
@@ -325,6 +326,7 @@ pub fn material_status_label(status: MaterialStatus) -> Text {
             "obtained by data sharing (not to be submitted)",
         ),
         MaterialStatus::Committed => text("告知承诺", "replaced by a written commitment"),
+        MaterialStatus::SharingFailed => text("共享未获取", "could not be obtained by sharing"),
     }
 }
 
@@ -393,6 +395,7 @@ pub fn fact_label(key: FactKey) -> Text {
         FactKey::Matter => text("申请事项", "Matter"),
         FactKey::ReceivedAt => text("收件时间", "Received"),
         FactKey::AcceptedOn => text("受理日期", "Accepted on"),
+        FactKey::ForwardDue => text("审查报送期限", "Review and forwarding due"),
         FactKey::PromisedDue => text("承诺办结日期", "Promised decision date"),
         FactKey::StatutoryDue => text("法定办结期限", "Statutory deadline"),
         FactKey::StatutoryExtendedDue => text("经批准可延长至", "Extendable with approval to"),

@@ -6,7 +6,7 @@ use crate::bundle::Cond;
 use crate::calendar::clip;
 use crate::model::{
     ApplicantKind, ConditionValue, Field, Material, MaterialForm, MaterialGroup, Medium,
-    OriginalHandling, Refusal, SharingKind, Text,
+    OriginalHandling, Refusal, Text,
 };
 use crate::submission::Channel;
 use crate::verdict::PledgeBlock;
@@ -17,10 +17,6 @@ pub(crate) fn text(zh: impl Into<String>, en: impl Into<String>) -> Text {
         en: en.into(),
     }
 }
-
-/// The legal basis of every field finding.
-pub(crate) const FIELD_BASIS: &str =
-    "《中华人民共和国行政许可法》第三十一条（申请人应当如实提交有关材料和反映真实情况）";
 
 /// The legal basis of a refused pledge.
 pub(crate) const PLEDGE_BASIS: &str =
@@ -276,6 +272,19 @@ pub(crate) fn id_birth_date(label: &Text) -> Text {
         format!("“{}”中的出生日期不存在，请对照证件核对。", label.zh),
         format!(
             "The date of birth in “{}” does not exist; compare it with the document.",
+            label.en
+        ),
+    )
+}
+
+pub(crate) fn id_region(label: &Text) -> Text {
+    text(
+        format!(
+            "“{}”的前两位不是任何省级行政区划代码，号码有误，请对照证件核对。",
+            label.zh
+        ),
+        format!(
+            "The first two digits of “{}” name no province, so the number is wrong; compare it with the document.",
             label.en
         ),
     )
@@ -832,33 +841,58 @@ pub(crate) const SHARING_BASIS: &str = "《国务院关于在线政务服务的�
 pub(crate) const COMMITMENT_BASIS: &str =
     "《国务院办公厅关于全面推行证明事项告知承诺制的指导意见》（国办发〔2020〕42号）";
 
-/// Appends, to a missing material's message, how it need not be handed in: the office can
-/// obtain it, or (no bad-credit record) the applicant may commit instead.
+/// Appends, to a missing material's message, how it need not be handed in: (no bad-credit
+/// record) the applicant may commit instead.
 pub(crate) fn push_exemption_hints(message: &mut Text, material: &Material, bad_credit: bool) {
-    if let Some(sharing) = material
-        .sharing
-        .as_ref()
-        .filter(|s| s.by != SharingKind::None)
-    {
-        let system = sharing
-            .system
-            .clone()
-            .unwrap_or_else(|| text("共享系统", "the sharing system"));
-        message.zh.push_str(&format!(
-            "该材料可由窗口通过“{}”获取：已获取的，记录证照编号或共享记录编号即可，申请人免于提交。",
-            system.zh
-        ));
-        message.en.push_str(&format!(
-            " The office can obtain it from “{}”: once obtained, record the licence number or shared-record reference and the applicant need not provide it.",
-            system.en
-        ));
-    }
     if material.commitment.is_some() && !bad_credit {
         message
             .zh
             .push_str("也可签署告知承诺书代替该证明（告知承诺制），承诺后不再提交，事后核查。");
         message.en.push_str(" Alternatively the applicant may sign a written commitment (告知承诺) instead of this proof: it is then never owed, and checked afterwards.");
     }
+}
+
+fn system_or_default(system: Option<&Text>) -> Text {
+    system
+        .cloned()
+        .unwrap_or_else(|| text("共享系统", "the sharing system"))
+}
+
+/// A shareable material the office has not obtained yet: never asked of the applicant.
+pub(crate) fn exempt_to_obtain(material: &Material, system: Option<&Text>) -> Text {
+    let system = system_or_default(system);
+    text(
+        format!(
+            "“{}”由本机关通过“{}”共享获取，申请人无需提交。",
+            material.name.zh, system.zh
+        ),
+        format!(
+            "The office obtains “{}” from “{}”; the applicant need not provide it.",
+            material.name.en, system.en
+        ),
+    )
+}
+
+/// The clerk recorded that sharing failed: the applicant hands the material in, told why.
+pub(crate) fn sharing_failed(
+    material: &Material,
+    system: Option<&Text>,
+    reason: Option<&str>,
+) -> Text {
+    let (system, form) = (system_or_default(system), describe_form(material));
+    let (why_zh, why_en) = reason.map_or((String::new(), String::new()), |r| {
+        (format!("（{}）", clip(r)), format!(" ({})", clip(r)))
+    });
+    text(
+        format!(
+            "经共享核验未从“{}”获取到“{}”{why_zh}，请提交{}。",
+            system.zh, material.name.zh, form.zh
+        ),
+        format!(
+            "“{}” could not be obtained from “{}”{why_en}; please provide {}.",
+            material.name.en, system.en, form.en
+        ),
+    )
 }
 
 pub(crate) fn not_shareable(material: &Material) -> Text {
@@ -875,23 +909,8 @@ pub(crate) fn not_shareable(material: &Material) -> Text {
     )
 }
 
-pub(crate) fn shared_without_reference(material: &Material) -> Text {
-    text(
-        format!(
-            "“{}”记为共享获取，但未记录证照编号或共享记录编号：请补记编号，无法获取的，请申请人提交。",
-            material.name.zh
-        ),
-        format!(
-            "“{}” is recorded as obtained by sharing without a licence number or record reference: record it, or, if it cannot be obtained, ask the applicant for the material.",
-            material.name.en
-        ),
-    )
-}
-
 pub(crate) fn exempt_shared(material: &Material, system: Option<&Text>, reference: &str) -> Text {
-    let system = system
-        .cloned()
-        .unwrap_or_else(|| text("共享系统", "the sharing system"));
+    let system = system_or_default(system);
     let reference = clip(reference);
     text(
         format!(

@@ -102,6 +102,15 @@ pub struct MatterFile {
     /// (Belongs in the centre profile once there is one; per matter until then.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub online_cutoff: Option<String>,
+    /// Format 3: the form field that names the applicant (主送 on every document). Without it a
+    /// file must have one of the legacy name fields (`applicant_name`, `operator_name`, …);
+    /// lint refuses a matter with neither (`addressee_missing`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addressee: Option<String>,
+    /// Format 3: the applicant's contact fields (phone, address), in order, for the register's
+    /// reminders and the documents' delivery.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contact_fields: Vec<String>,
 }
 
 /// A refusal by facts: when `when` holds (on answered fields), the application is not accepted
@@ -614,6 +623,10 @@ pub struct Commitment {
     pub basis: String,
     /// What the applicant commits to, printed on the commitment (承诺书).
     pub terms: Text,
+    /// Format 3: when the office verifies the commitment, counted from acceptance (printed on
+    /// the acceptance notice; without it the notice says only that it is verified).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_within: Option<TimeLimit>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

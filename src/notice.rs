@@ -12,23 +12,24 @@
 //! - A 补正 or 不予受理 document prints no deadline: nothing has been accepted, so no clock runs.
 //!   A pledge is offered only when signing it would lead to 容缺受理 (`pledge.would_accept`).
 
+mod precheck;
 mod text;
 
 use serde_json::Value;
 
 use crate::centre::{CentreProfile, number_parts};
 use crate::labels::{document_code, document_title, fact_label, material_status_label};
-use crate::model::{FieldKind, MatterFile, Text};
-use crate::submission::Submission;
+use crate::model::{BrokenPledge, FieldKind, LimitUnit, MatterFile, Text};
+use crate::submission::{MaterialStatus, Submission};
 use crate::verdict::{
-    Addressee, Applies, DocumentKind, DocumentNumber, FactKey, Finding, FindingCode, Issuer,
-    MaterialLine, Normalized, Notice, NoticeFact, NoticeItem, NoticeMatter, Outcome, Particular,
-    PledgeDocument, PledgeLine, Rights, Verdict,
+    Addressee, Applies, DocumentKind, DocumentNumber, ExemptState, Exemption, FactKey, Finding,
+    FindingCode, Issuer, MaterialLine, Normalized, Notice, NoticeFact, NoticeItem, NoticeMatter,
+    Outcome, Particular, PledgeDocument, PledgeLine, Precheck, Rights, Verdict,
 };
 
-/// Form fields that name the applicant, by priority: the first one a matter has is the
-/// addressee (主送). Taken from the matters in `rules/matters/**`.
-const ADDRESSEE_FIELDS: [&str; 8] = [
+/// Form fields that name the applicant, by priority, for a rule file that does not name its
+/// `addressee` field (formats 1 and 2): the first one a matter has is the addressee (主送).
+pub(crate) const ADDRESSEE_FIELDS: [&str; 8] = [
     "applicant_name",
     "lead_founder_name",
     "operator_name",
@@ -43,7 +44,11 @@ const ACCEPT_BASIS: &str = "《中华人民共和国行政许可法》第三十�
 const PLEDGE_BASIS: &str =
     "《中华人民共和国行政许可法》第三十二条第一款第（五）项；容缺受理制度（信用承诺）";
 const CORRECTION_BASIS: &str = "《中华人民共和国行政许可法》第三十二条第一款第（四）项";
-const REFUSAL_BASIS: &str = "《中华人民共和国行政许可法》第三十二条第一款第（一）项、第（二）项";
+/// 行政许可法 §32(1)(2): outside this office's remit, the applicant told where to apply. It
+/// excludes §32(1)(1) (no licence needed): a refusal cites the one that fits.
+const GROUND_NOT_OURS: &str = "《中华人民共和国行政许可法》第三十二条第一款第（二）项";
+const FORWARD_BASIS: &str = "《中华人民共和国行政许可法》第四十三条";
+const JOINT_BASIS: &str = "《中华人民共和国行政许可法》第二十六条";
 const RIGHTS_BASIS: &str =
     "《中华人民共和国行政复议法》第二十条；《中华人民共和国行政诉讼法》第四十六条";
 /// 行政复议法 (2023) §20.
@@ -98,6 +103,12 @@ pub(crate) struct NoticeInput<'a> {
     pub submission: &'a Submission,
 }
 
+/// The kiosk's 自助预审回执 (kiosk channel only).
+pub(crate) fn render_precheck(input: &NoticeInput<'_>, verdict: &Verdict) -> Option<Precheck> {
+    (verdict.channel == crate::submission::Channel::Kiosk)
+        .then(|| precheck::render(input.rule, verdict))
+}
+
 pub(crate) fn render_notice(input: &NoticeInput<'_>, verdict: &Verdict) -> Notice {
     let kind = match verdict.outcome {
         Outcome::Accept => DocumentKind::Acceptance,
@@ -131,7 +142,7 @@ pub(crate) fn render_notice(input: &NoticeInput<'_>, verdict: &Verdict) -> Notic
         },
         received_at: verdict.received_at.clone(),
         received_text: received_text.clone(),
-        facts: facts(verdict, accepted),
+        facts: facts(input.rule, verdict, accepted),
         particulars: if accepted {
             particulars(input, verdict)
         } else {
@@ -166,10 +177,10 @@ pub(crate) fn render_notice(input: &NoticeInput<'_>, verdict: &Verdict) -> Notic
         ),
     );
     match kind {
-        DocumentKind::Acceptance => acceptance_body(&mut notice, intro),
+        DocumentKind::Acceptance => acceptance_body(&mut notice, intro, input.rule, verdict),
         DocumentKind::PledgeAcceptance => pledge_body(&mut notice, intro, input.rule, verdict),
         DocumentKind::Correction => correction_body(&mut notice, intro, verdict),
-        DocumentKind::Refusal => refusal_body(&mut notice, intro, input.centre, verdict),
+        DocumentKind::Refusal => refusal_body(&mut notice, intro, input, verdict),
     }
     notes_on_dates(&mut notice, verdict, accepted);
     notice.text = text::render(&notice);
@@ -206,9 +217,13 @@ fn number(centre: Option<&CentreProfile>, kind: DocumentKind, date: &str) -> Doc
 }
 
 fn addressee(input: &NoticeInput<'_>, verdict: &Verdict) -> Addressee {
-    let field = ADDRESSEE_FIELDS
-        .iter()
-        .find(|id| input.rule.fields.iter().any(|f| f.id == **id));
+    // The field the rule names (format 3), else the first legacy name field it has.
+    let field = input.rule.addressee.as_deref().or_else(|| {
+        ADDRESSEE_FIELDS
+            .iter()
+            .find(|id| input.rule.fields.iter().any(|f| f.id == **id))
+            .copied()
+    });
     let applies = |id: &str| {
         verdict
             .checklist
@@ -228,7 +243,7 @@ fn addressee(input: &NoticeInput<'_>, verdict: &Verdict) -> Addressee {
         None => text("（申请人名称未填写）", "(applicant's name not given)"),
     };
     Addressee {
-        field: field.map(|id| id.to_string()),
+        field: field.map(str::to_string),
         name,
         text: shown,
     }
@@ -236,7 +251,7 @@ fn addressee(input: &NoticeInput<'_>, verdict: &Verdict) -> Addressee {
 
 /// The facts table of an acceptance; a 补正 or 不予受理 document states the matter and the time of
 /// receipt in its opening and has no dates to print.
-fn facts(verdict: &Verdict, accepted: bool) -> Vec<NoticeFact> {
+fn facts(rule: &MatterFile, verdict: &Verdict, accepted: bool) -> Vec<NoticeFact> {
     if !accepted {
         return Vec::new();
     }
@@ -257,17 +272,43 @@ fn facts(verdict: &Verdict, accepted: bool) -> Vec<NoticeFact> {
     ];
     let d = &verdict.deadlines;
     rows.push(fact(FactKey::AcceptedOn, date_text(&d.accepted_on)));
-    for (key, due) in [
-        (FactKey::PromisedDue, d.promised_due.as_ref()),
-        (FactKey::StatutoryDue, Some(&d.statutory_due)),
+    if let Some(forwarding) = &d.forwarding {
+        rows.push(fact(
+            FactKey::ForwardDue,
+            date_text(&forwarding.forward_due),
+        ));
+    }
+    let extended = rule.statutory_extension.and_then(|e| {
+        let s = rule.statutory_limit;
+        (s.unit == e.unit).then(|| crate::model::TimeLimit {
+            value: s.value.saturating_add(e.value),
+            unit: s.unit,
+        })
+    });
+    for (key, due, limit) in [
+        (
+            FactKey::PromisedDue,
+            d.promised_due.as_ref(),
+            Some(rule.promised_limit),
+        ),
+        (
+            FactKey::StatutoryDue,
+            Some(&d.statutory_due),
+            Some(rule.statutory_limit),
+        ),
         (
             FactKey::StatutoryExtendedDue,
             d.statutory_extended_due.as_ref(),
+            extended,
         ),
     ] {
-        if let Some(due) = due {
-            rows.push(fact(key, date_text(due)));
-        }
+        let Some(due) = due else { continue };
+        // A provisional date is printed as the law states the limit, with the date so far.
+        let value = match limit.filter(|l| d.provisional && l.unit != LimitUnit::OnTheSpot) {
+            Some(limit) => provisional_limit(limit, due),
+            None => date_text(due),
+        };
+        rows.push(fact(key, value));
     }
     if verdict.outcome == Outcome::AcceptWithPledge
         && let Some(due) = &verdict.pledge.pledge_due
@@ -275,6 +316,58 @@ fn facts(verdict: &Verdict, accepted: bool) -> Vec<NoticeFact> {
         rows.push(fact(FactKey::PledgeDue, date_text(due)));
     }
     rows
+}
+
+/// A number as an official document writes it: 0–9999 in Chinese numerals (二十, 一百零五).
+pub(crate) fn chinese_number(n: u32) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    const UNITS: [&str; 4] = ["千", "百", "十", ""];
+    if n == 0 || n > 9999 {
+        return n.to_string();
+    }
+    let digits = [n / 1000, n / 100 % 10, n / 10 % 10, n % 10];
+    let mut out = String::new();
+    let mut zero = false;
+    for (i, &d) in digits.iter().enumerate() {
+        if d == 0 {
+            zero = !out.is_empty();
+            continue;
+        }
+        if zero {
+            out.push_str(DIGITS[0]);
+            zero = false;
+        }
+        // 十 alone, not 一十, at the head of a number below 20.
+        if !(d == 1 && i == 2 && out.is_empty()) {
+            out.push_str(DIGITS[d as usize]);
+        }
+        out.push_str(UNITS[i]);
+    }
+    out
+}
+
+/// A limit as the law states it: 二十个工作日 / 20 working days.
+pub(crate) fn limit_words(limit: crate::model::TimeLimit) -> Text {
+    let n = chinese_number(limit.value);
+    let v = limit.value;
+    match limit.unit {
+        LimitUnit::WorkingDays => text(format!("{n}个工作日"), format!("{v} working days")),
+        LimitUnit::NaturalDays => text(format!("{n}日"), format!("{v} days")),
+        LimitUnit::OnTheSpot => text("当场", "on the spot"),
+    }
+}
+
+/// 自受理之日起二十个工作日内（暂计至2027年1月6日）: the date is reckoned on a calendar whose
+/// year is not yet published.
+fn provisional_limit(limit: crate::model::TimeLimit, due: &str) -> Text {
+    let (words, day) = (limit_words(limit), date_text(due));
+    text(
+        format!("自受理之日起{}内（暂计至{}）", words.zh, day.zh),
+        format!(
+            "within {} of acceptance (provisionally {})",
+            words.en, day.en
+        ),
+    )
 }
 
 fn particulars(input: &NoticeInput<'_>, verdict: &Verdict) -> Vec<Particular> {
@@ -320,13 +413,33 @@ fn materials(rule: &MatterFile, verdict: &Verdict) -> Vec<MaterialLine> {
         .iter()
         .zip(&verdict.checklist.materials)
         .filter(|(_, state)| state.applies == Applies::Yes)
-        .map(|(material, state)| MaterialLine {
-            material: material.id.clone(),
-            name: material.name.clone(),
-            status: state.status,
-            status_label: material_status_label(state.status),
+        .map(|(material, state)| {
+            let exempt = verdict.exempt.iter().find(|e| e.material == material.id);
+            MaterialLine {
+                material: material.id.clone(),
+                name: material.name.clone(),
+                status: state.status,
+                status_label: exempt
+                    .map_or_else(|| material_status_label(state.status), exempt_label),
+            }
         })
         .collect()
+}
+
+/// A 免提交 row: 共享获取：电子营业执照 91310115MA1K4B2C3J; 由本机关共享获取; 告知承诺.
+fn exempt_label(exempt: &Exemption) -> Text {
+    let source = exempt.source.clone().unwrap_or_else(|| text("", ""));
+    match (exempt.state, &exempt.reference) {
+        (ExemptState::Obtained, Some(reference)) => text(
+            format!("共享获取：{} {reference}", source.zh),
+            format!("obtained from {}: {reference}", source.en),
+        ),
+        (ExemptState::Committed, _) => material_status_label(MaterialStatus::Committed),
+        _ => text(
+            format!("由本机关通过{}获取", source.zh),
+            format!("to be obtained by the office from {}", source.en),
+        ),
+    }
 }
 
 fn issuer(centre: Option<&CentreProfile>) -> Issuer {
@@ -359,7 +472,7 @@ fn item(number: usize, finding: &Finding, basis: &str) -> NoticeItem {
 
 type Intro = (String, String);
 
-fn acceptance_body(notice: &mut Notice, (zh, en): Intro) {
+fn acceptance_body(notice: &mut Notice, (zh, en): Intro, rule: &MatterFile, verdict: &Verdict) {
     notice.opening = text(
         format!(
             "{zh}申请材料齐全、符合法定形式。根据《中华人民共和国行政许可法》第三十二条第一款第（五）项，本机关决定予以受理。"
@@ -369,10 +482,90 @@ fn acceptance_body(notice: &mut Notice, (zh, en): Intro) {
         ),
     );
     notice.basis = ACCEPT_BASIS.into();
-    notice.closing = text(
-        "本机关将在上述期限内作出决定。依法需要听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审的，所需时间不计算在期限内，本机关将书面告知（《中华人民共和国行政许可法》第四十五条）。",
-        "This office will decide within the dates above. Time needed for a hearing, tender, auction, inspection, testing, quarantine, appraisal or expert review is not counted; you will be told in writing (Article 45 of the Administrative Licensing Law).",
-    );
+    notice.closing = who_decides(verdict);
+    notice.notes.extend(accepted_notes(rule, verdict));
+}
+
+/// Who decides, and by when: this office (§42), the higher authority after this office's
+/// review and forwarding (上报件, §43), or the lead department with the co-handling ones
+/// (联办件, §26). Time for special procedures is not counted (§45).
+fn who_decides(verdict: &Verdict) -> Text {
+    let mut closing = match &verdict.deadlines.forwarding {
+        Some(f) => {
+            let (due, limit) = (date_text(&f.forward_due), limit_words(f.authority_limit));
+            text(
+                format!(
+                    "本机关将于{}前完成审查，并将初步审查意见和全部申请材料报送{}，由{}作出决定；{}的办理期限自其收到之日起计算，为{}（{}；{FORWARD_BASIS}）。",
+                    due.zh, f.authority.zh, f.authority.zh, f.authority.zh, limit.zh, f.basis
+                ),
+                format!(
+                    "This office will finish its review by {} and forward its opinion and the whole file to {}, which decides; its time limit, {}, runs from the day it receives the file ({}; Article 43 of the Administrative Licensing Law).",
+                    due.en, f.authority.en, limit.en, f.basis
+                ),
+            )
+        }
+        None => text(
+            "本机关将在上述期限内作出决定。",
+            "This office will decide within the dates above.",
+        ),
+    };
+    if let Some(joint) = &verdict.joint {
+        let co = |pick: fn(&Text) -> &String, sep| {
+            joint
+                .co_handling
+                .iter()
+                .map(pick)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
+        closing.zh.push_str(&format!(
+            "本事项为联办件，由{}牵头，会同{}并联办理（{JOINT_BASIS}）。",
+            joint.lead.zh,
+            co(|t| &t.zh, "、")
+        ));
+        closing.en.push_str(&format!(
+            " This is a joint matter: {} leads, with {} handling in parallel (Article 26 of the Administrative Licensing Law).",
+            joint.lead.en,
+            co(|t| &t.en, "; ")
+        ));
+    }
+    closing.zh.push_str("依法需要听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审的，所需时间不计算在期限内，本机关将书面告知（《中华人民共和国行政许可法》第四十五条）。");
+    closing.en.push_str(" Time needed for a hearing, tender, auction, inspection, testing, quarantine, appraisal or expert review is not counted; you will be told in writing (Article 45 of the Administrative Licensing Law).");
+    closing
+}
+
+/// An acceptance's notes on what was not handed in: each 告知承诺 — what was committed, that
+/// and when it is verified, what a false commitment leads to (国办发〔2020〕42号).
+fn accepted_notes(rule: &MatterFile, verdict: &Verdict) -> Vec<Text> {
+    verdict
+        .exempt
+        .iter()
+        .filter(|e| e.state == ExemptState::Committed)
+        .map(|e| {
+            let within = rule
+                .materials
+                .iter()
+                .find(|m| m.id == e.material)
+                .and_then(|m| m.commitment.as_ref()?.verify_within)
+                .map(limit_words);
+            let terms = e.terms.clone().unwrap_or_else(|| text("", ""));
+            let (when_zh, when_en) = within.map_or_else(
+                || ("依法".to_string(), String::new()),
+                |w| (format!("自受理之日起{}内", w.zh), format!(" within {} of acceptance", w.en)),
+            );
+            text(
+                format!(
+                    "“{}”以告知承诺代替，承诺内容：{}本机关将{when_zh}对承诺内容进行核查；承诺不实的，依法终止办理或者撤销行政许可，并记入信用记录（国办发〔2020〕42号）。",
+                    e.name.zh, terms.zh
+                ),
+                format!(
+                    "“{}” is replaced by a written commitment: {} This office will verify it{when_en}; a false commitment ends the case or revokes the licence and goes on the credit record (国办发〔2020〕42号).",
+                    e.name.en, terms.en
+                ),
+            )
+        })
+        .collect()
 }
 
 fn pledge_body(notice: &mut Notice, (zh, en): Intro, rule: &MatterFile, verdict: &Verdict) {
@@ -418,10 +611,17 @@ fn pledge_body(notice: &mut Notice, (zh, en): Intro, rule: &MatterFile, verdict:
                 .map_or_else(String::new, |m| m.basis.clone()),
         })
         .collect();
-    notice.closing = text(
+    let mut closing = text(
         "请按期补齐上述材料。逾期未补齐或者承诺不实的，按《容缺受理信用承诺书》的约定处理，履约情况记入信用记录。",
         "Supply the materials above by the dates shown. If they are late, or the pledge proves false, the terms of the credit pledge apply and the breach goes on the credit record.",
     );
+    let decides = who_decides(verdict);
+    closing.zh.push_str(&decides.zh);
+    closing.en.push(' ');
+    closing.en.push_str(&decides.en);
+    notice.closing = closing;
+    notice.notes.extend(accepted_notes(rule, verdict));
+    let consequence = broken_pledge_words(rule);
     let due = verdict.pledge.pledge_due.clone().unwrap_or_default();
     notice.pledge = Some(PledgeDocument {
         title: text(
@@ -448,9 +648,10 @@ fn pledge_body(notice: &mut Notice, (zh, en): Intro, rule: &MatterFile, verdict:
         due,
         items: lines,
         terms: verdict.pledge.terms.clone(),
+        consequence,
         promise: text(
-            "本人（单位）对所提交材料的真实性负责。如未按期补齐或者承诺不实，自愿承担相应责任，并同意将履约情况记入信用记录。",
-            "I (we) vouch for the truth of the materials submitted, accept the consequences of missing the dates or of a false pledge, and agree that whether the pledge was kept goes on the credit record.",
+            "本人（单位）对所提交材料的真实性负责。如未按期补齐或者承诺不实，自愿承担上述后果，并同意将履约情况记入信用记录。",
+            "I (we) vouch for the truth of the materials submitted, accept the consequences above of missing the dates or of a false pledge, and agree that whether the pledge was kept goes on the credit record.",
         ),
         copies: text(
             "本承诺书一式两份，申请人和受理机关各执一份。",
@@ -461,6 +662,31 @@ fn pledge_body(notice: &mut Notice, (zh, en): Intro, rule: &MatterFile, verdict:
             text("经办人", "Clerk"),
         ],
     });
+}
+
+/// What a broken pledge does, from the one rule the ledger applies (`[pledge_ledger]`, or its
+/// defaults): 中止 then 终止 after the resume window, or 终止 at once.
+fn broken_pledge_words(rule: &MatterFile) -> Text {
+    let ledger = rule.pledge_ledger.clone().unwrap_or_default();
+    match ledger.on_broken {
+        BrokenPledge::Suspend => {
+            let window = limit_words(ledger.resume_window);
+            text(
+                format!(
+                    "逾期未补齐的，本机关中止办理；自补齐期限届满之日起{}内补齐的，恢复办理，仍未补齐的，终止办理。",
+                    window.zh
+                ),
+                format!(
+                    "If they are not supplied in time, this office suspends the case; supplied within {} after the due date, it resumes, otherwise the case is terminated.",
+                    window.en
+                ),
+            )
+        }
+        BrokenPledge::Terminate => text(
+            "逾期未补齐的，本机关终止办理。",
+            "If they are not supplied in time, this office terminates the case.",
+        ),
+    }
 }
 
 fn correction_body(notice: &mut Notice, (zh, en): Intro, verdict: &Verdict) {
@@ -516,24 +742,12 @@ fn correction_body(notice: &mut Notice, (zh, en): Intro, verdict: &Verdict) {
         .collect();
 }
 
-fn refusal_body(
-    notice: &mut Notice,
-    (zh, en): Intro,
-    centre: Option<&CentreProfile>,
-    verdict: &Verdict,
-) {
-    notice.opening = text(
-        format!(
-            "{zh}经审查，不符合受理条件。根据《中华人民共和国行政许可法》第三十二条第一款，本机关决定不予受理，理由如下："
-        ),
-        format!(
-            "{en}does not meet the conditions for acceptance. Under Article 32(1) of the Administrative Licensing Law, this office does not accept it, for these reasons:"
-        ),
-    );
-    notice.basis = REFUSAL_BASIS.into();
+fn refusal_body(notice: &mut Notice, (zh, en): Intro, input: &NoticeInput<'_>, verdict: &Verdict) {
+    let centre = input.centre;
     // Only the refusal reasons: what else is missing does not matter to an application that
-    // cannot be accepted at all.
-    notice.items = verdict
+    // cannot be accepted at all. Each cites its own ground: the matter's eligibility article
+    // (an applicant it does not serve), or the refusal's, which is §32(1)(1) or (2).
+    let reasons: Vec<&Finding> = verdict
         .findings
         .iter()
         .filter(|f| {
@@ -542,15 +756,64 @@ fn refusal_body(
                 FindingCode::ApplicantIneligible | FindingCode::RefusedByFacts
             )
         })
-        .enumerate()
-        .map(|(i, f)| match f.code {
-            // A refusal on the facts cites the rule's own article (and names the authority to
-            // apply to in its text, §32(1)(2)).
-            FindingCode::RefusedByFacts => item(i + 1, f, &f.basis),
-            _ => item(i + 1, f, REFUSAL_BASIS),
-        })
         .collect();
-    notice.closing = text("特此通知。", "Notice is hereby given.");
+    let mut grounds: Vec<&str> = Vec::new();
+    for f in &reasons {
+        // A referral is §32(1)(2); any other reason cites its own basis (the rule's refusal
+        // names its §32(1) item there; an ineligible applicant, the matter's articles).
+        let ground = match &f.refer_to {
+            Some(_) => GROUND_NOT_OURS,
+            None => f.basis.as_str(),
+        };
+        if !grounds.contains(&ground) {
+            grounds.push(ground);
+        }
+    }
+    let cited = grounds.join("；");
+    notice.opening = text(
+        format!("{zh}经审查，不符合受理条件。根据{cited}，本机关决定不予受理，理由如下："),
+        format!(
+            "{en}does not meet the conditions for acceptance. Under {cited}, this office does not accept it, for these reasons:"
+        ),
+    );
+    notice.basis = cited;
+    notice.items = reasons
+        .iter()
+        .enumerate()
+        .map(|(i, f)| item(i + 1, f, &f.basis))
+        .collect();
+    let received: Vec<&Text> = input
+        .rule
+        .materials
+        .iter()
+        .zip(&verdict.checklist.materials)
+        .filter(|(_, s)| matches!(s.status, MaterialStatus::Provided | MaterialStatus::Flawed))
+        .map(|(m, _)| &m.name)
+        .collect();
+    notice.closing = if received.is_empty() {
+        text(
+            "本机关未留存你（单位）的申请材料。特此通知。",
+            "This office keeps none of your materials. Notice is hereby given.",
+        )
+    } else {
+        let names = |pick: fn(&Text) -> &String, sep| {
+            received
+                .iter()
+                .map(|t| pick(t).clone())
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
+        text(
+            format!(
+                "你（单位）提交的申请材料（{}）随本通知书当场退回，本机关不予留存。特此通知。",
+                names(|t| &t.zh, "、")
+            ),
+            format!(
+                "The materials you handed in ({}) are returned with this notice; this office keeps none of them. Notice is hereby given.",
+                names(|t| &t.en, "; ")
+            ),
+        )
+    };
     let (body, court) = match centre {
         Some(c) => (c.reconsideration_body.clone(), c.court.clone()),
         None => (
@@ -607,6 +870,25 @@ mod tests {
         assert_eq!(mask_id("370102198506153214"), "370102********3214");
         assert_eq!(mask_id("11010519491231002X"), "110105********002X");
         assert_eq!(mask_id("1234567890"), "**********");
+    }
+
+    #[test]
+    fn numbers_print_as_an_official_document_writes_them() {
+        let cases = [
+            (1, "一"),
+            (10, "十"),
+            (15, "十五"),
+            (20, "二十"),
+            (45, "四十五"),
+            (100, "一百"),
+            (105, "一百零五"),
+            (110, "一百一十"),
+            (1001, "一千零一"),
+            (2030, "二千零三十"),
+        ];
+        for (n, zh) in cases {
+            assert_eq!(chinese_number(n), zh, "{n}");
+        }
     }
 
     #[test]

@@ -118,6 +118,9 @@ pub enum MaterialStatus {
     Shared,
     /// Replaced by the applicant's written commitment (告知承诺).
     Committed,
+    /// The office tried to obtain a shareable material and could not (the reason in `note`):
+    /// only then is it the applicant's to hand in (《国务院关于在线政务服务的若干规定》§7).
+    SharingFailed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

@@ -39,6 +39,36 @@ pub struct Verdict {
     pub deadlines: Deadlines,
     /// The written document for this outcome (受理 / 容缺受理 / 补正 / 不予受理通知书).
     pub notice: Notice,
+    /// Kiosk only: the 自助预审回执 the kiosk prints instead of a decision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub precheck: Option<Precheck>,
+}
+
+/// The kiosk's slip (自助预审回执): a pre-check, not a decision.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Precheck {
+    pub title: Text,
+    /// What the pre-check found, and what happens at the window.
+    pub result: Text,
+    /// Every material that applies: what to bring (originals are checked at the window), or
+    /// why it need not be brought; `missing` when it is still missing or wrong.
+    pub bring: Vec<PrecheckLine>,
+    /// Everything still to put right, numbered (as the one-time notice would list it).
+    pub items: Vec<NoticeItem>,
+    pub note: Text,
+    /// The caption of the hand-over QR code the server prints (the code is the server's).
+    pub handover: Text,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct PrecheckLine {
+    pub material: String,
+    pub name: Text,
+    pub bring: Text,
+    pub missing: bool,
 }
 
 /// Declares a stable code: an enum serialised in snake_case (exported to TypeScript under the
@@ -175,6 +205,8 @@ stable_code! {
         BirthDate => "birth_date",
         /// An ID number's birth date is after the China-time day of receipt.
         BirthDateInFuture => "birth_date_in_future",
+        /// An ID number whose first two digits name no province (GB/T 2260).
+        Region => "region",
         TooShort => "too_short",
         TooLong => "too_long",
         /// The rule's regular expression does not match.
@@ -198,6 +230,9 @@ stable_code! {
         /// A material recorded as obtained by sharing without the licence number or record
         /// reference.
         SharedWithoutReference => "shared_without_reference",
+        /// The office could not obtain a shareable material (`sharing_failed`): the applicant
+        /// hands it in.
+        SharingFailed => "sharing_failed",
         /// `commitment_not_allowed`: the material admits no 告知承诺.
         CommitmentNotOffered => "commitment_not_offered",
         /// Fewer copies than the rule asks for (`copies`), when the clerk records them.
@@ -446,6 +481,9 @@ pub struct Exemption {
     pub material: String,
     pub name: Text,
     pub by: ExemptBy,
+    /// Obtained already (`obtained`, with the `reference`), still to be obtained by the office
+    /// (`to_obtain`), or replaced by a commitment (`committed`).
+    pub state: ExemptState,
     /// The source system (shared data, electronic licence).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
@@ -461,6 +499,20 @@ pub struct Exemption {
     pub basis: String,
     /// One sentence for the documents, e.g. "“…”已通过…获取，免于提交。".
     pub message: Text,
+}
+
+stable_code! {
+    /// Where a material not demanded (免提交) stands.
+    pub enum ExemptState {
+        /// The office obtains it itself (data sharing, electronic licence) and has not yet
+        /// recorded the reference: never the applicant's to hand in (国务院关于在线政务服务的若干规定
+        /// §7) unless the clerk records `sharing_failed`.
+        ToObtain => "to_obtain",
+        /// The office obtained it; `reference` is the licence number or shared record.
+        Obtained => "obtained",
+        /// Replaced by the applicant's written commitment (告知承诺).
+        Committed => "committed",
+    }
 }
 
 stable_code! {
@@ -687,6 +739,8 @@ pub enum FactKey {
     Matter,
     ReceivedAt,
     AcceptedOn,
+    /// 上报件: the day by which this office forwards the file (行政许可法 §43).
+    ForwardDue,
     PromisedDue,
     StatutoryDue,
     StatutoryExtendedDue,
@@ -734,6 +788,8 @@ pub struct PledgeDocument {
     pub due_text: Text,
     /// The matter's own terms (consequences of breaking the pledge), when the rule sets them.
     pub terms: Option<Text>,
+    /// What a broken pledge does, from the rule the 容缺 ledger applies (`[pledge_ledger]`).
+    pub consequence: Text,
     pub promise: Text,
     pub copies: Text,
     pub signatures: Vec<Text>,

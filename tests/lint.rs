@@ -441,6 +441,7 @@ mod corpus {
     }
 
     cases! {
+        addressee_missing,
         attribute_not_applicable,
         calendar_conflict,
         calendar_date_outside_year,
@@ -465,6 +466,7 @@ mod corpus {
         invalid_range,
         invalid_regex,
         invalid_time,
+        invalid_time_matter,
         invalid_value,
         joint_limit_exceeded,
         make_up_not_weekend,
@@ -651,7 +653,7 @@ fn receipt_relative_checks_only_on_date_fields() {
 fn an_online_cutoff_that_is_not_a_time() {
     expect(
         &v2("online_cutoff = \"25:00\"\n", ""),
-        "invalid_value",
+        "invalid_time",
         "online_cutoff",
     );
 }

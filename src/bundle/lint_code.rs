@@ -146,6 +146,9 @@ lint_codes! {
     /// A material group with unknown, shared, conditional, tolerable or mixed members, or a
     /// count that cannot be met.
     InvalidMaterialGroup = "invalid_material_group", Error;
+    /// Format 3: no `addressee` field named (or one the matter lacks), so documents could not
+    /// name the applicant; also `contact_fields` naming unknown fields.
+    AddresseeMissing = "addressee_missing", Error;
 }
 
 impl LintCode {
@@ -183,7 +186,7 @@ mod tests {
             assert_eq!(code.to_string(), code.as_str());
             assert!(seen.insert(code.as_str()), "{code} twice");
         }
-        assert_eq!(seen.len(), 45);
+        assert_eq!(seen.len(), 46);
         for severity in [Severity::Error, Severity::Warning] {
             assert_eq!(
                 serde_json::to_value(severity).unwrap(),

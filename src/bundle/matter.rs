@@ -10,7 +10,11 @@ use super::condition::compile_condition;
 use super::report::{Reporter, both, first_line};
 use super::{Cond, FieldRuntime, LintCode, MatterVersion};
 use crate::calendar::{parse_date, working_days_span_bound};
-use crate::model::{CaseType, Field, FieldKind, LimitUnit, MatterFile, TimeLimit};
+#[cfg(feature = "whole")]
+use crate::model::CaseType;
+#[cfg(feature = "whole")]
+use crate::model::{Field, FieldKind};
+use crate::model::{LimitUnit, MatterFile, TimeLimit};
 
 pub(super) fn is_identifier(id: &str) -> bool {
     let mut chars = id.chars();
@@ -80,7 +84,15 @@ pub(super) fn compile_matter(
 ) -> Option<MatterVersion> {
     let before = reporter.out.len();
     let (effective_from, effective_until) = check_header(reporter, &rule);
-    check_limits(reporter, &rule);
+    // Lint-only (nothing compiled from them): where rules are linted (`whole`); the page module
+    // loads only signed bundles, linted before signing.
+    #[cfg(feature = "whole")]
+    {
+        check_limits(reporter, &rule);
+        for i in 0..rule.materials.len() {
+            lint_material(reporter, &rule, i);
+        }
+    }
     // Fields: ids, per-type attributes, patterns, conditions (which may only look back, so that
     // evaluating them in order never loops).
     let mut field_index = HashMap::new();
@@ -176,6 +188,7 @@ fn check_header(
 }
 
 /// The limits: countable, an instant matter on the spot, the promise within the law.
+#[cfg(feature = "whole")]
 fn check_limits(reporter: &mut Reporter<'_>, rule: &MatterFile) {
     check_limit(reporter, "/statutory_limit", rule.statutory_limit);
     check_limit(reporter, "/promised_limit", rule.promised_limit);
@@ -234,8 +247,11 @@ fn compile_field(
             ),
         );
     }
-    check_field_attributes(reporter, field, &at);
-    check_options(reporter, field, &at);
+    #[cfg(feature = "whole")]
+    {
+        check_field_attributes(reporter, field, &at);
+        check_options(reporter, field, &at);
+    }
     let pattern = match field.pattern.as_deref() {
         None => None,
         // Anchored so the pattern must match the whole value.
@@ -257,6 +273,7 @@ fn compile_field(
     FieldRuntime { when, pattern }
 }
 
+#[cfg(feature = "whole")]
 fn not_applicable(field: &Field, name: &str) -> String {
     format!(
         "{name} 不适用于 {:?} 类型字段 / `{name}` does not apply to a field of this type",
@@ -264,6 +281,7 @@ fn not_applicable(field: &Field, name: &str) -> String {
     )
 }
 
+#[cfg(feature = "whole")]
 /// Attributes that do not apply to the field's type, and inverted ranges.
 fn check_field_attributes(reporter: &mut Reporter<'_>, field: &Field, at: &str) {
     let text_like = matches!(field.kind, FieldKind::Text | FieldKind::Phone);
@@ -319,6 +337,7 @@ fn check_field_attributes(reporter: &mut Reporter<'_>, field: &Field, at: &str) 
     }
 }
 
+#[cfg(feature = "whole")]
 /// A choice field's options: present and distinct; no options on other fields.
 fn check_options(reporter: &mut Reporter<'_>, field: &Field, at: &str) {
     if field.kind == FieldKind::Choice {
@@ -391,6 +410,17 @@ fn compile_material(
 ) -> Option<Cond> {
     let material = &rule.materials[i];
     let at = format!("/materials/{i}");
+    material
+        .when
+        .as_ref()
+        .and_then(|c| compile_condition(reporter, &format!("{at}/when"), c, rule, field_index))
+}
+
+/// Material `i`: tolerance and its pledge period (lint only).
+#[cfg(feature = "whole")]
+fn lint_material(reporter: &mut Reporter<'_>, rule: &MatterFile, i: usize) {
+    let material = &rule.materials[i];
+    let at = format!("/materials/{i}");
     let promised = rule.promised_limit;
     if material.tolerable && material.key {
         reporter.at(
@@ -417,11 +447,6 @@ fn compile_material(
         }
         (false, None) => {}
     }
-
-    material
-        .when
-        .as_ref()
-        .and_then(|c| compile_condition(reporter, &format!("{at}/when"), c, rule, field_index))
 }
 
 #[cfg(test)]

@@ -12,7 +12,9 @@ use regex_lite::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
-use crate::centre::{CENTRE_PATH, CentreProfile, check_centre};
+#[cfg(feature = "whole")]
+use crate::centre::check_centre;
+use crate::centre::{CENTRE_PATH, CentreProfile};
 use crate::model::{ApplicantKind, CalendarFile, ConditionValue, MatterFile};
 
 mod calendar;
@@ -424,6 +426,9 @@ fn read_files(
                 if let Some(profile) =
                     parse::<CentreProfile>(&mut reporter, validation, SchemaKind::Centre)
                 {
+                    // Lint only: where rules are linted (`whole`; the page module loads signed
+                    // bundles, linted before signing).
+                    #[cfg(feature = "whole")]
                     check_centre(&mut reporter, &profile);
                     centre = Some(profile);
                 }

@@ -3,6 +3,9 @@
 //! handling, integer and receipt-relative date fields), their lints, and the `format` check
 //! that keeps a format-1 file loading unchanged.
 
+// Without `whole` (the page module) the lint-only checks below are left out.
+#![cfg_attr(not(feature = "whole"), allow(unused_imports, dead_code))]
+
 use std::collections::HashMap;
 
 use super::condition::compile_condition;
@@ -14,8 +17,10 @@ use crate::model::{
     TimeLimit,
 };
 
-/// The newest format this engine reads.
-pub const FORMAT_MAX: u32 = 2;
+/// The newest matter-file format this engine reads.
+pub const FORMAT_MAX: u32 = 3;
+/// The newest calendar-file format (format 3 added nothing to calendars).
+pub(super) const CALENDAR_FORMAT_MAX: u32 = 2;
 
 /// 行政许可法 §42(2): joint handling (§26) takes at most 45 days, extendable by 15; days are
 /// working days (§82).
@@ -49,8 +54,13 @@ pub(super) fn compile(
     materials: &HashMap<String, usize>,
 ) -> Compiled {
     check_format(reporter, rule);
-    check_material_keys(reporter, rule);
-    check_case_type(reporter, rule);
+    // Lint-only checks (nothing compiled from them) run where rules are linted (`whole`); the
+    // page module loads only signed bundles, linted before signing (its size budget, docs/wasm.md).
+    #[cfg(feature = "whole")]
+    {
+        check_material_keys(reporter, rule);
+        check_case_type(reporter, rule);
+    }
     let refusals = compile_refusals(reporter, rule, fields);
     let mut compiled = Compiled {
         refusals,
@@ -126,14 +136,18 @@ fn first_v2_key(rule: &MatterFile) -> Option<(String, &'static str)> {
 }
 
 /// Whether a file's `format` (absent: 1) is one this engine reads; reports it if not.
-pub(super) fn check_format_value(reporter: &mut Reporter<'_>, format: Option<u32>) -> bool {
+pub(super) fn check_format_value(
+    reporter: &mut Reporter<'_>,
+    format: Option<u32>,
+    max: u32,
+) -> bool {
     let format = format.unwrap_or(1);
-    let known = (1..=FORMAT_MAX).contains(&format);
+    let known = (1..=max).contains(&format);
     if !known {
         reporter.at(
             "/format",
             LintCode::UnsupportedFormat,
-            format!("规则文件格式 {format} 不受支持：本引擎读取格式 1 和 2 / rule-file format {format} is not supported: this engine reads formats 1 and 2"),
+            format!("规则文件格式 {format} 不受支持：本引擎读取格式 1 至 {max} / rule-file format {format} is not supported: this engine reads formats 1 to {max}"),
         );
     }
     known
@@ -142,20 +156,75 @@ pub(super) fn check_format_value(reporter: &mut Reporter<'_>, format: Option<u32
 /// `format`: 1 (or absent) or 2; a format-2 key needs `format = 2`.
 fn check_format(reporter: &mut Reporter<'_>, rule: &MatterFile) {
     let format = rule.format.unwrap_or(1);
-    if !check_format_value(reporter, rule.format) {
+    if !check_format_value(reporter, rule.format, FORMAT_MAX) {
         return;
     }
-    if format < 2
-        && let Some((at, name)) = first_v2_key(rule)
-    {
+    let newer = match format {
+        1 => first_v2_key(rule).map(|(at, name)| (at, name, 2)),
+        _ => None,
+    };
+    // Format 3 is checked where rules are linted (`whole`): the page module loads only signed
+    // bundles, linted before signing.
+    #[cfg(feature = "whole")]
+    let newer = newer.or_else(|| (format < 3).then(|| first_v3_key(rule)).flatten());
+    if let Some((at, name, needs)) = newer {
         reporter.at(
             &at,
             LintCode::FormatTooOld,
-            format!("“{name}”属于规则文件格式 2：在文件开头加上 format = 2 / `{name}` belongs to rule-file format 2: add format = 2 at the top of the file"),
+            format!("“{name}”属于规则文件格式 {needs}：在文件开头写 format = {needs} / `{name}` belongs to rule-file format {needs}: write format = {needs} at the top of the file"),
         );
+    }
+    #[cfg(feature = "whole")]
+    if format >= 3 {
+        check_addressee(reporter, rule);
     }
 }
 
+#[cfg(feature = "whole")]
+/// The first format-3 key a file uses, as a JSON pointer, its name and the format (3).
+fn first_v3_key(rule: &MatterFile) -> Option<(String, &'static str, u32)> {
+    if rule.addressee.is_some() {
+        return Some(("/addressee".into(), "addressee", 3));
+    }
+    if !rule.contact_fields.is_empty() {
+        return Some(("/contact_fields".into(), "contact_fields", 3));
+    }
+    let verify = rule.materials.iter().position(|m| {
+        m.commitment
+            .as_ref()
+            .is_some_and(|c| c.verify_within.is_some())
+    })?;
+    Some((
+        format!("/materials/{verify}/commitment/verify_within"),
+        "verify_within",
+        3,
+    ))
+}
+
+#[cfg(feature = "whole")]
+/// Format 3: every document names its addressee, from the field `addressee` names; contact
+/// fields name fields the matter has.
+fn check_addressee(reporter: &mut Reporter<'_>, rule: &MatterFile) {
+    let known = |id: &str| rule.fields.iter().any(|f| f.id == id);
+    match rule.addressee.as_deref() {
+        Some(id) if known(id) => {}
+        Some(id) => reporter.at("/addressee", LintCode::AddresseeMissing, format!("addressee 指向不存在的字段“{id}”：写该事项中填写申请人名称的字段 id / addressee names no field “{id}”: name the field that holds the applicant's name")),
+        None => reporter.at("/format", LintCode::AddresseeMissing, "规则文件未写明主送对象：加上 addressee = \"填写申请人名称的字段 id\"，否则每份文书都印“（申请人名称未填写）” / the rule file does not name its addressee: add addressee = \"<the field holding the applicant's name>\", or every document prints “(applicant's name not given)”".into()),
+    }
+    for (i, id) in rule.contact_fields.iter().enumerate() {
+        if !known(id) {
+            reporter.at(
+                &format!("/contact_fields/{i}"),
+                LintCode::AddresseeMissing,
+                format!(
+                    "contact_fields 指向不存在的字段“{id}” / contact_fields names no field “{id}”"
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(feature = "whole")]
 /// Per material: sharing marked either way, commitments and tolerance kept off what may never
 /// be tolerated.
 fn check_material_keys(reporter: &mut Reporter<'_>, rule: &MatterFile) {
@@ -188,6 +257,7 @@ fn check_material_keys(reporter: &mut Reporter<'_>, rule: &MatterFile) {
     }
 }
 
+#[cfg(feature = "whole")]
 /// 联办件 and 上报件: their details present exactly on their case type; §42(2)'s joint limit.
 fn check_case_type(reporter: &mut Reporter<'_>, rule: &MatterFile) {
     let v2 = rule.format.unwrap_or(1) >= 2;
@@ -229,6 +299,7 @@ fn check_case_type(reporter: &mut Reporter<'_>, rule: &MatterFile) {
     }
 }
 
+#[cfg(feature = "whole")]
 fn check_joint_limits(reporter: &mut Reporter<'_>, rule: &MatterFile) {
     for (at, limit, most) in [
         ("/statutory_limit", Some(rule.statutory_limit), JOINT_LIMIT),
@@ -394,7 +465,7 @@ fn parse_cutoff(reporter: &mut Reporter<'_>, text: &str) -> Option<chrono::Naive
         _ => None,
     };
     if parsed.is_none() {
-        reporter.at("/online_cutoff", LintCode::InvalidValue, format!("网上申请截止时间“{text}”无效，请写成 HH:MM，例如 \"17:00\" / the online cut-off “{text}” is not valid: write HH:MM, e.g. \"17:00\""));
+        reporter.at("/online_cutoff", LintCode::InvalidTime, format!("网上申请截止时间“{text}”无效，请写成 HH:MM，例如 \"17:00\" / the online cut-off “{text}” is not valid: write HH:MM, e.g. \"17:00\""));
     }
     parsed
 }

@@ -139,7 +139,7 @@ fn finding(field: &Field, code: FindingCode, reason: FindingReason, message: Tex
         key: None,
         tolerable: None,
         note: None,
-        basis: String::from(messages::FIELD_BASIS),
+        basis: String::new(),
         message,
         refer_to: None,
         alternatives: Vec::new(),
@@ -296,6 +296,7 @@ fn check_identifier(field: &Field, s: &str, received_on: NaiveDate) -> Option<Fi
             FindingReason::BirthDateInFuture,
             messages::id_birth_date_in_future(label),
         ),
+        Err(IdProblem::Region) => invalid(field, FindingReason::Region, messages::id_region(label)),
     }
 }
 

@@ -2,13 +2,13 @@
 
 use crate::bundle::MatterVersion;
 use crate::messages;
-use crate::model::{Material, MaterialForm, Medium, SharingKind, Text};
+use crate::model::{Material, MaterialForm, Medium, Sharing, SharingKind, Text};
 use crate::submission::{
     Applicant, Channel, MaterialStatus, MaterialSubmission, SubmittedForm, SubmittedMedium,
 };
 use crate::verdict::{
-    Applies, ExemptBy, Exemption, Finding, FindingCode, FindingReason, MaterialState, Target,
-    TargetKind,
+    Applies, ExemptBy, ExemptState, Exemption, Finding, FindingCode, FindingReason, MaterialState,
+    Target, TargetKind,
 };
 
 use super::fields::{Slot, evaluate};
@@ -212,12 +212,30 @@ pub(super) fn check_material(
 ) -> MaterialResult {
     let bad_credit = context.applicant.bad_credit;
     let status = given.map_or(MaterialStatus::Missing, |g| g.status);
-    match (status, given) {
-        (MaterialStatus::Shared, Some(given)) => shared(material, given),
-        (MaterialStatus::Committed, _) => committed(material, bad_credit),
-        (MaterialStatus::Provided | MaterialStatus::Flawed, Some(given)) => {
+    let sharing = obtainable(material);
+    match (status, given, sharing) {
+        (MaterialStatus::Shared, Some(given), _) => shared(material, given),
+        (MaterialStatus::Committed, _, _) => committed(material, bad_credit),
+        (MaterialStatus::Provided | MaterialStatus::Flawed, Some(given), _) => {
             check_handed_in(material, given, context.channel).into()
         }
+        // Only a recorded failure makes a shareable material the applicant's to hand in.
+        (MaterialStatus::SharingFailed, given, Some(sharing)) => {
+            let reason = given.and_then(|g| g.note.as_deref()).map(str::trim);
+            let reason = reason.filter(|r| !r.is_empty());
+            let mut message = messages::sharing_failed(material, sharing.system.as_ref(), reason);
+            messages::push_exemption_hints(&mut message, material, bad_credit);
+            finding(
+                material,
+                FindingCode::MaterialMissing,
+                FindingReason::SharingFailed,
+                reason,
+                message,
+            )
+            .into()
+        }
+        // Never demanded: the office obtains it (《国务院关于在线政务服务的若干规定》§7).
+        (_, _, Some(sharing)) => sharing_exemption(material, sharing, None),
         _ => {
             let mut message = messages::material_missing(material);
             messages::push_exemption_hints(&mut message, material, bad_credit);
@@ -233,19 +251,65 @@ pub(super) fn check_material(
     }
 }
 
-/// `status = "shared"`:免提交 when the rule marks the material obtainable and the clerk
-/// recorded the licence number or record reference.
-fn shared(material: &Material, given: &MaterialSubmission) -> MaterialResult {
-    let source = material
+/// How the office can obtain the material itself, if it can.
+fn obtainable(material: &Material) -> Option<&Sharing> {
+    material
         .sharing
         .as_ref()
-        .filter(|s| s.by != SharingKind::None);
+        .filter(|s| s.by != SharingKind::None)
+}
+
+fn exempt_by(sharing: &Sharing) -> ExemptBy {
+    match sharing.by {
+        SharingKind::ElectronicLicence => ExemptBy::ElectronicLicence,
+        _ => ExemptBy::DataSharing,
+    }
+}
+
+/// A shareable material, obtained (with its reference) or still the office's to obtain: never
+/// the applicant's.
+fn sharing_exemption(
+    material: &Material,
+    sharing: &Sharing,
+    reference: Option<&str>,
+) -> MaterialResult {
+    let system = sharing.system.as_ref();
+    let (state, message) = match reference {
+        Some(r) => (
+            ExemptState::Obtained,
+            messages::exempt_shared(material, system, r),
+        ),
+        None => (
+            ExemptState::ToObtain,
+            messages::exempt_to_obtain(material, system),
+        ),
+    };
+    MaterialResult {
+        finding: None,
+        exempt: Some(Exemption {
+            material: material.id.clone(),
+            name: material.name.clone(),
+            by: exempt_by(sharing),
+            state,
+            source: sharing.system.clone(),
+            reference: reference.map(crate::calendar::clip),
+            terms: None,
+            basis: format!("{}；{}", material.basis, messages::SHARING_BASIS),
+            message,
+        }),
+    }
+}
+
+/// `status = "shared"`: obtained (免提交) when the rule marks the material obtainable and the
+/// clerk recorded the licence number or record reference; without the reference it is still
+/// the office's to obtain.
+fn shared(material: &Material, given: &MaterialSubmission) -> MaterialResult {
     let reference = given
         .reference
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty());
-    let Some(sharing) = source else {
+    let Some(sharing) = obtainable(material) else {
         let message = messages::not_shareable(material);
         return finding(
             material,
@@ -256,34 +320,7 @@ fn shared(material: &Material, given: &MaterialSubmission) -> MaterialResult {
         )
         .into();
     };
-    let Some(reference) = reference else {
-        let message = messages::shared_without_reference(material);
-        return finding(
-            material,
-            FindingCode::MaterialMissing,
-            FindingReason::SharedWithoutReference,
-            None,
-            message,
-        )
-        .into();
-    };
-    let by = match sharing.by {
-        SharingKind::ElectronicLicence => ExemptBy::ElectronicLicence,
-        _ => ExemptBy::DataSharing,
-    };
-    MaterialResult {
-        finding: None,
-        exempt: Some(Exemption {
-            material: material.id.clone(),
-            name: material.name.clone(),
-            by,
-            source: sharing.system.clone(),
-            reference: Some(crate::calendar::clip(reference)),
-            terms: None,
-            basis: format!("{}；{}", material.basis, messages::SHARING_BASIS),
-            message: messages::exempt_shared(material, sharing.system.as_ref(), reference),
-        }),
-    }
+    sharing_exemption(material, sharing, reference)
 }
 
 /// `status = "committed"`: 告知承诺 replaces the proof for good, where the rule allows it and
@@ -317,6 +354,7 @@ fn committed(material: &Material, bad_credit: bool) -> MaterialResult {
             material: material.id.clone(),
             name: material.name.clone(),
             by: ExemptBy::Commitment,
+            state: ExemptState::Committed,
             source: None,
             reference: None,
             terms: Some(commitment.terms.clone()),

@@ -47,7 +47,7 @@ use crate::centre::CentreProfile;
 use crate::error::{Error, ErrorCode, Result};
 use crate::messages;
 use crate::model::{ApplicantKind, CaseType, Text};
-use crate::notice::{NoticeInput, render_notice};
+use crate::notice::{NoticeInput, render_notice, render_precheck};
 use crate::submission::{Channel, CheckOptions, MAX_PAUSES, MaterialSubmission, Submission};
 use crate::verdict::Normalized;
 use crate::verdict::{
@@ -178,14 +178,13 @@ pub(crate) fn check(
     options: &CheckOptions,
 ) -> Result<Verdict> {
     let (mut verdict, rule) = assess(bundle, matter_id, submission, options)?;
-    verdict.notice = render_notice(
-        &NoticeInput {
-            centre: bundle.centre(),
-            rule,
-            submission,
-        },
-        &verdict,
-    );
+    let input = NoticeInput {
+        centre: bundle.centre(),
+        rule,
+        submission,
+    };
+    verdict.notice = render_notice(&input, &verdict);
+    verdict.precheck = render_precheck(&input, &verdict);
     Ok(verdict)
 }
 
@@ -219,10 +218,15 @@ pub(crate) fn assess<'a>(
         findings.push(ineligible_finding(
             &rule.applicant_kinds,
             kind,
-            &rule.legal_basis,
+            &eligibility_basis(&rule.legal_basis),
         ));
     }
     let mut field_check = fields::check_fields(version, &intake.fields, kind, intake.received_on);
+    // A field problem cites the matter's own basis for its form (设定依据), not 行政许可法 §31,
+    // which is about truthfulness, not completeness.
+    for finding in &mut field_check.findings {
+        finding.basis.clone_from(&rule.legal_basis);
+    }
     for (state, read) in field_check.states.iter_mut().zip(&normalised) {
         state.normalized = read.as_ref().and_then(Normalized::from_value);
     }
@@ -295,6 +299,7 @@ pub(crate) fn assess<'a>(
         pledge,
         deadlines: reckoned.deadlines,
         notice: Notice::default(),
+        precheck: None,
     };
     Ok((verdict, rule))
 }
@@ -386,6 +391,20 @@ fn parse_pauses(submission: &Submission) -> Result<Vec<Pause>> {
             Ok(Pause { from, to })
         })
         .collect()
+}
+
+/// The matter's own articles (who may apply): its legal basis without the 行政许可法 articles on
+/// procedure and time limits, which say nothing about who is eligible.
+fn eligibility_basis(legal_basis: &str) -> String {
+    let own: Vec<&str> = legal_basis
+        .split('；')
+        .filter(|part| !part.starts_with("《中华人民共和国行政许可法》"))
+        .collect();
+    if own.is_empty() {
+        legal_basis.to_string()
+    } else {
+        own.join("；")
+    }
 }
 
 fn ineligible_finding(kinds: &[ApplicantKind], kind: ApplicantKind, basis: &str) -> Finding {
