@@ -755,3 +755,65 @@ fn dev_issuer_is_loopback_only() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("loopback"));
 }
+
+/// The credit pledge names the identity it binds: the clerk who verified the applicant at the
+/// window and the document; online, none. Only a clerk may say an identity was verified.
+#[test]
+fn the_pledge_names_the_identity_it_binds() {
+    let server = start("pledge-identity", &["--dev", "--dev-issuer"]);
+    let addr = server.addr.clone();
+    let clerk = bearer(&dev_token(&addr, "clerk"));
+    let verified = json!({"document_type": "resident_id_card"});
+    let r = submit(
+        &server,
+        &[("Authorization", &clerk)],
+        &json!({"matter": MATTER, "submission": window_submission(), "identity_verified": verified}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let app = r.json();
+    let identity = &app["pledge_identity"];
+    assert_eq!(identity["kind"], "window_verified", "{}", r.text());
+    assert_eq!(identity["document_type"], "resident_id_card");
+    let by = identity["verified_by"].as_str().expect("verified_by");
+    assert!(by.starts_with("clerk:"), "{by}");
+    // Stored: the application as read later names it too.
+    let id = app["id"].as_str().expect("id");
+    let read = request(
+        &addr,
+        "GET",
+        &format!("/v1/applications/{id}"),
+        &[("Authorization", &clerk)],
+        b"",
+    );
+    assert_eq!(read.json()["pledge_identity"], *identity, "{}", read.text());
+    // A clerk's application without a recorded check says so.
+    let r = submit(
+        &server,
+        &[("Authorization", &clerk)],
+        &json!({"matter": MATTER, "submission": window_submission()}),
+    );
+    assert_eq!(r.json()["pledge_identity"]["kind"], "window_not_recorded");
+    // Online: unverified; claiming a verification is refused.
+    let online = common::accepted_submission();
+    let r = submit(
+        &server,
+        &[],
+        &json!({"matter": MATTER, "submission": online, "identity_verified": verified}),
+    );
+    r.assert_error(403, "forbidden");
+    let r = submit(
+        &server,
+        &[],
+        &json!({"matter": MATTER, "submission": online}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["pledge_identity"], json!({"kind": "unverified"}));
+    // A document type that is not one: the request's own parse error.
+    let r = submit(
+        &server,
+        &[("Authorization", &clerk)],
+        &json!({"matter": MATTER, "submission": window_submission(),
+                "identity_verified": {"document_type": "library_card"}}),
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+}

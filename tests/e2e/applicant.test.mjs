@@ -214,6 +214,19 @@ test('submit: the server re-checks, issues a receipt, and its verdict wins when 
         assert.equal(await page.locator(`#ms-${m}`).getAttribute('data-upload'), 'done', m);
       }
       assert.match(await page.locator('#ms-hygiene_rules').textContent(), /已上传到服务器/);
+      // The receipt carries the capability link; another browser opens the application with it.
+      const link = await page.locator('#capability-link').getAttribute('href');
+      assert.match(link, /\/\?application=app[^#]+#capability=qqa_[A-Za-z0-9_-]{43}$/);
+      {
+        const other = await openPage(browser, link);
+        try {
+          await other.page.locator('#my-application[data-found="true"]').waitFor();
+          assert.equal(await other.page.locator('[data-app="number"] dd').textContent(), number);
+          assert.equal(new URL(other.page.url()).hash, '');
+        } finally {
+          await other.ctx.close();
+        }
+      }
       // 提交 is done; a forced second tap: the same record and the same receipt, not a second one.
       assert.equal(await page.locator('#submit').isDisabled(), true);
       await page.evaluate(() => {

@@ -12,6 +12,8 @@ import { S } from './applicant/state';
 import { loadDraft, applyDraft, type Draft } from './applicant/drafts';
 import { completeForm, renderAll, restoreDraft, selectMatter } from './applicant/form';
 import { verifyView } from './applicant/receipt';
+import { applicationView } from './applicant/mine';
+import { openCapabilityLink } from './register';
 
 async function main(): Promise<void> {
   initLang(true);
@@ -22,6 +24,12 @@ async function main(): Promise<void> {
   const verifyNo = new URLSearchParams(location.search).get('verify');
   if (verifyNo) {
     await verifyView(main, verifyNo);
+    return;
+  }
+  // The receipt's capability link: the capability from the fragment, kept in memory only.
+  const mine = openCapabilityLink();
+  if (mine) {
+    await applicationView(main, mine);
     return;
   }
   const fromUrl = new URLSearchParams(location.search).get('matter');

@@ -184,6 +184,20 @@ export const CHROME = {
     zh: '暂时无法在线核验此回执，请联系办理机构。',
     en: 'This receipt cannot be verified online just now; please contact the issuing office.',
   },
+  // Applicant page opened by the capability link (/?application=ID#capability=…).
+  myApplicationTitle: { zh: '我的申请', en: 'My application' },
+  myApplicationStatus: { zh: '办理状态', en: 'Status' },
+  myApplicationOutcome: { zh: '审查结论', en: 'Decision' },
+  myApplicationDraft: { zh: '尚未提交（草稿）', en: 'Not submitted yet (draft)' },
+  myApplicationNotFound: {
+    zh: '找不到这份申请：链接不完整或已失效。请使用回执上的完整链接，或携带回执到窗口查询。',
+    en: 'This application cannot be found: the link is incomplete or no longer valid. Use the full link on your receipt, or bring the receipt to a window.',
+  },
+  myApplicationDocument: { zh: '打印或保存受理文书（PDF）', en: 'Print or save the decision document (PDF)' },
+  myApplicationLink: {
+    zh: '查看本申请的链接（请妥善保存，勿转发他人）',
+    en: 'Link to this application (keep it safe; do not share it)',
+  },
   datesOfCase: { zh: '办理时限', en: 'Dates of your case' },
   resultNotAccepted: { zh: '申请未被受理', en: 'Your application was not accepted' },
 

@@ -20,6 +20,7 @@ function credentials(id: string | null): Record<string, string> {
 /** An application as the register returns it (the fields the pages use). */
 export interface Application {
   id: string;
+  matter: string;
   status: 'draft' | 'decided';
   outcome: string | null;
   number: string | null;
@@ -71,6 +72,34 @@ export async function createApplication(body: string, key: string): Promise<Appl
   const app = (await res.json()) as Application;
   if (app.capability) capabilities.set(app.id, app.capability);
   return app;
+}
+
+/**
+ * Opens a capability link (`/?application=ID#capability=qqa_…`, from the create answer and the
+ * receipt): keeps the capability in memory for this tab and strips the fragment from the address
+ * bar (and so from history and bookmarks). The fragment never reaches the server. Returns the
+ * application's id, or null when the address is no such link.
+ */
+export function openCapabilityLink(): string | null {
+  const id = new URLSearchParams(location.search).get('application');
+  if (!id) return null;
+  const cap = new URLSearchParams(location.hash.replace(/^#/, '')).get('capability');
+  if (cap) capabilities.set(id, cap);
+  if (location.hash) history.replaceState(history.state, '', `${location.pathname}${location.search}`);
+  return id;
+}
+
+/** The link that opens application `id` on another device (its capability in the fragment). */
+export function capabilityLink(id: string): string | null {
+  const cap = capabilities.get(id);
+  return cap ? `${location.origin}/?application=${encodeURIComponent(id)}#capability=${cap}` : null;
+}
+
+/** The application as its capability's holder (or a staff member) may read it. */
+export async function fetchApplication(id: string): Promise<Application> {
+  const res = await fetch(`/v1/applications/${encodeURIComponent(id)}`, { headers: credentials(id) });
+  if (!res.ok) throw await failure(res);
+  return res.json();
 }
 
 /** The decided verdict's exact bytes, its notice numbered (for printing the document). */

@@ -6,6 +6,7 @@ import { renderOutcome, renderFindingsList, setText } from '../ui';
 import { printReceipt } from '../print';
 import type { FactKey, Text, Receipt, Verdict } from '../types';
 import { S, accepted, currentReceipt, serverVerdict } from './state';
+import { capabilityLink } from '../register';
 
 export function renderServer(): void {
   const el = document.getElementById('server-result');
@@ -95,6 +96,7 @@ function successPanel(v: Verdict, rc: Receipt): HTMLElement {
         h('dt', null, t('verifyLink')),
         h('dd', { class: 'wrap' }, h('a', { href: verifyUrl(rc) }, verifyUrl(rc))),
       ),
+      capabilityRow(),
     ),
     owed.length
       ? h(
@@ -157,6 +159,18 @@ function successPanel(v: Verdict, rc: Receipt): HTMLElement {
       ),
     ),
     h('p', { id: 'verify-result', role: 'status' }),
+  );
+}
+
+/** The link that opens this application again (status, documents): its capability, shown once. */
+function capabilityRow(): HTMLElement | null {
+  const link = S.app ? capabilityLink(S.app.id) : null;
+  if (!link) return null;
+  return h(
+    'div',
+    { class: 'summary-row', 'data-receipt': 'capability_link' },
+    h('dt', null, t('myApplicationLink')),
+    h('dd', { class: 'wrap' }, h('a', { href: link, id: 'capability-link' }, link)),
   );
 }
 

@@ -15,6 +15,7 @@ pub(crate) mod dev_issuer;
 pub(crate) mod error;
 pub(crate) mod limit;
 pub(crate) mod oidc;
+pub(crate) mod pledge;
 pub(crate) mod proxy;
 pub(crate) mod table;
 pub(crate) mod trail;

@@ -237,17 +237,24 @@ async fn create(
     let text = read_json(&headers, body).await?;
     // The channel follows from who calls, never from the body.
     let text = access::set_channel(&caller, &text)?;
+    // Whose pledge it binds: only a clerk may say an identity was verified.
+    let pledge_identity = access::pledge::pledge_identity(&caller, access::pledge::claimed(&text))?;
     let (id, created) = applications::create(&state, reg, key, &text, &actor(&headers)).await?;
     let mut view = applications::view(reg, &id).await?;
     with_receipt_code(reg, &mut view);
     let status = if created {
         // The applicant's capability: made now, shown this once, stored hashed.
         let (secret, hashed) = capability::new()?;
-        sqlx::query("UPDATE applications SET capability_hash = $2 WHERE id = $1")
-            .bind(id.clone())
-            .bind(hashed)
-            .execute(&reg.db.pool)
-            .await?;
+        let identity = serde_json::to_string(&pledge_identity).map_err(RegisterError::storage)?;
+        sqlx::query(
+            "UPDATE applications SET capability_hash = $2, pledge_identity = $3 WHERE id = $1",
+        )
+        .bind(id.clone())
+        .bind(hashed)
+        .bind(identity)
+        .execute(&reg.db.pool)
+        .await?;
+        view["pledge_identity"] = json!(pledge_identity);
         view["capability"] = json!(secret);
         view["capability_link"] = json!(format!("/?application={id}#capability={secret}"));
         StatusCode::CREATED

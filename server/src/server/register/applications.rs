@@ -30,6 +30,11 @@ pub(crate) struct CreateRequest {
     /// Store only; decide later with `POST /v1/applications/{id}/submit` (after uploading).
     #[serde(default)]
     pub(crate) draft: bool,
+    /// A clerk's record that the applicant's identity was verified (read by the access layer:
+    /// `access::pledge`; stored as `pledge_identity`).
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub(crate) identity_verified: Option<crate::server::access::pledge::IdentityVerified>,
 }
 
 pub(crate) fn outcome_str(outcome: Outcome) -> &'static str {
@@ -394,7 +399,7 @@ pub(crate) async fn view(reg: &Register, id: &str) -> RegisterResult<Value> {
     let row = sqlx::query(
         "SELECT id, matter, channel, status, created_at, created_by, decided_at, outcome, version, \
          rules_digest, verdict, verdict_digest, number, number_kind, receipt, case_state, \
-         resume_until, resume_until_provisional FROM applications WHERE id = $1",
+         resume_until, resume_until_provisional, pledge_identity FROM applications WHERE id = $1",
     )
     .bind(id.to_string())
     .fetch_optional(&reg.db.pool)
@@ -447,6 +452,8 @@ pub(crate) async fn view(reg: &Register, id: &str) -> RegisterResult<Value> {
         "resume_until": text("resume_until")?,
         // The engine's word: the date runs into a year whose holiday notice is not yet known.
         "resume_until_provisional": row.try_get::<i64, _>("resume_until_provisional")? != 0,
+        // Whose pledge this is: the identity verified at the window, or none (access::pledge).
+        "pledge_identity": parsed(text("pledge_identity")?),
         "verdict_digest": text("verdict_digest")?,
         "verdict": parsed(text("verdict")?),
         "receipt": parsed(text("receipt")?),

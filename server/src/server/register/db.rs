@@ -44,6 +44,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0005_register_meta",
         include_str!("../../../migrations/0005_register_meta.sql"),
     ),
+    (
+        6,
+        "0006_pledge_identity",
+        include_str!("../../../migrations/0006_pledge_identity.sql"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
