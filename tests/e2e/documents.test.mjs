@@ -194,7 +194,9 @@ test('不予受理通知书: only the refusal reason, §32 as basis, the rights 
     const text = pages[0];
     assertFrame(text, { title: '不予受理通知书', number: '明审服不受〔2026〕____号' });
     assert.match(text, /本事项的服务对象为企业法人、其他组织、自然人，行政机关不能申请/);
-    assert.match(text, /依据：《中华人民共和国行政许可法》第三十二条第一款第（一）项、第（二）项/);
+    // An ineligible applicant: the matter's own basis, not §32(1)(1) and (2) together (issue 24, defect 5).
+    assert.match(text, /依据：《公共场所卫生管理条例》第四条、第八条/);
+    assert.doesNotMatch(text, /第（一）项、第（二）项/);
     assert.doesNotMatch(text, /第四十二条/, 'never the time-limit article');
     assert.doesNotMatch(text, /平面图|卫生管理制度|联系电话|容缺|补交/, 'only refusal reasons');
     assert.doesNotMatch(text, /(^|[^0-9])2\.[^0-9]/, 'one numbered item');

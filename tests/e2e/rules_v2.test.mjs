@@ -40,7 +40,10 @@ test('clerk: a group of alternatives, a licence obtained by sharing, and counted
     await receive(page, 'business_licence', 'shared');
     await page.fill('#mr-business_licence', '91110000802100433B');
     assert.equal(await outcome(page), 'accept');
-    assert.match(await page.locator('#exempt [data-exempt="business_licence"]').textContent(), /免于提交/);
+    assert.match(
+      await page.locator('#exempt [data-exempt="business_licence"]').textContent(),
+      /共享获取，申请人无需提交/,
+    );
     // Copies counted: none where one is needed.
     await page.fill('#mcp-operator_identity', '0');
     assert.equal(await outcome(page), 'correction_required');

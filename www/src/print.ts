@@ -203,6 +203,7 @@ function pledge(n: Notice, p: PledgeDocument): HTMLElement {
     ),
     h('p', { class: 'doc-para doc-strong', 'data-doc-fact': 'pledge_due' }, tx(p.due_text)),
     p.terms ? h('p', { class: 'doc-para' }, tx(p.terms)) : null,
+    h('p', { class: 'doc-para', 'data-doc-part': 'pledge_consequence' }, tx(p.consequence)),
     h(
       'div',
       { class: 'doc-close' },
