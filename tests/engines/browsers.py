@@ -52,6 +52,12 @@ CONSOLE_HOOK = b"""(() => {
 HOOK_TAG = b'<script src="/__console.js"></script>'
 
 
+
+# A minimal PDF that parses (header, object, xref, trailer): the server checks uploads past their
+# magic bytes (the same file as tests/e2e/_harness.mjs's MINIMAL_PDF).
+MINIMAL_PDF = ("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n"
+               "trailer << /Size 2 /Root 1 0 R >>\nstartxref\n45\n%%EOF\n")
+
 def inject(html):
     """The console hook as the first script of an HTML page."""
     m = re.search(rb"<head[^>]*>", html, re.I)
@@ -325,8 +331,8 @@ def applicant_flow(browser, url):
     for material in MATERIALS:
         # A file chosen as a person would (the change event of the file input), made in the page.
         browser.js("const input = document.querySelector('#m-' + arguments[0]); const dt = new DataTransfer();"
-                   "dt.items.add(new File(['%PDF-1.4 test'], arguments[0] + '.pdf', {type: 'application/pdf'}));"
-                   "input.files = dt.files; input.dispatchEvent(new Event('change', {bubbles: true}));", material)
+                   "dt.items.add(new File([arguments[1]], arguments[0] + '.pdf', {type: 'application/pdf'}));"
+                   "input.files = dt.files; input.dispatchEvent(new Event('change', {bubbles: true}));", material, MINIMAL_PDF)
         settle()
     outcome = wait(browser, "const e = document.querySelector('#outcome [data-outcome]'); const o = e && e.dataset.outcome;"
                             "return o === 'accept' ? o : false", 10, "the verdict 受理")
