@@ -139,6 +139,7 @@ export const CHROME = {
   },
   searchPlaceholder: { zh: '例如：卫生许可、ggcs', en: 'e.g. hygiene, ggcs' },
   matterCount: { zh: '找到 {n} 个事项', en: '{n} services found' },
+  searchingMaterials: { zh: '正在按材料名称查找…', en: 'Searching material names…' },
   changeMatter: { zh: '更换事项', en: 'Change service' },
   keepMatter: { zh: '不更换，继续填写', en: 'Keep this service' },
   aboutMatter: {

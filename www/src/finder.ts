@@ -74,16 +74,22 @@ export function renderFinder(o: FinderOpts): HTMLElement {
     'aria-controls': 'matter-results',
   });
   let preparing: Promise<void> | null = null;
+  // Until every matter's material names are in, an empty result is not yet an answer.
+  let prepared = !o.prepare;
   const show = () => {
     const q = input.value.trim().toLowerCase();
     if (q && !preparing && o.prepare) {
       // Material names are in each matter's rules: load them all once, then search again.
       preparing = o.prepare().then(
         () => {
+          prepared = true;
           entries = null;
           show();
         },
-        () => undefined,
+        () => {
+          prepared = true;
+          show();
+        },
       );
     }
     if (q && !entries) entries = build();
@@ -123,7 +129,7 @@ export function renderFinder(o: FinderOpts): HTMLElement {
         ),
       ),
     );
-    count.textContent = t('matterCount', { n: hits.length });
+    count.textContent = q && !prepared && hits.length === 0 ? t('searchingMaterials') : t('matterCount', { n: hits.length });
   };
   input.addEventListener('input', show);
   // Enter in the search field picks the only (or first) result; arrows move between results.
