@@ -32,6 +32,11 @@ const DECLARED: &[(&str, &str, &[&str])] = &[
     ("get", "/v1/rules/bundle.json", &["public"]),
     ("get", "/v1/rules/files/{file}", &["public"]),
     ("post", "/v1/applications", &["public", "kiosk", "clerk"]),
+    (
+        "get",
+        "/v1/applications",
+        &["clerk", "supervisor", "auditor"],
+    ),
     ("post", "/v1/applications/lookup", &["clerk"]),
     (
         "get",
@@ -62,6 +67,11 @@ const DECLARED: &[(&str, &str, &[&str])] = &[
         "put",
         "/v1/applications/{id}/materials/{material}",
         &["applicant", "clerk"],
+    ),
+    (
+        "get",
+        "/v1/applications/{id}/materials/{material}",
+        &["clerk", "auditor"],
     ),
     (
         "post",

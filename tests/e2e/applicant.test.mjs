@@ -336,3 +336,54 @@ test('uploads: a dropped upload is retried; a file of the wrong type is refused 
     await ctx.close();
   }
 });
+
+test('an empty 提交 numbers nothing: the 补 sequence stays gap-free', async (t) => {
+  if (!server.real) {
+    t.skip('needs `qiquan serve --dev` (no binary with `serve` found)');
+    return;
+  }
+  /** A window 补正 (one material flawed), recorded by a clerk: its 文号's sequence number. */
+  const correction = async () => {
+    const token = await (
+      await fetch(`${server.url}/dev-issuer/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=password&username=clerk',
+      })
+    ).json();
+    const r = await fetch(`${server.url}/v1/applications`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token.access_token}` },
+      body: JSON.stringify({
+        matter: MATTER,
+        submission: {
+          applicant: { kind: 'enterprise_legal_person' },
+          fields: { unit_name: '序号宾馆', uscc: '91110000802100433B' },
+          materials: { hygiene_report: { status: 'flawed', note: '未盖章' } },
+        },
+      }),
+    });
+    assert.equal(r.status, 201);
+    const app = await r.json();
+    assert.equal(app.outcome, 'correction_required');
+    return Number(app.number.match(/〕(\d+)号/)[1]);
+  };
+  const before = await correction();
+  const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`);
+  try {
+    await page.click('#submit');
+    const refused = page.locator('#register-error[data-code="not_identifiable"]');
+    await refused.waitFor({ timeout: 15000 });
+    assert.match(await refused.textContent(), /申请人尚不明确/);
+    assert.equal(await page.locator('#registered').count(), 0, 'no number');
+    await shot(page, 'applicant-empty-submit');
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(
+      errors.filter((e) => !/status of 422/.test(e)),
+      [],
+    );
+  } finally {
+    await ctx.close();
+  }
+  assert.equal(await correction(), before + 1, 'the empty 提交 took no number');
+});

@@ -60,6 +60,7 @@ export async function selectMatter(id: string): Promise<void> {
   S.app = null;
   S.appDoc = null;
   S.registerError = null;
+  S.registerCode = null;
   S.checker?.reset();
   if (S.def) runCheck();
   renderAll();
@@ -75,6 +76,7 @@ export function onChange(id: string | null, settled = true, keystroke = false): 
   S.app = null;
   S.appDoc = null;
   S.registerError = null;
+  S.registerCode = null;
   runCheck(keystroke ? id : null);
   update();
   saveDraft();

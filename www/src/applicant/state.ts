@@ -51,6 +51,8 @@ export interface State {
   /** The recorded decision's exact bytes with its notice numbered (for the printed receipt). */
   appDoc: Verdict | null;
   registerError: string | null;
+  /** The register's error code with it (`not_identifiable`: nothing was numbered; say what is missing). */
+  registerCode: string | null;
 }
 
 /** The page's one application (filled in place: every module sees the same object). */
@@ -81,6 +83,7 @@ export const S: State = {
   app: null,
   appDoc: null,
   registerError: null,
+  registerCode: null,
 };
 
 /** The decision that counts: the register's (from the files it received), else the re-check's. */

@@ -94,6 +94,13 @@ pub(crate) const TABLE: &[Rule] = &[
     rule("GET", "/v1/rules/files/{file}", &[Public], false),
     // Anyone may apply; the channel follows from who calls (access::channel).
     rule("POST", "/v1/applications", &[Public, Kiosk, Clerk], false),
+    // The clerk's work queue: numbers, matters, states; no personal data.
+    rule(
+        "GET",
+        "/v1/applications",
+        &[Clerk, Supervisor, Auditor],
+        false,
+    ),
     rule("POST", "/v1/applications/lookup", &[Clerk], true),
     rule(
         "GET",
@@ -130,6 +137,13 @@ pub(crate) const TABLE: &[Rule] = &[
         "/v1/applications/{id}/materials/{material}",
         &[Applicant, Clerk],
         false,
+    ),
+    // A received file, for review: with a reason, audited.
+    rule(
+        "GET",
+        "/v1/applications/{id}/materials/{material}",
+        &[Clerk, Auditor],
+        true,
     ),
     rule(
         "POST",

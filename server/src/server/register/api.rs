@@ -53,14 +53,17 @@ pub(crate) const ROUTES: [&str; 18] = [
 /// The register's routes (merged into the server's router).
 pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
-        .route("/v1/applications", post(create))
+        .route("/v1/applications", post(create).get(super::queue::list))
         .route("/v1/applications/lookup", post(lookup))
         .route("/v1/applications/{id}", get(show))
         .route("/v1/applications/{id}/answers", get(answers))
         .route("/v1/applications/{id}/document", get(document))
         .route("/v1/applications/{id}/events", get(events))
         .route("/v1/applications/{id}/submit", post(submit))
-        .route("/v1/applications/{id}/materials/{material}", put(upload))
+        .route(
+            "/v1/applications/{id}/materials/{material}",
+            put(upload).get(super::queue::get_file),
+        )
         .route(
             "/v1/applications/{id}/materials/{material}/flaw",
             post(flaw),
@@ -76,7 +79,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/v1/ledger/{entry}/waive", post(waive))
 }
 
-fn register(state: &AppState) -> RegisterResult<&Register> {
+pub(super) fn register(state: &AppState) -> RegisterResult<&Register> {
     let reg = state.register.as_ref().ok_or_else(|| {
         RegisterError::new(
             RegisterCode::Storage,
@@ -107,7 +110,7 @@ fn json_response(status: StatusCode, value: &Value) -> Response {
 
 /// Who acts: the `X-Qiquan-Actor` header (set by the authenticating proxy in front of the
 /// clerk's pages), else `anonymous`. Printable ASCII, at most 64 characters.
-fn actor(headers: &HeaderMap) -> String {
+pub(super) fn actor(headers: &HeaderMap) -> String {
     headers
         .get("x-qiquan-actor")
         .and_then(|v| v.to_str().ok())
@@ -122,7 +125,7 @@ fn actor(headers: &HeaderMap) -> String {
 }
 
 /// A path parameter (or a tuple of them): a malformed one is the register's `invalid` error.
-struct PathArg<T>(T);
+pub(crate) struct PathArg<T>(pub(crate) T);
 
 impl<T, S> FromRequestParts<S> for PathArg<T>
 where
@@ -144,7 +147,7 @@ where
 }
 
 /// The query string: a malformed one is the register's `invalid` error.
-struct QueryArg<T>(T);
+pub(crate) struct QueryArg<T>(pub(crate) T);
 
 impl<T, S> FromRequestParts<S> for QueryArg<T>
 where
@@ -290,7 +293,7 @@ fn with_receipt_code(reg: &Register, view: &mut Value) {
 }
 
 /// Records that `actor` read personal data (`what`) of `application`, and why.
-async fn audit_read(
+pub(super) async fn audit_read(
     state: &AppState,
     reg: &Register,
     actor: &str,
@@ -455,7 +458,7 @@ async fn upload(
         .and_then(|v| v.parse::<u64>().ok())
         && length > 512 * 1024 * 1024
     {
-        return Err(super::files::too_large(512 * 1024 * 1024));
+        return Err(super::files::too_large(length, 512 * 1024 * 1024));
     }
     refuse_replacing_decided(reg, &id, &material).await?;
     applications::upload(

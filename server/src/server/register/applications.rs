@@ -322,6 +322,17 @@ async fn decide(
     matter: &str,
     submission: Submission,
 ) -> RegisterResult<()> {
+    // Nothing is numbered for nobody: the 文号 sequences are gap-free, so an application that
+    // does not yet say who applies is refused here, before a number is drawn (the caller's
+    // transaction is dropped: nothing of it is kept).
+    let rule = state.engine().matter(matter, None)?.clone();
+    if let Some(why) = qiquan::unidentified(&rule, &submission) {
+        return Err(RegisterError::new(
+            RegisterCode::NotIdentifiable,
+            why.zh,
+            why.en,
+        ));
+    }
     let submission = derive_materials(submission, &uploads_of(tx, id).await?);
     let received_at = crate::server::clock::now_china();
     let options = CheckOptions {
@@ -526,6 +537,7 @@ pub(crate) async fn events(reg: &Register, id: &str) -> RegisterResult<Vec<Value
                 "at": r.try_get::<String, _>("at")?,
                 "actor": r.try_get::<String, _>("actor")?,
                 "kind": r.try_get::<String, _>("kind")?,
+                "label": super::audit::kind_label(&r.try_get::<String, _>("kind")?),
                 "detail": serde_json::from_str::<Value>(&r.try_get::<String, _>("detail")?).unwrap_or(Value::Null),
                 "rules_digest": r.try_get::<String, _>("rules_digest")?,
             }))
@@ -574,10 +586,12 @@ pub(crate) async fn upload(
             .collect()
     });
     if !accepted.iter().any(|a| a == content_type) {
+        // The engine's words, the types as people call them (PDF, JPG, PNG).
+        let words = qiquan::labels::upload_words("type_not_accepted", "", 0, max_bytes, &accepted);
         return Err(RegisterError::new(
             RegisterCode::FileTypeNotAccepted,
-            format!("该材料只接受以下类型：{}。", accepted.join("、")),
-            format!("This material accepts only: {}.", accepted.join(", ")),
+            words.zh,
+            words.en,
         ));
     }
     let stored = reg

@@ -25,6 +25,8 @@ pub(crate) enum RegisterCode {
     #[allow(dead_code)]
     AlreadyDecided,
     InvalidState,
+    /// Neither name nor identity number yet: nothing is numbered (`qiquan::unidentified`).
+    NotIdentifiable,
     FileTooLarge,
     FileTypeNotAccepted,
     InvalidRequest,
@@ -53,6 +55,7 @@ impl RegisterCode {
             Self::IdempotencyConflict => "idempotency_conflict",
             Self::AlreadyDecided => "already_decided",
             Self::InvalidState => "invalid_state",
+            Self::NotIdentifiable => "not_identifiable",
             Self::FileTooLarge => "file_too_large",
             Self::FileTypeNotAccepted => "file_type_not_accepted",
             Self::InvalidRequest => "invalid_request",
@@ -75,7 +78,7 @@ impl RegisterCode {
             | Self::LedgerEntryNotFound => StatusCode::NOT_FOUND,
             Self::AlreadyDecided | Self::InvalidState => StatusCode::CONFLICT,
             // The IETF Idempotency-Key draft: a key reused with another request is 422.
-            Self::IdempotencyConflict => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::IdempotencyConflict | Self::NotIdentifiable => StatusCode::UNPROCESSABLE_ENTITY,
             Self::FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UploadTooSlow => StatusCode::REQUEST_TIMEOUT,
             Self::FileTypeNotAccepted | Self::UnsupportedMediaType => {

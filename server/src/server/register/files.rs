@@ -76,7 +76,7 @@ impl FileStore {
     ) -> RegisterResult<Stored> {
         // A declared size above the limit is refused from the header, before a byte is read.
         if body.size_hint().lower() > max_bytes {
-            return Err(too_large(max_bytes));
+            return Err(too_large(body.size_hint().lower(), max_bytes));
         }
         let temp = self
             .root
@@ -128,7 +128,7 @@ impl FileStore {
             };
             total += data.len() as u64;
             if total > max_bytes {
-                return Err(too_large(max_bytes));
+                return Err(too_large(total, max_bytes));
             }
             if head.len() < HEAD {
                 let take = (HEAD - head.len()).min(data.len());
@@ -209,14 +209,11 @@ async fn sync_dir(dir: &Path) -> RegisterResult<()> {
         .map_err(RegisterError::storage)
 }
 
-pub(crate) fn too_large(max_bytes: u64) -> RegisterError {
-    RegisterError::new(
-        RegisterCode::FileTooLarge,
-        format!("文件过大：该材料的上限为 {max_bytes} 字节，请压缩或分页后重传。"),
-        format!(
-            "The file is too large: this material's limit is {max_bytes} bytes; compress it and upload again."
-        ),
-    )
+/// 413 in the engine's words: `文件过大（11.0 MB），每份材料不超过 10 MB。` — `size` as declared, or
+/// as counted when the body went past the limit.
+pub(crate) fn too_large(size: u64, max_bytes: u64) -> RegisterError {
+    let words = qiquan::labels::upload_words("too_large", "", size, max_bytes, &[]);
+    RegisterError::new(RegisterCode::FileTooLarge, words.zh, words.en)
 }
 
 /// The slowest an upload may arrive, on average, once [`GRACE`] has passed: a phone on a poor

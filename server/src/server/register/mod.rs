@@ -17,6 +17,7 @@ pub(crate) mod lifecycle;
 pub(crate) mod matters;
 pub(crate) mod numbers;
 pub(crate) mod privacy;
+pub(crate) mod queue;
 pub(crate) mod states;
 
 use std::path::PathBuf;
