@@ -383,7 +383,7 @@ mod tests {
                     assert_eq!(binds, values);
                 }
                 (Err(e), Err(at)) => {
-                    assert_eq!(e.code, "invalid_request");
+                    assert_eq!(e.code.as_str(), "invalid_request");
                     assert_eq!(e.at.as_deref(), Some(at));
                 }
                 (got, want) => panic!("{query:?}: {:?} vs {want:?}", got.map(|g| g.0)),
