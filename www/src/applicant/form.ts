@@ -55,6 +55,7 @@ export async function selectMatter(id: string): Promise<void> {
   S.idemKey = '';
   S.restored = false;
   S.fileObjs = {};
+  S.fileProblems = {};
   S.uploads = {};
   S.draft = null;
   S.app = null;

@@ -10,6 +10,7 @@ import type {
   MatterDef,
   MatterSummary,
   ServerCheckResponse,
+  Text,
   Verdict,
 } from '../types';
 import type { Application, UploadState } from '../register';
@@ -43,6 +44,8 @@ export interface State {
   idemKey: string;
   /** The chosen files themselves, uploaded on submit. */
   fileObjs: Record<string, File>;
+  /** A chosen file refused before sending (empty, wrong type, too large): the engine's words. */
+  fileProblems: Record<string, Text>;
   uploads: Record<string, UploadState>;
   /** The Idempotency-Key of the application body last sent to the register (a retry reuses it). */
   draft: { fingerprint: string; key: string } | null;
@@ -78,6 +81,7 @@ export const S: State = {
   restored: false,
   idemKey: '',
   fileObjs: {},
+  fileProblems: {},
   uploads: {},
   draft: null,
   app: null,

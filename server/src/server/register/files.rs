@@ -160,11 +160,17 @@ impl FileStore {
             ));
         }
         if !looks_like(content_type, &head) || !content_ok(content_type, &head, &tail, total) {
+            // The type as people call it (PDF, JPG, PNG), not its media type.
+            let kind = qiquan::labels::file_types_text(&[content_type.to_string()]);
             return Err(RegisterError::new(
                 RegisterCode::FileTypeNotAccepted,
-                format!("文件内容不是完整有效的 {content_type}，请重新导出或拍摄后上传。"),
                 format!(
-                    "The file is not a whole, valid {content_type}; export or scan it again and upload."
+                    "文件内容不是完整有效的 {} 文件，请重新导出或拍摄后上传。",
+                    kind.zh
+                ),
+                format!(
+                    "The file is not a whole, valid {} file; export or scan it again and upload.",
+                    kind.en
                 ),
             ));
         }
