@@ -745,13 +745,15 @@ async fn get_handover(
     ok(&value)
 }
 
+/// The ledger staff work from: contacts (audited), counts per tab, overdue first, by case.
 async fn list_ledger(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     QueryArg(query): QueryArg<ledger::ListQuery>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let entries = ledger::list(reg, &query).await?;
-    ok(&json!({ "entries": entries }))
+    let list = super::contacts::list(&state, reg, &query, &actor(&headers)).await?;
+    Ok(axum::Json(list).into_response())
 }
 
 async fn ledger_csv(
@@ -823,6 +825,14 @@ async fn entry_action(
     let reg = register(&state)?;
     let text = read_json(&headers, body).await?;
     let action: ledger::EntryAction = qiquan::parse_json(&text, "request")?;
+    // A waiver is a decision someone answers for: it says why.
+    if waive && action.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        return Err(RegisterError::invalid(
+            "免予补交须写明理由（note），理由记入办理记录。",
+            "A waiver needs its reason (`note`); it goes into the trail.",
+        )
+        .at("/note"));
+    }
     ledger::act_on_entry(&state, reg, &entry, waive, action, &actor(&headers)).await?;
     let application: String = sqlx::query_scalar("SELECT application_id FROM ledger WHERE id = $1")
         .bind(entry)

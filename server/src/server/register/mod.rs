@@ -6,6 +6,7 @@
 pub(crate) mod api;
 pub(crate) mod applications;
 pub(crate) mod audit;
+pub(crate) mod contacts;
 pub(crate) mod crypto;
 pub(crate) mod db;
 pub(crate) mod error;
