@@ -14,11 +14,14 @@ import { completeForm, renderAll, restoreDraft, selectMatter } from './applicant
 import { verifyView } from './applicant/receipt';
 import { applicationView } from './applicant/mine';
 import { openCapabilityLink } from './register';
+import { renderAccount } from './applicant/account';
 
 async function main(): Promise<void> {
   initLang(true);
   const header = $('#site-header');
   renderHeader(header, 'applicantTitle', { langToggle: true });
+  // The signed-in applicant's "我的申请" (or the sign-in link), beside the form, not before it.
+  void renderAccount();
   const main = $('#main');
   clear(main, h('p', { class: 'loading' }, t('loading')));
   const verifyNo = new URLSearchParams(location.search).get('verify');
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
   onLangChange(() => {
     renderHeader(header, 'applicantTitle', { langToggle: true });
     renderAll();
+    void renderAccount();
   });
   const engineArrives = loadEngine(want);
   // A matter in the URL (or a draft): its questions from the server while the engine loads.

@@ -360,6 +360,22 @@ export const CHROME = {
   ledgerWaived: { zh: '已免予补交：{m}（{n}）', en: 'Waived: {m} ({n})' },
   ledgerOpenCase: { zh: '打开案件 {n}', en: 'Open case {n}' },
 
+  // A signed-in applicant (the provincial identity platform) and their applications.
+  accountSignIn: { zh: '登录查看我的申请', en: 'Sign in to see my applications' },
+  accountHint: {
+    zh: '使用统一身份认证登录：登录期间提交的申请会列在“我的申请”中。',
+    en: 'Sign in with the provincial identity service: applications made while signed in are listed under “My applications”.',
+  },
+  accountSignOut: { zh: '退出登录', en: 'Sign out' },
+  myApplications: { zh: '我的申请', en: 'My applications' },
+  myNone: { zh: '登录期间还没有提交过申请。', en: 'No applications made while signed in yet.' },
+  myNoNumber: { zh: '（未编号）', en: '(no number yet)' },
+  myDraft: { zh: '未提交', en: 'Not submitted' },
+  myFailed: {
+    zh: '暂时无法读取您的申请，请稍后再试。',
+    en: 'Your applications cannot be read just now; please try again later.',
+  },
+
   // The clerk's case view and work queue (www/case.html).
   caseTitle: { zh: '网上申请审核', en: 'Online applications' },
   caseLead: {

@@ -29,8 +29,9 @@ use qiquan::Submission;
 const JSON_LIMIT: usize = qiquan::submission::MAX_SUBMISSION_BYTES + 4096;
 
 /// The register's route templates, for the metrics' route label.
-pub(crate) const ROUTES: [&str; 18] = [
+pub(crate) const ROUTES: [&str; 19] = [
     "/v1/applications",
+    "/v1/me/applications",
     "/v1/applications/lookup",
     "/v1/applications/{id}",
     "/v1/applications/{id}/answers",
@@ -55,6 +56,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/v1/applications", post(create).get(super::queue::list))
         .route("/v1/applications/lookup", post(lookup))
+        .route("/v1/me/applications", get(super::mine::list))
         .route("/v1/applications/{id}", get(show))
         .route("/v1/applications/{id}/answers", get(answers))
         .route("/v1/applications/{id}/document", get(document))
@@ -250,12 +252,16 @@ async fn create(
         // The applicant's capability: made now, shown this once, stored hashed.
         let (secret, hashed) = capability::new()?;
         let identity = serde_json::to_string(&pledge_identity).map_err(RegisterError::storage)?;
+        // Made by an applicant signed in through the provincial platform: theirs to list.
+        let owner = super::mine::owner_hash(reg, &caller);
         sqlx::query(
-            "UPDATE applications SET capability_hash = $2, pledge_identity = $3 WHERE id = $1",
+            "UPDATE applications SET capability_hash = $2, pledge_identity = $3, owner_hash = $4 \
+             WHERE id = $1",
         )
         .bind(id.clone())
         .bind(hashed)
         .bind(identity)
+        .bind(owner)
         .execute(&reg.db.pool)
         .await?;
         view.pledge_identity =

@@ -16,6 +16,7 @@ pub(crate) mod health;
 pub(crate) mod ledger;
 pub(crate) mod lifecycle;
 pub(crate) mod matters;
+pub(crate) mod mine;
 pub(crate) mod numbers;
 pub(crate) mod privacy;
 pub(crate) mod queue;
