@@ -188,7 +188,7 @@ pub fn file_types_text(accept: &[String]) -> Text {
 /// A size in megabytes (MiB) as the upload words print it: `11.0 MB`; a whole limit `10 MB`.
 pub fn megabytes(bytes: u64, whole_if_exact: bool) -> String {
     const MB: u64 = 1024 * 1024;
-    if whole_if_exact && bytes % MB == 0 {
+    if whole_if_exact && bytes.is_multiple_of(MB) {
         return format!("{} MB", bytes / MB);
     }
     format!("{:.1} MB", bytes as f64 / MB as f64)
@@ -397,11 +397,11 @@ pub fn labels() -> Labels {
             .collect(),
         uploads: UPLOAD_WORDS
             .iter()
-            .map(|(k, zh, en)| (k.to_string(), text(*zh, *en)))
+            .map(|(k, zh, en)| (k.to_string(), text(zh, en)))
             .collect(),
         file_types: FILE_TYPES
             .iter()
-            .map(|(m, n)| (m.to_string(), text(*n, *n)))
+            .map(|(m, n)| (m.to_string(), text(n, n)))
             .collect(),
         default_max_bytes: crate::model::DEFAULT_MAX_BYTES,
         default_accept: crate::model::DEFAULT_ACCEPT

@@ -9,6 +9,7 @@ export const CHROME = {
   site: { zh: '政务服务中心', en: 'Government Service Centre' },
   siteSub: { zh: '申请材料齐全性预审', en: 'Application completeness check' },
   langToggle: { zh: 'English', en: '中文' },
+  careMode: { zh: '关怀模式', en: 'Large text' },
   langToggleLabel: { zh: 'Switch to English', en: '切换为中文' },
   skip: { zh: '跳到主要内容', en: 'Skip to main content' },
   loading: { zh: '正在加载审查引擎…', en: 'Loading the checking engine…' },

@@ -1,5 +1,6 @@
 // Components shared by the three pages. They render the matter definition and the verdict; they
 // never decide what applies, what is wrong or when anything is due.
+import { careOn, setCare } from './care';
 import { h, clear } from './dom';
 import { t, tx, fmtDate, fmtDateTime, getLang, setLang, blockedReason, engineLabels, type Key } from './i18n';
 import { loadedEngine } from './engine';
@@ -19,6 +20,25 @@ import type {
 export type Value = string | number | boolean;
 
 /* ---------- header ---------- */
+
+/** The 关怀模式 switch (large type, higher contrast), kept across pages. */
+export function careToggle(): HTMLElement {
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'care-toggle',
+      id: 'care-toggle',
+      'aria-pressed': careOn() ? 'true' : 'false',
+      onclick: (e: Event) => {
+        const on = !careOn();
+        setCare(on);
+        (e.currentTarget as HTMLElement).setAttribute('aria-pressed', on ? 'true' : 'false');
+      },
+    },
+    t('careMode'),
+  );
+}
 
 export function renderHeader(el: HTMLElement, titleKey: Key, opts: { langToggle: boolean; nav?: boolean }): void {
   const toggle = opts.langToggle
@@ -53,6 +73,7 @@ export function renderHeader(el: HTMLElement, titleKey: Key, opts: { langToggle:
         ),
       ),
       h('span', { class: 'header-title' }, t(titleKey)),
+      careToggle(),
       toggle,
     ),
   );
