@@ -313,6 +313,16 @@ pub(crate) async fn get_file(
         .into_response())
 }
 
+/// `GET /v1/applications`: the clerk's work queue.
+pub(crate) async fn list(
+    State(state): State<Arc<AppState>>,
+    QueryArg(query): QueryArg<QueueQuery>,
+) -> RegisterResult<Response> {
+    let reg = super::api::register(&state)?;
+    let list = queue(reg, &query).await?;
+    Ok(axum::Json(list).into_response())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -390,14 +400,4 @@ mod tests {
             }
         }
     }
-}
-
-/// `GET /v1/applications`: the clerk's work queue.
-pub(crate) async fn list(
-    State(state): State<Arc<AppState>>,
-    QueryArg(query): QueryArg<QueueQuery>,
-) -> RegisterResult<Response> {
-    let reg = super::api::register(&state)?;
-    let list = queue(reg, &query).await?;
-    Ok(axum::Json(list).into_response())
 }
