@@ -20,8 +20,6 @@ async function main(): Promise<void> {
   initLang(true);
   const header = $('#site-header');
   renderHeader(header, 'applicantTitle', { langToggle: true });
-  // The signed-in applicant's "我的申请" (or the sign-in link), beside the form, not before it.
-  void renderAccount();
   const main = $('#main');
   clear(main, h('p', { class: 'loading' }, t('loading')));
   const verifyNo = new URLSearchParams(location.search).get('verify');
@@ -35,6 +33,8 @@ async function main(): Promise<void> {
     await applicationView(main, mine);
     return;
   }
+  // The signed-in applicant's "我的申请" (or the sign-in link), above the form.
+  void renderAccount();
   const fromUrl = new URLSearchParams(location.search).get('matter');
   const draft = loadDraft();
   const want = fromUrl ?? draft?.matterId ?? null;

@@ -119,9 +119,14 @@ export const CHROME = {
     zh: '齐全（qiquan）申请材料齐全性审查 · 规则与结果均由审查引擎给出，页面不含审查规则',
     en: 'qiquan application completeness check · every rule and result comes from the checking engine; the pages hold no rules',
   },
+  footerPublic: {
+    zh: '政务服务中心 · 申请材料齐全性预审',
+    en: 'Government Service Centre · application completeness check',
+  },
   footerApplicant: { zh: '网上申请', en: 'Apply online' },
+  footerCase: { zh: '网上申请审核', en: 'Online applications' },
+  footerLedger: { zh: '容缺台账', en: 'Pledge ledger' },
   footerClerk: { zh: '窗口收件', en: 'Window intake' },
-  footerKiosk: { zh: '自助终端', en: 'Self-service kiosk' },
   draftSaved: {
     zh: '您填写的内容只保存在本设备的浏览器中（不含所选文件），关闭页面后再打开可继续填写。',
     en: 'Your answers are kept only in this device’s browser (not the chosen files), so you can come back to them.',

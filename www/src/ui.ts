@@ -85,19 +85,23 @@ export function renderChrome(titleKey: Key): void {
   document.title = `${t(titleKey)} · ${t('site')}`;
   const footer = document.querySelector('.site-footer');
   if (!footer) return;
+  // Public pages: no staff links, no developer wording. Staff pages: the staff's pages.
+  const staff = titleKey === 'clerkTitle' || titleKey === 'caseTitle' || titleKey === 'ledgerTitle';
   clear(
     footer,
-    h(
-      'p',
-      null,
-      t('footer'),
-      ' · ',
-      h('a', { href: '/' }, t('footerApplicant')),
-      ' · ',
-      h('a', { href: '/clerk.html' }, t('footerClerk')),
-      ' · ',
-      h('a', { href: '/kiosk.html' }, t('footerKiosk')),
-    ),
+    staff
+      ? h(
+          'p',
+          null,
+          t('footer'),
+          ' · ',
+          h('a', { href: '/clerk.html' }, t('footerClerk')),
+          ' · ',
+          h('a', { href: '/case.html' }, t('footerCase')),
+          ' · ',
+          h('a', { href: '/ledger.html' }, t('footerLedger')),
+        )
+      : h('p', null, t('footerPublic'), ' · ', h('a', { href: '/' }, t('footerApplicant'))),
   );
 }
 

@@ -33,7 +33,8 @@ export async function renderAccount(): Promise<void> {
   const el = document.getElementById('account');
   if (!el) return;
   // Back from the identity platform with ?code=: finish signing in (this may reload the page).
-  if (new URLSearchParams(location.search).get('code')) await signIn('applicant');
+  const params = new URLSearchParams(location.search);
+  if (params.get('code') && params.get('state')) await signIn('applicant');
   if (!signedIn()) {
     clear(
       el,

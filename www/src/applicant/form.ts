@@ -359,6 +359,14 @@ function restSections(m: MatterDef): HTMLElement[] {
       { class: 'section', 'aria-labelledby': 'materials-h' },
       h('h2', { class: 'section-title', id: 'materials-h' }, t('materials')),
       h('p', { class: 'hint' }, t('materialsLead')),
+      // What an 原件 means online, said once for every material that asks for one.
+      m.materials.some((x) => x.form && x.form !== 'copy')
+        ? h(
+            'p',
+            { class: 'hint upload-original', id: 'upload-original', 'data-upload-original': '' },
+            tx(engineLabels().upload_original),
+          )
+        : null,
       h(
         'ul',
         { class: 'materials' },

@@ -71,9 +71,6 @@ export function materialItem(x: MatterDef['materials'][number], onChange: OnChan
       materialTags(x),
     ),
     materialDetails(x),
-    x.form && x.form !== 'copy'
-      ? h('p', { class: 'hint upload-original', 'data-upload-original': '' }, tx(engineLabels().upload_original))
-      : null,
     h('p', { class: 'field-error', id: `me-${x.id}`, hidden: true }),
     h(
       'p',
