@@ -287,7 +287,7 @@ pub(crate) async fn get_file(
 ) -> RegisterResult<Response> {
     let reg = super::api::register(&state)?;
     let why = access::reason(query.reason.as_deref())?;
-    super::applications::view(reg, &id).await?;
+    super::views::view(reg, &id).await?;
     let (bytes, content_type) = file(reg, &id, &material).await?;
     super::api::audit_read(
         &state,
