@@ -437,3 +437,19 @@ test("uploads are checked when chosen, from the material's limits: type in words
     await ctx.close();
   }
 });
+
+test('a date field keeps a four-digit year (never 60230)', async () => {
+  const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=lawyer_practice_license`);
+  try {
+    const date = page.locator('input[type="date"]').first();
+    await date.waitFor();
+    assert.equal(await date.getAttribute('max'), '9999-12-31');
+    await date.click();
+    await page.keyboard.type('0101602301');
+    const value = await date.inputValue();
+    assert.ok(value === '' || /^\d{4}-\d{2}-\d{2}$/.test(value), `a four-digit year: “${value}”`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});

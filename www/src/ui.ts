@@ -217,6 +217,9 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
     autocomplete: f.type === 'phone' ? 'tel' : 'off',
     spellcheck: 'false',
     maxlength: f.max_length ?? null,
+    // A date's year has four digits: the picker cannot be typed into year 60230.
+    min: f.type === 'date' ? '1900-01-01' : null,
+    max: f.type === 'date' ? '9999-12-31' : null,
     'aria-describedby': describedBy(hintId, limitId, errId),
     value: v === undefined ? '' : String(v),
   });
