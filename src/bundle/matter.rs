@@ -9,7 +9,7 @@ use regex_lite::Regex;
 use super::condition::compile_condition;
 use super::report::{Reporter, both, first_line};
 use super::{Cond, FieldRuntime, LintCode, MatterVersion};
-use crate::calendar::{parse_date, working_days_span_bound};
+use crate::calendar::parse_date;
 #[cfg(feature = "whole")]
 use crate::model::CaseType;
 #[cfg(feature = "whole")]
@@ -21,24 +21,6 @@ pub(super) fn is_identifier(id: &str) -> bool {
     matches!(chars.next(), Some('a'..='z'))
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
         && id.len() <= 64
-}
-
-/// Whether a period of `a` ends after one of `b` from every start day (both counted from the
-/// same day; natural periods move off rest days, 民法典 §203). False when it depends on the
-/// start day.
-pub(super) fn surely_longer(a: TimeLimit, b: TimeLimit) -> bool {
-    use LimitUnit::*;
-    match (a.unit, b.unit) {
-        (OnTheSpot, _) => false,
-        (_, OnTheSpot) => a.value > 0,
-        (WorkingDays, WorkingDays) | (NaturalDays, NaturalDays) => a.value > b.value,
-        // n natural days end on the first working day on or after day n, which is at most the
-        // n-th working day: n + 1 working days always end later.
-        (WorkingDays, NaturalDays) => a.value > b.value,
-        // k natural days end after n working days from every start day only when k is past
-        // the longest span n working days can take.
-        (NaturalDays, WorkingDays) => u64::from(a.value) > working_days_span_bound(b.value),
-    }
 }
 
 pub(super) fn describe_zh(limit: TimeLimit) -> String {
@@ -206,19 +188,7 @@ fn check_limits(reporter: &mut Reporter<'_>, rule: &MatterFile) {
             ),
         );
     }
-    if surely_longer(rule.promised_limit, rule.statutory_limit) {
-        reporter.at(
-            "/promised_limit",
-            LintCode::PromisedExceedsStatutory,
-            format!(
-                "承诺时限（{}）无论哪天受理都晚于法定时限（{}）届满：承诺时限不得长于法定时限，请缩短 / the promised limit ({}) ends after the statutory limit ({}) whatever the day of acceptance: a promise may not exceed the law, shorten it",
-                describe_zh(rule.promised_limit),
-                describe_zh(rule.statutory_limit),
-                describe_en(rule.promised_limit),
-                describe_en(rule.statutory_limit)
-            ),
-        );
-    }
+    // (Whether the promise ends within the law: `limits.rs`, on the calendar.)
 }
 
 /// Field `i`: its id, condition, per-type attributes and pattern.
@@ -421,7 +391,6 @@ fn compile_material(
 fn lint_material(reporter: &mut Reporter<'_>, rule: &MatterFile, i: usize) {
     let material = &rule.materials[i];
     let at = format!("/materials/{i}");
-    let promised = rule.promised_limit;
     if material.tolerable && material.key {
         reporter.at(
             &format!("{at}/tolerable"),
@@ -440,32 +409,8 @@ fn lint_material(reporter: &mut Reporter<'_>, rule: &MatterFile, i: usize) {
             if period.unit == LimitUnit::OnTheSpot || period.value == 0 {
                 reporter.at(&format!("{at}/pledge_period"), LintCode::InvalidLimit, "承诺补交期限至少 1 天 / a pledge period must be at least one day".into());
             }
-            // (On an instant matter the tolerance itself is the mistake.)
-            if rule.case_type != CaseType::Instant && surely_longer(period, promised) {
-                reporter.at(&format!("{at}/pledge_period"), LintCode::PledgeExceedsPromised, format!("承诺补交期限（{}）无论哪天受理都晚于承诺办结时限（{}）届满：材料补齐前就要办结，请缩短补交期限 / the pledge period ({}) ends after the promised limit ({}) whatever the day of acceptance, so the matter would be due before the material: shorten the pledge period", describe_zh(period), describe_zh(promised), describe_en(period), describe_en(promised)));
-            }
+            // (Whether it ends within the promise: `limits.rs`, on the calendar.)
         }
         (false, None) => {}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn limits_compare_only_when_certain() {
-        let w = |v| TimeLimit {
-            value: v,
-            unit: LimitUnit::WorkingDays,
-        };
-        let n = |v| TimeLimit {
-            value: v,
-            unit: LimitUnit::NaturalDays,
-        };
-        assert!(surely_longer(w(21), w(20)));
-        assert!(!surely_longer(w(20), w(20)));
-        assert!(surely_longer(w(8), n(7)));
-        assert!(!surely_longer(n(30), w(20)));
     }
 }
