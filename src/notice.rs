@@ -621,7 +621,9 @@ fn pledge_body(notice: &mut Notice, (zh, en): Intro, rule: &MatterFile, verdict:
     closing.en.push_str(&decides.en);
     notice.closing = closing;
     notice.notes.extend(accepted_notes(rule, verdict));
-    let consequence = broken_pledge_words(rule);
+    // (The same words the verdict's pledge offer shows: one rule, stated once.)
+    let consequence = (verdict.pledge.consequence.clone())
+        .unwrap_or_else(|| broken_pledge_words(&rule.pledge_ledger.clone().unwrap_or_default()));
     let due = verdict.pledge.pledge_due.clone().unwrap_or_default();
     notice.pledge = Some(PledgeDocument {
         title: text(
@@ -666,8 +668,7 @@ fn pledge_body(notice: &mut Notice, (zh, en): Intro, rule: &MatterFile, verdict:
 
 /// What a broken pledge does, from the one rule the ledger applies (`[pledge_ledger]`, or its
 /// defaults): 中止 then 终止 after the resume window, or 终止 at once.
-fn broken_pledge_words(rule: &MatterFile) -> Text {
-    let ledger = rule.pledge_ledger.clone().unwrap_or_default();
+pub(crate) fn broken_pledge_words(ledger: &crate::model::PledgeLedger) -> Text {
     match ledger.on_broken {
         BrokenPledge::Suspend => {
             let window = limit_words(ledger.resume_window);

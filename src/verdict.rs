@@ -547,6 +547,12 @@ pub struct Pledge {
     /// Why a pledge cannot be used, as stable reason codes.
     pub blocked_by: Vec<PledgeBlock>,
     pub terms: Option<Text>,
+    /// What a broken pledge does — the rule the 容缺 ledger applies (`[pledge_ledger]`, or its
+    /// defaults), in the words the 信用承诺书 prints (`notice.pledge.consequence`). Null when the
+    /// pledge is not available.
+    pub consequence: Option<Text>,
+    /// The local rule `consequence` follows (`[pledge_ledger] basis`); null with it.
+    pub consequence_basis: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -23,6 +23,7 @@ pub(super) fn is_identifier(id: &str) -> bool {
         && id.len() <= 64
 }
 
+#[cfg(feature = "whole")]
 pub(super) fn describe_zh(limit: TimeLimit) -> String {
     match limit.unit {
         LimitUnit::WorkingDays => format!("{} 个工作日", limit.value),
@@ -31,6 +32,7 @@ pub(super) fn describe_zh(limit: TimeLimit) -> String {
     }
 }
 
+#[cfg(feature = "whole")]
 pub(super) fn describe_en(limit: TimeLimit) -> String {
     match limit.unit {
         LimitUnit::WorkingDays => format!("{} working days", limit.value),

@@ -297,12 +297,6 @@ export const CHROME = {
     en: 'The ID number could not be read; try again or type it.',
   },
   kioskPrintSlip: { zh: '打印回执单', en: 'Print a slip' },
-  kioskSlipTitle: { zh: '自助预审回执单', en: 'Self-service check slip' },
-  kioskSlipBring: { zh: '请携带以下材料到窗口', en: 'Bring these materials to the window' },
-  kioskSlipNote: {
-    zh: '本回执单为自助预审结果，以窗口审核为准。',
-    en: 'This slip is the result of a self-service check; the window’s review is what counts.',
-  },
   kioskHandoverWait: { zh: '正在生成交接码……', en: 'Getting a hand-over code…' },
   kioskHandoverHint: {
     zh: '请记下或拍下此交接码，到窗口出示：工作人员据此调出您刚才填写的内容，无需重填。',
