@@ -99,6 +99,14 @@ export const CHROME = {
   printAll: { zh: '全部打印', en: 'Print all' },
   printOnly: { zh: '只打印', en: 'Print only the ' },
   clerkTitle: { zh: '窗口收件', en: 'Window intake' },
+  identityCheck: { zh: '身份核验', en: 'Identity check' },
+  identityCheckHint: {
+    zh: '核验承诺人的居民身份证原件后登记；登记取号后打印的信用承诺书载明所核验的身份。',
+    en: 'Check the original resident identity card of the pledgor, then record it; the credit pledge printed once the application is recorded names the identity checked.',
+  },
+  identityVerified: { zh: '已在窗口核验居民身份证', en: 'Resident identity card checked at the window' },
+  identityName: { zh: '姓名', en: 'Name' },
+  identityNumber: { zh: '公民身份号码', en: 'ID number' },
   clerkLead: {
     zh: '逐项登记收到的材料，结果实时更新；按结果打印相应文书。',
     en: 'Record each material as received; the result updates live. Print the document that fits the result.',
