@@ -10,7 +10,7 @@
 
 use chrono::NaiveDate;
 
-use super::matter::{describe_en, describe_zh};
+use super::checks::{describe_en, describe_zh};
 use super::report::Reporter;
 use super::{Diagnostic, LintCode, SourceFile};
 use crate::calendar::WorkingDayRuns;

@@ -6,6 +6,9 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use regex_lite::Regex;
 
+use super::checks::is_identifier;
+#[cfg(feature = "whole")]
+use super::checks::{check_limit, describe_en, describe_zh};
 use super::condition::compile_condition;
 use super::report::{Reporter, both, first_line};
 use super::{Cond, FieldRuntime, LintCode, MatterVersion};
@@ -13,54 +16,10 @@ use crate::calendar::parse_date;
 #[cfg(feature = "whole")]
 use crate::model::CaseType;
 #[cfg(feature = "whole")]
+use crate::model::LimitUnit;
+use crate::model::MatterFile;
+#[cfg(feature = "whole")]
 use crate::model::{Field, FieldKind};
-use crate::model::{LimitUnit, MatterFile, TimeLimit};
-
-pub(super) fn is_identifier(id: &str) -> bool {
-    let mut chars = id.chars();
-    matches!(chars.next(), Some('a'..='z'))
-        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
-        && id.len() <= 64
-}
-
-#[cfg(feature = "whole")]
-pub(super) fn describe_zh(limit: TimeLimit) -> String {
-    match limit.unit {
-        LimitUnit::WorkingDays => format!("{} 个工作日", limit.value),
-        LimitUnit::NaturalDays => format!("{} 日", limit.value),
-        LimitUnit::OnTheSpot => "当场".into(),
-    }
-}
-
-#[cfg(feature = "whole")]
-pub(super) fn describe_en(limit: TimeLimit) -> String {
-    match limit.unit {
-        LimitUnit::WorkingDays => format!("{} working days", limit.value),
-        LimitUnit::NaturalDays => format!("{} natural days", limit.value),
-        LimitUnit::OnTheSpot => "on the spot".into(),
-    }
-}
-
-pub(super) fn check_limit(reporter: &mut Reporter<'_>, pointer: &str, limit: TimeLimit) {
-    if limit.unit == LimitUnit::OnTheSpot && limit.value != 0 {
-        reporter.at(
-            pointer,
-            LintCode::InvalidLimit,
-            "“当场”时限的 value 必须为 0 / an on_the_spot limit must have value = 0".into(),
-        );
-    }
-    if i64::from(limit.value) > crate::calendar::MAX_DAYS {
-        reporter.at(
-            pointer,
-            LintCode::InvalidLimit,
-            format!(
-                "时限过长（上限 {} 天） / limit too long (at most {} days)",
-                crate::calendar::MAX_DAYS,
-                crate::calendar::MAX_DAYS
-            ),
-        );
-    }
-}
 
 pub(super) fn compile_matter(
     reporter: &mut Reporter<'_>,
@@ -87,7 +46,7 @@ pub(super) fn compile_matter(
     let material_when: Vec<Option<Cond>> = (0..rule.materials.len())
         .map(|i| compile_material(reporter, &rule, i, &field_index))
         .collect();
-    let v2 = super::v2::compile(reporter, &rule, &field_index, &material_index);
+    let v2 = super::formats::compile(reporter, &rule, &field_index, &material_index);
     if reporter.errors_since(before) {
         return None;
     }

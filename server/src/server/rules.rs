@@ -142,7 +142,6 @@ fn with_headers(body: Bytes, cache: &'static str, etag: Option<&str>) -> Respons
 
 fn unavailable() -> ApiError {
     ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
         ServerErrorCode::RulesBundleUnavailable,
         "服务器尚未取得已验证的规则包，请稍后重试。",
         "The server has no verified rules bundle yet; please retry later.",
@@ -150,8 +149,16 @@ fn unavailable() -> ApiError {
 }
 
 async fn keys(State(state): State<Arc<AppState>>) -> Response {
-    let body = serde_json::json!({ "keys": state.rule_keys });
-    with_headers(Bytes::from(body.to_string()), REVALIDATE, None)
+    /// `GET /v1/rules/keys`' answer.
+    #[derive(serde::Serialize)]
+    struct Keys<'a> {
+        keys: &'a [PublicKey],
+    }
+    let body = serde_json::to_vec(&Keys {
+        keys: &state.rule_keys,
+    })
+    .unwrap_or_default();
+    with_headers(Bytes::from(body), REVALIDATE, None)
 }
 
 async fn bundle(State(state): State<Arc<AppState>>, request: HeaderMap) -> Response {
@@ -184,7 +191,6 @@ async fn bundle(State(state): State<Arc<AppState>>, request: HeaderMap) -> Respo
 async fn file(State(state): State<Arc<AppState>>, UrlPath(name): UrlPath<String>) -> Response {
     let not_found = || {
         ApiError::new(
-            StatusCode::NOT_FOUND,
             ServerErrorCode::NotFound,
             "没有这个规则包文件。",
             "There is no such bundle file.",

@@ -18,6 +18,8 @@ pub(crate) mod matters;
 pub(crate) mod numbers;
 pub(crate) mod privacy;
 pub(crate) mod states;
+pub(crate) mod uploads;
+pub(crate) mod views;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -169,7 +171,7 @@ pub(crate) fn spawn_sweeper(state: Arc<AppState>) {
                     terminated = report.terminated.len(),
                     "ledger sweep"
                 ),
-                Err(error) => tracing::warn!(code = error.code, "ledger sweep failed"),
+                Err(error) => tracing::warn!(code = error.code.as_str(), "ledger sweep failed"),
             }
             match handover::purge(&register.db.pool).await {
                 Ok(0) => {}
