@@ -17,6 +17,11 @@ use crate::model::{LimitUnit, Text, TimeLimit};
 
 mod festival_table;
 mod fixed_holidays;
+#[cfg(feature = "whole")]
+mod spans;
+
+#[cfg(feature = "whole")]
+pub use spans::WorkingDayRuns;
 
 pub use fixed_holidays::{FixedHoliday, fixed_holidays};
 
@@ -35,17 +40,6 @@ pub fn china() -> chrono::FixedOffset {
 /// 2018-12-29 became a make-up working day under the 2019 notice), so it counts as covered only
 /// when that next year is covered too.
 const LATE_DECEMBER_DAY: u32 = 18;
-
-/// The most calendar days `n` working days can take from any start day (the n-th working day
-/// after the start is at most this many days later): a week per five working days, plus room
-/// for holiday breaks, ten days and three more per twenty working days. The longest break in
-/// any notice is 9 days (春节 2026) and a year fixes 13 holiday days; the bound is tested
-/// against every start day of 2000–2199 on the shipped notices and the fixed-holiday fallback
-/// (the longest real span of 5 working days is 15 days, the bound 20).
-pub fn working_days_span_bound(n: u32) -> u64 {
-    let n = u64::from(n);
-    (7 * n).div_ceil(5) + 10 + 3 * n.div_ceil(20)
-}
 
 /// What the calendar says about one date.
 #[derive(Debug, Clone, PartialEq, Eq)]

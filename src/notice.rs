@@ -178,7 +178,7 @@ pub(crate) fn render_notice(input: &NoticeInput<'_>, verdict: &Verdict) -> Notic
     );
     match kind {
         DocumentKind::Acceptance => acceptance_body(&mut notice, intro, input.rule, verdict),
-        DocumentKind::PledgeAcceptance => pledge_body(&mut notice, intro, input.rule, verdict),
+        DocumentKind::PledgeAcceptance => pledge_body(&mut notice, intro, input, verdict),
         DocumentKind::Correction => correction_body(&mut notice, intro, verdict),
         DocumentKind::Refusal => refusal_body(&mut notice, intro, input, verdict),
     }
@@ -605,7 +605,8 @@ fn accepted_notes(rule: &MatterFile, verdict: &Verdict) -> Vec<Text> {
         .collect()
 }
 
-fn pledge_body(notice: &mut Notice, (zh, en): Intro, rule: &MatterFile, verdict: &Verdict) {
+fn pledge_body(notice: &mut Notice, (zh, en): Intro, input: &NoticeInput<'_>, verdict: &Verdict) {
+    let rule = input.rule;
     notice.opening = text(
         format!(
             "{zh}主要材料齐全、符合法定形式，下列非关键材料尚需补交。你（单位）已签署《容缺受理信用承诺书》，本机关决定容缺受理。"
@@ -658,7 +659,9 @@ fn pledge_body(notice: &mut Notice, (zh, en): Intro, rule: &MatterFile, verdict:
     closing.en.push_str(&decides.en);
     notice.closing = closing;
     notice.notes.extend(accepted_notes(rule, verdict));
-    let consequence = broken_pledge_words(rule);
+    // The same words the verdict's pledge offer shows: one rule, stated once (the pledge is
+    // available here, so they are there).
+    let consequence = verdict.pledge.consequence.clone().unwrap_or_default();
     let due = verdict.pledge.pledge_due.clone().unwrap_or_default();
     notice.pledge = Some(PledgeDocument {
         title: text(
@@ -685,6 +688,8 @@ fn pledge_body(notice: &mut Notice, (zh, en): Intro, rule: &MatterFile, verdict:
         due,
         items: lines,
         terms: verdict.pledge.terms.clone(),
+        #[cfg(feature = "pledgor")]
+        pledgor: pledgor(input.submission),
         consequence,
         promise: text(
             "本人（单位）对所提交材料的真实性负责。如未按期补齐或者承诺不实，自愿承担上述后果，并同意将履约情况记入信用记录。",
@@ -701,10 +706,37 @@ fn pledge_body(notice: &mut Notice, (zh, en): Intro, rule: &MatterFile, verdict:
     });
 }
 
+/// Whom the pledge binds (issue 22), when the submission says (feature `pledgor`). (Read when
+/// the submission was validated: an invalid one never gets here.)
+#[cfg(feature = "pledgor")]
+fn pledgor(submission: &Submission) -> Option<Text> {
+    let read = submission.pledgor.as_ref()?;
+    crate::submission::Pledgor::read(read)
+        .ok()
+        .map(|p| pledgor_words(&p))
+}
+
+/// Whom the pledge binds (issue 22): the verified identity, its number masked.
+#[cfg(feature = "pledgor")]
+fn pledgor_words(p: &crate::submission::Pledgor) -> Text {
+    let document = crate::labels::identity_document_label(p.document_type);
+    let how = crate::labels::identity_verification_label(p.verified_by);
+    let (name, number) = (p.name.trim(), mask_id(p.id_number.trim()));
+    text(
+        format!(
+            "承诺人：{name}（{}，证件号码{number}；身份核验方式：{}）",
+            document.zh, how.zh
+        ),
+        format!(
+            "Pledgor: {name} ({}, number {number}; identity {})",
+            document.en, how.en
+        ),
+    )
+}
+
 /// What a broken pledge does, from the one rule the ledger applies (`[pledge_ledger]`, or its
 /// defaults): 中止 then 终止 after the resume window, or 终止 at once.
-fn broken_pledge_words(rule: &MatterFile) -> Text {
-    let ledger = rule.pledge_ledger.clone().unwrap_or_default();
+pub(crate) fn broken_pledge_words(ledger: &crate::model::PledgeLedger) -> Text {
     match ledger.on_broken {
         BrokenPledge::Suspend => {
             let window = limit_words(ledger.resume_window);

@@ -46,6 +46,88 @@ pub struct Submission {
     /// Special procedures (特别程序) whose time does not count (行政许可法 §45).
     #[serde(default)]
     pub pauses: Vec<PauseSubmission>,
+    /// Whose credit pledge this is: the identity the pledge binds, as it was verified
+    /// ([`Pledgor`]: `{"name", "document_type", "id_number", "verified_by"}`, read by
+    /// [`Pledgor::read`]). The server sets it (it alone knows who verified what; a body's own is
+    /// never believed); the engine prints it on the 信用承诺书 and decides nothing by it. (Kept
+    /// as a JSON map here and read by hand: a derived reader per deserializer was 2 KB gzip of
+    /// the page module.)
+    /// Feature `pledgor` (native, studio); elsewhere the key is unknown.
+    #[cfg(feature = "pledgor")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(type = "Pledgor"))]
+    pub pledgor: Option<UniqueMap<serde_json::Value>>,
+}
+
+/// Longest pledgor's name, and ID number, in characters (`invalid_submission` beyond).
+#[cfg(feature = "pledgor")]
+pub const MAX_PLEDGOR_NAME_CHARS: usize = 64;
+#[cfg(feature = "pledgor")]
+pub const MAX_ID_NUMBER_CHARS: usize = 32;
+
+/// The identity a credit pledge binds (issue 22): the person's name, the identity document and
+/// its number (printed masked), and how the identity was verified.
+#[cfg(feature = "pledgor")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Pledgor {
+    pub name: String,
+    pub document_type: IdentityDocument,
+    pub id_number: String,
+    pub verified_by: IdentityVerification,
+}
+
+/// The identity documents a service centre checks (有效身份证件).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityDocument {
+    /// 居民身份证
+    ResidentIdCard,
+    /// 临时居民身份证
+    TemporaryResidentIdCard,
+    /// 护照
+    Passport,
+    /// 港澳居民来往内地通行证
+    HongKongMacaoPermit,
+    /// 台湾居民来往大陆通行证
+    TaiwanPermit,
+    /// 外国人永久居留身份证
+    ForeignPermanentResidentCard,
+}
+
+impl IdentityDocument {
+    pub const ALL: [IdentityDocument; 6] = [
+        Self::ResidentIdCard,
+        Self::TemporaryResidentIdCard,
+        Self::Passport,
+        Self::HongKongMacaoPermit,
+        Self::TaiwanPermit,
+        Self::ForeignPermanentResidentCard,
+    ];
+
+    /// The stable string, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ResidentIdCard => "resident_id_card",
+            Self::TemporaryResidentIdCard => "temporary_resident_id_card",
+            Self::Passport => "passport",
+            Self::HongKongMacaoPermit => "hong_kong_macao_permit",
+            Self::TaiwanPermit => "taiwan_permit",
+            Self::ForeignPermanentResidentCard => "foreign_permanent_resident_card",
+        }
+    }
+}
+
+/// How the pledgor's identity was verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityVerification {
+    /// 窗口核验: a clerk checked the identity document at the window.
+    Window,
+    /// 统一身份认证: the applicant signed in through the provincial identity platform.
+    UnifiedIdentity,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -162,10 +244,62 @@ pub fn check_note(note: &str) -> Result<(), crate::Error> {
     ))
 }
 
+#[cfg(feature = "pledgor")]
+impl Pledgor {
+    /// Reads `submission.pledgor`: the four keys, each a string — the name (1–64 characters),
+    /// the document type and the way of verification (their stable names), the ID number (1–32
+    /// characters); `invalid_submission` at the offending key otherwise.
+    pub fn read(map: &UniqueMap<serde_json::Value>) -> Result<Pledgor, crate::Error> {
+        const KEYS: [&str; 4] = ["name", "document_type", "id_number", "verified_by"];
+        let bad = |key: &str| {
+            crate::Error::new(
+                crate::ErrorCode::InvalidSubmission,
+                format!("承诺人信息“{key}”无效：pledgor 须有 name（1–{MAX_PLEDGOR_NAME_CHARS} 个字符）、document_type、id_number（1–{MAX_ID_NUMBER_CHARS} 个字符）和 verified_by（window 或 unified_identity），均为字符串。"),
+                format!("The pledgor's `{key}` is not valid: a pledgor has name (1–{MAX_PLEDGOR_NAME_CHARS} characters), document_type, id_number (1–{MAX_ID_NUMBER_CHARS} characters) and verified_by (window or unified_identity), all strings."),
+            )
+            .at(format!("/pledgor/{}", pointer_token(key)))
+        };
+        if let Some(key) = map.keys().find(|k| !KEYS.contains(&k.as_str())) {
+            return Err(bad(key));
+        }
+        let text = |key: &str, most: usize| {
+            let value = map
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .map(str::trim);
+            value
+                .filter(|v| (1..=most).contains(&v.chars().count()))
+                .map(str::to_string)
+                .ok_or_else(|| bad(key))
+        };
+        let name = text("name", MAX_PLEDGOR_NAME_CHARS)?;
+        let id_number = text("id_number", MAX_ID_NUMBER_CHARS)?;
+        let document = text("document_type", 64)?;
+        let document_type = (IdentityDocument::ALL.into_iter())
+            .find(|d| d.as_str() == document)
+            .ok_or_else(|| bad("document_type"))?;
+        let verified_by = match text("verified_by", 64)?.as_str() {
+            "window" => IdentityVerification::Window,
+            "unified_identity" => IdentityVerification::UnifiedIdentity,
+            _ => return Err(bad("verified_by")),
+        };
+        Ok(Pledgor {
+            name,
+            document_type,
+            id_number,
+            verified_by,
+        })
+    }
+}
+
 impl Submission {
     /// Limits serde cannot express: the length of each clerk's note (`note_too_long`, `at` the
     /// note).
     pub fn validate(&self) -> Result<(), crate::Error> {
+        #[cfg(feature = "pledgor")]
+        if let Some(p) = &self.pledgor {
+            Pledgor::read(p)?;
+        }
         // The first too-long note in id order (the order the error has always named).
         for (id, m) in self.materials.iter() {
             if let Some(note) = &m.note {

@@ -547,6 +547,12 @@ pub struct Pledge {
     /// Why a pledge cannot be used, as stable reason codes.
     pub blocked_by: Vec<PledgeBlock>,
     pub terms: Option<Text>,
+    /// What a broken pledge does — the rule the 容缺 ledger applies (`[pledge_ledger]`, or its
+    /// defaults), in the words the 信用承诺书 prints (`notice.pledge.consequence`). Null when the
+    /// pledge is not available.
+    pub consequence: Option<Text>,
+    /// The local rule `consequence` follows (`[pledge_ledger] basis`); null with it.
+    pub consequence_basis: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -788,6 +794,14 @@ pub struct PledgeDocument {
     pub due_text: Text,
     /// The matter's own terms (consequences of breaking the pledge), when the rule sets them.
     pub terms: Option<Text>,
+    /// Whom the pledge binds: the verified identity (name, document, masked number, how it was
+    /// verified: 窗口核验 / 统一身份认证), when the submission carries one (`pledgor`, set by the
+    /// server); null otherwise. Feature `pledgor` (native and studio builds: the server's
+    /// numbered document); left out when null, so a verdict without one is the same bytes in
+    /// every build.
+    #[cfg(feature = "pledgor")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pledgor: Option<Text>,
     /// What a broken pledge does, from the rule the 容缺 ledger applies (`[pledge_ledger]`).
     pub consequence: Text,
     pub promise: Text,

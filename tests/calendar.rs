@@ -210,12 +210,15 @@ fn bad_deadline_input_is_an_error_value() {
     assert_eq!(code("0001-01-01", 5, "natural"), "date_out_of_range");
 }
 
-/// `working_days_span_bound` (which lint uses to call a natural-day limit surely longer than a
-/// working-day one) holds from every start day 2000–2199, on the notices and the fallback.
+/// `WorkingDayRuns` (which lint uses to call a limit in one unit surely longer than one in
+/// another, issue 24 defect 10) agrees with counting from every start day 2000–2199, on the
+/// notices and the fixed-holiday fallback.
 #[test]
-fn no_run_of_working_days_outlasts_its_bound() {
+fn working_day_runs_agree_with_counting_from_every_day() {
     let calendar = Engine::embedded().unwrap().bundle().calendar();
+    let runs = qiquan::calendar::WorkingDayRuns::of(calendar);
     let first = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+    let last = NaiveDate::from_ymd_opt(2199, 12, 31).unwrap();
     let days: Vec<bool> = first
         .iter_days()
         .take_while(|d| d.year() < 2200)
@@ -226,24 +229,44 @@ fn no_run_of_working_days_outlasts_its_bound() {
     let next: Vec<usize> = (0..days.len())
         .map(|s| working.partition_point(|&w| w <= s))
         .collect();
-    let mut longest_five = 0;
-    for n in (1..=260).chain([400, 1000]) {
-        let bound = qiquan::calendar::working_days_span_bound(n);
-        let n = usize::try_from(n).unwrap();
+    for n in (1..=45).chain([60, 400]) {
         let longest = (0..days.len())
             .filter_map(|s| working.get(next[s] + n - 1).map(|&due| due - s))
             .max()
             .unwrap();
-        assert!(
-            u64::try_from(longest).unwrap() <= bound,
-            "{n} working days can take {longest} days, over the bound {bound}"
+        let n32 = u32::try_from(n).unwrap();
+        assert_eq!(
+            runs.longest_span(n32, first, last),
+            Some(u64::try_from(longest).unwrap()),
+            "{n} working days"
         );
-        if n == 5 {
-            longest_five = longest;
-        }
     }
-    // The 2026 Spring Festival (02-15…02-23) stretches 5 working days over 15 calendar days.
-    assert_eq!(longest_five, 15);
+    for len in [1usize, 6, 7, 13, 30, 45] {
+        let most = (0..days.len() - len)
+            .map(|s| days[s..s + len].iter().filter(|&&w| w).count())
+            .max()
+            .unwrap();
+        let len32 = u32::try_from(len).unwrap();
+        assert_eq!(
+            runs.most_working_days(len32, first, last - chrono::Duration::days(60)),
+            u64::try_from(most).unwrap(),
+            "{len} days"
+        );
+    }
+}
+
+/// The shipped notices' longest runs (2020-01-01 to 2026-11-30): twenty working days take at
+/// most 36 days (over the 2020 Spring Festival as extended to 2 February; the issue's 38, from
+/// 2019-12-27, needs the 2019 notice, which is not shipped), five working days 15 (the 2026
+/// Spring Festival).
+#[test]
+fn the_longest_runs_of_the_shipped_notices() {
+    let calendar = Engine::embedded().unwrap().bundle().calendar();
+    let runs = qiquan::calendar::WorkingDayRuns::of(calendar);
+    let from = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let until = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    assert_eq!(runs.longest_span(20, from, until), Some(36));
+    assert_eq!(runs.longest_span(5, from, until), Some(15));
 }
 
 /// The 容缺 ledger's reminder day: `working_days_before(due, n)` is a working day from which

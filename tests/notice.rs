@@ -209,3 +209,102 @@ fn the_centres_online_cut_off_decides_the_acceptance_day() {
         );
     }
 }
+
+/// Issue 22: the 信用承诺书 names the identity it binds — whom a clerk verified at the window, or
+/// the provincial 统一身份认证 platform — with the number masked; the full number appears nowhere
+/// in the verdict. A pledgor that is not one (a name over 64 characters, a document no centre
+/// checks, an unknown key) is `invalid_submission` at the key, never printed. (Feature `pledgor`:
+/// native and studio builds; the page module lacks it, so these are not conformance cases.)
+#[test]
+fn the_pledge_names_the_verified_identity_it_binds() {
+    let engine = Engine::embedded().unwrap();
+    let pledged = |pledgor: serde_json::Value| -> serde_json::Value {
+        json!({
+            "applicant": { "kind": "enterprise_legal_person" },
+            "channel": "window",
+            "received_at": "2026-03-02T09:30:00+08:00",
+            "fields": fields(),
+            "materials": {
+                "application_form": { "status": "provided" },
+                "identity_proof": { "status": "provided", "form": "original_and_copy" },
+                "site_plans": { "status": "provided" },
+                "hygiene_report": { "status": "provided" },
+                "hygiene_rules": { "status": "missing" }
+            },
+            "pledge_signed": true,
+            "pledgor": pledgor
+        })
+    };
+    let run = |pledgor: serde_json::Value| -> serde_json::Value {
+        let out = engine
+            .check_json(
+                "public_place_hygiene_license",
+                &pledged(pledgor).to_string(),
+                None,
+            )
+            .unwrap_or_else(|e| serde_json::to_string(&json!({"error": e})).unwrap());
+        serde_json::from_str(&out).unwrap()
+    };
+    let verdict = run(json!({"name": "张三", "document_type": "resident_id_card",
+                             "id_number": "44030519900101123X", "verified_by": "window"}));
+    assert_eq!(verdict["outcome"], "accept_with_pledge");
+    let pledgor = &verdict["notice"]["pledge"]["pledgor"];
+    assert_eq!(
+        pledgor["zh"],
+        "承诺人：张三（居民身份证，证件号码440305********123X；身份核验方式：窗口核验）"
+    );
+    assert_eq!(
+        pledgor["en"],
+        "Pledgor: 张三 (resident identity card, number 440305********123X; identity checked at the window)"
+    );
+    assert!(!verdict.to_string().contains("44030519900101123X"));
+    let verdict = run(
+        json!({"name": "陈大文", "document_type": "hong_kong_macao_permit",
+                             "id_number": "H1234567890", "verified_by": "unified_identity"}),
+    );
+    assert_eq!(
+        verdict["notice"]["pledge"]["pledgor"]["zh"],
+        "承诺人：陈大文（港澳居民来往内地通行证，证件号码H12345*7890；身份核验方式：统一身份认证）"
+    );
+    // Without a pledgor the pledge names none (the signature line stays).
+    let mut none = pledged(json!(null));
+    none.as_object_mut().unwrap().remove("pledgor");
+    let out = engine
+        .check_json("public_place_hygiene_license", &none.to_string(), None)
+        .unwrap();
+    let verdict: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        verdict["notice"]["pledge"]["pledgor"],
+        serde_json::Value::Null
+    );
+    for (pledgor, at) in [
+        (
+            json!({"name": "张".repeat(65), "document_type": "passport",
+                   "id_number": "E12345678", "verified_by": "window"}),
+            "/pledgor/name",
+        ),
+        (
+            json!({"name": "张三", "document_type": "library_card",
+                   "id_number": "E12345678", "verified_by": "window"}),
+            "/pledgor/document_type",
+        ),
+        (
+            json!({"name": "张三", "document_type": "passport",
+                   "id_number": "E12345678", "verified_by": "a_friend"}),
+            "/pledgor/verified_by",
+        ),
+        (
+            json!({"name": "张三", "document_type": "passport", "id_number": "E12345678",
+                   "verified_by": "window", "photo": "…"}),
+            "/pledgor/photo",
+        ),
+        (
+            json!({"name": "张三", "document_type": "passport", "verified_by": "window"}),
+            "/pledgor/id_number",
+        ),
+    ] {
+        let out = run(pledgor);
+        assert_eq!(out["error"]["code"], "invalid_submission", "{out}");
+        assert_eq!(out["error"]["at"], at, "{out}");
+    }
+}

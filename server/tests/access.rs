@@ -781,7 +781,8 @@ fn the_pledge_names_the_identity_it_binds() {
     let server = start("pledge-identity", &["--dev", "--dev-issuer"]);
     let addr = server.addr.clone();
     let clerk = bearer(&dev_token(&addr, "clerk"));
-    let verified = json!({"document_type": "resident_id_card"});
+    let verified = json!({"document_type": "resident_id_card", "name": "张三",
+                          "id_number": "11010519491231002X"});
     let r = submit(
         &server,
         &[("Authorization", &clerk)],
@@ -804,13 +805,46 @@ fn the_pledge_names_the_identity_it_binds() {
         b"",
     );
     assert_eq!(read.json()["pledge_identity"], *identity, "{}", read.text());
-    // A clerk's application without a recorded check says so.
+    // The printed 信用承诺书 names that identity (the engine's pledgor, the number masked);
+    // neither the stored identity nor the readable answers carry the number.
+    let mut pledged = window_submission();
+    pledged["materials"]["hygiene_rules"] = json!({"status": "missing"});
+    pledged["pledge_signed"] = json!(true);
     let r = submit(
         &server,
         &[("Authorization", &clerk)],
-        &json!({"matter": MATTER, "submission": window_submission()}),
+        &json!({"matter": MATTER, "submission": pledged, "identity_verified": verified}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let pledge = &r.json()["verdict"]["notice"]["pledge"];
+    assert_eq!(
+        pledge["pledgor"]["zh"],
+        "承诺人：张三（居民身份证，证件号码110105********002X；身份核验方式：窗口核验）",
+        "{}",
+        r.text()
+    );
+    assert!(
+        !r.json()["pledge_identity"]
+            .to_string()
+            .contains("11010519491231002X")
+    );
+    // A clerk's application without a recorded check says so, and a pledgor in the body is
+    // not believed.
+    let mut forged = pledged.clone();
+    forged["pledgor"] = json!({"name": "李四", "document_type": "passport",
+                               "id_number": "E12345678", "verified_by": "window"});
+    let r = submit(
+        &server,
+        &[("Authorization", &clerk)],
+        &json!({"matter": MATTER, "submission": forged}),
     );
     assert_eq!(r.json()["pledge_identity"]["kind"], "window_not_recorded");
+    assert_eq!(
+        r.json()["verdict"]["notice"]["pledge"]["pledgor"],
+        Value::Null,
+        "{}",
+        r.text()
+    );
     // Online: unverified; claiming a verification is refused.
     let online = common::accepted_submission();
     let r = submit(

@@ -9,30 +9,18 @@
 
 use std::collections::HashMap;
 
-use super::checks::{check_limit, describe_en, describe_zh, is_identifier, surely_longer};
+use super::checks::{check_limit, is_identifier};
 use super::condition::compile_condition;
 use super::report::Reporter;
 use super::{Cond, LintCode};
 use crate::model::{
-    CaseType, FieldKind, LimitUnit, MaterialForm, MaterialSource, MatterFile, Medium, SharingKind,
-    TimeLimit,
+    CaseType, FieldKind, MaterialForm, MaterialSource, MatterFile, Medium, SharingKind,
 };
 
 /// The newest matter-file format this engine reads.
 pub const FORMAT_MAX: u32 = 3;
 /// The newest calendar-file format (format 3 added nothing to calendars).
 pub(super) const CALENDAR_FORMAT_MAX: u32 = 2;
-
-/// 行政许可法 §42(2): joint handling (§26) takes at most 45 days, extendable by 15; days are
-/// working days (§82).
-const JOINT_LIMIT: TimeLimit = TimeLimit {
-    value: 45,
-    unit: LimitUnit::WorkingDays,
-};
-const JOINT_EXTENSION: TimeLimit = TimeLimit {
-    value: 15,
-    unit: LimitUnit::WorkingDays,
-};
 
 /// What format 2 compiles: each refusal's condition, each group's condition and members, and
 /// each material's group.
@@ -291,31 +279,8 @@ fn check_case_type(reporter: &mut Reporter<'_>, rule: &MatterFile) {
             "/forwarding/authority_limit",
             forwarding.authority_limit,
         );
-        if surely_longer(forwarding.forward_within, rule.statutory_limit) {
-            reporter.at("/forwarding/forward_within", LintCode::PromisedExceedsStatutory, "报送期限晚于本机关的法定时限届满 / the forwarding deadline ends after the office's statutory limit".into());
-        }
     }
-    if joint {
-        check_joint_limits(reporter, rule);
-    }
-}
-
-#[cfg(feature = "whole")]
-fn check_joint_limits(reporter: &mut Reporter<'_>, rule: &MatterFile) {
-    for (at, limit, most) in [
-        ("/statutory_limit", Some(rule.statutory_limit), JOINT_LIMIT),
-        (
-            "/statutory_extension",
-            rule.statutory_extension,
-            JOINT_EXTENSION,
-        ),
-    ] {
-        if let Some(limit) = limit
-            && surely_longer(limit, most)
-        {
-            reporter.at(at, LintCode::JointLimitExceeded, format!("联合办理、集中办理的时限不得超过 45 日，经本级人民政府负责人批准可延长 15 日（行政许可法第四十二条第二款）：{}超过{} / joint or centralised handling takes at most 45 days, extendable by 15 with approval (Administrative Licensing Law §42(2)): {} exceeds {}", describe_zh(limit), describe_zh(most), describe_en(limit), describe_en(most)));
-        }
-    }
+    // (The forwarding deadline and a joint matter's limits against the law: `limits.rs`.)
 }
 
 fn compile_refusals(

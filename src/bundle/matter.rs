@@ -8,7 +8,7 @@ use regex_lite::Regex;
 
 use super::checks::is_identifier;
 #[cfg(feature = "whole")]
-use super::checks::{check_limit, describe_en, describe_zh, surely_longer};
+use super::checks::{check_limit, describe_en, describe_zh};
 use super::condition::compile_condition;
 use super::report::{Reporter, both, first_line};
 use super::{Cond, FieldRuntime, LintCode, MatterVersion};
@@ -149,19 +149,7 @@ fn check_limits(reporter: &mut Reporter<'_>, rule: &MatterFile) {
             ),
         );
     }
-    if surely_longer(rule.promised_limit, rule.statutory_limit) {
-        reporter.at(
-            "/promised_limit",
-            LintCode::PromisedExceedsStatutory,
-            format!(
-                "承诺时限（{}）无论哪天受理都晚于法定时限（{}）届满：承诺时限不得长于法定时限，请缩短 / the promised limit ({}) ends after the statutory limit ({}) whatever the day of acceptance: a promise may not exceed the law, shorten it",
-                describe_zh(rule.promised_limit),
-                describe_zh(rule.statutory_limit),
-                describe_en(rule.promised_limit),
-                describe_en(rule.statutory_limit)
-            ),
-        );
-    }
+    // (Whether the promise ends within the law: `limits.rs`, on the calendar.)
 }
 
 /// Field `i`: its id, condition, per-type attributes and pattern.
@@ -364,7 +352,6 @@ fn compile_material(
 fn lint_material(reporter: &mut Reporter<'_>, rule: &MatterFile, i: usize) {
     let material = &rule.materials[i];
     let at = format!("/materials/{i}");
-    let promised = rule.promised_limit;
     if material.tolerable && material.key {
         reporter.at(
             &format!("{at}/tolerable"),
@@ -383,10 +370,7 @@ fn lint_material(reporter: &mut Reporter<'_>, rule: &MatterFile, i: usize) {
             if period.unit == LimitUnit::OnTheSpot || period.value == 0 {
                 reporter.at(&format!("{at}/pledge_period"), LintCode::InvalidLimit, "承诺补交期限至少 1 天 / a pledge period must be at least one day".into());
             }
-            // (On an instant matter the tolerance itself is the mistake.)
-            if rule.case_type != CaseType::Instant && surely_longer(period, promised) {
-                reporter.at(&format!("{at}/pledge_period"), LintCode::PledgeExceedsPromised, format!("承诺补交期限（{}）无论哪天受理都晚于承诺办结时限（{}）届满：材料补齐前就要办结，请缩短补交期限 / the pledge period ({}) ends after the promised limit ({}) whatever the day of acceptance, so the matter would be due before the material: shorten the pledge period", describe_zh(period), describe_zh(promised), describe_en(period), describe_en(promised)));
-            }
+            // (Whether it ends within the promise: `limits.rs`, on the calendar.)
         }
         (false, None) => {}
     }

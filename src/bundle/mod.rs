@@ -22,6 +22,8 @@ mod checks;
 mod condition;
 mod formats;
 mod lazy;
+#[cfg(feature = "whole")]
+mod limits;
 mod lint_code;
 mod matter;
 mod parse;
@@ -377,6 +379,9 @@ fn kind_of(path: &str) -> Option<Kind> {
 struct Read {
     #[cfg(feature = "whole")]
     versions: Vec<MatterVersion>,
+    /// What the order of each matter file's limits depends on (`limits.rs`).
+    #[cfg(feature = "whole")]
+    limit_facts: Vec<limits::Facts>,
     calendar: Calendar,
     centre: Option<CentreProfile>,
     diagnostics: Vec<Diagnostic>,
@@ -394,6 +399,8 @@ fn read_files(
     let mut diagnostics = Vec::new();
     #[cfg(feature = "whole")]
     let mut versions: Vec<MatterVersion> = Vec::new();
+    #[cfg(feature = "whole")]
+    let mut limit_facts = Vec::new();
     let mut calendar = Calendar::default();
     let mut calendar_years = crate::calendar::Years::default();
     let mut centre = None;
@@ -411,9 +418,11 @@ fn read_files(
             Some(Kind::Matter) => {
                 if let Some(rule) =
                     parse::<MatterFile>(&mut reporter, validation, SchemaKind::Matter)
-                    && let Some(version) = compile_matter(&mut reporter, rule)
                 {
-                    versions.push(version);
+                    limit_facts.extend(limits::Facts::of(&source.path, &rule));
+                    if let Some(version) = compile_matter(&mut reporter, rule) {
+                        versions.push(version);
+                    }
                 }
             }
             Some(Kind::Calendar) => {
@@ -443,6 +452,8 @@ fn read_files(
     Read {
         #[cfg(feature = "whole")]
         versions,
+        #[cfg(feature = "whole")]
+        limit_facts,
         calendar,
         centre,
         diagnostics,
@@ -458,6 +469,7 @@ fn compile(
 ) -> (Option<Bundle>, Vec<Diagnostic>) {
     let Read {
         versions,
+        limit_facts,
         calendar,
         centre,
         mut diagnostics,
@@ -470,6 +482,10 @@ fn compile(
     if !calendar_errors {
         versions::check_calendar_coverage(&matters, &calendar, sources, &mut diagnostics);
     }
+    // The order of each version's limits, on this calendar (on a calendar with errors too: its
+    // notices may be wrong, the fixed holidays still stand).
+    let runs = crate::calendar::WorkingDayRuns::of(&calendar);
+    limits::check_limit_order(&limit_facts, &runs, sources, &mut diagnostics);
     if matters.is_empty() && !diagnostics.iter().any(Diagnostic::is_error) {
         let code = LintCode::NoMatters;
         diagnostics.push(Diagnostic {

@@ -101,6 +101,8 @@ pub(super) fn pledge(
     items: Vec<(&Material, Option<NaiveDate>)>,
 ) -> Pledge {
     let pledge_due = items.iter().filter_map(|(_, due)| *due).min();
+    let available = decision.pledge_available;
+    let ledger = rule.pledge_ledger.clone().unwrap_or_default();
     Pledge {
         items: items
             .into_iter()
@@ -116,6 +118,8 @@ pub(super) fn pledge(
         pledge_due: pledge_due.map(format_date),
         blocked_by: decision.blocked_by.clone(),
         terms: rule.pledge_terms.clone(),
+        consequence: available.then(|| crate::notice::broken_pledge_words(&ledger)),
+        consequence_basis: available.then(|| ledger.basis.clone()),
     }
 }
 

@@ -134,9 +134,15 @@ test('only tolerable materials missing: the pledge is offered and signing gives 
       ['site_plans', 'hygiene_rules'],
     );
     assert.equal(await page.locator('#pledge-due').textContent(), '2026年3月10日');
-    // The offer shows the matter's own terms; the ledger's rule (中止, then 终止) is printed on the
-    // 信用承诺书 itself (documents.test.mjs, clerk.test.mjs).
+    // The offer shows the matter's own terms, and what a broken pledge does — the ledger's rule
+    // (中止, then 终止), with its basis — in the words the 信用承诺书 prints (issue 24 defect 6).
     assert.match(await panel.textContent(), /违反承诺的，记入信用记录/);
+    const consequence = await page.locator('#pledge-consequence').textContent();
+    assert.match(
+      consequence,
+      /^逾期未补齐的，本机关中止办理；自补齐期限届满之日起十五个工作日内补齐的，恢复办理，仍未补齐的，终止办理。/,
+    );
+    assert.match(consequence, /依据：化府办〔2025〕22号/);
     await shot(page, 'applicant-pledge-offer');
     assert.deepEqual(await axeViolations(page), []);
     await page.check('#pledge-sign');

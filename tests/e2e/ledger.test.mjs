@@ -187,6 +187,13 @@ test('window: the clerk records an application, gets its number once, and a pled
     await page.click('label[for="pledge-sign"]');
     await settle(page);
     assert.equal(await page.locator('#outcome [data-outcome]').getAttribute('data-outcome'), 'accept_with_pledge');
+    // The clerk records the identity checked at the window (issue 22): the pledge names it.
+    await page.check('#identity-verified');
+    await page.fill('#identity-name', '王五');
+    await page.locator('#identity-name').dispatchEvent('change');
+    await page.fill('#identity-number', '370102198506153214');
+    await page.locator('#identity-number').dispatchEvent('change');
+    await settle(page);
     await page.click('#record');
     await page.locator('#recorded').waitFor({ timeout: 15000 });
     const number = await page.locator('#recorded').getAttribute('data-number');
@@ -197,7 +204,14 @@ test('window: the clerk records an application, gets its number once, and a pled
     assert.equal(await page.locator('#recorded').getAttribute('data-number'), number, 'the same record');
     // The printed document is the recorded one: its 文号 is filled in.
     await page.click('#print');
-    assert.match(await page.locator('#print-root').textContent(), new RegExp(number.replace(/[〔〕]/g, '.')));
+    const printed = await page.locator('#print-root').textContent();
+    assert.match(printed, new RegExp(number.replace(/[〔〕]/g, '.')));
+    // The 信用承诺书 names the verified identity, the number masked (the server's pledgor).
+    assert.equal(
+      await page.locator('#print-root [data-doc-part="pledgor"]').textContent(),
+      '承诺人：王五（居民身份证，证件号码370102********3214；身份核验方式：窗口核验）',
+    );
+    assert.doesNotMatch(printed, /370102198506153214/);
     assert.equal(await page.evaluate(() => window.__printed), 1);
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(errors, []);

@@ -125,7 +125,7 @@ test('kiosk (1920×1080): every matter on the home screen, with search; ‹ 返�
     await page.click('#back');
     await page.click('#leave-yes');
     await page.locator('.tile').first().waitFor();
-    // The slip: outcome and what to bring, on an 80 mm receipt-printer page.
+    // The slip: the engine's pre-check and what to bring, on an 80 mm receipt-printer page.
     await page.click(`.tile[data-matter="${MATTER}"]`);
     await page.click('#back'); // nothing answered: straight home, no question
     assert.equal(await page.locator('#leave-dialog[open]').count(), 0);
@@ -137,12 +137,24 @@ test('kiosk (1920×1080): every matter on the home screen, with search; ‹ 返�
     assert.equal(await page.evaluate(() => window.__printed), 1);
     const slip = page.locator('#print-root .slip');
     assert.equal(await slip.getAttribute('data-slip'), '80');
-    assert.equal(await slip.locator('.slip-outcome').textContent(), '需补正材料');
-    assert.ok((await slip.locator('.slip-list li').count()) >= 3);
+    // The engine's 自助预审回执 (issue 24 defect 8): a pre-check, not a decision; every material
+    // to bring, those still missing marked; what is still to put right.
+    assert.equal(await slip.locator('.slip-title').textContent(), '自助预审回执');
+    assert.equal(
+      await slip.locator('[data-precheck-result]').textContent(),
+      '预审结果：材料尚不齐全，请按下列事项准备后到窗口办理。',
+    );
+    const bring = slip.locator('.slip-bring li');
+    assert.ok((await bring.count()) >= 3);
+    assert.match(await slip.locator('.slip-bring li[data-material="application_form"]').textContent(), /原件1份$/);
+    assert.ok((await slip.locator('.slip-bring li[data-missing="true"]').count()) >= 2);
+    assert.ok((await slip.locator('.slip-items li').count()) >= 2);
+    assert.match(await slip.locator('.slip-note').textContent(), /不是受理决定/);
+    assert.doesNotMatch(await slip.textContent(), /决定容缺受理|予以受理/);
     const pdf = await page.pdf({ preferCSSPageSize: true });
     const pages = await pdfText(pdf);
     assert.ok(Math.abs(pages[0].width - (80 / 25.4) * 72) < 2, `slip width ${pages[0].width}pt`);
-    assert.match(pages.map((p) => p.text).join(''), /需补正材料/);
+    assert.match(pages.map((p) => p.text).join(''), /预审结果：材料尚不齐全/);
     await page.emulateMedia({ media: 'print' });
     await shot(page, 'kiosk-slip-print');
     await page.emulateMedia({ media: 'screen' });

@@ -100,6 +100,14 @@ export const CHROME = {
   printAll: { zh: '全部打印', en: 'Print all' },
   printOnly: { zh: '只打印', en: 'Print only the ' },
   clerkTitle: { zh: '窗口收件', en: 'Window intake' },
+  identityCheck: { zh: '身份核验', en: 'Identity check' },
+  identityCheckHint: {
+    zh: '核验承诺人的居民身份证原件后登记；登记取号后打印的信用承诺书载明所核验的身份。',
+    en: 'Check the original resident identity card of the pledgor, then record it; the credit pledge printed once the application is recorded names the identity checked.',
+  },
+  identityVerified: { zh: '已在窗口核验居民身份证', en: 'Resident identity card checked at the window' },
+  identityName: { zh: '姓名', en: 'Name' },
+  identityNumber: { zh: '公民身份号码', en: 'ID number' },
   clerkLead: {
     zh: '逐项登记收到的材料，结果实时更新；按结果打印相应文书。',
     en: 'Record each material as received; the result updates live. Print the document that fits the result.',
@@ -307,12 +315,6 @@ export const CHROME = {
     en: 'The ID number could not be read; try again or type it.',
   },
   kioskPrintSlip: { zh: '打印回执单', en: 'Print a slip' },
-  kioskSlipTitle: { zh: '自助预审回执单', en: 'Self-service check slip' },
-  kioskSlipBring: { zh: '请携带以下材料到窗口', en: 'Bring these materials to the window' },
-  kioskSlipNote: {
-    zh: '本回执单为自助预审结果，以窗口审核为准。',
-    en: 'This slip is the result of a self-service check; the window’s review is what counts.',
-  },
   kioskHandoverWait: { zh: '正在生成交接码……', en: 'Getting a hand-over code…' },
   kioskHandoverHint: {
     zh: '请记下或拍下此交接码，到窗口出示：工作人员据此调出您刚才填写的内容，无需重填。',

@@ -21,7 +21,16 @@ import {
 } from './ui';
 import { Rechecker } from './recheck';
 import { printDocs, docsFor, type DocPart } from './print';
-import type { ApplicantKind, MaterialSubmission, MatterDef, MatterSummary, Submission, Text, Verdict } from './types';
+import type {
+  ApplicantKind,
+  IdentityDocument,
+  MaterialSubmission,
+  MatterDef,
+  MatterSummary,
+  Submission,
+  Text,
+  Verdict,
+} from './types';
 import { createApplication, numberedVerdict, newKey, RegisterFailure, type Application } from './register';
 
 type Received = 'original' | 'copy' | 'original_and_copy' | 'flawed' | 'missing' | 'shared' | 'committed';
@@ -43,6 +52,12 @@ interface State {
   /** Copies the clerk counted, where the rule asks for copies. */
   copies: Record<string, number>;
   pledgeSigned: boolean;
+  /**
+   * The identity the clerk checked at the window (issue 22): sent with 登记并取号 as
+   * `identity_verified`; the server's numbered 信用承诺书 names it (the pledgor). Null until
+   * recorded.
+   */
+  identity: { document_type: IdentityDocument; name: string; id_number: string } | null;
   verdict: Verdict | null;
   touched: Set<string>;
   /** The submission behind `verdict`. */
@@ -63,10 +78,22 @@ let S: State;
  * Records the application in the case register (channel window: the clerk's record of the paper
  * received stands) and shows the number it got. The same answers again give the same record.
  */
+/** What 登记并取号 sends: the answers (without the page's clock) and the identity checked, if any. */
+function recordBody(submission: Submission): string {
+  const { received_at: _pageClock, ...rest } = submission;
+  const identity = verifiedIdentity();
+  return JSON.stringify({ matter: S.matterId, submission: rest, ...(identity ? { identity_verified: identity } : {}) });
+}
+
+/** The identity checked, when the clerk has recorded one with a name and a number. */
+function verifiedIdentity(): NonNullable<State['identity']> | null {
+  const id = S.identity;
+  return id && id.name.trim() && id.id_number.trim() ? id : null;
+}
+
 async function recordApplication(): Promise<void> {
   if (!S.def || !S.submission) return;
-  const { received_at: _pageClock, ...submission } = S.submission;
-  const body = JSON.stringify({ matter: S.matterId, submission });
+  const body = recordBody(S.submission);
   if (S.recorded?.body !== body) S.recorded = { body, key: newKey(), app: null, document: null, error: null };
   const rec = S.recorded;
   try {
@@ -84,8 +111,7 @@ async function recordApplication(): Promise<void> {
 function currentRecord(): NonNullable<State['recorded']> | null {
   const rec = S.recorded;
   if (!rec || !S.submission) return null;
-  const { received_at: _pageClock, ...submission } = S.submission;
-  return rec.body === JSON.stringify({ matter: S.matterId, submission }) ? rec : null;
+  return rec.body === recordBody(S.submission) ? rec : null;
 }
 
 function recordPanel(): HTMLElement | null {
@@ -178,6 +204,7 @@ async function main(): Promise<void> {
     refs: {},
     copies: {},
     pledgeSigned: false,
+    identity: null,
     verdict: null,
     touched: new Set(),
     submission: null,
@@ -623,7 +650,75 @@ function renderForm(m: MatterDef): HTMLElement[] {
       ),
     ),
     h('section', { class: 'panel panel-pledge', id: 'pledge-panel', tabindex: '-1', hidden: true }),
+    identityCheck(),
   ];
+}
+
+/**
+ * 身份核验: the clerk records that they checked the applicant's resident identity card (居民身份证)
+ * at the window and the identity it shows; the server's numbered 信用承诺书 names it (issue 22).
+ * (Other documents the server accepts — passports, travel permits — need their names from the
+ * engine's labels, which the page module leaves out for size: recorded through the API.)
+ */
+function identityCheck(): HTMLElement {
+  const id = S.identity;
+  const set = (patch: Partial<NonNullable<State['identity']>>) => {
+    S.identity = { ...(S.identity ?? { document_type: 'resident_id_card', name: '', id_number: '' }), ...patch };
+    update();
+  };
+  return h(
+    'section',
+    { class: 'section', id: 'identity-check', 'aria-labelledby': 'identity-h' },
+    h('h2', { class: 'section-title', id: 'identity-h' }, t('identityCheck')),
+    h('p', { class: 'hint' }, t('identityCheckHint')),
+    h(
+      'div',
+      { class: 'checkbox' },
+      h('input', {
+        type: 'checkbox',
+        id: 'identity-verified',
+        checked: id !== null,
+        onchange: (e: Event) => {
+          const on = (e.target as HTMLInputElement).checked;
+          S.identity = on ? { document_type: 'resident_id_card', name: '', id_number: '' } : null;
+          renderAll();
+        },
+      }),
+      h('label', { for: 'identity-verified' }, t('identityVerified')),
+    ),
+    id
+      ? h(
+          'div',
+          { class: 'fields-grid' },
+          h(
+            'div',
+            { class: 'form-group' },
+            h('label', { class: 'label', for: 'identity-name' }, t('identityName')),
+            h('input', {
+              id: 'identity-name',
+              class: 'input',
+              maxlength: '64',
+              autocomplete: 'off',
+              value: id.name,
+              onchange: (e: Event) => set({ name: (e.target as HTMLInputElement).value }),
+            }),
+          ),
+          h(
+            'div',
+            { class: 'form-group' },
+            h('label', { class: 'label', for: 'identity-number' }, t('identityNumber')),
+            h('input', {
+              id: 'identity-number',
+              class: 'input',
+              maxlength: '32',
+              autocomplete: 'off',
+              value: id.id_number,
+              onchange: (e: Event) => set({ id_number: (e.target as HTMLInputElement).value }),
+            }),
+          ),
+        )
+      : null,
+  );
 }
 
 function update(): void {

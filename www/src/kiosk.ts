@@ -627,40 +627,61 @@ function readIdCard(m: MatterDef, idField: FieldDef, raw: string, status: HTMLEl
   $('#id-reader').focus();
 }
 
-/** The slip for a receipt printer (58/80 mm): the outcome, what to bring, the dates. */
+/**
+ * The slip for a receipt printer (58/80 mm): the engine's 自助预审回执 (`verdict.precheck`) laid
+ * out — a pre-check, never a decision: its result, every material to bring (those still missing
+ * marked), what is still to put right, its note, and the hand-over code with its QR when the
+ * server gave one. No word of it is the page's.
+ */
 function printSlip(v: Verdict): void {
   const root = $('#print-root');
-  const bring = v.findings.filter((f) => f.target.kind === 'material');
+  const p = v.precheck;
   const width = params.get('slip') === '58' ? '58' : '80';
   const code = S.submission && S.handover?.key === handoverBody() ? S.handover.code : '';
+  const missing = engineLabels().material_statuses.missing;
   clear(
     root,
-    h(
-      'article',
-      { class: `slip slip-${width}`, 'data-slip': width },
-      h('h1', { class: 'slip-title' }, t('kioskSlipTitle')),
-      h('p', { class: 'slip-matter' }, tx(v.matter_name)),
-      h('p', { class: 'slip-outcome', 'data-outcome': v.outcome }, tx(v.outcome_label)),
-      h('p', { class: 'slip-time' }, fmtDateTime(v.received_at)),
-      // The hand-over code for the window, when the server gave one for these answers.
-      code
-        ? h('p', { class: 'slip-handover', id: 'slip-handover', 'data-code': code }, `${t('handoverTitle')}：${code}`)
-        : null,
-      bring.length
-        ? [
-            h('h2', { class: 'slip-h2' }, t('kioskSlipBring')),
-            h(
-              'ol',
-              { class: 'slip-list' },
-              bring.map((f) => h('li', { 'data-code': f.code }, tx(f.message))),
+    p
+      ? h(
+          'article',
+          { class: `slip slip-${width}`, 'data-slip': width },
+          h('h1', { class: 'slip-title' }, tx(p.title)),
+          h('p', { class: 'slip-matter' }, tx(v.matter_name)),
+          h('p', { class: 'slip-time' }, fmtDateTime(v.received_at)),
+          h('p', { class: 'slip-outcome', 'data-precheck-result': v.outcome }, tx(p.result)),
+          h(
+            'ol',
+            { class: 'slip-list slip-bring' },
+            p.bring.map((line) =>
+              h(
+                'li',
+                { 'data-material': line.material, 'data-missing': String(line.missing) },
+                `${tx(line.name)}：${tx(line.bring)}`,
+                line.missing ? h('strong', { class: 'slip-missing' }, `（${tx(missing)}）`) : null,
+              ),
             ),
-          ]
-        : null,
-      v.outcome === 'accept' || v.outcome === 'accept_with_pledge'
-        ? h('p', { class: 'slip-dates' }, tx(v.notice.opening))
-        : null,
-      h('p', { class: 'slip-note' }, t('kioskSlipNote')),
-    ),
+          ),
+          p.items.length
+            ? h(
+                'ol',
+                { class: 'slip-list slip-items' },
+                p.items.map((item) =>
+                  h('li', { value: String(item.number), 'data-target': item.target.id }, tx(item.text)),
+                ),
+              )
+            : null,
+          h('p', { class: 'slip-note' }, tx(p.note)),
+          // The hand-over code and its QR (the server's), when the server gave one for these answers.
+          code
+            ? h(
+                'div',
+                { class: 'slip-handover', id: 'slip-handover', 'data-code': code },
+                h('p', null, `${tx(p.handover)}：${code}`),
+                h('img', { class: 'slip-qr', src: `/v1/handover/${code}/qr.svg`, alt: `${tx(p.handover)} ${code}` }),
+              )
+            : null,
+        )
+      : null,
   );
   document.body.classList.add('printing-slip');
   window.print();

@@ -188,6 +188,8 @@ function notice(n: Notice): HTMLElement {
   );
 }
 
+const pledgor = (p: PledgeDocument): Text | undefined => (p as PledgeDocument & { pledgor?: Text }).pledgor;
+
 function pledge(n: Notice, p: PledgeDocument): HTMLElement {
   const d = engineLabels().document;
   return h(
@@ -195,6 +197,10 @@ function pledge(n: Notice, p: PledgeDocument): HTMLElement {
     { class: 'doc', 'data-doc': 'pledge' },
     sampleMark(n),
     h('header', { class: 'doc-head' }, h('h1', { class: 'doc-title' }, tx(p.title))),
+    // Whom the pledge binds: the identity verified (issue 22), when the case records one — on
+    // the server's numbered document only (the engine's `pledgor` part, feature `pledgor`: not in
+    // the page module, so not in its types).
+    pledgor(p) ? h('p', { class: 'doc-para doc-strong', 'data-doc-part': 'pledgor' }, tx(pledgor(p)!)) : null,
     h('p', { class: 'doc-para' }, tx(p.opening)),
     table(
       ['#', tx(d.material), tx(d.due)],

@@ -15,6 +15,7 @@ export type {
   LimitClocks,
   DocumentKind,
   FactKey,
+  IdentityDocument,
   Labels,
   LedgerStatus,
   Notice,

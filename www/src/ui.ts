@@ -705,6 +705,14 @@ export function renderPledge(
     ),
     h('p', null, h('strong', null, `${t('pledgeAllDue')}：`), h('span', { id: 'pledge-due' }, fmtDate(p.pledge_due))),
     p.terms ? h('div', { class: 'inset' }, h('strong', null, `${t('pledgeTerms')}：`), tx(p.terms)) : null,
+    p.consequence
+      ? h(
+          'p',
+          { id: 'pledge-consequence', 'data-pledge-consequence': '' },
+          tx(p.consequence),
+          p.consequence_basis ? h('span', { class: 'basis' }, ` ${t('basis')}：${p.consequence_basis}`) : null,
+        )
+      : null,
     onSign
       ? h(
           'div',

@@ -10,29 +10,18 @@ use super::Caller;
 use super::error::{AccessCode, AccessError};
 use super::table::Role;
 
-/// The identity document a clerk checked (the 身份证件 types a service centre accepts).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum IdentityDocument {
-    /// 居民身份证
-    ResidentIdCard,
-    /// 临时居民身份证
-    TemporaryResidentIdCard,
-    /// 护照
-    Passport,
-    /// 港澳居民来往内地通行证
-    HongKongMacaoPermit,
-    /// 台湾居民来往大陆通行证
-    TaiwanPermit,
-    /// 外国人永久居留身份证
-    ForeignPermanentResidentCard,
-}
+/// The identity document a clerk checked: the engine's (it names it on the 信用承诺书).
+pub(crate) use qiquan::submission::IdentityDocument;
 
-/// What a clerk sends in the create body: `"identity_verified": {"document_type": "…"}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// What a clerk sends in the create body: `"identity_verified": {"document_type": "…",
+/// "name": "…", "id_number": "…"}` — the document checked and the identity it shows, which the
+/// 信用承诺书 names (the engine's `submission.pledgor`; the number printed masked).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct IdentityVerified {
     pub(crate) document_type: IdentityDocument,
+    pub(crate) name: String,
+    pub(crate) id_number: String,
 }
 
 /// The identity a pledge binds, as stored and returned.
@@ -73,6 +62,38 @@ pub(crate) fn pledge_identity(
     }
 }
 
+/// The body with `/submission/pledgor` set from what a clerk verified at the window (the
+/// identity a pledge binds, printed on the 信用承诺书), and removed otherwise: a body's own
+/// pledgor is never believed. Not JSON, or no submission object: unchanged (the handler's own
+/// parse says what is wrong).
+pub(crate) fn set_pledgor(
+    body: &str,
+    identity: &PledgeIdentity,
+    claimed: Option<&IdentityVerified>,
+) -> String {
+    let Ok(mut value) = serde_json::from_str::<Value>(body) else {
+        return body.to_string();
+    };
+    let Some(submission) = value.get_mut("submission").and_then(Value::as_object_mut) else {
+        return body.to_string();
+    };
+    match (identity, claimed) {
+        (PledgeIdentity::WindowVerified { .. }, Some(c)) => {
+            submission.insert(
+                "pledgor".into(),
+                serde_json::json!({
+                    "name": c.name, "document_type": c.document_type,
+                    "id_number": c.id_number, "verified_by": "window",
+                }),
+            );
+        }
+        _ => {
+            submission.remove("pledgor");
+        }
+    }
+    value.to_string()
+}
+
 /// Reads `/identity_verified` of a create body (absent or null: none). A malformed value is
 /// left to the handler's own parse, which says what is wrong.
 pub(crate) fn claimed(body: &str) -> Option<IdentityVerified> {
@@ -101,6 +122,8 @@ mod tests {
     fn who_may_say_an_identity_was_verified() {
         let id = Some(IdentityVerified {
             document_type: IdentityDocument::ResidentIdCard,
+            name: "张三".into(),
+            id_number: "11010519491231002X".into(),
         });
         let verified = PledgeIdentity::WindowVerified {
             verified_by: "clerk:u1@3".into(),
@@ -110,10 +133,10 @@ mod tests {
             recorded_by: "clerk:u1@3".into(),
         };
         let cases: [(Caller, Option<IdentityVerified>, Option<PledgeIdentity>); 6] = [
-            (staff(Role::Clerk), id, Some(verified)),
+            (staff(Role::Clerk), id.clone(), Some(verified)),
             (staff(Role::Clerk), None, Some(not_recorded)),
             (staff(Role::Kiosk), None, Some(PledgeIdentity::Unverified)),
-            (staff(Role::Kiosk), id, None),
+            (staff(Role::Kiosk), id.clone(), None),
             (Caller::default(), None, Some(PledgeIdentity::Unverified)),
             (Caller::default(), id, None),
         ];
@@ -127,12 +150,45 @@ mod tests {
     }
 
     #[test]
+    fn the_pledgor_is_the_verified_identity_or_none() {
+        let claim = IdentityVerified {
+            document_type: IdentityDocument::ResidentIdCard,
+            name: "张三".into(),
+            id_number: "11010519491231002X".into(),
+        };
+        let verified = PledgeIdentity::WindowVerified {
+            verified_by: "clerk:u1@3".into(),
+            document_type: IdentityDocument::ResidentIdCard,
+        };
+        let forged = r#"{"matter":"m","submission":{"pledgor":{"name":"X","document_type":"passport","id_number":"1","verified_by":"unified_identity"}}}"#;
+        let set: Value =
+            serde_json::from_str(&set_pledgor(forged, &verified, Some(&claim))).expect("json");
+        assert_eq!(
+            set["submission"]["pledgor"],
+            serde_json::json!({"name": "张三", "document_type": "resident_id_card", "id_number": "11010519491231002X", "verified_by": "window"})
+        );
+        for identity in [
+            PledgeIdentity::Unverified,
+            PledgeIdentity::WindowNotRecorded {
+                recorded_by: "clerk:u1@3".into(),
+            },
+        ] {
+            let set: Value =
+                serde_json::from_str(&set_pledgor(forged, &identity, None)).expect("json");
+            assert_eq!(set["submission"].get("pledgor"), None, "{identity:?}");
+        }
+        assert_eq!(set_pledgor("not json", &verified, Some(&claim)), "not json");
+    }
+
+    #[test]
     fn the_claim_is_read_from_the_body() {
-        let body = r#"{"matter":"m","identity_verified":{"document_type":"passport"}}"#;
+        let body = r#"{"matter":"m","identity_verified":{"document_type":"passport","name":"李四","id_number":"E12345678"}}"#;
         assert_eq!(
             claimed(body),
             Some(IdentityVerified {
-                document_type: IdentityDocument::Passport
+                document_type: IdentityDocument::Passport,
+                name: "李四".into(),
+                id_number: "E12345678".into(),
             })
         );
         assert_eq!(claimed(r#"{"matter":"m"}"#), None);

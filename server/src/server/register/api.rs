@@ -244,7 +244,10 @@ async fn create(
     // The channel follows from who calls, never from the body.
     let text = access::set_channel(&caller, &text)?;
     // Whose pledge it binds: only a clerk may say an identity was verified.
-    let pledge_identity = access::pledge::pledge_identity(&caller, access::pledge::claimed(&text))?;
+    let claimed = access::pledge::claimed(&text);
+    let pledge_identity = access::pledge::pledge_identity(&caller, claimed.clone())?;
+    // The identity the 信用承诺书 names: what the clerk verified, never the body's own.
+    let text = access::pledge::set_pledgor(&text, &pledge_identity, claimed.as_ref());
     let (id, created) = applications::create(&state, reg, key, &text, &actor(&headers)).await?;
     let mut view = views::view(reg, &id).await?;
     with_receipt_code(reg, &mut view);

@@ -110,8 +110,8 @@ fn personal_fields(state: &AppState, matter: &str) -> BTreeMap<String, &'static 
     out
 }
 
-/// What is stored of the answers: a redacted copy (personal data replaced), the sealed full
-/// copy, and the lookup hashes by field.
+/// What is stored of the answers: a redacted copy (personal data replaced, the pledgor's
+/// identity too), the sealed full copy, and the lookup hashes by field.
 pub(crate) struct Protected {
     pub(crate) answers: String,
     pub(crate) sealed: String,
@@ -136,6 +136,11 @@ pub(crate) fn protect(
                 *v = json!(format!("[{kind}]"));
             }
         }
+    }
+    // The pledgor (name and identity document number) is personal data: only the sealed copy
+    // keeps it.
+    if let Some(pledgor) = value.get_mut("pledgor") {
+        *pledgor = json!("[pledgor]");
     }
     scrub(&mut value);
     Ok(Protected {
