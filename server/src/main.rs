@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cli_test;
 mod server;
 
 /// mimalloc instead of glibc's malloc: after a storm of connections that each held a request
@@ -182,6 +183,9 @@ enum Command {
         #[command(flatten)]
         access: AccessArgs,
     },
+    /// Run the case tables in DIR/cases/ (`N passed, M failed`), with coverage by rule element;
+    /// --bless writes the answers into the expectations, --generate proposes missing cases.
+    Test(cli_test::TestArgs),
     /// Write a new receipt signing key file (JSON, mode 0600; never overwrites).
     Keygen {
         #[arg(long)]
@@ -347,6 +351,11 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             } else {
                 out!("{}", engine.check_json(&matter, submission, options)?);
             }
+        }
+        Command::Test(args) => {
+            let (report, code) = cli_test::run(args)?;
+            out!("{}", report.trim_end());
+            return Ok(code);
         }
         Command::Matters { rules, json } => {
             let matters = engine(rules.as_deref())?.matters();

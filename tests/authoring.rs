@@ -1,0 +1,220 @@
+//! Case tables (`rules/cases/`): every shipped matter's table passes at 100% element coverage;
+//! a change to a rule makes a named case fail with a Chinese explanation; `--bless` writes the
+//! answers back and a CSV table reads like a TOML one.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+
+use qiquan::authoring::{self, TableFile, TestOptions};
+use qiquan::{Engine, SourceFile};
+
+fn rules() -> Vec<SourceFile> {
+    qiquan::read_rules_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).unwrap()
+}
+
+fn tables() -> Vec<TableFile> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/cases");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| TableFile {
+            path: format!("rules/cases/{}", p.file_name().unwrap().to_string_lossy()),
+            text: std::fs::read_to_string(&p).unwrap(),
+        })
+        .collect()
+}
+
+fn options() -> TestOptions {
+    TestOptions {
+        rules_dir: "rules".into(),
+        cases_dir: "rules/cases".into(),
+        ..TestOptions::default()
+    }
+}
+
+#[test]
+fn every_shipped_matter_has_a_table_that_passes_at_full_coverage() {
+    let sources = rules();
+    let engine = Engine::from_sources(&sources).unwrap();
+    let report = authoring::test(&engine, &sources, &tables(), &options());
+    let text = authoring::render(&report, &sources, "rules");
+    assert_eq!(report.failed(), 0, "{text}");
+    assert_eq!(report.errors(), 0, "{text}");
+    assert!(report.passed() > 100, "{text}");
+    for m in &report.matters {
+        let (covered, total) = m.covered();
+        assert!(!m.tables.is_empty(), "{} has no case table", m.matter);
+        assert_eq!(covered, total, "{}: {text}", m.matter);
+    }
+    assert!(text.ends_with(&format!("{} passed, 0 failed\n", report.passed())));
+}
+
+/// The rule text with `food_safety_rules_list` no longer tolerable (容缺).
+fn injected(sources: &[SourceFile]) -> Vec<SourceFile> {
+    let mut sources = sources.to_vec();
+    let file = sources
+        .iter_mut()
+        .find(|s| s.path == "matters/food_business_license/2023-12.toml")
+        .unwrap();
+    let start = file.text.find("id = \"food_safety_rules_list\"").unwrap();
+    let end = start + file.text[start..].find("[[materials]]").unwrap();
+    let block = file.text[start..end]
+        .replace("tolerable = true\n", "")
+        .replace(
+            "pledge_period = { value = 5, unit = \"working_days\" }\n",
+            "",
+        );
+    assert_ne!(
+        block,
+        file.text[start..end],
+        "the injection changed nothing"
+    );
+    file.text.replace_range(start..end, &block);
+    sources
+}
+
+#[test]
+fn an_injected_rule_change_fails_a_named_case_with_a_chinese_explanation() {
+    let sources = injected(&rules());
+    let engine = Engine::from_sources(&sources).unwrap();
+    let report = authoring::test(
+        &engine,
+        &sources,
+        &tables(),
+        &TestOptions {
+            matter: Some("food_business_license".into()),
+            ..options()
+        },
+    );
+    let failed: Vec<_> = report.matters[0]
+        .runs
+        .iter()
+        .filter(|r| !r.passed())
+        .collect();
+    assert_eq!(
+        failed.len(),
+        1,
+        "{}",
+        authoring::render(&report, &sources, "rules")
+    );
+    let run = failed[0];
+    assert_eq!(
+        run.name,
+        "缺食品安全自查、从业人员健康管理、进货查验…，签署承诺后容缺受理（生成）｜版本 2023-12"
+    );
+    let outcome = &run.mismatches[0];
+    assert_eq!(outcome.what.zh, "结论");
+    assert_eq!(
+        (outcome.expected.as_str(), outcome.got.as_str()),
+        ("accept_with_pledge", "correction_required")
+    );
+    // Why, in the engine's words with the article.
+    assert!(
+        outcome
+            .why
+            .iter()
+            .any(|w| w.zh.contains("缺少“食品安全自查")
+                && w.zh
+                    .contains("依据：《食品经营许可和备案管理办法》第十二条第一款第四项")),
+        "{:?}",
+        outcome.why
+    );
+    let text = authoring::render(&report, &sources, "rules");
+    assert!(
+        text.contains("结论：期望 accept_with_pledge，引擎给出 correction_required"),
+        "{text}"
+    );
+    assert!(
+        text.contains("rules/cases/food_business_license.toml:"),
+        "{text}"
+    );
+    assert!(text.ends_with("1 failed\n"), "{text}");
+}
+
+#[test]
+fn bless_writes_the_answers_and_keeps_the_authors_lines() {
+    let sources = rules();
+    let engine = Engine::from_sources(&sources).unwrap();
+    let table = "# 作者的注释\nmatter = \"food_business_license\"\n\n[[base]]\nreceived_at = \"2026-03-02T09:30:00+08:00\"\napplicant = \"enterprise_legal_person\"\nfields = { operator_name = \"杭州示例餐饮管理有限公司\", uscc = \"91330106MA2B0C02XE\", responsible_person_id = \"330106199003024528\", phone = \"0571-88880002\", business_form = \"catering\", premises_area = 180, license_verified_online = true, automatic_equipment = false, by_agent = false }\nmaterials = { application_form = \"provided\", layout_and_processes = \"provided\", food_safety_rules_list = \"provided\" }\n\n[[case]]\nname = \"齐全\"\nexpect = { outcome = \"correction_required\" } # 故意写错\n\n[[case]]\nname = \"缺布局\"\nmaterials = { layout_and_processes = \"missing\" }\n";
+    let file = TableFile {
+        path: "rules/cases/food_business_license.toml".into(),
+        text: table.into(),
+    };
+    let run = |file: &TableFile, bless| {
+        authoring::test(
+            &engine,
+            &sources,
+            std::slice::from_ref(file),
+            &TestOptions {
+                bless,
+                matter: Some("food_business_license".into()),
+                ..options()
+            },
+        )
+    };
+    let first = run(&file, false);
+    assert_eq!((first.passed(), first.failed()), (1, 1));
+    let blessed = run(&file, true);
+    let (_, text) = &blessed.writes[0];
+    assert!(text.starts_with("# 作者的注释\n"), "{text}");
+    assert!(text.contains("expect = { outcome = \"accept\", notice = \"acceptance\", promised_due = \"2026-03-09\""), "{text}");
+    assert!(
+        text.contains("findings = [\"material_missing:layout_and_processes\"]"),
+        "{text}"
+    );
+    let again = run(
+        &TableFile {
+            path: file.path.clone(),
+            text: text.clone(),
+        },
+        false,
+    );
+    assert_eq!((again.passed(), again.failed()), (2, 0));
+}
+
+#[test]
+fn a_csv_table_reads_like_a_toml_one() {
+    let sources = rules();
+    let engine = Engine::from_sources(&sources).unwrap();
+    let csv = "name,received_at,applicant,field.operator_name,field.uscc,field.responsible_person_id,field.phone,field.business_form,field.premises_area,field.license_verified_online,field.automatic_equipment,field.by_agent,material.application_form,material.layout_and_processes,material.food_safety_rules_list,pledge,expect.outcome,expect.findings\n\
+base:2023-12,2026-03-02T09:30:00+08:00,enterprise_legal_person,\"杭州示例餐饮管理有限公司\",91330106MA2B0C02XE,330106199003024528,0571-88880002,catering,180,true,false,false,provided,provided,provided,,,\n\
+齐全,,,,,,,,,,,,,,,,accept,\n\
+\"缺清单, 签承诺\",,,,,,,,,,,,,,missing,true,accept_with_pledge,material_missing:food_safety_rules_list\n\
+缺布局,,,,,,,,,,,,,missing,,,accept,\n";
+    let file = TableFile {
+        path: "rules/cases/food_business_license.csv".into(),
+        text: csv.into(),
+    };
+    let report = authoring::test(
+        &engine,
+        &sources,
+        std::slice::from_ref(&file),
+        &TestOptions {
+            matter: Some("food_business_license".into()),
+            ..options()
+        },
+    );
+    let runs = &report.matters[0].runs;
+    assert_eq!(runs.len(), 3);
+    assert!(runs[0].passed() && runs[1].passed(), "{runs:?}");
+    assert!(!runs[2].passed());
+    assert_eq!(runs[2].at, "rules/cases/food_business_license.csv:5");
+    let blessed = authoring::test(
+        &engine,
+        &sources,
+        std::slice::from_ref(&file),
+        &TestOptions {
+            bless: true,
+            matter: Some("food_business_license".into()),
+            ..options()
+        },
+    );
+    let (_, text) = &blessed.writes[0];
+    assert!(text.contains("缺布局,"), "{text}");
+    assert!(text.contains("correction_required"), "{text}");
+    assert!(text.contains("\"缺清单, 签承诺\""), "{text}");
+}
