@@ -218,3 +218,98 @@ base:2023-12,2026-03-02T09:30:00+08:00,enterprise_legal_person,\"杭州示例餐
     assert!(text.contains("correction_required"), "{text}");
     assert!(text.contains("\"缺清单, 签承诺\""), "{text}");
 }
+
+/// The trace's size bound: one step per rule item and the day count at most `2 × limit + 1`
+/// lines, each line bounded (values clipped): proportional to the rule, whatever the input.
+fn step_bound(rule: &qiquan::MatterFile) -> usize {
+    7 + rule.fields.len()
+        + rule.refusals.len()
+        + rule.material_groups.len()
+        + rule.materials.len()
+        + 2 * rule.promised_limit.value as usize
+        + 1
+}
+
+#[test]
+fn explain_is_ordered_and_bounded_by_the_rule() {
+    use qiquan::authoring::explain;
+    let sources = rules();
+    let engine = Engine::from_sources(&sources).unwrap();
+    let mut worst: f64 = 0.0;
+    let mut checked = 0;
+    for file in tables() {
+        let table = authoring::CaseTable::parse(&file.path, &file.text).unwrap();
+        for case in &table.cases {
+            let json = table.submission(case).to_string();
+            let trace = explain::explain_json(&engine, &table.matter, &json, None).unwrap();
+            let value: serde_json::Value = serde_json::from_str(&trace).unwrap();
+            let version = value["version"].as_str().unwrap();
+            let rule = engine
+                .matter(
+                    &table.matter,
+                    Some(
+                        &case.received_at.clone().unwrap_or_else(|| {
+                            table.base_of(case).unwrap().received_at.clone().unwrap()
+                        })[..10],
+                    ),
+                )
+                .unwrap();
+            assert_eq!(rule.version, version);
+            let steps = value["steps"].as_array().unwrap();
+            assert!(
+                steps.len() <= step_bound(rule),
+                "{}: {}",
+                case.name,
+                steps.len()
+            );
+            // In order: version first, the decision before the deadlines.
+            let kinds: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).collect();
+            assert_eq!(kinds[0], "version");
+            let decision = kinds.iter().position(|k| *k == "decision").unwrap();
+            assert!(kinds.iter().position(|k| *k == "deadlines").unwrap() > decision);
+            let rule_bytes = serde_json::to_string(rule).unwrap().len();
+            worst = worst.max(trace.len() as f64 / rule_bytes as f64);
+            checked += 1;
+        }
+    }
+    assert!(checked > 500);
+    // Measured: the largest trace is under 3× its rule's JSON form.
+    assert!(worst < 3.0, "worst ratio {worst}");
+    eprintln!("explain: {checked} traces, largest {worst:.2}× the rule's JSON form");
+
+    // A hostile input: a long value, 50 long pauses; the trace stays within the bound.
+    let table = tables()
+        .into_iter()
+        .find(|t| t.path.ends_with("food_business_license.toml"))
+        .unwrap();
+    let table = authoring::CaseTable::parse(&table.path, &table.text).unwrap();
+    let mut submission: serde_json::Value = table.submission(&table.cases[table.cases.len() - 1]);
+    submission["fields"]["operator_name"] = serde_json::Value::from("名".repeat(5000));
+    submission["pauses"] = (0..50)
+        .map(|i| {
+            serde_json::json!({
+                "procedure": "inspection",
+                "from": format!("2026-{:02}-01", 3 + i % 9),
+                "to": format!("2026-{:02}-20", 3 + i % 9)
+            })
+        })
+        .collect();
+    let trace = explain::explain_json(
+        &engine,
+        "food_business_license",
+        &submission.to_string(),
+        None,
+    )
+    .unwrap();
+    let value: serde_json::Value = serde_json::from_str(&trace).unwrap();
+    let rule = engine
+        .matter("food_business_license", Some("2026-03-02"))
+        .unwrap();
+    assert!(value["steps"].as_array().unwrap().len() <= step_bound(rule));
+    assert!(
+        trace.len() < 3 * serde_json::to_string(rule).unwrap().len(),
+        "{}",
+        trace.len()
+    );
+    assert!(!trace.contains(&"名".repeat(100)));
+}

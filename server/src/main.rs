@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-mod cli_test;
+mod cli_authoring;
 mod server;
 
 /// mimalloc instead of glibc's malloc: after a storm of connections that each held a request
@@ -185,7 +185,10 @@ enum Command {
     },
     /// Run the case tables in DIR/cases/ (`N passed, M failed`), with coverage by rule element;
     /// --bless writes the answers into the expectations, --generate proposes missing cases.
-    Test(cli_test::TestArgs),
+    Test(cli_authoring::TestArgs),
+    /// Why a check came out as it did: the version, eligibility, each field, condition and
+    /// material, the decision rule with its article, the pledge, the days counted (zh, en).
+    Explain(cli_authoring::ExplainArgs),
     /// Write a new receipt signing key file (JSON, mode 0600; never overwrites).
     Keygen {
         #[arg(long)]
@@ -352,8 +355,9 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                 out!("{}", engine.check_json(&matter, submission, options)?);
             }
         }
+        Command::Explain(args) => out!("{}", cli_authoring::explain(args)?.trim_end()),
         Command::Test(args) => {
-            let (report, code) = cli_test::run(args)?;
+            let (report, code) = cli_authoring::run(args)?;
             out!("{}", report.trim_end());
             return Ok(code);
         }

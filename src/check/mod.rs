@@ -35,6 +35,8 @@ mod fields;
 pub use fields::half_width_char;
 mod groups;
 mod materials;
+#[cfg(feature = "toml")]
+pub(crate) mod trace;
 
 use crate::submission::UniqueMap;
 

@@ -94,3 +94,47 @@ pub(crate) fn run(args: TestArgs) -> Result<(String, ExitCode), Error> {
     };
     Ok((text, code))
 }
+
+#[derive(clap::Args)]
+pub(crate) struct ExplainArgs {
+    #[arg(long)]
+    matter: String,
+    /// Submission JSON file, or - for standard input.
+    #[arg(long)]
+    submission: PathBuf,
+    /// Options JSON file (`received_at`, `channel` override the submission's).
+    #[arg(long)]
+    options: Option<PathBuf>,
+    /// Load rules from this directory instead of the built-in bundle.
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Print the trace as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn read_text(path: &Path) -> Result<String, Error> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text)
+            .map_err(|e| io(path, e))?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(path).map_err(|e| io(path, e))
+}
+
+/// `qiquan explain`: the ordered trace of one check, as text (zh, then en) or JSON.
+pub(crate) fn explain(args: ExplainArgs) -> Result<String, Error> {
+    let engine = match &args.rules {
+        Some(dir) => Engine::from_dir(dir)?,
+        None => Engine::embedded()?.clone(),
+    };
+    let submission = read_text(&args.submission)?;
+    let options = args.options.as_deref().map(read_text).transpose()?;
+    let (matter, options) = (args.matter.as_str(), options.as_deref());
+    if args.json {
+        authoring::explain::explain_json(&engine, matter, &submission, options)
+    } else {
+        authoring::explain::explain_text(&engine, matter, &submission, options)
+    }
+}
