@@ -313,3 +313,78 @@ fn explain_is_ordered_and_bounded_by_the_rule() {
     );
     assert!(!trace.contains(&"名".repeat(100)));
 }
+
+#[test]
+fn diff_lists_changes_in_applicant_terms_replays_the_table_and_finds_counterexamples() {
+    use qiquan::authoring::diff;
+    let sources = rules();
+    let old = sources
+        .iter()
+        .find(|s| s.path == "matters/food_business_license/2023-12.toml")
+        .unwrap()
+        .clone();
+    // The new version: 5 → 3 working days, the list of rules no longer tolerable.
+    let mut new = injected(&sources)
+        .into_iter()
+        .find(|s| s.path == old.path)
+        .unwrap();
+    new.text = new.text.replace(
+        "promised_limit = { value = 5, unit = \"working_days\" }",
+        "promised_limit = { value = 3, unit = \"working_days\" }",
+    );
+    new.text = new
+        .text
+        .replace("version = \"2023-12\"", "version = \"2025-01\"");
+    let report = diff::diff(&sources, &old, &new, &tables()).unwrap();
+    let zh: Vec<&str> = report.changes.iter().map(|c| c.zh.as_str()).collect();
+    assert!(zh.contains(&"承诺时限 5 个工作日→3 个工作日"), "{zh:?}");
+    assert!(
+        zh.iter()
+            .any(|c| c.starts_with("“食品安全自查") && c.ends_with("”不再可容缺")),
+        "{zh:?}"
+    );
+    // Replay: the table's 2023-12 cases; the pledge case flips, harmful, first.
+    assert!(report.replayed >= 50);
+    let first = &report.flips[0];
+    assert!(first.harmful);
+    assert_eq!(
+        (first.old.as_str(), first.new.as_str()),
+        ("accept_with_pledge", "correction_required")
+    );
+    assert!(
+        report
+            .flips
+            .iter()
+            .all(|f| f.harmful || f.old != "accept_with_pledge")
+    );
+    // The enumeration finds the same change with one counterexample, and no other change of
+    // outcome than those the rule change explains.
+    let changed: Vec<(&str, &str)> = report
+        .outcome_changes
+        .iter()
+        .map(|(a, b, _, _)| (a.as_str(), b.as_str()))
+        .collect();
+    assert!(
+        changed.contains(&("accept_with_pledge", "correction_required")),
+        "{changed:?}"
+    );
+    let (_, _, _, example) = report
+        .outcome_changes
+        .iter()
+        .find(|(a, _, _, _)| a == "accept_with_pledge")
+        .unwrap();
+    assert!(
+        example.contains("food_safety_rules_list") && example.contains("签署承诺"),
+        "{example}"
+    );
+    let text = diff::render(&report);
+    assert!(
+        text.contains("除以下情形外，任何提交的结论都不变"),
+        "{text}"
+    );
+    assert!(text.contains("不利 容缺受理 → 补正"), "{text}");
+
+    // A version against itself changes nothing.
+    let same = diff::diff(&sources, &old, &old, &tables()).unwrap();
+    assert!(same.changes.is_empty() && same.flips.is_empty() && same.outcome_changes.is_empty());
+}

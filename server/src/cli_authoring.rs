@@ -138,3 +138,34 @@ pub(crate) fn explain(args: ExplainArgs) -> Result<String, Error> {
         authoring::explain::explain_text(&engine, matter, &submission, options)
     }
 }
+
+#[derive(clap::Args)]
+pub(crate) struct DiffArgs {
+    /// The old version's rule file.
+    old: PathBuf,
+    /// The new version's rule file.
+    new: PathBuf,
+    /// The case tables to replay (default: RULES/cases).
+    #[arg(long)]
+    cases: Option<PathBuf>,
+    /// The rules directory (the calendar, the other matters).
+    #[arg(long, default_value = "rules")]
+    rules: PathBuf,
+}
+
+/// `qiquan diff OLD NEW`: the changes in applicant terms, the case tables replayed under both
+/// versions, and the enumeration.
+pub(crate) fn diff(args: DiffArgs) -> Result<String, Error> {
+    let sources = qiquan::read_rules_dir(&args.rules)?;
+    let file = |path: &Path| -> Result<qiquan::SourceFile, Error> {
+        Ok(qiquan::SourceFile {
+            path: path.display().to_string(),
+            text: std::fs::read_to_string(path).map_err(|e| io(path, e))?,
+        })
+    };
+    let (old, new) = (file(&args.old)?, file(&args.new)?);
+    let cases = args.cases.unwrap_or_else(|| args.rules.join("cases"));
+    let tables = read_tables(&cases)?;
+    let report = authoring::diff::diff(&sources, &old, &new, &tables)?;
+    Ok(authoring::diff::render(&report))
+}

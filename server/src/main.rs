@@ -189,6 +189,10 @@ enum Command {
     /// Why a check came out as it did: the version, eligibility, each field, condition and
     /// material, the decision rule with its article, the pledge, the days counted (zh, en).
     Explain(cli_authoring::ExplainArgs),
+    /// Compare two versions of a matter: the changes in applicant terms, the case tables
+    /// replayed under both (flips, harmful first), every submission enumerated (pairwise past a
+    /// bound) with one counterexample per change of outcome.
+    Diff(cli_authoring::DiffArgs),
     /// Write a new receipt signing key file (JSON, mode 0600; never overwrites).
     Keygen {
         #[arg(long)]
@@ -355,6 +359,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                 out!("{}", engine.check_json(&matter, submission, options)?);
             }
         }
+        Command::Diff(args) => out!("{}", cli_authoring::diff(args)?.trim_end()),
         Command::Explain(args) => out!("{}", cli_authoring::explain(args)?.trim_end()),
         Command::Test(args) => {
             let (report, code) = cli_authoring::run(args)?;

@@ -6,6 +6,7 @@
 
 pub mod coverage;
 mod csv;
+pub mod diff;
 pub mod explain;
 mod generate;
 pub mod run;

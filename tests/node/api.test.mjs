@@ -92,7 +92,7 @@ test('no export throws, whatever it is given', () => {
   let calls = 0;
   for (const [m, names] of [
     [q, exports],
-    [studio, [...exports, 'loadRules', 'resetRules', 'lint']],
+    [studio, [...exports, 'loadRules', 'resetRules', 'lint', 'explainJson']],
   ]) {
     for (const name of names) {
       for (const a of junk) {
