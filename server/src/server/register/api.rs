@@ -4,21 +4,21 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, HttpBody as _};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use sqlx::Row;
 
-use super::audit::{EventKind, Recorder};
+use super::audit::{EventKind, EventView, Recorder};
 use super::db::is_unique_violation;
 use super::error::{RegisterCode, RegisterError, RegisterResult};
-use super::{Register, applications, handover, ledger};
+use super::views::ApplicationView;
+use super::{Register, applications, handover, ledger, uploads, views};
 use crate::server::AppState;
 use crate::server::access::error::{AccessCode, AccessError};
 use crate::server::access::{self, Caller, capability};
@@ -93,16 +93,17 @@ fn register(state: &AppState) -> RegisterResult<&Register> {
     Ok(reg)
 }
 
-fn json_response(status: StatusCode, value: &Value) -> Response {
-    (
+fn json_response<T: Serialize>(status: StatusCode, value: &T) -> RegisterResult<Response> {
+    let body = serde_json::to_string(value).map_err(RegisterError::storage)?;
+    Ok((
         status,
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        value.to_string(),
+        body,
     )
-        .into_response()
+        .into_response())
 }
 
 /// Who acts: the `X-Qiquan-Actor` header (set by the authenticating proxy in front of the
@@ -166,8 +167,8 @@ where
 }
 
 /// 200 with `value` as JSON.
-fn ok(value: &Value) -> RegisterResult<Response> {
-    Ok(json_response(StatusCode::OK, value))
+fn ok<T: Serialize>(value: &T) -> RegisterResult<Response> {
+    json_response(StatusCode::OK, value)
 }
 
 async fn read_json(headers: &HeaderMap, body: Body) -> RegisterResult<String> {
@@ -240,7 +241,7 @@ async fn create(
     // Whose pledge it binds: only a clerk may say an identity was verified.
     let pledge_identity = access::pledge::pledge_identity(&caller, access::pledge::claimed(&text))?;
     let (id, created) = applications::create(&state, reg, key, &text, &actor(&headers)).await?;
-    let mut view = applications::view(reg, &id).await?;
+    let mut view = views::view(reg, &id).await?;
     with_receipt_code(reg, &mut view);
     let status = if created {
         // The applicant's capability: made now, shown this once, stored hashed.
@@ -254,14 +255,15 @@ async fn create(
         .bind(identity)
         .execute(&reg.db.pool)
         .await?;
-        view["pledge_identity"] = json!(pledge_identity);
-        view["capability"] = json!(secret);
-        view["capability_link"] = json!(format!("/?application={id}#capability={secret}"));
+        view.pledge_identity =
+            serde_json::to_value(&pledge_identity).map_err(RegisterError::storage)?;
+        view.capability_link = Some(format!("/?application={id}#capability={secret}"));
+        view.capability = Some(secret);
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    Ok(json_response(status, &view))
+    json_response(status, &view)
 }
 
 /// The verification code printed beside a 文号: without it, `GET /v1/receipts/{number}`
@@ -282,11 +284,11 @@ fn receipt_code(reg: &Register, number: &str) -> String {
         .join("-")
 }
 
-fn with_receipt_code(reg: &Register, view: &mut Value) {
-    if let Some(number) = view["number"].as_str() {
-        let code = receipt_code(reg, number);
-        view["receipt_code"] = json!(code);
-    }
+fn with_receipt_code(reg: &Register, view: &mut ApplicationView) {
+    view.receipt_code = view
+        .number
+        .as_deref()
+        .map(|number| receipt_code(reg, number));
 }
 
 /// Records that `actor` read personal data (`what`) of `application`, and why.
@@ -345,7 +347,7 @@ async fn lookup(
             ));
         }
     };
-    let ids = applications::lookup(reg, kind, value).await?;
+    let ids = views::lookup(reg, kind, value).await?;
     audit_read(
         &state,
         reg,
@@ -354,7 +356,7 @@ async fn lookup(
         json!({"what": "lookup", "by": kind, "found": ids.len(), "reason": why}),
     )
     .await?;
-    ok(&json!({ "applications": ids }))
+    ok(&Lookup { applications: ids })
 }
 
 async fn show(
@@ -362,7 +364,7 @@ async fn show(
     PathArg(id): PathArg<String>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let mut view = applications::view(reg, &id).await?;
+    let mut view = views::view(reg, &id).await?;
     with_receipt_code(reg, &mut view);
     ok(&view)
 }
@@ -376,7 +378,7 @@ async fn answers(
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
     let why = access::reason(query.reason.as_deref())?;
-    let answers = applications::answers(reg, &id).await?;
+    let answers = views::answers(reg, &id).await?;
     audit_read(
         &state,
         reg,
@@ -398,7 +400,7 @@ async fn document(
     QueryArg(query): QueryArg<ReasonQuery>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let document = applications::document(reg, &id).await?;
+    let document = views::document(reg, &id).await?;
     if caller.staff.is_some() {
         let why = access::reason(Some(query.reason.as_deref().unwrap_or("print_document")))?;
         audit_read(
@@ -418,9 +420,9 @@ async fn events(
     PathArg(id): PathArg<String>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    applications::view(reg, &id).await?;
-    let events = applications::events(reg, &id).await?;
-    ok(&json!({ "events": events }))
+    views::view(reg, &id).await?;
+    let events = views::events(reg, &id).await?;
+    ok(&Events { events })
 }
 
 async fn submit(
@@ -430,7 +432,7 @@ async fn submit(
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
     applications::submit(&state, reg, &id, &actor(&headers)).await?;
-    let mut view = applications::view(reg, &id).await?;
+    let mut view = views::view(reg, &id).await?;
     with_receipt_code(reg, &mut view);
     ok(&view)
 }
@@ -458,17 +460,20 @@ async fn upload(
         return Err(super::files::too_large(512 * 1024 * 1024));
     }
     refuse_replacing_decided(reg, &id, &material).await?;
-    applications::upload(
+    uploads::upload(
         &state,
         reg,
         &id,
         &material,
         &content_type,
-        body,
+        uploads::Upload {
+            declared: body.size_hint().lower(),
+            bytes: body.into_data_stream(),
+        },
         &actor(&headers),
     )
     .await?;
-    ok(&applications::view(reg, &id).await?)
+    ok(&views::view(reg, &id).await?)
 }
 
 /// After the decision a file is evidence: it cannot be replaced. The one upload still taken is
@@ -531,9 +536,9 @@ async fn flaw(
         )
         .at("/note"));
     }
-    applications::view(reg, &id).await?;
-    applications::flaw(&state, reg, &id, &material, &note, &actor(&headers)).await?;
-    ok(&applications::view(reg, &id).await?)
+    views::view(reg, &id).await?;
+    uploads::flaw(&state, reg, &id, &material, &note, &actor(&headers)).await?;
+    ok(&views::view(reg, &id).await?)
 }
 
 #[derive(Deserialize)]
@@ -570,12 +575,7 @@ async fn receipt(
             "No document has this number.",
         ));
     }
-    let mut found = applications::by_number(&state, reg, &number).await?;
-    // The application's id is no key to it (its capability is): not needed here.
-    if let Some(map) = found.as_object_mut() {
-        map.remove("application");
-    }
-    ok(&found)
+    ok(&views::by_number(&state, reg, &number).await?)
 }
 
 #[derive(Deserialize)]
@@ -645,15 +645,15 @@ async fn create_handover(
         )
         .await?;
         reg.db.commit(tx).await?;
-        return Ok(json_response(
+        return json_response(
             StatusCode::CREATED,
-            &json!({
-                "code": code,
-                "matter": request.matter,
-                "created_at": rec.at,
-                "valid_hours": handover::TTL_HOURS,
-            }),
-        ));
+            &HandoverCreated {
+                code,
+                matter: request.matter,
+                created_at: rec.at,
+                valid_hours: handover::TTL_HOURS,
+            },
+        );
     }
     Err(RegisterError::storage(
         "no free hand-over code after 8 tries",
@@ -668,9 +668,16 @@ fn handover_not_found() -> RegisterError {
     )
 }
 
-async fn handover_row(reg: &Register, code: &str) -> RegisterResult<(String, sqlx::any::AnyRow)> {
+/// A stored hand-over not yet opened nor expired.
+#[derive(sqlx::FromRow)]
+struct HandoverRow {
+    answers_sealed: String,
+    created_at: String,
+}
+
+async fn handover_row(reg: &Register, code: &str) -> RegisterResult<(String, HandoverRow)> {
     let code = handover::normalize(code).ok_or_else(handover_not_found)?;
-    let row = sqlx::query(
+    let row = sqlx::query_as(
         "SELECT answers_sealed, created_at FROM handovers WHERE code = $1 AND created_at >= $2 AND opened_at IS NULL",
     )
     .bind(code.clone())
@@ -735,11 +742,15 @@ async fn get_handover(
     )
     .await?;
     tx.commit().await?;
-    let plain = reg.key.open(&row.try_get::<String, _>("answers_sealed")?)?;
-    let mut value: Value = serde_json::from_slice(&plain).map_err(RegisterError::storage)?;
-    value["code"] = json!(code);
-    value["created_at"] = json!(row.try_get::<String, _>("created_at")?);
-    ok(&value)
+    let plain = reg.key.open(&row.answers_sealed)?;
+    let answers: HandoverAnswers =
+        serde_json::from_slice(&plain).map_err(RegisterError::storage)?;
+    ok(&HandoverOpened {
+        matter: answers.matter,
+        submission: answers.submission,
+        code,
+        created_at: row.created_at,
+    })
 }
 
 async fn list_ledger(
@@ -748,7 +759,7 @@ async fn list_ledger(
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
     let entries = ledger::list(reg, &query).await?;
-    ok(&json!({ "entries": entries }))
+    ok(&Entries { entries })
 }
 
 async fn ledger_csv(
@@ -807,7 +818,7 @@ async fn sweep(
         }
     };
     let report = ledger::sweep(&state, reg, &as_of, &actor(&headers)).await?;
-    ok(&serde_json::to_value(&report).map_err(RegisterError::storage)?)
+    ok(&report)
 }
 
 async fn entry_action(
@@ -825,7 +836,7 @@ async fn entry_action(
         .bind(entry)
         .fetch_one(&reg.db.pool)
         .await?;
-    ok(&applications::view(reg, &application).await?)
+    ok(&views::view(reg, &application).await?)
 }
 
 async fn supply(
@@ -844,4 +855,47 @@ async fn waive(
     body: Body,
 ) -> RegisterResult<Response> {
     entry_action(state, headers, entry, body, true).await
+}
+
+/// `POST /v1/applications/lookup`'s answer.
+#[derive(Serialize)]
+struct Lookup {
+    applications: Vec<String>,
+}
+
+/// `GET /v1/applications/{id}/events`' answer.
+#[derive(Serialize)]
+struct Events {
+    events: Vec<EventView>,
+}
+
+/// `GET /v1/ledger`'s answer.
+#[derive(Serialize)]
+struct Entries {
+    entries: Vec<ledger::LedgerEntry>,
+}
+
+/// `POST /v1/handover`'s answer: the code and how long it is valid.
+#[derive(Serialize)]
+struct HandoverCreated {
+    code: String,
+    matter: String,
+    created_at: String,
+    valid_hours: i64,
+}
+
+/// What a hand-over code stores (sealed): the answers exactly as sent.
+#[derive(Deserialize)]
+struct HandoverAnswers {
+    matter: String,
+    submission: Value,
+}
+
+/// `GET /v1/handover/{code}`'s answer: the answers exactly as sent, the code and when.
+#[derive(Serialize)]
+struct HandoverOpened {
+    matter: String,
+    submission: Value,
+    code: String,
+    created_at: String,
 }

@@ -1,18 +1,17 @@
-//! Applications: stored answers (personal data hashed and sealed), the server's verdict, the
-//! document number, the signed receipt, uploaded materials and the clerk's flaw notes.
+//! Applications: the request stored (personal data hashed and sealed), idempotent by key, and
+//! decided on the server's clock — the verdict, the document number, the signed receipt, the
+//! 容缺 ledger's entries. Reads are `views.rs`, received files `uploads.rs`.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 use super::audit::{EventKind, Recorder};
 use super::db::is_unique_violation;
 use super::error::{RegisterCode, RegisterError, RegisterResult};
 use super::lifecycle::{ApplicationEvent, application_step};
-use super::matters::matter_file;
 use super::numbers;
 use super::privacy::{protect, scrub};
 use super::states::{ApplicationStatus, CaseState};
@@ -163,12 +162,14 @@ async fn existing(
     request_hash: &str,
     raw_hash: &str,
 ) -> RegisterResult<Option<String>> {
-    let row = sqlx::query("SELECT id, request_hash FROM applications WHERE idempotency_key = $1")
-        .bind(key.to_string())
-        .fetch_optional(&reg.db.pool)
-        .await?;
-    let Some(row) = row else { return Ok(None) };
-    let hash: String = row.try_get("request_hash")?;
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT id, request_hash FROM applications WHERE idempotency_key = $1")
+            .bind(key.to_string())
+            .fetch_optional(&reg.db.pool)
+            .await?;
+    let Some((id, hash)) = row else {
+        return Ok(None);
+    };
     // Rows stored before the canonical digest hold the raw bytes' digest.
     let same = if hash.starts_with("c14n:") {
         hash == request_hash
@@ -182,7 +183,7 @@ async fn existing(
             "This Idempotency-Key was already used for a different application; use a new key per application.",
         ));
     }
-    Ok(Some(row.try_get("id")?))
+    Ok(Some(id))
 }
 
 /// Decides a draft: `POST /v1/applications/{id}/submit`. Deciding twice returns the first
@@ -217,12 +218,12 @@ pub(crate) async fn submit(
             None => Err(RegisterError::application_not_found()),
         };
     }
-    let row = sqlx::query("SELECT matter, answers_sealed FROM applications WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_one(&mut *tx)
-        .await?;
-    let matter: String = row.try_get("matter")?;
-    let submission = open_answers(reg, &row.try_get::<String, _>("answers_sealed")?)?;
+    let (matter, sealed): (String, String) =
+        sqlx::query_as("SELECT matter, answers_sealed FROM applications WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+    let submission = open_answers(reg, &sealed)?;
     decide(state, reg, &mut tx, &mut rec, id, &matter, submission).await?;
     reg.db.commit(tx).await?;
     Ok(())
@@ -276,21 +277,21 @@ async fn uploads_of(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     id: &str,
 ) -> RegisterResult<BTreeMap<String, UploadState>> {
-    let rows = sqlx::query("SELECT material, flawed, note FROM uploads WHERE application_id = $1")
-        .bind(id.to_string())
-        .fetch_all(&mut **tx)
-        .await?;
-    let mut out = BTreeMap::new();
-    for row in rows {
-        out.insert(
-            row.try_get::<String, _>("material")?,
-            UploadState {
-                flawed: row.try_get::<i64, _>("flawed")? != 0,
-                note: row.try_get("note")?,
-            },
-        );
-    }
-    Ok(out)
+    let rows: Vec<(String, i64, Option<String>)> =
+        sqlx::query_as("SELECT material, flawed, note FROM uploads WHERE application_id = $1")
+            .bind(id.to_string())
+            .fetch_all(&mut **tx)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(material, flawed, note)| {
+            let state = UploadState {
+                flawed: flawed != 0,
+                note,
+            };
+            (material, state)
+        })
+        .collect())
 }
 
 /// The signed 受理回执 of an accepting verdict, carrying its 文号 (as `receipt_no` and as the
@@ -392,308 +393,4 @@ async fn decide(
         ledger::open_entries(state, tx, rec, id, &verdict).await?;
     }
     Ok(())
-}
-
-/// An application as the API shows it (no personal data: the answers stay sealed).
-pub(crate) async fn view(reg: &Register, id: &str) -> RegisterResult<Value> {
-    let row = sqlx::query(
-        "SELECT id, matter, channel, status, created_at, created_by, decided_at, outcome, version, \
-         rules_digest, verdict, verdict_digest, number, number_kind, receipt, case_state, \
-         resume_until, resume_until_provisional, pledge_identity FROM applications WHERE id = $1",
-    )
-    .bind(id.to_string())
-    .fetch_optional(&reg.db.pool)
-    .await?
-    .ok_or_else(RegisterError::application_not_found)?;
-    let text = |name: &str| row.try_get::<Option<String>, _>(name);
-    let parsed = |value: Option<String>| {
-        value
-            .and_then(|v| serde_json::from_str::<Value>(&v).ok())
-            .unwrap_or(Value::Null)
-    };
-    let materials = sqlx::query(
-        "SELECT material, sha256, bytes, content_type, received_at, flawed, note FROM uploads \
-         WHERE application_id = $1 ORDER BY material",
-    )
-    .bind(id.to_string())
-    .fetch_all(&reg.db.pool)
-    .await?
-    .iter()
-    .map(|m| -> Result<Value, sqlx::Error> {
-        Ok(json!({
-            "material": m.try_get::<String, _>("material")?,
-            "sha256": m.try_get::<String, _>("sha256")?,
-            "bytes": m.try_get::<i64, _>("bytes")?,
-            "content_type": m.try_get::<String, _>("content_type")?,
-            "received_at": m.try_get::<String, _>("received_at")?,
-            "flawed": m.try_get::<i64, _>("flawed")? != 0,
-            "note": m.try_get::<Option<String>, _>("note")?,
-        }))
-    })
-    .collect::<Result<Vec<_>, _>>()?;
-    let ledger = ledger::entries_of(reg, id).await?;
-    Ok(json!({
-        "id": text("id")?,
-        "matter": text("matter")?,
-        "channel": text("channel")?,
-        "status": text("status")?,
-        "created_at": text("created_at")?,
-        "created_by": text("created_by")?,
-        "decided_at": text("decided_at")?,
-        "outcome": text("outcome")?,
-        "version": text("version")?,
-        "rules_digest": text("rules_digest")?,
-        "number": text("number")?,
-        "number_kind": text("number_kind")?,
-        "case_state": text("case_state")?,
-        "case_state_label": ledger::case_state_label(
-            text("case_state")?.map(CaseState::try_from).transpose()?,
-        ),
-        "resume_until": text("resume_until")?,
-        // The engine's word: the date runs into a year whose holiday notice is not yet known.
-        "resume_until_provisional": row.try_get::<i64, _>("resume_until_provisional")? != 0,
-        // Whose pledge this is: the identity verified at the window, or none (access::pledge).
-        "pledge_identity": parsed(text("pledge_identity")?),
-        "verdict_digest": text("verdict_digest")?,
-        "verdict": parsed(text("verdict")?),
-        "receipt": parsed(text("receipt")?),
-        "materials": materials,
-        "ledger": ledger,
-    }))
-}
-
-/// The decrypted answers, for the clerk's documents.
-pub(crate) async fn answers(reg: &Register, id: &str) -> RegisterResult<Value> {
-    let row = sqlx::query("SELECT matter, answers_sealed FROM applications WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_optional(&reg.db.pool)
-        .await?
-        .ok_or_else(RegisterError::application_not_found)?;
-    let submission = open_answers(reg, &row.try_get::<String, _>("answers_sealed")?)?;
-    Ok(json!({"id": id, "matter": row.try_get::<String, _>("matter")?, "submission": submission}))
-}
-
-/// The decided verdict's exact bytes (decrypted: the stored readable copy is scrubbed), for
-/// printing the numbered document; their digest is the recorded `verdict_digest`.
-pub(crate) async fn document(reg: &Register, id: &str) -> RegisterResult<Value> {
-    let row = sqlx::query("SELECT verdict_sealed, verdict_digest FROM applications WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_optional(&reg.db.pool)
-        .await?
-        .ok_or_else(RegisterError::application_not_found)?;
-    let Some(sealed) = row.try_get::<Option<String>, _>("verdict_sealed")? else {
-        return Err(RegisterError::new(
-            RegisterCode::InvalidState,
-            "该申请尚未作出决定，没有文书。",
-            "The application has not been decided yet, so there is no document.",
-        ));
-    };
-    let bytes = reg.key.open(&sealed)?;
-    let text = String::from_utf8(bytes).map_err(RegisterError::storage)?;
-    let verdict: Value = serde_json::from_str(&text).map_err(RegisterError::storage)?;
-    Ok(json!({
-        "id": id,
-        "verdict": verdict,
-        "verdict_json": text,
-        "verdict_digest": row.try_get::<Option<String>, _>("verdict_digest")?,
-    }))
-}
-
-/// Application ids whose ID card or phone field holds this value (by its keyed hash).
-pub(crate) async fn lookup(reg: &Register, kind: &str, value: &str) -> RegisterResult<Vec<String>> {
-    let digest = reg.key.lookup(kind, value);
-    let ids = sqlx::query_scalar::<_, String>(
-        "SELECT DISTINCT application_id FROM personal_index WHERE digest = $1 ORDER BY application_id",
-    )
-    .bind(digest)
-    .fetch_all(&reg.db.pool)
-    .await?;
-    Ok(ids)
-}
-
-/// The audit trail of an application, oldest first.
-pub(crate) async fn events(reg: &Register, id: &str) -> RegisterResult<Vec<Value>> {
-    let rows = sqlx::query(
-        "SELECT at, ord, actor, kind, detail, rules_digest FROM events WHERE application_id = $1 \
-         ORDER BY at, ord",
-    )
-    .bind(id.to_string())
-    .fetch_all(&reg.db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(json!({
-                "at": r.try_get::<String, _>("at")?,
-                "actor": r.try_get::<String, _>("actor")?,
-                "kind": r.try_get::<String, _>("kind")?,
-                "detail": serde_json::from_str::<Value>(&r.try_get::<String, _>("detail")?).unwrap_or(Value::Null),
-                "rules_digest": r.try_get::<String, _>("rules_digest")?,
-            }))
-        })
-        .collect()
-}
-
-/// Stores a received file for a material; on a decided application it supplies the pledged
-/// item, if any.
-pub(crate) async fn upload(
-    state: &AppState,
-    reg: &Register,
-    id: &str,
-    material: &str,
-    content_type: &str,
-    body: axum::body::Body,
-    actor: &str,
-) -> RegisterResult<()> {
-    let row = sqlx::query("SELECT matter, decided_at FROM applications WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_optional(&reg.db.pool)
-        .await?
-        .ok_or_else(RegisterError::application_not_found)?;
-    let matter: String = row.try_get("matter")?;
-    let decided_at: Option<String> = row.try_get("decided_at")?;
-    let file = matter_file(state, &matter, decided_at.as_deref())?;
-    let rule = file
-        .materials
-        .iter()
-        .find(|m| m.id == material)
-        .ok_or_else(|| {
-            RegisterError::new(
-                RegisterCode::UnknownMaterial,
-                format!("该事项没有材料“{}”。", qiquan::calendar::clip(material)),
-                format!(
-                    "This matter has no material “{}”.",
-                    qiquan::calendar::clip(material)
-                ),
-            )
-        })?;
-    let max_bytes = rule.max_bytes.unwrap_or(qiquan::model::DEFAULT_MAX_BYTES);
-    let accepted: Vec<String> = rule.accept.clone().unwrap_or_else(|| {
-        qiquan::model::DEFAULT_ACCEPT
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
-    });
-    if !accepted.iter().any(|a| a == content_type) {
-        return Err(RegisterError::new(
-            RegisterCode::FileTypeNotAccepted,
-            format!("该材料只接受以下类型：{}。", accepted.join("、")),
-            format!("This material accepts only: {}.", accepted.join(", ")),
-        ));
-    }
-    let stored = reg
-        .files
-        .put(body, max_bytes, content_type, &reg.key)
-        .await?;
-    let mut rec = Recorder::new(actor, state.engine().rules_digest());
-    let mut tx = reg.db.begin().await?;
-    sqlx::query(
-        "INSERT INTO uploads (application_id, material, sha256, bytes, content_type, received_at, flawed, note) \
-         VALUES ($1, $2, $3, $4, $5, $6, 0, NULL) \
-         ON CONFLICT (application_id, material) DO UPDATE SET sha256 = $3, bytes = $4, \
-         content_type = $5, received_at = $6, \
-         flawed = CASE WHEN uploads.sha256 = $3 THEN uploads.flawed ELSE 0 END, \
-         note = CASE WHEN uploads.sha256 = $3 THEN uploads.note ELSE NULL END",
-    )
-    .bind(id.to_string())
-    .bind(material.to_string())
-    .bind(stored.sha256.clone())
-    .bind(stored.bytes as i64)
-    .bind(content_type.to_string())
-    .bind(rec.at.clone())
-    .execute(&mut *tx)
-    .await?;
-    rec.record(
-        &mut tx,
-        Some(id),
-        EventKind::MaterialReceived,
-        json!({"material": material, "sha256": stored.sha256, "bytes": stored.bytes, "content_type": content_type}),
-    )
-    .await?;
-    // The same bytes again do not cure a flaw the clerk found in them.
-    let flawed: i64 = sqlx::query_scalar(
-        "SELECT flawed FROM uploads WHERE application_id = $1 AND material = $2",
-    )
-    .bind(id.to_string())
-    .bind(material.to_string())
-    .fetch_one(&mut *tx)
-    .await?;
-    if decided_at.is_some() && flawed == 0 {
-        let today = crate::server::clock::today_china();
-        ledger::supply(state, &mut tx, &mut rec, id, material, &today, "upload").await?;
-    }
-    reg.db.commit(tx).await?;
-    Ok(())
-}
-
-/// The clerk marks a received file flawed (瑕疵) with a note.
-pub(crate) async fn flaw(
-    state: &AppState,
-    reg: &Register,
-    id: &str,
-    material: &str,
-    note: &str,
-    actor: &str,
-) -> RegisterResult<()> {
-    let mut rec = Recorder::new(actor, state.engine().rules_digest());
-    let mut tx = reg.db.begin().await?;
-    let updated = sqlx::query(
-        "UPDATE uploads SET flawed = 1, note = $3 WHERE application_id = $1 AND material = $2",
-    )
-    .bind(id.to_string())
-    .bind(material.to_string())
-    .bind(note.to_string())
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() == 0 {
-        return Err(RegisterError::new(
-            RegisterCode::MaterialNotReceived,
-            "该材料尚未收到文件，无法标记瑕疵。",
-            "No file has been received for this material, so it cannot be marked flawed.",
-        ));
-    }
-    rec.record(
-        &mut tx,
-        Some(id),
-        EventKind::MaterialFlawed,
-        json!({"material": material, "note": note}),
-    )
-    .await?;
-    ledger::reopen(&mut tx, &mut rec, id, material).await?;
-    reg.db.commit(tx).await?;
-    Ok(())
-}
-
-/// A stored document by its number, with the receipt's signature checked.
-pub(crate) async fn by_number(
-    state: &AppState,
-    reg: &Register,
-    number: &str,
-) -> RegisterResult<Value> {
-    let row = sqlx::query(
-        "SELECT id, number_kind, outcome, matter, decided_at, receipt FROM applications WHERE number = $1",
-    )
-    .bind(number.to_string())
-    .fetch_optional(&reg.db.pool)
-    .await?
-    .ok_or_else(|| {
-        RegisterError::new(
-            RegisterCode::ReceiptNotFound,
-            "没有这个文号的文书。",
-            "No document has this number.",
-        )
-    })?;
-    let receipt: Option<Receipt> = row
-        .try_get::<Option<String>, _>("receipt")?
-        .and_then(|r: String| serde_json::from_str(&r).ok());
-    let valid = receipt.as_ref().map(|r| state.key.verify(r).is_ok());
-    Ok(json!({
-        "number": number,
-        "kind": row.try_get::<Option<String>, _>("number_kind")?,
-        "application": row.try_get::<String, _>("id")?,
-        "matter": row.try_get::<String, _>("matter")?,
-        "outcome": row.try_get::<Option<String>, _>("outcome")?,
-        "issued_at": row.try_get::<Option<String>, _>("decided_at")?,
-        "receipt": receipt,
-        "valid": valid,
-    }))
 }
