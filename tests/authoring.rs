@@ -388,3 +388,61 @@ fn diff_lists_changes_in_applicant_terms_replays_the_table_and_finds_counterexam
     let same = diff::diff(&sources, &old, &old, &tables()).unwrap();
     assert!(same.changes.is_empty() && same.flips.is_empty() && same.outcome_changes.is_empty());
 }
+
+#[test]
+fn an_uncovered_element_prints_at_its_line_and_fails_full_coverage() {
+    let sources = rules();
+    let engine = Engine::from_sources(&sources).unwrap();
+    let mut files = tables();
+    let file = files
+        .iter_mut()
+        .find(|t| t.path.ends_with("food_business_license.toml"))
+        .unwrap();
+    // Drop the case that hands in a flawed layout under 2023-12.
+    let name = "name = \"与食品经营相适应的主要设备设施、经营布局…：有瑕疵（生成）｜版本 2023-12\"";
+    let start = file.text.find(name).unwrap();
+    let start = file.text[..start].rfind("[[case]]").unwrap();
+    let end = start + 8 + file.text[start + 8..].find("[[case]]").unwrap();
+    file.text.replace_range(start..end, "");
+    let report = authoring::test(
+        &engine,
+        &sources,
+        &files,
+        &TestOptions {
+            matter: Some("food_business_license".into()),
+            ..options()
+        },
+    );
+    let (covered, total) = report.matters[0].covered();
+    assert_eq!(covered + 1, total);
+    assert!(report.min_coverage() < 100.0);
+    let rule = &sources
+        .iter()
+        .find(|s| s.path == "matters/food_business_license/2023-12.toml")
+        .unwrap()
+        .text;
+    let line = rule
+        .lines()
+        .position(|l| l == "id = \"layout_and_processes\"")
+        .unwrap()
+        + 1;
+    let text = authoring::render(&report, &sources, "rules");
+    assert!(
+        text.contains(&format!(
+            "rules/matters/food_business_license/2023-12.toml:{line}: material layout_and_processes never \"flawed\" — 材料 layout_and_processes 从未“有瑕疵”\n"
+        )),
+        "{text}"
+    );
+    // A matter without a table is named, at 0%.
+    let bare = authoring::test(
+        &engine,
+        &sources,
+        &[],
+        &TestOptions {
+            matter: Some("drainage_permit".into()),
+            ..options()
+        },
+    );
+    assert_eq!(bare.min_coverage(), 0.0);
+    assert!(authoring::render(&bare, &sources, "rules").contains("✗ drainage_permit: 没有案例表"));
+}
