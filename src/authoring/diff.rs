@@ -34,6 +34,10 @@ pub struct DiffReport {
     /// Cases replayed and their flips.
     pub replayed: usize,
     pub flips: Vec<Flip>,
+    /// Cases whose outcome stayed but whose promised due date moved: how many, and one
+    /// (name, old date, new date).
+    pub date_changes: usize,
+    pub date_example: Option<(String, String, String)>,
     /// Submissions enumerated, whether all of them (else pairwise), and per change of outcome
     /// (`old → new`) how many and one counterexample.
     pub enumerated: usize,
@@ -513,6 +517,8 @@ pub fn diff(
         changes: changes(&old_rule, &new_rule),
         replayed: 0,
         flips: Vec::new(),
+        date_changes: 0,
+        date_example: None,
         enumerated: 0,
         exhaustive: true,
         outcome_changes: Vec::new(),
@@ -544,6 +550,18 @@ pub fn diff(
                 a["outcome"].as_str().unwrap_or(""),
                 b["outcome"].as_str().unwrap_or(""),
             );
+            let due = |v: &Value| {
+                v["deadlines"]["promised_due"]
+                    .as_str()
+                    .unwrap_or("—")
+                    .to_string()
+            };
+            if oa == ob && a["deadlines"]["basis"] == "accepted" && due(&a) != due(&b) {
+                report.date_changes += 1;
+                report
+                    .date_example
+                    .get_or_insert_with(|| (case.name.clone(), due(&a), due(&b)));
+            }
             if oa != ob {
                 report.flips.push(Flip {
                     case: case.name.clone(),
@@ -831,6 +849,12 @@ pub fn render(r: &DiffReport) -> String {
         r.flips.len(),
         r.flips.len() - harmful
     ));
+    if let Some((case, a, b)) = &r.date_example {
+        out.push_str(&format!(
+            "  结论不变但承诺办结日改变：{} 个，例如「{case}」{a} → {b} / same outcome, promised due date moved: {}, e.g. {a} → {b}\n",
+            r.date_changes, r.date_changes
+        ));
+    }
     let mut counts: BTreeMap<(bool, String, String), usize> = BTreeMap::new();
     for f in &r.flips {
         *counts
