@@ -143,6 +143,7 @@ export default defineConfig({
       input: {
         index: resolve(here, 'index.html'),
         clerk: resolve(here, 'clerk.html'),
+        case: resolve(here, 'case.html'),
         kiosk: resolve(here, 'kiosk.html'),
         ledger: resolve(here, 'ledger.html'),
       },

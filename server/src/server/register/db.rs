@@ -49,6 +49,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0006_pledge_identity",
         include_str!("../../../migrations/0006_pledge_identity.sql"),
     ),
+    (
+        8,
+        "0008_owner",
+        include_str!("../../../migrations/0008_owner.sql"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,7 @@
 pub(crate) mod api;
 pub(crate) mod applications;
 pub(crate) mod audit;
+pub(crate) mod contacts;
 pub(crate) mod crypto;
 pub(crate) mod db;
 pub(crate) mod error;
@@ -15,8 +16,10 @@ pub(crate) mod health;
 pub(crate) mod ledger;
 pub(crate) mod lifecycle;
 pub(crate) mod matters;
+pub(crate) mod mine;
 pub(crate) mod numbers;
 pub(crate) mod privacy;
+pub(crate) mod queue;
 pub(crate) mod states;
 pub(crate) mod uploads;
 pub(crate) mod views;
