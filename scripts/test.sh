@@ -32,6 +32,9 @@ say "qiquan lint rules + schema is current"
 cargo run -q -p qiquan-server -- lint rules
 cargo run -q -p qiquan-server -- schema rules/schema --check
 
+say "qiquan test: every matter's case table (rules/cases/) passes at 100% rule-element coverage"
+cargo run -q -p qiquan-server -- test rules --min-coverage 100 | tail -4
+
 say "native tests (unit, calendar, lint, CLI, conformance corpus, server and register integration)"
 # The register's tests run against SQLite and a real PostgreSQL, started for the run and stopped
 # after; with QIQUAN_REQUIRE_PG a PostgreSQL test that cannot reach its server fails. The fault

@@ -7,6 +7,8 @@
 //!
 //! The CLI (`src/main.rs`), the wasm bindings and the server are thin shells over [`Engine`].
 
+#[cfg(feature = "toml")]
+pub mod authoring;
 pub mod bundle;
 pub mod calendar;
 pub mod centre;

@@ -213,6 +213,26 @@ pub fn check_json(
     checked_text(matter_id, submission_json, options_json, Engine::check_json)
 }
 
+/// Why a check came out as it did (studio module): the ordered, bounded trace `qiquan explain
+/// --json` prints — version, eligibility, fields, conditions with operands, materials, the
+/// decision rule with its article, the pledge, the days counted — or the error JSON.
+#[cfg(feature = "studio")]
+#[wasm_bindgen(js_name = explainJson, unchecked_return_type = "string")]
+pub fn explain_json(
+    #[wasm_bindgen(js_name = matterId, unchecked_param_type = "string")] matter_id: JsValue,
+    #[wasm_bindgen(js_name = submissionJson, unchecked_param_type = "string | Uint8Array")]
+    submission_json: JsValue,
+    #[wasm_bindgen(js_name = optionsJson, unchecked_optional_param_type = "string | null")]
+    options_json: Option<JsValue>,
+) -> String {
+    checked_text(
+        matter_id,
+        submission_json,
+        options_json,
+        crate::authoring::explain::explain_json,
+    )
+}
+
 /// The compact check for a keystroke: one line of JSON with the outcome, each finding's code and
 /// target, the checklist flags (`applies`, `required`, `ok`, material `status`) and the pledge's
 /// availability — no prose, no notice (`CompactVerdict`); or the error JSON, as `checkJson`.

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cli_authoring;
 mod server;
 
 /// mimalloc instead of glibc's malloc: after a storm of connections that each held a request
@@ -186,6 +187,16 @@ enum Command {
         #[command(flatten)]
         access: AccessArgs,
     },
+    /// Run the case tables in DIR/cases/ (`N passed, M failed`), with coverage by rule element;
+    /// --bless writes the answers into the expectations, --generate proposes missing cases.
+    Test(cli_authoring::TestArgs),
+    /// Why a check came out as it did: the version, eligibility, each field, condition and
+    /// material, the decision rule with its article, the pledge, the days counted (zh, en).
+    Explain(cli_authoring::ExplainArgs),
+    /// Compare two versions of a matter: the changes in applicant terms, the case tables
+    /// replayed under both (flips, harmful first), every submission enumerated (pairwise past a
+    /// bound) with one counterexample per change of outcome.
+    Diff(cli_authoring::DiffArgs),
     /// Write a new receipt signing key file (JSON, mode 0600; never overwrites).
     Keygen {
         #[arg(long)]
@@ -351,6 +362,13 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             } else {
                 out!("{}", engine.check_json(&matter, submission, options)?);
             }
+        }
+        Command::Diff(args) => out!("{}", cli_authoring::diff(args)?.trim_end()),
+        Command::Explain(args) => out!("{}", cli_authoring::explain(args)?.trim_end()),
+        Command::Test(args) => {
+            let (report, code) = cli_authoring::run(args)?;
+            out!("{}", report.trim_end());
+            return Ok(code);
         }
         Command::Matters { rules, json } => {
             let matters = engine(rules.as_deref())?.matters();

@@ -689,3 +689,94 @@ fn the_cli_fails_on_warnings_only_when_told() {
         );
     }
 }
+
+/// `qiquan test`: the shipped tables pass at full coverage (exit 0); a broken expectation exits
+/// 1 with the plain count; `explain` and `diff` answer in Chinese first.
+#[test]
+fn test_explain_and_diff_commands() {
+    let ok = qiquan(
+        &[
+            "test",
+            "rules",
+            "--matter",
+            "drainage_permit",
+            "--min-coverage",
+            "100",
+        ],
+        None,
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    assert!(stdout(&ok).contains(" passed, 0 failed"));
+
+    let dir = std::env::temp_dir().join(format!("qiquan-cli-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let copy = Command::new("cp")
+        .args(["-r", "rules"])
+        .arg(&dir)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    let table = dir.join("cases/drainage_permit.toml");
+    let text = std::fs::read_to_string(&table).unwrap();
+    let broken = text.replacen("outcome = \"accept\"", "outcome = \"not_accepted\"", 1);
+    assert_ne!(broken, text);
+    std::fs::write(&table, broken).unwrap();
+    let failed = qiquan(
+        &["test", dir.to_str().unwrap(), "--matter", "drainage_permit"],
+        None,
+    );
+    assert_eq!(failed.status.code(), Some(1));
+    let out = stdout(&failed);
+    assert!(
+        out.contains("结论：期望 not_accepted，引擎给出 accept"),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with(" passed, 1 failed"), "{out}");
+    let blessed = qiquan(
+        &[
+            "test",
+            dir.to_str().unwrap(),
+            "--matter",
+            "drainage_permit",
+            "--bless",
+        ],
+        None,
+    );
+    assert_eq!(blessed.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&table).unwrap(), text);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let explained = qiquan(
+        &[
+            "explain",
+            "--matter",
+            "food_business_license",
+            "--submission",
+            "-",
+        ],
+        Some(
+            r#"{"applicant":{"kind":"enterprise_legal_person"},"received_at":"2026-03-02T09:30:00+08:00"}"#,
+        ),
+    );
+    assert_eq!(explained.status.code(), Some(0));
+    let out = stdout(&explained);
+    assert!(
+        out.starts_with("  1. 收件日 2026-03-02（中国时间）在版本 2023-12"),
+        "{out}"
+    );
+    assert!(out.contains("判定规则第 2 条"), "{out}");
+
+    let diffed = qiquan(
+        &[
+            "diff",
+            "rules/matters/food_business_license/2015-10.toml",
+            "rules/matters/food_business_license/2023-12.toml",
+        ],
+        None,
+    );
+    assert_eq!(diffed.status.code(), Some(0));
+    let out = stdout(&diffed);
+    assert!(out.contains("承诺时限 10 个工作日→5 个工作日"), "{out}");
+    assert!(out.contains("案例重放"), "{out}");
+}

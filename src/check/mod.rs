@@ -36,6 +36,8 @@ pub use fields::half_width_char;
 mod groups;
 mod material;
 mod materials;
+#[cfg(feature = "toml")]
+pub(crate) mod trace;
 
 use crate::submission::UniqueMap;
 
@@ -480,4 +482,34 @@ fn pledge_refused_finding(blocked_by: &[PledgeBlock]) -> Finding {
         refer_to: None,
         alternatives: Vec::new(),
     }
+}
+
+/// How each of the rule's refusals by facts and each group of alternatives applies to a
+/// submission (three-valued): what a case table's coverage counts, which the verdict does not
+/// carry (it reports a refusal only when it holds).
+#[cfg(feature = "toml")]
+pub(crate) fn condition_states(
+    bundle: &Bundle,
+    matter_id: &str,
+    submission: &Submission,
+) -> Result<(Vec<crate::verdict::Applies>, Vec<crate::verdict::Applies>)> {
+    let intake = resolve(bundle, matter_id, submission, &CheckOptions::default())?;
+    let version = intake.version;
+    let normalised = normalise_fields(version, &intake.fields);
+    let given: Vec<Option<&Value>> = (intake.fields.iter().zip(&normalised))
+        .map(|(given, read)| read.as_ref().or(*given))
+        .collect();
+    let kind = submission.applicant.kind;
+    let checked = fields::check_fields(version, &given, kind, intake.received_on);
+    let refusals = (version.v2.refusals.iter())
+        .map(|cond| fields::evaluate(cond, &checked.slots, kind))
+        .collect();
+    let groups = (version.v2.group_when.iter())
+        .map(|cond| {
+            cond.as_ref().map_or(crate::verdict::Applies::Yes, |c| {
+                fields::evaluate(c, &checked.slots, kind)
+            })
+        })
+        .collect();
+    Ok((refusals, groups))
 }

@@ -92,7 +92,7 @@ test('no export throws, whatever it is given', () => {
   let calls = 0;
   for (const [m, names] of [
     [q, exports],
-    [studio, [...exports, 'loadRules', 'resetRules', 'lint']],
+    [studio, [...exports, 'loadRules', 'resetRules', 'lint', 'explainJson']],
   ]) {
     for (const name of names) {
       for (const a of junk) {
@@ -177,6 +177,20 @@ test('lint (studio module): diagnostics with file, line, column, code, message',
   }
   assert.equal(ds[0].file, files[0].path);
   assert.equal(errorCode(q.lint('nope')), 'invalid_submission');
+});
+
+test('explainJson (studio module): the ordered trace qiquan explain --json prints; not in the page module', () => {
+  const submission = JSON.parse(
+    readFileSync(join(root, 'tests/conformance/food_business_license/rules_list_missing_with_pledge.json'), 'utf8'),
+  ).submission;
+  const trace = JSON.parse(studio.explainJson('food_business_license', JSON.stringify(submission)));
+  assert.equal(trace.outcome, 'accept_with_pledge');
+  assert.equal(trace.steps[0].step, 'version');
+  const kinds = trace.steps.map((s) => s.step);
+  assert.ok(kinds.indexOf('decision') < kinds.indexOf('deadlines'));
+  assert.ok(kinds.includes('day'));
+  assert.equal(errorCode(studio.explainJson('nope', '{}')), 'invalid_submission');
+  assert.equal(q.explainJson, undefined);
 });
 
 test('loadRules (studio module): replaces the rules, refuses a bad bundle and keeps the old one', async () => {
