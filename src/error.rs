@@ -70,11 +70,14 @@ pub enum ErrorCode {
     /// The engine has no rules yet: the page module carries none and answers this until
     /// `loadRules` has loaded a bundle.
     RulesNotLoaded,
+    /// A case event that does not apply to the case as it stands (`details`: the refusal's
+    /// code, e.g. `pledge_outstanding`), or a case record with no acceptance.
+    InvalidCaseEvent,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 30] = [
+    pub const ALL: [ErrorCode; 31] = [
         Self::InvalidJson,
         Self::InvalidSubmission,
         Self::InputTooLarge,
@@ -105,6 +108,7 @@ impl ErrorCode {
         Self::BundleDigestMismatch,
         Self::BundleNotOpen,
         Self::RulesNotLoaded,
+        Self::InvalidCaseEvent,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -139,6 +143,7 @@ impl ErrorCode {
             Self::BundleDigestMismatch => "bundle_digest_mismatch",
             Self::BundleNotOpen => "bundle_not_open",
             Self::RulesNotLoaded => "rules_not_loaded",
+            Self::InvalidCaseEvent => "invalid_case_event",
         }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod bundle;
 pub mod calendar;
+pub mod case;
 pub mod centre;
 mod check;
 pub mod compact;
@@ -243,6 +244,46 @@ impl Engine {
     /// `from` + `days` working or natural days (start day not counted).
     pub fn deadline(&self, from: &str, days: i64, unit: &str) -> Result<DeadlineAnswer> {
         self.bundle.calendar().deadline(from, days, unit)
+    }
+
+    /// The case clock on `as_of` (`YYYY-MM-DD`): the case's events replayed through the
+    /// transition function (`case::step`) with the limits of the matter version in force on
+    /// the acceptance day and the centre profile's warning reach and pledge gate.
+    pub fn case_clock(
+        &self,
+        matter_id: &str,
+        records: &[case::CaseRecord],
+        as_of: &str,
+    ) -> Result<case::clock::CaseClock> {
+        let accepted_on = records
+            .iter()
+            .find(|r| matches!(r.event, case::CaseEvent::Accepted { .. }))
+            .map(|r| r.on.as_str());
+        let rule = self.matter(matter_id, accepted_on)?;
+        let terms = self.case_terms(rule);
+        case::clock::case_clock(self.bundle.calendar(), &terms, records, as_of)
+    }
+
+    /// What the case clock needs of a matter version and the centre profile.
+    pub fn case_terms(&self, rule: &MatterFile) -> case::clock::CaseTerms {
+        let centre = self.bundle.centre();
+        case::clock::CaseTerms {
+            promised: rule.promised_limit,
+            statutory: rule.statutory_limit,
+            extension: rule.statutory_extension,
+            promised_start: rule.clock_starts.per_limit().promised,
+            warning_days: centre
+                .and_then(|c| c.warning_days)
+                .unwrap_or(case::clock::DEFAULT_WARNING_DAYS),
+            gate: centre.and_then(|c| c.pledge_gate).unwrap_or_default(),
+        }
+    }
+
+    /// JSON in (`{"matter", "events", "as_of"}`), JSON out: the case clock (`caseClock`).
+    pub fn case_clock_json(&self, input_json: &str) -> Result<String> {
+        let input: case::clock::CaseClockInput = parse_json(input_json, "case")?;
+        let clock = self.case_clock(&input.matter, &input.events, &input.as_of)?;
+        Ok(to_pretty_json(&clock))
     }
 
     /// The working day `n` working days before `date` (`YYYY-MM-DD`, not counted): counting `n`
