@@ -279,6 +279,40 @@ impl Engine {
         }
     }
 
+    /// The document `records[index]` issues (特别程序告知书, 延期告知书, 准予 / 不予行政许可决定书,
+    /// 终止办理告知书, 送达回证), its dates from the case clock on that event's day;
+    /// `reference`: the 受理通知书's 文号 (on a 送达回证, the decision's). Unnumbered: the
+    /// register calls `numbered` with the sequence it draws.
+    pub fn case_document(
+        &self,
+        matter_id: &str,
+        records: &[case::CaseRecord],
+        index: usize,
+        addressee: &str,
+        reference: Option<&str>,
+    ) -> Result<case::documents::CaseDocument> {
+        let no_document = || {
+            Error::new(
+                ErrorCode::InvalidCaseEvent,
+                "该事件不产生文书。",
+                "That event issues no document.",
+            )
+        };
+        let record = records.get(index).ok_or_else(no_document)?;
+        let upto = &records[..=index];
+        let clock = self.case_clock(matter_id, upto, &record.on)?;
+        let rule = self.matter(matter_id, Some(&clock.accepted_on))?;
+        let input = case::documents::CaseDocumentInput {
+            centre: self.bundle.centre(),
+            matter: rule,
+            addressee,
+            clock: &clock,
+            record,
+            reference,
+        };
+        case::documents::render(&input).ok_or_else(no_document)
+    }
+
     /// JSON in (`{"matter", "events", "as_of"}`), JSON out: the case clock (`caseClock`).
     pub fn case_clock_json(&self, input_json: &str) -> Result<String> {
         let input: case::clock::CaseClockInput = parse_json(input_json, "case")?;
