@@ -7,144 +7,120 @@ use serde::Serialize;
 
 use crate::model::Text;
 
-/// Stable error codes for bad input and bad rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// The input is not valid JSON (or is nested too deeply).
-    InvalidJson,
-    /// The JSON is well-formed but does not have the expected shape or types.
-    InvalidSubmission,
-    /// The input is larger than the engine accepts.
-    InputTooLarge,
-    UnknownMatter,
-    UnknownMaterial,
-    UnknownField,
-    /// No version of the matter is in force on the date of receipt.
-    NoVersionInForce,
-    /// A calendar date that does not exist or is not `YYYY-MM-DD`.
-    InvalidDate,
-    /// An instant that is not RFC 3339 with an offset.
-    InvalidInstant,
-    /// A date outside the years the engine computes with (1900–2199).
-    DateOutOfRange,
-    /// A day count outside 0..=3650.
-    DaysOutOfRange,
-    /// A special-procedure pause that ends before it starts or is implausibly long.
-    InvalidPause,
-    /// An unknown unit for a deadline.
-    InvalidUnit,
-    /// The rules bundle does not compile (see `details`).
-    RulesInvalid,
-    /// Reading a file or directory failed (CLI and server only).
-    Io,
-    /// The command line is malformed (CLI only).
-    Usage,
-    /// A `--rules` directory entry is not a regular file (a FIFO, a device, a socket).
-    RulesNotRegularFile,
-    /// A symbolic link in a `--rules` directory points outside it.
-    RulesOutsideDir,
-    /// Symbolic links in a `--rules` directory form a loop (or nest too deeply).
-    RulesLoop,
-    /// A rule file is larger than the per-file limit.
-    RulesFileTooLarge,
-    /// A rules directory's files are larger together than the limit.
-    RulesTooLarge,
-    /// A clerk's note on a material is longer than the limit (200 characters).
-    NoteTooLong,
-    /// A signed bundle's envelope, manifest or file is not what the format says (docs/bundles.md).
-    BundleMalformed,
-    /// A signed bundle's manifest declares a `format` this engine does not read.
-    BundleFormatUnsupported,
-    /// No signature on the bundle is by a trusted key.
-    BundleUntrustedKey,
-    /// A signature by a trusted key does not match the manifest: forged or altered.
-    BundleSignatureInvalid,
-    /// A bundle file does not match the manifest (hash, size or path): altered or not listed.
-    BundleFileMismatch,
-    /// All of a bundle's files are present but their digest is not the manifest's `rules_digest`.
-    BundleDigestMismatch,
-    /// Bundle files were given before a bundle was opened (wasm `addBundleFiles`).
-    BundleNotOpen,
-    /// The engine has no rules yet: the page module carries none and answers this until
-    /// `loadRules` has loaded a bundle.
-    RulesNotLoaded,
-    /// A case event that does not apply to the case as it stands (`details`: the refusal's
-    /// code, e.g. `pledge_outstanding`), or a case record with no acceptance.
-    InvalidCaseEvent,
+/// Declares a closed set of stable codes: the enum (each variant's serde name is its code),
+/// `ALL` in declaration order, `as_str` and `Display`. Every stable code of the project is
+/// declared with it — the engine's [`ErrorCode`] here, and in the server its own error codes,
+/// the case register's and the access layer's — so a code is written once, as a literal beside
+/// its variant, and a test can walk `ALL`. The calling crate needs `serde` (with `derive`).
+///
+/// ```
+/// qiquan::stable_code! {
+///     /// What went wrong.
+///     pub enum Code {
+///         /// Not there.
+///         NotFound = "not_found",
+///     }
+/// }
+/// assert_eq!(Code::NotFound.as_str(), "not_found");
+/// assert_eq!(Code::ALL, &[Code::NotFound]);
+/// ```
+#[macro_export]
+macro_rules! stable_code {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident {
+        $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+        $vis enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant,)+
+        }
+
+        #[allow(dead_code)]
+        impl $name {
+            /// Every code, in declaration order.
+            $vis const ALL: &[$name] = &[$($name::$variant,)+];
+
+            /// The code as it is written on the wire.
+            $vis fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 31] = [
-        Self::InvalidJson,
-        Self::InvalidSubmission,
-        Self::InputTooLarge,
-        Self::UnknownMatter,
-        Self::UnknownMaterial,
-        Self::UnknownField,
-        Self::NoVersionInForce,
-        Self::InvalidDate,
-        Self::InvalidInstant,
-        Self::DateOutOfRange,
-        Self::DaysOutOfRange,
-        Self::InvalidPause,
-        Self::InvalidUnit,
-        Self::RulesInvalid,
-        Self::Io,
-        Self::Usage,
-        Self::RulesNotRegularFile,
-        Self::RulesOutsideDir,
-        Self::RulesLoop,
-        Self::RulesFileTooLarge,
-        Self::RulesTooLarge,
-        Self::NoteTooLong,
-        Self::BundleMalformed,
-        Self::BundleFormatUnsupported,
-        Self::BundleUntrustedKey,
-        Self::BundleSignatureInvalid,
-        Self::BundleFileMismatch,
-        Self::BundleDigestMismatch,
-        Self::BundleNotOpen,
-        Self::RulesNotLoaded,
-        Self::InvalidCaseEvent,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::InvalidJson => "invalid_json",
-            Self::InvalidSubmission => "invalid_submission",
-            Self::InputTooLarge => "input_too_large",
-            Self::UnknownMatter => "unknown_matter",
-            Self::UnknownMaterial => "unknown_material",
-            Self::UnknownField => "unknown_field",
-            Self::NoVersionInForce => "no_version_in_force",
-            Self::InvalidDate => "invalid_date",
-            Self::InvalidInstant => "invalid_instant",
-            Self::DateOutOfRange => "date_out_of_range",
-            Self::DaysOutOfRange => "days_out_of_range",
-            Self::InvalidPause => "invalid_pause",
-            Self::InvalidUnit => "invalid_unit",
-            Self::RulesInvalid => "rules_invalid",
-            Self::Io => "io",
-            Self::Usage => "usage",
-            Self::RulesNotRegularFile => "rules_not_regular_file",
-            Self::RulesOutsideDir => "rules_outside_dir",
-            Self::RulesLoop => "rules_loop",
-            Self::RulesFileTooLarge => "rules_file_too_large",
-            Self::RulesTooLarge => "rules_too_large",
-            Self::NoteTooLong => "note_too_long",
-            Self::BundleMalformed => "bundle_malformed",
-            Self::BundleFormatUnsupported => "bundle_format_unsupported",
-            Self::BundleUntrustedKey => "bundle_untrusted_key",
-            Self::BundleSignatureInvalid => "bundle_signature_invalid",
-            Self::BundleFileMismatch => "bundle_file_mismatch",
-            Self::BundleDigestMismatch => "bundle_digest_mismatch",
-            Self::BundleNotOpen => "bundle_not_open",
-            Self::RulesNotLoaded => "rules_not_loaded",
-            Self::InvalidCaseEvent => "invalid_case_event",
-        }
+stable_code! {
+    /// Stable error codes for bad input and bad rules.
+    #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+    pub enum ErrorCode {
+        /// The input is not valid JSON (or is nested too deeply).
+        InvalidJson = "invalid_json",
+        /// The JSON is well-formed but does not have the expected shape or types.
+        InvalidSubmission = "invalid_submission",
+        /// The input is larger than the engine accepts.
+        InputTooLarge = "input_too_large",
+        UnknownMatter = "unknown_matter",
+        UnknownMaterial = "unknown_material",
+        UnknownField = "unknown_field",
+        /// No version of the matter is in force on the date of receipt.
+        NoVersionInForce = "no_version_in_force",
+        /// A calendar date that does not exist or is not `YYYY-MM-DD`.
+        InvalidDate = "invalid_date",
+        /// An instant that is not RFC 3339 with an offset.
+        InvalidInstant = "invalid_instant",
+        /// A date outside the years the engine computes with (1900–2199).
+        DateOutOfRange = "date_out_of_range",
+        /// A day count outside 0..=3650.
+        DaysOutOfRange = "days_out_of_range",
+        /// A special-procedure pause that ends before it starts or is implausibly long.
+        InvalidPause = "invalid_pause",
+        /// An unknown unit for a deadline.
+        InvalidUnit = "invalid_unit",
+        /// The rules bundle does not compile (see `details`).
+        RulesInvalid = "rules_invalid",
+        /// Reading a file or directory failed (CLI and server only).
+        Io = "io",
+        /// The command line is malformed (CLI only).
+        Usage = "usage",
+        /// A `--rules` directory entry is not a regular file (a FIFO, a device, a socket).
+        RulesNotRegularFile = "rules_not_regular_file",
+        /// A symbolic link in a `--rules` directory points outside it.
+        RulesOutsideDir = "rules_outside_dir",
+        /// Symbolic links in a `--rules` directory form a loop (or nest too deeply).
+        RulesLoop = "rules_loop",
+        /// A rule file is larger than the per-file limit.
+        RulesFileTooLarge = "rules_file_too_large",
+        /// A rules directory's files are larger together than the limit.
+        RulesTooLarge = "rules_too_large",
+        /// A clerk's note on a material is longer than the limit (200 characters).
+        NoteTooLong = "note_too_long",
+        /// A signed bundle's envelope, manifest or file is not what the format says (docs/bundles.md).
+        BundleMalformed = "bundle_malformed",
+        /// A signed bundle's manifest declares a `format` this engine does not read.
+        BundleFormatUnsupported = "bundle_format_unsupported",
+        /// No signature on the bundle is by a trusted key.
+        BundleUntrustedKey = "bundle_untrusted_key",
+        /// A signature by a trusted key does not match the manifest: forged or altered.
+        BundleSignatureInvalid = "bundle_signature_invalid",
+        /// A bundle file does not match the manifest (hash, size or path): altered or not listed.
+        BundleFileMismatch = "bundle_file_mismatch",
+        /// All of a bundle's files are present but their digest is not the manifest's `rules_digest`.
+        BundleDigestMismatch = "bundle_digest_mismatch",
+        /// Bundle files were given before a bundle was opened (wasm `addBundleFiles`).
+        BundleNotOpen = "bundle_not_open",
+        /// The engine has no rules yet: the page module carries none and answers this until
+        /// `loadRules` has loaded a bundle.
+        RulesNotLoaded = "rules_not_loaded",
+        /// A case event that does not apply to the case as it stands (`details`: the
+        /// refusal's code, e.g. `pledge_outstanding`), or a case record with no acceptance.
+        InvalidCaseEvent = "invalid_case_event",
     }
 }
 

@@ -2,7 +2,7 @@
 // online form records its application on the server, uploads each file with progress and
 // retries, and shows the decision the server recorded. No rule logic: the server decides.
 import type { Receipt, Verdict } from './types';
-import type { Text } from './types';
+import type { ApiError, ApiErrorCode, Text } from './types';
 import { authHeaders } from './auth';
 
 /**
@@ -43,7 +43,7 @@ export class RegisterFailure extends Error {
   constructor(
     readonly status: number,
     readonly text: Text | null,
-    readonly code: string | null,
+    readonly code: ApiErrorCode | null,
   ) {
     super(text?.en ?? `HTTP ${status}`);
   }
@@ -57,7 +57,7 @@ export function newKey(): string {
 }
 
 async function failure(res: Response): Promise<RegisterFailure> {
-  const body = await res.json().catch(() => null);
+  const body = (await res.json().catch(() => null)) as ApiError | null;
   return new RegisterFailure(res.status, body?.error?.message ?? null, body?.error?.code ?? null);
 }
 
@@ -134,7 +134,7 @@ function put(id: string, material: string, file: File, onProgress: (pct: number)
         resolve();
         return;
       }
-      let body: { error?: { message?: Text; code?: string } } | null = null;
+      let body: Partial<ApiError> | null = null;
       try {
         body = JSON.parse(xhr.responseText);
       } catch {

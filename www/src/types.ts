@@ -38,6 +38,8 @@ export type {
   ErrorEnvelope as EngineError,
 } from '../../pkg/qiquan';
 import type { ErrorEnvelope } from '../../pkg/qiquan';
+// The server's error codes and its one error envelope, generated from the Rust enums.
+export type { AccessCode, ApiError, ApiErrorCode, RegisterCode, ServerErrorCode } from './codes';
 
 export interface Receipt {
   receipt_no: string;

@@ -290,12 +290,7 @@ fn static_dir(dir: &Path, what: &'static str, flag: &'static str) -> Router {
             "The web pages are not built: the {what} directory does not exist. Build it (see the README), or point {flag} at it. The API is at /v1/ (description: /v1/openapi.json)."
         );
         only_get(Router::new().fallback(move || {
-            let error = ApiError::new(
-                axum::http::StatusCode::NOT_FOUND,
-                error::ServerErrorCode::NotFound,
-                &zh,
-                &en,
-            );
+            let error = ApiError::new(error::ServerErrorCode::NotFound, &zh, &en);
             async move { error }
         }))
     }

@@ -142,7 +142,6 @@ fn with_headers(body: Bytes, cache: &'static str, etag: Option<&str>) -> Respons
 
 fn unavailable() -> ApiError {
     ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
         ServerErrorCode::RulesBundleUnavailable,
         "服务器尚未取得已验证的规则包，请稍后重试。",
         "The server has no verified rules bundle yet; please retry later.",
@@ -184,7 +183,6 @@ async fn bundle(State(state): State<Arc<AppState>>, request: HeaderMap) -> Respo
 async fn file(State(state): State<Arc<AppState>>, UrlPath(name): UrlPath<String>) -> Response {
     let not_found = || {
         ApiError::new(
-            StatusCode::NOT_FOUND,
             ServerErrorCode::NotFound,
             "没有这个规则包文件。",
             "There is no such bundle file.",

@@ -801,8 +801,7 @@ async fn sweep(
                     AccessCode::AsOfNotAllowed,
                     "生产环境中台账按服务器日期处理，不接受 as_of（仅开发或测试模式）。",
                     "In production the ledger sweep runs on the server's date; as_of is accepted in dev or test mode only.",
-                )
-                .into());
+                ));
             }
             date
         }

@@ -1,71 +1,44 @@
-//! The register's errors: the same JSON contract as the rest of the API,
-//! `{"error": {"code", "message": {"zh", "en"}, "at"?}}`, with the codes in [`RegisterCode`].
+//! The register's error codes ([`RegisterCode`]) and its constructors of the server's one error
+//! envelope ([`ApiError`], `crate::server::error`).
 
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use axum::http::StatusCode;
 
-use crate::server::error::ErrorCodeTag;
-use qiquan::model::Text;
+use crate::server::error::ApiError;
 
-/// Every error code the register answers with (engine errors keep the engine's codes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum RegisterCode {
-    ApplicationNotFound,
-    UnknownMaterial,
-    MaterialNotReceived,
-    HandoverNotFound,
-    ReceiptNotFound,
-    LedgerEntryNotFound,
-    InvalidIdempotencyKey,
-    IdempotencyConflict,
-    /// Published in the OpenAPI document; nothing answers it yet (a decided application's files
-    /// are still replaceable: the access-control work refuses that with this code).
-    #[allow(dead_code)]
-    AlreadyDecided,
-    InvalidState,
-    FileTooLarge,
-    FileTypeNotAccepted,
-    InvalidRequest,
-    UnsupportedMediaType,
-    Storage,
-    /// An upload arrived slower than the minimum rate, stalled, or passed its deadline.
-    UploadTooSlow,
-    /// The write's commit failed (disk full, I/O error): nothing of it was kept.
-    NotStored,
-    /// The database file was deleted or replaced under the running server: writes refused.
-    DatabaseReplaced,
-    /// The database cannot be reached just now (PostgreSQL down, no connection free in time).
-    DatabaseUnavailable,
+qiquan::stable_code! {
+    /// Every error code the register answers with (engine errors keep the engine's codes).
+    pub(crate) enum RegisterCode {
+        ApplicationNotFound = "application_not_found",
+        UnknownMaterial = "unknown_material",
+        MaterialNotReceived = "material_not_received",
+        HandoverNotFound = "handover_not_found",
+        ReceiptNotFound = "receipt_not_found",
+        LedgerEntryNotFound = "ledger_entry_not_found",
+        InvalidIdempotencyKey = "invalid_idempotency_key",
+        IdempotencyConflict = "idempotency_conflict",
+        /// Published in the OpenAPI document; nothing answers it yet (a decided application's files
+        /// are still replaceable: the access-control work refuses that with this code).
+        #[allow(dead_code)]
+        AlreadyDecided = "already_decided",
+        InvalidState = "invalid_state",
+        FileTooLarge = "file_too_large",
+        FileTypeNotAccepted = "file_type_not_accepted",
+        InvalidRequest = "invalid_request",
+        UnsupportedMediaType = "unsupported_media_type",
+        Storage = "storage",
+        /// An upload arrived slower than the minimum rate, stalled, or passed its deadline.
+        UploadTooSlow = "upload_too_slow",
+        /// The write's commit failed (disk full, I/O error): nothing of it was kept.
+        NotStored = "not_stored",
+        /// The database file was deleted or replaced under the running server: writes refused.
+        DatabaseReplaced = "database_replaced",
+        /// The database cannot be reached just now (PostgreSQL down, no connection free in time).
+        DatabaseUnavailable = "database_unavailable",
+}
 }
 
 impl RegisterCode {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::ApplicationNotFound => "application_not_found",
-            Self::UnknownMaterial => "unknown_material",
-            Self::MaterialNotReceived => "material_not_received",
-            Self::HandoverNotFound => "handover_not_found",
-            Self::ReceiptNotFound => "receipt_not_found",
-            Self::LedgerEntryNotFound => "ledger_entry_not_found",
-            Self::InvalidIdempotencyKey => "invalid_idempotency_key",
-            Self::IdempotencyConflict => "idempotency_conflict",
-            Self::AlreadyDecided => "already_decided",
-            Self::InvalidState => "invalid_state",
-            Self::FileTooLarge => "file_too_large",
-            Self::FileTypeNotAccepted => "file_type_not_accepted",
-            Self::InvalidRequest => "invalid_request",
-            Self::UnsupportedMediaType => "unsupported_media_type",
-            Self::Storage => "storage",
-            Self::UploadTooSlow => "upload_too_slow",
-            Self::NotStored => "not_stored",
-            Self::DatabaseReplaced => "database_replaced",
-            Self::DatabaseUnavailable => "database_unavailable",
-        }
-    }
-
-    fn status(self) -> StatusCode {
+    pub(crate) fn status(self) -> StatusCode {
         match self {
             Self::ApplicationNotFound
             | Self::UnknownMaterial
@@ -90,35 +63,12 @@ impl RegisterCode {
     }
 }
 
-/// An error answer.
-#[derive(Debug)]
-pub(crate) struct RegisterError {
-    pub(crate) status: StatusCode,
-    pub(crate) code: &'static str,
-    pub(crate) message: Text,
-    pub(crate) at: Option<String>,
-}
+/// The register's errors are the server's one envelope.
+pub(crate) type RegisterError = ApiError;
 
 pub(crate) type RegisterResult<T> = std::result::Result<T, RegisterError>;
 
-impl RegisterError {
-    pub(crate) fn new(code: RegisterCode, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            status: code.status(),
-            code: code.as_str(),
-            message: Text {
-                zh: zh.into(),
-                en: en.into(),
-            },
-            at: None,
-        }
-    }
-
-    pub(crate) fn at(mut self, at: impl Into<String>) -> Self {
-        self.at = Some(at.into());
-        self
-    }
-
+impl ApiError {
     pub(crate) fn application_not_found() -> Self {
         Self::new(
             RegisterCode::ApplicationNotFound,
@@ -142,7 +92,7 @@ impl RegisterError {
     }
 }
 
-impl RegisterError {
+impl ApiError {
     /// A commit that failed: nothing of the write is kept.
     pub(crate) fn not_stored(detail: impl std::fmt::Display) -> Self {
         tracing::error!(error = %detail, "commit failed: the write was not stored");
@@ -171,7 +121,7 @@ impl RegisterError {
     }
 }
 
-impl From<sqlx::Error> for RegisterError {
+impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         match error {
             sqlx::Error::PoolTimedOut
@@ -184,88 +134,14 @@ impl From<sqlx::Error> for RegisterError {
     }
 }
 
-impl From<qiquan::Error> for RegisterError {
-    fn from(error: qiquan::Error) -> Self {
-        let status = match error.code {
-            qiquan::ErrorCode::UnknownMatter => StatusCode::NOT_FOUND,
-            qiquan::ErrorCode::NoVersionInForce => StatusCode::UNPROCESSABLE_ENTITY,
-            qiquan::ErrorCode::RulesInvalid
-            | qiquan::ErrorCode::RulesNotLoaded
-            | qiquan::ErrorCode::Io => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::BAD_REQUEST,
-        };
-        Self {
-            status,
-            code: error.code.as_str(),
-            message: error.message,
-            at: error.at,
-        }
-    }
-}
-
-impl IntoResponse for RegisterError {
-    fn into_response(self) -> Response {
-        #[derive(Serialize)]
-        struct Body<'a> {
-            code: &'a str,
-            message: &'a Text,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            at: &'a Option<String>,
-        }
-        #[derive(Serialize)]
-        struct Envelope<'a> {
-            error: Body<'a>,
-        }
-        let body = serde_json::to_vec(&Envelope {
-            error: Body {
-                code: self.code,
-                message: &self.message,
-                at: &self.at,
-            },
-        })
-        .unwrap_or_default();
-        let mut response = (
-            self.status,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            body,
-        )
-            .into_response();
-        response.extensions_mut().insert(ErrorCodeTag(self.code));
-        response
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn codes_print_as_their_serde_names() {
-        for code in [
-            RegisterCode::ApplicationNotFound,
-            RegisterCode::UnknownMaterial,
-            RegisterCode::MaterialNotReceived,
-            RegisterCode::HandoverNotFound,
-            RegisterCode::ReceiptNotFound,
-            RegisterCode::LedgerEntryNotFound,
-            RegisterCode::InvalidIdempotencyKey,
-            RegisterCode::IdempotencyConflict,
-            RegisterCode::AlreadyDecided,
-            RegisterCode::InvalidState,
-            RegisterCode::FileTooLarge,
-            RegisterCode::FileTypeNotAccepted,
-            RegisterCode::InvalidRequest,
-            RegisterCode::UnsupportedMediaType,
-            RegisterCode::Storage,
-            RegisterCode::UploadTooSlow,
-            RegisterCode::NotStored,
-            RegisterCode::DatabaseReplaced,
-            RegisterCode::DatabaseUnavailable,
-        ] {
-            let json = serde_json::to_string(&code).expect("serialize");
+        for code in RegisterCode::ALL {
+            let json = serde_json::to_string(code).expect("serialize");
             assert_eq!(json, format!("\"{}\"", code.as_str()));
         }
     }

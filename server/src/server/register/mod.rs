@@ -169,7 +169,7 @@ pub(crate) fn spawn_sweeper(state: Arc<AppState>) {
                     terminated = report.terminated.len(),
                     "ledger sweep"
                 ),
-                Err(error) => tracing::warn!(code = error.code, "ledger sweep failed"),
+                Err(error) => tracing::warn!(code = error.code.as_str(), "ledger sweep failed"),
             }
             match handover::purge(&register.db.pool).await {
                 Ok(0) => {}
