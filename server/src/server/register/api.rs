@@ -74,9 +74,10 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/v1/ledger/sweep", post(sweep))
         .route("/v1/ledger/{entry}/supply", post(supply))
         .route("/v1/ledger/{entry}/waive", post(waive))
+        .merge(super::case_api::routes())
 }
 
-fn register(state: &AppState) -> RegisterResult<&Register> {
+pub(super) fn register(state: &AppState) -> RegisterResult<&Register> {
     let reg = state.register.as_ref().ok_or_else(|| {
         RegisterError::new(
             RegisterCode::Storage,
@@ -107,7 +108,7 @@ fn json_response(status: StatusCode, value: &Value) -> Response {
 
 /// Who acts: the `X-Qiquan-Actor` header (set by the authenticating proxy in front of the
 /// clerk's pages), else `anonymous`. Printable ASCII, at most 64 characters.
-fn actor(headers: &HeaderMap) -> String {
+pub(super) fn actor(headers: &HeaderMap) -> String {
     headers
         .get("x-qiquan-actor")
         .and_then(|v| v.to_str().ok())
@@ -122,7 +123,7 @@ fn actor(headers: &HeaderMap) -> String {
 }
 
 /// A path parameter (or a tuple of them): a malformed one is the register's `invalid` error.
-struct PathArg<T>(T);
+pub(super) struct PathArg<T>(pub(super) T);
 
 impl<T, S> FromRequestParts<S> for PathArg<T>
 where
@@ -144,7 +145,7 @@ where
 }
 
 /// The query string: a malformed one is the register's `invalid` error.
-struct QueryArg<T>(T);
+pub(super) struct QueryArg<T>(pub(super) T);
 
 impl<T, S> FromRequestParts<S> for QueryArg<T>
 where
@@ -170,7 +171,7 @@ fn ok(value: &Value) -> RegisterResult<Response> {
     Ok(json_response(StatusCode::OK, value))
 }
 
-async fn read_json(headers: &HeaderMap, body: Body) -> RegisterResult<String> {
+pub(super) async fn read_json(headers: &HeaderMap, body: Body) -> RegisterResult<String> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -290,7 +291,7 @@ fn with_receipt_code(reg: &Register, view: &mut Value) {
 }
 
 /// Records that `actor` read personal data (`what`) of `application`, and why.
-async fn audit_read(
+pub(super) async fn audit_read(
     state: &AppState,
     reg: &Register,
     actor: &str,
@@ -307,8 +308,8 @@ async fn audit_read(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReasonQuery {
-    reason: Option<String>,
+pub(super) struct ReasonQuery {
+    pub(super) reason: Option<String>,
 }
 
 /// A POST body, not a query string: URLs end up in proxies' access logs.

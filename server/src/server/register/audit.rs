@@ -29,6 +29,15 @@ super::states::stable_names! {
         /// Personal data was read (decrypted answers, a document, an ID or phone lookup): who,
         /// what, why.
         PersonalDataRead = "personal_data_read",
+        /// The case's steps after acceptance (`cases.rs`; detail: the day, the document's 文号).
+        CaseReviewStarted = "case_review_started",
+        CaseHearingOffered = "case_hearing_offered",
+        CaseSpecialStarted = "case_special_started",
+        CaseSpecialEnded = "case_special_ended",
+        CaseExtended = "case_extended",
+        CaseDecided = "case_decided",
+        CaseServed = "case_served",
+        CaseClosed = "case_closed",
     }
 }
 

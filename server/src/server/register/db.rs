@@ -49,6 +49,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0006_pledge_identity",
         include_str!("../../../migrations/0006_pledge_identity.sql"),
     ),
+    (
+        7,
+        "0007_case_steps",
+        include_str!("../../../migrations/0007_case_steps.sql"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,8 @@
 pub(crate) mod api;
 pub(crate) mod applications;
 pub(crate) mod audit;
+pub(crate) mod case_api;
+pub(crate) mod cases;
 pub(crate) mod crypto;
 pub(crate) mod db;
 pub(crate) mod error;
@@ -18,6 +20,7 @@ pub(crate) mod matters;
 pub(crate) mod numbers;
 pub(crate) mod privacy;
 pub(crate) mod states;
+pub(crate) mod supervision;
 
 use std::path::PathBuf;
 use std::sync::Arc;
