@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::error::{ApiError, ServerErrorCode};
 use super::receipt::{self, Receipt};
+use qiquan::model::Text;
 use qiquan::{CheckOptions, Error, ErrorCode, Outcome, Submission};
 
 /// Largest request body read, in bytes (the engine's own submission limit).
@@ -112,25 +113,40 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ApiError>
     Ok(bytes)
 }
 
+/// `GET /healthz`'s answer (`Health` in the OpenAPI document).
+#[derive(Serialize)]
+struct Health<'a> {
+    status: &'static str,
+    /// Why the register is unhealthy (status `unhealthy`, answered 503).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    register_faults: Vec<crate::server::register::health::Fault>,
+    engine_version: &'static str,
+    rules_digest: &'a str,
+    rules_revision: Option<&'a str>,
+    key_id: &'a str,
+    /// With `--bundle-url`: where the rules come from and the last poll.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bundle: Option<super::bundle::PollStatus>,
+}
+
 pub(crate) async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     let engine = state.engine();
-    let mut health = serde_json::json!({
-        "status": "ok",
-        "engine_version": qiquan::ENGINE_VERSION,
-        "rules_digest": engine.rules_digest(),
-        "rules_revision": engine.rules_revision(),
-        "key_id": state.key.key_id(),
-    });
-    if let Some(poller) = &state.bundle {
-        health["bundle"] = poller.status_json();
-    }
+    let mut health = Health {
+        status: "ok",
+        register_faults: Vec::new(),
+        engine_version: qiquan::ENGINE_VERSION,
+        rules_digest: engine.rules_digest(),
+        rules_revision: engine.rules_revision(),
+        key_id: state.key.key_id(),
+        bundle: state.bundle.as_ref().map(|poller| poller.status()),
+    };
     // The register that cannot keep what it would acknowledge is not healthy: a load balancer
     // sends its traffic elsewhere and an operator is paged (see docs/server.md).
     if let Some(register) = &state.register {
         let faults = register.db.health.faults();
         if !faults.is_empty() {
-            health["status"] = serde_json::json!("unhealthy");
-            health["register_faults"] = serde_json::json!(faults);
+            health.status = "unhealthy";
+            health.register_faults = faults;
             let mut response = json_body(&health);
             *response.status_mut() = axum::http::StatusCode::SERVICE_UNAVAILABLE;
             return response;
@@ -178,13 +194,21 @@ pub(crate) async fn openapi() -> Response {
         .into_response()
 }
 
+/// `GET /v1/matters`' answer (`MatterList`).
+#[derive(Serialize)]
+struct MatterList<'a> {
+    engine_version: &'static str,
+    rules_digest: &'a str,
+    matters: Vec<qiquan::MatterSummary>,
+}
+
 pub(crate) async fn list_matters(State(state): State<Arc<AppState>>) -> Response {
     let engine = state.engine();
-    json_body(&serde_json::json!({
-        "engine_version": qiquan::ENGINE_VERSION,
-        "rules_digest": engine.rules_digest(),
-        "matters": engine.matters(),
-    }))
+    json_body(&MatterList {
+        engine_version: qiquan::ENGINE_VERSION,
+        rules_digest: engine.rules_digest(),
+        matters: engine.matters(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -446,19 +470,43 @@ fn client_digest_matches(
     Ok(matched)
 }
 
+/// `GET /v1/receipts/key`'s answer (`PublicKey`).
+#[derive(Serialize)]
+struct PublicKey<'a> {
+    algorithm: &'static str,
+    key_id: &'a str,
+    public_key: String,
+    canonical_prefix: &'static str,
+}
+
 pub(crate) async fn public_key(State(state): State<Arc<AppState>>) -> Response {
-    json_body(&serde_json::json!({
-        "algorithm": "ed25519",
-        "key_id": state.key.key_id(),
-        "public_key": state.key.public_key_hex(),
-        "canonical_prefix": receipt::CANONICAL_PREFIX,
-    }))
+    json_body(&PublicKey {
+        algorithm: "ed25519",
+        key_id: state.key.key_id(),
+        public_key: state.key.public_key_hex(),
+        canonical_prefix: receipt::CANONICAL_PREFIX,
+    })
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct VerifyRequest {
     receipt: Receipt,
+}
+
+/// `POST /v1/receipts/verify`'s answer (`VerifyResponse`): valid with the receipt's number and
+/// key, or not with the reason.
+#[derive(Serialize)]
+struct Verified {
+    valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    receipt_no: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
 }
 
 pub(crate) async fn verify_receipt(
@@ -473,21 +521,28 @@ pub(crate) async fn verify_receipt(
     let response = match state.key.verify(&receipt) {
         Ok(()) => {
             state.metrics.receipt_verified("valid");
-            serde_json::json!({
-                "valid": true,
-                "receipt_no": receipt.receipt_no,
-                "key_id": receipt.key_id,
-            })
+            Verified {
+                valid: true,
+                receipt_no: Some(receipt.receipt_no),
+                key_id: Some(receipt.key_id),
+                reason: None,
+                message: None,
+            }
         }
         Err(invalid) => {
             state.metrics.receipt_verified(invalid.code());
             tracing::warn!(reason = invalid.code(), "receipt failed verification");
             let (zh, en) = invalid.message();
-            serde_json::json!({
-                "valid": false,
-                "reason": invalid.code(),
-                "message": { "zh": zh, "en": en },
-            })
+            Verified {
+                valid: false,
+                receipt_no: None,
+                key_id: None,
+                reason: Some(invalid.code()),
+                message: Some(Text {
+                    zh: zh.into(),
+                    en: en.into(),
+                }),
+            }
         }
     };
     Ok(json_body(&response))

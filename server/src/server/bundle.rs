@@ -175,16 +175,14 @@ impl Poller {
     }
 
     /// `bundle` in /healthz: the URL and the last poll.
-    pub(crate) fn status_json(&self) -> serde_json::Value {
-        self.with(|s| {
-            serde_json::json!({
-                "url": self.url.to_string(),
-                "last_poll": s.last.as_ref().map(|(result, code, revision)| serde_json::json!({
-                    "result": result.as_str(),
-                    "code": code,
-                    "revision": revision,
-                })),
-            })
+    pub(crate) fn status(&self) -> PollStatus {
+        self.with(|s| PollStatus {
+            url: self.url.to_string(),
+            last_poll: s.last.as_ref().map(|(result, code, revision)| LastPoll {
+                result: result.as_str(),
+                code: *code,
+                revision: revision.clone(),
+            }),
         })
     }
 
@@ -606,4 +604,19 @@ mod tests {
         assert_eq!(left, ["aa.json", "cc.json", "sub"]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
+}
+
+/// `bundle` in /healthz: where the rules come from and the last poll.
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct PollStatus {
+    url: String,
+    last_poll: Option<LastPoll>,
+}
+
+/// The last poll's result, its refusal code and the revision it found.
+#[derive(Debug, serde::Serialize)]
+struct LastPoll {
+    result: &'static str,
+    code: Option<&'static str>,
+    revision: Option<String>,
 }

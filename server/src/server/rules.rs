@@ -149,8 +149,16 @@ fn unavailable() -> ApiError {
 }
 
 async fn keys(State(state): State<Arc<AppState>>) -> Response {
-    let body = serde_json::json!({ "keys": state.rule_keys });
-    with_headers(Bytes::from(body.to_string()), REVALIDATE, None)
+    /// `GET /v1/rules/keys`' answer.
+    #[derive(serde::Serialize)]
+    struct Keys<'a> {
+        keys: &'a [PublicKey],
+    }
+    let body = serde_json::to_vec(&Keys {
+        keys: &state.rule_keys,
+    })
+    .unwrap_or_default();
+    with_headers(Bytes::from(body), REVALIDATE, None)
 }
 
 async fn bundle(State(state): State<Arc<AppState>>, request: HeaderMap) -> Response {

@@ -387,24 +387,40 @@ async fn auth_config(State(state): State<Arc<AppState>>) -> Response {
                 v.refresh().await;
             }
             let (authorization, token) = v.endpoints();
-            json!({
-                "issuer": v.config.issuer, "client_id": v.config.client_id,
-                "authorization_endpoint": authorization, "token_endpoint": token,
-                "dev": state.access.dev_issuer.is_some(),
-            })
+            AuthConfig {
+                issuer: Some(v.config.issuer.clone()),
+                client_id: Some(v.config.client_id.clone()),
+                authorization_endpoint: authorization,
+                token_endpoint: token,
+                dev: state.access.dev_issuer.is_some(),
+            }
         }
-        None => {
-            json!({"issuer": null, "client_id": null, "authorization_endpoint": null, "token_endpoint": null, "dev": false})
-        }
+        None => AuthConfig {
+            issuer: None,
+            client_id: None,
+            authorization_endpoint: None,
+            token_endpoint: None,
+            dev: false,
+        },
     };
     (
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        body.to_string(),
+        serde_json::to_string(&body).unwrap_or_default(),
     )
         .into_response()
+}
+
+/// `GET /v1/auth/config`'s answer.
+#[derive(serde::Serialize)]
+struct AuthConfig {
+    issuer: Option<String>,
+    client_id: Option<String>,
+    authorization_endpoint: Option<String>,
+    token_endpoint: Option<String>,
+    dev: bool,
 }
 
 /// The access module's routes, and the dev issuer's when it is on.

@@ -8,11 +8,10 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::{Value, json};
-use sqlx::Row;
+use serde::{Deserialize, Serialize};
 
 use crate::server::AppState;
+use crate::server::register::audit::{EventRow, TrailEvent};
 use crate::server::register::error::{RegisterCode, RegisterError, RegisterResult};
 
 /// Most events one answer holds.
@@ -42,9 +41,9 @@ pub(crate) async fn events(
         )
     })?;
     let limit = query.limit.unwrap_or(100).clamp(1, MAX_LIMIT);
-    let rows = match &query.kind {
+    let rows: Vec<EventRow> = match &query.kind {
         Some(kind) => {
-            sqlx::query(
+            sqlx::query_as(
                 "SELECT application_id, at, actor, kind, detail, rules_digest FROM events \
                  WHERE kind = $1 ORDER BY at DESC, ord DESC LIMIT $2",
             )
@@ -54,7 +53,7 @@ pub(crate) async fn events(
             .await?
         }
         None => {
-            sqlx::query(
+            sqlx::query_as(
                 "SELECT application_id, at, actor, kind, detail, rules_digest FROM events \
                  ORDER BY at DESC, ord DESC LIMIT $1",
             )
@@ -63,24 +62,23 @@ pub(crate) async fn events(
             .await?
         }
     };
-    let mut events = Vec::with_capacity(rows.len());
-    for row in rows {
-        let detail: String = row.try_get("detail")?;
-        events.push(json!({
-            "application": row.try_get::<Option<String>, _>("application_id")?,
-            "at": row.try_get::<String, _>("at")?,
-            "actor": row.try_get::<String, _>("actor")?,
-            "kind": row.try_get::<String, _>("kind")?,
-            "detail": serde_json::from_str::<Value>(&detail).unwrap_or(Value::Null),
-            "rules_digest": row.try_get::<String, _>("rules_digest")?,
-        }));
-    }
+    let events = rows
+        .into_iter()
+        .map(TrailEvent::try_from)
+        .collect::<RegisterResult<Vec<_>>>()?;
+    let body = serde_json::to_string(&Trail { events }).map_err(RegisterError::storage)?;
     Ok((
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        json!({ "events": events }).to_string(),
+        body,
     )
         .into_response())
+}
+
+/// The answer: the events, newest first.
+#[derive(Serialize)]
+struct Trail {
+    events: Vec<TrailEvent>,
 }

@@ -10,12 +10,12 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use sqlx::Row;
 
-use super::audit::{EventKind, Recorder};
+use super::applications::ApplicationView;
+use super::audit::{EventKind, EventView, Recorder};
 use super::db::is_unique_violation;
 use super::error::{RegisterCode, RegisterError, RegisterResult};
 use super::{Register, applications, handover, ledger};
@@ -94,16 +94,17 @@ pub(super) fn register(state: &AppState) -> RegisterResult<&Register> {
     Ok(reg)
 }
 
-fn json_response(status: StatusCode, value: &Value) -> Response {
-    (
+fn json_response<T: Serialize>(status: StatusCode, value: &T) -> RegisterResult<Response> {
+    let body = serde_json::to_string(value).map_err(RegisterError::storage)?;
+    Ok((
         status,
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        value.to_string(),
+        body,
     )
-        .into_response()
+        .into_response())
 }
 
 /// Who acts: the `X-Qiquan-Actor` header (set by the authenticating proxy in front of the
@@ -167,8 +168,8 @@ where
 }
 
 /// 200 with `value` as JSON.
-fn ok(value: &Value) -> RegisterResult<Response> {
-    Ok(json_response(StatusCode::OK, value))
+fn ok<T: Serialize>(value: &T) -> RegisterResult<Response> {
+    json_response(StatusCode::OK, value)
 }
 
 pub(super) async fn read_json(headers: &HeaderMap, body: Body) -> RegisterResult<String> {
@@ -255,14 +256,15 @@ async fn create(
         .bind(identity)
         .execute(&reg.db.pool)
         .await?;
-        view["pledge_identity"] = json!(pledge_identity);
-        view["capability"] = json!(secret);
-        view["capability_link"] = json!(format!("/?application={id}#capability={secret}"));
+        view.pledge_identity =
+            serde_json::to_value(&pledge_identity).map_err(RegisterError::storage)?;
+        view.capability_link = Some(format!("/?application={id}#capability={secret}"));
+        view.capability = Some(secret);
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    Ok(json_response(status, &view))
+    json_response(status, &view)
 }
 
 /// The verification code printed beside a 文号: without it, `GET /v1/receipts/{number}`
@@ -283,11 +285,11 @@ fn receipt_code(reg: &Register, number: &str) -> String {
         .join("-")
 }
 
-fn with_receipt_code(reg: &Register, view: &mut Value) {
-    if let Some(number) = view["number"].as_str() {
-        let code = receipt_code(reg, number);
-        view["receipt_code"] = json!(code);
-    }
+fn with_receipt_code(reg: &Register, view: &mut ApplicationView) {
+    view.receipt_code = view
+        .number
+        .as_deref()
+        .map(|number| receipt_code(reg, number));
 }
 
 /// Records that `actor` read personal data (`what`) of `application`, and why.
@@ -355,7 +357,7 @@ async fn lookup(
         json!({"what": "lookup", "by": kind, "found": ids.len(), "reason": why}),
     )
     .await?;
-    ok(&json!({ "applications": ids }))
+    ok(&Lookup { applications: ids })
 }
 
 async fn show(
@@ -421,7 +423,7 @@ async fn events(
     let reg = register(&state)?;
     applications::view(reg, &id).await?;
     let events = applications::events(reg, &id).await?;
-    ok(&json!({ "events": events }))
+    ok(&Events { events })
 }
 
 async fn submit(
@@ -571,12 +573,7 @@ async fn receipt(
             "No document has this number.",
         ));
     }
-    let mut found = applications::by_number(&state, reg, &number).await?;
-    // The application's id is no key to it (its capability is): not needed here.
-    if let Some(map) = found.as_object_mut() {
-        map.remove("application");
-    }
-    ok(&found)
+    ok(&applications::by_number(&state, reg, &number).await?)
 }
 
 #[derive(Deserialize)]
@@ -646,15 +643,15 @@ async fn create_handover(
         )
         .await?;
         reg.db.commit(tx).await?;
-        return Ok(json_response(
+        return json_response(
             StatusCode::CREATED,
-            &json!({
-                "code": code,
-                "matter": request.matter,
-                "created_at": rec.at,
-                "valid_hours": handover::TTL_HOURS,
-            }),
-        ));
+            &HandoverCreated {
+                code,
+                matter: request.matter,
+                created_at: rec.at,
+                valid_hours: handover::TTL_HOURS,
+            },
+        );
     }
     Err(RegisterError::storage(
         "no free hand-over code after 8 tries",
@@ -669,9 +666,16 @@ fn handover_not_found() -> RegisterError {
     )
 }
 
-async fn handover_row(reg: &Register, code: &str) -> RegisterResult<(String, sqlx::any::AnyRow)> {
+/// A stored hand-over not yet opened nor expired.
+#[derive(sqlx::FromRow)]
+struct HandoverRow {
+    answers_sealed: String,
+    created_at: String,
+}
+
+async fn handover_row(reg: &Register, code: &str) -> RegisterResult<(String, HandoverRow)> {
     let code = handover::normalize(code).ok_or_else(handover_not_found)?;
-    let row = sqlx::query(
+    let row = sqlx::query_as(
         "SELECT answers_sealed, created_at FROM handovers WHERE code = $1 AND created_at >= $2 AND opened_at IS NULL",
     )
     .bind(code.clone())
@@ -736,11 +740,15 @@ async fn get_handover(
     )
     .await?;
     tx.commit().await?;
-    let plain = reg.key.open(&row.try_get::<String, _>("answers_sealed")?)?;
-    let mut value: Value = serde_json::from_slice(&plain).map_err(RegisterError::storage)?;
-    value["code"] = json!(code);
-    value["created_at"] = json!(row.try_get::<String, _>("created_at")?);
-    ok(&value)
+    let plain = reg.key.open(&row.answers_sealed)?;
+    let answers: HandoverAnswers =
+        serde_json::from_slice(&plain).map_err(RegisterError::storage)?;
+    ok(&HandoverOpened {
+        matter: answers.matter,
+        submission: answers.submission,
+        code,
+        created_at: row.created_at,
+    })
 }
 
 async fn list_ledger(
@@ -749,7 +757,7 @@ async fn list_ledger(
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
     let entries = ledger::list(reg, &query).await?;
-    ok(&json!({ "entries": entries }))
+    ok(&Entries { entries })
 }
 
 async fn ledger_csv(
@@ -808,7 +816,7 @@ async fn sweep(
         }
     };
     let report = ledger::sweep(&state, reg, &as_of, &actor(&headers)).await?;
-    ok(&serde_json::to_value(&report).map_err(RegisterError::storage)?)
+    ok(&report)
 }
 
 async fn entry_action(
@@ -845,4 +853,47 @@ async fn waive(
     body: Body,
 ) -> RegisterResult<Response> {
     entry_action(state, headers, entry, body, true).await
+}
+
+/// `POST /v1/applications/lookup`'s answer.
+#[derive(Serialize)]
+struct Lookup {
+    applications: Vec<String>,
+}
+
+/// `GET /v1/applications/{id}/events`' answer.
+#[derive(Serialize)]
+struct Events {
+    events: Vec<EventView>,
+}
+
+/// `GET /v1/ledger`'s answer.
+#[derive(Serialize)]
+struct Entries {
+    entries: Vec<ledger::LedgerEntry>,
+}
+
+/// `POST /v1/handover`'s answer: the code and how long it is valid.
+#[derive(Serialize)]
+struct HandoverCreated {
+    code: String,
+    matter: String,
+    created_at: String,
+    valid_hours: i64,
+}
+
+/// What a hand-over code stores (sealed): the answers exactly as sent.
+#[derive(Deserialize)]
+struct HandoverAnswers {
+    matter: String,
+    submission: Value,
+}
+
+/// `GET /v1/handover/{code}`'s answer: the answers exactly as sent, the code and when.
+#[derive(Serialize)]
+struct HandoverOpened {
+    matter: String,
+    submission: Value,
+    code: String,
+    created_at: String,
 }

@@ -2,7 +2,10 @@
 //! which rules), written in the same transaction as the change itself. Nothing updates or
 //! deletes an event.
 
-use super::error::RegisterResult;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::{RegisterError, RegisterResult};
 
 super::states::stable_names! {
     /// `events.kind`: what happened.
@@ -83,5 +86,59 @@ impl Recorder {
         .execute(&mut **tx)
         .await?;
         Ok(())
+    }
+}
+
+/// One row of `events` as the API reads it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct EventRow {
+    application_id: Option<String>,
+    at: String,
+    actor: String,
+    /// Decoded into [`EventKind`]: sqlx's Any driver reads TEXT only as a string.
+    kind: String,
+    detail: String,
+    rules_digest: String,
+}
+
+/// An event as the API shows it (`Event` in the OpenAPI document); the detail is the scrubbed
+/// copy.
+#[derive(Debug, Serialize)]
+pub(crate) struct EventView {
+    pub(crate) at: String,
+    pub(crate) actor: String,
+    pub(crate) kind: EventKind,
+    pub(crate) detail: Value,
+    pub(crate) rules_digest: String,
+}
+
+/// An event of the trail across applications (`GET /v1/audit/events`): the event and whose.
+#[derive(Debug, Serialize)]
+pub(crate) struct TrailEvent {
+    pub(crate) application: Option<String>,
+    #[serde(flatten)]
+    pub(crate) event: EventView,
+}
+
+impl TryFrom<EventRow> for TrailEvent {
+    type Error = RegisterError;
+    fn try_from(row: EventRow) -> RegisterResult<TrailEvent> {
+        Ok(TrailEvent {
+            application: row.application_id,
+            event: EventView {
+                at: row.at,
+                actor: row.actor,
+                kind: EventKind::try_from(row.kind)?,
+                detail: serde_json::from_str(&row.detail).unwrap_or(Value::Null),
+                rules_digest: row.rules_digest,
+            },
+        })
+    }
+}
+
+impl TryFrom<EventRow> for EventView {
+    type Error = RegisterError;
+    fn try_from(row: EventRow) -> RegisterResult<EventView> {
+        Ok(TrailEvent::try_from(row)?.event)
     }
 }

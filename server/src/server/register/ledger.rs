@@ -10,7 +10,6 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use sqlx::Row;
 
 use super::Register;
 use super::audit::{EventKind, Recorder};
@@ -99,15 +98,16 @@ async fn entry_of(
     application: &str,
     material: &str,
 ) -> RegisterResult<Option<(String, LedgerStatus)>> {
-    let row =
-        sqlx::query("SELECT id, status FROM ledger WHERE application_id = $1 AND material = $2")
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT id, status FROM ledger WHERE application_id = $1 AND material = $2")
             .bind(application.to_string())
             .bind(material.to_string())
             .fetch_optional(&mut **tx)
             .await?;
-    let Some(row) = row else { return Ok(None) };
-    let status = LedgerStatus::try_from(row.try_get::<String, _>("status")?)?;
-    Ok(Some((row.try_get("id")?, status)))
+    let Some((id, status)) = row else {
+        return Ok(None);
+    };
+    Ok(Some((id, LedgerStatus::try_from(status)?)))
 }
 
 /// Applies `event` to an entry in `status` on day `on`: stores what [`entry_step`] returns,
@@ -238,23 +238,19 @@ async fn settle(
     if open > 0 {
         return Ok(());
     }
-    let row = sqlx::query(
+    let row: CaseRow = sqlx::query_as(
         "SELECT matter, decided_at, case_state, resume_until FROM applications WHERE id = $1",
     )
     .bind(application.to_string())
     .fetch_one(&mut **tx)
     .await?;
-    let case_state: Option<String> = row.try_get("case_state")?;
-    let Some(case_state) = case_state.map(CaseState::try_from).transpose()? else {
+    let Some(case_state) = row.case_state.map(CaseState::try_from).transpose()? else {
         return Ok(());
     };
-    let until: Option<String> = row.try_get("resume_until")?;
-    let matter: String = row.try_get("matter")?;
-    let decided_at: Option<String> = row.try_get("decided_at")?;
-    let ledger = params(state, &matter, decided_at.as_deref())?;
+    let ledger = params(state, &row.matter, row.decided_at.as_deref())?;
     let facts = CaseFacts {
         on,
-        resume_until: until.as_deref(),
+        resume_until: row.resume_until.as_deref(),
         on_broken: ledger.on_broken,
     };
     step_case(
@@ -336,22 +332,26 @@ pub(crate) async fn act_on_entry(
         ),
         None => crate::server::clock::today_china(),
     };
-    let row = sqlx::query("SELECT application_id, material, status FROM ledger WHERE id = $1")
-        .bind(entry.to_string())
-        .fetch_optional(&reg.db.pool)
-        .await?
-        .ok_or_else(|| {
-            RegisterError::new(
-                RegisterCode::LedgerEntryNotFound,
-                "台账中没有这一条。",
-                "There is no such ledger entry.",
-            )
-        })?;
-    let application: String = row.try_get("application_id")?;
-    let material: String = row.try_get("material")?;
+    let row: EntryRef =
+        sqlx::query_as("SELECT application_id, material, status FROM ledger WHERE id = $1")
+            .bind(entry.to_string())
+            .fetch_optional(&reg.db.pool)
+            .await?
+            .ok_or_else(|| {
+                RegisterError::new(
+                    RegisterCode::LedgerEntryNotFound,
+                    "台账中没有这一条。",
+                    "There is no such ledger entry.",
+                )
+            })?;
+    let EntryRef {
+        application_id: application,
+        material,
+        status,
+    } = row;
     let mut rec = Recorder::new(actor, state.engine().rules_digest());
     let mut tx = reg.db.begin().await?;
-    let status = LedgerStatus::try_from(row.try_get::<String, _>("status")?)?;
+    let status = LedgerStatus::try_from(status)?;
     let done = if waive {
         let waived = step_entry(&mut tx, entry, status, EntryEvent::Waive, &on).await?;
         if let Some(kind) = waived {
@@ -425,7 +425,7 @@ async fn remind(
     as_of: &str,
     report: &mut SweepReport,
 ) -> RegisterResult<()> {
-    let rows = sqlx::query(
+    let rows: Vec<ReminderRow> = sqlx::query_as(
         "SELECT id, application_id, material, due, remind_on FROM ledger WHERE status = $2 \
          AND reminded_on IS NULL AND remind_on <= $1 AND due >= $1 ORDER BY due, id",
     )
@@ -434,7 +434,7 @@ async fn remind(
     .fetch_all(&mut **tx)
     .await?;
     for row in rows {
-        let id: String = row.try_get("id")?;
+        let id = row.id;
         let updated =
             sqlx::query("UPDATE ledger SET reminded_on = $2 WHERE id = $1 AND reminded_on IS NULL")
                 .bind(id.clone())
@@ -442,13 +442,11 @@ async fn remind(
                 .execute(&mut **tx)
                 .await?;
         if updated.rows_affected() == 1 {
-            let application: String = row.try_get("application_id")?;
             rec.record(
                 tx,
-                Some(&application),
+                Some(&row.application_id),
                 EventKind::PledgeReminderDue,
-                json!({"material": row.try_get::<String, _>("material")?, "due": row.try_get::<String, _>("due")?,
-                       "remind_on": row.try_get::<String, _>("remind_on")?, "as_of": as_of}),
+                json!({"material": row.material, "due": row.due, "remind_on": row.remind_on, "as_of": as_of}),
             )
             .await?;
             report.reminders.push(id);
@@ -473,7 +471,7 @@ async fn overdue(
     as_of: &str,
     report: &mut SweepReport,
 ) -> RegisterResult<()> {
-    let rows = sqlx::query(
+    let rows: Vec<OverdueRow> = sqlx::query_as(
         "SELECT l.id, l.application_id, l.material, l.due, l.status, a.matter, a.decided_at, a.case_state \
          FROM ledger l JOIN applications a ON a.id = l.application_id \
          WHERE l.status = $2 AND l.due < $1 ORDER BY l.due, l.id",
@@ -483,16 +481,22 @@ async fn overdue(
     .fetch_all(&mut **tx)
     .await?;
     for row in rows {
-        let id: String = row.try_get("id")?;
-        let application: String = row.try_get("application_id")?;
-        let due: String = row.try_get("due")?;
+        let OverdueRow {
+            id,
+            application_id: application,
+            material,
+            due,
+            status,
+            matter,
+            decided_at,
+            case_state,
+        } = row;
         let overdue_on = day_after(&due)?;
-        let status = LedgerStatus::try_from(row.try_get::<String, _>("status")?)?;
+        let status = LedgerStatus::try_from(status)?;
         let Some(kind) = step_entry(tx, &id, status, EntryEvent::DuePassed, &overdue_on).await?
         else {
             continue;
         };
-        let material: String = row.try_get("material")?;
         rec.record(
             tx,
             Some(&application),
@@ -501,12 +505,9 @@ async fn overdue(
         )
         .await?;
         report.overdue.push(id);
-        let case_state: Option<String> = row.try_get("case_state")?;
         let Some(case_state) = case_state.map(CaseState::try_from).transpose()? else {
             continue;
         };
-        let matter: String = row.try_get("matter")?;
-        let decided_at: Option<String> = row.try_get("decided_at")?;
         let ledger = params(state, &matter, decided_at.as_deref())?;
         let facts = CaseFacts {
             on: &overdue_on,
@@ -545,16 +546,14 @@ async fn terminate(
     as_of: &str,
     report: &mut SweepReport,
 ) -> RegisterResult<()> {
-    let rows = sqlx::query(
+    let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT id, resume_until FROM applications WHERE case_state = $2 AND resume_until < $1 ORDER BY id",
     )
     .bind(as_of.to_string())
     .bind(CaseState::Suspended.as_str())
     .fetch_all(&mut **tx)
     .await?;
-    for row in rows {
-        let id: String = row.try_get("id")?;
-        let until: String = row.try_get("resume_until")?;
+    for (id, until) in rows {
         let on = day_after(&until)?;
         let facts = CaseFacts {
             on: &on,
@@ -584,14 +583,15 @@ const ENTRY_COLUMNS: &str = "l.id, l.application_id, l.material, l.name_zh, l.na
     a.case_state, a.resume_until";
 
 /// The words for an entry's status, for the clerk's list.
+/// The engine's words for an entry's state (`qiquan::labels`, the pages' `labels()`).
 fn status_label(status: LedgerStatus) -> Text {
-    let (zh, en) = match status {
-        LedgerStatus::Owed => ("待补交", "Owed"),
-        LedgerStatus::Supplied => ("已补交", "Supplied"),
-        LedgerStatus::Overdue => ("已逾期", "Overdue"),
-        LedgerStatus::Waived => ("免予补交", "Waived"),
+    let engine = match status {
+        LedgerStatus::Owed => qiquan::labels::LedgerStatus::Owed,
+        LedgerStatus::Supplied => qiquan::labels::LedgerStatus::Supplied,
+        LedgerStatus::Overdue => qiquan::labels::LedgerStatus::Overdue,
+        LedgerStatus::Waived => qiquan::labels::LedgerStatus::Waived,
     };
-    text(zh, en)
+    engine.label()
 }
 
 fn text(zh: &str, en: &str) -> Text {
@@ -618,6 +618,50 @@ pub(crate) fn case_state_label(state: Option<CaseState>) -> Text {
         None => ("", ""),
     };
     text(zh, en)
+}
+
+/// The columns of an application the case's steps read.
+#[derive(sqlx::FromRow)]
+struct CaseRow {
+    matter: String,
+    decided_at: Option<String>,
+    /// Decoded into [`CaseState`]: sqlx's Any driver reads TEXT only as a string.
+    case_state: Option<String>,
+    resume_until: Option<String>,
+}
+
+/// A ledger entry a clerk acts on: whose, which material, and its state.
+#[derive(sqlx::FromRow)]
+struct EntryRef {
+    application_id: String,
+    material: String,
+    /// Decoded into [`LedgerStatus`].
+    status: String,
+}
+
+/// An entry the sweep may remind of.
+#[derive(sqlx::FromRow)]
+struct ReminderRow {
+    id: String,
+    application_id: String,
+    material: String,
+    due: String,
+    remind_on: String,
+}
+
+/// An owed entry past its due date, with its application's case.
+#[derive(sqlx::FromRow)]
+struct OverdueRow {
+    id: String,
+    application_id: String,
+    material: String,
+    due: String,
+    /// Decoded into [`LedgerStatus`].
+    status: String,
+    matter: String,
+    decided_at: Option<String>,
+    /// Decoded into [`CaseState`].
+    case_state: Option<String>,
 }
 
 /// One row of [`ENTRY_COLUMNS`]: a ledger entry joined with its application.
