@@ -9,7 +9,6 @@ use qiquan::case::clock::CaseClock;
 use qiquan::case::documents::{CaseDocument, CaseDocumentKind};
 use qiquan::case::{CaseEvent, CaseRecord};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 
 use super::audit::{EventKind, Recorder};
 use super::error::{RegisterCode, RegisterError, RegisterResult};
@@ -78,11 +77,45 @@ pub(crate) struct StepRequest {
 }
 
 const HEAD_COLUMNS: &str =
-    "id, matter, channel, outcome, created_at, number, verdict, status FROM applications";
+    "id, matter, channel, outcome, created_at, number, verdict FROM applications";
 
-fn head_of(row: &sqlx::any::AnyRow) -> RegisterResult<CaseHead> {
-    let verdict: Option<String> = row.try_get("verdict")?;
-    let outcome: Option<String> = row.try_get("outcome")?;
+/// One row of `applications` as the case reads it.
+#[derive(sqlx::FromRow)]
+struct HeadRow {
+    id: String,
+    matter: String,
+    channel: String,
+    outcome: Option<String>,
+    created_at: String,
+    number: Option<String>,
+    /// The scrubbed verdict (no personal data): its acceptance day.
+    verdict: Option<String>,
+}
+
+/// One row of `case_steps`.
+#[derive(sqlx::FromRow)]
+struct StepRecordRow {
+    seq: i64,
+    on_day: String,
+    /// Decoded into [`CaseStepEvent`] (sqlx's Any driver reads TEXT only as a string).
+    event: String,
+    actor: String,
+    at: String,
+    document_kind: Option<String>,
+    document_number: Option<String>,
+    record: String,
+}
+
+fn head_of(row: HeadRow) -> RegisterResult<CaseHead> {
+    let HeadRow {
+        id,
+        matter,
+        channel,
+        outcome,
+        created_at,
+        number,
+        verdict,
+    } = row;
     let accepted = matches!(outcome.as_deref(), Some("accept" | "accept_with_pledge"));
     let accepted_on = match (accepted, verdict) {
         (true, Some(text)) => Some(
@@ -94,12 +127,12 @@ fn head_of(row: &sqlx::any::AnyRow) -> RegisterResult<CaseHead> {
         _ => None,
     };
     Ok(CaseHead {
-        id: row.try_get("id")?,
-        matter: row.try_get("matter")?,
-        channel: row.try_get("channel")?,
+        id,
+        matter,
+        channel,
         outcome,
-        created_at: row.try_get("created_at")?,
-        number: row.try_get("number")?,
+        created_at,
+        number,
         accepted_on,
     })
 }
@@ -108,49 +141,51 @@ fn head_of(row: &sqlx::any::AnyRow) -> RegisterResult<CaseHead> {
 pub(crate) async fn heads(
     executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
 ) -> RegisterResult<Vec<CaseHead>> {
-    let rows = sqlx::query(&format!(
+    let rows: Vec<HeadRow> = sqlx::query_as(&format!(
         "SELECT {HEAD_COLUMNS} WHERE status = 'decided' ORDER BY created_at, id"
     ))
     .fetch_all(executor)
     .await?;
-    rows.iter().map(head_of).collect()
+    rows.into_iter().map(head_of).collect()
 }
 
 async fn head(
     executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
     id: &str,
 ) -> RegisterResult<CaseHead> {
-    let row = sqlx::query(&format!("SELECT {HEAD_COLUMNS} WHERE id = $1"))
+    let row: HeadRow = sqlx::query_as(&format!("SELECT {HEAD_COLUMNS} WHERE id = $1"))
         .bind(id.to_string())
         .fetch_optional(executor)
         .await?
         .ok_or_else(RegisterError::application_not_found)?;
-    head_of(&row)
+    head_of(row)
 }
 
 async fn steps(
     executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
     id: &str,
 ) -> RegisterResult<Vec<StepRow>> {
-    let rows = sqlx::query(
+    let rows: Vec<StepRecordRow> = sqlx::query_as(
         "SELECT seq, on_day, event, actor, at, document_kind, document_number, record \
          FROM case_steps WHERE application_id = $1 ORDER BY seq",
     )
     .bind(id.to_string())
     .fetch_all(executor)
     .await?;
-    rows.iter()
+    rows.into_iter()
         .map(|r| -> RegisterResult<StepRow> {
-            let kind: Option<String> = r.try_get("document_kind")?;
             Ok(StepRow {
-                seq: r.try_get("seq")?,
-                on: r.try_get("on_day")?,
-                event: CaseStepEvent::try_from(r.try_get::<String, _>("event")?)?,
-                actor: r.try_get("actor")?,
-                at: r.try_get("at")?,
-                document_kind: kind.map(CaseDocumentName::try_from).transpose()?,
-                document_number: r.try_get("document_number")?,
-                record: r.try_get("record")?,
+                seq: r.seq,
+                on: r.on_day,
+                event: CaseStepEvent::try_from(r.event)?,
+                actor: r.actor,
+                at: r.at,
+                document_kind: r
+                    .document_kind
+                    .map(CaseDocumentName::try_from)
+                    .transpose()?,
+                document_number: r.document_number,
+                record: r.record,
             })
         })
         .collect()
@@ -167,7 +202,7 @@ async fn pledge_events(
         (EventKind::CaseResumed, CaseEvent::PledgeResumed),
         (EventKind::CaseTerminated, CaseEvent::PledgeTerminated),
     ];
-    let rows = sqlx::query(
+    let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT at, kind FROM events WHERE application_id = $1 AND kind IN ($2, $3, $4, $5) \
          ORDER BY at, ord",
     )
@@ -179,9 +214,8 @@ async fn pledge_events(
     .fetch_all(executor)
     .await?;
     let mut out = Vec::new();
-    for row in rows {
-        let at: String = row.try_get("at")?;
-        let kind = EventKind::try_from(row.try_get::<String, _>("kind")?)?;
+    for (at, kind) in rows {
+        let kind = EventKind::try_from(kind)?;
         if let Some((_, event)) = kinds.iter().find(|(k, _)| *k == kind) {
             out.push((at.get(..10).unwrap_or("").to_string(), at, event.clone()));
         }
@@ -393,10 +427,6 @@ struct StepAudit<'a> {
 /// The applicant's name as the acceptance notice printed it (the sealed verdict).
 async fn addressee(reg: &Register, id: &str) -> RegisterResult<String> {
     #[derive(Deserialize)]
-    struct Doc {
-        verdict: Verdict,
-    }
-    #[derive(Deserialize)]
     struct Verdict {
         notice: Notice,
     }
@@ -408,25 +438,22 @@ async fn addressee(reg: &Register, id: &str) -> RegisterResult<String> {
     struct Addressee {
         name: Option<String>,
     }
-    let value = super::applications::document(reg, id).await?;
-    let doc: Doc = serde_json::from_value(value).map_err(RegisterError::storage)?;
-    Ok(doc.verdict.notice.addressee.name.unwrap_or_default())
+    let document = super::applications::document(reg, id).await?;
+    let verdict: Verdict =
+        serde_json::from_str(&document.verdict_json).map_err(RegisterError::storage)?;
+    Ok(verdict.notice.addressee.name.unwrap_or_default())
 }
 
 /// A step's document, decrypted (the applicant is named in it).
 pub(crate) async fn document(reg: &Register, id: &str, seq: i64) -> RegisterResult<String> {
-    let row = sqlx::query(
+    let row: Option<(Option<String>,)> = sqlx::query_as(
         "SELECT document_sealed FROM case_steps WHERE application_id = $1 AND seq = $2",
     )
     .bind(id.to_string())
     .bind(seq)
     .fetch_optional(&reg.db.pool)
     .await?;
-    let sealed: Option<String> = match row {
-        Some(r) => r.try_get("document_sealed")?,
-        None => None,
-    };
-    let sealed = sealed.ok_or_else(|| {
+    let sealed = row.and_then(|(sealed,)| sealed).ok_or_else(|| {
         RegisterError::new(
             RegisterCode::ApplicationNotFound,
             "该办理环节没有文书。",

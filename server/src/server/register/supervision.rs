@@ -9,7 +9,6 @@ use qiquan::case::CaseStage;
 use qiquan::case::clock::{CaseClock, DueBasis, Lamp, StepLimit};
 use qiquan::model::{CaseType, Text};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 
 use super::Register;
 use super::audit::EventKind;
@@ -296,21 +295,17 @@ pub(crate) struct Column {
 }
 
 async fn overdue_pledges(reg: &Register) -> RegisterResult<BTreeMap<String, u64>> {
-    let rows = sqlx::query(
-        "SELECT application_id, COUNT(*) AS n FROM ledger WHERE status = 'overdue' \
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT application_id, COUNT(*) AS n FROM ledger WHERE status = $1 \
          GROUP BY application_id",
     )
+    .bind(super::states::LedgerStatus::Overdue.as_str())
     .fetch_all(&reg.db.pool)
     .await?;
-    let mut out = BTreeMap::new();
-    for row in rows {
-        let n: i64 = row.try_get("n")?;
-        out.insert(
-            row.try_get("application_id")?,
-            u64::try_from(n).unwrap_or(0),
-        );
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 pub(crate) async fn figures(
@@ -470,19 +465,18 @@ pub(crate) async fn export(
         .into_iter()
         .map(|(h, c)| (h.id.clone(), (h, c)))
         .collect();
-    let rows = sqlx::query(
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT application_id, at, actor, kind FROM events WHERE application_id IS NOT NULL \
          ORDER BY at, ord",
     )
     .fetch_all(&reg.db.pool)
     .await?;
     let mut out = String::new();
-    for row in rows {
-        let id: String = row.try_get("application_id")?;
+    for (id, at, actor, kind) in rows {
         let Some((head, clock)) = cases.get(&id) else {
             continue;
         };
-        let kind = EventKind::try_from(row.try_get::<String, _>("kind")?)?;
+        let kind = EventKind::try_from(kind)?;
         let Some(export) = export_kind(kind, head.outcome.as_deref()) else {
             continue;
         };
@@ -491,8 +485,8 @@ pub(crate) async fn export(
             matter: head.matter.clone(),
             kind: export,
             event: kind,
-            at: row.try_get("at")?,
-            actor: row.try_get("actor")?,
+            at,
+            actor,
             number: head.number.clone(),
             dues: clock.as_ref().map(|c| ExportDues {
                 accepted_on: c.accepted_on.clone(),
