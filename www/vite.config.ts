@@ -145,6 +145,7 @@ export default defineConfig({
         clerk: resolve(here, 'clerk.html'),
         kiosk: resolve(here, 'kiosk.html'),
         ledger: resolve(here, 'ledger.html'),
+        supervisor: resolve(here, 'supervisor.html'),
       },
     },
   },

@@ -342,6 +342,39 @@ export const CHROME = {
   ledgerCount: { zh: '共 {n} 条', en: '{n} entries' },
   ledgerFailed: { zh: '无法读取台账，请稍后重试。', en: 'Cannot read the ledger; please retry.' },
   ledgerDone: { zh: '已登记：{m}（{n}）', en: 'Recorded: {m} ({n})' },
+
+  // The supervisor's page (电子监察): lamps, stages and figure names come from the server (the
+  // engine's case clock and the figures' own column names).
+  supTitle: { zh: '电子监察', en: 'E-supervision' },
+  supLead: {
+    zh: '已受理案件的办理时限：红灯超期、黄灯预警、暂停计时（特别程序、中止），以及按期办结率等指标。',
+    en: 'Accepted cases against their limits: red overdue, yellow due soon, paused (special procedure, suspension), and the on-time figures.',
+  },
+  supFilters: { zh: '筛选', en: 'Filters' },
+  supMatter: { zh: '事项', en: 'Matter' },
+  supChannel: { zh: '渠道', en: 'Channel' },
+  supLamp: { zh: '灯色', en: 'Lamp' },
+  supMonth: { zh: '受理月份', en: 'Accepted in' },
+  supAny: { zh: '全部', en: 'All' },
+  supAsOf: { zh: '基准日期', en: 'As of' },
+  supGroupBy: { zh: '指标分组', en: 'Figures by' },
+  supByMatter: { zh: '按事项', en: 'By matter' },
+  supByChannel: { zh: '按渠道', en: 'By channel' },
+  supByMonth: { zh: '按月份', en: 'By month' },
+  supCases: { zh: '案件', en: 'Cases' },
+  supFigures: { zh: '指标', en: 'Figures' },
+  supCsv: { zh: '导出指标 CSV', en: 'Export figures (CSV)' },
+  supNumber: { zh: '文号', en: 'Number' },
+  supStage: { zh: '当前环节', en: 'Step' },
+  supAssignee: { zh: '承办人', en: 'Assignee' },
+  supDue: { zh: '办结期限', en: 'Due' },
+  supDaysLeft: { zh: '剩余工作日', en: 'Working days left' },
+  supStepDue: { zh: '环节时限', en: 'Step limit' },
+  supNone: { zh: '没有符合条件的案件。', en: 'No cases match.' },
+  supCount: { zh: '共 {n} 件', en: '{n} cases' },
+  supFailed: { zh: '无法读取监察数据，请稍后重试。', en: 'Cannot read the supervision data; please retry.' },
+  supLampChart: { zh: '各灯色案件数', en: 'Cases by lamp' },
+  supRateChart: { zh: '按期办结率', en: 'On-time rate' },
 } satisfies Record<string, Text>;
 
 export type ChromeKey = keyof typeof CHROME;
