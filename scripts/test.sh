@@ -19,8 +19,8 @@ say "prettier --check (www/src, tests/**/*.mjs) + no import circle in www/src"
 npm run --silent fmt:check
 node scripts/check-imports.mjs www/src
 
-say "no import circle between the Rust files of one folder (the server crate)"
-python3 scripts/check-rust-circles.py server/src
+say "no import circle between the Rust files of one folder (the engine and the server crate)"
+python3 scripts/check-rust-circles.py src server/src
 
 say "cargo clippy -D warnings (native, and the wasm build)"
 cargo clippy --workspace --all-targets -- -D warnings

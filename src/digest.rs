@@ -26,12 +26,8 @@ pub fn sha256_tagged(bytes: &[u8]) -> String {
 }
 
 fn tagged(hasher: Sha256) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(7 + 64);
-    hex.push_str("sha256:");
-    for byte in hasher.finalize().iter() {
-        hex.push(DIGITS[usize::from(byte >> 4)] as char);
-        hex.push(DIGITS[usize::from(byte & 0xf)] as char);
-    }
-    hex
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    crate::hex::push_hex(&mut out, &hasher.finalize());
+    out
 }

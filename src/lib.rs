@@ -11,10 +11,12 @@ pub mod bundle;
 pub mod calendar;
 pub mod case;
 pub mod centre;
+mod channel;
 mod check;
 pub mod compact;
 mod digest;
 pub mod error;
+pub mod hex;
 mod identifiers;
 #[cfg(feature = "toml")]
 mod json_form;

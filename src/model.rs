@@ -585,7 +585,7 @@ pub struct Material {
     /// The channels on which an electronic copy is accepted (GB/T 39046-2020 办理形式); when
     /// empty, any channel the `medium` allows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub electronic_channels: Vec<crate::submission::Channel>,
+    pub electronic_channels: Vec<crate::channel::Channel>,
 }
 
 /// How the office may obtain a material itself.

@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+pub use crate::channel::Channel;
 use crate::model::ApplicantKind;
 
 /// Largest submission the engine reads, in bytes of JSON.
@@ -55,32 +56,6 @@ pub struct Applicant {
     /// The applicant is on a bad-credit (失信) list and has not repaired it.
     #[serde(default)]
     pub bad_credit: bool,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    /// 窗口办理 (GB/T 39046-2020 办理形式 1)
-    #[default]
-    Window,
-    /// 电脑端网上办理 (办理形式 2)
-    Online,
-    /// 移动端网上申请 (办理形式 3)
-    MobileOnline,
-    /// 快递申请 (办理形式 4): received on the day the centre signs for the post
-    Mail,
-    /// 自助终端 (a self-service kiosk in the hall; counted like the window)
-    Kiosk,
-}
-
-impl Channel {
-    /// Applied over the internet (computer or mobile): accepted from the next working day
-    /// unless received on a working day before the online cut-off.
-    pub fn is_online(self) -> bool {
-        matches!(self, Self::Online | Self::MobileOnline)
-    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

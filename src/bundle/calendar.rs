@@ -15,7 +15,7 @@ pub(super) fn compile_calendar(
     years: &mut Years,
 ) {
     let before = reporter.out.len();
-    super::v2::check_format_value(reporter, file.format, super::v2::CALENDAR_FORMAT_MAX);
+    super::formats::check_format_value(reporter, file.format, super::formats::CALENDAR_FORMAT_MAX);
     let year = file.year;
     if let Some(other) = years.get(year) {
         reporter.at(

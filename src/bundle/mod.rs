@@ -18,17 +18,18 @@ use crate::centre::{CENTRE_PATH, CentreProfile};
 use crate::model::{ApplicantKind, CalendarFile, ConditionValue, MatterFile};
 
 mod calendar;
+mod checks;
 mod condition;
+mod formats;
 mod lazy;
 mod lint_code;
 mod matter;
 mod parse;
 mod report;
-mod v2;
 mod versions;
 
+pub use formats::FORMAT_MAX;
 pub use lazy::LazyFile;
-pub use v2::FORMAT_MAX;
 
 use calendar::compile_calendar;
 #[cfg(feature = "whole")]
@@ -115,7 +116,7 @@ pub struct MatterVersion {
     pub(crate) field_index: HashMap<String, usize>,
     pub(crate) material_index: HashMap<String, usize>,
     /// Format 2: refusals, material groups.
-    pub(crate) v2: v2::Compiled,
+    pub(crate) v2: formats::Compiled,
     /// `online_cutoff`, parsed.
     pub(crate) online_cutoff: Option<chrono::NaiveTime>,
 }

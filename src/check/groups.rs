@@ -11,7 +11,7 @@ use crate::verdict::{
 };
 
 use super::fields::{Slot, evaluate};
-use super::materials::{CheckedMaterials, Context, check_material};
+use super::material::{CheckedMaterials, Context, check_material};
 
 /// One group checked.
 pub(super) struct GroupCheck<'r> {

@@ -34,6 +34,7 @@ mod decide;
 mod fields;
 pub use fields::half_width_char;
 mod groups;
+mod material;
 mod materials;
 
 use crate::submission::UniqueMap;

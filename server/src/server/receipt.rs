@@ -324,7 +324,7 @@ fn key_id(key: &VerifyingKey) -> String {
     qiquan::signed::key_id(&key.to_bytes())
 }
 
-pub(crate) use qiquan::signed::{hex, unhex};
+pub(crate) use qiquan::hex::{hex, unhex};
 
 #[cfg(test)]
 mod tests {

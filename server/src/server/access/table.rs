@@ -274,6 +274,25 @@ mod tests {
         }
     }
 
+    /// And the other way: every operation of the document is a row of the table (so it has
+    /// its roles; a documented route without one would be refused to everyone).
+    #[test]
+    fn every_described_operation_is_a_row() {
+        let doc: serde_json::Value =
+            serde_json::from_str(crate::server::OPENAPI_JSON).expect("openapi.json is JSON");
+        let paths = doc["paths"].as_object().expect("paths");
+        for (path, operations) in paths {
+            for method in operations.as_object().expect("operations").keys() {
+                assert!(
+                    TABLE
+                        .iter()
+                        .any(|rule| rule.path == path && rule.method.eq_ignore_ascii_case(method)),
+                    "{method} {path} is in openapi.json but not in the access table"
+                );
+            }
+        }
+    }
+
     #[test]
     fn rows_are_unique() {
         for (i, a) in TABLE.iter().enumerate() {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, HttpBody as _};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -14,11 +14,11 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::applications::ApplicationView;
 use super::audit::{EventKind, EventView, Recorder};
 use super::db::is_unique_violation;
 use super::error::{RegisterCode, RegisterError, RegisterResult};
-use super::{Register, applications, handover, ledger};
+use super::views::ApplicationView;
+use super::{Register, applications, handover, ledger, uploads, views};
 use crate::server::AppState;
 use crate::server::access::error::{AccessCode, AccessError};
 use crate::server::access::{self, Caller, capability};
@@ -242,7 +242,7 @@ async fn create(
     // Whose pledge it binds: only a clerk may say an identity was verified.
     let pledge_identity = access::pledge::pledge_identity(&caller, access::pledge::claimed(&text))?;
     let (id, created) = applications::create(&state, reg, key, &text, &actor(&headers)).await?;
-    let mut view = applications::view(reg, &id).await?;
+    let mut view = views::view(reg, &id).await?;
     with_receipt_code(reg, &mut view);
     let status = if created {
         // The applicant's capability: made now, shown this once, stored hashed.
@@ -348,7 +348,7 @@ async fn lookup(
             ));
         }
     };
-    let ids = applications::lookup(reg, kind, value).await?;
+    let ids = views::lookup(reg, kind, value).await?;
     audit_read(
         &state,
         reg,
@@ -365,7 +365,7 @@ async fn show(
     PathArg(id): PathArg<String>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let mut view = applications::view(reg, &id).await?;
+    let mut view = views::view(reg, &id).await?;
     with_receipt_code(reg, &mut view);
     ok(&view)
 }
@@ -379,7 +379,7 @@ async fn answers(
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
     let why = access::reason(query.reason.as_deref())?;
-    let answers = applications::answers(reg, &id).await?;
+    let answers = views::answers(reg, &id).await?;
     audit_read(
         &state,
         reg,
@@ -401,7 +401,7 @@ async fn document(
     QueryArg(query): QueryArg<ReasonQuery>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let document = applications::document(reg, &id).await?;
+    let document = views::document(reg, &id).await?;
     if caller.staff.is_some() {
         let why = access::reason(Some(query.reason.as_deref().unwrap_or("print_document")))?;
         audit_read(
@@ -421,8 +421,8 @@ async fn events(
     PathArg(id): PathArg<String>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    applications::view(reg, &id).await?;
-    let events = applications::events(reg, &id).await?;
+    views::view(reg, &id).await?;
+    let events = views::events(reg, &id).await?;
     ok(&Events { events })
 }
 
@@ -433,7 +433,7 @@ async fn submit(
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
     applications::submit(&state, reg, &id, &actor(&headers)).await?;
-    let mut view = applications::view(reg, &id).await?;
+    let mut view = views::view(reg, &id).await?;
     with_receipt_code(reg, &mut view);
     ok(&view)
 }
@@ -461,17 +461,20 @@ async fn upload(
         return Err(super::files::too_large(512 * 1024 * 1024));
     }
     refuse_replacing_decided(reg, &id, &material).await?;
-    applications::upload(
+    uploads::upload(
         &state,
         reg,
         &id,
         &material,
         &content_type,
-        body,
+        uploads::Upload {
+            declared: body.size_hint().lower(),
+            bytes: body.into_data_stream(),
+        },
         &actor(&headers),
     )
     .await?;
-    ok(&applications::view(reg, &id).await?)
+    ok(&views::view(reg, &id).await?)
 }
 
 /// After the decision a file is evidence: it cannot be replaced. The one upload still taken is
@@ -534,9 +537,9 @@ async fn flaw(
         )
         .at("/note"));
     }
-    applications::view(reg, &id).await?;
-    applications::flaw(&state, reg, &id, &material, &note, &actor(&headers)).await?;
-    ok(&applications::view(reg, &id).await?)
+    views::view(reg, &id).await?;
+    uploads::flaw(&state, reg, &id, &material, &note, &actor(&headers)).await?;
+    ok(&views::view(reg, &id).await?)
 }
 
 #[derive(Deserialize)]
@@ -573,7 +576,7 @@ async fn receipt(
             "No document has this number.",
         ));
     }
-    ok(&applications::by_number(&state, reg, &number).await?)
+    ok(&views::by_number(&state, reg, &number).await?)
 }
 
 #[derive(Deserialize)]
@@ -834,7 +837,7 @@ async fn entry_action(
         .bind(entry)
         .fetch_one(&reg.db.pool)
         .await?;
-    ok(&applications::view(reg, &application).await?)
+    ok(&views::view(reg, &application).await?)
 }
 
 async fn supply(

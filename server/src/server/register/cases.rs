@@ -438,7 +438,7 @@ async fn addressee(reg: &Register, id: &str) -> RegisterResult<String> {
     struct Addressee {
         name: Option<String>,
     }
-    let document = super::applications::document(reg, id).await?;
+    let document = super::views::document(reg, id).await?;
     let verdict: Verdict =
         serde_json::from_str(&document.verdict_json).map_err(RegisterError::storage)?;
     Ok(verdict.notice.addressee.name.unwrap_or_default())

@@ -50,15 +50,11 @@ fn random<const N: usize>() -> Result<[u8; N]> {
     Ok(bytes)
 }
 
+/// 64 hex digits (either case) to 32 bytes.
 fn unhex32(text: &str) -> Option<[u8; 32]> {
-    if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    let bytes: Option<Vec<u8>> = (0..64)
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
-        .collect();
-    bytes.and_then(|b| b.try_into().ok())
+    qiquan::hex::unhex(&text.to_ascii_lowercase())?
+        .try_into()
+        .ok()
 }
 
 impl DataKey {

@@ -9,9 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::body::HttpBody as _;
-use http_body_util::BodyExt;
+use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
@@ -65,17 +63,23 @@ impl FileStore {
         self.root.join("files").join(&sha256[..2]).join(sha256)
     }
 
-    /// Streams `body` into the store; refuses more than `max_bytes` and content that does not
-    /// look like `content_type`.
-    pub(crate) async fn put(
+    /// Streams `body` (the file's bytes in chunks, in order; an `Err` is an upload broken off)
+    /// into the store; refuses more than `max_bytes` and content that does not look like
+    /// `content_type`. `declared` is the size announced before the bytes (0 if none).
+    pub(crate) async fn put<S, D, E>(
         &self,
-        body: Body,
+        body: S,
+        declared: u64,
         max_bytes: u64,
         content_type: &str,
         key: &DataKey,
-    ) -> RegisterResult<Stored> {
+    ) -> RegisterResult<Stored>
+    where
+        S: Stream<Item = Result<D, E>> + Unpin + Send,
+        D: AsRef<[u8]> + Send,
+    {
         // A declared size above the limit is refused from the header, before a byte is read.
-        if body.size_hint().lower() > max_bytes {
+        if declared > max_bytes {
             return Err(too_large(max_bytes));
         }
         let temp = self
@@ -89,14 +93,18 @@ impl FileStore {
         result
     }
 
-    async fn write(
+    async fn write<S, D, E>(
         &self,
         temp: &Path,
-        mut body: Body,
+        mut body: S,
         max_bytes: u64,
         content_type: &str,
         key: &DataKey,
-    ) -> RegisterResult<Stored> {
+    ) -> RegisterResult<Stored>
+    where
+        S: Stream<Item = Result<D, E>> + Unpin + Send,
+        D: AsRef<[u8]> + Send,
+    {
         let mut file = tokio::fs::File::create(temp)
             .await
             .map_err(RegisterError::storage)?;
@@ -112,20 +120,18 @@ impl FileStore {
         let mut tail: Vec<u8> = Vec::with_capacity(2 * TAIL);
         let pace = Pace::new(max_bytes);
         loop {
-            let frame = match tokio::time::timeout(pace.wait(total), body.frame()).await {
-                Ok(Some(frame)) => frame,
+            let chunk = match tokio::time::timeout(pace.wait(total), body.next()).await {
+                Ok(Some(chunk)) => chunk,
                 Ok(None) => break,
                 Err(_) => return Err(too_slow()),
             };
-            let frame = frame.map_err(|_| {
+            let chunk = chunk.map_err(|_| {
                 RegisterError::invalid(
                     "文件上传中断，请重试。",
                     "The upload was interrupted; please retry.",
                 )
             })?;
-            let Ok(data) = frame.into_data() else {
-                continue;
-            };
+            let data = chunk.as_ref();
             total += data.len() as u64;
             if total > max_bytes {
                 return Err(too_large(max_bytes));
@@ -138,8 +144,8 @@ impl FileStore {
             if tail.len() > TAIL {
                 tail.drain(..tail.len() - TAIL);
             }
-            hasher.update(&data);
-            pending.extend_from_slice(&data);
+            hasher.update(data);
+            pending.extend_from_slice(data);
             // A chunk goes out once more follows it (the last is marked as such).
             while pending.len() > FILE_CHUNK {
                 let sealed = sealer.seal(&pending[..FILE_CHUNK], false)?;

@@ -21,6 +21,8 @@ pub(crate) mod numbers;
 pub(crate) mod privacy;
 pub(crate) mod states;
 pub(crate) mod supervision;
+pub(crate) mod uploads;
+pub(crate) mod views;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -1,15 +1,16 @@
-//! Format 2: the keys real matters need beyond the original format (refusals by facts,
-//! alternative materials, shared data, 告知承诺, never-tolerable materials, joint and forwarded
-//! handling, integer and receipt-relative date fields), their lints, and the `format` check
-//! that keeps a format-1 file loading unchanged.
+//! Formats: the `format` a file declares (the check that keeps a format-1 file loading
+//! unchanged) and the keys formats 2 and 3 add, which real matters need beyond the original
+//! format — refusals by facts, alternative materials, shared data, 告知承诺, never-tolerable
+//! materials, joint and forwarded handling, integer and receipt-relative date fields — compiled,
+//! with their lints.
 
 // Without `whole` (the page module) the lint-only checks below are left out.
 #![cfg_attr(not(feature = "whole"), allow(unused_imports, dead_code))]
 
 use std::collections::HashMap;
 
+use super::checks::{check_limit, describe_en, describe_zh, is_identifier, surely_longer};
 use super::condition::compile_condition;
-use super::matter::{check_limit, describe_en, describe_zh, is_identifier, surely_longer};
 use super::report::Reporter;
 use super::{Cond, LintCode};
 use crate::model::{
