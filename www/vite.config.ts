@@ -146,6 +146,7 @@ export default defineConfig({
         kiosk: resolve(here, 'kiosk.html'),
         ledger: resolve(here, 'ledger.html'),
         supervisor: resolve(here, 'supervisor.html'),
+        case: resolve(here, 'case.html'),
       },
     },
   },

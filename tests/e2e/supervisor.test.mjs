@@ -1,10 +1,11 @@
-// The supervisor's 电子监察 page (www/supervisor.html) over the case register: a case walked by
-// a clerk (review, a special procedure, an extension) shows its lamp, due and working days left,
-// and the lamp changes as the page's `as_of` moves: green, yellow the working day before the
-// due, red after it. The figures table and the CSV carry 按期办结率. Needs `qiquan serve --dev`.
+// The supervisor's 电子监察 page (www/supervisor.html) and the clerk's case page (www/case.html)
+// over the case register: a case walked by a clerk (review, a special procedure, an extension)
+// shows its lamp, due and working days left, and the lamp changes as the page's `as_of` moves:
+// green, yellow on the due day, red after it; walked on to 送达, every document it issued
+// prints to PDF with the engine's text. Needs `qiquan serve --dev`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, axeViolations, shot, staffHeaders } from './_harness.mjs';
+import { startServer, launch, openPage, axeViolations, shot, staffHeaders, pdfText } from './_harness.mjs';
 
 let server, browser;
 
@@ -28,18 +29,17 @@ async function api(method, path, body, user = 'clerk') {
   return json;
 }
 
-test('supervisor: a case with a pause and an extension, its lamp as as_of moves', async (t) => {
-  if (!server.real) {
-    t.skip('needs qiquan serve (QIQUAN_E2E_STATIC is set)');
-    return;
-  }
+const step = (id, body) => api('POST', `/v1/applications/${id}/case`, body);
+
+/** An accepted window application, reviewed, through an expert review and an extension. */
+async function extendedCase(name) {
   const app = await api('POST', '/v1/applications', {
     matter: 'public_place_hygiene_license',
     submission: {
       applicant: { kind: 'natural_person' },
       channel: 'window',
       fields: {
-        unit_name: '监察测试宾馆',
+        unit_name: name,
         responsible_person_id: '11010519491231002X',
         phone: '13800138000',
         venue_type: 'hotel',
@@ -56,11 +56,10 @@ test('supervisor: a case with a pause and an extension, its lamp as as_of moves'
   });
   assert.equal(app.outcome, 'accept');
   const id = app.id;
-  const first = await api('GET', `/v1/applications/${id}/case`);
-  const accepted = first.clock.accepted_on;
-  await api('POST', `/v1/applications/${id}/case`, { on: accepted, event: 'review_started', assignee: '李审' });
-  // The engine's own arithmetic gives the later days (the server answers each step's clock).
-  const paused = await api('POST', `/v1/applications/${id}/case`, {
+  const accepted = (await api('GET', `/v1/applications/${id}/case`)).clock.accepted_on;
+  await step(id, { on: accepted, event: 'review_started', assignee: '李审' });
+  // Later days come from the engine's own answers (the server returns each step's clock).
+  const paused = await step(id, {
     on: accepted,
     event: 'special_started',
     procedure: 'expert_review',
@@ -70,18 +69,19 @@ test('supervisor: a case with a pause and an extension, its lamp as as_of moves'
   });
   assert.equal(paused.clock.lamp, 'paused');
   const end = paused.clock.pauses[0].planned_end;
-  await api('POST', `/v1/applications/${id}/case`, { on: end, event: 'special_ended' });
-  const extended = await api('POST', `/v1/applications/${id}/case`, {
-    on: end,
-    event: 'extended',
-    approver: '王局长',
-    reason: '需现场核查',
-  });
-  const due = extended.clock.extended_due;
-  assert.equal(extended.clock.due, due);
+  await step(id, { on: end, event: 'special_ended' });
+  const extended = await step(id, { on: end, event: 'extended', approver: '王局长', reason: '需现场核查' });
+  assert.equal(extended.clock.due, extended.clock.extended_due);
   assert.equal(extended.steps.at(-1).document_kind, 'extension');
+  return { app, id, end, due: extended.clock.extended_due };
+}
 
-  // Days around the due, from the case clock itself (the supervisor's list gives days left).
+test('supervisor: a case with a pause and an extension, its lamp as as_of moves', async (t) => {
+  if (!server.real) {
+    t.skip('needs qiquan serve (QIQUAN_E2E_STATIC is set)');
+    return;
+  }
+  const { id, end, due } = await extendedCase('监察测试宾馆');
   const list = await api('GET', `/v1/supervision/cases?as_of=${end}`, null, 'supervisor');
   const line = list.find((l) => l.id === id);
   assert.equal(line.lamp, 'green');
@@ -98,7 +98,7 @@ test('supervisor: a case with a pause and an extension, its lamp as as_of moves'
     assert.deepEqual(await axeViolations(page), []);
     await shot(page, 'supervisor-green');
 
-    // The due day itself: yellow (within one working day); the next day on: red.
+    // The due day itself: yellow (within one working day); a week later: red.
     const setDay = async (day) => {
       await page.locator('#sup-as-of').fill(day);
       await page.locator('#sup-as-of').dispatchEvent('change');
@@ -120,6 +120,56 @@ test('supervisor: a case with a pause and an extension, its lamp as as_of moves'
       })
     ).text();
     assert.ok(csv.includes('按期办结率'), csv);
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('case page: every document of a case walked to 送达 prints with the engine text', async (t) => {
+  if (!server.real) {
+    t.skip('needs qiquan serve (QIQUAN_E2E_STATIC is set)');
+    return;
+  }
+  const { app, id, end } = await extendedCase('送达测试宾馆');
+  const decided = await step(id, {
+    on: end,
+    event: 'decided',
+    granted: false,
+    reasons: ['经营场所卫生条件不符合《公共场所卫生管理条例》的规定'],
+  });
+  const denial = decided.steps.at(-1).document_number;
+  const served = await step(id, { on: end, event: 'served', method: 'in_person' });
+  assert.equal(served.clock.stage, 'served');
+  await step(id, { on: end, event: 'closed' });
+
+  const { page, errors, ctx } = await openPage(browser, `${server.url}/case.html?id=${id}`);
+  try {
+    assert.equal(await page.locator('#case-docs article').count(), 4);
+    assert.deepEqual(await axeViolations(page), []);
+    await shot(page, 'case-documents');
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    const text = (await pdfText(pdf))
+      .map((p) => p.text)
+      .join('\n')
+      .replace(/\s+/g, '');
+    for (const want of [
+      '特别程序告知书',
+      '专家评审',
+      '延期告知书',
+      '需现场核查',
+      '不予行政许可决定书',
+      denial,
+      '经营场所卫生条件不符合',
+      '明川县人民政府申请行政复议',
+      '明川县人民法院提起行政诉讼',
+      '送达回证',
+      '直接送达',
+      '送达测试宾馆',
+      app.number,
+    ]) {
+      assert.ok(text.includes(want.replace(/\s+/g, '')), `${want} missing from the PDF: ${text.slice(0, 400)}`);
+    }
     assert.deepEqual(errors, []);
   } finally {
     await ctx.close();

@@ -375,6 +375,26 @@ export const CHROME = {
   supFailed: { zh: '无法读取监察数据，请稍后重试。', en: 'Cannot read the supervision data; please retry.' },
   supLampChart: { zh: '各灯色案件数', en: 'Cases by lamp' },
   supRateChart: { zh: '按期办结率', en: 'On-time rate' },
+
+  // The clerk's case page: its clock and steps, and the documents they issued, to print.
+  caseTitle: { zh: '案件办理', en: 'Case' },
+  caseLead: {
+    zh: '受理后的办理环节与时限；各环节文书由审查引擎生成，可直接打印。',
+    en: "The steps after acceptance and their limits; each document is the engine's, ready to print.",
+  },
+  caseClock: { zh: '办理时限', en: 'Limits' },
+  caseStage: { zh: '当前环节', en: 'Step' },
+  caseDue: { zh: '办结期限', en: 'Due' },
+  caseDaysLeft: { zh: '剩余工作日', en: 'Working days left' },
+  caseSteps: { zh: '办理记录', en: 'Steps' },
+  caseDocuments: { zh: '文书', en: 'Documents' },
+  casePrint: { zh: '打印文书', en: 'Print the documents' },
+  caseOn: { zh: '日期', en: 'Date' },
+  caseEvent: { zh: '环节', en: 'Step' },
+  caseActor: { zh: '经办', en: 'By' },
+  caseDocNumber: { zh: '文号', en: 'Number' },
+  caseFailed: { zh: '无法读取案件，请稍后重试。', en: 'Cannot read the case; please retry.' },
+  caseNoId: { zh: '地址中缺少案件编号（?id=）。', en: 'The address names no case (?id=).' },
 } satisfies Record<string, Text>;
 
 export type ChromeKey = keyof typeof CHROME;
