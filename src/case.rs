@@ -252,6 +252,31 @@ pub enum CaseEvent {
 }
 
 impl CaseEvent {
+    /// What a person calls the step.
+    pub fn label(&self) -> Text {
+        let (zh, en) = match self {
+            Self::Accepted { pledged: false } => ("受理", "accepted"),
+            Self::Accepted { pledged: true } => ("容缺受理", "accepted on a pledge"),
+            Self::ReviewStarted { .. } => ("审查", "review"),
+            Self::HearingOffered => ("告知听证权利", "hearing offered"),
+            Self::SpecialStarted { .. } => ("特别程序开始", "special procedure started"),
+            Self::SpecialEnded => ("特别程序结束", "special procedure ended"),
+            Self::Extended { .. } => ("延期", "extended"),
+            Self::PledgeKept => ("容缺材料补齐", "pledged materials supplied"),
+            Self::PledgeSuspended => ("中止", "suspended"),
+            Self::PledgeResumed => ("恢复办理", "resumed"),
+            Self::PledgeTerminated => ("终止", "terminated"),
+            Self::Decided { granted: true, .. } => ("准予许可决定", "decision: granted"),
+            Self::Decided { granted: false, .. } => ("不予许可决定", "decision: refused"),
+            Self::Served { .. } => ("送达", "served"),
+            Self::Closed => ("办结", "closed"),
+        };
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
     /// The serde tag, e.g. `special_started`.
     pub fn name(&self) -> &'static str {
         match self {

@@ -13,6 +13,7 @@ interface Step {
   seq: number;
   on: string;
   event: string;
+  label: Text;
   actor: string;
   document_kind: string | null;
   document_number: string | null;
@@ -204,7 +205,7 @@ function render(): void {
                         'tr',
                         null,
                         h('td', null, s.on),
-                        h('td', null, s.event),
+                        h('td', null, tx(s.label)),
                         h('td', null, s.actor),
                         h('td', null, s.document_number ?? ''),
                       ),

@@ -36,8 +36,9 @@ interface CaseLine {
 
 interface Figures {
   group: string;
+  label: Text;
   on_time_rate: number | null;
-  [key: string]: string | number | null;
+  [key: string]: string | number | null | Text;
 }
 
 interface FigureReport {
@@ -77,22 +78,34 @@ function figureQuery(): string {
   return new URLSearchParams({ as_of: S.asOf, by: S.by }).toString();
 }
 
+/** Which load is the latest: an answer to an earlier one (a slower request for a day since
+ * changed) is dropped, so the page never shows one day's lamps under another day. */
+let generation = 0;
+
 async function load(): Promise<void> {
+  const mine = ++generation;
+  const asOf = S.asOf;
+  let cases: CaseLine[] = [];
+  let figures: FigureReport | null = null;
+  let failed = false;
   try {
-    const [cases, figures] = await Promise.all([
+    const [c, f] = await Promise.all([
       authFetch(`/v1/supervision/cases?${caseQuery()}`),
       authFetch(`/v1/supervision/figures?${figureQuery()}`),
     ]);
-    if (!cases.ok || !figures.ok) throw new Error(`HTTP ${cases.status} ${figures.status}`);
-    S.cases = (await cases.json()) as CaseLine[];
-    S.figures = (await figures.json()) as FigureReport;
-    S.failed = false;
+    if (!c.ok || !f.ok) throw new Error(`HTTP ${c.status} ${f.status}`);
+    cases = (await c.json()) as CaseLine[];
+    figures = (await f.json()) as FigureReport;
   } catch (e) {
     console.warn('supervision', e);
-    S.failed = true;
+    failed = true;
   }
+  if (mine !== generation) return;
+  S.cases = cases;
+  S.figures = figures;
+  S.failed = failed;
   renderData();
-  document.body.dataset.loaded = S.asOf;
+  document.body.dataset.loaded = asOf;
 }
 
 async function downloadCsv(): Promise<void> {
@@ -168,7 +181,7 @@ function renderData(): void {
   const fig = S.figures;
   const rateRows = (fig?.groups ?? []).map((g) => ({
     key: g.group,
-    label: g.group,
+    label: tx(g.label),
     value: g.on_time_rate ?? 0,
     shown: percent(g.on_time_rate),
     cls: '',
@@ -269,9 +282,14 @@ function renderData(): void {
                   'tr',
                   { 'data-group': g.group },
                   fig.columns.map((c) => {
+                    if (c.key === 'group') return h('td', null, tx(g.label));
                     const v = g[c.key];
                     const rate = c.key.endsWith('_rate') || c.key === 'instant_share';
-                    return h('td', null, rate ? percent(v as number | null) : v === null ? '—' : String(v));
+                    return h(
+                      'td',
+                      null,
+                      rate ? percent(v as number | null) : v === null ? '—' : String(v as string | number),
+                    );
                   }),
                 ),
               ),

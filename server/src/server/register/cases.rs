@@ -47,6 +47,8 @@ pub(crate) struct StepRow {
     pub(crate) seq: i64,
     pub(crate) on: String,
     pub(crate) event: CaseStepEvent,
+    /// The engine's name for the step.
+    pub(crate) label: qiquan::model::Text,
     pub(crate) actor: String,
     pub(crate) at: String,
     pub(crate) document_kind: Option<CaseDocumentName>,
@@ -174,10 +176,13 @@ async fn steps(
     .await?;
     rows.into_iter()
         .map(|r| -> RegisterResult<StepRow> {
+            let record: CaseRecord =
+                serde_json::from_str(&r.record).map_err(RegisterError::storage)?;
             Ok(StepRow {
                 seq: r.seq,
                 on: r.on_day,
                 event: CaseStepEvent::try_from(r.event)?,
+                label: record.event.label(),
                 actor: r.actor,
                 at: r.at,
                 document_kind: r

@@ -164,6 +164,8 @@ pub(crate) struct FigureQuery {
 #[derive(Debug, Clone, Default, Serialize)]
 pub(crate) struct Figures {
     pub(crate) group: String,
+    /// How the group is shown: the matter's name, else the group itself.
+    pub(crate) label: Text,
     /// 收件数: applications decided (accepted or not).
     pub(crate) received: u64,
     /// 受理数 (受理 and 容缺受理).
@@ -318,6 +320,10 @@ pub(crate) async fn figures(
     let mut groups: BTreeMap<String, Figures> = BTreeMap::new();
     let mut all = Figures {
         group: "all".into(),
+        label: Text {
+            zh: "合计".into(),
+            en: "All".into(),
+        },
         ..Figures::default()
     };
     for (head, clock) in clocks(state, reg, as_of).await? {
@@ -333,8 +339,21 @@ pub(crate) async fn figures(
             GroupBy::Month => head.created_at.get(..7).unwrap_or("").to_string(),
         };
         let owed = pledges.get(&head.id).copied().unwrap_or(0);
+        let label = match query.by {
+            GroupBy::Matter => state
+                .engine()
+                .matter(&head.matter, None)
+                .map(|m| m.name.clone())
+                .ok(),
+            _ => None,
+        }
+        .unwrap_or_else(|| Text {
+            zh: key.clone(),
+            en: key.clone(),
+        });
         let group = groups.entry(key.clone()).or_insert_with(|| Figures {
             group: key,
+            label,
             ..Figures::default()
         });
         group.add(&head, clock.as_ref(), instant, owed);
