@@ -301,6 +301,8 @@ fn walk(server: &Server) {
         (json!(1), json!(1.0))
     );
     assert_eq!(all["average_working_days"], json!(12.0));
+    let r = server.get(&server.supervisor, "/v1/supervision/figures?by=window");
+    assert_eq!(r.json()["groups"][0]["group"], "W01", "{}", r.text());
     let r = server.get(&server.supervisor, "/v1/supervision/figures.csv?by=month");
     assert_eq!(r.status, 200);
     assert!(r.text().contains("按期办结率 on-time rate"), "{}", r.text());

@@ -360,6 +360,7 @@ export const CHROME = {
   supGroupBy: { zh: '指标分组', en: 'Figures by' },
   supByMatter: { zh: '按事项', en: 'By matter' },
   supByChannel: { zh: '按渠道', en: 'By channel' },
+  supByWindow: { zh: '按窗口', en: 'By window' },
   supByMonth: { zh: '按月份', en: 'By month' },
   supCases: { zh: '案件', en: 'Cases' },
   supFigures: { zh: '指标', en: 'Figures' },

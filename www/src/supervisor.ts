@@ -47,7 +47,7 @@ interface FigureReport {
   all: Figures;
 }
 
-type By = 'matter' | 'channel' | 'month';
+type By = 'matter' | 'channel' | 'window' | 'month';
 
 const params = new URLSearchParams(location.search);
 const S = {
@@ -56,7 +56,7 @@ const S = {
   channel: params.get('channel') ?? '',
   lamp: params.get('lamp') ?? '',
   month: params.get('month') ?? '',
-  by: (['matter', 'channel', 'month'].includes(params.get('by') ?? '') ? params.get('by') : 'matter') as By,
+  by: (['matter', 'channel', 'window', 'month'].includes(params.get('by') ?? '') ? params.get('by') : 'matter') as By,
   cases: [] as CaseLine[],
   figures: null as FigureReport | null,
   failed: false,
@@ -420,6 +420,7 @@ function render(): void {
             [
               ['matter', 'supByMatter'],
               ['channel', 'supByChannel'],
+              ['window', 'supByWindow'],
               ['month', 'supByMonth'],
             ] as const
           ).map(([k, label]) => h('option', { value: k, selected: S.by === k }, t(label))),

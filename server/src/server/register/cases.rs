@@ -22,6 +22,8 @@ pub(crate) struct CaseHead {
     pub(crate) id: String,
     pub(crate) matter: String,
     pub(crate) channel: String,
+    /// The window that received it (from the clerk's sign-in), else the channel.
+    pub(crate) window: String,
     pub(crate) outcome: Option<String>,
     pub(crate) created_at: String,
     /// The 受理通知书's 文号.
@@ -79,7 +81,7 @@ pub(crate) struct StepRequest {
 }
 
 const HEAD_COLUMNS: &str =
-    "id, matter, channel, outcome, created_at, number, verdict FROM applications";
+    "id, matter, channel, outcome, created_at, created_by, number, verdict FROM applications";
 
 /// One row of `applications` as the case reads it.
 #[derive(sqlx::FromRow)]
@@ -89,6 +91,7 @@ struct HeadRow {
     channel: String,
     outcome: Option<String>,
     created_at: String,
+    created_by: String,
     number: Option<String>,
     /// The scrubbed verdict (no personal data): its acceptance day.
     verdict: Option<String>,
@@ -115,6 +118,7 @@ fn head_of(row: HeadRow) -> RegisterResult<CaseHead> {
         channel,
         outcome,
         created_at,
+        created_by,
         number,
         verdict,
     } = row;
@@ -128,10 +132,15 @@ fn head_of(row: HeadRow) -> RegisterResult<CaseHead> {
         ),
         _ => None,
     };
+    // The window (收件窗口) a clerk signed in at: `role:user@WINDOW`; else the channel.
+    let window = created_by
+        .rsplit_once('@')
+        .map_or_else(|| channel.clone(), |(_, w)| w.to_string());
     Ok(CaseHead {
         id,
         matter,
         channel,
+        window,
         outcome,
         created_at,
         number,

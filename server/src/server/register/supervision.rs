@@ -149,6 +149,8 @@ pub(crate) enum GroupBy {
     #[default]
     Matter,
     Channel,
+    /// The window that received the application (the clerk's sign-in), else the channel.
+    Window,
     Month,
 }
 
@@ -336,6 +338,7 @@ pub(crate) async fn figures(
         let key = match query.by {
             GroupBy::Matter => head.matter.clone(),
             GroupBy::Channel => head.channel.clone(),
+            GroupBy::Window => head.window.clone(),
             GroupBy::Month => head.created_at.get(..7).unwrap_or("").to_string(),
         };
         let owed = pledges.get(&head.id).copied().unwrap_or(0);
