@@ -75,6 +75,123 @@ pub struct Labels {
     #[cfg_attr(feature = "wasm", tsify(type = "Record<LedgerStatus, Text>"))]
     #[serde(serialize_with = "as_map")]
     pub ledger_statuses: Vec<(String, Text)>,
+    /// What the pages say when a file is chosen, before it is sent (the server says the same
+    /// when it refuses one): templates with `{name}`, `{size}`, `{limit}` and `{types}`, keyed
+    /// `limits` (beside the picker), `empty`, `wrong_type`, `type_not_accepted` (the server, which
+    /// has no file name), `too_large` ([`upload_words`]).
+    #[cfg_attr(feature = "wasm", tsify(type = "Record<UploadWord, Text>"))]
+    #[serde(serialize_with = "as_map")]
+    pub uploads: Vec<(String, Text)>,
+    /// The names of file types by media type, as people call them (PDF, JPG, PNG…).
+    #[cfg_attr(feature = "wasm", tsify(type = "Record<string, Text>"))]
+    #[serde(serialize_with = "as_map")]
+    pub file_types: Vec<(String, Text)>,
+    /// A material's upload limit when its rule names none ([`crate::model::DEFAULT_MAX_BYTES`]).
+    pub default_max_bytes: u64,
+    /// The media types a material accepts when its rule names none.
+    pub default_accept: Vec<String>,
+}
+
+/// The keys of [`Labels::uploads`].
+#[cfg(feature = "wasm")]
+#[derive(Serialize, tsify::Tsify)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadWord {
+    Limits,
+    Empty,
+    WrongType,
+    TypeNotAccepted,
+    TooLarge,
+}
+
+/// The upload templates: `(key, zh, en)`.
+const UPLOAD_WORDS: [(&str, &str, &str); 5] = [
+    (
+        "limits",
+        "{types}，每份不超过 {limit}",
+        "{types}, at most {limit} each",
+    ),
+    (
+        "empty",
+        "“{name}”是空文件（0 字节），请重新选择。",
+        "“{name}” is empty (0 bytes); choose the file again.",
+    ),
+    (
+        "wrong_type",
+        "“{name}”不是该材料接受的文件类型：只接受 {types}。",
+        "“{name}” is not a type this material accepts: only {types}.",
+    ),
+    (
+        "type_not_accepted",
+        "该材料只接受 {types}。",
+        "This material accepts only {types}.",
+    ),
+    (
+        "too_large",
+        "文件过大（{size}），每份材料不超过 {limit}。",
+        "The file is too large ({size}); each material may be at most {limit}.",
+    ),
+];
+
+/// File types by media type: their everyday names.
+const FILE_TYPES: [(&str, &str); 5] = [
+    ("application/pdf", "PDF"),
+    ("image/jpeg", "JPG"),
+    ("image/png", "PNG"),
+    ("application/ofd", "OFD"),
+    ("application/zip", "ZIP"),
+];
+
+/// An upload template (`limits`, `empty`, `wrong_type`, `too_large`) filled: the file's
+/// `name` and `size` (bytes), the material's `limit` (bytes) and accepted media types.
+pub fn upload_words(which: &str, name: &str, size: u64, limit: u64, accept: &[String]) -> Text {
+    let (zh, en) = UPLOAD_WORDS
+        .iter()
+        .find(|(k, _, _)| *k == which)
+        .map_or(("", ""), |(_, zh, en)| (*zh, *en));
+    let types = file_types_text(accept);
+    let fill = |template: &str, types: &str| {
+        template
+            .replace("{name}", name)
+            .replace("{size}", &megabytes(size, false))
+            .replace("{limit}", &megabytes(limit, true))
+            .replace("{types}", types)
+    };
+    Text {
+        zh: fill(zh, &types.zh),
+        en: fill(en, &types.en),
+    }
+}
+
+/// The accepted types in words, as one list: `PDF、JPG 或 PNG` / `PDF, JPG or PNG`.
+pub fn file_types_text(accept: &[String]) -> Text {
+    let names: Vec<&str> = accept
+        .iter()
+        .map(|a| {
+            FILE_TYPES
+                .iter()
+                .find(|(m, _)| m == a)
+                .map_or(a.as_str(), |(_, n)| *n)
+        })
+        .collect();
+    let join = |sep: &str, or: &str| match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{}{or}{last}", rest.join(sep)),
+    };
+    Text {
+        zh: join("、", " 或 "),
+        en: join(", ", " or "),
+    }
+}
+
+/// A size in megabytes (MiB) as the upload words print it: `11.0 MB`; a whole limit `10 MB`.
+pub fn megabytes(bytes: u64, whole_if_exact: bool) -> String {
+    const MB: u64 = 1024 * 1024;
+    if whole_if_exact && bytes.is_multiple_of(MB) {
+        return format!("{} MB", bytes / MB);
+    }
+    format!("{:.1} MB", bytes as f64 / MB as f64)
 }
 
 /// The tags beside a material's name.
@@ -278,6 +395,19 @@ pub fn labels() -> Labels {
             .into_iter()
             .map(|s| (key(s), s.label()))
             .collect(),
+        uploads: UPLOAD_WORDS
+            .iter()
+            .map(|(k, zh, en)| (k.to_string(), text(zh, en)))
+            .collect(),
+        file_types: FILE_TYPES
+            .iter()
+            .map(|(m, n)| (m.to_string(), text(n, n)))
+            .collect(),
+        default_max_bytes: crate::model::DEFAULT_MAX_BYTES,
+        default_accept: crate::model::DEFAULT_ACCEPT
+            .iter()
+            .map(|a| a.to_string())
+            .collect(),
     }
 }
 
@@ -406,6 +536,40 @@ pub fn fact_label(key: FactKey) -> Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn upload_words_say_sizes_and_types_as_people_do() {
+        let accept: Vec<String> = crate::model::DEFAULT_ACCEPT
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        let limit = crate::model::DEFAULT_MAX_BYTES;
+        let big = upload_words("too_large", "scan.pdf", 11 * 1024 * 1024, limit, &accept);
+        assert_eq!(big.zh, "文件过大（11.0 MB），每份材料不超过 10 MB。");
+        assert_eq!(
+            big.en,
+            "The file is too large (11.0 MB); each material may be at most 10 MB."
+        );
+        let limits = upload_words("limits", "", 0, limit, &accept);
+        assert_eq!(limits.zh, "PDF、JPG 或 PNG，每份不超过 10 MB");
+        assert_eq!(limits.en, "PDF, JPG or PNG, at most 10 MB each");
+        let wrong = upload_words(
+            "wrong_type",
+            "a.docx",
+            10,
+            512 * 1024,
+            &["application/pdf".to_string()],
+        );
+        assert_eq!(wrong.zh, "“a.docx”不是该材料接受的文件类型：只接受 PDF。");
+        assert_eq!(
+            upload_words("empty", "x.png", 0, limit, &accept).en,
+            "“x.png” is empty (0 bytes); choose the file again."
+        );
+        assert_eq!(megabytes(512 * 1024, true), "0.5 MB");
+        let l = labels();
+        assert_eq!(l.uploads.len(), 5);
+        assert_eq!(l.default_max_bytes, limit);
+    }
 
     #[test]
     fn every_pledge_block_has_its_own_label() {

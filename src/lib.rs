@@ -45,6 +45,7 @@ pub use error::{Error, ErrorCode, Result};
 #[cfg(feature = "toml")]
 pub use json_form::json_form;
 pub use model::MatterFile;
+pub use notice::unidentified;
 pub use submission::{CheckOptions, Submission};
 pub use verdict::{MatterSummary, Outcome, Verdict, VersionSummary};
 

@@ -216,6 +216,43 @@ fn number(centre: Option<&CentreProfile>, kind: DocumentKind, date: &str) -> Doc
     }
 }
 
+/// Whether an application names whom a numbered document would be addressed to: the applicant's
+/// name (the rule's `addressee` field, else the first of [`ADDRESSEE_FIELDS`] it has) and an
+/// identity number (a field of type `id_card` or `uscc`) are both given — each only where the
+/// matter has such a field. Until then nothing may be numbered (a 文号 from the centre's gap-free
+/// sequence must not go to nobody): `None` when identifiable, else the sentence that says what
+/// is missing.
+pub fn unidentified(rule: &MatterFile, submission: &Submission) -> Option<Text> {
+    let given = |id: &str| {
+        submission.fields.get(id).is_some_and(|v| match v {
+            Value::String(s) => !s.trim().is_empty(),
+            Value::Null => false,
+            _ => true,
+        })
+    };
+    let name_field = rule.addressee.as_deref().or_else(|| {
+        ADDRESSEE_FIELDS
+            .iter()
+            .find(|id| rule.fields.iter().any(|f| f.id == **id))
+            .copied()
+    });
+    let id_fields: Vec<&str> = rule
+        .fields
+        .iter()
+        .filter(|f| matches!(f.kind, FieldKind::IdCard | FieldKind::Uscc))
+        .map(|f| f.id.as_str())
+        .collect();
+    let named = name_field.is_none_or(given);
+    let numbered = id_fields.is_empty() || id_fields.iter().any(|id| given(id));
+    if named && numbered {
+        return None;
+    }
+    Some(text(
+        "申请人尚不明确：请先填写申请人名称和身份证号码（或统一社会信用代码），再登记取号。文书在登记后才编文号，未登记的文书不打印。",
+        "The applicant is not yet identified: give the applicant's name and ID card number (or unified social credit code) before registering. Documents get their number only when registered, and nothing unregistered is printed.",
+    ))
+}
+
 fn addressee(input: &NoticeInput<'_>, verdict: &Verdict) -> Addressee {
     // The field the rule names (format 3), else the first legacy name field it has.
     let field = input.rule.addressee.as_deref().or_else(|| {
@@ -870,6 +907,47 @@ fn notes_on_dates(notice: &mut Notice, verdict: &Verdict, accepted: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "embed")]
+    #[test]
+    fn identifiable_needs_a_name_and_an_identity_number() {
+        // The hygiene licence: unit_name (the addressee), uscc and responsible_person_id.
+        let engine = crate::Engine::embedded().expect("engine");
+        let rule = engine
+            .matter("public_place_hygiene_license", None)
+            .expect("rule");
+        let sub = |fields: serde_json::Value| -> Submission {
+            serde_json::from_value(serde_json::json!({
+                "applicant": {"kind": "enterprise_legal_person"}, "channel": "online", "fields": fields
+            }))
+            .expect("submission")
+        };
+        let rows = [
+            (serde_json::json!({}), false),
+            (serde_json::json!({"unit_name": "宾馆"}), false),
+            (
+                serde_json::json!({"unit_name": "  ", "responsible_person_id": "370102198506153214"}),
+                false,
+            ),
+            (serde_json::json!({"uscc": "91370102MA3C0A019G"}), false),
+            (
+                serde_json::json!({"unit_name": "宾馆", "responsible_person_id": "370102198506153214"}),
+                true,
+            ),
+            (
+                serde_json::json!({"unit_name": "宾馆", "uscc": "91370102MA3C0A019G"}),
+                true,
+            ),
+            (serde_json::json!({"unit_name": "宾馆", "uscc": ""}), false),
+        ];
+        for (fields, want) in rows {
+            assert_eq!(
+                unidentified(rule, &sub(fields.clone())).is_none(),
+                want,
+                "{fields}"
+            );
+        }
+    }
 
     #[test]
     fn id_numbers_keep_the_first_six_and_last_four() {

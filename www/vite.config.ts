@@ -143,10 +143,11 @@ export default defineConfig({
       input: {
         index: resolve(here, 'index.html'),
         clerk: resolve(here, 'clerk.html'),
+        case: resolve(here, 'case.html'),
         kiosk: resolve(here, 'kiosk.html'),
         ledger: resolve(here, 'ledger.html'),
         supervisor: resolve(here, 'supervisor.html'),
-        case: resolve(here, 'case.html'),
+        steps: resolve(here, 'steps.html'),
       },
     },
   },

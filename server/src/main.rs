@@ -122,6 +122,10 @@ enum Command {
         /// Development: sign receipts with an ephemeral key when --key is not given.
         #[arg(long)]
         dev: bool,
+        /// Development only: the server's clock starts at this instant (RFC 3339) and runs on,
+        /// so a test knows the day its documents are dated.
+        #[arg(long, requires = "dev")]
+        dev_clock: Option<String>,
         #[arg(long, default_value = "www/dist")]
         www: PathBuf,
         #[arg(long, default_value = "pkg")]
@@ -481,6 +485,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             rules,
             key,
             dev,
+            dev_clock,
             www,
             pkg,
             request_timeout,
@@ -500,6 +505,16 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             poll_interval,
             access,
         } => {
+            if let Some(at) = &dev_clock {
+                if !server::clock::start_at(at) {
+                    return Err(qiquan::Error::new(
+                        qiquan::ErrorCode::InvalidDate,
+                        format!("--dev-clock 不是 RFC 3339 时刻：{at}"),
+                        format!("--dev-clock is not an RFC 3339 instant: {at}"),
+                    ));
+                }
+                eprintln!("qiquan serve: DEV CLOCK — the server's clock started at {at}");
+            }
             let seconds = |s: u64| std::time::Duration::from_secs(s.clamp(1, 3600));
             let limits = server::Limits {
                 request_timeout: seconds(request_timeout),

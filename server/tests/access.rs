@@ -32,7 +32,13 @@ const DECLARED: &[(&str, &str, &[&str])] = &[
     ("get", "/v1/rules/bundle.json", &["public"]),
     ("get", "/v1/rules/files/{file}", &["public"]),
     ("post", "/v1/applications", &["public", "kiosk", "clerk"]),
+    (
+        "get",
+        "/v1/applications",
+        &["clerk", "supervisor", "auditor"],
+    ),
     ("post", "/v1/applications/lookup", &["clerk"]),
+    ("get", "/v1/me/applications", &["applicant_account"]),
     (
         "get",
         "/v1/applications/{id}",
@@ -62,6 +68,11 @@ const DECLARED: &[(&str, &str, &[&str])] = &[
         "put",
         "/v1/applications/{id}/materials/{material}",
         &["applicant", "clerk"],
+    ),
+    (
+        "get",
+        "/v1/applications/{id}/materials/{material}",
+        &["clerk", "auditor"],
     ),
     (
         "post",
@@ -325,6 +336,13 @@ fn every_route_answers_every_caller_as_declared() {
         c.role = Some(role);
         callers.push(c);
     }
+    // An applicant signed in through the provincial platform: their own list, no application.
+    let mut account = caller(
+        "signed-in applicant",
+        vec![("Authorization", bearer(&token("applicant")))],
+    );
+    account.role = Some("applicant_account");
+    callers.push(account);
     for (name, t) in [
         (
             "expired token",
@@ -832,4 +850,60 @@ fn the_pledge_names_the_identity_it_binds() {
                 "identity_verified": {"document_type": "library_card"}}),
     );
     assert_eq!(r.status, 400, "{}", r.text());
+}
+
+/// An applicant signed in through the provincial platform lists the applications made while
+/// signed in — not anyone else's — and opens none of them by their id without the capability.
+#[test]
+fn signed_in_applicants_list_their_own() {
+    let server = start("mine", &["--dev", "--dev-issuer"]);
+    let addr = server.addr.clone();
+    let account = bearer(&dev_token(&addr, "applicant"));
+    let mut online = common::accepted_submission();
+    online["channel"] = json!("online");
+    let body = json!({"matter": MATTER, "submission": online, "draft": true});
+    let mine = submit(&server, &[("Authorization", &account)], &body);
+    assert_eq!(mine.status, 201, "{}", mine.text());
+    let mine = mine.json();
+    let id = mine["id"].as_str().expect("id").to_string();
+    assert_eq!(
+        mine["channel"], "online",
+        "a signed-in applicant applies online"
+    );
+    let anonymous = submit(&server, &[], &body).json();
+    let listed = request(
+        &addr,
+        "GET",
+        "/v1/me/applications",
+        &[("Authorization", &account)],
+        b"",
+    );
+    assert_eq!(listed.status, 200, "{}", listed.text());
+    let ids: Vec<String> = listed.json()["applications"]
+        .as_array()
+        .expect("applications")
+        .iter()
+        .map(|a| a["id"].as_str().expect("id").to_string())
+        .collect();
+    assert_eq!(ids, vec![id.clone()], "their own only");
+    assert_ne!(anonymous["id"].as_str(), Some(id.as_str()));
+    // The token alone opens no application, not even their own: the capability does.
+    request(
+        &addr,
+        "GET",
+        &format!("/v1/applications/{id}"),
+        &[("Authorization", &account)],
+        b"",
+    )
+    .assert_error(403, "forbidden");
+    // Staff tokens do not list anything as theirs.
+    request(
+        &addr,
+        "GET",
+        "/v1/me/applications",
+        &[("Authorization", &bearer(&dev_token(&addr, "clerk")))],
+        b"",
+    )
+    .assert_error(403, "forbidden");
+    request(&addr, "GET", "/v1/me/applications", &[], b"").assert_error(401, "unauthenticated");
 }

@@ -1112,6 +1112,11 @@ fn uploads_cannot_stall_the_server() {
     let raw = answer(open(11 * 1024 * 1024, b""));
     assert!(raw.starts_with("HTTP/1.1 413"), "{raw}");
     assert!(raw.contains("file_too_large"), "{raw}");
+    // In the engine's words, the size declared and the limit (issue 27).
+    assert!(
+        raw.contains("文件过大（11.0 MB），每份材料不超过 10 MB。"),
+        "{raw}"
+    );
     assert!(
         start.elapsed() < Duration::from_secs(3),
         "{:?}",

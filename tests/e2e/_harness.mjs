@@ -104,9 +104,10 @@ function staticServer(port) {
 
 /**
  * Starts a server for www/dist and pkg/. Returns { url, real, stop }: `real` is true when it is
- * the qiquan binary (the submit flow needs it).
+ * the qiquan binary (the submit flow needs it). `now`: the server's clock starts at this instant
+ * (`--dev-clock`), so the documents it numbers are dated as the test's pages are.
  */
-export async function startServer() {
+export async function startServer({ now } = {}) {
   if (!existsSync(join(DIST, 'index.html')))
     throw new Error('www/dist is missing: run scripts/test-www.sh (vite build)');
   if (!existsSync(join(PKG, 'qiquan.js'))) throw new Error('pkg/ is missing: run scripts/build-wasm.sh');
@@ -136,6 +137,7 @@ export async function startServer() {
         join(data, 'qiquan.db'),
         '--data-dir',
         join(data, 'data'),
+        ...(now ? ['--dev-clock', now] : []),
       ],
       { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
     );

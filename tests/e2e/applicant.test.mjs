@@ -295,10 +295,10 @@ test('uploads: a dropped upload is retried; a file of the wrong type is refused 
   try {
     await fillAllFields(page);
     for (const m of ['application_form', 'identity_proof', 'site_plans', 'hygiene_report']) await upload(page, m);
-    // Not a PDF, JPEG or PNG: the server refuses it (415) with its own message.
+    // Named a PDF but not one inside: the page cannot tell, the server refuses it (415).
     await page.setInputFiles('#m-hygiene_rules', {
-      name: 'rules.txt',
-      mimeType: 'text/plain',
+      name: 'rules.pdf',
+      mimeType: 'application/pdf',
       buffer: Buffer.from('plain text'),
     });
     let dropped = 0;
@@ -313,7 +313,7 @@ test('uploads: a dropped upload is retried; a file of the wrong type is refused 
     assert.equal(dropped, 1, 'the first upload was dropped');
     assert.equal(await page.locator('#ms-application_form').getAttribute('data-upload'), 'done', 'retried');
     assert.equal(await page.locator('#ms-hygiene_rules').getAttribute('data-upload'), 'failed');
-    assert.match(await page.locator('#ms-hygiene_rules').textContent(), /上传失败：该材料只接受以下类型/);
+    assert.match(await page.locator('#ms-hygiene_rules').textContent(), /上传失败：文件内容不是完整有效的 PDF 文件/);
     assert.equal(await page.locator('#receipt').count(), 0, 'no receipt');
     assert.match(await page.locator('#register-error').textContent(), /有材料文件未能上传/);
     await shot(page, 'applicant-upload-refused');
@@ -332,6 +332,123 @@ test('uploads: a dropped upload is retried; a file of the wrong type is refused 
       errors.filter((e) => !/status of 4\d\d|ERR_CONNECTION_RESET|Failed to load resource/.test(e)),
       [],
     );
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('an empty 提交 numbers nothing: the 补 sequence stays gap-free', async (t) => {
+  if (!server.real) {
+    t.skip('needs `qiquan serve --dev` (no binary with `serve` found)');
+    return;
+  }
+  /** A window 补正 (one material flawed), recorded by a clerk: its 文号's sequence number. */
+  const correction = async () => {
+    const token = await (
+      await fetch(`${server.url}/dev-issuer/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=password&username=clerk',
+      })
+    ).json();
+    const r = await fetch(`${server.url}/v1/applications`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token.access_token}` },
+      body: JSON.stringify({
+        matter: MATTER,
+        submission: {
+          applicant: { kind: 'enterprise_legal_person' },
+          fields: { unit_name: '序号宾馆', uscc: '91110000802100433B' },
+          materials: { hygiene_report: { status: 'flawed', note: '未盖章' } },
+        },
+      }),
+    });
+    assert.equal(r.status, 201);
+    const app = await r.json();
+    assert.equal(app.outcome, 'correction_required');
+    return Number(app.number.match(/〕(\d+)号/)[1]);
+  };
+  const before = await correction();
+  const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`);
+  try {
+    await page.click('#submit');
+    const refused = page.locator('#register-error[data-code="not_identifiable"]');
+    await refused.waitFor({ timeout: 15000 });
+    assert.match(await refused.textContent(), /申请人尚不明确/);
+    assert.equal(await page.locator('#registered').count(), 0, 'no number');
+    await shot(page, 'applicant-empty-submit');
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(
+      errors.filter((e) => !/status of 422/.test(e)),
+      [],
+    );
+  } finally {
+    await ctx.close();
+  }
+  assert.equal(await correction(), before + 1, 'the empty 提交 took no number');
+});
+
+test("uploads are checked when chosen, from the material's limits: type in words, empty, too large; nothing is sent", async () => {
+  const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=${MATTER}`);
+  const sent = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/materials/')) sent.push(r.url());
+  });
+  try {
+    // The limit beside the picker.
+    assert.equal(await page.locator('#ml-hygiene_rules').textContent(), 'PDF、JPG 或 PNG，每份不超过 10 MB');
+    const choose = async (name, mimeType, buffer) => {
+      await page.setInputFiles('#m-hygiene_rules', { name, mimeType, buffer });
+      return page.locator('#mp-hygiene_rules');
+    };
+    const notProvided = async () => {
+      assert.equal(await page.locator('#ms-hygiene_rules').textContent(), '未提供');
+      assert.equal(await page.locator('#mr-hygiene_rules').isHidden(), true);
+    };
+    let problem = await choose(
+      'rules.docx',
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      Buffer.from('PK'),
+    );
+    assert.equal(await problem.textContent(), '“rules.docx”不是该材料接受的文件类型：只接受 PDF、JPG 或 PNG。');
+    await notProvided();
+    await shot(page, 'applicant-upload-wrong-type');
+    assert.deepEqual(await axeViolations(page), []);
+    problem = await choose('empty.pdf', 'application/pdf', Buffer.alloc(0));
+    assert.equal(await problem.textContent(), '“empty.pdf”是空文件（0 字节），请重新选择。');
+    await notProvided();
+    problem = await choose('scan.pdf', 'application/pdf', Buffer.alloc(11 * 1024 * 1024, 0x20));
+    assert.equal(await problem.textContent(), '文件过大（11.0 MB），每份材料不超过 10 MB。');
+    await notProvided();
+    assert.deepEqual(await axeViolations(page), []);
+    // In English, the same engine words.
+    await page.click('#lang-toggle');
+    await page.locator('#ml-hygiene_rules', { hasText: 'PDF, JPG or PNG, at most 10 MB each' }).waitFor();
+    problem = await choose('scan.pdf', 'application/pdf', Buffer.alloc(11 * 1024 * 1024, 0x20));
+    assert.equal(await problem.textContent(), 'The file is too large (11.0 MB); each material may be at most 10 MB.');
+    await page.click('#lang-toggle');
+    // A good file: the problem goes, the file is provided.
+    await choose('rules.pdf', 'application/pdf', Buffer.from(MINIMAL_PDF));
+    assert.equal(await page.locator('#mp-hygiene_rules').isHidden(), true);
+    assert.match(await page.locator('#ms-hygiene_rules').textContent(), /已提供：rules\.pdf/);
+    assert.deepEqual(sent, [], 'nothing was sent while choosing');
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('a date field keeps a four-digit year (never 60230)', async () => {
+  const { page, errors, ctx } = await openPage(browser, `${server.url}/?matter=lawyer_practice_license`);
+  try {
+    const date = page.locator('input[type="date"]').first();
+    await date.waitFor();
+    assert.equal(await date.getAttribute('max'), '9999-12-31');
+    await date.click();
+    await page.keyboard.type('0101602301');
+    const value = await date.inputValue();
+    assert.ok(value === '' || /^\d{4}-\d{2}-\d{2}$/.test(value), `a four-digit year: “${value}”`);
+    assert.deepEqual(errors, []);
   } finally {
     await ctx.close();
   }

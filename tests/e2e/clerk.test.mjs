@@ -11,7 +11,8 @@ const NOW = '2026-03-02T09:30:00+08:00'; // a Monday, at the window: accepted th
 let server, browser;
 
 before(async () => {
-  server = await startServer();
+  // The server's clock starts at the pages' pinned instant: the recorded documents are dated alike.
+  server = await startServer({ now: NOW });
   browser = await launch();
 });
 after(async () => {
@@ -40,8 +41,17 @@ async function receive(page, id, how) {
   await page.click(how === 'original' ? `label[for="m-${id}"]` : `label[for="m-${id}-${how}"]`);
 }
 
-/** Prints (window.print is stubbed), renders the PDF and returns its pages' text. */
+/** 登记并取号: the server records the answers; only then do the print buttons appear. */
+async function record(page) {
+  assert.equal(await page.locator('#print').count(), 0, 'nothing prints before it is recorded');
+  await page.click('#record');
+  await page.locator('#recorded').waitFor({ timeout: 15000 });
+  return page.locator('#recorded').getAttribute('data-number');
+}
+
+/** Prints the recorded document (window.print is stubbed), renders the PDF and returns its pages' text. */
 async function printToPdf(page, name) {
+  if ((await page.locator('#print').count()) === 0) await record(page);
   const before = await page.evaluate(() => window.__printed);
   await page.click('#print');
   assert.equal(await page.evaluate(() => window.__printed), before + 1, 'window.print was called');
@@ -83,6 +93,8 @@ test('a key material marked flawed blocks acceptance; the one-time notice lists 
     const err = await page.locator('#me-hygiene_report').textContent();
     assert.match(err, /【主件】/);
     assert.match(err, /未加盖检测机构印章/);
+    const number = await record(page);
+    assert.match(number, /^明审服补〔2026〕\d+号$/);
     assert.equal(await page.locator('#print').textContent(), '打印补正材料通知书');
     await shot(page, 'clerk-flawed');
     assert.deepEqual(await axeViolations(page), []);
@@ -117,6 +129,7 @@ test('everything received: 受理 and the acceptance notice carries the dates', 
     assert.equal(await outcome(page), 'correction_required');
     await receive(page, 'identity_proof', 'original_and_copy');
     assert.equal(await outcome(page), 'accept');
+    await record(page);
     assert.equal(await page.locator('#print').textContent(), '打印受理通知书');
     await shot(page, 'clerk-accept');
 
@@ -146,6 +159,7 @@ test('tolerable materials missing: the signed pledge gives 容缺受理 and prin
     await page.check('#pledge-sign');
     assert.equal(await outcome(page), 'accept_with_pledge');
     // Two documents fit: 全部打印 names both; each may also be printed alone.
+    await record(page);
     assert.equal(await page.locator('#print').textContent(), '全部打印（容缺受理通知书、容缺受理信用承诺书）');
     assert.equal(await page.locator('#print-notice').textContent(), '只打印容缺受理通知书');
     await shot(page, 'clerk-pledge');
@@ -201,6 +215,45 @@ test('English documents print in English', async () => {
     const { text } = await printToPdf(page, 'doc-one-time-notice-en');
     assert.match(text, /Noticetosupplementorcorrectmaterials/);
     assert.match(text, /Hygienetestorassessmentreportofthevenue/);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('register first: an unidentified application gets no number, and the 补 sequence stays gap-free', async () => {
+  const { page, errors, ctx } = await open();
+  try {
+    // Named and identified, one flaw: 补正, numbered.
+    await fillFields(page);
+    await receive(page, 'hygiene_report', 'flawed');
+    const first = await record(page);
+    const seq = (n) => Number(n.match(/〕(\d+)号/)[1]);
+    // Empty: the page shows nothing to print and the server refuses to number it.
+    await page.selectOption('#matter-select', '');
+    await page.selectOption('#matter-select', MATTER);
+    await receive(page, 'hygiene_report', 'flawed');
+    assert.equal(await page.locator('#print').count(), 0);
+    assert.match(await page.locator('#print-after-record').textContent(), /先登记并取号，再打印文书/);
+    await page.click('#record');
+    const refused = page.locator('#record-error');
+    await refused.waitFor({ timeout: 15000 });
+    assert.match(await refused.textContent(), /申请人尚不明确/);
+    assert.equal(await page.locator('#print').count(), 0, 'nothing numbered, nothing printed');
+    await shot(page, 'clerk-unidentified');
+    assert.deepEqual(await axeViolations(page), []);
+    // Named but without an ID number or USCC: still refused.
+    await fill(page, 'unit_name', '无证号宾馆');
+    await page.click('#record');
+    await page.locator('#record-error').waitFor();
+    // Identified: the next number of the sequence, with no gap.
+    await fill(page, 'uscc', '91110000802100433B');
+    const second = await record(page);
+    assert.equal(seq(second), seq(first) + 1, `${first} then ${second}`);
+    // The two refusals (422) are the only console lines.
+    assert.deepEqual(
+      errors.filter((e) => !/status of 422/.test(e)),
+      [],
+    );
   } finally {
     await ctx.close();
   }

@@ -19,7 +19,8 @@ let server, browser;
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
-  server = await startServer();
+  // The server's clock starts at the pages' pinned instant: the recorded documents are dated alike.
+  server = await startServer({ now: NOW });
   browser = await launch();
 });
 after(async () => {
@@ -58,7 +59,14 @@ const ALL = {
   hygiene_rules: 'original',
 };
 
-/** Prints, saves the PDF and a PNG per page, and returns each page's text without spaces. */
+/** 登记并取号: the server records the answers and numbers the document; only then can it print. */
+async function record(page) {
+  assert.equal(await page.locator('#print').count(), 0, 'nothing prints before it is recorded');
+  await page.click('#record');
+  await page.locator('#recorded').waitFor({ timeout: 15000 });
+}
+
+/** Prints the recorded document, saves the PDF and a PNG per page, and returns each page's text without spaces. */
 async function print(page, name) {
   const before = await page.evaluate(() => window.__printed);
   await page.click('#print');
@@ -99,11 +107,12 @@ test('受理通知书: addressee, 文号, dates, 落款 from the centre profile,
     await fillFields(page);
     await receive(page, ALL);
     assert.equal(await outcome(page), 'accept');
+    await record(page);
     assert.equal(await page.locator('#print').textContent(), '打印受理通知书');
     const pages = await print(page, 'acceptance');
     assert.equal(pages.length, 1, 'a typical 受理通知书 fits one A4 page');
     const text = pages[0];
-    assertFrame(text, { title: '受理通知书', number: '明审服受〔2026〕____号' });
+    assertFrame(text, { title: '受理通知书', number: '明审服受〔2026〕1号' });
     assert.match(text, /第三十二条第一款第（五）项，本机关决定予以受理/);
     assert.match(text, /受理日期2026年3月2日/);
     assert.match(text, /承诺办结日期2026年3月16日/);
@@ -128,6 +137,7 @@ test('容缺受理通知书 and 信用承诺书: what is owed, by when, and the 
     });
     await page.check('#pledge-sign');
     assert.equal(await outcome(page), 'accept_with_pledge');
+    await record(page);
     assert.equal(await page.locator('#print').textContent(), '全部打印（容缺受理通知书、容缺受理信用承诺书）');
     const pages = await print(page, 'pledge-acceptance');
     assert.ok(pages.length >= 2, 'the notice and the pledge form on separate pages');
@@ -135,7 +145,7 @@ test('容缺受理通知书 and 信用承诺书: what is owed, by when, and the 
     assert.ok(pledgeAt > 0, 'the pledge form follows the notice');
     const notice = pages.slice(0, pledgeAt).join('');
     const pledge = pages.slice(pledgeAt).join('');
-    assertFrame(notice, { title: '容缺受理通知书', number: '明审服容〔2026〕____号' });
+    assertFrame(notice, { title: '容缺受理通知书', number: '明审服容〔2026〕1号' });
     assert.match(notice, /本机关决定容缺受理/);
     assert.match(notice, /公共场所地址方位示意图、平面图和卫生设施平面布局图：请于2026年3月9日前补交/);
     assert.match(notice, /容缺材料补齐期限2026年3月9日/);
@@ -161,10 +171,11 @@ test('补正材料通知书 with the pledge blocked: every item, no pledge offer
     });
     await page.check('#bad-credit');
     assert.equal(await outcome(page), 'correction_required');
+    await record(page);
     assert.equal(await page.locator('#print').textContent(), '打印补正材料通知书');
     const pages = await print(page, 'correction-pledge-blocked');
     const text = pages.join('');
-    assertFrame(text, { title: '补正材料通知书', number: '明审服补〔2026〕____号' });
+    assertFrame(text, { title: '补正材料通知书', number: '明审服补〔2026〕1号' });
     assert.match(text, /第三十二条第一款第（四）项/);
     assert.match(text, /1\.?缺少“公共场所地址方位示意图、平面图和卫生设施平面布局图”/);
     assert.match(text, /缺少“公共场所卫生管理制度”/);
@@ -188,11 +199,12 @@ test('不予受理通知书: only the refusal reason, §32 as basis, the rights 
     });
     await page.selectOption('#applicant-kind', 'administrative_organ');
     assert.equal(await outcome(page), 'not_accepted');
+    await record(page);
     assert.equal(await page.locator('#print').textContent(), '打印不予受理通知书');
     const pages = await print(page, 'refusal');
     assert.equal(pages.length, 1);
     const text = pages[0];
-    assertFrame(text, { title: '不予受理通知书', number: '明审服不受〔2026〕____号' });
+    assertFrame(text, { title: '不予受理通知书', number: '明审服不受〔2026〕1号' });
     assert.match(text, /本事项的服务对象为企业法人、其他组织、自然人，行政机关不能申请/);
     // An ineligible applicant: the matter's own basis, not §32(1)(1) and (2) together (issue 24, defect 5).
     assert.match(text, /依据：《公共场所卫生管理条例》第四条、第八条/);

@@ -54,7 +54,7 @@ async function pledged(key) {
 }
 
 const dayAfter = (d) => new Date(Date.parse(`${d}T00:00:00Z`) + 86400_000).toISOString().slice(0, 10);
-const rows = (page) => page.locator('#ledger-table tbody tr');
+const rows = (page) => page.locator('#ledger-table tr[data-entry]');
 
 test('ledger: due today, supplied at the window, overdue and suspended, CSV', async (t) => {
   if (!server.real) {
@@ -69,8 +69,22 @@ test('ledger: due today, supplied at the window, overdue and suspended, CSV', as
   try {
     await page.locator('#ledger-count').waitFor();
     assert.equal(await rows(page).count(), 2, 'both are due that day');
+    // Every tab says how many it holds.
+    assert.equal(await page.locator('#count-today').textContent(), '2');
+    assert.equal(await page.locator('#count-overdue').textContent(), '0');
+    assert.match(await page.locator('#tab-today').textContent(), /今日到期\s*2/);
+    // Grouped by case: the 文号 opens the case; whom to call, the matter, a masked phone.
+    const group = page.locator(`tbody[data-application="${first.id}"]`);
+    assert.equal(
+      await group.locator('a[data-open-case]').getAttribute('href'),
+      `/case.html?application=${encodeURIComponent(first.id)}`,
+    );
+    assert.match(await group.locator('th').textContent(), /台账测试宾馆/);
     const row = page.locator(`tr[data-entry="${first.ledger[0].id}"]`);
-    assert.match(await row.textContent(), new RegExp(first.number.replace(/[〔〕]/g, '.')));
+    assert.equal(await row.locator('.ledger-phone').textContent(), '139****5678');
+    assert.match(await row.textContent(), /公共场所卫生许可/);
+    assert.match(await row.textContent(), /未提醒/);
+    assert.match(await group.textContent(), new RegExp(first.number.replace(/[〔〕]/g, '.')));
     assert.match(await row.textContent(), /待补交/);
     assert.match(await row.textContent(), /公共场所卫生管理制度/);
     const csvHref = await page.locator('#ledger-csv').getAttribute('href');
@@ -86,7 +100,7 @@ test('ledger: due today, supplied at the window, overdue and suspended, CSV', as
     assert.equal(await rows(page).count(), 1);
     await page.click('#tab-all');
     await page.locator(`tr[data-entry="${first.ledger[0].id}"][data-status="supplied"]`).waitFor();
-    assert.match(await page.locator(`tr[data-entry="${first.ledger[0].id}"]`).textContent(), /已补齐，承诺已履行/);
+    assert.match(await page.locator(`tr[data-entry="${first.ledger[0].id}"]`).textContent(), /承诺已履行/);
     assert.deepEqual(errors, []);
   } finally {
     await ctx.close();
@@ -107,9 +121,43 @@ test('ledger: due today, supplied at the window, overdue and suspended, CSV', as
     assert.match(text, /已中止办理/);
     await shot(over.page, 'ledger-overdue');
     assert.deepEqual(await axeViolations(over.page), []);
+    // Overdue first, and marked.
+    assert.equal(
+      await over.page.locator(`tr[data-entry="${second.ledger[0].id}"]`).getAttribute('class'),
+      'ledger-overdue',
+    );
+    assert.equal(await over.page.locator('#count-overdue').textContent(), '1');
     // English.
     await over.page.click('#lang-toggle');
     await over.page.locator('#ledger-table', { hasText: 'Overdue; the case is suspended' }).waitFor();
+    await over.page.click('#lang-toggle');
+    // 免予补交 asks why, and reads as waived (never as supplied).
+    const overdueRow = over.page.locator(`tr[data-entry="${second.ledger[0].id}"]`);
+    await overdueRow.locator('[data-action="waive"]').click();
+    const note = over.page.locator(`#waive-note-${second.ledger[0].id}`);
+    await note.waitFor();
+    assert.deepEqual(await axeViolations(over.page), []);
+    await over.page.locator('[data-action="waive-confirm"]').click();
+    assert.equal(await note.isVisible(), true, 'no waiver without a reason');
+    await note.fill('经科室负责人批准，该材料已通过数据共享获取');
+    await over.page.locator('[data-action="waive-confirm"]').click();
+    await over.page.locator('#ledger-message', { hasText: '已免予补交' }).waitFor();
+    await over.page.click('#tab-all');
+    const waived = over.page.locator(`tr[data-entry="${second.ledger[0].id}"][data-status="waived"]`);
+    await waived.waitFor();
+    assert.match(await waived.locator('.ledger-status').textContent(), /免予补交/);
+    assert.doesNotMatch(await waived.textContent(), /已补齐|已补交/);
+    await shot(over.page, 'ledger-waived');
+    // Reading the contacts is in the audit trail, with its reason.
+    const trail = await (
+      await fetch(`${server.url}/v1/audit/events?kind=personal_data_read`, {
+        headers: await staffHeaders(server, 'auditor'),
+      })
+    ).json();
+    assert.ok(
+      trail.events.some((e) => e.detail.what === 'ledger_contacts' && e.detail.reason === '容缺台账：催告补交'),
+      JSON.stringify(trail).slice(0, 400),
+    );
     assert.deepEqual(over.errors, []);
   } finally {
     await over.ctx.close();

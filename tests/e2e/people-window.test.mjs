@@ -52,14 +52,16 @@ for (const [name, viewport] of [
         await page.locator(`label[for="m-${m}${how}"]`).scrollIntoViewIfNeeded();
         await page.click(`label[for="m-${m}${how}"]`);
         assert.ok(await inView(page, '#outcome .outcome'), `outcome in view after ${m}`);
-        assert.ok(await inView(page, '#print'), `print in view after ${m}`);
+        assert.ok(await inView(page, '#record'), `record (then print) in view after ${m}`);
       }
       await page.locator('#pledge-sign').scrollIntoViewIfNeeded();
       await page.check('#pledge-sign');
       assert.equal(await outcome(page), 'accept_with_pledge');
       // What is listed now is owed, not wrong.
       assert.equal(await page.locator('#error-summary-title').textContent(), '以下材料尚未提交');
-      // Two documents fit: all at once, or each alone.
+      // Recorded first; then two documents fit: all at once, or each alone.
+      await page.click('#record');
+      await page.locator('#print').waitFor({ timeout: 15000 });
       assert.match(await page.locator('#print').textContent(), /全部打印/);
       await page.click('#print-pledge');
       assert.deepEqual(await page.locator('#print-root [data-doc]').evaluateAll((d) => d.map((x) => x.dataset.doc)), [

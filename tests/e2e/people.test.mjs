@@ -256,8 +256,9 @@ test('phone: typed as people type (the engine reads it), drafts kept on the devi
     await fill(page, 'unit_name', '东城区某某宾馆');
     // Progress on the form.
     assert.match(await page.locator('#progress-text').textContent(), /已完成 \d+ \/ \d+ 项/);
-    // "原件" explained for uploads.
-    assert.ok((await page.locator('#mg-application_form [data-upload-original]').textContent()).includes('扫描件'));
+    // "原件" explained for uploads, once (not under every material).
+    assert.ok((await page.locator('#upload-original').textContent()).includes('扫描件'));
+    assert.equal(await page.locator('[data-upload-original]').count(), 1);
     // The draft is kept on this device: a reload brings the answers back and says so.
     await page.waitForTimeout(400);
     await page.reload();
@@ -278,10 +279,10 @@ test('phone: typed as people type (the engine reads it), drafts kept on the devi
     // English: the title, footer and chrome translated, Latin text in a Latin face.
     await page.click('#lang-toggle');
     assert.equal(await page.title(), 'Apply online · Government Service Centre');
-    assert.match(
-      await page.locator('.site-footer').textContent(),
-      /every rule and result comes from the checking engine/,
-    );
+    assert.match(await page.locator('.site-footer').textContent(), /Government Service Centre/);
+    // A public page: no staff links, no developer wording.
+    assert.equal(await page.locator('.site-footer a[href="/clerk.html"]').count(), 0);
+    assert.doesNotMatch(await page.locator('.site-footer').textContent(), /engine|qiquan/);
     const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
     assert.ok(!/^"?PingFang/.test(font), font);
     await shot(page, 'people-phone-en', false);

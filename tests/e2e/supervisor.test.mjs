@@ -1,4 +1,4 @@
-// The supervisor's 电子监察 page (www/supervisor.html) and the clerk's case page (www/case.html)
+// The supervisor's 电子监察 page (www/supervisor.html) and the steps page (www/steps.html)
 // over the case register: a case walked by a clerk (review, a special procedure, an extension)
 // shows its lamp, due and working days left, and the lamp changes as the page's `as_of` moves:
 // green, yellow on the due day, red after it; walked on to 送达, every document it issued
@@ -143,9 +143,9 @@ test('case page: every document of a case walked to 送达 prints with the engin
   assert.equal(served.clock.stage, 'served');
   await step(id, { on: end, event: 'closed' });
 
-  const { page, errors, ctx } = await openPage(browser, `${server.url}/case.html?id=${id}`);
+  const { page, errors, ctx } = await openPage(browser, `${server.url}/steps.html?id=${id}`);
   try {
-    assert.equal(await page.locator('#case-docs article').count(), 4);
+    assert.equal(await page.locator('#steps-docs article').count(), 4);
     assert.deepEqual(await axeViolations(page), []);
     await shot(page, 'case-documents');
     const pdf = await page.pdf({ format: 'A4', printBackground: true });

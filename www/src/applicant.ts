@@ -14,6 +14,7 @@ import { completeForm, renderAll, restoreDraft, selectMatter } from './applicant
 import { verifyView } from './applicant/receipt';
 import { applicationView } from './applicant/mine';
 import { openCapabilityLink } from './register';
+import { renderAccount } from './applicant/account';
 
 async function main(): Promise<void> {
   initLang(true);
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
     await applicationView(main, mine);
     return;
   }
+  // The signed-in applicant's "我的申请" (or the sign-in link), above the form.
+  void renderAccount();
   const fromUrl = new URLSearchParams(location.search).get('matter');
   const draft = loadDraft();
   const want = fromUrl ?? draft?.matterId ?? null;
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
   onLangChange(() => {
     renderHeader(header, 'applicantTitle', { langToggle: true });
     renderAll();
+    void renderAccount();
   });
   const engineArrives = loadEngine(want);
   // A matter in the URL (or a draft): its questions from the server while the engine loads.

@@ -125,3 +125,13 @@ export async function signIn(who: string): Promise<boolean> {
   location.assign(go.toString());
   return new Promise(() => undefined);
 }
+
+/** Whether this tab holds a token that has not expired. */
+export function signedIn(): boolean {
+  return stored() !== null;
+}
+
+/** Forgets this tab's token. */
+export function signOut(): void {
+  sessionStorage.removeItem(TOKEN);
+}

@@ -651,69 +651,32 @@ function update(): void {
 }
 
 /**
- * The button names the document by its title from the engine (受理通知书, 补正材料通知书…). When
- * several documents fit (容缺受理: the notice and the 信用承诺书), the clerk may print each alone.
- * Once 登记并取号 has recorded these answers, the server's numbered document (its 文号 filled in)
- * is printed; else the page's.
+ * Register first, then print: 登记并取号 records these answers (the server refuses an
+ * application that does not yet say who applies — nothing is numbered for nobody), and only the
+ * recorded, numbered document prints. The button names the document by its title from the engine
+ * (受理通知书, 补正材料通知书…); when several fit (容缺受理: the notice and the 信用承诺书), each may
+ * also be printed alone.
  */
 function renderPrintActions(v: Verdict): void {
   const el = $('#print-actions');
-  const parts = docsFor(v);
   const rec = currentRecord();
+  const doc = rec?.document ?? null;
+  const parts = doc ? docsFor(doc) : [];
   const recKey = rec
     ? `${rec.app?.number ?? ''}|${rec.error ?? ''}|${rec.app?.verdict?.outcome ?? ''}|${rec.document ? 'doc' : ''}`
     : '';
   const key = `${getLang()}|${v.notice.kind}|${v.outcome}|${parts.join(' ')}|${recKey}`;
   if (el.dataset.key === key) return;
   el.dataset.key = key;
-  const doc = () => currentRecord()?.document ?? S.verdict!;
-  const title = (p: DocPart) => (p === 'pledge' && v.notice.pledge ? tx(v.notice.pledge.title) : tx(v.notice.title));
+  const title = (p: DocPart) =>
+    p === 'pledge' && doc?.notice.pledge ? tx(doc.notice.pledge.title) : tx(doc?.notice.title);
   clear(
     el,
     h(
       'button',
       {
         type: 'button',
-        class: 'button',
-        id: 'print',
-        'data-docs': parts.join(' '),
-        'data-doc-kind': v.notice.kind,
-        onclick: () => {
-          fullCheck();
-          printDocs($('#print-root'), doc());
-        },
-      },
-      parts.length > 1
-        ? `${t('printAll')}（${parts.map(title).join('、')}）`
-        : `${t('print')}${getLang() === 'en' ? ' ' : ''}${title(parts[0])}`,
-    ),
-    parts.length > 1
-      ? h(
-          'div',
-          { class: 'print-one' },
-          parts.map((p) =>
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'button button-secondary',
-                id: `print-${p}`,
-                onclick: () => {
-                  fullCheck();
-                  printDocs($('#print-root'), doc(), [p]);
-                },
-              },
-              `${t('printOnly')}${title(p)}`,
-            ),
-          ),
-        )
-      : null,
-    ' ',
-    h(
-      'button',
-      {
-        type: 'button',
-        class: 'button button-secondary',
+        class: doc ? 'button button-secondary' : 'button',
         id: 'record',
         onclick: () => {
           fullCheck();
@@ -723,6 +686,42 @@ function renderPrintActions(v: Verdict): void {
       t('record'),
     ),
     recordPanel(),
+    doc
+      ? [
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button',
+              id: 'print',
+              'data-docs': parts.join(' '),
+              'data-doc-kind': doc.notice.kind,
+              onclick: () => printDocs($('#print-root'), doc),
+            },
+            parts.length > 1
+              ? `${t('printAll')}（${parts.map(title).join('、')}）`
+              : `${t('print')}${getLang() === 'en' ? ' ' : ''}${title(parts[0])}`,
+          ),
+          parts.length > 1
+            ? h(
+                'div',
+                { class: 'print-one' },
+                parts.map((p) =>
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'button button-secondary',
+                      id: `print-${p}`,
+                      onclick: () => printDocs($('#print-root'), doc, [p]),
+                    },
+                    `${t('printOnly')}${title(p)}`,
+                  ),
+                ),
+              )
+            : null,
+        ]
+      : h('p', { class: 'hint', id: 'print-after-record' }, t('printAfterRecord')),
   );
 }
 

@@ -27,6 +27,7 @@ export type RegisterCode =
   | 'idempotency_conflict'
   | 'already_decided'
   | 'invalid_state'
+  | 'not_identifiable'
   | 'file_too_large'
   | 'file_type_not_accepted'
   | 'invalid_request'

@@ -129,7 +129,8 @@ export function renderFinder(o: FinderOpts): HTMLElement {
         ),
       ),
     );
-    count.textContent = q && !prepared && hits.length === 0 ? t('searchingMaterials') : t('matterCount', { n: hits.length });
+    count.textContent =
+      q && !prepared && hits.length === 0 ? t('searchingMaterials') : t('matterCount', { n: hits.length });
   };
   input.addEventListener('input', show);
   // Enter in the search field picks the only (or first) result; arrows move between results.

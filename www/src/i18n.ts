@@ -2,6 +2,7 @@
 // (verdicts, matter(), labels()) and t() for the pages' own chrome (chrome.ts, the one dictionary).
 import type { Labels, PledgeBlock, Text } from './types';
 import { CHROME, type ChromeKey } from './chrome';
+import { applyCare } from './care';
 
 export type Lang = 'zh' | 'en';
 
@@ -10,6 +11,8 @@ let lang: Lang = 'zh';
 const listeners: (() => void)[] = [];
 
 export function initLang(allowEn = true): Lang {
+  // Every page starts here: 关怀模式 as this device keeps it.
+  applyCare();
   const fromUrl = new URLSearchParams(location.search).get('lang');
   let stored: string | null = null;
   try {

@@ -17,6 +17,7 @@ import {
   renderPledge,
   renderFindingsList,
   flushChecks,
+  careToggle,
   type Value,
 } from './ui';
 import { Rechecker } from './recheck';
@@ -56,6 +57,8 @@ const WARN_MS = Math.min(10_000, IDLE_MS / 2);
 
 async function main(): Promise<void> {
   initLang(false);
+  // 关怀模式 on the kiosk too (its header is static HTML).
+  document.querySelector('#site-header .header-inner')?.append(careToggle());
   // The kiosk is a registered device: it signs in as one (`--dev-issuer`: the dev device).
   await signIn('kiosk');
   document.body.classList.add('kiosk');

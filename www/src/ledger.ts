@@ -26,6 +26,18 @@ interface Entry {
   case_state: string | null;
   case_state_label: Text;
   resume_until: string | null;
+  /** Whom to call (the server's, read with a reason and audited). */
+  applicant: string | null;
+  matter_name: Text | null;
+  /** Masked: 139****5678. */
+  phone: string | null;
+}
+
+interface Counts {
+  today: number;
+  soon: number;
+  overdue: number;
+  all: number;
 }
 
 type Due = 'today' | 'soon' | 'overdue' | '';
@@ -36,7 +48,10 @@ const S = {
   status: params.get('status') ?? '',
   asOf: params.get('as_of') ?? todayInChina(),
   entries: [] as Entry[],
+  counts: null as Counts | null,
   message: '',
+  /** The entry whose waiver reason is being written. */
+  waiving: null as string | null,
 };
 
 function todayInChina(): string {
@@ -56,7 +71,9 @@ async function load(): Promise<void> {
   try {
     const r = await authFetch(`/v1/ledger?${query()}`);
     if (!r.ok) throw new Error(`HTTP ${r.status}`);
-    S.entries = (await r.json()).entries as Entry[];
+    const body = await r.json();
+    S.entries = body.entries as Entry[];
+    S.counts = (body.counts as Counts) ?? null;
   } catch (e) {
     console.warn('ledger', e);
     clear(box, h('p', { class: 'inset inset-bad', role: 'alert' }, t('ledgerFailed')));
@@ -83,20 +100,127 @@ async function downloadCsv(): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-async function act(entry: Entry, what: 'supply' | 'waive'): Promise<void> {
+async function act(entry: Entry, what: 'supply' | 'waive', note?: string): Promise<void> {
   const r = await authFetch(`/v1/ledger/${encodeURIComponent(entry.id)}/${what}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: '{}',
+    body: JSON.stringify(note ? { note } : {}),
   });
+  const done = what === 'waive' ? 'ledgerWaived' : 'ledgerDone';
   S.message = r.ok
-    ? t('ledgerDone', { m: tx(entry.name), n: entry.number ?? '' })
+    ? t(done, { m: tx(entry.name), n: entry.number ?? '' })
     : ((await r.json().catch(() => null))?.error?.message?.[getLang()] ?? t('ledgerFailed'));
+  if (r.ok) S.waiving = null;
   await load();
 }
 
+/** The tabs' counts, once the server has said them. */
+function renderCounts(): void {
+  const c = S.counts;
+  for (const [due, key] of [
+    ['today', 'today'],
+    ['soon', 'soon'],
+    ['overdue', 'overdue'],
+    ['all', 'all'],
+  ] as const) {
+    const el = document.getElementById(`count-${due}`);
+    if (el) el.textContent = c ? String(c[key]) : '';
+  }
+}
+
+function actions(e: Entry): HTMLElement | null {
+  if (e.status !== 'owed' && e.status !== 'overdue') return null;
+  if (S.waiving === e.id) {
+    const noteId = `waive-note-${e.id}`;
+    return h(
+      'form',
+      {
+        class: 'ledger-waive',
+        onsubmit: (ev: Event) => {
+          ev.preventDefault();
+          const note = (document.getElementById(noteId) as HTMLTextAreaElement).value.trim();
+          if (note) void act(e, 'waive', note);
+          else (document.getElementById(noteId) as HTMLTextAreaElement).focus();
+        },
+      },
+      h('label', { class: 'label label-small', for: noteId }, t('ledgerWaiveReason')),
+      h('textarea', { class: 'input', id: noteId, rows: '2', maxlength: '200', required: true }),
+      h(
+        'div',
+        { class: 'form-row' },
+        h(
+          'button',
+          { type: 'submit', class: 'button button-small', 'data-action': 'waive-confirm' },
+          t('ledgerWaiveConfirm'),
+        ),
+        ' ',
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-secondary button-small',
+            onclick: () => {
+              S.waiving = null;
+              renderEntries();
+            },
+          },
+          t('ledgerWaiveCancel'),
+        ),
+      ),
+    );
+  }
+  return h(
+    'div',
+    { class: 'ledger-actions' },
+    h(
+      'button',
+      { type: 'button', class: 'button button-small', 'data-action': 'supply', onclick: () => act(e, 'supply') },
+      t('ledgerSupply'),
+    ),
+    ' ',
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'button button-secondary button-small',
+        'data-action': 'waive',
+        onclick: () => {
+          S.waiving = e.id;
+          renderEntries();
+          document.getElementById(`waive-note-${e.id}`)?.focus();
+        },
+      },
+      t('ledgerWaive'),
+    ),
+  );
+}
+
+/** The entries grouped by case (one row group per application, in the server's work order). */
+function groups(rows: Entry[]): Entry[][] {
+  const out: Entry[][] = [];
+  for (const e of rows) {
+    const last = out[out.length - 1];
+    if (last && last[0].application === e.application) last.push(e);
+    else out.push([e]);
+  }
+  return out;
+}
+
+const COLUMNS = [
+  'ledgerMaterial',
+  'ledgerMatterName',
+  'ledgerPhone',
+  'ledgerDue',
+  'ledgerReminded',
+  'ledgerState',
+  'ledgerCaseState',
+  'ledgerResume',
+  'ledgerActions',
+] as const;
+
 function renderEntries(): void {
   const rows = S.entries;
+  renderCounts();
   clear(
     $('#entries'),
     S.message ? h('p', { class: 'inset', role: 'status', id: 'ledger-message' }, S.message) : null,
@@ -115,66 +239,62 @@ function renderEntries(): void {
               h(
                 'tr',
                 null,
-                (
-                  [
-                    'ledgerNumber',
-                    'ledgerMaterial',
-                    'ledgerDue',
-                    'ledgerRemind',
-                    'ledgerState',
-                    'ledgerCaseState',
-                    'ledgerResume',
-                    'ledgerActions',
-                  ] as const
-                ).map((c) => h('th', { scope: 'col' }, t(c))),
+                COLUMNS.map((c) => h('th', { scope: 'col' }, t(c))),
               ),
             ),
-            h(
-              'tbody',
-              null,
-              rows.map((e) =>
+            groups(rows).map((group) => {
+              const first = group[0];
+              const number = first.number ?? first.application;
+              return h(
+                'tbody',
+                { 'data-application': first.application },
                 h(
                   'tr',
-                  { 'data-entry': e.id, 'data-status': e.status },
-                  h('td', null, e.number ?? ''),
-                  h('td', null, tx(e.name)),
-                  h('td', null, e.due),
-                  h('td', null, e.remind_on),
-                  h('td', null, tx(e.status_label)),
-                  h('td', null, tx(e.case_state_label)),
-                  h('td', null, e.resume_until ?? ''),
+                  { class: 'ledger-case' },
                   h(
-                    'td',
-                    null,
-                    e.status === 'owed' || e.status === 'overdue'
-                      ? [
-                          h(
-                            'button',
-                            {
-                              type: 'button',
-                              class: 'button button-small',
-                              'data-action': 'supply',
-                              onclick: () => act(e, 'supply'),
-                            },
-                            t('ledgerSupply'),
-                          ),
-                          ' ',
-                          h(
-                            'button',
-                            {
-                              type: 'button',
-                              class: 'button button-secondary button-small',
-                              'data-action': 'waive',
-                              onclick: () => act(e, 'waive'),
-                            },
-                            t('ledgerWaive'),
-                          ),
-                        ]
-                      : null,
+                    'th',
+                    { scope: 'rowgroup', colspan: String(COLUMNS.length) },
+                    // The 文号 opens the case.
+                    h(
+                      'a',
+                      {
+                        href: `/case.html?application=${encodeURIComponent(first.application)}`,
+                        'data-open-case': first.application,
+                        'aria-label': t('ledgerOpenCase', { n: number }),
+                      },
+                      number,
+                    ),
+                    '　',
+                    h('span', { class: 'ledger-applicant' }, first.applicant ?? t('ledgerNoName')),
                   ),
                 ),
-              ),
-            ),
+                group.map((e) =>
+                  h(
+                    'tr',
+                    {
+                      'data-entry': e.id,
+                      'data-status': e.status,
+                      class: e.status === 'overdue' ? 'ledger-overdue' : null,
+                    },
+                    h('td', null, tx(e.name)),
+                    h('td', null, e.matter_name ? tx(e.matter_name) : e.matter),
+                    h('td', { class: 'ledger-phone' }, e.phone ?? ''),
+                    h('td', null, e.due),
+                    h(
+                      'td',
+                      null,
+                      e.reminded_on
+                        ? t('ledgerRemindedOn', { d: e.reminded_on })
+                        : t('ledgerNotReminded', { d: e.remind_on }),
+                    ),
+                    h('td', { class: 'ledger-status' }, tx(e.status_label)),
+                    h('td', null, tx(e.case_state_label)),
+                    h('td', null, e.resume_until ?? ''),
+                    h('td', null, actions(e)),
+                  ),
+                ),
+              );
+            }),
           ),
         ),
   );
@@ -218,10 +338,14 @@ function render(): void {
         onclick: () => {
           S.due = due;
           S.message = '';
+          S.waiving = null;
           render();
         },
       },
       t(label),
+      ' ',
+      // Every tab says how many it holds ("今日到期 2 · 即将到期 3 · 已逾期 1").
+      h('span', { class: 'ledger-tab-count', id: `count-${due || 'all'}` }),
     );
   clear(
     $('#main'),

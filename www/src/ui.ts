@@ -1,5 +1,6 @@
 // Components shared by the three pages. They render the matter definition and the verdict; they
 // never decide what applies, what is wrong or when anything is due.
+import { careOn, setCare } from './care';
 import { h, clear } from './dom';
 import { t, tx, fmtDate, fmtDateTime, getLang, setLang, blockedReason, engineLabels, type Key } from './i18n';
 import { loadedEngine } from './engine';
@@ -19,6 +20,25 @@ import type {
 export type Value = string | number | boolean;
 
 /* ---------- header ---------- */
+
+/** The 关怀模式 switch (large type, higher contrast), kept across pages. */
+export function careToggle(): HTMLElement {
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'care-toggle',
+      id: 'care-toggle',
+      'aria-pressed': careOn() ? 'true' : 'false',
+      onclick: (e: Event) => {
+        const on = !careOn();
+        setCare(on);
+        (e.currentTarget as HTMLElement).setAttribute('aria-pressed', on ? 'true' : 'false');
+      },
+    },
+    t('careMode'),
+  );
+}
 
 export function renderHeader(el: HTMLElement, titleKey: Key, opts: { langToggle: boolean; nav?: boolean }): void {
   const toggle = opts.langToggle
@@ -53,6 +73,7 @@ export function renderHeader(el: HTMLElement, titleKey: Key, opts: { langToggle:
         ),
       ),
       h('span', { class: 'header-title' }, t(titleKey)),
+      careToggle(),
       toggle,
     ),
   );
@@ -64,19 +85,23 @@ export function renderChrome(titleKey: Key): void {
   document.title = `${t(titleKey)} · ${t('site')}`;
   const footer = document.querySelector('.site-footer');
   if (!footer) return;
+  // Public pages: no staff links, no developer wording. Staff pages: the staff's pages.
+  const staff = titleKey === 'clerkTitle' || titleKey === 'caseTitle' || titleKey === 'ledgerTitle';
   clear(
     footer,
-    h(
-      'p',
-      null,
-      t('footer'),
-      ' · ',
-      h('a', { href: '/' }, t('footerApplicant')),
-      ' · ',
-      h('a', { href: '/clerk.html' }, t('footerClerk')),
-      ' · ',
-      h('a', { href: '/kiosk.html' }, t('footerKiosk')),
-    ),
+    staff
+      ? h(
+          'p',
+          null,
+          t('footer'),
+          ' · ',
+          h('a', { href: '/clerk.html' }, t('footerClerk')),
+          ' · ',
+          h('a', { href: '/case.html' }, t('footerCase')),
+          ' · ',
+          h('a', { href: '/ledger.html' }, t('footerLedger')),
+        )
+      : h('p', null, t('footerPublic'), ' · ', h('a', { href: '/' }, t('footerApplicant'))),
   );
 }
 
@@ -192,6 +217,9 @@ export function renderField(f: FieldDef, hooks: FieldHooks): HTMLElement {
     autocomplete: f.type === 'phone' ? 'tel' : 'off',
     spellcheck: 'false',
     maxlength: f.max_length ?? null,
+    // A date's year has four digits: the picker cannot be typed into year 60230.
+    min: f.type === 'date' ? '1900-01-01' : null,
+    max: f.type === 'date' ? '9999-12-31' : null,
     'aria-describedby': describedBy(hintId, limitId, errId),
     value: v === undefined ? '' : String(v),
   });

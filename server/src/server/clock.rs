@@ -1,9 +1,31 @@
 //! The server's clock, in China time: the one place it is read. The engine never reads a clock
 //! (time is its input); the offset is the engine's (`qiquan::calendar::china()`).
 
+use std::sync::OnceLock;
+use std::time::Instant;
+
 use chrono::{DateTime, FixedOffset};
 
+/// `qiquan serve --dev --dev-clock INSTANT`: the clock starts at INSTANT and runs on (tests and
+/// demonstrations that need a known day: printed documents' dates). Never without `--dev`.
+static DEV_START: OnceLock<(DateTime<FixedOffset>, Instant)> = OnceLock::new();
+
+/// Starts the server's clock at `at` (RFC 3339); false when it is no instant.
+pub(crate) fn start_at(at: &str) -> bool {
+    match DateTime::parse_from_rfc3339(at) {
+        Ok(start) => {
+            let _ = DEV_START.set((start, Instant::now()));
+            true
+        }
+        Err(_) => false,
+    }
+}
+
 fn now() -> DateTime<FixedOffset> {
+    if let Some((start, since)) = DEV_START.get() {
+        let elapsed = chrono::Duration::from_std(since.elapsed()).unwrap_or_default();
+        return (*start + elapsed).with_timezone(&qiquan::calendar::china());
+    }
     let since = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();

@@ -20,10 +20,12 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// The pages' policy. `default-src 'self'` covers scripts, styles, fonts, images and workers
-/// from this origin; `data:` images for the empty favicon (`<link rel="icon" href="data:,">`).
+/// from this origin; `data:` images for the empty favicon (`<link rel="icon" href="data:,">`);
+/// `blob:` images and frames for the clerk's preview of a received file (fetched with the
+/// bearer token, shown from memory: www/src/case.ts).
 pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
-     script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
-     font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+     script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; \
+     frame-src 'self' blob:; font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
      object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Longest request target (path and query) answered; past it 414.

@@ -55,11 +55,13 @@ export async function selectMatter(id: string): Promise<void> {
   S.idemKey = '';
   S.restored = false;
   S.fileObjs = {};
+  S.fileProblems = {};
   S.uploads = {};
   S.draft = null;
   S.app = null;
   S.appDoc = null;
   S.registerError = null;
+  S.registerCode = null;
   S.checker?.reset();
   if (S.def) runCheck();
   renderAll();
@@ -75,6 +77,7 @@ export function onChange(id: string | null, settled = true, keystroke = false): 
   S.app = null;
   S.appDoc = null;
   S.registerError = null;
+  S.registerCode = null;
   runCheck(keystroke ? id : null);
   update();
   saveDraft();
@@ -356,6 +359,14 @@ function restSections(m: MatterDef): HTMLElement[] {
       { class: 'section', 'aria-labelledby': 'materials-h' },
       h('h2', { class: 'section-title', id: 'materials-h' }, t('materials')),
       h('p', { class: 'hint' }, t('materialsLead')),
+      // What an 原件 means online, said once for every material that asks for one.
+      m.materials.some((x) => x.form && x.form !== 'copy')
+        ? h(
+            'p',
+            { class: 'hint upload-original', id: 'upload-original', 'data-upload-original': '' },
+            tx(engineLabels().upload_original),
+          )
+        : null,
       h(
         'ul',
         { class: 'materials' },

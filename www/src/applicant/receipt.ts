@@ -49,8 +49,9 @@ export function renderServer(): void {
     S.registerError
       ? h(
           'div',
-          { class: 'inset inset-bad', role: 'alert', id: 'register-error' },
-          t('registerFailed', { why: S.registerError }),
+          { class: 'inset inset-bad', role: 'alert', id: 'register-error', 'data-code': S.registerCode ?? '' },
+          // Refused before numbering (who applies is not said yet): the engine's sentence alone.
+          S.registerCode === 'not_identifiable' ? S.registerError : t('registerFailed', { why: S.registerError }),
         )
       : h(
           'div',

@@ -10,6 +10,7 @@ import type {
   MatterDef,
   MatterSummary,
   ServerCheckResponse,
+  Text,
   Verdict,
 } from '../types';
 import type { Application, UploadState } from '../register';
@@ -43,6 +44,8 @@ export interface State {
   idemKey: string;
   /** The chosen files themselves, uploaded on submit. */
   fileObjs: Record<string, File>;
+  /** A chosen file refused before sending (empty, wrong type, too large): the engine's words. */
+  fileProblems: Record<string, Text>;
   uploads: Record<string, UploadState>;
   /** The Idempotency-Key of the application body last sent to the register (a retry reuses it). */
   draft: { fingerprint: string; key: string } | null;
@@ -51,6 +54,8 @@ export interface State {
   /** The recorded decision's exact bytes with its notice numbered (for the printed receipt). */
   appDoc: Verdict | null;
   registerError: string | null;
+  /** The register's error code with it (`not_identifiable`: nothing was numbered; say what is missing). */
+  registerCode: string | null;
 }
 
 /** The page's one application (filled in place: every module sees the same object). */
@@ -76,11 +81,13 @@ export const S: State = {
   restored: false,
   idemKey: '',
   fileObjs: {},
+  fileProblems: {},
   uploads: {},
   draft: null,
   app: null,
   appDoc: null,
   registerError: null,
+  registerCode: null,
 };
 
 /** The decision that counts: the register's (from the files it received), else the re-check's. */

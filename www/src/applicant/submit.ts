@@ -69,6 +69,7 @@ async function registerApplication(): Promise<void> {
   S.app = null;
   S.appDoc = null;
   S.registerError = null;
+  S.registerCode = null;
   try {
     const draft = await createApplication(body, S.draft.key);
     const all = await uploadFiles(draft.id, files);
@@ -82,6 +83,7 @@ async function registerApplication(): Promise<void> {
   } catch (e) {
     console.warn('register', e);
     S.registerError = e instanceof RegisterFailure && e.text ? tx(e.text) : t('unreachable');
+    S.registerCode = e instanceof RegisterFailure ? e.code : null;
   }
 }
 

@@ -68,6 +68,12 @@ pub(crate) const USERS: &[DevUser] = &[
         roles: &["clerk", "supervisor"],
         window: Some("W01"),
     },
+    // An applicant signed in through the provincial platform (lists their own applications).
+    DevUser {
+        name: "applicant",
+        roles: &["applicant"],
+        window: None,
+    },
     DevUser {
         name: "auditor",
         roles: &["auditor"],

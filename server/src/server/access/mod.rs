@@ -579,6 +579,20 @@ mod tests {
             (app, Some(&[Kiosk]), Other, NotFound),
             (app, Some(&[Kiosk]), Nothing, Forbidden),
             (&[Supervisor], Some(&[Admin]), Nothing, Forbidden),
+            // A signed-in applicant opens no application route, with or without a capability
+            // that is not this application's.
+            (app, Some(&[ApplicantAccount]), Nothing, Forbidden),
+            (app, Some(&[ApplicantAccount]), Other, NotFound),
+            (app, Some(&[ApplicantAccount]), ThisApplication, Allow),
+            (clerk, Some(&[ApplicantAccount]), Nothing, Forbidden),
+            (
+                &[ApplicantAccount],
+                Some(&[ApplicantAccount]),
+                Nothing,
+                Allow,
+            ),
+            (&[ApplicantAccount], Some(&[Clerk]), Nothing, Forbidden),
+            (&[ApplicantAccount], None, Nothing, Unauthenticated),
         ];
         for (allow, staff, shown, want) in rows {
             assert_eq!(

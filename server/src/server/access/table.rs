@@ -22,6 +22,10 @@ pub(crate) enum Role {
     Auditor,
     /// Operations.
     Admin,
+    /// An applicant signed in through the provincial identity platform (OIDC): lists their own
+    /// applications (`/v1/me/…`) and nothing else. Never the capability holder [`Role::Applicant`]:
+    /// such a token opens no `/v1/applications/{id}` route.
+    ApplicantAccount,
 }
 
 impl Role {
@@ -34,12 +38,16 @@ impl Role {
             Role::Supervisor => "supervisor",
             Role::Auditor => "auditor",
             Role::Admin => "admin",
+            Role::ApplicantAccount => "applicant_account",
         }
     }
 
-    /// A role a token (or a proxy's assertion) may carry: the staff and device roles.
+    /// A role a token (or a proxy's assertion) may carry: the staff and device roles, and a
+    /// signed-in applicant (`applicant` in the token: [`Role::ApplicantAccount`], never the
+    /// capability role).
     pub(crate) fn from_claim(value: &str) -> Option<Role> {
         match value {
+            "applicant" => Some(Role::ApplicantAccount),
             "kiosk" => Some(Role::Kiosk),
             "clerk" => Some(Role::Clerk),
             "supervisor" => Some(Role::Supervisor),
@@ -60,7 +68,7 @@ pub(crate) struct Rule {
     pub(crate) personal: bool,
 }
 
-use Role::{Applicant, Auditor, Clerk, Kiosk, Public, Supervisor};
+use Role::{Applicant, ApplicantAccount, Auditor, Clerk, Kiosk, Public, Supervisor};
 
 const fn rule(
     method: &'static str,
@@ -94,7 +102,16 @@ pub(crate) const TABLE: &[Rule] = &[
     rule("GET", "/v1/rules/files/{file}", &[Public], false),
     // Anyone may apply; the channel follows from who calls (access::channel).
     rule("POST", "/v1/applications", &[Public, Kiosk, Clerk], false),
+    // The clerk's work queue: numbers, matters, states; no personal data.
+    rule(
+        "GET",
+        "/v1/applications",
+        &[Clerk, Supervisor, Auditor],
+        false,
+    ),
     rule("POST", "/v1/applications/lookup", &[Clerk], true),
+    // A signed-in applicant's own applications (by the token's subject).
+    rule("GET", "/v1/me/applications", &[ApplicantAccount], false),
     rule(
         "GET",
         "/v1/applications/{id}",
@@ -130,6 +147,13 @@ pub(crate) const TABLE: &[Rule] = &[
         "/v1/applications/{id}/materials/{material}",
         &[Applicant, Clerk],
         false,
+    ),
+    // A received file, for review: with a reason, audited.
+    rule(
+        "GET",
+        "/v1/applications/{id}/materials/{material}",
+        &[Clerk, Auditor],
+        true,
     ),
     rule(
         "POST",

@@ -29,8 +29,9 @@ use qiquan::Submission;
 const JSON_LIMIT: usize = qiquan::submission::MAX_SUBMISSION_BYTES + 4096;
 
 /// The register's route templates, for the metrics' route label.
-pub(crate) const ROUTES: [&str; 18] = [
+pub(crate) const ROUTES: [&str; 19] = [
     "/v1/applications",
+    "/v1/me/applications",
     "/v1/applications/lookup",
     "/v1/applications/{id}",
     "/v1/applications/{id}/answers",
@@ -53,14 +54,18 @@ pub(crate) const ROUTES: [&str; 18] = [
 /// The register's routes (merged into the server's router).
 pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
-        .route("/v1/applications", post(create))
+        .route("/v1/applications", post(create).get(super::queue::list))
         .route("/v1/applications/lookup", post(lookup))
+        .route("/v1/me/applications", get(super::mine::list))
         .route("/v1/applications/{id}", get(show))
         .route("/v1/applications/{id}/answers", get(answers))
         .route("/v1/applications/{id}/document", get(document))
         .route("/v1/applications/{id}/events", get(events))
         .route("/v1/applications/{id}/submit", post(submit))
-        .route("/v1/applications/{id}/materials/{material}", put(upload))
+        .route(
+            "/v1/applications/{id}/materials/{material}",
+            put(upload).get(super::queue::get_file),
+        )
         .route(
             "/v1/applications/{id}/materials/{material}/flaw",
             post(flaw),
@@ -124,7 +129,7 @@ pub(super) fn actor(headers: &HeaderMap) -> String {
 }
 
 /// A path parameter (or a tuple of them): a malformed one is the register's `invalid` error.
-pub(super) struct PathArg<T>(pub(super) T);
+pub(crate) struct PathArg<T>(pub(crate) T);
 
 impl<T, S> FromRequestParts<S> for PathArg<T>
 where
@@ -146,7 +151,7 @@ where
 }
 
 /// The query string: a malformed one is the register's `invalid` error.
-pub(super) struct QueryArg<T>(pub(super) T);
+pub(crate) struct QueryArg<T>(pub(crate) T);
 
 impl<T, S> FromRequestParts<S> for QueryArg<T>
 where
@@ -248,12 +253,16 @@ async fn create(
         // The applicant's capability: made now, shown this once, stored hashed.
         let (secret, hashed) = capability::new()?;
         let identity = serde_json::to_string(&pledge_identity).map_err(RegisterError::storage)?;
+        // Made by an applicant signed in through the provincial platform: theirs to list.
+        let owner = super::mine::owner_hash(reg, &caller);
         sqlx::query(
-            "UPDATE applications SET capability_hash = $2, pledge_identity = $3 WHERE id = $1",
+            "UPDATE applications SET capability_hash = $2, pledge_identity = $3, owner_hash = $4 \
+             WHERE id = $1",
         )
         .bind(id.clone())
         .bind(hashed)
         .bind(identity)
+        .bind(owner)
         .execute(&reg.db.pool)
         .await?;
         view.pledge_identity =
@@ -458,7 +467,7 @@ async fn upload(
         .and_then(|v| v.parse::<u64>().ok())
         && length > 512 * 1024 * 1024
     {
-        return Err(super::files::too_large(512 * 1024 * 1024));
+        return Err(super::files::too_large(length, 512 * 1024 * 1024));
     }
     refuse_replacing_decided(reg, &id, &material).await?;
     uploads::upload(
@@ -754,13 +763,15 @@ async fn get_handover(
     })
 }
 
+/// The ledger staff work from: contacts (audited), counts per tab, overdue first, by case.
 async fn list_ledger(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     QueryArg(query): QueryArg<ledger::ListQuery>,
 ) -> RegisterResult<Response> {
     let reg = register(&state)?;
-    let entries = ledger::list(reg, &query).await?;
-    ok(&Entries { entries })
+    let list = super::contacts::list(&state, reg, &query, &actor(&headers)).await?;
+    ok(&list)
 }
 
 async fn ledger_csv(
@@ -832,6 +843,14 @@ async fn entry_action(
     let reg = register(&state)?;
     let text = read_json(&headers, body).await?;
     let action: ledger::EntryAction = qiquan::parse_json(&text, "request")?;
+    // A waiver is a decision someone answers for: it says why.
+    if waive && action.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        return Err(RegisterError::invalid(
+            "免予补交须写明理由（note），理由记入办理记录。",
+            "A waiver needs its reason (`note`); it goes into the trail.",
+        )
+        .at("/note"));
+    }
     ledger::act_on_entry(&state, reg, &entry, waive, action, &actor(&headers)).await?;
     let application: String = sqlx::query_scalar("SELECT application_id FROM ledger WHERE id = $1")
         .bind(entry)
@@ -868,12 +887,6 @@ struct Lookup {
 #[derive(Serialize)]
 struct Events {
     events: Vec<EventView>,
-}
-
-/// `GET /v1/ledger`'s answer.
-#[derive(Serialize)]
-struct Entries {
-    entries: Vec<ledger::LedgerEntry>,
 }
 
 /// `POST /v1/handover`'s answer: the code and how long it is valid.

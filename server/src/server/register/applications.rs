@@ -323,6 +323,17 @@ async fn decide(
     matter: &str,
     submission: Submission,
 ) -> RegisterResult<()> {
+    // Nothing is numbered for nobody: the 文号 sequences are gap-free, so an application that
+    // does not yet say who applies is refused here, before a number is drawn (the caller's
+    // transaction is dropped: nothing of it is kept).
+    let rule = state.engine().matter(matter, None)?.clone();
+    if let Some(why) = qiquan::unidentified(&rule, &submission) {
+        return Err(RegisterError::new(
+            RegisterCode::NotIdentifiable,
+            why.zh,
+            why.en,
+        ));
+    }
     let submission = derive_materials(submission, &uploads_of(tx, id).await?);
     let received_at = crate::server::clock::now_china();
     let options = CheckOptions {

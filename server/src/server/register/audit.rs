@@ -44,6 +44,101 @@ super::states::stable_names! {
     }
 }
 
+/// The words for each event kind (the clerk's case view shows the trail in them).
+const KIND_LABELS: &[(EventKind, &str, &str)] = &[
+    (
+        EventKind::ApplicationCreated,
+        "申请已登记",
+        "Application recorded",
+    ),
+    (
+        EventKind::ApplicationDecided,
+        "已作出受理决定",
+        "Decision made",
+    ),
+    (EventKind::MaterialReceived, "收到材料文件", "File received"),
+    (
+        EventKind::MaterialFlawed,
+        "材料标记为有瑕疵",
+        "File marked flawed",
+    ),
+    (
+        EventKind::PledgeItemOwed,
+        "容缺材料待补交",
+        "Pledged item owed",
+    ),
+    (EventKind::PledgeReminderDue, "应提醒补交", "Reminder due"),
+    (
+        EventKind::PledgeItemSupplied,
+        "容缺材料已补交",
+        "Pledged item supplied",
+    ),
+    (
+        EventKind::PledgeItemWaived,
+        "容缺材料免予补交",
+        "Pledged item waived",
+    ),
+    (
+        EventKind::PledgeItemOverdue,
+        "容缺材料逾期未补交",
+        "Pledged item overdue",
+    ),
+    (EventKind::PledgeBroken, "信用承诺未履行", "Pledge broken"),
+    (EventKind::PledgeKept, "信用承诺已履行", "Pledge kept"),
+    (EventKind::CaseSuspended, "案件中止办理", "Case suspended"),
+    (EventKind::CaseResumed, "案件恢复办理", "Case resumed"),
+    (EventKind::CaseTerminated, "案件终止办理", "Case terminated"),
+    (
+        EventKind::HandoverCreated,
+        "生成交接码",
+        "Hand-over code issued",
+    ),
+    (
+        EventKind::HandoverOpened,
+        "交接码已调取",
+        "Hand-over code opened",
+    ),
+    (
+        EventKind::PersonalDataRead,
+        "查阅个人信息",
+        "Personal data read",
+    ),
+    (EventKind::CaseReviewStarted, "开始审查", "Review started"),
+    (
+        EventKind::CaseHearingOffered,
+        "告知听证权利",
+        "Told of the right to a hearing",
+    ),
+    (
+        EventKind::CaseSpecialStarted,
+        "特别程序开始（暂停计时）",
+        "Special procedure started (clock stopped)",
+    ),
+    (
+        EventKind::CaseSpecialEnded,
+        "特别程序结束（恢复计时）",
+        "Special procedure ended (clock runs)",
+    ),
+    (EventKind::CaseExtended, "延期", "Extended"),
+    (
+        EventKind::CaseDecided,
+        "作出行政许可决定",
+        "Licence decided",
+    ),
+    (EventKind::CaseServed, "决定已送达", "Decision served"),
+    (EventKind::CaseClosed, "办结", "Closed"),
+];
+
+/// The words for the stored event kind `name` (the name itself for one this binary does not
+/// know).
+pub(crate) fn kind_label(name: &str) -> qiquan::model::Text {
+    let found = KIND_LABELS.iter().find(|(k, _, _)| k.as_str() == name);
+    qiquan::model::Text {
+        zh: found.map_or(name, |l| l.1).to_string(),
+        en: found.map_or(name, |l| l.2).to_string(),
+    }
+}
+
 /// Writes the events of one transaction: one instant, an order within it, one actor.
 pub(crate) struct Recorder {
     pub(crate) at: String,
@@ -108,6 +203,8 @@ pub(crate) struct EventView {
     pub(crate) at: String,
     pub(crate) actor: String,
     pub(crate) kind: EventKind,
+    /// The kind in words (the clerk's case view shows the trail in them).
+    pub(crate) label: qiquan::model::Text,
     pub(crate) detail: Value,
     pub(crate) rules_digest: String,
 }
@@ -128,6 +225,7 @@ impl TryFrom<EventRow> for TrailEvent {
             event: EventView {
                 at: row.at,
                 actor: row.actor,
+                label: kind_label(&row.kind),
                 kind: EventKind::try_from(row.kind)?,
                 detail: serde_json::from_str(&row.detail).unwrap_or(Value::Null),
                 rules_digest: row.rules_digest,
@@ -140,5 +238,23 @@ impl TryFrom<EventRow> for EventView {
     type Error = RegisterError;
     fn try_from(row: EventRow) -> RegisterResult<EventView> {
         Ok(TrailEvent::try_from(row)?.event)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_kind_has_words() {
+        for kind in EventKind::ALL {
+            assert!(
+                KIND_LABELS.iter().any(|(k, _, _)| k == kind),
+                "{} has no label",
+                kind.as_str()
+            );
+        }
+        assert_eq!(kind_label("material_flawed").zh, "材料标记为有瑕疵");
+        assert_eq!(kind_label("something_new").en, "something_new");
     }
 }

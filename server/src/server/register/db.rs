@@ -54,6 +54,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0007_case_steps",
         include_str!("../../../migrations/0007_case_steps.sql"),
     ),
+    (
+        8,
+        "0008_owner",
+        include_str!("../../../migrations/0008_owner.sql"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,6 +21,8 @@ qiquan::stable_code! {
         #[allow(dead_code)]
         AlreadyDecided = "already_decided",
         InvalidState = "invalid_state",
+        /// Neither name nor identity number yet: nothing is numbered (`qiquan::unidentified`).
+        NotIdentifiable = "not_identifiable",
         FileTooLarge = "file_too_large",
         FileTypeNotAccepted = "file_type_not_accepted",
         InvalidRequest = "invalid_request",
@@ -48,7 +50,7 @@ impl RegisterCode {
             | Self::LedgerEntryNotFound => StatusCode::NOT_FOUND,
             Self::AlreadyDecided | Self::InvalidState => StatusCode::CONFLICT,
             // The IETF Idempotency-Key draft: a key reused with another request is 422.
-            Self::IdempotencyConflict => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::IdempotencyConflict | Self::NotIdentifiable => StatusCode::UNPROCESSABLE_ENTITY,
             Self::FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UploadTooSlow => StatusCode::REQUEST_TIMEOUT,
             Self::FileTypeNotAccepted | Self::UnsupportedMediaType => {

@@ -80,7 +80,7 @@ impl FileStore {
     {
         // A declared size above the limit is refused from the header, before a byte is read.
         if declared > max_bytes {
-            return Err(too_large(max_bytes));
+            return Err(too_large(declared, max_bytes));
         }
         let temp = self
             .root
@@ -134,7 +134,7 @@ impl FileStore {
             let data = chunk.as_ref();
             total += data.len() as u64;
             if total > max_bytes {
-                return Err(too_large(max_bytes));
+                return Err(too_large(total, max_bytes));
             }
             if head.len() < HEAD {
                 let take = (HEAD - head.len()).min(data.len());
@@ -166,11 +166,17 @@ impl FileStore {
             ));
         }
         if !looks_like(content_type, &head) || !content_ok(content_type, &head, &tail, total) {
+            // The type as people call it (PDF, JPG, PNG), not its media type.
+            let kind = qiquan::labels::file_types_text(&[content_type.to_string()]);
             return Err(RegisterError::new(
                 RegisterCode::FileTypeNotAccepted,
-                format!("文件内容不是完整有效的 {content_type}，请重新导出或拍摄后上传。"),
                 format!(
-                    "The file is not a whole, valid {content_type}; export or scan it again and upload."
+                    "文件内容不是完整有效的 {} 文件，请重新导出或拍摄后上传。",
+                    kind.zh
+                ),
+                format!(
+                    "The file is not a whole, valid {} file; export or scan it again and upload.",
+                    kind.en
                 ),
             ));
         }
@@ -215,14 +221,11 @@ async fn sync_dir(dir: &Path) -> RegisterResult<()> {
         .map_err(RegisterError::storage)
 }
 
-pub(crate) fn too_large(max_bytes: u64) -> RegisterError {
-    RegisterError::new(
-        RegisterCode::FileTooLarge,
-        format!("文件过大：该材料的上限为 {max_bytes} 字节，请压缩或分页后重传。"),
-        format!(
-            "The file is too large: this material's limit is {max_bytes} bytes; compress it and upload again."
-        ),
-    )
+/// 413 in the engine's words: `文件过大（11.0 MB），每份材料不超过 10 MB。` — `size` as declared, or
+/// as counted when the body went past the limit.
+pub(crate) fn too_large(size: u64, max_bytes: u64) -> RegisterError {
+    let words = qiquan::labels::upload_words("too_large", "", size, max_bytes, &[]);
+    RegisterError::new(RegisterCode::FileTooLarge, words.zh, words.en)
 }
 
 /// The slowest an upload may arrive, on average, once [`GRACE`] has passed: a phone on a poor

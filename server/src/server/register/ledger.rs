@@ -606,9 +606,11 @@ pub(crate) fn case_state_label(state: Option<CaseState>) -> Text {
     let (zh, en) = match state {
         Some(CaseState::Accepted) => ("已受理", "Accepted"),
         Some(CaseState::Pledged) => ("容缺受理，待补交", "Accepted on a pledge; items owed"),
-        Some(CaseState::PledgeKept) => ("已补齐，承诺已履行", "All supplied; pledge kept"),
+        // Kept by supplying or by an approved waiver: neither is claimed.
+        Some(CaseState::PledgeKept) => ("承诺已履行", "Pledge kept"),
         Some(CaseState::Suspended) => ("逾期未补齐，已中止办理", "Overdue; the case is suspended"),
-        Some(CaseState::Resumed) => ("已补齐，恢复办理", "Supplied; the case resumed"),
+        // Resumed by supplying or by waiving what was owed: neither is claimed.
+        Some(CaseState::Resumed) => ("恢复办理", "The case resumed"),
         Some(CaseState::Terminated) => (
             "逾期未补齐，已终止办理",
             "Not supplied; the case is terminated",
@@ -686,7 +688,7 @@ struct EntryRow {
 }
 
 /// A ledger entry as the API shows it (`LedgerEntry` in the OpenAPI document).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub(crate) struct LedgerEntry {
     pub(crate) id: String,
     pub(crate) application: String,
@@ -754,7 +756,7 @@ pub(crate) async fn entries_of(
 }
 
 /// `GET /v1/ledger` filters.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListQuery {
     /// owed, supplied, overdue or waived.
@@ -763,6 +765,9 @@ pub(crate) struct ListQuery {
     pub(crate) due: Option<String>,
     /// The day the filters are relative to (default: today, China time).
     pub(crate) as_of: Option<String>,
+    /// Why the list (with the applicants' names and masked phone numbers) is read; recorded in
+    /// the audit trail (default: calling applicants about what they owe).
+    pub(crate) reason: Option<String>,
 }
 
 pub(crate) async fn list(reg: &Register, query: &ListQuery) -> RegisterResult<Vec<LedgerEntry>> {

@@ -61,10 +61,12 @@ where
             .collect()
     });
     if !accepted.iter().any(|a| a == content_type) {
+        // The engine's words, the types as people call them (PDF, JPG, PNG).
+        let words = qiquan::labels::upload_words("type_not_accepted", "", 0, max_bytes, &accepted);
         return Err(RegisterError::new(
             RegisterCode::FileTypeNotAccepted,
-            format!("该材料只接受以下类型：{}。", accepted.join("、")),
-            format!("This material accepts only: {}.", accepted.join(", ")),
+            words.zh,
+            words.en,
         ));
     }
     let stored = reg
