@@ -54,6 +54,15 @@ pub struct CentreProfile {
     /// next working day (the acceptance notice is generated the day after receipt).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub online_cutoff: Option<String>,
+    /// The 电子监察 warning (预警, the yellow lamp): within this many working days of a case's
+    /// due. Default 1 (one working day before the promised due).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning_days: Option<u32>,
+    /// A 容缺 case with pledged items outstanding: `decision` (容缺后补, the default: not
+    /// decided until they arrive) or `issue` (补齐出证: decided, the licence not issued until
+    /// they arrive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pledge_gate: Option<crate::case::PledgeGate>,
 }
 
 impl CentreProfile {

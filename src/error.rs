@@ -118,6 +118,9 @@ stable_code! {
         /// The engine has no rules yet: the page module carries none and answers this until
         /// `loadRules` has loaded a bundle.
         RulesNotLoaded = "rules_not_loaded",
+        /// A case event that does not apply to the case as it stands (`details`: the
+        /// refusal's code, e.g. `pledge_outstanding`), or a case record with no acceptance.
+        InvalidCaseEvent = "invalid_case_event",
     }
 }
 

@@ -11,6 +11,7 @@
 pub mod authoring;
 pub mod bundle;
 pub mod calendar;
+pub mod case;
 pub mod centre;
 mod channel;
 mod check;
@@ -248,6 +249,80 @@ impl Engine {
     /// `from` + `days` working or natural days (start day not counted).
     pub fn deadline(&self, from: &str, days: i64, unit: &str) -> Result<DeadlineAnswer> {
         self.bundle.calendar().deadline(from, days, unit)
+    }
+
+    /// The case clock on `as_of` (`YYYY-MM-DD`): the case's events replayed through the
+    /// transition function (`case::step`) with the limits of the matter version in force on
+    /// the acceptance day and the centre profile's warning reach and pledge gate.
+    pub fn case_clock(
+        &self,
+        matter_id: &str,
+        records: &[case::CaseRecord],
+        as_of: &str,
+    ) -> Result<case::clock::CaseClock> {
+        let accepted_on = records
+            .iter()
+            .find(|r| matches!(r.event, case::CaseEvent::Accepted { .. }))
+            .map(|r| r.on.as_str());
+        let rule = self.matter(matter_id, accepted_on)?;
+        let terms = self.case_terms(rule);
+        case::clock::case_clock(self.bundle.calendar(), &terms, records, as_of)
+    }
+
+    /// What the case clock needs of a matter version and the centre profile.
+    pub fn case_terms(&self, rule: &MatterFile) -> case::clock::CaseTerms {
+        let centre = self.bundle.centre();
+        case::clock::CaseTerms {
+            promised: rule.promised_limit,
+            statutory: rule.statutory_limit,
+            extension: rule.statutory_extension,
+            promised_start: rule.clock_starts.per_limit().promised,
+            warning_days: centre
+                .and_then(|c| c.warning_days)
+                .unwrap_or(case::clock::DEFAULT_WARNING_DAYS),
+            gate: centre.and_then(|c| c.pledge_gate).unwrap_or_default(),
+        }
+    }
+
+    /// The document `records[index]` issues (特别程序告知书, 延期告知书, 准予 / 不予行政许可决定书,
+    /// 终止办理告知书, 送达回证), its dates from the case clock on that event's day;
+    /// `reference`: the 受理通知书's 文号 (on a 送达回证, the decision's). Unnumbered: the
+    /// register calls `numbered` with the sequence it draws.
+    pub fn case_document(
+        &self,
+        matter_id: &str,
+        records: &[case::CaseRecord],
+        index: usize,
+        addressee: &str,
+        reference: Option<&str>,
+    ) -> Result<case::documents::CaseDocument> {
+        let no_document = || {
+            Error::new(
+                ErrorCode::InvalidCaseEvent,
+                "该事件不产生文书。",
+                "That event issues no document.",
+            )
+        };
+        let record = records.get(index).ok_or_else(no_document)?;
+        let upto = &records[..=index];
+        let clock = self.case_clock(matter_id, upto, &record.on)?;
+        let rule = self.matter(matter_id, Some(&clock.accepted_on))?;
+        let input = case::documents::CaseDocumentInput {
+            centre: self.bundle.centre(),
+            matter: rule,
+            addressee,
+            clock: &clock,
+            record,
+            reference,
+        };
+        case::documents::render(&input).ok_or_else(no_document)
+    }
+
+    /// JSON in (`{"matter", "events", "as_of"}`), JSON out: the case clock (`caseClock`).
+    pub fn case_clock_json(&self, input_json: &str) -> Result<String> {
+        let input: case::clock::CaseClockInput = parse_json(input_json, "case")?;
+        let clock = self.case_clock(&input.matter, &input.events, &input.as_of)?;
+        Ok(to_pretty_json(&clock))
     }
 
     /// The working day `n` working days before `date` (`YYYY-MM-DD`, not counted): counting `n`

@@ -59,7 +59,7 @@ const LAWSUIT_MONTHS: u32 = 6;
 const RECONSIDERATION_DAYS_ZH: &str = "六十";
 const LAWSUIT_MONTHS_ZH: &str = "六";
 
-fn text(zh: impl Into<String>, en: impl Into<String>) -> Text {
+pub(crate) fn text(zh: impl Into<String>, en: impl Into<String>) -> Text {
     Text {
         zh: zh.into(),
         en: en.into(),
@@ -479,7 +479,7 @@ fn exempt_label(exempt: &Exemption) -> Text {
     }
 }
 
-fn issuer(centre: Option<&CentreProfile>) -> Issuer {
+pub(crate) fn issuer(centre: Option<&CentreProfile>) -> Issuer {
     match centre {
         Some(c) => Issuer {
             configured: true,
@@ -883,6 +883,12 @@ fn refusal_body(notice: &mut Notice, (zh, en): Intro, input: &NoticeInput<'_>, v
             ),
         )
     };
+    notice.rights = Some(rights(centre));
+}
+
+/// The remedies against a decision (行政复议法 2023 §20: 60 days; 行政诉讼法 §46: 6 months), naming
+/// the bodies from the centre profile.
+pub(crate) fn rights(centre: Option<&CentreProfile>) -> Rights {
     let (body, court) = match centre {
         Some(c) => (c.reconsideration_body.clone(), c.court.clone()),
         None => (
@@ -893,7 +899,7 @@ fn refusal_body(notice: &mut Notice, (zh, en): Intro, input: &NoticeInput<'_>, v
             text("（人民法院未配置）", "(court not configured)"),
         ),
     };
-    notice.rights = Some(Rights {
+    Rights {
         text: text(
             format!(
                 "如不服本决定，可以自知道该决定之日起{RECONSIDERATION_DAYS_ZH}日内向{}申请行政复议，或者自知道该决定之日起{LAWSUIT_MONTHS_ZH}个月内向{}提起行政诉讼。",
@@ -909,7 +915,7 @@ fn refusal_body(notice: &mut Notice, (zh, en): Intro, input: &NoticeInput<'_>, v
         court,
         lawsuit_months: LAWSUIT_MONTHS,
         basis: RIGHTS_BASIS.into(),
-    });
+    }
 }
 
 fn notes_on_dates(notice: &mut Notice, verdict: &Verdict, accepted: bool) {

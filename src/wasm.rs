@@ -335,6 +335,22 @@ pub fn deadline(
     result_js(run())
 }
 
+/// The case clock (`{"matter", "events", "as_of"}` as JSON text): dues after pauses and
+/// extensions, working days left, the step's own limits and the lamp. Studio module only
+/// (feature `whole`): the page module's size budget has no room for it; the server answers
+/// the same clock natively.
+#[cfg(feature = "whole")]
+#[wasm_bindgen(js_name = caseClock, unchecked_return_type = "string")]
+pub fn case_clock(
+    #[wasm_bindgen(js_name = inputJson, unchecked_param_type = "string")] input_json: JsValue,
+) -> String {
+    let run = || -> Result<String, Error> {
+        let input = string_arg(&input_json, "inputJson")?;
+        active()?.case_clock_json(&input)
+    };
+    run().unwrap_or_else(|error| error.to_json())
+}
+
 /// A day count as `i64`, exactly: integral numbers within ±2^63 and BigInts within `i64`.
 /// Anything else is `days_out_of_range` (the engine itself then checks 0..=3650).
 fn days_arg(days: &JsValue) -> Result<i64, Error> {

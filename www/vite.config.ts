@@ -146,6 +146,8 @@ export default defineConfig({
         case: resolve(here, 'case.html'),
         kiosk: resolve(here, 'kiosk.html'),
         ledger: resolve(here, 'ledger.html'),
+        supervisor: resolve(here, 'supervisor.html'),
+        steps: resolve(here, 'steps.html'),
       },
     },
   },

@@ -93,6 +93,21 @@ const DECLARED: &[(&str, &str, &[&str])] = &[
         &["clerk", "supervisor"],
     ),
     ("post", "/v1/ledger/{entry}/waive", &["clerk", "supervisor"]),
+    (
+        "get",
+        "/v1/applications/{id}/case",
+        &["clerk", "supervisor", "auditor"],
+    ),
+    ("post", "/v1/applications/{id}/case", &["clerk"]),
+    (
+        "get",
+        "/v1/applications/{id}/case/documents/{seq}",
+        &["clerk", "auditor"],
+    ),
+    ("get", "/v1/supervision/cases", &["supervisor"]),
+    ("get", "/v1/supervision/figures", &["supervisor"]),
+    ("get", "/v1/supervision/figures.csv", &["supervisor"]),
+    ("get", "/v1/supervision/events.jsonl", &["supervisor"]),
 ];
 
 struct Server {
@@ -351,6 +366,7 @@ fn every_route_answers_every_caller_as_declared() {
             .replace("{material}", "hygiene_rules")
             .replace("{entry}", "led_00000000000000000000")
             .replace("{file}", "0000.json")
+            .replace("{seq}", "1")
             .replace("{code}", &code);
         if path.contains("{number}") {
             let encoded: String = number

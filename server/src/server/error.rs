@@ -66,6 +66,8 @@ fn engine_status(code: ErrorCode) -> StatusCode {
         ErrorCode::UnknownMatter => StatusCode::NOT_FOUND,
         ErrorCode::InputTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::NoVersionInForce => StatusCode::UNPROCESSABLE_ENTITY,
+        // The case as it stands does not take the step (the engine's case::step refused it).
+        ErrorCode::InvalidCaseEvent => StatusCode::CONFLICT,
         ErrorCode::RulesInvalid | ErrorCode::RulesNotLoaded | ErrorCode::Io => {
             StatusCode::INTERNAL_SERVER_ERROR
         }

@@ -319,6 +319,7 @@ fn route_label(request: &Request) -> &'static str {
         Some(path) => ROUTES
             .iter()
             .chain(register::api::ROUTES.iter())
+            .chain(register::case_api::ROUTES.iter())
             .chain(rules::ROUTES.iter())
             .chain(access::ROUTES.iter())
             .chain(access::dev_issuer::ROUTES.iter())

@@ -170,6 +170,27 @@ pub(crate) const TABLE: &[Rule] = &[
     rule("GET", "/v1/ledger", &[Clerk, Supervisor], false),
     rule("GET", "/v1/ledger.csv", &[Clerk, Supervisor], false),
     rule("POST", "/v1/ledger/sweep", &[Supervisor], false),
+    // The case after acceptance (register/case_api.rs): clerks record its steps; the
+    // supervisor and auditors read its clock.
+    rule(
+        "GET",
+        "/v1/applications/{id}/case",
+        &[Clerk, Supervisor, Auditor],
+        false,
+    ),
+    rule("POST", "/v1/applications/{id}/case", &[Clerk], false),
+    // A case document names the applicant: a staff read is a personal_data_read event.
+    rule(
+        "GET",
+        "/v1/applications/{id}/case/documents/{seq}",
+        &[Clerk, Auditor],
+        false,
+    ),
+    // 电子监察: cases by lamp, the figures, the event export.
+    rule("GET", "/v1/supervision/cases", &[Supervisor], false),
+    rule("GET", "/v1/supervision/figures", &[Supervisor], false),
+    rule("GET", "/v1/supervision/figures.csv", &[Supervisor], false),
+    rule("GET", "/v1/supervision/events.jsonl", &[Supervisor], false),
     // The audit trail across applications (scrubbed details): read-only.
     rule("GET", "/v1/audit/events", &[Auditor], false),
     rule(
@@ -229,6 +250,7 @@ mod tests {
         let registered: Vec<&str> = crate::server::ROUTES
             .iter()
             .chain(crate::server::register::api::ROUTES.iter())
+            .chain(crate::server::register::case_api::ROUTES.iter())
             .chain(crate::server::rules::ROUTES.iter())
             .chain(super::super::dev_issuer::ROUTES.iter())
             .chain(super::super::ROUTES.iter())

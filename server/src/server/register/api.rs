@@ -79,6 +79,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/v1/ledger/sweep", post(sweep))
         .route("/v1/ledger/{entry}/supply", post(supply))
         .route("/v1/ledger/{entry}/waive", post(waive))
+        .merge(super::case_api::routes())
 }
 
 pub(super) fn register(state: &AppState) -> RegisterResult<&Register> {
@@ -176,7 +177,7 @@ fn ok<T: Serialize>(value: &T) -> RegisterResult<Response> {
     json_response(StatusCode::OK, value)
 }
 
-async fn read_json(headers: &HeaderMap, body: Body) -> RegisterResult<String> {
+pub(super) async fn read_json(headers: &HeaderMap, body: Body) -> RegisterResult<String> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -321,8 +322,8 @@ pub(super) async fn audit_read(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReasonQuery {
-    reason: Option<String>,
+pub(super) struct ReasonQuery {
+    pub(super) reason: Option<String>,
 }
 
 /// A POST body, not a query string: URLs end up in proxies' access logs.

@@ -32,6 +32,15 @@ super::states::stable_names! {
         /// Personal data was read (decrypted answers, a document, an ID or phone lookup): who,
         /// what, why.
         PersonalDataRead = "personal_data_read",
+        /// The case's steps after acceptance (`cases.rs`; detail: the day, the document's 文号).
+        CaseReviewStarted = "case_review_started",
+        CaseHearingOffered = "case_hearing_offered",
+        CaseSpecialStarted = "case_special_started",
+        CaseSpecialEnded = "case_special_ended",
+        CaseExtended = "case_extended",
+        CaseDecided = "case_decided",
+        CaseServed = "case_served",
+        CaseClosed = "case_closed",
     }
 }
 
@@ -94,6 +103,30 @@ const KIND_LABELS: &[(EventKind, &str, &str)] = &[
         "查阅个人信息",
         "Personal data read",
     ),
+    (EventKind::CaseReviewStarted, "开始审查", "Review started"),
+    (
+        EventKind::CaseHearingOffered,
+        "告知听证权利",
+        "Told of the right to a hearing",
+    ),
+    (
+        EventKind::CaseSpecialStarted,
+        "特别程序开始（暂停计时）",
+        "Special procedure started (clock stopped)",
+    ),
+    (
+        EventKind::CaseSpecialEnded,
+        "特别程序结束（恢复计时）",
+        "Special procedure ended (clock runs)",
+    ),
+    (EventKind::CaseExtended, "延期", "Extended"),
+    (
+        EventKind::CaseDecided,
+        "作出行政许可决定",
+        "Licence decided",
+    ),
+    (EventKind::CaseServed, "决定已送达", "Decision served"),
+    (EventKind::CaseClosed, "办结", "Closed"),
 ];
 
 /// The words for the stored event kind `name` (the name itself for one this binary does not

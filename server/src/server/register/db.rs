@@ -50,6 +50,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../../migrations/0006_pledge_identity.sql"),
     ),
     (
+        7,
+        "0007_case_steps",
+        include_str!("../../../migrations/0007_case_steps.sql"),
+    ),
+    (
         8,
         "0008_owner",
         include_str!("../../../migrations/0008_owner.sql"),

@@ -6,6 +6,8 @@
 pub(crate) mod api;
 pub(crate) mod applications;
 pub(crate) mod audit;
+pub(crate) mod case_api;
+pub(crate) mod cases;
 pub(crate) mod contacts;
 pub(crate) mod crypto;
 pub(crate) mod db;
@@ -21,6 +23,7 @@ pub(crate) mod numbers;
 pub(crate) mod privacy;
 pub(crate) mod queue;
 pub(crate) mod states;
+pub(crate) mod supervision;
 pub(crate) mod uploads;
 pub(crate) mod views;
 

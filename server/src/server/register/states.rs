@@ -119,6 +119,51 @@ stable_names! {
     }
 }
 
+stable_names! {
+    /// `case_steps.event`: a step a clerk records after acceptance — the engine's
+    /// `qiquan::case::CaseEvent` names, less those the register records itself (the
+    /// acceptance, from the decision; the pledge's, from the 容缺 ledger).
+    CaseStepEvent {
+        ReviewStarted = "review_started",
+        HearingOffered = "hearing_offered",
+        SpecialStarted = "special_started",
+        SpecialEnded = "special_ended",
+        Extended = "extended",
+        Decided = "decided",
+        Served = "served",
+        Closed = "closed",
+    }
+}
+
+stable_names! {
+    /// `case_steps.document_kind`: the engine's `qiquan::case::documents::CaseDocumentKind`.
+    CaseDocumentName {
+        SpecialProcedure = "special_procedure",
+        Extension = "extension",
+        Grant = "grant",
+        Denial = "denial",
+        Termination = "termination",
+        ServiceReceipt = "service_receipt",
+    }
+}
+
+impl CaseStepEvent {
+    /// The audit event a step records.
+    pub(crate) fn event_kind(self) -> super::audit::EventKind {
+        use super::audit::EventKind as K;
+        match self {
+            Self::ReviewStarted => K::CaseReviewStarted,
+            Self::HearingOffered => K::CaseHearingOffered,
+            Self::SpecialStarted => K::CaseSpecialStarted,
+            Self::SpecialEnded => K::CaseSpecialEnded,
+            Self::Extended => K::CaseExtended,
+            Self::Decided => K::CaseDecided,
+            Self::Served => K::CaseServed,
+            Self::Closed => K::CaseClosed,
+        }
+    }
+}
+
 impl CaseState {
     /// The state a decided case starts in.
     pub(crate) fn of_outcome(outcome: Outcome) -> CaseState {
@@ -243,6 +288,47 @@ mod tests {
             check_of("events", "kind"),
             names(EventKind::ALL, EventKind::as_str)
         );
+    }
+
+    #[test]
+    fn case_step_names() {
+        round_trips(
+            CaseStepEvent::ALL,
+            CaseStepEvent::as_str,
+            CaseStepEvent::parse,
+        );
+        assert_eq!(
+            check_of("case_steps", "event"),
+            names(CaseStepEvent::ALL, CaseStepEvent::as_str)
+        );
+        round_trips(
+            CaseDocumentName::ALL,
+            CaseDocumentName::as_str,
+            CaseDocumentName::parse,
+        );
+        assert_eq!(
+            check_of("case_steps", "document_kind"),
+            names(CaseDocumentName::ALL, CaseDocumentName::as_str)
+        );
+        // The engine's names: every document kind, and every event but the register's own.
+        let engine_docs: Vec<String> = qiquan::case::documents::CaseDocumentKind::ALL
+            .iter()
+            .map(|k| k.as_str().to_string())
+            .collect();
+        assert_eq!(
+            engine_docs,
+            names(CaseDocumentName::ALL, CaseDocumentName::as_str)
+        );
+        for name in names(CaseStepEvent::ALL, CaseStepEvent::as_str) {
+            let json = format!(r#"{{"on":"2026-03-02","event":"{name}"}}"#);
+            // Unknown names fail with "unknown variant"; known ones may lack fields.
+            if let Err(error) = serde_json::from_str::<qiquan::case::CaseRecord>(&json) {
+                assert!(
+                    !error.to_string().contains("unknown variant"),
+                    "{name}: {error}"
+                );
+            }
+        }
     }
 
     #[test]
