@@ -81,10 +81,12 @@ find pkg -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
 # build, Cargo.toml): 274.5 -> 248.7 KB gzip -9, and the conformance corpus through checkJson
 # 1.25x the time of level 3 in Node (docs/wasm.md). The studio module (no budget) stays at 3.
 page_opt_level="${QIQUAN_PAGE_OPT_LEVEL:-s}"
-# Its inlining: LLVM's thresholds for plain calls (60; "s" uses 50) and for `#[inline]` functions
-# (200; the default 325). Measured on the merged main (docs/wasm.md, "the last settings"):
-# 248,883 -> 247,292 B gzip -9, the corpus through checkCompact 0.97-0.995x the time in Node.
-page_inline="${QIQUAN_PAGE_INLINE--C llvm-args=-inline-threshold=60 -C llvm-args=-inlinehint-threshold=200}"
+# Its inlining: LLVM's thresholds for plain calls (50, what "s" uses) and for `#[inline]` functions
+# (150; the default 325). Measured on the merged main (docs/wasm.md, "the last settings"):
+# 60/200 took 248,883 -> 247,292 B gzip -9 at 0.97-0.995x the time; after issues 22, 24, 25 and 27
+# 50/150 took 250,817 -> 249,803 B at 1.005x (compact) and 0.978x (full) the time of 60/200
+# (bench/ab_pkg.mjs, 11 rounds); 40/100 gave 247,830 B but 1.06x the time.
+page_inline="${QIQUAN_PAGE_INLINE--C llvm-args=-inline-threshold=50 -C llvm-args=-inlinehint-threshold=150}"
 build_module wasm pkg "$page_opt_level" "$page_inline"
 # The rules the page module loads (it has none built in): the same files, checked by the same
 # compiler (`qiquan bundle` refuses rules that do not lint clean).

@@ -24,6 +24,17 @@ pub use table::{Case, CaseTable, Expect, Facts};
 use crate::bundle::MatterVersion;
 use crate::{Engine, Error, Submission};
 
+impl CaseTable {
+    /// Reads a table from its text: TOML, or CSV when `path` ends in `.csv`.
+    pub fn parse(path: &str, text: &str) -> crate::error::Result<CaseTable> {
+        if path.ends_with(".csv") {
+            csv::parse(path, text)
+        } else {
+            CaseTable::from_toml(path, text)
+        }
+    }
+}
+
 /// A case table's file: its path (as printed) and its text.
 #[derive(Debug, Clone)]
 pub struct TableFile {

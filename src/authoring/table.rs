@@ -164,11 +164,8 @@ pub(crate) fn table_error(path: &str, zh: &str, en: &str, detail: impl Into<Stri
 }
 
 impl CaseTable {
-    /// Reads a table from its text: TOML, or CSV when `path` ends in `.csv`.
-    pub fn parse(path: &str, text: &str) -> Result<CaseTable> {
-        if path.ends_with(".csv") {
-            return super::csv::parse(path, text);
-        }
+    /// Reads a table from its TOML text (`CaseTable::parse` picks TOML or CSV by the path).
+    pub(crate) fn from_toml(path: &str, text: &str) -> Result<CaseTable> {
         toml::from_str(text).map_err(|e| {
             let line = e
                 .span()

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::error::{RegisterError, RegisterResult};
 
-super::states::stable_names! {
+super::names::stable_names! {
     /// `events.kind`: what happened.
     EventKind {
         ApplicationCreated = "application_created",

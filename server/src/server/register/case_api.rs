@@ -12,9 +12,9 @@ use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
 
-use super::api::{PathArg, QueryArg, ReasonQuery, actor, audit_read, read_json, register};
 use super::cases::{self, CaseView, StepRequest};
 use super::error::RegisterResult;
+use super::extract::{PathArg, QueryArg, ReasonQuery, actor, audit_read, read_json, register};
 use super::supervision::{self, CaseFilter, CaseLine, FigureQuery, FigureReport};
 use crate::server::AppState;
 use crate::server::access::error::{AccessCode, AccessError};

@@ -153,7 +153,7 @@ pub(crate) async fn list(
         }
     }
     if !contacts.is_empty() {
-        super::api::audit_read(
+        super::extract::audit_read(
             state,
             reg,
             actor,

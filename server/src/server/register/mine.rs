@@ -90,7 +90,7 @@ pub(crate) async fn list(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
 ) -> RegisterResult<Response> {
-    let reg = super::api::register(&state)?;
+    let reg = super::extract::register(&state)?;
     let owner = owner_hash(reg, &caller).unwrap_or_default();
     Ok(axum::Json(of_owner(reg, &owner).await?).into_response())
 }

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::Register;
-use super::api::{PathArg, QueryArg};
 use super::error::{RegisterCode, RegisterError, RegisterResult};
+use super::extract::{PathArg, QueryArg};
 use super::states::{ApplicationStatus, CaseState};
 use crate::server::AppState;
 use crate::server::access;
@@ -285,14 +285,14 @@ pub(crate) async fn get_file(
     PathArg((id, material)): PathArg<(String, String)>,
     QueryArg(query): QueryArg<FileQuery>,
 ) -> RegisterResult<Response> {
-    let reg = super::api::register(&state)?;
+    let reg = super::extract::register(&state)?;
     let why = access::reason(query.reason.as_deref())?;
     super::views::view(reg, &id).await?;
     let (bytes, content_type) = file(reg, &id, &material).await?;
-    super::api::audit_read(
+    super::extract::audit_read(
         &state,
         reg,
-        &super::api::actor(&headers),
+        &super::extract::actor(&headers),
         Some(&id),
         json!({"what": "file", "material": material, "reason": why}),
     )
@@ -318,7 +318,7 @@ pub(crate) async fn list(
     State(state): State<Arc<AppState>>,
     QueryArg(query): QueryArg<QueueQuery>,
 ) -> RegisterResult<Response> {
-    let reg = super::api::register(&state)?;
+    let reg = super::extract::register(&state)?;
     let list = queue(reg, &query).await?;
     Ok(axum::Json(list).into_response())
 }
