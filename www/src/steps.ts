@@ -7,7 +7,8 @@ import './styles.css';
 import './steps.css';
 import { h, clear, $ } from './dom';
 import { initLang, onLangChange, getLang, setLang, t, tx } from './i18n';
-import type { Text } from './types';
+import { newFormState, stepForm } from './stepform';
+import type { CaseStage, Text } from './types';
 
 interface Step {
   seq: number;
@@ -25,7 +26,7 @@ interface CaseView {
   stage_label: Text;
   lamp: string;
   lamp_label: Text;
-  clock: { due: string; working_days_left: number; accepted_on: string; as_of: string };
+  clock: { stage: CaseStage; due: string; working_days_left: number; accepted_on: string; as_of: string };
   steps: Step[];
 }
 
@@ -52,7 +53,8 @@ const S = {
   id: params.get('id') ?? '',
   asOf: params.get('as_of'),
   view: null as CaseView | null,
-  docs: [] as CaseDocument[],
+  docs: [] as { seq: number; doc: CaseDocument }[],
+  form: newFormState(),
   failed: false,
 };
 
@@ -67,7 +69,7 @@ async function load(): Promise<void> {
       withDocs.map(async (s) => {
         const d = await authFetch(`/v1/applications/${encodeURIComponent(S.id)}/case/documents/${s.seq}`);
         if (!d.ok) throw new Error(`HTTP ${d.status}`);
-        return (await d.json()) as CaseDocument;
+        return { seq: s.seq, doc: (await d.json()) as CaseDocument };
       }),
     );
   } catch (e) {
@@ -76,10 +78,10 @@ async function load(): Promise<void> {
   }
 }
 
-function documentView(d: CaseDocument): HTMLElement {
+function documentView({ seq, doc: d }: { seq: number; doc: CaseDocument }): HTMLElement {
   return h(
     'article',
-    { class: 'steps-doc', 'data-kind': d.kind },
+    { class: 'steps-doc', 'data-kind': d.kind, 'data-seq': seq },
     d.sample ? h('p', { class: 'inset inset-bad' }, tx({ zh: '【样本】', en: '[SPECIMEN]' })) : null,
     h('h3', null, tx(d.title)),
     h('p', { class: 'doc-number' }, d.number.text),
@@ -213,6 +215,7 @@ function render(): void {
                   ),
                 ),
               ),
+              stepForm(v.clock.stage, S.form, formHooks),
               h('h2', { class: 'section-title' }, t('stepsDocuments')),
               h(
                 'button',
@@ -224,6 +227,31 @@ function render(): void {
   );
   renderDocs();
 }
+
+/** Prints one document: the others are hidden from the print while it runs (steps.css). */
+function printOne(seq: number): void {
+  const article = document.querySelector(`#steps-docs article[data-seq="${seq}"]`);
+  article?.classList.add('print-this');
+  document.body.classList.add('print-one');
+  const done = () => {
+    article?.classList.remove('print-this');
+    document.body.classList.remove('print-one');
+  };
+  window.addEventListener('afterprint', done, { once: true });
+  window.print();
+  done();
+}
+
+const formHooks = {
+  caseId: S.id,
+  rerender: () => render(),
+  recorded: async () => {
+    S.failed = false;
+    await load();
+    render();
+  },
+  print: printOne,
+};
 
 async function main(): Promise<void> {
   initLang(true);

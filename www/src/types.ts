@@ -4,6 +4,8 @@ import type { DocumentKind, Verdict } from '../../pkg/qiquan';
 
 export type {
   ApplicantKind,
+  CaseEvent,
+  CaseStage,
   Channel,
   ChoiceOption,
   DeadlineBasis,
@@ -28,6 +30,8 @@ export type {
   Pledge,
   PledgeBlock,
   PledgeItem,
+  ServiceMethod,
+  SpecialProcedure,
   Submission,
   SubmittedForm,
   Text,
