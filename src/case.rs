@@ -137,6 +137,17 @@ pub enum SpecialProcedure {
 }
 
 impl SpecialProcedure {
+    /// Every procedure, in the order §45 names them.
+    pub const ALL: [SpecialProcedure; 7] = [
+        Self::Hearing,
+        Self::Inspection,
+        Self::Testing,
+        Self::Quarantine,
+        Self::Appraisal,
+        Self::ExpertReview,
+        Self::SiteSurvey,
+    ];
+
     pub fn label(self) -> Text {
         let (zh, en) = match self {
             Self::Hearing => ("听证", "hearing"),
@@ -172,6 +183,15 @@ pub enum ServiceMethod {
 }
 
 impl ServiceMethod {
+    /// Every way of service.
+    pub const ALL: [ServiceMethod; 5] = [
+        Self::InPerson,
+        Self::Post,
+        Self::Electronic,
+        Self::Entrusted,
+        Self::Public,
+    ];
+
     pub fn label(self) -> Text {
         let (zh, en) = match self {
             Self::InPerson => ("直接送达", "in person"),
@@ -528,6 +548,131 @@ pub fn step(stage: CaseStage, event: &CaseEvent, facts: &StepFacts) -> Step {
         }
         (S::Served, E::Closed) => Ok((S::Closed, vec![])),
         _ => Err(StepRefusal::WrongStage),
+    }
+}
+
+/// A choice on the steps page's form: the value sent back and its words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct CaseChoice {
+    pub value: String,
+    pub label: Text,
+}
+
+/// What a clerk may record next on a case, and the words to choose with: the steps
+/// [`step`] takes from the stage (judged by the stage alone, with the facts that allow the most;
+/// the case's own facts — an extension used, pledged items owed — are judged when the step is
+/// recorded, and its refusal says why), the §45 procedures and the ways of service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct CaseChoices {
+    pub steps: Vec<CaseChoice>,
+    pub procedures: Vec<CaseChoice>,
+    pub service_methods: Vec<CaseChoice>,
+}
+
+/// The steps a clerk records (the register records acceptance and the pledge's own), each as
+/// an example the transition function is asked about, and what the clerk does, in words.
+fn clerk_steps() -> [(CaseEvent, &'static str, &'static str); 9] {
+    let x = || "x".to_string();
+    [
+        (
+            CaseEvent::ReviewStarted { assignee: x() },
+            "开始审查或更换承办人",
+            "Start the review or change the assignee",
+        ),
+        (
+            CaseEvent::HearingOffered,
+            "告知申请人听证权利",
+            "Tell the applicant of the right to a hearing",
+        ),
+        (
+            CaseEvent::SpecialStarted {
+                procedure: SpecialProcedure::Hearing,
+                reason: x(),
+                planned_days: 1,
+                approver: x(),
+                hearing_on: None,
+            },
+            "启动特别程序（暂停计时）",
+            "Start a special procedure (the clock stops)",
+        ),
+        (
+            CaseEvent::SpecialEnded,
+            "结束特别程序（恢复计时）",
+            "End the special procedure (the clock runs again)",
+        ),
+        (
+            CaseEvent::Extended {
+                approver: x(),
+                reason: x(),
+            },
+            "批准延期",
+            "Approve an extension",
+        ),
+        (
+            CaseEvent::Decided {
+                granted: true,
+                reasons: vec![],
+            },
+            "作出许可决定",
+            "Make the decision",
+        ),
+        (
+            CaseEvent::Decided {
+                granted: false,
+                reasons: vec![x()],
+            },
+            "作出许可决定",
+            "Make the decision",
+        ),
+        (
+            CaseEvent::Served {
+                method: ServiceMethod::InPerson,
+            },
+            "送达决定",
+            "Serve the decision",
+        ),
+        (CaseEvent::Closed, "办结", "Close the case"),
+    ]
+}
+
+/// The steps page's choices for a case at `stage` (see [`CaseChoices`]).
+pub fn choices(stage: CaseStage) -> CaseChoices {
+    let most = StepFacts {
+        pledge: PledgeStanding::None,
+        gate: PledgeGate::Issue,
+        extension_allowed: true,
+        extended: false,
+        past_statutory_due: false,
+    };
+    let mut steps: Vec<CaseChoice> = Vec::new();
+    for (event, zh, en) in clerk_steps() {
+        let value = event.name();
+        if step(stage, &event, &most).is_ok() && !steps.iter().any(|c| c.value == value) {
+            steps.push(CaseChoice {
+                value: value.to_string(),
+                label: Text {
+                    zh: zh.into(),
+                    en: en.into(),
+                },
+            });
+        }
+    }
+    let named = |value: serde_json::Value, label: Text| CaseChoice {
+        value: value.as_str().unwrap_or_default().to_string(),
+        label,
+    };
+    CaseChoices {
+        steps,
+        procedures: SpecialProcedure::ALL
+            .iter()
+            .map(|p| named(serde_json::json!(p), p.label()))
+            .collect(),
+        service_methods: ServiceMethod::ALL
+            .iter()
+            .map(|m| named(serde_json::json!(m), m.label()))
+            .collect(),
     }
 }
 

@@ -161,6 +161,27 @@ fn walk(server: &Server) {
     assert_eq!(view["clock"]["promised_due"], day(10));
     assert_eq!(view["clock"]["statutory_due"], day(20));
     assert_eq!(view["clock"]["lamp"], "green");
+    // What the steps page offers next comes from the engine's transition table, with its words.
+    let offered: Vec<&str> = view["choices"]["steps"]
+        .as_array()
+        .expect("choices")
+        .iter()
+        .map(|c| c["value"].as_str().expect("value"))
+        .collect();
+    assert_eq!(
+        offered,
+        [
+            "review_started",
+            "hearing_offered",
+            "special_started",
+            "extended",
+            "decided"
+        ]
+    );
+    assert_eq!(
+        view["choices"]["service_methods"][1]["label"]["zh"],
+        "邮寄送达"
+    );
 
     // 特别程序 from the second working day to the fifth: 2 days counted before it.
     let r = server.step(
@@ -274,6 +295,11 @@ fn walk(server: &Server) {
     let r = server.step(&id, json!({"on": after(11), "event": "closed"}));
     assert_eq!(r.status, 201, "{}", r.text());
     assert_eq!(r.json()["clock"]["stage"], "closed");
+    assert_eq!(
+        r.json()["choices"]["steps"],
+        json!([]),
+        "nothing to offer after 办结"
+    );
     assert_eq!(r.json()["clock"]["on_time"], true);
     // Nothing after 办结.
     r_assert(

@@ -375,3 +375,55 @@ fn events_read_and_write_their_json() {
         assert_eq!(serde_json::to_value(stage).expect("json"), stage.as_str());
     }
 }
+
+/// The steps page offers, at each stage, exactly the clerk's steps the transition function
+/// takes from it (one table, read twice; the page keeps no copy).
+#[test]
+fn choices_follow_the_transition_table() {
+    use CaseStage as S;
+    let offered = |stage| {
+        choices(stage)
+            .steps
+            .into_iter()
+            .map(|c| c.value)
+            .collect::<Vec<_>>()
+    };
+    let table: [(CaseStage, &[&str]); 10] = [
+        (S::Received, &[]),
+        (
+            S::Accepted,
+            &[
+                "review_started",
+                "hearing_offered",
+                "special_started",
+                "extended",
+            ],
+        ),
+        (
+            S::Reviewing,
+            &[
+                "review_started",
+                "hearing_offered",
+                "special_started",
+                "extended",
+                "decided",
+            ],
+        ),
+        (S::SpecialProcedure, &["special_ended", "extended"]),
+        (S::Suspended, &["extended"]),
+        (S::Granted, &["served"]),
+        (S::Denied, &["served"]),
+        (S::Served, &["closed"]),
+        (S::Closed, &[]),
+        (S::Terminated, &[]),
+    ];
+    for (stage, want) in table {
+        assert_eq!(offered(stage), want, "{stage:?}");
+    }
+    let c = choices(S::Accepted);
+    assert_eq!(c.procedures.len(), SpecialProcedure::ALL.len());
+    assert_eq!(c.procedures[0].value, "hearing");
+    assert_eq!(c.procedures[0].label.zh, "听证");
+    assert_eq!(c.service_methods[1].value, "post");
+    assert_eq!(c.service_methods[1].label.zh, "邮寄送达");
+}

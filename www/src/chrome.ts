@@ -510,14 +510,6 @@ export const CHROME = {
     en: 'The case is closed or terminated; nothing more can be recorded.',
   },
   stepsChoose: { zh: '要记录的环节', en: 'Step to record' },
-  stepsDoReviewStarted: { zh: '开始审查或更换承办人', en: 'Start the review or change the assignee' },
-  stepsDoHearingOffered: { zh: '告知申请人听证权利', en: 'Tell the applicant of the right to a hearing' },
-  stepsDoSpecialStarted: { zh: '启动特别程序（暂停计时）', en: 'Start a special procedure (the clock stops)' },
-  stepsDoSpecialEnded: { zh: '结束特别程序（恢复计时）', en: 'End the special procedure (the clock runs again)' },
-  stepsDoExtended: { zh: '批准延期', en: 'Approve an extension' },
-  stepsDoDecided: { zh: '作出许可决定', en: 'Make the decision' },
-  stepsDoServed: { zh: '送达决定', en: 'Serve the decision' },
-  stepsDoClosed: { zh: '办结', en: 'Close the case' },
   stepsAssignee: { zh: '承办人', en: 'Assignee' },
   stepsProcedure: { zh: '特别程序类型', en: 'Kind of procedure' },
   stepsProcedureHint: {
@@ -555,18 +547,6 @@ export const CHROME = {
   stepsNetwork: { zh: '无法连接服务器，请稍后重试。', en: 'Cannot reach the server; please retry.' },
   stepsRecorded: { zh: '已记录：{what}。', en: 'Recorded: {what}.' },
   stepsPrintNew: { zh: '打印新文书 {n}', en: 'Print the new document {n}' },
-  stepsProcHearing: { zh: '听证', en: 'hearing' },
-  stepsProcInspection: { zh: '检验', en: 'inspection' },
-  stepsProcTesting: { zh: '检测', en: 'testing' },
-  stepsProcQuarantine: { zh: '检疫', en: 'quarantine' },
-  stepsProcAppraisal: { zh: '鉴定', en: 'appraisal' },
-  stepsProcExpertReview: { zh: '专家评审', en: 'expert review' },
-  stepsProcSiteSurvey: { zh: '现场踏勘', en: 'site survey' },
-  stepsMethodInPerson: { zh: '直接送达', en: 'in person' },
-  stepsMethodPost: { zh: '邮寄送达', en: 'by post' },
-  stepsMethodElectronic: { zh: '电子送达', en: 'electronically' },
-  stepsMethodEntrusted: { zh: '委托送达', en: 'through an agent' },
-  stepsMethodPublic: { zh: '公告送达', en: 'by public notice' },
 } satisfies Record<string, Text>;
 
 export type ChromeKey = keyof typeof CHROME;

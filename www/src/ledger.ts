@@ -5,6 +5,7 @@ import { authFetch, signIn } from './auth';
 import './styles.css';
 import './ledger.css';
 import { h, clear, $ } from './dom';
+import { renderHeader } from './ui';
 import { initLang, onLangChange, getLang, setLang, t, tx, engineLabels, type Key } from './i18n';
 import { loadLabels } from './engine';
 import type { LedgerStatus, Text } from './types';
@@ -301,32 +302,7 @@ function renderEntries(): void {
 }
 
 function render(): void {
-  const header = $('#site-header');
-  clear(
-    header,
-    h('a', { href: '#main', class: 'skip-link' }, t('skip')),
-    h(
-      'div',
-      { class: 'header-inner' },
-      h(
-        'div',
-        { class: 'brand' },
-        h('span', { class: 'emblem', 'aria-hidden': 'true' }, '政'),
-        h('span', { class: 'brand-text' }, h('span', { class: 'brand-name' }, t('site'))),
-      ),
-      h('span', { class: 'header-title' }, t('ledgerTitle')),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'lang-toggle',
-          id: 'lang-toggle',
-          onclick: () => setLang(getLang() === 'zh' ? 'en' : 'zh'),
-        },
-        t('langToggle'),
-      ),
-    ),
-  );
+  renderHeader($('#site-header'), 'ledgerTitle', { langToggle: true });
   const tab = (due: Due, label: Key) =>
     h(
       'button',

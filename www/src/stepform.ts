@@ -1,60 +1,18 @@
 // The form on the steps page that records a case step (POST /v1/applications/{id}/case with the
-// engine's typed event, the clerk's bearer token). It offers the events the engine's step table
-// (`qiquan::case::step`, src/case.rs) lets the case take from its stage; the engine still decides
-// each one and its refusal is shown by the field it concerns. A decision is confirmed first.
+// engine's typed event, the clerk's bearer token). It offers the steps the case's answer lists
+// (`choices`: the engine's `qiquan::case::choices`, read from its transition table, with their
+// words, the §45 procedures and the ways of service); the engine still decides each step and its
+// refusal is shown by the field it concerns. A decision is confirmed first.
 import { authFetch } from './auth';
 import { h } from './dom';
 import { t, tx, type Key } from './i18n';
-import type { ApiError, CaseEvent, CaseStage, ServiceMethod, SpecialProcedure, Text } from './types';
+import type { ApiError, CaseChoice, CaseChoices, CaseEvent, ServiceMethod, SpecialProcedure, Text } from './types';
 
 /** The events a clerk records here (the register records acceptance and the pledge's itself). */
 export type StepName = Exclude<
   CaseEvent['event'],
   'accepted' | 'pledge_kept' | 'pledge_suspended' | 'pledge_resumed' | 'pledge_terminated'
 >;
-
-/** The stages each event applies from: the engine's step table (src/case.rs, `step`), read by
- * stage only; the facts (extension allowed, pledge) are the engine's to judge on the POST. */
-const OPEN: CaseStage[] = ['accepted', 'reviewing'];
-const FROM: Record<StepName, CaseStage[]> = {
-  review_started: OPEN,
-  hearing_offered: OPEN,
-  special_started: OPEN,
-  special_ended: ['special_procedure'],
-  extended: ['accepted', 'reviewing', 'special_procedure', 'suspended'],
-  decided: ['reviewing'],
-  served: ['granted', 'denied'],
-  closed: ['served'],
-};
-
-const DO: Record<StepName, Key> = {
-  review_started: 'stepsDoReviewStarted',
-  hearing_offered: 'stepsDoHearingOffered',
-  special_started: 'stepsDoSpecialStarted',
-  special_ended: 'stepsDoSpecialEnded',
-  extended: 'stepsDoExtended',
-  decided: 'stepsDoDecided',
-  served: 'stepsDoServed',
-  closed: 'stepsDoClosed',
-};
-
-const PROCEDURES: Record<SpecialProcedure, Key> = {
-  hearing: 'stepsProcHearing',
-  inspection: 'stepsProcInspection',
-  testing: 'stepsProcTesting',
-  quarantine: 'stepsProcQuarantine',
-  appraisal: 'stepsProcAppraisal',
-  expert_review: 'stepsProcExpertReview',
-  site_survey: 'stepsProcSiteSurvey',
-};
-
-const METHODS: Record<ServiceMethod, Key> = {
-  in_person: 'stepsMethodInPerson',
-  post: 'stepsMethodPost',
-  electronic: 'stepsMethodElectronic',
-  entrusted: 'stepsMethodEntrusted',
-  public: 'stepsMethodPublic',
-};
 
 type Field =
   'event' | 'assignee' | 'procedure' | 'reason' | 'planned_days' | 'approver' | 'granted' | 'reasons' | 'method';
@@ -91,11 +49,6 @@ export interface FormState {
 
 export function newFormState(): FormState {
   return { event: null, values: {}, errors: [], confirming: false, sending: false, recorded: null };
-}
-
-/** The events the case can take from `stage`. */
-export function allowedSteps(stage: CaseStage): StepName[] {
-  return (Object.keys(FROM) as StepName[]).filter((e) => FROM[e].includes(stage));
 }
 
 /** The request body: the engine's event, typed, from the form's values. */
@@ -243,15 +196,9 @@ function text(
   return group(st, field, h('label', { class: 'label', for: id }, t(labelKey)), hint, control);
 }
 
-function select(
-  st: FormState,
-  field: Field,
-  labelKey: Key,
-  hint: Key | null,
-  options: Record<string, Key>,
-): HTMLElement {
+function select(st: FormState, field: Field, labelKey: Key, hint: Key | null, options: CaseChoice[]): HTMLElement {
   const id = `step-${field}`;
-  const first = Object.keys(options)[0];
+  const first = options[0]?.value;
   st.values[field] ??= first;
   const control = h(
     'select',
@@ -263,7 +210,7 @@ function select(
         st.values[field] = (e.currentTarget as HTMLSelectElement).value;
       },
     },
-    Object.entries(options).map(([value, key]) => h('option', { value, selected: st.values[field] === value }, t(key))),
+    options.map((o) => h('option', { value: o.value, selected: st.values[field] === o.value }, tx(o.label))),
   );
   return group(st, field, h('label', { class: 'label', for: id }, t(labelKey)), hint, control);
 }
@@ -272,7 +219,7 @@ function radios(
   st: FormState,
   field: Field,
   legend: Key,
-  options: [string, Key][],
+  options: [string, string][],
   onPick: (value: string) => void,
 ): HTMLElement {
   const errs = st.errors.filter((e) => e.field === field);
@@ -293,7 +240,7 @@ function radios(
       h(
         'div',
         { class: 'radios' },
-        options.map(([value, key]) =>
+        options.map(([value, label]) =>
           h(
             'div',
             { class: 'radio' },
@@ -305,7 +252,7 @@ function radios(
               checked: st.values[field] === value,
               onchange: () => onPick(value),
             }),
-            h('label', { for: `step-${field}-${value}` }, t(key)),
+            h('label', { for: `step-${field}-${value}` }, label),
           ),
         ),
       ),
@@ -313,12 +260,12 @@ function radios(
   );
 }
 
-function fieldView(st: FormState, field: Field): HTMLElement | null {
+function fieldView(st: FormState, field: Field, choices: CaseChoices): HTMLElement | null {
   switch (field) {
     case 'assignee':
       return text(st, field, 'stepsAssignee', null);
     case 'procedure':
-      return select(st, field, 'stepsProcedure', 'stepsProcedureHint', PROCEDURES);
+      return select(st, field, 'stepsProcedure', 'stepsProcedureHint', choices.procedures);
     case 'reason':
       return text(st, field, 'stepsReason', 'stepsReasonHint', { area: true });
     case 'planned_days':
@@ -332,8 +279,8 @@ function fieldView(st: FormState, field: Field): HTMLElement | null {
         field,
         'stepsDecision',
         [
-          ['true', 'stepsGrant'],
-          ['false', 'stepsRefuse'],
+          ['true', t('stepsGrant')],
+          ['false', t('stepsRefuse')],
         ],
         (v) => {
           st.values.granted = v;
@@ -342,7 +289,7 @@ function fieldView(st: FormState, field: Field): HTMLElement | null {
     case 'reasons':
       return text(st, field, 'stepsReasons', 'stepsReasonsHint', { area: true });
     case 'method':
-      return select(st, field, 'stepsMethod', null, METHODS);
+      return select(st, field, 'stepsMethod', null, choices.service_methods);
     default:
       return null;
   }
@@ -439,8 +386,8 @@ function recordedView(st: FormState, hooks: FormHooks): HTMLElement | null {
 }
 
 /** The section: what was just recorded, the error summary, the choice of event and its fields. */
-export function stepForm(stage: CaseStage, st: FormState, hooks: FormHooks): HTMLElement {
-  const allowed = allowedSteps(stage);
+export function stepForm(choices: CaseChoices, st: FormState, hooks: FormHooks): HTMLElement {
+  const allowed = choices.steps.map((c) => c.value as StepName);
   if (st.event && !allowed.includes(st.event)) st.event = null;
   const fields = st.event ? FIELDS[st.event] : [];
   const form = h(
@@ -466,7 +413,7 @@ export function stepForm(stage: CaseStage, st: FormState, hooks: FormHooks): HTM
       st,
       'event',
       'stepsChoose',
-      allowed.map((e) => [e, DO[e]]),
+      choices.steps.map((c) => [c.value, tx(c.label)]),
       (v) => {
         st.event = v as StepName;
         st.values = { event: v };
@@ -477,7 +424,7 @@ export function stepForm(stage: CaseStage, st: FormState, hooks: FormHooks): HTM
         document.querySelector<HTMLElement>(`#step-event-${v}`)?.focus();
       },
     ),
-    fields.map((f) => fieldView(st, f)),
+    fields.map((f) => fieldView(st, f, choices)),
     st.confirming
       ? confirmation(st, hooks)
       : st.event

@@ -6,9 +6,10 @@ import { authFetch, signIn } from './auth';
 import './styles.css';
 import './steps.css';
 import { h, clear, $ } from './dom';
+import { renderHeader } from './ui';
 import { initLang, onLangChange, getLang, setLang, t, tx } from './i18n';
 import { newFormState, stepForm } from './stepform';
-import type { CaseStage, Text } from './types';
+import type { CaseChoices, CaseStage, Text } from './types';
 
 interface Step {
   seq: number;
@@ -28,6 +29,7 @@ interface CaseView {
   lamp_label: Text;
   clock: { stage: CaseStage; due: string; working_days_left: number; accepted_on: string; as_of: string };
   steps: Step[];
+  choices: CaseChoices;
 }
 
 interface CaseDocument {
@@ -127,31 +129,7 @@ function renderDocs(): void {
 }
 
 function render(): void {
-  clear(
-    $('#site-header'),
-    h('a', { href: '#main', class: 'skip-link' }, t('skip')),
-    h(
-      'div',
-      { class: 'header-inner' },
-      h(
-        'div',
-        { class: 'brand' },
-        h('span', { class: 'emblem', 'aria-hidden': 'true' }, '政'),
-        h('span', { class: 'brand-text' }, h('span', { class: 'brand-name' }, t('site'))),
-      ),
-      h('span', { class: 'header-title' }, t('stepsTitle')),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'lang-toggle',
-          id: 'lang-toggle',
-          onclick: () => setLang(getLang() === 'zh' ? 'en' : 'zh'),
-        },
-        t('langToggle'),
-      ),
-    ),
-  );
+  renderHeader($('#site-header'), 'stepsTitle', { langToggle: true });
   const v = S.view;
   clear(
     $('#main'),
@@ -215,7 +193,7 @@ function render(): void {
                   ),
                 ),
               ),
-              stepForm(v.clock.stage, S.form, formHooks),
+              stepForm(v.choices, S.form, formHooks),
               h('h2', { class: 'section-title' }, t('stepsDocuments')),
               h(
                 'button',

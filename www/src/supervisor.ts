@@ -7,6 +7,7 @@ import { authFetch, signIn } from './auth';
 import './styles.css';
 import './supervisor.css';
 import { h, clear, $ } from './dom';
+import { renderHeader } from './ui';
 import { initLang, onLangChange, getLang, setLang, t, tx, type Key } from './i18n';
 import type { Text } from './types';
 
@@ -301,31 +302,7 @@ function renderData(): void {
 }
 
 function render(): void {
-  clear(
-    $('#site-header'),
-    h('a', { href: '#main', class: 'skip-link' }, t('skip')),
-    h(
-      'div',
-      { class: 'header-inner' },
-      h(
-        'div',
-        { class: 'brand' },
-        h('span', { class: 'emblem', 'aria-hidden': 'true' }, '政'),
-        h('span', { class: 'brand-text' }, h('span', { class: 'brand-name' }, t('site'))),
-      ),
-      h('span', { class: 'header-title' }, t('supTitle')),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'lang-toggle',
-          id: 'lang-toggle',
-          onclick: () => setLang(getLang() === 'zh' ? 'en' : 'zh'),
-        },
-        t('langToggle'),
-      ),
-    ),
-  );
+  renderHeader($('#site-header'), 'supTitle', { langToggle: true });
   const select = (id: string, label: Key, value: string, options: [string, string][], set: (v: string) => void) =>
     h(
       'div',

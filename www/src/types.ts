@@ -4,6 +4,8 @@ import type { DocumentKind, Verdict } from '../../pkg/qiquan';
 
 export type {
   ApplicantKind,
+  CaseChoice,
+  CaseChoices,
   CaseEvent,
   CaseStage,
   Channel,

@@ -86,7 +86,7 @@ export function renderChrome(titleKey: Key): void {
   const footer = document.querySelector('.site-footer');
   if (!footer) return;
   // Public pages: no staff links, no developer wording. Staff pages: the staff's pages.
-  const staff = titleKey === 'clerkTitle' || titleKey === 'caseTitle' || titleKey === 'ledgerTitle';
+  const staff = (['clerkTitle', 'caseTitle', 'ledgerTitle', 'stepsTitle', 'supTitle'] as Key[]).includes(titleKey);
   clear(
     footer,
     staff
@@ -100,6 +100,8 @@ export function renderChrome(titleKey: Key): void {
           h('a', { href: '/case.html' }, t('footerCase')),
           ' · ',
           h('a', { href: '/ledger.html' }, t('footerLedger')),
+          ' · ',
+          h('a', { href: '/supervisor.html' }, t('supTitle')),
         )
       : h('p', null, t('footerPublic'), ' · ', h('a', { href: '/' }, t('footerApplicant'))),
   );

@@ -68,6 +68,8 @@ pub(crate) struct CaseView {
     pub(crate) stage_label: qiquan::model::Text,
     pub(crate) lamp_label: qiquan::model::Text,
     pub(crate) steps: Vec<StepRow>,
+    /// What a clerk may record next, with the words to choose with (the steps page's form).
+    pub(crate) choices: qiquan::case::CaseChoices,
 }
 
 /// The step a clerk records: the engine's event, and its day (default today; another day in dev
@@ -305,6 +307,7 @@ pub(crate) async fn view(
         .case_clock(&data.head.matter, &data.records, as_of)?;
     Ok(CaseView {
         stage_label: clock.stage.label(),
+        choices: qiquan::case::choices(clock.stage),
         lamp_label: clock.lamp.label(),
         head: data.head,
         clock,
