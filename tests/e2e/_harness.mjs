@@ -173,6 +173,31 @@ export async function startServer({ now } = {}) {
  * `Authorization: Bearer …` for a dev user (`clerk`, `supervisor`, `lead`, `kiosk`, …) from the
  * server's dev issuer, for the tests' own API calls.
  */
+/** A window application of the hygiene licence with every material provided: accepted (受理). */
+export function completeWindowApplication(name) {
+  return {
+    matter: 'public_place_hygiene_license',
+    submission: {
+      applicant: { kind: 'natural_person' },
+      channel: 'window',
+      fields: {
+        unit_name: name,
+        responsible_person_id: '11010519491231002X',
+        phone: '13800138000',
+        venue_type: 'hotel',
+        floor_area: 300,
+        central_ac: false,
+      },
+      materials: Object.fromEntries(
+        ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules'].map((m) => [
+          m,
+          { status: 'provided' },
+        ]),
+      ),
+    },
+  };
+}
+
 export async function staffHeaders(server, user = 'lead') {
   const r = await fetch(`${server.url}/dev-issuer/token`, {
     method: 'POST',

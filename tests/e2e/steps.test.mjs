@@ -5,7 +5,15 @@
 // clean in every state. Needs `qiquan serve --dev`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, axeViolations, shot, staffHeaders } from './_harness.mjs';
+import {
+  startServer,
+  launch,
+  openPage,
+  axeViolations,
+  shot,
+  staffHeaders,
+  completeWindowApplication,
+} from './_harness.mjs';
 
 let server, browser;
 
@@ -30,27 +38,7 @@ async function api(method, path, body, user = 'clerk') {
 }
 
 async function acceptedCase(name) {
-  const app = await api('POST', '/v1/applications', {
-    matter: 'public_place_hygiene_license',
-    submission: {
-      applicant: { kind: 'natural_person' },
-      channel: 'window',
-      fields: {
-        unit_name: name,
-        responsible_person_id: '11010519491231002X',
-        phone: '13800138000',
-        venue_type: 'hotel',
-        floor_area: 300,
-        central_ac: false,
-      },
-      materials: Object.fromEntries(
-        ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules'].map((m) => [
-          m,
-          { status: 'provided' },
-        ]),
-      ),
-    },
-  });
+  const app = await api('POST', '/v1/applications', completeWindowApplication(name));
   assert.equal(app.outcome, 'accept');
   return app;
 }

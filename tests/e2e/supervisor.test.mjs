@@ -5,7 +5,16 @@
 // prints to PDF with the engine's text. Needs `qiquan serve --dev`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, axeViolations, shot, staffHeaders, pdfText } from './_harness.mjs';
+import {
+  startServer,
+  launch,
+  openPage,
+  axeViolations,
+  shot,
+  staffHeaders,
+  completeWindowApplication,
+  pdfText,
+} from './_harness.mjs';
 
 let server, browser;
 
@@ -33,27 +42,7 @@ const step = (id, body) => api('POST', `/v1/applications/${id}/case`, body);
 
 /** An accepted window application, reviewed, through an expert review and an extension. */
 async function extendedCase(name) {
-  const app = await api('POST', '/v1/applications', {
-    matter: 'public_place_hygiene_license',
-    submission: {
-      applicant: { kind: 'natural_person' },
-      channel: 'window',
-      fields: {
-        unit_name: name,
-        responsible_person_id: '11010519491231002X',
-        phone: '13800138000',
-        venue_type: 'hotel',
-        floor_area: 300,
-        central_ac: false,
-      },
-      materials: Object.fromEntries(
-        ['application_form', 'identity_proof', 'site_plans', 'hygiene_report', 'hygiene_rules'].map((m) => [
-          m,
-          { status: 'provided' },
-        ]),
-      ),
-    },
-  });
+  const app = await api('POST', '/v1/applications', completeWindowApplication(name));
   assert.equal(app.outcome, 'accept');
   const id = app.id;
   const accepted = (await api('GET', `/v1/applications/${id}/case`)).clock.accepted_on;
