@@ -173,6 +173,19 @@ export async function startServer({ now } = {}) {
  * `Authorization: Bearer …` for a dev user (`clerk`, `supervisor`, `lead`, `kiosk`, …) from the
  * server's dev issuer, for the tests' own API calls.
  */
+/** A staff call to the server's API as `user` (signed in through the dev issuer); fails the test
+ * unless it answers 2xx, and returns the JSON. */
+export async function staffApi(server, method, path, body, user = 'clerk') {
+  const r = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(await staffHeaders(server, user)) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await r.json();
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
 /** A window application of the hygiene licence with every material provided: accepted (受理). */
 export function completeWindowApplication(name) {
   return {

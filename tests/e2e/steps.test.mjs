@@ -11,8 +11,8 @@ import {
   openPage,
   axeViolations,
   shot,
-  staffHeaders,
   completeWindowApplication,
+  staffApi,
 } from './_harness.mjs';
 
 let server, browser;
@@ -26,16 +26,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function api(method, path, body, user = 'clerk') {
-  const r = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(await staffHeaders(server, user)) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await r.json();
-  assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const api = (method, path, body, user = 'clerk') => staffApi(server, method, path, body, user);
 
 async function acceptedCase(name) {
   const app = await api('POST', '/v1/applications', completeWindowApplication(name));

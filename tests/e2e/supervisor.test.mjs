@@ -13,6 +13,7 @@ import {
   shot,
   staffHeaders,
   completeWindowApplication,
+  staffApi,
   pdfText,
 } from './_harness.mjs';
 
@@ -27,16 +28,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function api(method, path, body, user = 'clerk') {
-  const r = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(await staffHeaders(server, user)) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await r.json();
-  assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const api = (method, path, body, user = 'clerk') => staffApi(server, method, path, body, user);
 
 const step = (id, body) => api('POST', `/v1/applications/${id}/case`, body);
 
