@@ -108,10 +108,7 @@ impl CaseStage {
             Self::Closed => ("已办结", "closed"),
             Self::Terminated => ("已终止", "terminated"),
         };
-        Text {
-            zh: zh.into(),
-            en: en.into(),
-        }
+        crate::messages::text(zh, en)
     }
 }
 
@@ -158,10 +155,7 @@ impl SpecialProcedure {
             Self::ExpertReview => ("专家评审", "expert review"),
             Self::SiteSurvey => ("现场踏勘", "site survey"),
         };
-        Text {
-            zh: zh.into(),
-            en: en.into(),
-        }
+        crate::messages::text(zh, en)
     }
 }
 
@@ -200,10 +194,7 @@ impl ServiceMethod {
             Self::Entrusted => ("委托送达", "through an agent"),
             Self::Public => ("公告送达", "by public notice"),
         };
-        Text {
-            zh: zh.into(),
-            en: en.into(),
-        }
+        crate::messages::text(zh, en)
     }
 }
 
@@ -291,10 +282,7 @@ impl CaseEvent {
             Self::Served { .. } => ("送达", "served"),
             Self::Closed => ("办结", "closed"),
         };
-        Text {
-            zh: zh.into(),
-            en: en.into(),
-        }
+        crate::messages::text(zh, en)
     }
 
     /// The serde tag, e.g. `special_started`.
@@ -466,10 +454,7 @@ impl StepRefusal {
                 "The assignee, approver and reason must not be blank.",
             ),
         };
-        Text {
-            zh: zh.into(),
-            en: en.into(),
-        }
+        crate::messages::text(zh, en)
     }
 }
 

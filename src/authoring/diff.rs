@@ -45,12 +45,7 @@ pub struct DiffReport {
     pub outcome_changes: Vec<(String, String, usize, String)>,
 }
 
-fn t(zh: impl Into<String>, en: impl Into<String>) -> Text {
-    Text {
-        zh: zh.into(),
-        en: en.into(),
-    }
-}
+use crate::messages::text as t;
 
 fn limit(l: &TimeLimit) -> String {
     format!("{} {}", l.value, super::run::unit_zh(l.unit))

@@ -42,12 +42,7 @@ pub struct Explanation {
     pub steps: Vec<Step>,
 }
 
-fn t(zh: impl Into<String>, en: impl Into<String>) -> Text {
-    Text {
-        zh: zh.into(),
-        en: en.into(),
-    }
-}
+use crate::messages::text as t;
 
 fn step(step: &'static str, id: Option<&str>, says: Text) -> Step {
     Step {

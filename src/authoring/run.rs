@@ -42,12 +42,7 @@ impl CaseRun {
     }
 }
 
-fn text(zh: impl Into<String>, en: impl Into<String>) -> Text {
-    Text {
-        zh: zh.into(),
-        en: en.into(),
-    }
-}
+use crate::messages::text;
 
 /// Runs every case of a table. `path` and `source` locate each case (`path:line`).
 pub fn run_table(engine: &Engine, table: &CaseTable, path: &str, source: &str) -> Vec<CaseRun> {
